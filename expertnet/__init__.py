@@ -1,0 +1,88 @@
+"""expertnet: the directory of experts and of the Hai Phong diaspora."""
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config=None):
+    """The application. ``test_config`` overrides the configuration; its
+    ``INSTANCE_PATH`` (or the ``EXPERTNET_INSTANCE_PATH`` variable) moves the
+    instance folder, which holds the SQLite file, the index and the secret key."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("EXPERTNET_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(instance_path) if instance_path else None)
+    app.config.from_object("expertnet.config")
+    app.config.from_prefixed_env("EXPERTNET")
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _fill_instance_defaults(app)
+
+    from expertnet import db, i18n, search
+
+    i18n.init_app(app)
+    db.init_app(app)
+    search.init_app(app)
+
+    from expertnet import web
+    web.init_app(app)
+
+    from expertnet.api import bp as api_bp
+    from expertnet.main import bp as main_bp
+    app.register_blueprint(main_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+    from expertnet import cli
+    cli.init_app(app)
+
+    if app.config.get("SKIP_STARTUP"):
+        return app
+    _start_up(app)
+    return app
+
+
+def _fill_instance_defaults(app):
+    instance = Path(app.instance_path)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'expertnet.sqlite3'}"
+    if not app.config.get("INDEX_DIR"):
+        app.config["INDEX_DIR"] = str(instance / "index")
+    if not app.config.get("SECRET_KEY"):
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            # O_EXCL: two workers starting together must not write two different keys.
+            try:
+                descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "w") as handle:
+                    handle.write(secrets.token_hex(32))
+            except FileExistsError:
+                pass
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _start_up(app):
+    """Migrate the schema, sync the taxonomy and bring the index in step with the
+    database. The connection is closed again so that no connection is inherited by
+    worker processes forked after this."""
+    from expertnet import catalog, migrations, services
+    from expertnet.db import database
+
+    migrations.upgrade(database)
+    with app.app_context(), database.connection_context():
+        taxonomy_changed = catalog.sync()
+        store = app.extensions["expertnet.search"]
+        if taxonomy_changed and store.status() == "ok" and services.count_profiles():
+            services.rebuild(store)
+        elif app.config["RECONCILE_ON_START"]:
+            summary = services.reconcile(store)
+            if summary["indexed"] or summary["removed"]:
+                log.info("index reconciled: %s", summary)
+        else:
+            store.ensure()
+    if not database.is_closed():
+        database.close()

@@ -1,0 +1,63 @@
+"""Who sees what. One place answers it for pages, the API, search, facets and exports.
+
+The model follows ORCID's: every profile has a visibility (``public``, ``officials``,
+``curators``) and contact details are shown to officials only for profiles that share
+them with officials. Accounts arrive in a later issue; until then every web request
+is anonymous, and the CLI and tests may act as any :class:`Viewer`.
+"""
+from dataclasses import dataclass
+
+from flask import g
+
+CONTACT_FIELDS = ("email", "phone")
+
+ROLES = ("anonymous", "expert", "official", "curator", "admin")
+_LEVELS = {
+    "anonymous": ("public",),
+    "expert": ("public",),
+    "official": ("public", "officials"),
+    "curator": ("public", "officials", "curators"),
+    "admin": ("public", "officials", "curators"),
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    role: str = "anonymous"
+    user_id: int | None = None
+    # Profiles the viewer owns: always visible to them, whatever their visibility.
+    own_expert_ids: tuple = ()
+
+    @property
+    def is_curator(self):
+        return self.role in ("curator", "admin")
+
+
+ANONYMOUS = Viewer()
+CURATOR = Viewer(role="curator")
+
+
+def current_viewer():
+    return getattr(g, "viewer", None) or ANONYMOUS
+
+
+def visible_levels(viewer):
+    return _LEVELS.get(viewer.role, ("public",))
+
+
+def can_view(viewer, expert):
+    return expert.visibility in visible_levels(viewer) or expert.id in viewer.own_expert_ids
+
+
+def visible_contact_fields(viewer, expert):
+    """The contact fields of ``expert`` that ``viewer`` may read."""
+    if viewer.is_curator or expert.id in viewer.own_expert_ids:
+        return CONTACT_FIELDS
+    if viewer.role == "official" and expert.visibility in ("public", "officials"):
+        return CONTACT_FIELDS
+    return ()
+
+
+def may_search_contacts(viewer):
+    """Searching by e-mail or phone would reveal hidden details: curators only."""
+    return viewer.is_curator

@@ -1,0 +1,88 @@
+"""JSON API v1 (contract in DESIGN.md and the README)."""
+from flask import jsonify, request
+
+from expertnet import access, catalog, finder, search
+from expertnet.api import bp
+from expertnet.i18n import _
+from expertnet.web import json_error
+
+PROFILE_FIELDS = (
+    "id", "external_id", "kind", "full_name", "other_names", "title", "degree", "gender",
+    "birth_year", "hometown", "country", "city", "organization", "position", "sector",
+    "fields", "keywords", "languages", "available_for", "bio_vi", "bio_en", "website", "orcid",
+    "visibility", "updated_at", "version",
+)
+
+
+def summary(expert, highlight=""):
+    return {
+        "id": expert.id,
+        "external_id": expert.external_id,
+        "full_name": expert.full_name,
+        "kind": expert.kind,
+        "country": expert.country or None,
+        "organization": expert.organization,
+        "position": expert.position,
+        "fields": expert.codes,
+        "available_for": expert.available_for,
+        "highlight": highlight,
+    }
+
+
+def profile(expert, viewer):
+    data = {}
+    for name in PROFILE_FIELDS:
+        value = expert.codes if name == "fields" else getattr(expert, name)
+        if name == "updated_at":
+            value = value.isoformat() + "Z"
+        data[name] = value
+    for name in access.CONTACT_FIELDS:
+        if name in access.visible_contact_fields(viewer, expert):
+            data[name] = getattr(expert, name)
+    return data
+
+
+@bp.get("/experts")
+def experts():
+    try:
+        criteria = finder.parse_criteria(request.args)
+    except finder.BadParameter as exc:
+        return json_error(400, exc.message, parameter=exc.name)
+    found = finder.find(criteria)
+    return jsonify({
+        "total": found.total,
+        "page": criteria.page,
+        "per_page": criteria.per_page,
+        "results": [summary(expert, found.highlights.get(expert.id, ""))
+                    for expert in found.experts],
+        "facets": found.facets,
+    })
+
+
+@bp.get("/experts/<int:expert_id>")
+def expert(expert_id):
+    viewer = access.current_viewer()
+    found = finder.get_visible(expert_id, viewer)
+    if found is None:
+        return json_error(404, _("No such expert."))
+    return jsonify(profile(found, viewer))
+
+
+@bp.get("/fields")
+def fields():
+    taxonomy = catalog.load()
+    return jsonify([
+        {"code": field.code, "parent": field.parent_id, "name_vi": field.name_vi,
+         "name_en": field.name_en, "synonyms": [*field.synonyms_vi, *field.synonyms_en]}
+        for field in taxonomy.fields.values()
+    ])
+
+
+@bp.get("/suggest")
+def suggest():
+    """Name completions for the search box: ``[{"id", "name"}]``."""
+    viewer = access.current_viewer()
+    prefix = request.args.get("q", "")[:100]
+    names = search.suggest_names(search.get_store(), prefix, access.visible_levels(viewer),
+                                 tuple(viewer.own_expert_ids))
+    return jsonify([{"id": expert_id, "name": name} for expert_id, name in names])

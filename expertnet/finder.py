@@ -1,0 +1,159 @@
+"""Searching the directory as a given viewer: request parameters → a checked search →
+profiles loaded from the database in rank order. Shared by the pages and the API so
+both apply the same parameters, limits and visibility rules."""
+from dataclasses import dataclass
+
+from flask import current_app
+
+from expertnet import access, catalog, places, search, vocab
+from expertnet.i18n import _, current_language
+from expertnet.models import Expert, ExpertField
+
+# URL parameter → index field
+FILTERS = {
+    "kind": "kind",
+    "field": "fields",
+    "country": "country",
+    "language": "languages",
+    "available_for": "available_for",
+}
+SORTS = ("relevance", "name", "updated")
+
+
+class BadParameter(ValueError):
+    def __init__(self, name, message):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+@dataclass
+class Criteria:
+    q: str = ""
+    filters: dict = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def active_filters(self):
+        return [(name, value) for name, values in self.filters.items() for value in values]
+
+
+def _integer(args, name, default):
+    raw = args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise BadParameter(name, _("“%(value)s” is not a whole number", value=raw[:50])) from None
+
+
+def parse_criteria(args, taxonomy=None):
+    """Checked search criteria from request arguments (a MultiDict). Filter values are
+    checked against their vocabularies; ``per_page`` is clamped to 1–100 and ``page``
+    to 1 or more, as the README documents."""
+    config = current_app.config
+    q = args.get("q", "")
+    filters = {}
+    for name in FILTERS:
+        values = [value.strip() for value in args.getlist(name) if value.strip()]
+        if not values:
+            continue
+        checked = []
+        for value in values[:50]:
+            checked.append(_check_filter(name, value, taxonomy))
+        filters[name] = list(dict.fromkeys(checked))
+    sort = args.get("sort", "") or "relevance"
+    if sort not in SORTS:
+        raise BadParameter("sort", _("must be one of: %(values)s", values=", ".join(SORTS)))
+    page = max(1, _integer(args, "page", 1))
+    per_page = min(max(1, _integer(args, "per_page", config["SEARCH_PER_PAGE"])),
+                   config["SEARCH_MAX_PER_PAGE"])
+    return Criteria(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
+
+
+def _check_filter(name, value, taxonomy):
+    if name == "kind":
+        if value not in vocab.KINDS:
+            raise BadParameter(name, _("“%(value)s” is not a kind of expert", value=value[:50]))
+    elif name == "field":
+        taxonomy = taxonomy or catalog.load()
+        if value not in taxonomy.fields:
+            raise BadParameter(name, _("“%(value)s” is not a field code", value=value[:50]))
+    elif name == "country":
+        value = value.upper()
+        if not places.is_country(value):
+            raise BadParameter(name, _("“%(value)s” is not a country code", value=value[:50]))
+    elif name == "language":
+        value = value.lower()
+        if value not in places.language_codes():
+            raise BadParameter(name, _("“%(value)s” is not a language code", value=value[:50]))
+    elif name == "available_for" and value not in vocab.AVAILABILITY:
+        raise BadParameter(name, _("“%(value)s” is not a kind of help", value=value[:50]))
+    return value
+
+
+@dataclass
+class Found:
+    experts: list
+    total: int
+    facets: dict
+    highlights: dict
+    criteria: Criteria
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.criteria.per_page))
+
+
+def find(criteria, viewer=None, with_facets=True):
+    viewer = viewer or access.current_viewer()
+    config = current_app.config
+    request = search.SearchRequest(
+        text=criteria.q,
+        filters={FILTERS[name]: tuple(values) for name, values in criteria.filters.items()},
+        visibility=access.visible_levels(viewer),
+        own_ids=tuple(viewer.own_expert_ids),
+        include_contact=access.may_search_contacts(viewer),
+        sort=criteria.sort, page=criteria.page, per_page=criteria.per_page,
+        with_facets=with_facets, language=current_language(),
+        max_chars=config["SEARCH_MAX_QUERY_CHARS"], max_terms=config["SEARCH_MAX_QUERY_TERMS"],
+    )
+    result = search.search(search.get_store(), request)
+    experts = load_in_order(result.ids)
+    # The index may lag the database for an instant; never show what the viewer may not see.
+    experts = [expert for expert in experts if access.can_view(viewer, expert)]
+    facets = {name: result.facets.get(field, {}) for name, field in FILTERS.items()} \
+        if with_facets else {}
+    return Found(experts, result.total, facets, result.highlights, criteria)
+
+
+def load_in_order(ids):
+    if not ids:
+        return []
+    rows = {expert.id: expert for expert in Expert.select().where(Expert.id.in_(ids))}
+    codes = {expert_id: [] for expert_id in rows}
+    for link in (ExpertField.select().where(ExpertField.expert.in_(list(rows)))
+                 .order_by(ExpertField.position)):
+        codes[link.expert_id].append(link.field_id)
+    ordered = []
+    for expert_id in ids:
+        expert = rows.get(expert_id)
+        if expert is not None:
+            expert.codes = codes[expert_id]
+            ordered.append(expert)
+    return ordered
+
+
+def get_visible(expert_id, viewer=None):
+    """The profile, or ``None`` when it does not exist *or* the viewer may not see it
+    (both answer 404 alike)."""
+    viewer = viewer or access.current_viewer()
+    expert = Expert.get_or_none(Expert.id == expert_id)
+    if expert is None or not access.can_view(viewer, expert):
+        return None
+    expert.codes = [link.field_id for link in
+                    ExpertField.select().where(ExpertField.expert == expert)
+                    .order_by(ExpertField.position)]
+    return expert

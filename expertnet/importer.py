@@ -1,0 +1,262 @@
+"""Import profiles from CSV (UTF-8, with or without BOM) or XLSX (first sheet).
+
+parse → validate every row → match (``external_id``, else likely duplicates) → write
+valid rows through ``services`` in batches → a report of every rejected row with its
+spreadsheet row number (the header is row 1), its column and the reason.
+Re-importing a file changes nothing the second time: rows are matched on
+``external_id`` and an identical row is "unchanged" (no new version).
+"""
+import csv
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from expertnet import catalog, services, validation
+from expertnet.i18n import _
+from expertnet.models import Expert
+from expertnet.text import clean, fold
+
+BATCH_SIZE = 500
+MAX_COLUMNS = 200
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (exit code 2)."""
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # row number → [(column, message)]
+    problems: dict = field(default_factory=lambda: defaultdict(list))
+    unknown_columns: list = field(default_factory=list)
+    sensitive_columns: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def rejected(self):
+        return len(self.problems)
+
+    @property
+    def exit_code(self):
+        return 1 if self.problems else 0
+
+
+# -- reading -----------------------------------------------------------------------
+def _header_key(name):
+    return clean(name).lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def read_rows(path):
+    """``(header, rows, estimate)``: the header's cells, an iterator of
+    ``(row_number, cells)`` and roughly how many rows follow (for a progress bar)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+    except OSError as exc:
+        raise ImportFileError(_("cannot open the file: %(reason)s", reason=exc.strerror)) from exc
+    # The type is read from the content, not the name: an XLSX file is a ZIP archive.
+    if start.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path)
+    if b"\x00" in start:
+        raise ImportFileError(_("the file is neither CSV (UTF-8) nor XLSX"))
+    return _read_csv(path)
+
+
+def _read_csv(path):
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("the file is not UTF-8 text (byte %(position)s); save it as “CSV UTF-8”",
+              position=exc.start)) from exc
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in Vietnamese or European locales save CSV with semicolons.
+    delimiter = max((",", ";", "\t"), key=first_line.count) if first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(_("the file is empty")) from None
+    except csv.Error as exc:
+        raise ImportFileError(_("the file is not valid CSV: %(reason)s", reason=str(exc))) from exc
+
+    return header, _guard_csv(enumerate(reader, start=2)), text.count("\n")
+
+
+def _guard_csv(rows):
+    try:
+        yield from rows
+    except csv.Error as exc:
+        raise ImportFileError(_("the file is not valid CSV: %(reason)s", reason=str(exc))) from exc
+
+
+def _read_xlsx(path):
+    import openpyxl  # imported here: only XLSX imports pay for it
+
+    try:
+        # Formulas stay formulas (``data_only=False``): a cell "=HYPERLINK(...)" is data
+        # to keep verbatim, never something to evaluate.
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(_("the file is not a readable XLSX workbook")) from exc
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell_text(value) for value in next(iterator)]
+    except StopIteration:
+        workbook.close()
+        raise ImportFileError(_("the file is empty")) from None
+
+    def rows():
+        try:
+            for number, values in enumerate(iterator, start=2):
+                yield number, [_cell_text(value) for value in values]
+        finally:
+            workbook.close()
+
+    return header, rows(), max(0, (sheet.max_row or 1) - 1)
+
+
+# -- importing ---------------------------------------------------------------------
+def _map_header(header, report):
+    """Column index → contract column; unknown and sensitive columns are reported."""
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(_("the file has too many columns (%(count)s)", count=len(header)))
+    mapping = {}
+    for index, name in enumerate(header):
+        key = _header_key(name)
+        if not key:
+            continue
+        if key in validation.COLUMNS and key not in mapping.values():
+            mapping[index] = key
+        elif validation.is_sensitive_column(key):
+            report.sensitive_columns.append(clean(name))
+        else:
+            report.unknown_columns.append(clean(name))
+    missing = [column for column in validation.REQUIRED if column not in mapping.values()]
+    if missing:
+        raise ImportFileError(_("required columns are missing: %(columns)s",
+                                columns=", ".join(missing)))
+    return mapping
+
+
+def import_file(path, dry_run=False, allow_duplicates=False, progress=None, source=None):
+    """Import ``path``; returns an :class:`ImportReport`. Raises :class:`ImportFileError`
+    when the file cannot be read at all. ``progress(done_rows, estimated_rows)`` is
+    called as rows are processed."""
+    header, rows, estimate = read_rows(path)
+    return import_rows(header, rows, dry_run=dry_run, allow_duplicates=allow_duplicates,
+                       progress=progress, estimate=estimate,
+                       source=source or f"import:{Path(path).name}")
+
+
+def import_rows(header, rows, dry_run=False, allow_duplicates=False, progress=None,
+                estimate=0, source="import"):
+    """Import ``rows`` (``(row_number, cells)``) laid out as ``header``."""
+    report = ImportReport(dry_run=dry_run)
+    mapping = _map_header(header, report)
+    taxonomy = catalog.load()
+    seen_external = {}
+    seen_names = {}
+    batch = []
+    for number, cells in rows:
+        if not any(str(cell).strip() for cell in cells):
+            continue
+        report.total += 1
+        raw = {column: (cells[index] if index < len(cells) else "")
+               for index, column in mapping.items()}
+        values, errors = validation.normalize(raw, taxonomy)
+        if errors:
+            report.problems[number].extend(errors)
+        else:
+            batch.append((number, values))
+        if len(batch) >= BATCH_SIZE:
+            _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names)
+            batch = []
+        if progress:
+            progress(number - 1, max(estimate, number - 1))
+    if batch:
+        _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names)
+    report.problems = dict(sorted(report.problems.items()))
+    return report
+
+
+def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names):
+    external_ids = [values["external_id"] for _n, values in batch if values.get("external_id")]
+    existing = {expert.external_id: expert
+                for expert in Expert.select().where(Expert.external_id.in_(external_ids))} \
+        if external_ids else {}
+    to_write = []
+    for number, values in batch:
+        external_id = values.get("external_id")
+        if external_id:
+            if external_id in seen_external:
+                report.problems[number].append(
+                    ("external_id", _("“%(value)s” already appears in row %(row)s",
+                                      value=external_id, row=seen_external[external_id])))
+                continue
+            seen_external[external_id] = number
+            expert = existing.get(external_id)
+            if expert is None and not allow_duplicates:
+                duplicate = _likely_duplicate(values, number, seen_names)
+                if duplicate:
+                    report.problems[number].append(duplicate)
+                    continue
+            to_write.append((number, values, expert))
+            continue
+        if not allow_duplicates:
+            duplicate = _likely_duplicate(values, number, seen_names)
+            if duplicate:
+                report.problems[number].append(duplicate)
+                continue
+        to_write.append((number, values, None))
+    if dry_run:
+        for _number, _values, expert in to_write:
+            if expert is None:
+                report.created += 1
+            else:
+                report.updated += 1
+        return
+    outcomes = services.upsert_profiles([(values, expert) for _n, values, expert in to_write],
+                                        source=source)
+    for outcome in outcomes:
+        setattr(report, outcome.status, getattr(report, outcome.status) + 1)
+
+
+def _likely_duplicate(values, number, seen_names):
+    """A ``(column, message)`` when a new row looks like an existing profile (same
+    folded name and birth year, or same e-mail) or like an earlier row of the file."""
+    key = (fold(values["full_name"]), values.get("birth_year"))
+    if key in seen_names:
+        return ("full_name", _("looks like row %(row)s of this file (same name and birth year)",
+                               row=seen_names[key]))
+    seen_names[key] = number
+    query = Expert.select(Expert.id, Expert.full_name)
+    match = None
+    if values.get("birth_year"):
+        match = query.where((Expert.name_key == key[0])
+                            & (Expert.birth_year == values["birth_year"])).first()
+    if match is None and values.get("email"):
+        match = query.where(Expert.email == values["email"]).first()
+    if match is None:
+        return None
+    return ("full_name", _("possible duplicate of profile #%(id)s (%(name)s); give it an "
+                           "external_id to update it, or import with --allow-duplicates",
+                           id=match.id, name=match.full_name))

@@ -1,0 +1,103 @@
+"""The pages: home, search results, a profile, and the language switch."""
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+
+from expertnet import access, catalog, finder
+from expertnet import taxonomy as seed
+from expertnet.i18n import LANGUAGE_COOKIE, current_language
+from expertnet.main import bp
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def safe_next(target, fallback="/"):
+    """Only a path on this site: never ``//host``, ``/\\host`` or a scheme."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return fallback
+    return target
+
+
+@bp.get("/")
+def index():
+    taxonomy = catalog.load()
+    found = finder.find(finder.Criteria(filters={}, per_page=1), with_facets=True)
+    counts = {
+        "experts": found.total,
+        "countries": len([code for code in found.facets["country"] if code != "VN"]),
+        "diaspora": found.facets["kind"].get("diaspora", 0),
+    }
+    priority = [taxonomy.fields[code] for code in seed.PRIORITY_CODES if code in taxonomy.fields]
+    return render_template("main/index.html", counts=counts, priority=priority,
+                           field_counts=found.facets["field"])
+
+
+@bp.get("/search")
+def search_page():
+    taxonomy = catalog.load()
+    try:
+        criteria = finder.parse_criteria(request.args, taxonomy)
+    except finder.BadParameter as exc:
+        return render_template("main/search.html", error=exc, criteria=None, found=None,
+                               taxonomy=taxonomy), 400
+    found = finder.find(criteria)
+    return render_template("main/search.html", error=None, criteria=criteria, found=found,
+                           taxonomy=taxonomy, sorts=finder.SORTS)
+
+
+@bp.get("/experts/<int:expert_id>")
+def profile(expert_id):
+    viewer = access.current_viewer()
+    expert = finder.get_visible(expert_id, viewer)
+    if expert is None:
+        abort(404)
+    taxonomy = catalog.load()
+    language = current_language()
+    other = "en" if language == "vi" else "vi"
+    return render_template(
+        "main/profile.html", expert=expert, taxonomy=taxonomy,
+        fields=[taxonomy.fields[code] for code in expert.codes if code in taxonomy.fields],
+        bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
+        other_language=other, contact=access.visible_contact_fields(viewer, expert))
+
+
+@bp.get("/lang/<code>")
+def set_language(code):
+    """Remember the reader's language. Only a preference cookie changes; nothing is
+    written on the server."""
+    if code not in current_app.config["LANGUAGES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    response = make_response(redirect(safe_next(request.args.get("next"), url_for("main.index"))))
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax",
+                        secure=request.is_secure, httponly=True)
+    return response
+
+
+@bp.app_template_global()
+def search_url(criteria=None, add=None, remove=None, **changes):
+    """The search URL for ``criteria`` changed by ``add=(name, value)`` or
+    ``remove=(name, value)`` (one filter value) and ``name=value`` (``None`` removes
+    it). Every filter stays in the URL, so a search is a link a colleague can open;
+    the page is kept only when given, so changing a filter goes back to page 1."""
+    args = {}
+    if criteria is not None:
+        if criteria.q:
+            args["q"] = criteria.q
+        for name, values in criteria.filters.items():
+            args[name] = list(values)
+        if criteria.sort != "relevance":
+            args["sort"] = criteria.sort
+        if criteria.per_page != current_app.config["SEARCH_PER_PAGE"]:
+            args["per_page"] = criteria.per_page
+    if add:
+        args[add[0]] = [*args.get(add[0], []), add[1]]
+    if remove:
+        args[remove[0]] = [value for value in args.get(remove[0], []) if value != remove[1]]
+    args.update(changes)
+    if args.get("page") == 1:
+        del args["page"]
+    return url_for("main.search_page",
+                   **{name: value for name, value in args.items() if value not in (None, "", [])})

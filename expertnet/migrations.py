@@ -1,0 +1,57 @@
+"""Schema migrations, applied in order at start-up (and by ``flask init-db``).
+
+Each migration is a function ``(migrator, db)`` recorded by name in
+``schema_migration`` once applied. Add new ones at the end; never edit an applied one.
+A later column is added like this::
+
+    def _0002_expert_photo(migrator, db):
+        migrate(migrator.add_column("expert", "photo", CharField(default="")))
+"""
+from peewee import CharField, DateTimeField, Model
+from playhouse.migrate import SchemaMigrator
+
+from expertnet.db import database, is_postgres, utcnow
+from expertnet.models import MODELS
+
+# Any constant; it keeps two PostgreSQL processes from migrating at the same time.
+_ADVISORY_LOCK = 7_404_202_6
+
+
+class SchemaMigration(Model):
+    name = CharField(primary_key=True, max_length=100)
+    applied_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        database = database
+        table_name = "schema_migration"
+
+
+def _0001_initial(migrator, db):
+    # These model classes are the schema of 0001; later changes go in new migrations.
+    db.create_tables(MODELS, safe=True)
+
+
+MIGRATIONS = (
+    ("0001_initial", _0001_initial),
+)
+
+
+def upgrade(db=database):
+    """Apply the migrations not applied yet; safe to run again and from many processes."""
+    with db.connection_context():
+        if is_postgres(db):
+            db.execute_sql("SELECT pg_advisory_lock(%s)", (_ADVISORY_LOCK,))
+        try:
+            db.create_tables([SchemaMigration], safe=True)
+            applied = {row.name for row in SchemaMigration.select()}
+            migrator = SchemaMigrator.from_database(db.obj if hasattr(db, "obj") else db)
+            for name, migration in MIGRATIONS:
+                if name in applied:
+                    continue
+                with db.atomic():
+                    migration(migrator, db)
+                    SchemaMigration.create(name=name)
+            return [name for name, _ in MIGRATIONS if name not in applied]
+        finally:
+            if is_postgres(db):
+                db.execute_sql("SELECT pg_advisory_unlock(%s)", (_ADVISORY_LOCK,))

@@ -1,0 +1,128 @@
+"""Peewee models. The database is the source of truth; the search index is derived.
+
+Lists (other names, keywords, languages, availability) are stored as JSON text: they
+are read and written with the profile and searched through the index, and JSON text
+behaves the same on SQLite and PostgreSQL. Fields of expertise are a real many-to-many
+relation because they reference the taxonomy.
+"""
+import json
+
+from peewee import (
+    AutoField,
+    CharField,
+    CompositeKey,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from expertnet.db import database, utcnow
+
+# Documented maxima (the importer and the forms refuse longer values).
+MAX_LENGTHS = {
+    "external_id": 64, "full_name": 200, "other_names": 500, "hometown": 200, "city": 120,
+    "organization": 300, "position": 200, "keywords": 500, "bio_vi": 10_000, "bio_en": 10_000,
+    "email": 254, "phone": 40, "website": 500, "orcid": 19, "source": 200,
+}
+
+
+class JSONListField(TextField):
+    """A list of strings kept as JSON text."""
+
+    def db_value(self, value):
+        return json.dumps(list(value or ()), ensure_ascii=False)
+
+    def python_value(self, value):
+        if not value:
+            return []
+        return json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Field(BaseModel):
+    """A field of expertise in the bilingual taxonomy."""
+
+    code = CharField(primary_key=True, max_length=40)
+    parent = ForeignKeyField("self", null=True, backref="children", column_name="parent_code",
+                             object_id_name="parent_id", on_delete="RESTRICT")
+    name_vi = CharField(max_length=200)
+    name_en = CharField(max_length=200)
+    synonyms_vi = JSONListField(default=list)
+    synonyms_en = JSONListField(default=list)
+    position = IntegerField(default=0)
+
+    def name(self, language):
+        return self.name_vi if language == "vi" else self.name_en
+
+
+class Expert(BaseModel):
+    """A profile: a domestic expert, a foreign expert or an overseas Hai Phong intellectual."""
+
+    id = AutoField()
+    external_id = CharField(max_length=64, null=True, unique=True)
+    kind = CharField(max_length=16, index=True)
+    full_name = CharField(max_length=200)
+    # The folded name ("nguyen van duc"): finds likely duplicates whatever the accents.
+    name_key = CharField(max_length=200, default="", index=True)
+    other_names = JSONListField(default=list)
+    title = CharField(max_length=16, default="")
+    degree = CharField(max_length=16, default="")
+    gender = CharField(max_length=16, default="")
+    birth_year = IntegerField(null=True)
+    hometown = CharField(max_length=200, default="")
+    country = CharField(max_length=2, default="", index=True)
+    city = CharField(max_length=120, default="")
+    organization = CharField(max_length=300, default="")
+    position = CharField(max_length=200, default="")
+    sector = CharField(max_length=16, default="")
+    keywords = JSONListField(default=list)
+    languages = JSONListField(default=list)
+    available_for = JSONListField(default=list)
+    bio_vi = TextField(default="")
+    bio_en = TextField(default="")
+    email = CharField(max_length=254, default="", index=True)
+    phone = CharField(max_length=40, default="")
+    website = CharField(max_length=500, default="")
+    orcid = CharField(max_length=19, default="")
+    # Privacy by default: nobody but curators sees a record until someone decides.
+    visibility = CharField(max_length=16, default="curators", index=True)
+    source = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow, index=True)
+    # Bumped on every change; the index stores it, and later edits check it.
+    version = IntegerField(default=1)
+
+    @property
+    def field_codes(self):
+        return [link.field_id for link in
+                ExpertField.select().where(ExpertField.expert == self).order_by(ExpertField.position)]
+
+
+class ExpertField(BaseModel):
+    expert = ForeignKeyField(Expert, backref="field_links", on_delete="CASCADE")
+    field = ForeignKeyField(Field, column_name="field_code", object_id_name="field_id",
+                            backref="expert_links", on_delete="RESTRICT")
+    position = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("expert", "field")
+
+
+class PendingIndex(BaseModel):
+    """Profiles whose index document may be stale: written in the same transaction as
+    the profile and removed once the index has the change. What is left here after a
+    failed index write (or a crash) is repaired by ``reconcile``."""
+
+    expert_id = IntegerField(primary_key=True)
+    version = IntegerField()
+    queued_at = DateTimeField(default=utcnow)
+
+
+MODELS = (Field, Expert, ExpertField, PendingIndex)

@@ -1,0 +1,277 @@
+"""The index on disk: open or create, one writer at a time, a shared searcher that is
+refreshed when the index changes, and full rebuilds that never leave an empty index.
+
+Layout of the index folder::
+
+    INDEX_DIR/
+        live -> gen-20261129T101500-1a2b   (symlink, swapped atomically)
+        gen-.../                            (a Whoosh index + SCHEMA_VERSION file)
+        rebuild.lock                        (one rebuild at a time, across processes)
+
+A rebuild writes a new ``gen-*`` folder and then points ``live`` at it with
+``os.replace``, so readers always see a complete index and an interrupted rebuild
+leaves the previous one in place. Writers follow the symlink, so after a swap every
+process writes to the new generation.
+"""
+import contextlib
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+
+from .schema import FACET_FIELDS, MULTI_VALUED, SCHEMA_VERSION, build_schema
+
+log = logging.getLogger(__name__)
+
+LIVE = "live"
+VERSION_FILE = "SCHEMA_VERSION"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index is missing, of an older schema, or unreadable: rebuild it."""
+
+
+class IndexBusy(RuntimeError):
+    """Another process held the writer lock for longer than the timeout."""
+
+
+class IndexStore:
+    """One index folder. Thread-safe; one instance per application."""
+
+    def __init__(self, root, lock_timeout=10.0):
+        self.root = Path(root)
+        self.lock_timeout = lock_timeout
+        self.schema = build_schema()
+        self._lock = threading.RLock()
+        self._searcher = None
+        self._searcher_target = None
+        self._facet_segments = {}
+        self._facet_arrays = None
+
+    # -- state -----------------------------------------------------------------
+    @property
+    def live_path(self):
+        return self.root / LIVE
+
+    def _target(self):
+        try:
+            return os.readlink(self.live_path)
+        except OSError:
+            return None
+
+    def status(self):
+        """``ok``, ``missing``, ``outdated`` (another schema version) or ``unreadable``."""
+        target = self._target()
+        if target is None or not (self.root / target).is_dir():
+            return "missing"
+        version_file = self.root / target / VERSION_FILE
+        try:
+            if int(version_file.read_text().strip()) != SCHEMA_VERSION:
+                return "outdated"
+        except (OSError, ValueError):
+            return "outdated"
+        try:
+            self._open().doc_count()
+        except Exception:  # noqa: BLE001 - any failure to read means "rebuild"
+            log.exception("search index at %s is unreadable", self.live_path)
+            return "unreadable"
+        return "ok"
+
+    def _open(self):
+        storage = FileStorage(str(self.live_path))
+        return whoosh_index.FileIndex(storage, schema=self.schema)
+
+    def ensure(self):
+        """Create an empty index when there is none usable; returns the status found."""
+        found = self.status()
+        if found != "ok":
+            with self._rebuild_lock():
+                if self.status() != "ok":
+                    self._swap_in(self._new_generation(lambda writer: None))
+        return found
+
+    # -- writing ---------------------------------------------------------------
+    def _writer(self):
+        try:
+            return self._open().writer(timeout=self.lock_timeout)
+        except LockError as exc:
+            raise IndexBusy(f"index writer lock not acquired within {self.lock_timeout}s") from exc
+        except (OSError, whoosh_index.EmptyIndexError) as exc:
+            raise IndexUnavailable(str(exc)) from exc
+
+    def apply(self, documents=(), remove_ids=()):
+        """Add or replace ``documents`` and delete ``remove_ids`` in one commit."""
+        writer = self._writer()
+        try:
+            for doc_id in remove_ids:
+                writer.delete_by_term("id", str(doc_id))
+            for document in documents:
+                writer.update_document(**document)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self, documents, progress=None):
+        """Index ``documents`` (an iterable) into a new generation, then swap it in."""
+        def fill(writer):
+            for count, document in enumerate(documents, 1):
+                writer.add_document(**document)
+                if progress:
+                    progress(count)
+
+        with self._rebuild_lock():
+            self._swap_in(self._new_generation(fill))
+
+    def _new_generation(self, fill):
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        path = self.root / name
+        path.mkdir()
+        try:
+            ix = FileStorage(str(path)).create_index(self.schema)
+            writer = ix.writer(limitmb=128)
+            try:
+                fill(writer)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(optimize=True)
+            (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        return name
+
+    def _swap_in(self, name):
+        temporary = self.root / f"{LIVE}.{uuid.uuid4().hex[:8]}"
+        os.symlink(name, temporary)
+        os.replace(temporary, self.live_path)
+        with self._lock:
+            self._drop_searcher()
+        for old in self.root.glob("gen-*"):
+            if old.name != name:
+                # Searchers in other processes may still read the old files; on POSIX
+                # open files outlive their unlinking, and those searchers reopen the
+                # new generation on their next refresh.
+                shutil.rmtree(old, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _rebuild_lock(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "rebuild.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- reading ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def searcher(self):
+        """The shared searcher, refreshed if another writer or process changed the
+        index. Held under a lock: Whoosh searchers are not safe to share between
+        threads while they run a query."""
+        with self._lock:
+            yield self._current_searcher()
+
+    def _current_searcher(self):
+        target = self._target()
+        if self._searcher is not None and target == self._searcher_target:
+            if not self._searcher.up_to_date():
+                # A new searcher rather than Searcher.refresh(): refresh() shares segment
+                # readers with the old searcher (closing it breaks the new one), fails
+                # on an empty index, and whoosh-reloaded's reuse merges the old segment
+                # list into the new one. Opening is cheap; facet arrays are cached per
+                # segment, so unchanged segments are not re-read.
+                fresh = self._open().searcher()
+                self._searcher.close()
+                self._searcher = fresh
+                self._facet_arrays = None
+            return self._searcher
+        self._drop_searcher()
+        try:
+            self._searcher = self._open().searcher()
+        except (OSError, whoosh_index.EmptyIndexError) as exc:
+            raise IndexUnavailable(str(exc)) from exc
+        self._searcher_target = target
+        return self._searcher
+
+    def _drop_searcher(self):
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._searcher_target = None
+        self._facet_arrays = None
+        self._facet_segments = {}
+
+    def close(self):
+        with self._lock:
+            self._drop_searcher()
+
+    def facet_arrays(self, searcher):
+        """Per document number, the facet values of each facet field.
+
+        Built once per segment (segments never change; deleted documents are simply
+        never matched) and concatenated per searcher, so counting facets over a
+        result set is a loop over document numbers instead of Whoosh's
+        ``groupedby``, which scores every match.
+        """
+        if self._facet_arrays is None:
+            arrays = {field: [] for field in FACET_FIELDS}
+            live_segments = {}
+            for reader, _offset in searcher.reader().leaf_readers():
+                if reader.doc_count_all() == 0:
+                    continue
+                key = reader.segment().segment_id()
+                segment = self._facet_segments.get(key) or _segment_facets(reader)
+                live_segments[key] = segment
+                for field in FACET_FIELDS:
+                    arrays[field].extend(segment[field])
+            self._facet_segments = live_segments
+            self._facet_arrays = arrays
+        return self._facet_arrays
+
+    def stored_versions(self):
+        """``{profile id: version}`` for every live document (reconcile compares it
+        with the database)."""
+        versions = {}
+        with self.searcher() as searcher:
+            for reader, _offset in searcher.reader().leaf_readers():
+                if reader.doc_count_all() == 0:
+                    continue
+                ids = reader.column_reader("id_num")
+                version = reader.column_reader("version")
+                for docnum in reader.all_doc_ids():
+                    versions[ids[docnum]] = version[docnum]
+        return versions
+
+    def doc_count(self):
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+
+def _segment_facets(reader):
+    size = reader.doc_count_all()
+    segment = {}
+    for field in FACET_FIELDS:
+        if field in MULTI_VALUED:
+            values = [()] * size
+            for term in reader.field_terms(field):
+                for docnum in reader.postings(field, term).all_ids():
+                    values[docnum] = values[docnum] + (term,)
+        else:
+            values = [None] * size
+            for term in reader.field_terms(field):
+                for docnum in reader.postings(field, term).all_ids():
+                    values[docnum] = term
+        segment[field] = values
+    return segment

@@ -1,0 +1,290 @@
+"""The one way profiles are written: validate, commit, then update the search index.
+
+The database is the truth and the index is derived. Each write records the profile in
+``PendingIndex`` inside the same transaction; after the commit the pending documents
+are indexed and their records removed. If the index cannot be written (a held lock, a
+full disk, a crash), the records stay, and the next successful write, the start-up
+``reconcile`` or ``reindex`` repairs the index. A database write is never rolled back
+because of the index.
+"""
+import logging
+from dataclasses import dataclass
+
+from peewee import fn
+
+from expertnet import catalog, places, search, validation
+from expertnet.db import database, utcnow
+from expertnet.i18n import _
+from expertnet.models import Expert, ExpertField, PendingIndex
+from expertnet.text import fold, sort_key
+
+log = logging.getLogger(__name__)
+
+LIST_ATTRIBUTES = ("other_names", "keywords", "languages", "available_for")
+SCALAR_ATTRIBUTES = tuple(column for column in validation.COLUMNS
+                          if column not in validation.LIST_COLUMNS)
+# Pending records indexed at once after a write (a big backlog is left to reconcile).
+FLUSH_BATCH = 500
+
+
+class VersionConflict(Exception):
+    """The profile changed since the caller read it."""
+
+
+@dataclass
+class SaveOutcome:
+    expert: Expert
+    status: str  # "created", "updated" or "unchanged"
+
+
+# -- documents ---------------------------------------------------------------------
+def document_for(expert, field_codes, taxonomy):
+    """The search document of a profile (plain data: the search package knows no models)."""
+    expanded = taxonomy.with_ancestors([code for code in field_codes if code in taxonomy.fields])
+    names = [expert.full_name, *expert.other_names]
+    place = [*places.country_names_all(expert.country)] if expert.country else []
+    place += [expert.city, expert.hometown]
+    contact = [expert.email.lower()] if expert.email else []
+    if expert.phone:
+        contact.append("".join(ch for ch in expert.phone if ch.isdigit()))
+    document = {
+        "id": str(expert.id),
+        "id_num": expert.id,
+        "version": expert.version,
+        "kind": expert.kind,
+        "visibility": expert.visibility,
+        "country": expert.country,
+        "fields": " ".join(expanded),
+        "languages": " ".join(expert.languages),
+        "available_for": " ".join(expert.available_for),
+        "name_exact": "\n".join(names),
+        "name": "\n".join(names),
+        "organization": expert.organization,
+        "position": expert.position,
+        "field_text": "\n".join(word for code in expanded for word in taxonomy.words(code)),
+        "keywords": "\n".join(expert.keywords),
+        "place": "\n".join(part for part in place if part),
+        "bio_vi": expert.bio_vi,
+        "bio_en": expert.bio_en,
+        "contact": " ".join(contact),
+        "name_sort": sort_key(expert.full_name),
+        "updated": int(expert.updated_at.timestamp()),
+    }
+    # Whoosh would index an empty ID as the term "": leave empty values out instead.
+    return {key: value for key, value in document.items() if value not in ("", None)}
+
+
+def field_codes_by_expert(ids):
+    codes = {expert_id: [] for expert_id in ids}
+    query = (ExpertField.select(ExpertField.expert, ExpertField.field)
+             .where(ExpertField.expert.in_(list(ids)))
+             .order_by(ExpertField.expert, ExpertField.position))
+    for link in query:
+        codes[link.expert_id].append(link.field_id)
+    return codes
+
+
+def _documents(ids, taxonomy):
+    experts = list(Expert.select().where(Expert.id.in_(list(ids))))
+    codes = field_codes_by_expert([expert.id for expert in experts])
+    return {expert.id: document_for(expert, codes[expert.id], taxonomy) for expert in experts}
+
+
+# -- writing -----------------------------------------------------------------------
+def _queue(expert):
+    (PendingIndex.insert(expert_id=expert.id, version=expert.version, queued_at=utcnow())
+     .on_conflict(conflict_target=[PendingIndex.expert_id],
+                  preserve=[PendingIndex.version, PendingIndex.queued_at])
+     .execute())
+
+
+def _set_fields(expert, codes):
+    ExpertField.delete().where(ExpertField.expert == expert).execute()
+    if codes:
+        ExpertField.insert_many(
+            [{"expert": expert.id, "field": code, "position": position}
+             for position, code in enumerate(codes)]).execute()
+
+
+def _apply(expert, values, current_codes):
+    """Copy ``values`` onto ``expert``; True when something changed."""
+    changed = False
+    for name, value in values.items():
+        if name == "fields":
+            continue
+        if name == "birth_year" and value == "":
+            value = None
+        if getattr(expert, name) != value:
+            setattr(expert, name, value)
+            changed = True
+    if "fields" in values and values["fields"] != current_codes:
+        changed = True
+    return changed
+
+
+def upsert_profiles(batch, source=""):
+    """Write already-normalised profiles (``validation.normalize`` output) in one
+    transaction, then index them. Each item is ``(values, expert_or_None)``; an
+    existing expert is updated, ``None`` creates one. Returns a :class:`SaveOutcome`
+    per item, in order."""
+    outcomes = []
+    with database.atomic():
+        existing_ids = [expert.id for _values, expert in batch if expert is not None]
+        codes = field_codes_by_expert(existing_ids) if existing_ids else {}
+        for values, expert in batch:
+            if expert is None:
+                expert = Expert(source=values.get("source") or source)
+                status = "created"
+                current_codes = []
+            else:
+                status = "updated"
+                current_codes = codes.get(expert.id, [])
+            if not _apply(expert, values, current_codes) and status == "updated":
+                outcomes.append(SaveOutcome(expert, "unchanged"))
+                continue
+            expert.name_key = fold(expert.full_name)
+            now = utcnow()
+            if status == "updated":
+                expert.version += 1
+            else:
+                expert.created_at = now
+            expert.updated_at = now
+            expert.save()
+            if "fields" in values and values["fields"] != current_codes:
+                _set_fields(expert, values["fields"])
+            _queue(expert)
+            outcomes.append(SaveOutcome(expert, status))
+    flush_pending()
+    return outcomes
+
+
+def save_profile(raw, expert=None, expected_version=None, source=""):
+    """Validate ``raw`` (text or lists per column) and create or update one profile.
+    Raises :class:`validation.ProfileErrors` or :class:`VersionConflict`."""
+    taxonomy = catalog.load()
+    values, errors = validation.normalize(raw, taxonomy)
+    if expert is None:
+        for column in validation.REQUIRED:
+            if not values.get(column) and not any(c == column for c, _m in errors):
+                errors.append((column, _("is required")))
+    if errors:
+        raise validation.ProfileErrors(errors)
+    if expert is not None and expected_version is not None and expert.version != expected_version:
+        raise VersionConflict(expert.id)
+    return upsert_profiles([(values, expert)], source=source)[0]
+
+
+def delete_profile(expert):
+    with database.atomic():
+        ExpertField.delete().where(ExpertField.expert == expert.id).execute()
+        expert.delete_instance()
+        (PendingIndex.insert(expert_id=expert.id, version=expert.version + 1)
+         .on_conflict(conflict_target=[PendingIndex.expert_id],
+                      preserve=[PendingIndex.version]).execute())
+    flush_pending()
+
+
+# -- keeping the index in step -------------------------------------------------------
+def index_ids(ids, store=None, taxonomy=None):
+    """Write the current state of ``ids`` to the index (deleting the missing ones), then
+    clear their pending records up to the versions indexed. Raises on index failure."""
+    store = store or search.get_store()
+    taxonomy = taxonomy or catalog.load()
+    ids = list(ids)
+    documents = _documents(ids, taxonomy)
+    missing = [expert_id for expert_id in ids if expert_id not in documents]
+    store.apply(documents.values(), remove_ids=missing)
+    with database.atomic():
+        for expert_id, document in documents.items():
+            (PendingIndex.delete()
+             .where((PendingIndex.expert_id == expert_id)
+                    & (PendingIndex.version <= document["version"])).execute())
+        if missing:
+            # A deleted profile cannot change again: its record goes whatever its version.
+            PendingIndex.delete().where(PendingIndex.expert_id.in_(missing)).execute()
+    return len(documents), len(missing)
+
+
+def flush_pending(limit=FLUSH_BATCH):
+    """Index what is pending; on failure log and keep the records for later."""
+    ids = [row.expert_id for row in
+           PendingIndex.select(PendingIndex.expert_id).order_by(PendingIndex.queued_at).limit(limit)]
+    if not ids:
+        return True
+    try:
+        index_ids(ids)
+    except Exception:  # noqa: BLE001 - the database write stands; reconcile repairs
+        log.exception("search index update failed for %d profiles; kept for reconcile", len(ids))
+        return False
+    return True
+
+
+def pending_count():
+    return PendingIndex.select().count()
+
+
+def database_versions():
+    return dict(Expert.select(Expert.id, Expert.version).tuples())
+
+
+def reconcile(store=None, progress=None, batch=1000):
+    """Make the index agree with the database: rebuild it when it is missing or of
+    another schema, else re-index every profile whose version differs and delete
+    documents of profiles that no longer exist. Returns a summary."""
+    store = store or search.get_store()
+    status = store.status()
+    if status != "ok":
+        rebuild(store, progress=progress)
+        return {"status": status, "rebuilt": True, "indexed": Expert.select().count(), "removed": 0}
+    in_database = database_versions()
+    in_index = store.stored_versions()
+    stale = [expert_id for expert_id, version in in_database.items()
+             if in_index.get(expert_id) != version]
+    stale += [row.expert_id for row in PendingIndex.select(PendingIndex.expert_id)]
+    stale = list(dict.fromkeys(stale))
+    extra = [expert_id for expert_id in in_index if expert_id not in in_database]
+    taxonomy = catalog.load()
+    done = 0
+    for start in range(0, len(stale), batch):
+        index_ids(stale[start:start + batch], store=store, taxonomy=taxonomy)
+        done += len(stale[start:start + batch])
+        if progress:
+            progress(done)
+    if extra:
+        store.apply(remove_ids=extra)
+    return {"status": status, "rebuilt": False, "indexed": len(stale), "removed": len(extra)}
+
+
+def all_documents(taxonomy=None, batch=2000):
+    """Every profile's document, read in batches (bounded memory for a rebuild)."""
+    taxonomy = taxonomy or catalog.load()
+    last_id = 0
+    while True:
+        experts = list(Expert.select().where(Expert.id > last_id).order_by(Expert.id).limit(batch))
+        if not experts:
+            return
+        codes = field_codes_by_expert([expert.id for expert in experts])
+        for expert in experts:
+            yield document_for(expert, codes[expert.id], taxonomy)
+        last_id = experts[-1].id
+
+
+def rebuild(store=None, progress=None):
+    """Rebuild the whole index into a new folder and swap it in; then catch up with
+    writes that went to the old index while the rebuild ran."""
+    store = store or search.get_store()
+    started = utcnow()
+    store.rebuild(all_documents(), progress=progress)
+    PendingIndex.delete().where(PendingIndex.queued_at < started).execute()
+    in_database = database_versions()
+    in_index = store.stored_versions()
+    late = [expert_id for expert_id, version in in_database.items()
+            if in_index.get(expert_id) != version]
+    late += [expert_id for expert_id in in_index if expert_id not in in_database]
+    if late:
+        index_ids(late, store=store)
+    return len(in_database)
+
+
+def count_profiles():
+    return Expert.select(fn.COUNT(Expert.id)).scalar()

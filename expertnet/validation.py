@@ -1,0 +1,192 @@
+"""Checks and normalises profile values, whatever their origin (an import row, a form,
+the API). Every value arrives as text (lists separated by ``;``) or as a list, and
+leaves NFC-normalised, trimmed and coded; every problem is reported with its column
+and a reason in the reader's language.
+"""
+import datetime
+import re
+
+from expertnet import places, vocab
+from expertnet.i18n import _
+from expertnet.models import MAX_LENGTHS
+from expertnet.text import clean, clean_multiline, fold
+
+COLUMNS = (
+    "external_id", "kind", "full_name", "other_names", "title", "degree", "gender", "birth_year",
+    "hometown", "country", "city", "organization", "position", "sector", "fields", "keywords",
+    "languages", "available_for", "bio_vi", "bio_en", "email", "phone", "website", "orcid",
+    "visibility",
+)
+LIST_COLUMNS = frozenset({"other_names", "fields", "keywords", "languages", "available_for"})
+REQUIRED = ("kind", "full_name")
+# Special categories of personal data that the directory must never hold (Law 91/2025):
+# columns with these names are refused by name, not silently dropped.
+SENSITIVE_COLUMNS = frozenset({
+    "ethnicity", "ethnic", "dan toc", "religion", "ton giao", "political", "politics",
+    "dang vien", "party", "chinh tri", "id card", "cccd", "cmnd", "can cuoc", "passport",
+    "ho chieu", "health", "suc khoe", "criminal", "tien an",
+})
+LIST_SEPARATOR = ";"
+
+
+def is_sensitive_column(name):
+    return fold(name.replace("_", " ")) in SENSITIVE_COLUMNS
+MIN_BIRTH_YEAR = 1900
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_PHONE = re.compile(r"^\+?[0-9 ().-]{6,40}$")
+_ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE)
+# A scheme such as "javascript:" (but not "host:8080", where a port follows the colon).
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def orcid_checksum_ok(orcid):
+    digits = orcid.replace("-", "")
+    total = 0
+    for char in digits[:-1]:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1].upper() == ("X" if check == 10 else str(check))
+
+
+def split_list(value):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = value
+    else:
+        items = str(value).split(LIST_SEPARATOR)
+    result = []
+    for item in items:
+        item = clean(item)
+        if item and item not in result:
+            result.append(item)
+    return result
+
+
+class ProfileErrors(Exception):
+    """``errors`` is a list of ``(column, message)``."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{column}: {message}" for column, message in errors))
+        self.errors = errors
+
+
+def normalize(raw, taxonomy, today=None):
+    """``(values, errors)``: ``values`` holds every contract column that ``raw`` has,
+    coded and cleaned; ``errors`` lists ``(column, message)``. Columns absent from
+    ``raw`` are absent from ``values`` (an update leaves them alone)."""
+    today = today or datetime.date.today()
+    values, errors = {}, []
+
+    def fail(column, message):
+        errors.append((column, message))
+
+    for column in COLUMNS:
+        if column not in raw:
+            continue
+        value = raw[column]
+        if column in LIST_COLUMNS:
+            items = split_list(value)
+            values[column] = _check_list(column, items, taxonomy, fail)
+            continue
+        text = clean_multiline(value) if column in ("bio_vi", "bio_en") else clean(value)
+        limit = MAX_LENGTHS.get(column)
+        if limit and len(text) > limit:
+            fail(column, _("is too long (%(length)s characters; at most %(limit)s)",
+                           length=len(text), limit=limit))
+            continue
+        values[column] = _check_value(column, text, today, fail)
+    for column in REQUIRED:
+        if column in raw and not values.get(column) and not any(c == column for c, _m in errors):
+            fail(column, _("is required"))
+    if "visibility" in raw and not values.get("visibility") and "visibility" in values:
+        # An empty cell means the same as a missing column: curators only.
+        values["visibility"] = "curators"
+    return values, errors
+
+
+def _check_value(column, text, today, fail):
+    if not text:
+        return None if column == "birth_year" else ""
+    if column in vocab.VOCABULARIES:
+        code = vocab.parse(column, text)
+        if code is None:
+            fail(column, _("“%(value)s” is not a known value", value=text))
+        return code or ""
+    if column == "birth_year":
+        try:
+            year = int(text)
+        except ValueError:
+            fail(column, _("“%(value)s” is not a year", value=text))
+            return None
+        if year < MIN_BIRTH_YEAR or year > today.year:
+            fail(column, _("must be between %(first)s and %(last)s",
+                           first=MIN_BIRTH_YEAR, last=today.year))
+            return None
+        return year
+    if column == "country":
+        code = places.parse_country(text)
+        if code is None:
+            fail(column, _("“%(value)s” is not a known country", value=text))
+        return code or ""
+    if column == "email":
+        address = text.lower()
+        if not _EMAIL.match(address):
+            fail(column, _("“%(value)s” is not a valid e-mail address", value=text))
+            return ""
+        return address
+    if column == "phone":
+        if not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 6:
+            fail(column, _("“%(value)s” is not a valid phone number", value=text))
+            return ""
+        return text
+    if column == "website":
+        if _SCHEME.match(text) and not text.lower().startswith(("http://", "https://")):
+            fail(column, _("“%(value)s” is not a web address (http or https)", value=text))
+            return ""
+        url = text if "://" in text else f"https://{text}"
+        # Only http(s): a javascript: or data: link would run in the reader's browser.
+        if not _URL.match(url) or " " in url:
+            fail(column, _("“%(value)s” is not a web address (http or https)", value=text))
+            return ""
+        return url
+    if column == "orcid":
+        match = _ORCID.match(text)
+        if not match or not orcid_checksum_ok(match.group(1)):
+            fail(column, _("“%(value)s” is not a valid ORCID iD", value=text))
+            return ""
+        return match.group(1).upper()
+    return text
+
+
+def _check_list(column, items, taxonomy, fail):
+    if column in ("other_names", "keywords"):
+        joined = LIST_SEPARATOR.join(items)
+        if len(joined) > MAX_LENGTHS[column]:
+            fail(column, _("is too long (%(length)s characters; at most %(limit)s)",
+                           length=len(joined), limit=MAX_LENGTHS[column]))
+            return []
+        return items
+    codes, unknown = [], []
+    for item in items:
+        if column == "fields":
+            code = taxonomy.lookup(item)
+        elif column == "languages":
+            code = places.parse_language(item)
+        else:
+            code = vocab.parse("available_for", item)
+        if code is None:
+            unknown.append(item)
+        elif code not in codes:
+            codes.append(code)
+    if unknown:
+        messages = {
+            "fields": _("unknown field: %(values)s", values=", ".join(unknown)),
+            "languages": _("unknown language: %(values)s", values=", ".join(unknown)),
+            "available_for": _("unknown kind of help: %(values)s", values=", ".join(unknown)),
+        }
+        fail(column, messages[column])
+    return codes

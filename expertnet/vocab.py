@@ -1,0 +1,119 @@
+"""The closed vocabularies of a profile: codes stored in the database, labels in both
+languages, and the spellings an import may use for each code."""
+from expertnet.i18n import _l
+from expertnet.text import fold
+
+KINDS = {
+    "domestic": _l("Domestic expert"),
+    "foreign": _l("Foreign expert"),
+    "diaspora": _l("Overseas Hai Phong intellectual"),
+}
+KINDS_PLURAL = {
+    "domestic": _l("Domestic experts"),
+    "foreign": _l("Foreign experts"),
+    "diaspora": _l("Overseas Hai Phong intellectuals"),
+}
+TITLES = {"prof": _l("Professor"), "assoc_prof": _l("Associate Professor")}
+TITLE_ABBREVIATIONS = {"prof": _l("Prof."), "assoc_prof": _l("Assoc. Prof.")}
+DEGREES = {"phd": _l("PhD"), "msc": _l("Master"), "eng": _l("Engineer"), "bsc": _l("Bachelor")}
+DEGREE_ABBREVIATIONS = {"phd": _l("Dr."), "msc": _l("MSc"), "eng": _l("Eng."), "bsc": _l("BSc")}
+GENDERS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other")}
+SECTORS = {
+    "academia": _l("Academia and research"),
+    "industry": _l("Industry"),
+    "government": _l("Government"),
+    "international": _l("International organisation"),
+    "other": _l("Other"),
+}
+AVAILABILITY = {
+    "consulting": _l("Consulting"),
+    "lecturing": _l("Lecturing"),
+    "reviewing": _l("Reviewing"),
+    "technology_transfer": _l("Technology transfer"),
+    "research_collaboration": _l("Research collaboration"),
+    "mentoring": _l("Mentoring start-ups"),
+}
+VISIBILITY = {
+    "public": _l("Public"),
+    "officials": _l("Officials"),
+    "curators": _l("Curators only"),
+}
+
+# Spellings accepted on import besides the codes, compared folded (no diacritics, lower
+# case), so "Trí thức người Hải Phòng ở nước ngoài" and "tri thuc..." both work.
+_ALIASES = {
+    "kind": {
+        "domestic": ["chuyên gia trong nước", "trong nước", "domestic expert", "trong nuoc"],
+        "foreign": ["chuyên gia nước ngoài", "nước ngoài", "foreign expert"],
+        "diaspora": ["trí thức người Hải Phòng ở nước ngoài", "kiều bào Hải Phòng", "kiều bào",
+                     "trí thức kiều bào", "overseas Hai Phong intellectual", "overseas", "diaspora"],
+    },
+    "title": {
+        "prof": ["GS", "Giáo sư", "Prof", "Prof.", "Professor", "GS.TS", "GS. TS"],
+        "assoc_prof": ["PGS", "Phó Giáo sư", "Assoc. Prof.", "Assoc Prof", "Associate Professor",
+                       "PGS.TS", "PGS. TS"],
+    },
+    "degree": {
+        "phd": ["TS", "Tiến sĩ", "PhD", "Ph.D.", "Dr", "Dr.", "Doctor", "TSKH", "DSc"],
+        "msc": ["ThS", "Thạc sĩ", "MSc", "M.Sc.", "MA", "MBA", "MEng", "Master"],
+        "eng": ["KS", "Kỹ sư", "Kĩ sư", "Eng", "Eng.", "Engineer"],
+        "bsc": ["CN", "Cử nhân", "BSc", "B.Sc.", "BA", "Bachelor"],
+    },
+    "gender": {
+        "female": ["nữ", "F", "woman"],
+        "male": ["nam", "M", "man"],
+        "other": ["khác"],
+    },
+    "sector": {
+        "academia": ["học thuật", "nghiên cứu", "giáo dục", "academic", "research", "university"],
+        "industry": ["doanh nghiệp", "công nghiệp", "business", "private"],
+        "government": ["nhà nước", "cơ quan nhà nước", "public sector"],
+        "international": ["tổ chức quốc tế", "international organisation",
+                          "international organization"],
+        "other": ["khác"],
+    },
+    "available_for": {
+        "consulting": ["tư vấn"],
+        "lecturing": ["giảng dạy", "teaching"],
+        "reviewing": ["phản biện", "review"],
+        "technology_transfer": ["chuyển giao công nghệ", "technology transfer"],
+        "research_collaboration": ["hợp tác nghiên cứu", "research collaboration"],
+        "mentoring": ["cố vấn khởi nghiệp", "cố vấn", "mentoring start-ups", "mentor"],
+    },
+    "visibility": {
+        "public": ["công khai"],
+        "officials": ["cán bộ, công chức", "cán bộ công chức", "cán bộ", "officials only"],
+        "curators": ["chỉ cán bộ quản lý", "cán bộ quản lý", "curators only", "private",
+                     "riêng tư"],
+    },
+}
+
+VOCABULARIES = {
+    "kind": KINDS, "title": TITLES, "degree": DEGREES, "gender": GENDERS, "sector": SECTORS,
+    "available_for": AVAILABILITY, "visibility": VISIBILITY,
+}
+
+
+def _lookup_table(name):
+    table = {}
+    for code in VOCABULARIES[name]:
+        table[fold(code)] = code
+        table[fold(code.replace("_", " "))] = code
+    for code, aliases in _ALIASES.get(name, {}).items():
+        for alias in aliases:
+            table[fold(alias)] = code
+    return table
+
+
+_LOOKUPS = {name: _lookup_table(name) for name in VOCABULARIES}
+
+
+def parse(name, value):
+    """The code of ``value`` in vocabulary ``name`` (codes, labels and aliases, any
+    case, with or without diacritics), or ``None`` when it is not one of them."""
+    key = fold(" ".join(str(value).split()))
+    return _LOOKUPS[name].get(key) or _LOOKUPS[name].get(key.rstrip("."))
+
+
+def label(name, code):
+    return VOCABULARIES[name].get(code, code)

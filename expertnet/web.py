@@ -1,0 +1,103 @@
+"""What every response shares: security headers, error pages (JSON under /api/),
+and the helpers templates use to show codes in the reader's language."""
+from flask import jsonify, render_template, request
+from flask_babel import format_date, format_datetime, format_decimal
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from expertnet import access, places, vocab
+from expertnet.i18n import LANGUAGE_NAMES, _, current_language
+from expertnet.text import initials
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def json_error(status, message, **extra):
+    response = jsonify({"error": {"status": status, "message": str(message), **extra}})
+    response.status_code = status
+    return response
+
+
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def _error_message(status):
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You may not open this page."),
+        404: _("This page does not exist."),
+        405: _("This method is not allowed here."),
+        413: _("The upload is too large."),
+        429: _("Too many requests. Please wait a moment and try again."),
+    }
+    return messages.get(status, _("Something went wrong on our side. Please try again later."))
+
+
+def init_app(app):
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        status = exc.code or 500
+        message = _error_message(status)
+        if _wants_json():
+            return json_error(status, message)
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc):
+        app.logger.exception("unhandled error on %s", request.path)
+        from expertnet.db import database
+        if not database.is_closed() and database.in_transaction():
+            database.rollback()
+        message = _error_message(500)
+        if _wants_json():
+            return json_error(500, message)
+        return render_template("error.html", status=500, message=message), 500
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if not request.path.startswith("/static/"):
+            # Pages and API answers may hold personal data: never cache them.
+            headers.setdefault("Cache-Control", "no-store")
+        headers.add("Vary", "Cookie, Accept-Language")
+        return response
+
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_language=current_language,
+        country_name=lambda code: places.country_name(code, current_language()),
+        language_name=lambda code: places.language_name(code, current_language()),
+        vocab=vocab,
+        initials=initials,
+        viewer=access.current_viewer,
+    )
+    app.jinja_env.filters.update(
+        number=lambda value: format_decimal(value),
+        date=lambda value: format_date(value, format="long") if value else "",
+        datetime=lambda value: format_datetime(value, format="medium") if value else "",
+        paragraphs=paragraphs,
+    )
+
+
+def paragraphs(text):
+    """Plain text with blank lines → escaped ``<p>`` paragraphs."""
+    parts = [part.strip() for part in (text or "").split("\n\n") if part.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(part) for part in parts)
