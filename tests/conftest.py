@@ -66,6 +66,20 @@ def app(tmp_path, database_url):
 
 
 @pytest.fixture
+def app_factory(tmp_path, database_url):
+    """Another app on the same instance, database and index (like a second process)."""
+    made = []
+
+    def factory(**config):
+        made.append(make_app(tmp_path, database_url, **config))
+        return made[-1]
+
+    yield factory
+    for other in made:
+        other.extensions["expertnet.search"].close()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

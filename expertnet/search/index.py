@@ -15,12 +15,14 @@ process writes to the new generation.
 """
 import contextlib
 import fcntl
+import gc
 import logging
 import os
 import shutil
 import threading
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -78,12 +80,19 @@ class IndexStore:
                 return "outdated"
         except (OSError, ValueError):
             return "outdated"
-        try:
-            self._open().doc_count()
-        except Exception:  # noqa: BLE001 - any failure to read means "rebuild"
-            log.exception("search index at %s is unreadable", self.live_path)
-            return "unreadable"
-        return "ok"
+        readable = True
+        # Whoosh leaves files open when it fails to read a damaged index; they are
+        # released here, on purpose, rather than warned about later.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                self._open().doc_count()
+            except Exception as exc:  # noqa: BLE001 - any failure to read means "rebuild"
+                # No traceback in the log record: it would keep Whoosh's open files alive.
+                log.error("search index at %s is unreadable: %s", self.live_path, repr(exc))
+                readable = False
+            gc.collect()
+        return "ok" if readable else "unreadable"
 
     def _open(self):
         storage = FileStorage(str(self.live_path))
