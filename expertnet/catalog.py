@@ -45,6 +45,23 @@ class Taxonomy:
         key = fold(" ".join(str(value).split()))
         return self._names().get(key)
 
+    def suggest(self, text, language, limit=5):
+        """Fields whose name or a synonym (either language) has words starting with
+        the words typed: ``tri tue`` → AI, ``hau`` → Logistics."""
+        typed = fold(" ".join(str(text).split()))
+        if not typed:
+            return []
+        matches = []
+        for field in self.fields.values():
+            for word in self.words(field.code):
+                folded = fold(word)
+                if folded.startswith(typed) or f" {typed}" in f" {folded}":
+                    matches.append(field)
+                    break
+        matches.sort(key=lambda field: (not fold(field.name(language)).startswith(typed),
+                                        field.position))
+        return matches[:limit]
+
     def _names(self):
         table = getattr(self, "_name_table", None)
         if table is None:

@@ -67,9 +67,23 @@ def test_totals_and_facets_count_only_public_profiles_for_anonymous(client, mixe
     assert body["total"] == 0
 
 
-def test_suggestions_only_offer_visible_names(client, mixed):
-    names = [item["name"] for item in client.get("/api/v1/suggest?q=c").json]
-    assert names == ["Công Khai Một"]
+def test_suggestions_only_offer_visible_names_and_organisations(client, mixed, add):
+    add(full_name="Bí Mật", organization="Viện Ẩn", visibility="curators")
+    add(full_name="Mở", organization="Viện Hàng hải")
+    body = client.get("/api/v1/suggest?q=c").json
+    assert [item["name"] for item in body["names"]] == ["Công Khai Một"]
+    assert body["names"][0]["url"] == f"/experts/{mixed['public'].id}"
+    body = client.get("/api/v1/suggest?q=vien").json
+    assert [item["name"] for item in body["organizations"]] == ["Viện Hàng hải"]
+
+
+def test_suggestions_offer_fields_in_the_readers_language(client):
+    body = client.get("/api/v1/suggest?q=tri tue", headers={"Accept-Language": "en"}).json
+    assert body["fields"][0]["code"] == "ai"
+    assert body["fields"][0]["name"] == "Artificial intelligence"
+    assert body["fields"][0]["url"] == "/search?field=ai"
+    body = client.get("/api/v1/suggest?q=hau can", headers={"Accept-Language": "vi"}).json
+    assert [field["code"] for field in body["fields"]] == ["logistics"]
 
 
 def test_filters_repeat_or_within_and_across(client, add):

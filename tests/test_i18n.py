@@ -59,3 +59,20 @@ def test_pages_are_translated(client):
     vietnamese = client.get("/search", headers={"Accept-Language": "vi"}).text
     english = client.get("/search", headers={"Accept-Language": "en"}).text
     assert "Tìm kiếm" in vietnamese and "Search" in english
+
+
+TEMPLATES = sorted((ROOT / "expertnet" / "templates").rglob("*.html"))
+JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+VISIBLE_ATTRIBUTES = re.compile(r'\b(?:title|alt|placeholder|aria-label|label|value)="([^"]*)"')
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: path.name)
+def test_templates_have_no_visible_text_outside_gettext(template):
+    source = template.read_text(encoding="utf-8")
+    # JSON-LD and scripts hold data, not reading text.
+    source = re.sub(r"<script.*?</script>", "", source, flags=re.DOTALL)
+    attributes = [JINJA.sub("", value) for value in VISIBLE_ATTRIBUTES.findall(source)]
+    text = re.sub(r"<[^>]+>", " ", JINJA.sub(" ", source))
+    leftovers = [chunk for chunk in [*text.split(), *" ".join(attributes).split()]
+                 if re.search(r"[^\W\d_]", chunk)]
+    assert leftovers == []

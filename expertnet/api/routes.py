@@ -1,9 +1,9 @@
 """JSON API v1 (contract in DESIGN.md and the README)."""
-from flask import jsonify, request
+from flask import jsonify, request, url_for
 
 from expertnet import access, catalog, finder, search
 from expertnet.api import bp
-from expertnet.i18n import _
+from expertnet.i18n import _, current_language
 from expertnet.web import json_error
 
 PROFILE_FIELDS = (
@@ -80,9 +80,19 @@ def fields():
 
 @bp.get("/suggest")
 def suggest():
-    """Name completions for the search box: ``[{"id", "name"}]``."""
+    """Completions for the search box, in the reader's language: names (open the
+    profile), organisations and fields (run a search)."""
     viewer = access.current_viewer()
-    prefix = request.args.get("q", "")[:100]
-    names = search.suggest_names(search.get_store(), prefix, access.visible_levels(viewer),
-                                 tuple(viewer.own_expert_ids))
-    return jsonify([{"id": expert_id, "name": name} for expert_id, name in names])
+    text = request.args.get("q", "")[:100]
+    found = search.suggest(search.get_store(), text, access.visible_levels(viewer),
+                           tuple(viewer.own_expert_ids))
+    language = current_language()
+    fields = catalog.load().suggest(text, language)
+    return jsonify({
+        "names": [{"id": expert_id, "name": name, "url": url_for("main.profile", expert_id=expert_id)}
+                  for expert_id, name in found["names"]],
+        "organizations": [{"name": name, "url": url_for("main.search_page", q=name)}
+                          for name in found["organizations"]],
+        "fields": [{"code": field.code, "name": field.name(language),
+                    "url": url_for("main.search_page", field=field.code)} for field in fields],
+    })

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet import access, catalog, finder
+from expertnet import access, catalog, finder, vocab
 from expertnet import taxonomy as seed
 from expertnet.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.main import bp
@@ -48,6 +48,16 @@ def search_page():
                            taxonomy=taxonomy, sorts=finder.SORTS)
 
 
+@bp.get("/fields")
+def browse_fields():
+    """The taxonomy with the number of experts the reader may see, per field and kind."""
+    taxonomy = catalog.load()
+    totals = finder.find(finder.Criteria(filters={}, per_page=1)).facets["field"]
+    by_kind = {kind: finder.find(finder.Criteria(filters={"kind": [kind]}, per_page=1)).facets["field"]
+               for kind in vocab.KINDS}
+    return render_template("main/fields.html", taxonomy=taxonomy, totals=totals, by_kind=by_kind)
+
+
 @bp.get("/experts/<int:expert_id>")
 def profile(expert_id):
     viewer = access.current_viewer()
@@ -57,11 +67,52 @@ def profile(expert_id):
     taxonomy = catalog.load()
     language = current_language()
     other = "en" if language == "vi" else "vi"
+    fields = [taxonomy.fields[code] for code in expert.codes if code in taxonomy.fields]
+    contact = access.visible_contact_fields(viewer, expert)
     return render_template(
-        "main/profile.html", expert=expert, taxonomy=taxonomy,
-        fields=[taxonomy.fields[code] for code in expert.codes if code in taxonomy.fields],
+        "main/profile.html", expert=expert, taxonomy=taxonomy, fields=fields,
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
-        other_language=other, contact=access.visible_contact_fields(viewer, expert))
+        other_language=other, contact=contact,
+        linked_data=person_linked_data(expert, fields, contact, language))
+
+
+def person_linked_data(expert, fields, contact, language):
+    """schema.org ``Person`` for other systems, holding only what this reader may see."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": expert.full_name,
+        "url": url_for("main.profile", expert_id=expert.id, _external=True),
+        "knowsAbout": [field.name(language) for field in fields] + list(expert.keywords),
+        "knowsLanguage": list(expert.languages),
+    }
+    if expert.other_names:
+        data["alternateName"] = list(expert.other_names)
+    if expert.position:
+        data["jobTitle"] = expert.position
+    if expert.organization:
+        data["affiliation"] = {"@type": "Organization", "name": expert.organization}
+    if expert.title or expert.degree:
+        prefixes = [str(vocab.TITLE_ABBREVIATIONS.get(expert.title, "")),
+                    str(vocab.DEGREE_ABBREVIATIONS.get(expert.degree, ""))]
+        data["honorificPrefix"] = " ".join(prefix for prefix in prefixes if prefix)
+    if expert.country:
+        address = {"@type": "PostalAddress", "addressCountry": expert.country}
+        if expert.city:
+            address["addressLocality"] = expert.city
+        data["homeLocation"] = {"@type": "Place", "address": address}
+    same_as = [f"https://orcid.org/{expert.orcid}"] if expert.orcid else []
+    same_as += [expert.website] if expert.website else []
+    if same_as:
+        data["sameAs"] = same_as
+    if "email" in contact and expert.email:
+        data["email"] = f"mailto:{expert.email}"
+    if "phone" in contact and expert.phone:
+        data["telephone"] = expert.phone
+    description = getattr(expert, f"bio_{language}") or expert.bio_vi or expert.bio_en
+    if description:
+        data["description"] = description[:500]
+    return data
 
 
 @bp.get("/lang/<code>")

@@ -18,7 +18,7 @@ from .schema import FACET_FIELDS, MULTI_VALUED, SCHEMA_VERSION
 
 __all__ = [
     "FACET_FIELDS", "IndexBusy", "IndexStore", "IndexUnavailable", "SCHEMA_VERSION",
-    "SearchRequest", "SearchResult", "init_app", "get_store", "search", "suggest_names",
+    "SearchRequest", "SearchResult", "init_app", "get_store", "search", "suggest",
     "contact_terms",
 ]
 
@@ -151,15 +151,24 @@ def _highlights(results, hits, language):
     return snippets
 
 
-def suggest_names(store, prefix, visibility, own_ids=(), limit=8):
-    """Names whose words start with what was typed, for completion as you type."""
-    scored = search_query.name_prefix_query(prefix)
-    if scored is None:
-        return []
-    parts = search_query.filter_query({}, visibility, own_ids)
-    names = []
+def suggest(store, prefix, visibility, own_ids=(), limit=6):
+    """Completions for what is being typed: ``{"names": [(id, name)], "organizations":
+    [name]}`` from the profiles the caller may see (so nothing hidden leaks)."""
+    found = {"names": [], "organizations": []}
+    filters = search_query.filter_query({}, visibility, own_ids)
     with store.searcher() as searcher:
-        results = searcher.search(wq.And([scored] + parts), limit=limit)
-        for hit in results:
-            names.append((int(hit["id"]), hit["name"].split("\n", 1)[0]))
-    return names
+        names = search_query.name_prefix_query(prefix)
+        if names is not None:
+            for hit in searcher.search(wq.And([names, *filters]), limit=limit):
+                found["names"].append((int(hit["id"]), hit["name"].split("\n", 1)[0]))
+        organizations = search_query.prefix_query("organization", prefix)
+        if organizations is not None:
+            seen = set()
+            for hit in searcher.search(wq.And([organizations, *filters]), limit=limit * 8):
+                name = hit.get("organization", "")
+                if name and name.casefold() not in seen:
+                    seen.add(name.casefold())
+                    found["organizations"].append(name)
+                if len(found["organizations"]) == limit:
+                    break
+    return found

@@ -81,15 +81,19 @@ def text_query(text, max_chars=500, max_terms=12, include_contact=False):
     return scored
 
 
-def name_prefix_query(text, max_terms=6):
-    """Names whose words are all typed, the last one possibly in part: completion."""
+def prefix_query(field, text, max_terms=6):
+    """Every typed word in ``field``, the last one possibly in part: completion."""
     words = folded_terms(clean(text)[:100])[:max_terms]
     if not words:
         return None
     *complete, last = words
-    parts = [wq.Term("name", word) for word in complete]
-    parts.append(wq.Or([wq.Term("name", last, boost=2.0), wq.Prefix("name", last)]))
+    parts = [wq.Term(field, word) for word in complete]
+    parts.append(wq.Or([wq.Term(field, last, boost=2.0), wq.Prefix(field, last)]))
     return wq.And(parts)
+
+
+def name_prefix_query(text, max_terms=6):
+    return prefix_query("name", text, max_terms)
 
 
 def filter_query(filters, visibility, own_ids=()):
