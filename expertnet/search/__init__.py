@@ -87,7 +87,7 @@ def get_store(app=None):
 
 def search(store, request):
     """Run ``request`` (a :class:`SearchRequest`) on ``store``."""
-    whoosh_query, has_text = search_query.build(
+    matching, scoring, has_text = search_query.build(
         request.text, request.filters, request.visibility, request.own_ids,
         include_contact=request.include_contact, max_chars=request.max_chars,
         max_terms=request.max_terms)
@@ -95,13 +95,13 @@ def search(store, request):
     if sort == "relevance" and not has_text:
         sort = "name"
     with store.searcher() as searcher:
-        docnums = list(searcher.docs_for_query(whoosh_query))
+        docnums = list(searcher.docs_for_query(matching))
         facets = _count_facets(store.facet_arrays(searcher), docnums) if request.with_facets else {}
         first = (request.page - 1) * request.per_page
         last = first + request.per_page
         if first >= len(docnums):
             return SearchResult([], len(docnums), facets, {}, request.page, request.per_page)
-        results = _top(searcher, whoosh_query, last, sort)
+        results = _top(searcher, scoring if sort == "relevance" else matching, last, sort)
         hits = list(results)[first:last]
         ids = [int(hit["id"]) for hit in hits]
         highlights = _highlights(results, hits, request.language) if has_text else {}

@@ -32,7 +32,9 @@ TEXT_FIELD_BOOSTS = (
     ("bio_vi", 1.0),
     ("bio_en", 1.0),
 )
-PHRASE_FIELDS = (("name", 4.0), ("field_text", 2.0), ("bio_vi", 1.0), ("bio_en", 1.0))
+# Phrases only on short fields: reading positions in every matching bio costs far more
+# than it brings to the ranking.
+PHRASE_FIELDS = (("name", 4.0), ("field_text", 2.0), ("organization", 1.0))
 FUZZY_MIN_LENGTH = 4
 PREFIX_MIN_LENGTH = 2
 
@@ -48,13 +50,15 @@ def contact_terms(text):
 
 
 def text_query(text, max_chars=500, max_terms=12, include_contact=False):
-    """The scored part of a search, or ``None`` when ``text`` holds no word."""
+    """``(required, bonus)`` for what was typed: ``required`` decides what matches
+    (``None`` when ``text`` holds no word); ``bonus`` only reorders the matches (words
+    found together), so counting matches never pays for it."""
     text = clean(text)[:max_chars]
     contacts = contact_terms(text) if include_contact else []
     folded = folded_terms(text)[:max_terms]
     exact = exact_terms(text)[:max_terms]
     if not folded and not contacts:
-        return None
+        return None, None
     words = []
     last = len(folded) - 1
     for position, (word, exact_word) in enumerate(zip(folded, exact, strict=True)):
@@ -69,16 +73,16 @@ def text_query(text, max_chars=500, max_terms=12, include_contact=False):
         if position == last and len(word) >= PREFIX_MIN_LENGTH:
             alternatives.append(wq.Prefix("name", word, boost=BOOST_NAME_PREFIX))
         words.append(wq.Or(alternatives))
-    scored = wq.And(words) if words else None
+    required = wq.And(words) if words else None
     if contacts:
         contact = wq.Or([wq.Term("contact", term, boost=BOOST_NAME_EXACT) for term in contacts])
         # An exact address or number is a complete query on its own.
-        scored = contact if scored is None else wq.Or([contact, scored])
-    elif len(folded) > 1:
+        return (contact if required is None else wq.Or([contact, required])), None
+    bonus = None
+    if len(folded) > 1:
         # Words that appear together (a full name, "công nghệ biển") rank first.
-        phrases = wq.Or([wq.Phrase(field, folded, boost=boost) for field, boost in PHRASE_FIELDS])
-        scored = wq.AndMaybe(scored, phrases)
-    return scored
+        bonus = wq.Or([wq.Phrase(field, folded, boost=boost) for field, boost in PHRASE_FIELDS])
+    return required, bonus
 
 
 def prefix_query(field, text, max_terms=6):
@@ -112,11 +116,11 @@ def filter_query(filters, visibility, own_ids=()):
 
 def build(text, filters, visibility, own_ids=(), include_contact=False,
           max_chars=500, max_terms=12):
-    scored = text_query(text, max_chars=max_chars, max_terms=max_terms,
-                        include_contact=include_contact)
+    """``(matching, scoring, has_text)``: ``matching`` selects the results (totals and
+    facets), ``scoring`` ranks them (the same plus phrase bonuses)."""
+    required, bonus = text_query(text, max_chars=max_chars, max_terms=max_terms,
+                                 include_contact=include_contact)
     parts = filter_query(filters, visibility, own_ids)
-    if scored is not None:
-        parts.insert(0, scored)
-    else:
-        parts.insert(0, wq.Every())
-    return wq.And(parts), scored is not None
+    matching = wq.And([required if required is not None else wq.Every(), *parts])
+    scoring = wq.AndMaybe(matching, bonus) if bonus is not None else matching
+    return matching, scoring, required is not None
