@@ -10,7 +10,8 @@ def sample(add):
         add(full_name="Nguyễn Văn Đức", kind="diaspora", country="JP", fields="ai;logistics",
             bio_vi="Chuyên gia trí tuệ nhân tạo cho cảng biển.", bio_en="AI for seaports.",
             email="duc@example.org", languages="vi;ja", available_for="consulting",
-            title="PGS", degree="TS", website="https://example.org/duc"),
+            title="PGS", degree="TS", website="https://example.org/duc",
+            organization="University of Tokyo"),
         add(full_name="Anna Berg", kind="foreign", country="SE", fields="marine",
             bio_en="Oceanography."),
         add(full_name="Ẩn Danh", visibility="officials"),
@@ -104,3 +105,53 @@ def test_pages_use_no_external_resources(client, sample):
         page = client.get(path).get_data(as_text=True)
         for url in re.findall(r'(?:src|href)="([^"]+)"', page):
             assert not url.startswith(("http://", "https://", "//")) or "example.org" in url, url
+
+
+def test_numbers_follow_the_readers_locale(app):
+    from flask import render_template_string
+    for language, expected in (("vi", "1.234.567"), ("en", "1,234,567")):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            from flask_babel import refresh
+            refresh()
+            assert render_template_string("{{ 1234567|number }}") == expected
+
+
+def test_profile_carries_person_linked_data_without_hidden_contacts(client, sample):
+    import json
+    page = client.get(f"/experts/{sample[0].id}", headers={"Accept-Language": "en"}).text
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "Person" and data["name"] == "Nguyễn Văn Đức"
+    assert data["affiliation"] == {"@type": "Organization", "name": "University of Tokyo"}
+    assert "Artificial intelligence" in data["knowsAbout"]
+    assert data["homeLocation"]["address"]["addressCountry"] == "JP"
+    assert data["honorificPrefix"] == "Assoc. Prof. Dr."
+    assert "email" not in data and "telephone" not in data
+
+
+def test_linked_data_cannot_break_out_of_its_script(client, add):
+    expert = add(full_name="</script><script>alert(1)</script>")
+    page = client.get(f"/experts/{expert.id}").text
+    assert "</script><script>alert(1)" not in page
+
+
+def test_browse_by_field_counts_visible_experts_per_kind(client, sample):
+    page = client.get("/fields", headers={"Accept-Language": "en"}).text
+    assert "Artificial intelligence" in page and "Browse by field" in page
+    assert 'href="/search?field=ai&amp;kind=diaspora">1</a>' in page
+    assert 'href="/search?field=marine&amp;kind=foreign">1</a>' in page
+
+
+WEIRD_PARAMETERS = [
+    "page=99999999999999999999", "page=0", "per_page=-5", "per_page=0", "page=1e3",
+    "country=jp", "country=", "kind=", "field=" + "&field=".join(["ai"] * 200), "q=%00%01",
+    "q=" + "x" * 20_000, "unknown=1", "sort=", "language=VI", "q=%ZZ", "kind=diaspora&kind=diaspora",
+    "q=<script>", "page=-1&per_page=1000", "available_for=consulting&available_for=",
+]
+
+
+@pytest.mark.parametrize("query", WEIRD_PARAMETERS)
+def test_any_url_parameters_render_a_page_or_a_400(client, sample, query):
+    for path in ("/search", "/api/v1/experts"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code in (200, 400), (path, query, response.status_code)
