@@ -47,6 +47,11 @@ def document_for(expert, field_codes, taxonomy):
     contact = [expert.email.lower()] if expert.email else []
     if expert.phone:
         contact.append("".join(ch for ch in expert.phone if ch.isdigit()))
+    organization = expert.organization
+    field_text = "\n".join(word for code in expanded for word in taxonomy.words(code))
+    tags = "\n".join([expert.position, *expert.keywords])
+    place_text = "\n".join(part for part in place if part)
+    bios = "\n".join(bio for bio in (expert.bio_vi, expert.bio_en) if bio)
     document = {
         "id": str(expert.id),
         "id_num": expert.id,
@@ -59,16 +64,20 @@ def document_for(expert, field_codes, taxonomy):
         "available_for": " ".join(expert.available_for),
         "name_exact": "\n".join(names),
         "name": "\n".join(names),
-        "organization": expert.organization,
-        "position": expert.position,
-        "field_text": "\n".join(word for code in expanded for word in taxonomy.words(code)),
-        "keywords": "\n".join(expert.keywords),
-        "place": "\n".join(part for part in place if part),
+        "organization": organization,
+        "field_text": field_text,
+        "tags": tags,
+        "place": place_text,
+        "text": bios,
+        # A pair across two parts (last word of the name, first of the organisation) is
+        # harmless noise: it only adds a little score to a query that typed both.
+        "bigrams": "\n".join(part for part in ("\n".join(names), organization, field_text, tags,
+                                                  place_text, bios) if part),
         "bio_vi": expert.bio_vi,
         "bio_en": expert.bio_en,
         "contact": " ".join(contact),
         "name_sort": sort_key(expert.full_name),
-        "updated": int(expert.updated_at.timestamp()),
+        "updated": int(expert.updated_at.timestamp() * 1000),
     }
     # Whoosh would index an empty ID as the term "": leave empty values out instead.
     return {key: value for key, value in document.items() if value not in ("", None)}

@@ -5,20 +5,20 @@ totals, facet counts and highlights; it knows neither the models nor the request
 The application keeps one :class:`IndexStore` per index folder in
 ``app.extensions["expertnet.search"]``.
 """
-from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 
 from whoosh import collectors, highlight
-from whoosh import query as wq
 
+from . import engine
 from . import query as search_query
+from .analysis import FOLDED, folded_terms
 from .index import IndexBusy, IndexStore, IndexUnavailable
-from .schema import FACET_FIELDS, MULTI_VALUED, SCHEMA_VERSION
+from .schema import FACET_FIELDS, SCHEMA_VERSION
 
 __all__ = [
     "FACET_FIELDS", "IndexBusy", "IndexStore", "IndexUnavailable", "SCHEMA_VERSION",
-    "SearchRequest", "SearchResult", "init_app", "get_store", "search", "suggest",
+    "SearchRequest", "SearchResult", "init_app", "get_store", "search", "search_reference",
+    "suggest",
     "contact_terms",
 ]
 
@@ -86,89 +86,102 @@ def get_store(app=None):
 
 
 def search(store, request):
-    """Run ``request`` (a :class:`SearchRequest`) on ``store``."""
-    matching, scoring, has_text = search_query.build(
-        request.text, request.filters, request.visibility, request.own_ids,
-        include_contact=request.include_contact, max_chars=request.max_chars,
-        max_terms=request.max_terms)
-    sort = request.sort if request.sort in SORTS else "relevance"
-    if sort == "relevance" and not has_text:
-        sort = "name"
+    """Run ``request`` (a :class:`SearchRequest`) on ``store`` with the vectorised
+    engine: totals and facets over the whole result set, the exact top of the page,
+    highlights for the page only."""
+    sort = _effective_sort(request)
     with store.searcher() as searcher:
-        docnums = list(searcher.docs_for_query(matching))
-        facets = _count_facets(store.facet_arrays(searcher), docnums) if request.with_facets else {}
+        plan = _plan(request, searcher)
+        evaluated = engine.evaluate(store.segments(searcher), plan)
+        total = sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated)
+        facets = engine.count_facets(evaluated) if request.with_facets else {}
         first = (request.page - 1) * request.per_page
         last = first + request.per_page
-        if first >= len(docnums):
-            return SearchResult([], len(docnums), facets, {}, request.page, request.per_page)
-        results = _top(searcher, scoring if sort == "relevance" else matching, last, sort)
-        hits = list(results)[first:last]
-        ids = [int(hit["id"]) for hit in hits]
-        highlights = _highlights(results, hits, request.language) if has_text else {}
-    return SearchResult(ids, len(docnums), facets, highlights, request.page, request.per_page)
+        docnums = engine.top(evaluated, last, sort)[first:last] if first < total else []
+        ids, highlights = [], {}
+        for docnum in docnums:
+            stored = searcher.stored_fields(int(docnum))
+            ids.append(int(stored["id"]))
+            if plan.words:
+                snippet = _snippet(stored, plan.highlight, request.language)
+                if snippet:
+                    highlights[ids[-1]] = snippet
+    return SearchResult(ids, total, facets, highlights, request.page, request.per_page)
 
 
-def _top(searcher, whoosh_query, limit, sort):
-    if sort == "name":
-        collector = collectors.SortingCollector("name_sort", limit=limit)
-    elif sort == "updated":
-        collector = collectors.SortingCollector("updated", limit=limit, reverse=True)
-    else:
-        # usequality=False: block-quality skipping can return a top N that differs
-        # from the exhaustive ranking.
-        collector = collectors.TopCollector(limit=limit, usequality=False)
-    searcher.search_with_collector(whoosh_query, collector)
-    return collector.results()
-
-
-def _count_facets(arrays, docnums):
-    counts = {}
-    for name in FACET_FIELDS:
-        values = arrays[name]
-        if name in MULTI_VALUED:
-            counter = Counter(chain.from_iterable(map(values.__getitem__, docnums)))
+def search_reference(store, request):
+    """The same search evaluated by Whoosh itself (slow, no facets): the reference
+    that the engine's ranking and totals are checked against."""
+    sort = _effective_sort(request)
+    with store.searcher() as searcher:
+        plan = _plan(request, searcher)
+        matching, scoring = search_query.to_whoosh(plan)
+        total = sum(1 for _docnum in searcher.docs_for_query(matching))
+        last = request.page * request.per_page
+        if sort == "name":
+            collector = collectors.SortingCollector("name_sort", limit=last)
+        elif sort == "updated":
+            collector = collectors.SortingCollector("updated", limit=last, reverse=True)
         else:
-            counter = Counter(map(values.__getitem__, docnums))
-            counter.pop(None, None)
-        counts[name] = dict(counter.most_common())
-    return counts
+            # usequality=False, replace=0: block-quality skipping and matcher
+            # replacement can both change the top N.
+            collector = collectors.TopCollector(limit=last, usequality=False, replace=0)
+        searcher.search_with_collector(scoring if sort == "relevance" else matching, collector)
+        hits = list(collector.results())[last - request.per_page:last]
+        ids = [int(hit["id"]) for hit in hits]
+    return SearchResult(ids, total, {}, {}, request.page, request.per_page)
 
 
-def _highlights(results, hits, language):
-    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-    results.formatter = MarkFormatter()
+def _effective_sort(request):
+    sort = request.sort if request.sort in SORTS else "relevance"
+    text = request.text[:request.max_chars]
+    has_text = bool(folded_terms(text)) or bool(
+        request.include_contact and search_query.contact_terms(text))
+    # Without words there is nothing to rank by: list by name.
+    return "name" if sort == "relevance" and not has_text else sort
+
+
+def _plan(request, searcher):
+    return search_query.plan(
+        request.text, request.filters, request.visibility, request.own_ids,
+        include_contact=request.include_contact, lexicon=engine.Lexicon(searcher),
+        max_chars=request.max_chars, max_terms=request.max_terms)
+
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+
+
+def _snippet(stored, words, language):
+    """Marked fragments of the bio in the reader's language, else the other one."""
     other = "en" if language == "vi" else "vi"
-    fields = (f"bio_{language}", f"bio_{other}", "keywords", "organization")
-    snippets = {}
-    for hit in hits:
-        for name in fields:
-            if not hit.get(name):
-                continue
-            snippet = hit.highlights(name, top=2)
+    for name in (f"bio_{language}", f"bio_{other}", "organization"):
+        text = stored.get(name)
+        if text:
+            snippet = highlight.highlight(text, words, FOLDED, _FRAGMENTER, MarkFormatter(), top=2)
             if snippet:
-                snippets[int(hit["id"])] = snippet
-                break
-    return snippets
+                return snippet
+    return ""
 
 
 def suggest(store, prefix, visibility, own_ids=(), limit=6):
     """Completions for what is being typed: ``{"names": [(id, name)], "organizations":
     [name]}`` from the profiles the caller may see (so nothing hidden leaks)."""
     found = {"names": [], "organizations": []}
-    filters = search_query.filter_query({}, visibility, own_ids)
     with store.searcher() as searcher:
-        names = search_query.name_prefix_query(prefix)
-        if names is not None:
-            for hit in searcher.search(wq.And([names, *filters]), limit=limit):
-                found["names"].append((int(hit["id"]), hit["name"].split("\n", 1)[0]))
-        organizations = search_query.prefix_query("organization", prefix)
-        if organizations is not None:
+        lexicon = engine.Lexicon(searcher)
+        segments = store.segments(searcher)
+        for field_name, wanted in (("name", limit), ("organization", limit * 8)):
+            plan = search_query.prefix_plan(field_name, prefix, visibility, own_ids, lexicon)
+            if not plan.words:
+                continue
             seen = set()
-            for hit in searcher.search(wq.And([organizations, *filters]), limit=limit * 8):
-                name = hit.get("organization", "")
-                if name and name.casefold() not in seen:
+            for docnum in engine.top(engine.evaluate(segments, plan), wanted, "relevance"):
+                stored = searcher.stored_fields(int(docnum))
+                if field_name == "name":
+                    found["names"].append((int(stored["id"]), stored["name"].split("\n", 1)[0]))
+                    continue
+                name = stored.get("organization", "")
+                if name and name.casefold() not in seen and len(seen) < limit:
                     seen.add(name.casefold())
                     found["organizations"].append(name)
-                if len(found["organizations"]) == limit:
-                    break
     return found

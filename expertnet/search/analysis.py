@@ -74,6 +74,25 @@ class FoldFilter(Filter):
             yield token
 
 
+class BigramFilter(Filter):
+    """Pairs of consecutive (folded) syllables joined by ``_``: ``công nghệ biển`` →
+    ``cong_nghe``, ``nghe_bien``. Vietnamese words are mostly two syllables, so a
+    bigram is close to a word: matching one is a strong sign of relevance, and it is
+    far rarer than either syllable alone."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            text = token.text
+            if previous is not None:
+                token.text = f"{previous}_{text}"
+                yield token
+            previous = text
+
+
 def folded_analyzer():
     return NfcTokenizer() | LowercaseFilter() | FoldFilter()
 
@@ -82,12 +101,21 @@ def exact_analyzer():
     return NfcTokenizer() | LowercaseFilter()
 
 
+def bigram_analyzer():
+    return NfcTokenizer() | LowercaseFilter() | FoldFilter() | BigramFilter()
+
+
 FOLDED = folded_analyzer()
 EXACT = exact_analyzer()
 
 
 def folded_terms(text):
     return [token.text for token in FOLDED(text)]
+
+
+def bigrams(words):
+    """Bigram terms of already folded ``words``, as the bigram analyzer indexes them."""
+    return [f"{first}_{second}" for first, second in zip(words, words[1:], strict=False)]
 
 
 def exact_terms(text):

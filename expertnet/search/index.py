@@ -29,7 +29,8 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from .schema import FACET_FIELDS, MULTI_VALUED, SCHEMA_VERSION, build_schema
+from . import engine
+from .schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,8 @@ class IndexStore:
         self._lock = threading.RLock()
         self._searcher = None
         self._searcher_target = None
-        self._facet_segments = {}
-        self._facet_arrays = None
+        self._engine_segments = {}
+        self._segments = None
 
     # -- state -----------------------------------------------------------------
     @property
@@ -204,7 +205,7 @@ class IndexStore:
                 fresh = self._open().searcher()
                 self._searcher.close()
                 self._searcher = fresh
-                self._facet_arrays = None
+                self._segments = None
             return self._searcher
         self._drop_searcher()
         try:
@@ -219,35 +220,23 @@ class IndexStore:
             self._searcher.close()
         self._searcher = None
         self._searcher_target = None
-        self._facet_arrays = None
-        self._facet_segments = {}
+        self._segments = None
+        self._engine_segments = {}
 
     def close(self):
         with self._lock:
             self._drop_searcher()
 
-    def facet_arrays(self, searcher):
-        """Per document number, the facet values of each facet field.
-
-        Built once per segment (segments never change; deleted documents are simply
-        never matched) and concatenated per searcher, so counting facets over a
-        result set is a loop over document numbers instead of Whoosh's
-        ``groupedby``, which scores every match.
-        """
-        if self._facet_arrays is None:
-            arrays = {field: [] for field in FACET_FIELDS}
-            live_segments = {}
-            for reader, _offset in searcher.reader().leaf_readers():
-                if reader.doc_count_all() == 0:
-                    continue
-                key = reader.segment().segment_id()
-                segment = self._facet_segments.get(key) or _segment_facets(reader)
-                live_segments[key] = segment
-                for field in FACET_FIELDS:
-                    arrays[field].extend(segment[field])
-            self._facet_segments = live_segments
-            self._facet_arrays = arrays
-        return self._facet_arrays
+    def segments(self, searcher):
+        """The engine's view of ``searcher``: per-segment arrays, reused across
+        searchers for segments that did not change (segments are immutable)."""
+        if self._segments is None or self._segments.searcher is not searcher:
+            self._segments = engine.Segments(searcher, self._engine_segments)
+            alive = {data.reader.segment().segment_id() for data, _o, _l in self._segments.parts}
+            for key in list(self._engine_segments):
+                if key not in alive:
+                    del self._engine_segments[key]
+        return self._segments
 
     def stored_versions(self):
         """``{profile id: version}`` for every live document (reconcile compares it
@@ -266,21 +255,3 @@ class IndexStore:
     def doc_count(self):
         with self.searcher() as searcher:
             return searcher.doc_count()
-
-
-def _segment_facets(reader):
-    size = reader.doc_count_all()
-    segment = {}
-    for field in FACET_FIELDS:
-        if field in MULTI_VALUED:
-            values = [()] * size
-            for term in reader.field_terms(field):
-                for docnum in reader.postings(field, term).all_ids():
-                    values[docnum] = values[docnum] + (term,)
-        else:
-            values = [None] * size
-            for term in reader.field_terms(field):
-                for docnum in reader.postings(field, term).all_ids():
-                    values[docnum] = term
-        segment[field] = values
-    return segment

@@ -4,7 +4,7 @@ an index with another version is rebuilt from the database on start-up.
 Fields, and why each exists:
 - ``id`` (unique, stored): the database id; documents are replaced by it.
 - ``id_num``, ``version`` (columns): the id and version of each document, read in
-  bulk by reconcile to see what is stale.
+  bulk by reconcile to see what is stale and by the engine to return ids.
 - ``kind``, ``visibility``, ``country`` (single value) and ``fields``, ``languages``,
   ``available_for`` (several values): exact filters and facets. ``fields`` holds
   the profile's field codes *and their ancestors*, so filtering on a parent field
@@ -13,24 +13,31 @@ Fields, and why each exists:
 - ``field_text``: the names and synonyms, in both languages, of the profile's
   fields: the reason ``trí tuệ nhân tạo`` finds a profile tagged AI whose bio is
   English.
-- ``organization``, ``position``, ``keywords``, ``place`` (country names in both
-  languages, city, hometown), ``bio_vi``, ``bio_en``: folded free text.
+- ``organization`` (stored, for suggestions), ``tags`` (position and keywords),
+  ``place`` (country names in both languages, city, hometown), ``text`` (both bios):
+  folded free text. The bios are also stored, unindexed, for highlights.
+- ``bigrams``: pairs of consecutive syllables of all the text, so that words of two
+  syllables ("công nghệ") rank the profiles that hold them as words first.
 - ``contact``: e-mail addresses and phone digits, queried only for callers who may
   see contact details, so nobody can probe for a hidden address.
-- ``name_sort``, ``updated``: sort columns.
+- ``name_sort``, ``updated`` (milliseconds): sort columns.
 """
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import exact_analyzer, folded_analyzer
+from .analysis import bigram_analyzer, exact_analyzer, folded_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 FACET_FIELDS = ("kind", "fields", "country", "languages", "available_for")
 MULTI_VALUED = frozenset({"fields", "languages", "available_for"})
+# Fields scored with BM25 (their lengths are read by the engine).
+SCORED_FIELDS = ("name_exact", "name", "field_text", "organization", "tags", "place", "text",
+                 "bigrams")
 
 
 def build_schema():
     folded = folded_analyzer()
+    keyword = {"lowercase": False, "commas": False, "scorable": False}
     return Schema(
         id=ID(stored=True, unique=True),
         id_num=NUMERIC(bits=64, sortable=True, signed=False),
@@ -38,18 +45,19 @@ def build_schema():
         kind=ID(),
         visibility=ID(),
         country=ID(),
-        fields=KEYWORD(lowercase=False, commas=False, scorable=False),
-        languages=KEYWORD(lowercase=False, commas=False, scorable=False),
-        available_for=KEYWORD(lowercase=False, commas=False, scorable=False),
+        fields=KEYWORD(**keyword),
+        languages=KEYWORD(**keyword),
+        available_for=KEYWORD(**keyword),
         name_exact=TEXT(analyzer=exact_analyzer(), phrase=False),
-        name=TEXT(analyzer=folded, stored=True),
-        organization=TEXT(analyzer=folded, stored=True),
-        position=TEXT(analyzer=folded, phrase=False),
-        field_text=TEXT(analyzer=folded),
-        keywords=TEXT(analyzer=folded, stored=True),
+        name=TEXT(analyzer=folded, stored=True, phrase=False),
+        organization=TEXT(analyzer=folded, stored=True, phrase=False),
+        field_text=TEXT(analyzer=folded, phrase=False),
+        tags=TEXT(analyzer=folded, phrase=False),
         place=TEXT(analyzer=folded, phrase=False),
-        bio_vi=TEXT(analyzer=folded, stored=True),
-        bio_en=TEXT(analyzer=folded, stored=True),
+        text=TEXT(analyzer=folded, phrase=False),
+        bigrams=TEXT(analyzer=bigram_analyzer(), phrase=False),
+        bio_vi=STORED(),
+        bio_en=STORED(),
         contact=KEYWORD(lowercase=True, commas=False, scorable=False),
         name_sort=ID(sortable=True),
         updated=NUMERIC(bits=64, sortable=True, signed=False),
