@@ -9,6 +9,7 @@ import json
 
 from peewee import (
     AutoField,
+    BooleanField,
     CharField,
     CompositeKey,
     DateTimeField,
@@ -125,4 +126,39 @@ class PendingIndex(BaseModel):
     queued_at = DateTimeField(default=utcnow)
 
 
+# The tables of migration 0001; later tables are created by their own migrations.
 MODELS = (Field, Expert, ExpertField, PendingIndex)
+
+ROLES = ("admin", "curator", "official", "expert")
+
+
+class User(BaseModel):
+    """An account. ``session_generation`` is part of every session and remember-me
+    cookie (see ``get_id``): bumping it makes all of them worthless at once, which
+    Flask's signed-cookie session cannot do by itself."""
+
+    id = AutoField()
+    email = CharField(max_length=254, unique=True)  # always lower-case
+    role = CharField(max_length=16)
+    active = BooleanField(default=True)
+    password_hash = CharField(max_length=255, default="")
+    session_generation = IntegerField(default=1)
+    language = CharField(max_length=8, default="")
+    # The profile this account owns (an expert's own); one owner per profile.
+    expert = ForeignKeyField(Expert, null=True, unique=True, backref="owners", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+    # The interface Flask-Login expects (kept here so models need no Flask import).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        return bool(self.active)
+
+    def get_id(self):
+        return f"{self.id}:{self.session_generation}"
+
+
+USER_MODELS = (User,)

@@ -1,0 +1,169 @@
+"""Accounts: creating users, checking passwords, ending sessions, roles.
+
+Routes and CLI commands change accounts only through these functions, so that every
+change is validated the same way (and, later, audited)."""
+from dataclasses import dataclass
+
+from expertnet import passwords
+from expertnet.db import database, utcnow
+from expertnet.i18n import _
+from expertnet.models import ROLES, Expert, User
+from expertnet.validation import _EMAIL
+
+
+class AccountError(ValueError):
+    """A refused account change; ``messages`` are for the person who asked."""
+
+    def __init__(self, *messages):
+        super().__init__("; ".join(str(message) for message in messages))
+        self.messages = list(messages)
+
+
+@dataclass(frozen=True)
+class SessionKey:
+    user_id: int
+    generation: int
+
+
+def normalize_email(email):
+    return (email or "").strip().lower()
+
+
+def parse_session_key(value):
+    """``"<id>:<generation>"`` as written by ``User.get_id``; None when malformed."""
+    user_id, _sep, generation = (value or "").partition(":")
+    if not (user_id.isdigit() and generation.isdigit()):
+        return None
+    return SessionKey(int(user_id), int(generation))
+
+
+def user_for_session(value):
+    """The active user a session or remember-me cookie names, if its generation is
+    still the current one; else None (logged out everywhere, password changed,
+    deactivated)."""
+    key = parse_session_key(value)
+    if key is None:
+        return None
+    user = User.get_or_none(User.id == key.user_id)
+    if user is None or not user.active or user.session_generation != key.generation:
+        return None
+    return user
+
+
+def get_user(user_id):
+    return User.get_or_none(User.id == user_id)
+
+
+def find_by_email(email):
+    return User.get_or_none(User.email == normalize_email(email))
+
+
+def _check_email(email):
+    if not email or len(email) > 254 or not _EMAIL.match(email):
+        raise AccountError(_("“%(value)s” is not a valid e-mail address", value=email))
+
+
+def _check_role(role):
+    if role not in ROLES:
+        raise AccountError(_("“%(value)s” is not a role", value=role))
+
+
+def _check_password(password, email):
+    problems = passwords.policy_problems(password, email)
+    if problems:
+        raise AccountError(*problems)
+
+
+def create_user(email, role, password=None, expert_id=None, language=""):
+    """A new active account. Without a password nobody can log in to it until one is
+    set (there is no default password anywhere)."""
+    email = normalize_email(email)
+    _check_email(email)
+    _check_role(role)
+    if password is not None:
+        _check_password(password, email)
+    with database.atomic():
+        if find_by_email(email) is not None:
+            raise AccountError(_("An account with this e-mail address exists already."))
+        expert = _ownable_expert(expert_id)
+        user = User.create(email=email, role=role, expert=expert, language=language,
+                           password_hash=passwords.hash_password(password) if password else "")
+    return user
+
+
+def _ownable_expert(expert_id):
+    if expert_id in (None, ""):
+        return None
+    expert = Expert.get_or_none(Expert.id == expert_id)
+    if expert is None:
+        raise AccountError(_("No such expert."))
+    if User.select().where(User.expert == expert).exists():
+        raise AccountError(_("This profile already has an owner."))
+    return expert
+
+
+def authenticate(email, password):
+    """The active user with this e-mail and password, else None. An unknown e-mail
+    costs the same hashing time as a wrong password."""
+    user = find_by_email(email)
+    if user is None or not user.active or not user.password_hash:
+        passwords.burn_verification_time(password or "")
+        return None
+    if not passwords.verify_password(user.password_hash, password or ""):
+        return None
+    updates = {User.last_login_at: utcnow()}
+    if passwords.needs_rehash(user.password_hash):
+        updates[User.password_hash] = passwords.hash_password(password)
+    User.update(updates).where(User.id == user.id).execute()
+    return User.get_by_id(user.id)
+
+
+def end_sessions(user):
+    """Every session and remember-me cookie issued so far stops working."""
+    User.update(session_generation=User.session_generation + 1).where(User.id == user.id).execute()
+    user.session_generation = User.get_by_id(user.id).session_generation
+    return user
+
+
+def set_password(user, new_password):
+    _check_password(new_password, user.email)
+    with database.atomic():
+        User.update(password_hash=passwords.hash_password(new_password)).where(
+            User.id == user.id).execute()
+        end_sessions(user)
+    return User.get_by_id(user.id)
+
+
+def change_password(user, current_password, new_password):
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise AccountError(_("The current password is wrong."))
+    return set_password(user, new_password)
+
+
+def set_language(user, language):
+    User.update(language=language).where(User.id == user.id).execute()
+
+
+def deactivate(user):
+    with database.atomic():
+        User.update(active=False).where(User.id == user.id).execute()
+        end_sessions(user)
+    return User.get_by_id(user.id)
+
+
+def reactivate(user):
+    User.update(active=True).where(User.id == user.id).execute()
+    return User.get_by_id(user.id)
+
+
+def set_role(user, role):
+    _check_role(role)
+    with database.atomic():
+        User.update(role=role).where(User.id == user.id).execute()
+        # A new role changes what the sessions may see: start them afresh.
+        end_sessions(user)
+    return User.get_by_id(user.id)
+
+
+def list_users():
+    return list(User.select().order_by(User.email))
