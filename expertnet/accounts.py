@@ -2,12 +2,14 @@
 
 Routes and CLI commands change accounts only through these functions, so that every
 change is validated the same way (and, later, audited)."""
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from expertnet import passwords
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
-from expertnet.models import ROLES, Expert, User
+from expertnet.models import ROLES, ApiToken, Expert, User
 from expertnet.validation import _EMAIL
 
 
@@ -167,3 +169,43 @@ def set_role(user, role):
 
 def list_users():
     return list(User.select().order_by(User.email))
+
+
+# -- API tokens ----------------------------------------------------------------------
+TOKEN_PREFIX = "exn_"
+
+
+def _token_digest(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(user, name=""):
+    """``(ApiToken, token)``: the token itself is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.create(user=user, name=(name or "").strip()[:100],
+                          prefix=token[:len(TOKEN_PREFIX) + 6], token_hash=_token_digest(token))
+    return row, token
+
+
+def user_for_token(token):
+    """The active owner of an unrevoked token, else None."""
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = (ApiToken.select(ApiToken, User).join(User)
+           .where((ApiToken.token_hash == _token_digest(token)) & ApiToken.revoked_at.is_null())
+           .first())
+    if row is None or not row.user.active:
+        return None
+    ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == row.id).execute()
+    return row.user
+
+
+def list_tokens(user):
+    return list(ApiToken.select().where(ApiToken.user == user).order_by(ApiToken.created_at.desc()))
+
+
+def revoke_token(user, token_id):
+    """Revoke one of ``user``'s own tokens; False when it is not theirs (or is gone)."""
+    return ApiToken.update(revoked_at=utcnow()).where(
+        (ApiToken.id == token_id) & (ApiToken.user == user) & ApiToken.revoked_at.is_null()
+    ).execute() == 1

@@ -161,4 +161,20 @@ class User(BaseModel):
         return f"{self.id}:{self.session_generation}"
 
 
+class ApiToken(BaseModel):
+    """A token for scripts calling the API (``Authorization: Bearer …``). Only its
+    SHA-256 is stored (a token is long and random: no salt or slow hash is needed);
+    ``prefix`` lets its owner recognise it in a list."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
+    name = CharField(max_length=100, default="")
+    prefix = CharField(max_length=16)
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+
 USER_MODELS = (User,)
+TOKEN_MODELS = (ApiToken,)

@@ -1,6 +1,6 @@
 """Forms of the account pages."""
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from expertnet.formkit import choice_list
@@ -18,3 +18,7 @@ class LanguageForm(FlaskForm):
     language = SelectField(_l("Language of the interface"),
                            choices=choice_list([("", _l("As chosen in the browser")),
                                                 *LANGUAGE_NAMES.items()]))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("What the token is for"), validators=[Length(max=100)])

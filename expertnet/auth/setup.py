@@ -1,6 +1,6 @@
 """Wiring of accounts into the application: Flask-Login with revocable sessions,
 CSRF on every unsafe request, Secure cookies over HTTPS, rate limits, ProxyFix."""
-from flask import current_app, g, request
+from flask import abort, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -28,6 +28,7 @@ def init_app(app):
     app.session_interface = _SessionInterface()
     # Registered first so that it runs before anything reads the user of this request.
     app.before_request(_forget_previous_user)
+    app.before_request(_authenticate_bearer)
     # after_request functions run in reverse order of registration: registered before
     # Flask-Login, this one runs after it has set the remember-me cookie.
     app.after_request(_secure_cookies)
@@ -56,8 +57,24 @@ def _forget_previous_user():
     """Flask-Login caches the user in ``g``; an application context shared by several
     requests (tests, CLI) must not carry one request's user into the next, nor the
     CSRF token Flask-WTF caches there (it belongs to the previous session)."""
-    for name in ("_login_user", "viewer", "csrf_valid", current_app.config["WTF_CSRF_FIELD_NAME"]):
+    for name in ("_login_user", "viewer", "csrf_valid", "authenticated_by_token",
+                 current_app.config["WTF_CSRF_FIELD_NAME"]):
         g.pop(name, None)
+
+
+def _authenticate_bearer():
+    """``Authorization: Bearer <token>`` authenticates this request alone: the session
+    and remember-me cookies are not consulted, and no CSRF token is needed (a
+    cross-site form cannot set this header). A wrong token is a 401, never anonymous."""
+    scheme, _sep, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return
+    user = accounts.user_for_token(credentials.strip())
+    if user is None:
+        abort(401)
+    g.authenticated_by_token = True
+    # Flask-Login's own way of setting the request's user without touching the session.
+    login_manager._update_request_context_with_user(user)
 
 
 def _check_csrf():
