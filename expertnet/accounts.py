@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from expertnet import passwords
+from expertnet import audit, passwords
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import ROLES, ApiToken, Expert, User
@@ -76,7 +76,7 @@ def _check_password(password, email):
         raise AccountError(*problems)
 
 
-def create_user(email, role, password=None, expert_id=None, language=""):
+def create_user(email, role, password=None, expert_id=None, language="", actor=None, source="cli"):
     """A new active account. Without a password nobody can log in to it until one is
     set (there is no default password anywhere)."""
     email = normalize_email(email)
@@ -90,6 +90,8 @@ def create_user(email, role, password=None, expert_id=None, language=""):
         expert = _ownable_expert(expert_id)
         user = User.create(email=email, role=role, expert=expert, language=language,
                            password_hash=passwords.hash_password(password) if password else "")
+        audit.record("user.create", actor_id=actor, expert_id=user.expert_id, source=source,
+                     changes={"user": user.id, "email": email, "role": [None, role]})
     return user
 
 
@@ -146,25 +148,39 @@ def set_language(user, language):
     User.update(language=language).where(User.id == user.id).execute()
 
 
-def deactivate(user):
+def deactivate(user, actor=None, source="cli"):
     with database.atomic():
         User.update(active=False).where(User.id == user.id).execute()
         end_sessions(user)
+        audit.record("user.deactivate", actor_id=actor, source=source,
+                     changes={"user": user.id, "active": [bool(user.active), False]})
     return User.get_by_id(user.id)
 
 
-def reactivate(user):
-    User.update(active=True).where(User.id == user.id).execute()
+def reactivate(user, actor=None, source="cli"):
+    with database.atomic():
+        User.update(active=True).where(User.id == user.id).execute()
+        audit.record("user.reactivate", actor_id=actor, source=source,
+                     changes={"user": user.id, "active": [bool(user.active), True]})
     return User.get_by_id(user.id)
 
 
-def set_role(user, role):
+def set_role(user, role, actor=None, source="cli"):
     _check_role(role)
     with database.atomic():
         User.update(role=role).where(User.id == user.id).execute()
         # A new role changes what the sessions may see: start them afresh.
         end_sessions(user)
+        audit.record("user.role", actor_id=actor, source=source,
+                     changes={"user": user.id, "role": [user.role, role]})
     return User.get_by_id(user.id)
+
+
+def emails_by_id(ids):
+    ids = [user_id for user_id in set(ids) if user_id is not None]
+    if not ids:
+        return {}
+    return dict(User.select(User.id, User.email).where(User.id.in_(ids)).tuples())
 
 
 def list_users():

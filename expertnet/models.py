@@ -176,5 +176,26 @@ class ApiToken(BaseModel):
     revoked_at = DateTimeField(null=True)
 
 
+class Audit(BaseModel):
+    """One processing of personal data or one account change: who (``actor_id``;
+    null for imports and commands run without an account), what, on which profile,
+    fields old → new (JSON), from where (screen, api, import, cli), when (UTC).
+    Plain ids, not foreign keys: the entry outlives a deleted profile or account.
+    Nothing in the application updates or deletes these rows."""
+
+    id = AutoField()
+    actor_id = IntegerField(null=True, index=True)
+    action = CharField(max_length=40, index=True)
+    expert_id = IntegerField(null=True, index=True)
+    changes = TextField(default="{}")
+    source = CharField(max_length=16)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    @property
+    def changed(self):
+        return json.loads(self.changes or "{}")
+
+
 USER_MODELS = (User,)
+AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet import access, catalog, finder
+from expertnet import access, audit, catalog, finder
 from expertnet import taxonomy as seed
 from expertnet.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.main import bp
@@ -57,11 +57,13 @@ def profile(expert_id):
     taxonomy = catalog.load()
     language = current_language()
     other = "en" if language == "vi" else "vi"
+    contact = access.visible_contact_fields(viewer, expert)
+    audit.contact_view(viewer, expert, contact, source="screen")
     return render_template(
         "main/profile.html", expert=expert, taxonomy=taxonomy,
         fields=[taxonomy.fields[code] for code in expert.codes if code in taxonomy.fields],
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
-        other_language=other, contact=access.visible_contact_fields(viewer, expert))
+        other_language=other, contact=contact)
 
 
 @bp.get("/lang/<code>")
