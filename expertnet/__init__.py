@@ -29,13 +29,19 @@ def create_app(test_config=None):
     db.init_app(app)
     search.init_app(app)
 
-    from expertnet import web
+    from expertnet import auth, web
+    auth.init_app(app)
     web.init_app(app)
 
+    from expertnet.account import bp as account_bp
+    from expertnet.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
     from expertnet.main import bp as main_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(account_bp)
+    app.register_blueprint(admin_bp)
 
     from expertnet import cli
     cli.init_app(app)

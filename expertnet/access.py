@@ -2,12 +2,12 @@
 
 The model follows ORCID's: every profile has a visibility (``public``, ``officials``,
 ``curators``) and contact details are shown to officials only for profiles that share
-them with officials. Accounts arrive in a later issue; until then every web request
-is anonymous, and the CLI and tests may act as any :class:`Viewer`.
+them with officials. A web request's viewer is its logged-in account (a session, a
+remember-me cookie or an API token); the CLI and tests may act as any :class:`Viewer`.
 """
 from dataclasses import dataclass
 
-from flask import g
+from flask import current_app, g, has_request_context
 
 CONTACT_FIELDS = ("email", "phone")
 
@@ -37,8 +37,22 @@ ANONYMOUS = Viewer()
 CURATOR = Viewer(role="curator")
 
 
+def viewer_for(user):
+    """The viewer of an account (a ``models.User``)."""
+    return Viewer(role=user.role, user_id=user.id,
+                  own_expert_ids=(user.expert_id,) if user.expert_id else ())
+
+
 def current_viewer():
-    return getattr(g, "viewer", None) or ANONYMOUS
+    viewer = getattr(g, "viewer", None)
+    if viewer is not None:
+        return viewer
+    if not has_request_context() or not hasattr(current_app, "login_manager"):
+        return ANONYMOUS
+    from flask_login import current_user
+    viewer = viewer_for(current_user) if current_user.is_authenticated else ANONYMOUS
+    g.viewer = viewer
+    return viewer
 
 
 def visible_levels(viewer):

@@ -136,5 +136,6 @@ def translate_compile():
 
 
 def init_app(app):
-    for command in (import_profiles, reindex, seed_demo, translate):
+    from expertnet.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
+    for command in (import_profiles, reindex, seed_demo, translate, *ACCOUNT_COMMANDS):
         app.cli.add_command(command)

@@ -29,3 +29,36 @@ JSON_SORT_KEYS = False
 SEND_FILE_MAX_AGE_DEFAULT = 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# -- accounts ---------------------------------------------------------------------
+# Cookies: HttpOnly and SameSite=Lax always; Secure whenever the request came over
+# HTTPS (auth.cookies adds it) or always when SESSION_COOKIE_SECURE is set.
+SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_SECURE = False
+# "Remember me" lasts two weeks at most (ASVS: a bounded lifetime).
+REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
+# argon2id parameters (argon2-cffi's RFC 9106 low-memory profile); tests lower them.
+ARGON2_TIME_COST = 3
+ARGON2_MEMORY_COST = 65536
+ARGON2_PARALLELISM = 4
+
+# -- rate limits on logging in (Flask-Limiter) ------------------------------------
+# Counted on failed attempts only. Empty storage means a SQLite file in the instance
+# folder, shared by every worker process of the host; REDIS_URL switches to Redis.
+LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+REDIS_URL = ""
+RATELIMIT_STORAGE_URI = ""
+RATELIMIT_HEADERS_ENABLED = False
+# Behind a reverse proxy, the number of proxies whose X-Forwarded-For / -Proto to
+# trust (werkzeug ProxyFix). 0: the client address is the socket's, whatever headers say.
+PROXY_FIX = 0
+
+# CSRF: checked for every unsafe method by auth.csrf (requests with a Bearer token
+# are authenticated by the token instead and need no CSRF token).
+WTF_CSRF_ENABLED = True
+WTF_CSRF_CHECK_DEFAULT = False
+WTF_CSRF_TIME_LIMIT = 3600 * 8

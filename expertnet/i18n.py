@@ -1,7 +1,7 @@
 """Languages: ``_`` and ``_l``, the locale of each request, and compiled catalogues.
 
-The locale is the reader's explicit choice (a cookie set by the language switch;
-later also the account's setting), else the browser's Accept-Language, else
+The locale is the reader's explicit choice (a cookie set by the language switch,
+then the account's setting), else the browser's Accept-Language, else
 Vietnamese. Catalogues live in the top-level ``translations/`` folder (or inside the
 installed package); their ``.mo`` files are compiled into the instance folder when
 missing or older than the ``.po`` they come from, so they are never committed.
@@ -33,10 +33,20 @@ def select_locale():
         chosen = request.cookies.get(LANGUAGE_COOKIE)
         if chosen in languages:
             return chosen
+        chosen = _account_language()
+        if chosen in languages:
+            return chosen
         best = request.accept_languages.best_match(languages)
         if best:
             return best
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _account_language():
+    if not hasattr(current_app, "login_manager"):
+        return None
+    from flask_login import current_user
+    return getattr(current_user, "language", None)
 
 
 def current_language():

@@ -11,7 +11,7 @@ from peewee import CharField, DateTimeField, Model
 from playhouse.migrate import SchemaMigrator
 
 from expertnet.db import database, is_postgres, utcnow
-from expertnet.models import MODELS
+from expertnet.models import AUDIT_MODELS, MODELS, TOKEN_MODELS, USER_MODELS
 
 # Any constant; it keeps two PostgreSQL processes from migrating at the same time.
 _ADVISORY_LOCK = 7_404_202_6
@@ -31,8 +31,23 @@ def _0001_initial(migrator, db):
     db.create_tables(MODELS, safe=True)
 
 
+def _0002_accounts(migrator, db):
+    db.create_tables(USER_MODELS, safe=True)
+
+
+def _0003_api_tokens(migrator, db):
+    db.create_tables(TOKEN_MODELS, safe=True)
+
+
+def _0004_audit(migrator, db):
+    db.create_tables(AUDIT_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
+    ("0002_accounts", _0002_accounts),
+    ("0003_api_tokens", _0003_api_tokens),
+    ("0004_audit", _0004_audit),
 )
 
 

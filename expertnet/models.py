@@ -9,6 +9,7 @@ import json
 
 from peewee import (
     AutoField,
+    BooleanField,
     CharField,
     CompositeKey,
     DateTimeField,
@@ -125,4 +126,76 @@ class PendingIndex(BaseModel):
     queued_at = DateTimeField(default=utcnow)
 
 
+# The tables of migration 0001; later tables are created by their own migrations.
 MODELS = (Field, Expert, ExpertField, PendingIndex)
+
+ROLES = ("admin", "curator", "official", "expert")
+
+
+class User(BaseModel):
+    """An account. ``session_generation`` is part of every session and remember-me
+    cookie (see ``get_id``): bumping it makes all of them worthless at once, which
+    Flask's signed-cookie session cannot do by itself."""
+
+    id = AutoField()
+    email = CharField(max_length=254, unique=True)  # always lower-case
+    role = CharField(max_length=16)
+    active = BooleanField(default=True)
+    password_hash = CharField(max_length=255, default="")
+    session_generation = IntegerField(default=1)
+    language = CharField(max_length=8, default="")
+    # The profile this account owns (an expert's own); one owner per profile.
+    expert = ForeignKeyField(Expert, null=True, unique=True, backref="owners", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+    # The interface Flask-Login expects (kept here so models need no Flask import).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        return bool(self.active)
+
+    def get_id(self):
+        return f"{self.id}:{self.session_generation}"
+
+
+class ApiToken(BaseModel):
+    """A token for scripts calling the API (``Authorization: Bearer …``). Only its
+    SHA-256 is stored (a token is long and random: no salt or slow hash is needed);
+    ``prefix`` lets its owner recognise it in a list."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
+    name = CharField(max_length=100, default="")
+    prefix = CharField(max_length=16)
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+
+class Audit(BaseModel):
+    """One processing of personal data or one account change: who (``actor_id``;
+    null for imports and commands run without an account), what, on which profile,
+    fields old → new (JSON), from where (screen, api, import, cli), when (UTC).
+    Plain ids, not foreign keys: the entry outlives a deleted profile or account.
+    Nothing in the application updates or deletes these rows."""
+
+    id = AutoField()
+    actor_id = IntegerField(null=True, index=True)
+    action = CharField(max_length=40, index=True)
+    expert_id = IntegerField(null=True, index=True)
+    changes = TextField(default="{}")
+    source = CharField(max_length=16)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    @property
+    def changed(self):
+        return json.loads(self.changes or "{}")
+
+
+USER_MODELS = (User,)
+AUDIT_MODELS = (Audit,)
+TOKEN_MODELS = (ApiToken,)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from expertnet import catalog, places, search, validation
+from expertnet import audit, catalog, places, search, validation
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import Expert, ExpertField, PendingIndex
@@ -29,6 +29,10 @@ FLUSH_BATCH = 500
 
 class VersionConflict(Exception):
     """The profile changed since the caller read it."""
+
+    def __init__(self, expert_id):
+        super().__init__(expert_id)
+        self.expert_id = expert_id
 
 
 @dataclass
@@ -116,27 +120,47 @@ def _set_fields(expert, codes):
 
 
 def _apply(expert, values, current_codes):
-    """Copy ``values`` onto ``expert``; True when something changed."""
-    changed = False
+    """Copy ``values`` onto ``expert``; returns what changed, ``{name: [old, new]}``
+    (empty when nothing did)."""
+    changes = {}
     for name, value in values.items():
         if name == "fields":
             continue
         if name == "birth_year" and value == "":
             value = None
-        if getattr(expert, name) != value:
+        old = getattr(expert, name)
+        if old != value:
             setattr(expert, name, value)
-            changed = True
+            changes[name] = [old, value]
     if "fields" in values and values["fields"] != current_codes:
-        changed = True
-    return changed
+        changes["fields"] = [list(current_codes), list(values["fields"])]
+    return changes
 
 
-def upsert_profiles(batch, source=""):
+def _claim_version(expert, expected_version):
+    """Compare-and-swap inside the transaction: bump the stored version only if it is
+    still the one the editor read. A concurrent save that got there first makes the
+    UPDATE match no row, and this save is refused instead of overwriting it."""
+    claimed = (Expert.update(version=Expert.version + 1)
+               .where((Expert.id == expert.id) & (Expert.version == expected_version)).execute())
+    if not claimed:
+        raise VersionConflict(expert.id)
+    expert.version = expected_version + 1
+
+
+def upsert_profiles(batch, source="", actor=None, via="import", expected_versions=None):
     """Write already-normalised profiles (``validation.normalize`` output) in one
     transaction, then index them. Each item is ``(values, expert_or_None)``; an
     existing expert is updated, ``None`` creates one. Returns a :class:`SaveOutcome`
-    per item, in order."""
+    per item, in order.
+
+    Every created or changed profile gets an audit entry (``actor``: a user id or
+    None; ``via``: screen, api, import or cli) in the same transaction.
+    ``expected_versions`` maps expert ids to the version their editor read: a profile
+    changed since raises :class:`VersionConflict` and nothing is written."""
     outcomes = []
+    trail = []
+    expected_versions = expected_versions or {}
     with database.atomic():
         existing_ids = [expert.id for _values, expert in batch if expert is not None]
         codes = field_codes_by_expert(existing_ids) if existing_ids else {}
@@ -148,12 +172,15 @@ def upsert_profiles(batch, source=""):
             else:
                 status = "updated"
                 current_codes = codes.get(expert.id, [])
-            if not _apply(expert, values, current_codes) and status == "updated":
+            changes = _apply(expert, values, current_codes)
+            if not changes and status == "updated":
                 outcomes.append(SaveOutcome(expert, "unchanged"))
                 continue
             expert.name_key = fold(expert.full_name)
             now = utcnow()
-            if status == "updated":
+            if status == "updated" and expert.id in expected_versions:
+                _claim_version(expert, expected_versions[expert.id])
+            elif status == "updated":
                 expert.version += 1
             else:
                 expert.created_at = now
@@ -162,13 +189,18 @@ def upsert_profiles(batch, source=""):
             if "fields" in values and values["fields"] != current_codes:
                 _set_fields(expert, values["fields"])
             _queue(expert)
+            trail.append(audit.entry(f"profile.{'create' if status == 'created' else 'update'}",
+                                     actor_id=actor, expert_id=expert.id, changes=changes,
+                                     source=via))
             outcomes.append(SaveOutcome(expert, status))
+        audit.write_many(trail)
     flush_pending()
     return outcomes
 
 
-def save_profile(raw, expert=None, expected_version=None, source=""):
-    """Validate ``raw`` (text or lists per column) and create or update one profile.
+def save_profile(raw, expert=None, expected_version=None, source="", actor=None, via="cli"):
+    """Validate ``raw`` (text or lists per column) and create or update one profile,
+    audited as done by ``actor`` (a user id) from ``via``.
     Raises :class:`validation.ProfileErrors` or :class:`VersionConflict`."""
     taxonomy = catalog.load()
     values, errors = validation.normalize(raw, taxonomy)
@@ -180,11 +212,16 @@ def save_profile(raw, expert=None, expected_version=None, source=""):
         raise validation.ProfileErrors(errors)
     if expert is not None and expected_version is not None and expert.version != expected_version:
         raise VersionConflict(expert.id)
-    return upsert_profiles([(values, expert)], source=source)[0]
+    expected = {expert.id: expected_version} if expert is not None and expected_version is not None \
+        else None
+    return upsert_profiles([(values, expert)], source=source, actor=actor, via=via,
+                           expected_versions=expected)[0]
 
 
-def delete_profile(expert):
+def delete_profile(expert, actor=None, via="cli"):
     with database.atomic():
+        # The stub keeps no personal data: who deleted which id, when, from where.
+        audit.record("profile.delete", actor_id=actor, expert_id=expert.id, source=via)
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()
         expert.delete_instance()
         (PendingIndex.insert(expert_id=expert.id, version=expert.version + 1)

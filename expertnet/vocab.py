@@ -33,6 +33,12 @@ AVAILABILITY = {
     "research_collaboration": _l("Research collaboration"),
     "mentoring": _l("Mentoring start-ups"),
 }
+ROLES = {
+    "admin": _l("Administrator"),
+    "curator": _l("Curator"),
+    "official": _l("Official"),
+    "expert": _l("Expert"),
+}
 VISIBILITY = {
     "public": _l("Public"),
     "officials": _l("Officials"),

@@ -36,6 +36,7 @@ def _wants_json():
 def _error_message(status):
     messages = {
         400: _("The request could not be understood."),
+        401: _("Please log in, or give a valid API token."),
         403: _("You may not open this page."),
         404: _("This page does not exist."),
         405: _("This method is not allowed here."),

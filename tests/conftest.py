@@ -2,6 +2,7 @@
 temporary directory), or, when EXPERTNET_TEST_DATABASE_URL is set, on a fresh
 PostgreSQL schema of that database for each test."""
 import os
+import re
 import uuid
 from urllib.parse import quote
 
@@ -50,6 +51,12 @@ def make_app(tmp_path, database_url, **config):
         "INDEX_DIR": str(tmp_path / "index"),
         "SECRET_KEY": "test",
         "INDEX_LOCK_TIMEOUT": 2.0,
+        # CSRF stays on in tests: forms are posted with the token they carry.
+        "WTF_CSRF_ENABLED": True,
+        # Cheap argon2 parameters: the tests hash many passwords.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
     }
     settings.update(config)
     return create_app(settings)
@@ -109,4 +116,55 @@ def add(app):
     return add
 
 
-__all__ = ["ANONYMOUS", "CURATOR", "Viewer", "make_app", "profile"]
+PASSWORD = "correct horse battery staple"
+_CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'
+                         r'|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, path):
+    """The CSRF token of the form on ``path``, as a browser would send it back."""
+    page = client.get(path)
+    assert page.status_code == 200, (path, page.status_code)
+    match = _CSRF_INPUT.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token in the form of {path}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, path, data, form_path=None, **kwargs):
+    """POST ``data`` to ``path`` with the CSRF token read from ``form_path`` (default
+    ``path``)."""
+    token = csrf_token(client, form_path or path)
+    return client.post(path, data={**data, "csrf_token": token}, **kwargs)
+
+
+def log_in(client, email, password=PASSWORD, remember=False):
+    data = {"email": email, "password": password}
+    if remember:
+        data["remember"] = "y"
+    return post_form(client, "/auth/login", data)
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account through the account service: ``make_user("curator")``."""
+    from expertnet import accounts
+
+    def make_user(role="expert", email=None, password=PASSWORD, expert=None):
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+        return accounts.create_user(email, role, password=password,
+                                    expert_id=expert.id if expert is not None else None)
+    return make_user
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` logs the test client in (asserting that it worked)."""
+    def login(user, password=PASSWORD, remember=False):
+        response = log_in(client, user.email, password, remember=remember)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+    return login
+
+
+__all__ = ["ANONYMOUS", "CURATOR", "PASSWORD", "Viewer", "csrf_token", "log_in", "make_app",
+           "post_form", "profile"]

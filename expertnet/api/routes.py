@@ -1,7 +1,7 @@
 """JSON API v1 (contract in DESIGN.md and the README)."""
 from flask import jsonify, request, url_for
 
-from expertnet import access, catalog, finder, search
+from expertnet import access, audit, catalog, finder, search
 from expertnet.api import bp
 from expertnet.i18n import _, current_language
 from expertnet.web import json_error
@@ -65,6 +65,7 @@ def expert(expert_id):
     found = finder.get_visible(expert_id, viewer)
     if found is None:
         return json_error(404, _("No such expert."))
+    audit.contact_view(viewer, found, access.visible_contact_fields(viewer, found), source="api")
     return jsonify(profile(found, viewer))
 
 

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet import access, catalog, finder, vocab
+from expertnet import access, audit, catalog, finder, vocab
 from expertnet import taxonomy as seed
 from expertnet.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.main import bp
@@ -69,6 +69,7 @@ def profile(expert_id):
     other = "en" if language == "vi" else "vi"
     fields = [taxonomy.fields[code] for code in expert.codes if code in taxonomy.fields]
     contact = access.visible_contact_fields(viewer, expert)
+    audit.contact_view(viewer, expert, contact, source="screen")
     return render_template(
         "main/profile.html", expert=expert, taxonomy=taxonomy, fields=fields,
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),

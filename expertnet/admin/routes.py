@@ -1,0 +1,85 @@
+"""``/admin/users`` (admins) and ``/admin/audit`` (curators and admins)."""
+from functools import wraps
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from expertnet import accounts, audit
+from expertnet.access import current_viewer
+from expertnet.admin import bp
+from expertnet.admin.forms import NewUserForm, RoleForm
+
+
+def role_required(*roles):
+    """Anonymous → the login page; a logged-in account without the role → 403."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_viewer().role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def _user_or_404(user_id):
+    user = accounts.get_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@role_required("admin")
+def users():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            accounts.create_user(form.email.data, form.role.data, password=form.password.data,
+                                 expert_id=form.expert_id.data, actor=current_user.id,
+                                 source="screen")
+        except accounts.AccountError as exc:
+            form.email.errors = list(exc.messages)
+        else:
+            return redirect(url_for("admin.users"))
+    return render_template("admin/users.html", form=form, users=accounts.list_users())
+
+
+@bp.post("/admin/users/<int:user_id>/deactivate")
+@role_required("admin")
+def deactivate(user_id):
+    user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        abort(400)  # an admin cannot lock everyone out by deactivating themselves
+    accounts.deactivate(user, actor=current_user.id, source="screen")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/reactivate")
+@role_required("admin")
+def reactivate(user_id):
+    accounts.reactivate(_user_or_404(user_id), actor=current_user.id, source="screen")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@role_required("admin")
+def change_role(user_id):
+    user = _user_or_404(user_id)
+    form = RoleForm()
+    if not form.validate_on_submit() or user.id == current_user.id:
+        abort(400)
+    accounts.set_role(user, form.role.data, actor=current_user.id, source="screen")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/admin/audit")
+@role_required("admin", "curator")
+def audit_log():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    expert_id = request.args.get("expert", None, type=int)
+    rows, total = audit.entries(expert_id=expert_id, page=page)
+    return render_template("admin/audit.html", rows=rows, total=total, page=page,
+                           expert_id=expert_id, per_page=50,
+                           actors=accounts.emails_by_id(row.actor_id for row in rows))

@@ -1,0 +1,51 @@
+"""The audit trail: every profile write, every official's view of contact details,
+every account change. Written inside the transaction of the change it records, so
+a change and its entry commit or fail together. Read-only for everyone."""
+import json
+
+from expertnet.db import utcnow
+from expertnet.models import Audit
+
+SOURCES = ("screen", "api", "import", "cli")
+
+
+def entry(action, actor_id=None, expert_id=None, changes=None, source="screen"):
+    """An audit row as a dict (for ``write_many``)."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown audit source {source!r}")
+    return {"actor_id": actor_id, "action": action, "expert_id": expert_id,
+            "changes": json.dumps(changes or {}, ensure_ascii=False, default=str),
+            "source": source, "created_at": utcnow()}
+
+
+def record(action, actor_id=None, expert_id=None, changes=None, source="screen"):
+    Audit.insert(**entry(action, actor_id, expert_id, changes, source)).execute()
+
+
+def write_many(entries):
+    entries = list(entries)
+    for start in range(0, len(entries), 500):
+        Audit.insert_many(entries[start:start + 500]).execute()
+
+
+def entries(expert_id=None, page=1, per_page=50):
+    query = Audit.select().order_by(Audit.created_at.desc(), Audit.id.desc())
+    if expert_id is not None:
+        query = query.where(Audit.expert_id == expert_id)
+    return list(query.paginate(page, per_page)), query.count()
+
+
+def diff(old, new):
+    """``{field: [old, new]}`` for the fields that differ."""
+    return {name: [old.get(name), value] for name, value in new.items() if old.get(name) != value}
+
+
+def contact_view(viewer, expert, fields, source):
+    """Log an official's view of contact details (Law 91/2025: the person may ask who
+    saw them). Curators' views are part of their work and already scoped; owners
+    looking at themselves are not a processing to log."""
+    shown = [name for name in fields if getattr(expert, name, "")]
+    if viewer.role != "official" or not shown:
+        return
+    record("contact.view", actor_id=viewer.user_id, expert_id=expert.id,
+           changes={"fields": shown}, source=source)

@@ -1,0 +1,248 @@
+"""Who may do what, route by route: every rule of the URL map is walked for each role,
+so a new route cannot escape; then every channel is searched for profile ids a role
+must not see."""
+import re
+
+import pytest
+from conftest import PASSWORD, log_in
+
+from expertnet import accounts
+from expertnet.models import Expert, User
+
+ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
+EVERYONE = dict.fromkeys(ROLES)
+
+
+def same(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def logged_in(anonymous, others):
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], others)}
+
+
+def only(allowed, status_allowed, status_denied, anonymous=302):
+    return {"anonymous": anonymous,
+            **{role: status_allowed if role in allowed else status_denied for role in ROLES[1:]}}
+
+
+# The owner's profile is visible to curators only: the owner, curators and admins see it.
+OWN_PROFILE = {"anonymous": 404, "owner": 200, "other_expert": 404, "official": 404,
+               "curator": 200, "admin": 200}
+
+# (endpoint, method) → expected status per role. A route missing here fails the test.
+EXPECTED = {
+    ("main.index", "GET"): same(200),
+    ("main.search_page", "GET"): same(200),
+    ("main.browse_fields", "GET"): same(200),
+    ("main.profile", "GET"): OWN_PROFILE,
+    ("main.set_language", "GET"): same(302),
+    ("api.experts", "GET"): same(200),
+    ("api.expert", "GET"): OWN_PROFILE,
+    ("api.fields", "GET"): same(200),
+    ("api.suggest", "GET"): same(200),
+    ("auth.login", "GET"): same(200),
+    ("auth.login", "POST"): same(200),  # empty credentials: the form again
+    ("auth.logout", "POST"): same(302),
+    ("account.home", "GET"): logged_in(302, 200),
+    ("account.password", "GET"): logged_in(302, 200),
+    ("account.password", "POST"): logged_in(302, 200),  # empty form: errors shown
+    ("account.language", "POST"): logged_in(302, 302),
+    ("account.tokens", "GET"): logged_in(302, 200),
+    ("account.tokens", "POST"): logged_in(302, 200),
+    ("account.revoke_token", "POST"): only({"admin"}, 302, 404),  # the admin's own token
+    ("admin.users", "GET"): only({"admin"}, 200, 403),
+    ("admin.users", "POST"): only({"admin"}, 200, 403),
+    ("admin.deactivate", "POST"): only({"admin"}, 302, 403),
+    ("admin.reactivate", "POST"): only({"admin"}, 302, 403),
+    ("admin.change_role", "POST"): only({"admin"}, 302, 403),
+    ("admin.audit_log", "GET"): only({"admin", "curator"}, 200, 403),
+}
+SKIPPED = {"static"}  # files, not data
+
+
+@pytest.fixture
+def world(app, make_user, add):
+    own = add(full_name="Chủ Hồ Sơ", visibility="curators")
+    other = add(full_name="Người Khác", visibility="curators")
+    users = {
+        "owner": make_user("expert", expert=own),
+        "other_expert": make_user("expert", expert=other),
+        "official": make_user("official"),
+        "curator": make_user("curator"),
+        "admin": make_user("admin"),
+    }
+    target = make_user("official", email="target@example.org")
+    token, _secret = accounts.create_token(users["admin"])
+    return {"own": own, "other": other, "users": users, "target": target, "token": token}
+
+
+def _client_as(app, world, role):
+    client = app.test_client()
+    if role != "anonymous":
+        user = User.get_by_id(world["users"][role].id)
+        assert log_in(client, user.email).status_code == 302
+    return client
+
+
+def _csrf(client):
+    page = client.get("/auth/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _url(rule, world):
+    values = {"expert_id": world["own"].id, "user_id": world["target"].id,
+              "token_id": world["token"].id, "code": "en"}
+    url = rule.rule
+    for name in rule.arguments:
+        url = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), url)
+    return url
+
+
+def _walk(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIPPED:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_is_in_the_matrix(app):
+    walked = {(rule.endpoint, method) for rule, method in _walk(app)}
+    assert walked - set(EXPECTED) == set(), "add the new route to EXPECTED"
+    assert set(EXPECTED) - walked == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_matrix_says(app, world, role):
+    failures = []
+    for rule, method in _walk(app):
+        # A fresh session per request: a logout or a role change must not leak into the next.
+        client = _client_as(app, world, role)
+        url = _url(rule, world)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            data = {"csrf_token": _csrf(client), "role": "official", "language": "en"}
+            response = client.open(url, method=method, data=data)
+        expected = EXPECTED[(rule.endpoint, method)][role]
+        if response.status_code != expected:
+            failures.append((method, url, response.status_code, expected))
+        if response.status_code == 302 and expected == 302 and role != "anonymous" \
+                and rule.endpoint.startswith(("account.", "admin.")):
+            assert "/auth/login" not in response.location, (url, role)
+    assert failures == []
+
+
+def test_anonymous_is_sent_to_log_in_with_next(client):
+    response = client.get("/admin/audit")
+    assert response.status_code == 302 and response.location == "/auth/login?next=%2Fadmin%2Faudit"
+
+
+# -- enumeration: nothing a role may not see leaks through any channel ----------------
+@pytest.fixture
+def population(app, make_user, add):
+    experts = {
+        "public": add(full_name="Công Khai Một", visibility="public", fields="ai", country="JP",
+                      email="cong.khai@example.org", organization="Viện Công Khai"),
+        "officials": add(full_name="Cán Bộ Hai", visibility="officials", fields="ai", country="FR",
+                         email="can.bo@example.org", organization="Viện Cán Bộ"),
+        "curators": add(full_name="Nội Bộ Ba", visibility="curators", fields="ai", country="DE",
+                        email="noi.bo@example.org", organization="Viện Nội Bộ"),
+        "own": add(full_name="Riêng Tư Bốn", visibility="curators", fields="ai", country="KR",
+                   organization="Viện Riêng Tư"),
+    }
+    users = {"owner": make_user("expert", expert=experts["own"]),
+             "other_expert": make_user("expert"), "official": make_user("official"),
+             "curator": make_user("curator"), "admin": make_user("admin")}
+    return experts, users
+
+
+VISIBLE = {
+    "anonymous": {"public"},
+    "owner": {"public", "own"},
+    "other_expert": {"public"},
+    "official": {"public", "officials"},
+    "curator": {"public", "officials", "curators", "own"},
+    "admin": {"public", "officials", "curators", "own"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_channel_reveals_a_profile_the_role_may_not_see(app, population, role):
+    experts, users = population
+    client = app.test_client()
+    if role != "anonymous":
+        assert log_in(client, users[role].email).status_code == 302
+    expected = {experts[name].id for name in VISIBLE[role]}
+    everything = [expert.id for expert in experts.values()]
+    probe = range(1, max(everything) + 5)
+
+    pages = {i for i in probe if client.get(f"/experts/{i}").status_code == 200}
+    api = {i for i in probe if client.get(f"/api/v1/experts/{i}").status_code == 200}
+    listing = client.get("/api/v1/experts?per_page=100").json
+    listed = {item["id"] for item in listing["results"]}
+    by_field = client.get("/api/v1/experts?field=ai").json
+    suggested, organisations = set(), set()
+    for prefix in ("c", "n", "r", "công", "nội", "riêng", "cán", "v", "t"):
+        body = client.get(f"/api/v1/suggest?q={prefix}").json
+        suggested |= {item["id"] for item in body["names"]}
+        organisations |= {item["name"] for item in body["organizations"]}
+    search_page = client.get("/search?q=").get_data(as_text=True)
+    linked = {int(i) for i in re.findall(r'href="/experts/(\d+)"', search_page)}
+    by_email = client.get("/api/v1/experts?q=noi.bo@example.org").json["total"]
+
+    assert pages == expected
+    assert api == expected
+    assert listed == expected and listing["total"] == len(expected)
+    assert by_field["total"] == len(expected)
+    assert sum(listing["facets"]["kind"].values()) == len(expected)
+    assert sum(listing["facets"]["country"].values()) == len(expected)
+    assert listing["facets"]["field"].get("ai", 0) == len(expected)
+    assert suggested <= expected
+    visible_organisations = {Expert.get_by_id(i).organization for i in expected}
+    assert organisations <= visible_organisations
+    assert linked == expected
+    assert by_email == (1 if role in ("curator", "admin") else 0)
+
+
+# -- open redirects, CSRF, extra fields -----------------------------------------------
+@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "////evil.example",
+                                    "/\\evil.example", "http:/evil.example", " //evil.example"])
+def test_next_never_leaves_the_site(app, make_user, target):
+    user = make_user("official")
+    client = app.test_client()
+    token = _csrf(client)
+    response = client.post("/auth/login", query_string={"next": target},
+                           data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.location == "/"
+    language = client.get("/lang/en", query_string={"next": target})
+    assert language.location == "/"
+
+
+def test_a_missing_csrf_token_is_a_400_on_every_unsafe_route(app, world):
+    for role in ("anonymous", "admin"):
+        for rule, method in _walk(app):
+            if method == "GET":
+                continue
+            client = _client_as(app, world, role)
+            response = client.open(_url(rule, world), method=method, data={"role": "admin"})
+            assert response.status_code == 400, (role, rule.rule)
+    assert User.get_by_id(world["target"].id).role == "official"
+    assert User.get_by_id(world["target"].id).active
+
+
+def test_extra_posted_fields_are_ignored(app, world):
+    owner = world["users"]["owner"]
+    client = _client_as(app, world, "owner")
+    token = _csrf(client)
+    client.post("/account/language", data={
+        "csrf_token": token, "language": "en", "role": "admin", "active": "y",
+        "expert": world["other"].id, "expert_id": world["other"].id,
+        "session_generation": 1, "email": "stolen@example.org"})
+    user = User.get_by_id(owner.id)
+    assert (user.role, user.expert_id, user.email, user.language) == \
+        ("expert", world["own"].id, owner.email, "en")
+    client.post("/account/tokens", data={"csrf_token": token, "name": "x",
+                                         "user": world["users"]["admin"].id})
+    assert [t.user_id for t in accounts.list_tokens(owner)] == [owner.id]
