@@ -16,6 +16,9 @@ LANGUAGES = ("vi", "en")
 # Seconds a writer waits for the Whoosh lock before giving up (the database write is
 # kept and the document is repaired by the next reconcile).
 INDEX_LOCK_TIMEOUT = 10.0
+# Merge small index segments in a background thread after writes (tests merge inline,
+# so that nothing runs after a test ends).
+INDEX_BACKGROUND_MERGE = True
 # Reconcile the index with the database when the app starts (cheap when in step).
 RECONCILE_ON_START = True
 

@@ -51,6 +51,7 @@ def make_app(tmp_path, database_url, **config):
         "INDEX_DIR": str(tmp_path / "index"),
         "SECRET_KEY": "test",
         "INDEX_LOCK_TIMEOUT": 2.0,
+        "INDEX_BACKGROUND_MERGE": False,
         # CSRF stays on in tests: forms are posted with the token they carry.
         "WTF_CSRF_ENABLED": True,
         # Cheap argon2 parameters: the tests hash many passwords.

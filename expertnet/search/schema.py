@@ -16,8 +16,9 @@ Fields, and why each exists:
 - ``organization`` (stored, for suggestions), ``tags`` (position and keywords),
   ``place`` (country names in both languages, city, hometown), ``text`` (both bios):
   folded free text. The bios are also stored, unindexed, for highlights.
-- ``bigrams``: pairs of consecutive syllables of all the text, so that words of two
-  syllables ("công nghệ") rank the profiles that hold them as words first.
+- ``bigrams``: pairs of consecutive syllables of the names, fields, organisation,
+  position and keywords, so that words of two syllables ("công nghệ") rank the
+  profiles that hold them as words first.
 - ``contact``: e-mail addresses and phone digits, queried only for callers who may
   see contact details, so nobody can probe for a hidden address.
 - ``name_sort``, ``updated`` (milliseconds): sort columns.
@@ -26,7 +27,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, exact_analyzer, folded_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 FACET_FIELDS = ("kind", "fields", "country", "languages", "available_for")
 MULTI_VALUED = frozenset({"fields", "languages", "available_for"})
