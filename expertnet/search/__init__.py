@@ -92,8 +92,9 @@ def search(store, request):
     highlights for the page only."""
     sort = _effective_sort(request)
     with store.searcher() as searcher:
-        plan = _plan(request, searcher)
-        evaluated = engine.evaluate(store.segments(searcher), plan)
+        segments = store.segments(searcher)
+        plan = _plan(request, segments)
+        evaluated = engine.evaluate(segments, plan)
         total = sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated)
         facets = engine.count_facets(evaluated) if request.with_facets else {}
         first = (request.page - 1) * request.per_page
@@ -115,7 +116,7 @@ def search_reference(store, request):
     that the engine's ranking and totals are checked against."""
     sort = _effective_sort(request)
     with store.searcher() as searcher:
-        plan = _plan(request, searcher)
+        plan = _plan(request, store.segments(searcher))
         matching, scoring = search_query.to_whoosh(plan)
         total = sum(1 for _docnum in searcher.docs_for_query(matching))
         last = request.page * request.per_page
@@ -142,10 +143,10 @@ def _effective_sort(request):
     return "name" if sort == "relevance" and not has_text else sort
 
 
-def _plan(request, searcher):
+def _plan(request, segments):
     return search_query.plan(
         request.text, request.filters, request.visibility, request.own_ids,
-        include_contact=request.include_contact, lexicon=engine.Lexicon(searcher),
+        include_contact=request.include_contact, lexicon=segments.lexicon,
         max_chars=request.max_chars, max_terms=request.max_terms)
 
 
@@ -169,8 +170,8 @@ def suggest(store, prefix, visibility, own_ids=(), limit=6):
     [name]}`` from the profiles the caller may see (so nothing hidden leaks)."""
     found = {"names": [], "organizations": []}
     with store.searcher() as searcher:
-        lexicon = engine.Lexicon(searcher)
         segments = store.segments(searcher)
+        lexicon = segments.lexicon
         for field_name, wanted in (("name", limit), ("organization", limit * 8)):
             plan = search_query.prefix_plan(field_name, prefix, visibility, own_ids, lexicon)
             if not plan.words:

@@ -150,6 +150,7 @@ class Segments:
             self.parts.append((data, offset, live))
         self._idf = {}
         self._avg = {}
+        self.lexicon = Lexicon(searcher)
 
     def idf(self, field, text):
         key = (field, text)
@@ -164,23 +165,34 @@ class Segments:
 
 
 class Lexicon:
-    """Term lookups for planning (what exists, prefixes, near misses)."""
+    """Term lookups for planning (what exists, prefixes, near misses), remembered for
+    the life of the searcher: scanning the term list for near misses costs
+    milliseconds, and the same words come back query after query."""
 
     def __init__(self, searcher):
         self.reader = searcher.reader()
+        self._prefixes = {}
+        self._near = {}
 
     def has(self, field, text):
         return (field, text) in self.reader
 
     def prefix(self, field, text, limit):
-        terms = list(self.reader.expand_prefix(field, text))
-        if len(terms) > limit:
-            terms.sort(key=lambda term: -self.reader.doc_frequency(field, term))
-            terms = terms[:limit]
-        return [term.decode("utf-8") if isinstance(term, bytes) else term for term in terms]
+        key = (field, text, limit)
+        if key not in self._prefixes:
+            terms = list(self.reader.expand_prefix(field, text))
+            if len(terms) > limit:
+                terms.sort(key=lambda term: -self.reader.doc_frequency(field, term))
+                terms = terms[:limit]
+            self._prefixes[key] = [term.decode("utf-8") if isinstance(term, bytes) else term
+                                   for term in terms]
+        return self._prefixes[key]
 
     def near(self, field, text, maxdist, prefixlength):
-        return list(self.reader.terms_within(field, text, maxdist, prefix=prefixlength))
+        key = (field, text, maxdist, prefixlength)
+        if key not in self._near:
+            self._near[key] = list(self.reader.terms_within(field, text, maxdist, prefix=prefixlength))
+        return self._near[key]
 
 
 def _score_alternatives(segments, data, items, scores, matched):
