@@ -22,6 +22,8 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _fill_instance_defaults(app)
+    # Answers keep the documented key order (total, page, per_page, results, facets).
+    app.json.sort_keys = False
 
     from expertnet import db, i18n, search
 
