@@ -15,6 +15,7 @@ from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
     DELETION_MODELS,
+    INVITATION_MODELS,
     MODELS,
     TOKEN_MODELS,
     USER_MODELS,
@@ -75,6 +76,10 @@ def _0007_deletion_requests(migrator, db):
     db.create_tables(DELETION_MODELS, safe=True)
 
 
+def _0008_invitations(migrator, db):
+    db.create_tables(INVITATION_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -83,6 +88,7 @@ MIGRATIONS = (
     ("0005_contact_visibility", _0005_contact_visibility),
     ("0006_consent", _0006_consent),
     ("0007_deletion_requests", _0007_deletion_requests),
+    ("0008_invitations", _0008_invitations),
 )
 
 

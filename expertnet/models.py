@@ -228,8 +228,25 @@ class DeletionRequest(BaseModel):
     handled_at = DateTimeField(null=True)
 
 
+class Invitation(BaseModel):
+    """A curator's invitation to claim a profile. The link carries the id and ``nonce``
+    signed with the secret key; ``used_at`` makes it single-use, ``expires_at`` makes
+    it expire even if the signature's own age check were configured longer."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="invitations", on_delete="CASCADE")
+    email = CharField(max_length=254)
+    nonce = CharField(max_length=64, unique=True)
+    created_by = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    user_id = IntegerField(null=True)
+
+
 USER_MODELS = (User,)
 CONSENT_MODELS = (Consent,)
 DELETION_MODELS = (DeletionRequest,)
+INVITATION_MODELS = (Invitation,)
 AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)

@@ -73,6 +73,15 @@ EXPECTED = {
     ("profiles.deletions", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.confirm_deletion", "POST"): only({"admin", "curator"}, 302, 403),
     ("profiles.refuse_deletion", "POST"): only({"admin", "curator"}, 302, 403),
+    # Curators invite (an empty POST shows the form again); the owner may see the
+    # profile but not invite, anyone else does not see it.
+    ("profiles.invite", "GET"): {"anonymous": 302, "owner": 403, "other_expert": 404,
+                                 "official": 404, "curator": 200, "admin": 200},
+    ("profiles.invite", "POST"): {"anonymous": 302, "owner": 403, "other_expert": 404,
+                                  "official": 404, "curator": 200, "admin": 200},
+    # A link that is not a valid invitation does not exist, for everyone.
+    ("profiles.claim", "GET"): same(404),
+    ("profiles.claim", "POST"): same(404),
     ("profiles.my_profile", "GET"): {"anonymous": 302, "owner": 302, "other_expert": 302,
                                      "official": 404, "curator": 404, "admin": 404},
 }
@@ -115,7 +124,7 @@ def _csrf(client):
 
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
-              "token_id": world["token"].id, "code": "en"}
+              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation"}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

@@ -3,7 +3,8 @@ hiding the profile (index included) or the contact details at once, history."""
 import re
 
 import pytest
-from conftest import csrf_token, post_form
+from conftest import csrf_token, log_in, post_form
+from test_profile_edit import save
 
 from expertnet import consent
 from expertnet.models import Audit, Consent, Expert
@@ -84,7 +85,6 @@ def test_withdrawing_contact_hides_both_contact_details(app, client, owner, make
     stored = Expert.get_by_id(expert.id)
     assert (stored.email_visibility, stored.phone_visibility) == ("curators", "curators")
     official = app.test_client()
-    from conftest import log_in
     log_in(official, make_user("official").email)
     body = official.get(f"/api/v1/experts/{expert.id}").json
     assert "email" not in body and "phone" not in body
@@ -93,7 +93,6 @@ def test_withdrawing_contact_hides_both_contact_details(app, client, owner, make
 def test_the_owner_widens_visibility_only_with_consent(client, owner):
     expert, _user = owner
     decide(client, expert, "publish", "withdraw")
-    from test_profile_edit import save
     response = save(client, expert, visibility="public")
     assert response.status_code == 200 and 'class="field-error"' in response.text
     assert Expert.get_by_id(expert.id).visibility == "curators"
@@ -109,7 +108,6 @@ def test_history_is_shown_to_the_owner_and_curators_only(app, client, owner, mak
     page = client.get(f"/experts/{expert.id}/consent", headers={"Accept-Language": "en"}).text
     assert page.count("<td>given</td>") == 1 and page.count("<td>withdrawn</td>") == 1
     curator = app.test_client()
-    from conftest import log_in
     log_in(curator, make_user("curator").email)
     page = curator.get(f"/experts/{expert.id}/consent", headers={"Accept-Language": "en"})
     assert page.status_code == 200 and page.text.count("<td>withdrawn</td>") == 1

@@ -7,18 +7,21 @@ because their labels (taxonomy, countries, languages) depend on the reader's lan
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    EmailField,
     HiddenField,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
 )
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from expertnet import catalog, places, validation, vocab
 from expertnet.formkit import choice_list
 from expertnet.i18n import _l, current_language
-from expertnet.text import sort_key
+from expertnet.text import fold
 
 # Text fields holding a list: items separated by ";" (as in an import).
 LIST_TEXT_FIELDS = ("other_names", "keywords")
@@ -96,11 +99,11 @@ class ProfileForm(FlaskForm):
         for name in VISIBILITY_FIELDS:
             self[name].choices = choice_list(vocab.VISIBILITY.items())
         countries = sorted(places.country_codes(),
-                           key=lambda code: sort_key(places.country_name(code, language)))
+                           key=lambda code: fold(places.country_name(code, language)))
         self.country.choices = choice_list(
             [empty, *((code, places.country_name(code, language)) for code in countries)])
         codes = sorted(places.language_codes(),
-                       key=lambda code: sort_key(places.language_name(code, language)))
+                       key=lambda code: fold(places.language_name(code, language)))
         self.languages.choices = choice_list(
             [(code, places.language_name(code, language)) for code in codes])
         self.available_for.choices = choice_list(vocab.AVAILABILITY.items())
@@ -150,3 +153,14 @@ class ConsentForm(FlaskForm):
     notice_version = HiddenField()
     agree = BooleanField(_l("I have read the notice above and I agree to this purpose."),
                          default=False)
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField(_l("E-mail address of the expert"),
+                       validators=[InputRequired(), Length(max=254)])
+
+
+class ClaimForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[InputRequired(), Length(max=1024)])
+    confirm = PasswordField(_l("New password again"), validators=[
+        InputRequired(), EqualTo("password", message=_l("The two new passwords differ."))])

@@ -1,9 +1,25 @@
 """``/experts/<id>/edit`` and ``/consent``; ``/account/profile``, ``/account/privacy``,
 ``/account/data.json`` and the deletion request; ``/admin/deletions`` for curators."""
-from flask import abort, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, fresh_login_required, login_fresh, login_required
+from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask_login import (
+    current_user,
+    fresh_login_required,
+    login_fresh,
+    login_required,
+    login_user,
+)
 
-from expertnet import audit, catalog, consent, services, subject, validation
+from expertnet import (
+    access,
+    accounts,
+    audit,
+    catalog,
+    consent,
+    invitations,
+    services,
+    subject,
+    validation,
+)
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
 from expertnet.i18n import _, current_language
@@ -11,7 +27,9 @@ from expertnet.models import DeletionRequest, Expert
 from expertnet.profiles import bp
 from expertnet.profiles.forms import (
     VISIBILITY_FIELDS,
+    ClaimForm,
     ConsentForm,
+    InvitationForm,
     ProfileForm,
     initial_values,
 )
@@ -225,3 +243,46 @@ def confirm_deletion(request_id):
 def refuse_deletion(request_id):
     subject.refuse(_pending_or_404(request_id), actor=current_user.id)
     return redirect(url_for("profiles.deletions"))
+
+
+# -- invitations -------------------------------------------------------------------------
+@bp.route("/experts/<int:expert_id>/invite", methods=["GET", "POST"])
+@login_required
+def invite(expert_id):
+    """A curator invites the expert to claim this profile; the link is shown once."""
+    viewer = current_viewer()
+    expert = Expert.get_or_none(Expert.id == expert_id)
+    if expert is None or not viewer.is_curator:
+        abort(403 if expert is not None and access.can_view(viewer, expert) else 404)
+    owned = expert.owners.exists()
+    form = InvitationForm(data={"email": expert.email})
+    link = None
+    if not owned and form.validate_on_submit():
+        _row, token = invitations.create(expert, form.email.data, actor=current_user.id)
+        link = url_for("profiles.claim", token=token, _external=True)
+    return render_template("profiles/invite.html", expert=expert, form=form, link=link,
+                           owned=owned, hours=invitations._hours())
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def claim(token):
+    """Set a password and own the profile. An invalid, expired or used link is a 404
+    like any other unknown address."""
+    invitation = invitations.find(token)
+    if invitation is None:
+        abort(404)
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.claim(invitation, form.password.data)
+        except accounts.AccountError as exc:
+            form.password.errors = list(exc.messages)
+        except LookupError:
+            abort(404)
+        else:
+            # A new session for the new account (no fixation of an earlier one).
+            session.clear()
+            login_user(user)
+            return redirect(url_for("profiles.edit", expert_id=invitation.expert_id))
+    return render_template("profiles/claim.html", form=form, invitation=invitation,
+                           expert=Expert.get_by_id(invitation.expert_id))
