@@ -39,11 +39,13 @@ def create_app(test_config=None):
     from expertnet.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
     from expertnet.main import bp as main_bp
+    from expertnet.profiles import bp as profiles_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(profiles_bp)
 
     from expertnet import cli
     cli.init_app(app)

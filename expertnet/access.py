@@ -12,6 +12,7 @@ from flask import current_app, g, has_request_context
 CONTACT_FIELDS = ("email", "phone")
 
 ROLES = ("anonymous", "expert", "official", "curator", "admin")
+LEVELS = ("public", "officials", "curators")
 _LEVELS = {
     "anonymous": ("public",),
     "expert": ("public",),
@@ -64,12 +65,31 @@ def can_view(viewer, expert):
 
 
 def visible_contact_fields(viewer, expert):
-    """The contact fields of ``expert`` that ``viewer`` may read."""
+    """The contact fields of ``expert`` that ``viewer`` may read. Each field has its own
+    visibility (``email_visibility``, ``phone_visibility``), and a field is never shown
+    more widely than the profile itself:
+
+    - curators, admins and the owner: every field;
+    - officials: a field shared with officials (public or officials) of a profile shared
+      with officials (public or officials);
+    - anyone else (anonymous, other experts): a public field of a public profile.
+    """
     if viewer.is_curator or expert.id in viewer.own_expert_ids:
         return CONTACT_FIELDS
-    if viewer.role == "official" and expert.visibility in ("public", "officials"):
-        return CONTACT_FIELDS
-    return ()
+    if viewer.role == "official":
+        shared = ("public", "officials")
+    else:
+        shared = ("public",)
+    if expert.visibility not in shared:
+        return ()
+    return tuple(name for name in CONTACT_FIELDS
+                 if contact_visibility(expert, name) in shared)
+
+
+def contact_visibility(expert, name):
+    # An unknown or empty value is read as the narrowest level.
+    value = getattr(expert, f"{name}_visibility", "") or "curators"
+    return value if value in LEVELS else "curators"
 
 
 def may_search_contacts(viewer):

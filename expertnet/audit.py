@@ -1,6 +1,7 @@
 """The audit trail: every profile write, every official's view of contact details,
 every account change. Written inside the transaction of the change it records, so
-a change and its entry commit or fail together. Read-only for everyone."""
+a change and its entry commit or fail together. Read-only for everyone; the one
+exception is erasure (``scrub``), which removes a deleted profile's personal values."""
 import json
 
 from expertnet.db import utcnow
@@ -49,3 +50,22 @@ def contact_view(viewer, expert, fields, source):
         return
     record("contact.view", actor_id=viewer.user_id, expert_id=expert.id,
            changes={"fields": shown}, source=source)
+
+
+# Keys of ``changes`` that hold no personal data (ids, codes, consent purposes).
+NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "active", "request"})
+
+
+def scrub(expert_id):
+    """Erase the personal values that earlier entries of a deleted profile hold (old →
+    new of each change, an account's e-mail): what was done, by whom, when and to which
+    fields stays; the values go. Runs in the deletion's transaction."""
+    for row in Audit.select().where(Audit.expert_id == expert_id):
+        changed = row.changed
+        if row.action == "contact.view":
+            continue  # {"fields": ["email"]}: names of fields, no values
+        kept = {key: value for key, value in changed.items() if key in NON_PERSONAL_KEYS}
+        names = sorted(key for key in changed if key not in NON_PERSONAL_KEYS)
+        if names:
+            kept["erased"] = names
+        Audit.update(changes=json.dumps(kept)).where(Audit.id == row.id).execute()

@@ -64,3 +64,7 @@ PROXY_FIX = 0
 WTF_CSRF_ENABLED = True
 WTF_CSRF_CHECK_DEFAULT = False
 WTF_CSRF_TIME_LIMIT = 3600 * 8
+
+# -- invitations to claim a profile ---------------------------------------------------
+# Hours an invitation link stays valid (SECURITY.md: hours, not days); single-use.
+INVITATION_HOURS = 48

@@ -27,7 +27,7 @@ from expertnet.taxonomy import FIELDS
 COLUMNS = ("external_id", "kind", "full_name", "other_names", "title", "degree", "gender",
            "birth_year", "hometown", "country", "city", "organization", "position", "sector",
            "fields", "keywords", "languages", "available_for", "bio_vi", "bio_en", "email",
-           "phone", "website", "orcid", "visibility")
+           "phone", "website", "orcid", "visibility", "email_visibility", "phone_visibility")
 
 _FIELD_CODES = tuple(field["code"] for field in FIELDS)
 _FIELD_NAMES = {field["code"]: (field["name_vi"], field["name_en"]) for field in FIELDS}
@@ -1277,6 +1277,9 @@ class _Generator:
             "orcid": orcid,
             "visibility": rng.choices([v for v, _ in _VISIBILITY],
                                       [w for _, w in _VISIBILITY])[0],
+            # Constant (no draw from rng): older seeds still give the same people.
+            "email_visibility": "officials",
+            "phone_visibility": "officials",
         }
 
     def languages(self, kind, country):

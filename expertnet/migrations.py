@@ -8,10 +8,18 @@ A later column is added like this::
         migrate(migrator.add_column("expert", "photo", CharField(default="")))
 """
 from peewee import CharField, DateTimeField, Model
-from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import SchemaMigrator, migrate
 
 from expertnet.db import database, is_postgres, utcnow
-from expertnet.models import AUDIT_MODELS, MODELS, TOKEN_MODELS, USER_MODELS
+from expertnet.models import (
+    AUDIT_MODELS,
+    CONSENT_MODELS,
+    DELETION_MODELS,
+    INVITATION_MODELS,
+    MODELS,
+    TOKEN_MODELS,
+    USER_MODELS,
+)
 
 # Any constant; it keeps two PostgreSQL processes from migrating at the same time.
 _ADVISORY_LOCK = 7_404_202_6
@@ -43,11 +51,44 @@ def _0004_audit(migrator, db):
     db.create_tables(AUDIT_MODELS, safe=True)
 
 
+def _add_missing_columns(migrator, db, table, columns):
+    """Add ``columns`` (name → field) that ``table`` lacks. 0001 creates tables from the
+    current model classes, so a fresh database has them already."""
+    present = {column.name for column in db.get_columns(table)}
+    operations = [migrator.add_column(table, name, field)
+                  for name, field in columns.items() if name not in present]
+    if operations:
+        migrate(*operations)
+
+
+def _0005_contact_visibility(migrator, db):
+    _add_missing_columns(migrator, db, "expert", {
+        "email_visibility": CharField(max_length=16, default="officials"),
+        "phone_visibility": CharField(max_length=16, default="officials"),
+    })
+
+
+def _0006_consent(migrator, db):
+    db.create_tables(CONSENT_MODELS, safe=True)
+
+
+def _0007_deletion_requests(migrator, db):
+    db.create_tables(DELETION_MODELS, safe=True)
+
+
+def _0008_invitations(migrator, db):
+    db.create_tables(INVITATION_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
     ("0003_api_tokens", _0003_api_tokens),
     ("0004_audit", _0004_audit),
+    ("0005_contact_visibility", _0005_contact_visibility),
+    ("0006_consent", _0006_consent),
+    ("0007_deletion_requests", _0007_deletion_requests),
+    ("0008_invitations", _0008_invitations),
 )
 
 

@@ -94,6 +94,10 @@ class Expert(BaseModel):
     orcid = CharField(max_length=19, default="")
     # Privacy by default: nobody but curators sees a record until someone decides.
     visibility = CharField(max_length=16, default="curators", index=True)
+    # Who sees each contact detail (same levels). "officials" by default: contact details
+    # are for city officials, and only for profiles they may see (access.py).
+    email_visibility = CharField(max_length=16, default="officials")
+    phone_visibility = CharField(max_length=16, default="officials")
     source = CharField(max_length=200, default="")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow, index=True)
@@ -196,6 +200,53 @@ class Audit(BaseModel):
         return json.loads(self.changes or "{}")
 
 
+class Consent(BaseModel):
+    """One decision of a person about one purpose (Law 91/2025): given or withdrawn,
+    when (UTC), and which version of the notice they were shown. Rows are only ever
+    added: the latest row per purpose is the one in force, the others are its history."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="consents", on_delete="CASCADE")
+    user = ForeignKeyField(User, null=True, backref="consents", on_delete="SET NULL")
+    purpose = CharField(max_length=16)  # consent.PURPOSES
+    granted = BooleanField()
+    notice_version = CharField(max_length=32)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+class DeletionRequest(BaseModel):
+    """A person's request to delete their profile, confirmed (or refused) by a curator.
+    Plain ids and no personal data: the record outlives the profile, as proof that the
+    request was handled and when."""
+
+    id = AutoField()
+    expert_id = IntegerField(index=True)
+    requested_by = IntegerField(null=True)  # a user id
+    created_at = DateTimeField(default=utcnow)
+    status = CharField(max_length=16, default="pending")  # pending, done, refused
+    handled_by = IntegerField(null=True)
+    handled_at = DateTimeField(null=True)
+
+
+class Invitation(BaseModel):
+    """A curator's invitation to claim a profile. The link carries the id and ``nonce``
+    signed with the secret key; ``used_at`` makes it single-use, ``expires_at`` makes
+    it expire even if the signature's own age check were configured longer."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="invitations", on_delete="CASCADE")
+    email = CharField(max_length=254)
+    nonce = CharField(max_length=64, unique=True)
+    created_by = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    user_id = IntegerField(null=True)
+
+
 USER_MODELS = (User,)
+CONSENT_MODELS = (Consent,)
+DELETION_MODELS = (DeletionRequest,)
+INVITATION_MODELS = (Invitation,)
 AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)

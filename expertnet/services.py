@@ -15,7 +15,7 @@ from peewee import fn
 from expertnet import audit, catalog, places, search, validation
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
-from expertnet.models import Expert, ExpertField, PendingIndex
+from expertnet.models import Consent, Expert, ExpertField, Invitation, PendingIndex, User
 from expertnet.text import fold, sort_key
 
 log = logging.getLogger(__name__)
@@ -220,10 +220,19 @@ def save_profile(raw, expert=None, expected_version=None, source="", actor=None,
                            expected_versions=expected)[0]
 
 
-def delete_profile(expert, actor=None, via="cli"):
+def delete_profile(expert, actor=None, via="cli", changes=None):
+    """Erase a profile: its row, field links, consents and invitations, its account's link, the
+    personal values in its earlier audit entries, and (after the commit) its index
+    document. ``changes`` (no personal data: e.g. a deletion request's id) go into
+    the audit stub."""
     with database.atomic():
+        audit.scrub(expert.id)
         # The stub keeps no personal data: who deleted which id, when, from where.
-        audit.record("profile.delete", actor_id=actor, expert_id=expert.id, source=via)
+        audit.record("profile.delete", actor_id=actor, expert_id=expert.id, source=via,
+                     changes=changes)
+        Consent.delete().where(Consent.expert == expert.id).execute()
+        Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
+        User.update(expert=None).where(User.expert == expert.id).execute()
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()
         expert.delete_instance()
         (PendingIndex.insert(expert_id=expert.id, version=expert.version + 1)

@@ -15,8 +15,10 @@ COLUMNS = (
     "external_id", "kind", "full_name", "other_names", "title", "degree", "gender", "birth_year",
     "hometown", "country", "city", "organization", "position", "sector", "fields", "keywords",
     "languages", "available_for", "bio_vi", "bio_en", "email", "phone", "website", "orcid",
-    "visibility",
+    "visibility", "email_visibility", "phone_visibility",
 )
+# Optional columns with a default when a cell is empty (the model's defaults).
+EMPTY_DEFAULTS = {"email_visibility": "officials", "phone_visibility": "officials"}
 LIST_COLUMNS = frozenset({"other_names", "fields", "keywords", "languages", "available_for"})
 REQUIRED = ("kind", "full_name")
 # Special categories of personal data that the directory must never hold (Law 91/2025):
@@ -105,6 +107,9 @@ def normalize(raw, taxonomy, today=None):
     if "visibility" in raw and not values.get("visibility") and "visibility" in values:
         # An empty cell means the same as a missing column: curators only.
         values["visibility"] = "curators"
+    for column, default in EMPTY_DEFAULTS.items():
+        if column in values and not values[column]:
+            values[column] = default
     return values, errors
 
 

@@ -97,7 +97,10 @@ _ALIASES = {
 VOCABULARIES = {
     "kind": KINDS, "title": TITLES, "degree": DEGREES, "gender": GENDERS, "sector": SECTORS,
     "available_for": AVAILABILITY, "visibility": VISIBILITY,
+    # Per contact field, the same levels as the profile's visibility.
+    "email_visibility": VISIBILITY, "phone_visibility": VISIBILITY,
 }
+_ALIASES["email_visibility"] = _ALIASES["phone_visibility"] = _ALIASES["visibility"]
 
 
 def _lookup_table(name):

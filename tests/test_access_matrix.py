@@ -7,7 +7,7 @@ import pytest
 from conftest import PASSWORD, log_in
 
 from expertnet import accounts
-from expertnet.models import Expert, User
+from expertnet.models import DeletionRequest, Expert, User
 
 ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
 EVERYONE = dict.fromkeys(ROLES)
@@ -57,6 +57,33 @@ EXPECTED = {
     ("admin.reactivate", "POST"): only({"admin"}, 302, 403),
     ("admin.change_role", "POST"): only({"admin"}, 302, 403),
     ("admin.audit_log", "GET"): only({"admin", "curator"}, 200, 403),
+    # Self-service: the owner and curators edit; for anyone else the (curators-only)
+    # profile does not exist. An empty POST shows the form again with its errors.
+    ("profiles.edit", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.edit", "POST"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.consent_page", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    # Only the person decides; the matrix posts no purpose, hence the owner's 400.
+    ("profiles.consent_page", "POST"): {"anonymous": 302, "owner": 400, "other_expert": 404,
+                                        "official": 404, "curator": 403, "admin": 403},
+    ("profiles.my_data", "GET"): logged_in(302, 200),
+    ("profiles.privacy", "GET"): logged_in(302, 200),
+    # Experts ask for their own profile's deletion (both experts own one); no id to change.
+    ("profiles.request_deletion", "POST"): {"anonymous": 302, "owner": 302, "other_expert": 302,
+                                            "official": 404, "curator": 404, "admin": 404},
+    ("profiles.deletions", "GET"): only({"admin", "curator"}, 200, 403),
+    ("profiles.confirm_deletion", "POST"): only({"admin", "curator"}, 302, 403),
+    ("profiles.refuse_deletion", "POST"): only({"admin", "curator"}, 302, 403),
+    # Curators invite (an empty POST shows the form again); the owner may see the
+    # profile but not invite, anyone else does not see it.
+    ("profiles.invite", "GET"): {"anonymous": 302, "owner": 403, "other_expert": 404,
+                                 "official": 404, "curator": 200, "admin": 200},
+    ("profiles.invite", "POST"): {"anonymous": 302, "owner": 403, "other_expert": 404,
+                                  "official": 404, "curator": 200, "admin": 200},
+    # A link that is not a valid invitation does not exist, for everyone.
+    ("profiles.claim", "GET"): same(404),
+    ("profiles.claim", "POST"): same(404),
+    ("profiles.my_profile", "GET"): {"anonymous": 302, "owner": 302, "other_expert": 302,
+                                     "official": 404, "curator": 404, "admin": 404},
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -74,7 +101,12 @@ def world(app, make_user, add):
     }
     target = make_user("official", email="target@example.org")
     token, _secret = accounts.create_token(users["admin"])
-    return {"own": own, "other": other, "users": users, "target": target, "token": token}
+    # One pending deletion request per curator action (confirming one would leave none
+    # pending for the other); both about the other profile, so "own" stays for the rest.
+    requests = {endpoint: DeletionRequest.create(expert_id=other.id, requested_by=None).id
+                for endpoint in ("profiles.confirm_deletion", "profiles.refuse_deletion")}
+    return {"own": own, "other": other, "users": users, "target": target, "token": token,
+            "requests": requests}
 
 
 def _client_as(app, world, role):
@@ -92,8 +124,10 @@ def _csrf(client):
 
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
-              "token_id": world["token"].id, "code": "en"}
+              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation"}
     url = rule.rule
+    if rule.endpoint in world["requests"]:
+        values["request_id"] = world["requests"][rule.endpoint]
     for name in rule.arguments:
         url = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), url)
     return url

@@ -39,6 +39,10 @@ def profile(expert, viewer):
     for name in access.CONTACT_FIELDS:
         if name in access.visible_contact_fields(viewer, expert):
             data[name] = getattr(expert, name)
+    if viewer.is_curator or expert.id in viewer.own_expert_ids:
+        # Who may see each contact detail: for those who may change it.
+        for name in access.CONTACT_FIELDS:
+            data[f"{name}_visibility"] = access.contact_visibility(expert, name)
     return data
 
 

@@ -1,8 +1,8 @@
 """Wiring of accounts into the application: Flask-Login with revocable sessions,
 CSRF on every unsafe request, Secure cookies over HTTPS, rate limits, ProxyFix."""
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import LoginManager
+from flask_login import LoginManager, user_loaded_from_cookie
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,6 +18,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 def _load_user(session_key):
     # The key carries the session generation: an old cookie names an old generation.
     return accounts.user_for_session(session_key)
+
+
+@user_loaded_from_cookie.connect
+def _bind_restored_session(app, user):
+    """A session restored from the remember-me cookie gets the identifier that
+    ``login_user`` would have given it. Without it, "strong" session protection sees
+    a mismatch on the next request and logs the person out after one page."""
+    session["_id"] = login_manager._session_identifier_generator()
 
 
 def init_app(app):

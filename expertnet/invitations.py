@@ -1,0 +1,76 @@
+"""Invitations to claim an existing profile: a curator creates one, the link is shown
+to them (there is no e-mail sending yet), the expert opens it, sets a password and gets
+an ``expert`` account owning that profile.
+
+The link is ``/invitations/<token>``: the invitation's id and a random nonce, signed
+with itsdangerous under a salt of its own (a token of another purpose, such as a future
+password reset, is never accepted here). It expires after ``INVITATION_HOURS`` (checked
+from the signature and from the stored ``expires_at``) and can be used once: the claim
+sets ``used_at`` with a compare-and-swap in the transaction that creates the account.
+"""
+import datetime
+import secrets
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from expertnet import accounts, audit
+from expertnet.db import database, utcnow
+from expertnet.models import Invitation
+
+SALT = "expertnet.invitation.claim"
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _hours():
+    return int(current_app.config["INVITATION_HOURS"])
+
+
+def create(expert, email, actor):
+    """``(Invitation, token)``."""
+    email = accounts.normalize_email(email)
+    with database.atomic():
+        row = Invitation.create(expert=expert.id, email=email, nonce=secrets.token_hex(16),
+                                created_by=actor,
+                                expires_at=utcnow() + datetime.timedelta(hours=_hours()))
+        audit.record("invitation.create", actor_id=actor, expert_id=expert.id,
+                     changes={"request": row.id})
+    return row, _serializer().dumps({"i": row.id, "n": row.nonce})
+
+
+def find(token):
+    """The usable invitation a token names, else None (bad signature, expired, used,
+    or the profile has an owner or is gone)."""
+    try:
+        data = _serializer().loads(token, max_age=_hours() * 3600)
+    except BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    if not isinstance(data, dict):
+        return None
+    row = Invitation.get_or_none((Invitation.id == data.get("i"))
+                                 & (Invitation.nonce == str(data.get("n"))))
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        return None
+    return row
+
+
+def claim(invitation, password):
+    """Create the expert account owning the profile; raises ``accounts.AccountError``
+    (password rules, e-mail taken, profile owned) or ``LookupError`` when the link was
+    used meanwhile. Both leave the invitation unused only in the first case."""
+    with database.atomic():
+        taken = (Invitation.update(used_at=utcnow())
+                 .where((Invitation.id == invitation.id) & Invitation.used_at.is_null())
+                 .execute())
+        if not taken:
+            raise LookupError("invitation already used")
+        # Raises AccountError, rolling back the claim: the person may try again.
+        user = accounts.create_user(invitation.email, "expert", password=password,
+                                    expert_id=invitation.expert_id, source="screen")
+        Invitation.update(user_id=user.id).where(Invitation.id == invitation.id).execute()
+        audit.record("invitation.claim", actor_id=user.id, expert_id=invitation.expert_id,
+                     changes={"request": invitation.id, "user": user.id})
+    return user

@@ -1,0 +1,8 @@
+"""Self-service: an expert edits their own profile, gives or withdraws consent,
+downloads their data and asks for deletion; curators edit any profile and confirm
+deletions. Every write goes through ``services`` (validate → commit → index)."""
+from flask import Blueprint
+
+bp = Blueprint("profiles", __name__)
+
+from expertnet.profiles import routes  # noqa: E402,F401  (registers the views)

@@ -1,0 +1,288 @@
+"""``/experts/<id>/edit`` and ``/consent``; ``/account/profile``, ``/account/privacy``,
+``/account/data.json`` and the deletion request; ``/admin/deletions`` for curators."""
+from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask_login import (
+    current_user,
+    fresh_login_required,
+    login_fresh,
+    login_required,
+    login_user,
+)
+
+from expertnet import (
+    access,
+    accounts,
+    audit,
+    catalog,
+    consent,
+    invitations,
+    services,
+    subject,
+    validation,
+)
+from expertnet.access import current_viewer
+from expertnet.admin.routes import role_required
+from expertnet.i18n import _, current_language
+from expertnet.models import DeletionRequest, Expert
+from expertnet.profiles import bp
+from expertnet.profiles.forms import (
+    VISIBILITY_FIELDS,
+    ClaimForm,
+    ConsentForm,
+    InvitationForm,
+    ProfileForm,
+    initial_values,
+)
+from expertnet.profiles.logic import completeness, display, editable_or_abort
+
+
+@bp.get("/account/profile")
+@login_required
+def my_profile():
+    """An expert's own profile; accounts without one have nothing here."""
+    if not current_user.expert_id:
+        abort(404)
+    return redirect(url_for("profiles.edit", expert_id=current_user.expert_id))
+
+
+def _stored_values(expert):
+    values = {name: getattr(expert, name) for name in validation.COLUMNS if name != "fields"}
+    values["fields"] = expert.field_codes
+    return values
+
+
+@bp.route("/experts/<int:expert_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(expert_id):
+    viewer = current_viewer()
+    expert = editable_or_abort(expert_id, viewer)
+    stored = _stored_values(expert)
+    if request.method == "GET":
+        form = ProfileForm(data=initial_values(expert, stored["fields"]), curator=viewer.is_curator)
+    else:
+        form = ProfileForm(curator=viewer.is_curator)
+    conflict = None
+    if form.validate_on_submit():
+        outcome = _save(form, expert, stored)
+        if outcome == "saved":
+            return redirect(url_for("profiles.edit", expert_id=expert.id, saved=1))
+        if isinstance(outcome, list):
+            conflict = outcome
+    elif request.method == "POST":
+        abort(400)
+    values = {name: form[name].data for name in form.columns()}
+    percent, missing = completeness(values if request.method == "POST" else stored)
+    return render_template("profiles/edit.html", form=form, expert=expert, conflict=conflict,
+                           percent=percent, missing=missing,
+                           labels={name: form[name].label.text for name in form.columns()},
+                           is_owner=expert.id in viewer.own_expert_ids,
+                           saved=request.args.get("saved") == "1" and request.method == "GET")
+
+
+def _save(form, expert, stored):
+    """Save the form through the service layer; ``"saved"``, ``"errors"`` (put on the
+    form's fields) or, for a concurrent edit, the conflict rows."""
+    raw = form.profile_values()
+    values, errors = validation.normalize(raw, catalog.load())
+    for name in VISIBILITY_FIELDS:
+        # Who may see a person's data changes only with a fresh login (SECURITY.md): a
+        # remembered session on a shared computer must not be enough.
+        if name in values and values[name] != stored[name] and not login_fresh():
+            errors.append((name, _("Log in again (with your password) to change who sees this.")))
+    errors += _consent_problems(values, stored, expert)
+    if not errors:
+        try:
+            version = int(form.version.data or "")
+        except ValueError:
+            version = -1  # no version read: treated as a concurrent change
+        try:
+            services.save_profile(raw, expert=expert, expected_version=version,
+                                  actor=current_user.id, via="screen")
+        except validation.ProfileErrors as exc:
+            errors = exc.errors
+        except services.VersionConflict:
+            return _conflict(form, values)
+        else:
+            return "saved"
+    for column, message in errors:
+        if column in form:
+            form[column].errors = [*form[column].errors, message]
+    return "errors"
+
+
+def _consent_problems(values, stored, expert):
+    """An owner widens who sees their profile or contact details only after giving
+    consent to that purpose (curators act on the organisation's own legal basis)."""
+    viewer = current_viewer()
+    if viewer.is_curator:
+        return []
+    problems = []
+    wanted = {"visibility": "publish", "email_visibility": "contact",
+              "phone_visibility": "contact"}
+    for name, purpose in wanted.items():
+        new = values.get(name)
+        if new in ("public", "officials") and new != stored[name] \
+                and not consent.is_granted(expert.id, purpose):
+            problems.append((name, _("Give your consent on the consent page first.")))
+    return problems
+
+
+def _conflict(form, values):
+    """Rows ``(label, theirs, yours)`` of the fields where the stored profile (saved by
+    someone else meanwhile) differs from what this person submitted. The form keeps
+    their values and now carries the current version: saving again is a deliberate
+    choice to replace the other person's changes."""
+    current = Expert.get_by_id(int(request.view_args["expert_id"]))
+    theirs = _stored_values(current)
+    language = current_language()
+    rows = []
+    for name in form.columns():
+        mine = display(name, values.get(name, form[name].data), language)
+        other = display(name, theirs.get(name), language)
+        if mine != other:
+            rows.append((form[name].label.text, other, mine))
+    form.version.data = str(current.version)
+    form.version.raw_data = [str(current.version)]
+    return rows
+
+
+@bp.route("/experts/<int:expert_id>/consent", methods=["GET", "POST"])
+@login_required
+def consent_page(expert_id):
+    """The notice, the owner's decisions per purpose and their history. Curators see
+    the history; only the person decides."""
+    viewer = current_viewer()
+    expert = editable_or_abort(expert_id, viewer)
+    is_owner = expert.id in viewer.own_expert_ids
+    form = ConsentForm()
+    error = None
+    if request.method == "POST":
+        if not is_owner:
+            abort(403)
+        if not form.validate_on_submit() or form.purpose.data not in consent.PURPOSES \
+                or form.decision.data not in ("grant", "withdraw"):
+            abort(400)
+        granted = form.decision.data == "grant"
+        if form.notice_version.data != consent.NOTICE_VERSION:
+            error = _("The notice has changed since you opened this page. Please read it again.")
+        elif granted and not form.agree.data:
+            error = _("Tick the box to give your consent, or leave the page.")
+        else:
+            consent.decide(expert, current_user, form.purpose.data, granted,
+                           consent.NOTICE_VERSION)
+            return redirect(url_for("profiles.consent_page", expert_id=expert.id,
+                                    done=form.decision.data))
+    # A fresh form: the boxes are shown unticked whatever was posted.
+    return render_template("profiles/consent.html", expert=expert, is_owner=is_owner,
+                           form=ConsentForm(formdata=None),
+                           purposes=consent.PURPOSES, in_force=consent.in_force(expert.id),
+                           history=consent.history(expert.id), error=error,
+                           notice_version=consent.NOTICE_VERSION,
+                           done=request.args.get("done") if request.method == "GET" else None)
+
+
+# -- the data subject's rights ---------------------------------------------------------
+@bp.get("/account/data.json")
+@fresh_login_required
+def my_data():
+    """Everything held about the signed-in person, as a JSON download (a fresh login:
+    SECURITY.md). The export itself is logged."""
+    data = subject.export(current_user)
+    if current_user.expert_id:
+        audit.record("data.export", actor_id=current_user.id, expert_id=current_user.expert_id)
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = 'attachment; filename="expertnet-my-data.json"'
+    return response
+
+
+@bp.get("/account/privacy")
+@login_required
+def privacy():
+    expert_id = current_user.expert_id
+    return render_template("profiles/privacy.html", expert_id=expert_id,
+                           views=subject.contact_views(expert_id) if expert_id else [],
+                           requests=subject.requests_of(current_user),
+                           requested=request.args.get("requested") == "1")
+
+
+@bp.post("/account/deletion-request")
+@fresh_login_required
+def request_deletion():
+    """Only for one's own profile: there is no id to change."""
+    if not current_user.expert_id:
+        abort(404)
+    # (The CSRF token was checked before the view, as for every POST.)
+    subject.request_deletion(current_user)
+    return redirect(url_for("profiles.privacy", requested=1))
+
+
+@bp.get("/admin/deletions")
+@role_required("admin", "curator")
+def deletions():
+    return render_template("profiles/deletions.html", rows=subject.pending(),
+                           done=request.args.get("done") == "1")
+
+
+def _pending_or_404(request_id):
+    row = DeletionRequest.get_or_none((DeletionRequest.id == request_id)
+                                      & (DeletionRequest.status == "pending"))
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.post("/admin/deletions/<int:request_id>/confirm")
+@role_required("admin", "curator")
+def confirm_deletion(request_id):
+    subject.confirm(_pending_or_404(request_id), actor=current_user.id)
+    return redirect(url_for("profiles.deletions", done=1))
+
+
+@bp.post("/admin/deletions/<int:request_id>/refuse")
+@role_required("admin", "curator")
+def refuse_deletion(request_id):
+    subject.refuse(_pending_or_404(request_id), actor=current_user.id)
+    return redirect(url_for("profiles.deletions"))
+
+
+# -- invitations -------------------------------------------------------------------------
+@bp.route("/experts/<int:expert_id>/invite", methods=["GET", "POST"])
+@login_required
+def invite(expert_id):
+    """A curator invites the expert to claim this profile; the link is shown once."""
+    viewer = current_viewer()
+    expert = Expert.get_or_none(Expert.id == expert_id)
+    if expert is None or not viewer.is_curator:
+        abort(403 if expert is not None and access.can_view(viewer, expert) else 404)
+    owned = expert.owners.exists()
+    form = InvitationForm(data={"email": expert.email})
+    link = None
+    if not owned and form.validate_on_submit():
+        _row, token = invitations.create(expert, form.email.data, actor=current_user.id)
+        link = url_for("profiles.claim", token=token, _external=True)
+    return render_template("profiles/invite.html", expert=expert, form=form, link=link,
+                           owned=owned, hours=invitations._hours())
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def claim(token):
+    """Set a password and own the profile. An invalid, expired or used link is a 404
+    like any other unknown address."""
+    invitation = invitations.find(token)
+    if invitation is None:
+        abort(404)
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.claim(invitation, form.password.data)
+        except accounts.AccountError as exc:
+            form.password.errors = list(exc.messages)
+        except LookupError:
+            abort(404)
+        else:
+            # A new session for the new account (no fixation of an earlier one).
+            session.clear()
+            login_user(user)
+            return redirect(url_for("profiles.edit", expert_id=invitation.expert_id))
+    return render_template("profiles/claim.html", form=form, invitation=invitation,
+                           expert=Expert.get_by_id(invitation.expert_id))

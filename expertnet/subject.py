@@ -1,0 +1,107 @@
+"""The data subject's rights (Law 91/2025): to see and download everything held about
+them, to know who saw their contact details, and to ask for deletion (confirmed by a
+curator, then carried out by ``services.delete_profile``)."""
+from expertnet import accounts, audit, consent, services, validation
+from expertnet.db import database, utcnow
+from expertnet.models import Audit, DeletionRequest, Expert, User
+
+
+def _time(value):
+    return value.isoformat() + "Z" if value else None
+
+
+def contact_views(expert_id):
+    """Who (official's e-mail), when, which fields, from where: newest first."""
+    rows = list(Audit.select().where((Audit.expert_id == expert_id)
+                                     & (Audit.action == "contact.view"))
+                .order_by(Audit.created_at.desc(), Audit.id.desc()))
+    emails = accounts.emails_by_id(row.actor_id for row in rows)
+    return [{"when": row.created_at, "who": emails.get(row.actor_id, ""),
+             "fields": row.changed.get("fields", []), "source": row.source} for row in rows]
+
+
+def export(user):
+    """Everything held about ``user`` and their profile, as JSON-ready data: the
+    account, the profile with its source, the consents with their history, every audit
+    entry about the profile (edits, imports, views of contact details) and deletion
+    requests."""
+    data = {
+        "generated_at": _time(utcnow()),
+        "account": {"email": user.email, "role": user.role, "language": user.language,
+                    "created_at": _time(user.created_at),
+                    "last_login_at": _time(user.last_login_at)},
+        "profile": None, "consents": [], "audit": [], "contact_views": [],
+        "deletion_requests": [
+            {"created_at": _time(row.created_at), "status": row.status,
+             "handled_at": _time(row.handled_at)}
+            for row in DeletionRequest.select().where(DeletionRequest.requested_by == user.id)
+            .order_by(DeletionRequest.id)],
+    }
+    expert = Expert.get_or_none(Expert.id == user.expert_id) if user.expert_id else None
+    if expert is None:
+        return data
+    profile = {"id": expert.id}
+    for name in validation.COLUMNS:
+        profile[name] = expert.field_codes if name == "fields" else getattr(expert, name)
+    profile.update(source=expert.source, created_at=_time(expert.created_at),
+                   updated_at=_time(expert.updated_at), version=expert.version)
+    data["profile"] = profile
+    data["consents"] = consent.export(expert.id)
+    rows = list(Audit.select().where(Audit.expert_id == expert.id).order_by(Audit.id))
+    roles = dict(User.select(User.id, User.role)
+                 .where(User.id.in_([row.actor_id for row in rows if row.actor_id])).tuples())
+    data["audit"] = [{"when": _time(row.created_at), "action": row.action,
+                      "by_role": roles.get(row.actor_id), "source": row.source,
+                      "changes": row.changed} for row in rows]
+    data["contact_views"] = [{**view, "when": _time(view["when"])}
+                             for view in contact_views(expert.id)]
+    return data
+
+
+def request_deletion(user):
+    """The pending request of ``user``'s profile (an existing one is reused)."""
+    with database.atomic():
+        existing = DeletionRequest.get_or_none((DeletionRequest.expert_id == user.expert_id)
+                                               & (DeletionRequest.status == "pending"))
+        if existing is not None:
+            return existing
+        row = DeletionRequest.create(expert_id=user.expert_id, requested_by=user.id)
+        audit.record("deletion.request", actor_id=user.id, expert_id=user.expert_id,
+                     changes={"request": row.id})
+    return row
+
+
+def requests_of(user):
+    return list(DeletionRequest.select().where(DeletionRequest.requested_by == user.id)
+                .order_by(DeletionRequest.id.desc()))
+
+
+def pending():
+    """``[(request, expert)]``, oldest first."""
+    rows = list(DeletionRequest.select().where(DeletionRequest.status == "pending")
+                .order_by(DeletionRequest.created_at))
+    experts = {expert.id: expert for expert in
+               Expert.select().where(Expert.id.in_([row.expert_id for row in rows]))}
+    return [(row, experts.get(row.expert_id)) for row in rows]
+
+
+def _handled(request, status, actor):
+    DeletionRequest.update(status=status, handled_by=actor, handled_at=utcnow()).where(
+        DeletionRequest.id == request.id).execute()
+
+
+def confirm(request, actor):
+    """Delete the profile (database, index, consents, audit values) and date the
+    request as done."""
+    expert = Expert.get_or_none(Expert.id == request.expert_id)
+    if expert is not None:
+        services.delete_profile(expert, actor=actor, via="screen",
+                                changes={"request": request.id})
+    _handled(request, "done", actor)
+
+
+def refuse(request, actor):
+    with database.atomic():
+        _handled(request, "refused", actor)
+        audit.record("deletion.refuse", actor_id=actor, expert_id=request.expert_id,
+                     changes={"request": request.id})
