@@ -23,6 +23,7 @@ def main():
     port = int(os.environ.get("EXPERTNET_PORT", "5000"))
     print(f"expertnet on http://{host}:{port}/")
     app.run(host=host, port=port, debug=False, threaded=True)
+    return app
 
 
 if __name__ == "__main__":

@@ -66,11 +66,11 @@ def test_first_run_loads_the_demo_once(tmp_path, database_url, monkeypatch):
     monkeypatch.setenv("EXPERTNET_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("EXPERTNET_DATABASE_URL", database_url)
     monkeypatch.setattr("expertnet.Flask.run", lambda self, **kwargs: None)
-    run.main()
+    run.main().extensions["expertnet.search"].close()
     count = Expert.select().count()
     assert count >= 300
     kinds = {kind for (kind,) in Expert.select(Expert.kind).distinct().tuples()}
     assert kinds == {"domestic", "foreign", "diaspora"}
     assert Expert.select(Expert.country).distinct().count() >= 25
-    run.main()
+    run.main().extensions["expertnet.search"].close()
     assert Expert.select().count() == count
