@@ -17,6 +17,7 @@ from expertnet.models import (
     DELETION_MODELS,
     INVITATION_MODELS,
     MODELS,
+    REVIEW_MODELS,
     TOKEN_MODELS,
     USER_MODELS,
 )
@@ -80,6 +81,10 @@ def _0008_invitations(migrator, db):
     db.create_tables(INVITATION_MODELS, safe=True)
 
 
+def _0009_pending_changes(migrator, db):
+    db.create_tables(REVIEW_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -89,6 +94,7 @@ MIGRATIONS = (
     ("0006_consent", _0006_consent),
     ("0007_deletion_requests", _0007_deletion_requests),
     ("0008_invitations", _0008_invitations),
+    ("0009_pending_changes", _0009_pending_changes),
 )
 
 
