@@ -103,6 +103,10 @@ class Expert(BaseModel):
     updated_at = DateTimeField(default=utcnow, index=True)
     # Bumped on every change; the index stores it, and later edits check it.
     version = IntegerField(default=1)
+    # A curator's confirmation that the profile is right (a trust signal): who (a user
+    # id) and when (UTC). Added by migration 0010.
+    confirmed_by = IntegerField(null=True)
+    confirmed_at = DateTimeField(null=True)
 
     @property
     def field_codes(self):

@@ -232,6 +232,21 @@ def save_profile(raw, expert=None, expected_version=None, source="", actor=None,
                            expected_versions=expected, action=action, note=note)[0]
 
 
+def confirm_profile(expert, actor=None, via="screen"):
+    """A curator confirms the profile (a trust signal). The version is bumped like any
+    other write, so an editor who read the profile before cannot save over it."""
+    now = utcnow()
+    with database.atomic():
+        (Expert.update(confirmed_by=actor, confirmed_at=now, version=Expert.version + 1,
+                       updated_at=now)
+         .where(Expert.id == expert.id).execute())
+        expert = Expert.get_by_id(expert.id)
+        _queue(expert)
+        audit.record("profile.confirm", actor_id=actor, expert_id=expert.id, source=via)
+    flush_pending()
+    return expert
+
+
 def delete_profile(expert, actor=None, via="cli", changes=None):
     """Erase a profile: its row, field links, consents and invitations, its account's link, the
     personal values in its earlier audit entries, and (after the commit) its index

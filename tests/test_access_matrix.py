@@ -93,6 +93,7 @@ EXPECTED = {
     ("profiles.reject_review", "POST"): only({"admin", "curator"}, 302, 403),
     ("profiles.history", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.restore", "POST"): only({"admin", "curator"}, 400, 403),
+    ("profiles.confirm", "POST"): only({"admin", "curator"}, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 

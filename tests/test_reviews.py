@@ -187,3 +187,24 @@ def test_only_curators_see_the_history(app, people):
     for user in (people["owner"], people["other"]):
         client = client_for(app, user)
         assert client.get(f"/experts/{people['expert'].id}/history").status_code == 403
+
+
+def test_a_restore_never_undoes_a_consent_withdrawal(app, people):
+    from expertnet import consent
+
+    expert = people["expert"]
+    curator = client_for(app, people["curator"])
+    post_form(curator, f"/experts/{expert.id}/edit",
+              form_data(Expert.get_by_id(expert.id), position="Nghiên cứu viên"))
+    consent.decide(Expert.get_by_id(expert.id), people["owner"], "publish", False,
+                   consent.NOTICE_VERSION)
+    assert Expert.get_by_id(expert.id).visibility == "curators"
+    history = curator.get(f"/experts/{expert.id}/history").text
+    # The newest restorable change is the withdrawal's; restore to before it.
+    newest = re.findall(rf'action="/experts/{expert.id}/history/(\d+)/restore"', history)[0]
+    response = post_form(curator, f"/experts/{expert.id}/history/{newest}/restore",
+                         {"version": str(Expert.get_by_id(expert.id).version)},
+                         form_path=f"/experts/{expert.id}/history")
+    assert response.status_code in (302, 409)
+    assert Expert.get_by_id(expert.id).visibility == "curators"
+    assert found(app.test_client(), "Lê Thị Mai") == 0

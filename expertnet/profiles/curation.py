@@ -21,8 +21,10 @@ from expertnet.profiles.logic import display
 CURATORS = ("curator", "admin")
 # The audit entries that change a profile's values (shown in its history).
 PROFILE_ACTIONS = ("profile.create", "profile.update", "profile.restore")
-# Not restored: the import key identifies the record in its source file.
-NOT_RESTORED = ("external_id",)
+# Not restored: the import key identifies the record in its source file, and who sees
+# the profile and its contact details is the person's decision (a consent withdrawal
+# narrows them; restoring an older value would publish again without consent).
+NOT_RESTORED = ("external_id", "visibility", "email_visibility", "phone_visibility")
 
 
 def _labels():
@@ -194,3 +196,13 @@ def restore(expert_id, entry_id):
         return _history_page(expert, status=409, error="; ".join(
             f"{name}: {message}" for name, message in exc.errors))
     return redirect(url_for("profiles.history", expert_id=expert.id, restored=1))
+
+
+# -- trust signals -------------------------------------------------------------------------
+@bp.post("/experts/<int:expert_id>/confirm")
+@role_required(*CURATORS)
+def confirm(expert_id):
+    """A curator confirms the profile is right (who and when are shown on it)."""
+    expert = _curator_expert_or_404(expert_id)
+    services.confirm_profile(expert, actor=current_user.id, via="screen")
+    return redirect(url_for("main.profile", expert_id=expert.id))
