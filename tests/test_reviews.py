@@ -208,3 +208,12 @@ def test_a_restore_never_undoes_a_consent_withdrawal(app, people):
     assert response.status_code in (302, 409)
     assert Expert.get_by_id(expert.id).visibility == "curators"
     assert found(app.test_client(), "Lê Thị Mai") == 0
+
+
+def test_the_owners_data_download_holds_their_proposals(app, people):
+    from expertnet import subject
+
+    propose(app, people, full_name="Lê Thị Mai Anh")
+    data = subject.export(people["owner"])
+    assert [(item["status"], item["proposed"]) for item in data["review_proposals"]] == [
+        ("pending", {"full_name": "Lê Thị Mai Anh"})]
