@@ -53,7 +53,8 @@ def contact_view(viewer, expert, fields, source):
 
 
 # Keys of ``changes`` that hold no personal data (ids, codes, consent purposes).
-NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "active", "request"})
+NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "active", "request",
+                               "review", "restored"})
 
 
 def scrub(expert_id):

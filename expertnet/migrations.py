@@ -7,7 +7,7 @@ A later column is added like this::
     def _0002_expert_photo(migrator, db):
         migrate(migrator.add_column("expert", "photo", CharField(default="")))
 """
-from peewee import CharField, DateTimeField, Model
+from peewee import CharField, DateTimeField, IntegerField, Model
 from playhouse.migrate import SchemaMigrator, migrate
 
 from expertnet.db import database, is_postgres, utcnow
@@ -17,6 +17,7 @@ from expertnet.models import (
     DELETION_MODELS,
     INVITATION_MODELS,
     MODELS,
+    REVIEW_MODELS,
     TOKEN_MODELS,
     USER_MODELS,
 )
@@ -80,6 +81,17 @@ def _0008_invitations(migrator, db):
     db.create_tables(INVITATION_MODELS, safe=True)
 
 
+def _0009_pending_changes(migrator, db):
+    db.create_tables(REVIEW_MODELS, safe=True)
+
+
+def _0010_confirmation(migrator, db):
+    _add_missing_columns(migrator, db, "expert", {
+        "confirmed_by": IntegerField(null=True),
+        "confirmed_at": DateTimeField(null=True),
+    })
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -89,6 +101,8 @@ MIGRATIONS = (
     ("0006_consent", _0006_consent),
     ("0007_deletion_requests", _0007_deletion_requests),
     ("0008_invitations", _0008_invitations),
+    ("0009_pending_changes", _0009_pending_changes),
+    ("0010_confirmation", _0010_confirmation),
 )
 
 

@@ -103,6 +103,10 @@ class Expert(BaseModel):
     updated_at = DateTimeField(default=utcnow, index=True)
     # Bumped on every change; the index stores it, and later edits check it.
     version = IntegerField(default=1)
+    # A curator's confirmation that the profile is right (a trust signal): who (a user
+    # id) and when (UTC). Added by migration 0010.
+    confirmed_by = IntegerField(null=True)
+    confirmed_at = DateTimeField(null=True)
 
     @property
     def field_codes(self):
@@ -244,7 +248,35 @@ class Invitation(BaseModel):
     user_id = IntegerField(null=True)
 
 
+class PendingChange(BaseModel):
+    """An owner's change to fields a curator vouches for (``reviews.VOUCHED``), waiting
+    for a curator. ``proposed`` maps field → proposed value and ``original`` field →
+    the published value when it was proposed (JSON); ``base_version`` is the profile's
+    version then. At most one pending row per profile: a later proposal is merged in."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="pending_changes", on_delete="CASCADE")
+    user_id = IntegerField(null=True)  # who proposed (an account id)
+    proposed = TextField(default="{}")
+    original = TextField(default="{}")
+    base_version = IntegerField()
+    created_at = DateTimeField(default=utcnow)
+    status = CharField(max_length=16, default="pending", index=True)  # accepted, rejected
+    reviewer_id = IntegerField(null=True)
+    decided_at = DateTimeField(null=True)
+    reason = TextField(default="")
+
+    @property
+    def proposed_values(self):
+        return json.loads(self.proposed or "{}")
+
+    @property
+    def original_values(self):
+        return json.loads(self.original or "{}")
+
+
 USER_MODELS = (User,)
+REVIEW_MODELS = (PendingChange,)
 CONSENT_MODELS = (Consent,)
 DELETION_MODELS = (DeletionRequest,)
 INVITATION_MODELS = (Invitation,)

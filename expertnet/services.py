@@ -15,7 +15,15 @@ from peewee import fn
 from expertnet import audit, catalog, places, search, validation
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
-from expertnet.models import Consent, Expert, ExpertField, Invitation, PendingIndex, User
+from expertnet.models import (
+    Consent,
+    Expert,
+    ExpertField,
+    Invitation,
+    PendingChange,
+    PendingIndex,
+    User,
+)
 from expertnet.text import fold, sort_key
 
 log = logging.getLogger(__name__)
@@ -150,7 +158,8 @@ def _claim_version(expert, expected_version):
     expert.version = expected_version + 1
 
 
-def upsert_profiles(batch, source="", actor=None, via="import", expected_versions=None):
+def upsert_profiles(batch, source="", actor=None, via="import", expected_versions=None,
+                    action=None, note=None):
     """Write already-normalised profiles (``validation.normalize`` output) in one
     transaction, then index them. Each item is ``(values, expert_or_None)``; an
     existing expert is updated, ``None`` creates one. Returns a :class:`SaveOutcome`
@@ -159,7 +168,9 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
     Every created or changed profile gets an audit entry (``actor``: a user id or
     None; ``via``: screen, api, import or cli) in the same transaction.
     ``expected_versions`` maps expert ids to the version their editor read: a profile
-    changed since raises :class:`VersionConflict` and nothing is written."""
+    changed since raises :class:`VersionConflict` and nothing is written. ``action``
+    names the audit entry of an update (default ``profile.update``; a restore from the
+    history is ``profile.restore``) and ``note`` (no personal data) is added to it."""
     outcomes = []
     trail = []
     expected_versions = expected_versions or {}
@@ -191,16 +202,17 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
             if "fields" in values and values["fields"] != current_codes:
                 _set_fields(expert, values["fields"])
             _queue(expert)
-            trail.append(audit.entry(f"profile.{'create' if status == 'created' else 'update'}",
-                                     actor_id=actor, expert_id=expert.id, changes=changes,
-                                     source=via))
+            name = "profile.create" if status == "created" else action or "profile.update"
+            trail.append(audit.entry(name, actor_id=actor, expert_id=expert.id,
+                                     changes={**changes, **(note or {})}, source=via))
             outcomes.append(SaveOutcome(expert, status))
         audit.write_many(trail)
     flush_pending()
     return outcomes
 
 
-def save_profile(raw, expert=None, expected_version=None, source="", actor=None, via="cli"):
+def save_profile(raw, expert=None, expected_version=None, source="", actor=None, via="cli",
+                 action=None, note=None):
     """Validate ``raw`` (text or lists per column) and create or update one profile,
     audited as done by ``actor`` (a user id) from ``via``.
     Raises :class:`validation.ProfileErrors` or :class:`VersionConflict`."""
@@ -217,7 +229,22 @@ def save_profile(raw, expert=None, expected_version=None, source="", actor=None,
     expected = {expert.id: expected_version} if expert is not None and expected_version is not None \
         else None
     return upsert_profiles([(values, expert)], source=source, actor=actor, via=via,
-                           expected_versions=expected)[0]
+                           expected_versions=expected, action=action, note=note)[0]
+
+
+def confirm_profile(expert, actor=None, via="screen"):
+    """A curator confirms the profile (a trust signal). The version is bumped like any
+    other write, so an editor who read the profile before cannot save over it."""
+    now = utcnow()
+    with database.atomic():
+        (Expert.update(confirmed_by=actor, confirmed_at=now, version=Expert.version + 1,
+                       updated_at=now)
+         .where(Expert.id == expert.id).execute())
+        expert = Expert.get_by_id(expert.id)
+        _queue(expert)
+        audit.record("profile.confirm", actor_id=actor, expert_id=expert.id, source=via)
+    flush_pending()
+    return expert
 
 
 def delete_profile(expert, actor=None, via="cli", changes=None):
@@ -232,6 +259,7 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
                      changes=changes)
         Consent.delete().where(Consent.expert == expert.id).execute()
         Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
+        PendingChange.delete().where(PendingChange.expert == expert.id).execute()
         User.update(expert=None).where(User.expert == expert.id).execute()
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()
         expert.delete_instance()

@@ -3,7 +3,7 @@ them, to know who saw their contact details, and to ask for deletion (confirmed 
 curator, then carried out by ``services.delete_profile``)."""
 from expertnet import accounts, audit, consent, services, validation
 from expertnet.db import database, utcnow
-from expertnet.models import Audit, DeletionRequest, Expert, User
+from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
 
 
 def _time(value):
@@ -30,7 +30,7 @@ def export(user):
         "account": {"email": user.email, "role": user.role, "language": user.language,
                     "created_at": _time(user.created_at),
                     "last_login_at": _time(user.last_login_at)},
-        "profile": None, "consents": [], "audit": [], "contact_views": [],
+        "profile": None, "consents": [], "audit": [], "contact_views": [], "review_proposals": [],
         "deletion_requests": [
             {"created_at": _time(row.created_at), "status": row.status,
              "handled_at": _time(row.handled_at)}
@@ -55,6 +55,13 @@ def export(user):
                       "changes": row.changed} for row in rows]
     data["contact_views"] = [{**view, "when": _time(view["when"])}
                              for view in contact_views(expert.id)]
+    # Changes proposed to vouched fields and what became of them (reviews.py).
+    data["review_proposals"] = [
+        {"created_at": _time(row.created_at), "status": row.status,
+         "proposed": row.proposed_values, "decided_at": _time(row.decided_at),
+         "reason": row.reason}
+        for row in PendingChange.select().where(PendingChange.expert == expert.id)
+        .order_by(PendingChange.id)]
     return data
 
 

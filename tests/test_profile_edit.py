@@ -7,7 +7,7 @@ import pytest
 from conftest import csrf_token, log_in, post_form
 
 from expertnet import consent, services
-from expertnet.models import Audit, Expert, User
+from expertnet.models import Audit, Expert, PendingChange, User
 
 
 def form_data(expert, /, **changes):
@@ -59,20 +59,29 @@ def test_the_owner_edits_every_kind_of_field_and_the_index_follows(client, owned
                     phone="+49 30 123456", website="mai.example.org",
                     orcid="0000-0002-1825-0097", email_visibility="public")
     assert response.status_code == 302
-    assert response.location.endswith(f"/experts/{expert.id}/edit?saved=1")
+    assert response.location.endswith(f"/experts/{expert.id}/edit?saved=1&review=1")
     stored = Expert.get_by_id(expert.id)
+    # What a curator vouches for (name, title, degree, organisation) waits for review
+    # (tests/test_reviews.py); everything else is published at once.
     assert (stored.full_name, stored.other_names, stored.title, stored.degree, stored.birth_year,
-            stored.country, stored.field_codes, stored.languages, stored.available_for,
-            stored.website, stored.email_visibility, stored.version) == (
-        "Lê Thị Mai Anh", ["Mai Le", "Anh Le"], "assoc_prof", "phd", 1980, "DE",
+            stored.organization, stored.country, stored.field_codes, stored.languages,
+            stored.available_for, stored.website, stored.email_visibility, stored.version) == (
+        "Lê Thị Mai", ["Mai Le", "Anh Le"], "", "", 1980, "Đại học Tokyo", "DE",
         ["ai", "logistics"], ["vi", "de"], ["consulting", "reviewing"],
         "https://mai.example.org", "public", 2)
-    # The index was updated in the same request: an anonymous search finds the new name.
+    assert PendingChange.get(PendingChange.expert == expert.id).proposed_values == {
+        "full_name": "Lê Thị Mai Anh", "title": "assoc_prof", "degree": "phd",
+        "organization": "Fraunhofer"}
+    # The index was updated in the same request: an anonymous search finds the new place.
     anonymous = client.application.test_client()
-    assert anonymous.get("/api/v1/experts", query_string={"q": "Fraunhofer"}).json["total"] == 1
-    entry = Audit.select().where(Audit.expert_id == expert.id).order_by(Audit.id.desc()).first()
+    assert anonymous.get("/api/v1/experts", query_string={"q": "Berlin"}).json["total"] == 1
+    assert anonymous.get("/api/v1/experts", query_string={"q": "Fraunhofer"}).json["total"] == 0
+    entry = (Audit.select().where((Audit.expert_id == expert.id)
+                                  & (Audit.action == "profile.update"))
+             .order_by(Audit.id.desc()).first())
     assert (entry.action, entry.actor_id, entry.source) == ("profile.update", user.id, "screen")
-    assert entry.changed["organization"] == ["Đại học Tokyo", "Fraunhofer"]
+    assert entry.changed["city"] == ["", "Berlin"]
+    assert "organization" not in entry.changed
 
 
 def test_the_form_shows_every_column_translated_and_the_completeness(client, owned):
@@ -162,24 +171,25 @@ def test_a_concurrent_save_is_refused_and_both_versions_are_shown(client, owned,
     path = f"/experts/{expert.id}/edit"
     token = csrf_token(client, path)
     read = form_data(Expert.get_by_id(expert.id))  # the owner opens the form (version 1)
-    # Meanwhile a curator saves another organisation.
-    services.save_profile({"organization": "Viện Hàn lâm"}, expert=Expert.get_by_id(expert.id),
+    # Meanwhile a curator saves another position (a field the owner publishes directly:
+    # vouched fields go to the review queue, tests/test_reviews.py).
+    services.save_profile({"position": "Viện trưởng"}, expert=Expert.get_by_id(expert.id),
                           expected_version=1, actor=make_user("curator").id, via="screen")
-    response = client.post(path, data={**read, "organization": "Đại học Kyoto",
+    response = client.post(path, data={**read, "position": "Giáo sư thỉnh giảng",
                                        "csrf_token": token}, headers={"Accept-Language": "en"})
     assert response.status_code == 200
     page = response.text
     assert "Someone else saved this profile" in page
-    row = re.search(r"<tr><th scope=\"row\">Organisation</th><td>(.*?)</td><td>(.*?)</td></tr>",
+    row = re.search(r"<tr><th scope=\"row\">Position</th><td>(.*?)</td><td>(.*?)</td></tr>",
                     page)
-    assert row.groups() == ("Viện Hàn lâm", "Đại học Kyoto")
-    assert Expert.get_by_id(expert.id).organization == "Viện Hàn lâm"
+    assert row.groups() == ("Viện trưởng", "Giáo sư thỉnh giảng")
+    assert Expert.get_by_id(expert.id).position == "Viện trưởng"
     # The form now carries the current version: saving again is a deliberate overwrite.
     assert 'name="version" type="hidden" value="2"' in page
-    again = client.post(path, data={**read, "version": "2", "organization": "Đại học Kyoto",
+    again = client.post(path, data={**read, "version": "2", "position": "Giáo sư thỉnh giảng",
                                     "csrf_token": token})
     assert again.status_code == 302
-    assert Expert.get_by_id(expert.id).organization == "Đại học Kyoto"
+    assert Expert.get_by_id(expert.id).position == "Giáo sư thỉnh giảng"
 
 
 def test_changing_visibility_needs_a_fresh_login(app, owned):

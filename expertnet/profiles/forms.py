@@ -164,3 +164,19 @@ class ClaimForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[InputRequired(), Length(max=1024)])
     confirm = PasswordField(_l("New password again"), validators=[
         InputRequired(), EqualTo("password", message=_l("The two new passwords differ."))])
+
+
+class AcceptReviewForm(FlaskForm):
+    """Accept a proposal as the curator saw it: ``version`` is the profile's version on
+    the page, so a profile changed since is refused and shown again."""
+
+    version = HiddenField(validators=[InputRequired()])
+
+
+class RejectReviewForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (optional, shown to the expert)"),
+                           validators=[Length(max=1000)])
+
+
+class RestoreForm(FlaskForm):
+    version = HiddenField(validators=[InputRequired()])

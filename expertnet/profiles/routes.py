@@ -16,6 +16,7 @@ from expertnet import (
     catalog,
     consent,
     invitations,
+    reviews,
     services,
     subject,
     validation,
@@ -66,6 +67,8 @@ def edit(expert_id):
         outcome = _save(form, expert, stored)
         if outcome == "saved":
             return redirect(url_for("profiles.edit", expert_id=expert.id, saved=1))
+        if outcome == "review":
+            return redirect(url_for("profiles.edit", expert_id=expert.id, saved=1, review=1))
         if isinstance(outcome, list):
             conflict = outcome
     elif request.method == "POST":
@@ -76,7 +79,25 @@ def edit(expert_id):
                            percent=percent, missing=missing,
                            labels={name: form[name].label.text for name in form.columns()},
                            is_owner=expert.id in viewer.own_expert_ids,
-                           saved=request.args.get("saved") == "1" and request.method == "GET")
+                           saved=request.args.get("saved") == "1" and request.method == "GET",
+                           review=request.args.get("review") == "1" and request.method == "GET",
+                           pending=_pending_rows(expert, form),
+                           decisions=reviews.recent_decisions(expert.id))
+
+
+def _pending_rows(expert, form):
+    """``(label, published, proposed)`` of the profile's proposal waiting for a curator."""
+    row = reviews.pending_for(expert.id)
+    if row is None:
+        return []
+    language = current_language()
+    return [(_label(form, name), display(name, getattr(expert, name), language),
+             display(name, value, language)) for name, value in row.proposed_values.items()]
+
+
+def _label(form, name):
+    return form[name].label.text if name in form else ProfileForm(
+        curator=True, formdata=None)[name].label.text
 
 
 def _save(form, expert, stored):
@@ -95,6 +116,11 @@ def _save(form, expert, stored):
             version = int(form.version.data or "")
         except ValueError:
             version = -1  # no version read: treated as a concurrent change
+        proposed = {}
+        if not current_viewer().is_curator:
+            # An owner's changes to what curators vouch for wait for a curator.
+            _published, proposed = reviews.split(values, stored)
+            raw = {name: value for name, value in raw.items() if name not in reviews.VOUCHED}
         try:
             services.save_profile(raw, expert=expert, expected_version=version,
                                   actor=current_user.id, via="screen")
@@ -103,6 +129,9 @@ def _save(form, expert, stored):
         except services.VersionConflict:
             return _conflict(form, values)
         else:
+            if proposed:
+                reviews.propose(expert, current_user.id, proposed)
+                return "review"
             return "saved"
     for column, message in errors:
         if column in form:

@@ -1,0 +1,99 @@
+"""The review queue (issue 4 item 6): an owner's changes to the fields a curator vouches
+for wait for a curator; the owner's other changes publish at once.
+
+A proposal is a ``PendingChange``: field → proposed value (already normalised), the
+published values when it was made and the profile's version then. A curator accepts
+it (written through ``services.save_profile`` with the version the curator saw, so a
+profile changed meanwhile is refused and shown again) or rejects it with a reason.
+Every step is audited."""
+import json
+
+from expertnet import audit, services
+from expertnet.db import database, utcnow
+from expertnet.models import PendingChange
+
+# What a curator vouches for: who the person is and where they work.
+VOUCHED = ("full_name", "title", "degree", "organization", "kind")
+STATUSES = ("pending", "accepted", "rejected")
+
+
+def split(values, stored):
+    """``(published, proposed)``: the changed vouched fields of ``values`` (normalised
+    form values) go to ``proposed``; the rest stays in ``published``."""
+    proposed = {name: values[name] for name in VOUCHED
+                if name in values and values[name] != stored.get(name)}
+    published = {name: value for name, value in values.items() if name not in VOUCHED}
+    return published, proposed
+
+
+def pending_for(expert_id):
+    return PendingChange.get_or_none((PendingChange.expert == expert_id)
+                                     & (PendingChange.status == "pending"))
+
+
+def propose(expert, user_id, proposed):
+    """Record (or merge into the profile's pending proposal) ``proposed`` changes."""
+    if not proposed:
+        return None
+    with database.atomic():
+        row = pending_for(expert.id)
+        if row is None:
+            row = PendingChange(expert=expert.id, user_id=user_id, base_version=expert.version,
+                                created_at=utcnow())
+        merged = {**row.proposed_values, **proposed}
+        original = row.original_values
+        for name in proposed:
+            original.setdefault(name, getattr(expert, name))
+        row.proposed = json.dumps(merged, ensure_ascii=False)
+        row.original = json.dumps(original, ensure_ascii=False)
+        row.user_id = user_id
+        row.save()
+        audit.record("review.propose", actor_id=user_id, expert_id=expert.id,
+                     changes={"review": row.id,
+                              **{name: [getattr(expert, name), value]
+                                 for name, value in proposed.items()}})
+    return row
+
+
+def changed_meanwhile(row, expert):
+    """The proposal's fields whose published value changed since it was proposed."""
+    original = row.original_values
+    return [name for name in row.proposed_values
+            if name in original and getattr(expert, name) != original[name]]
+
+
+def accept(row, expert, expected_version, actor):
+    """Publish the proposal. Raises ``services.VersionConflict`` when the profile
+    changed since the curator read ``expected_version``."""
+    raw = dict(row.proposed_values)
+    services.save_profile(raw, expert=expert, expected_version=expected_version,
+                          actor=actor, via="screen")
+    _decide(row, "accepted", actor)
+
+
+def reject(row, actor, reason=""):
+    _decide(row, "rejected", actor, reason)
+
+
+def _decide(row, status, actor, reason=""):
+    with database.atomic():
+        claimed = (PendingChange.update(status=status, reviewer_id=actor, decided_at=utcnow(),
+                                        reason=reason)
+                   .where((PendingChange.id == row.id) & (PendingChange.status == "pending"))
+                   .execute())
+        if claimed:
+            audit.record(f"review.{'accept' if status == 'accepted' else 'reject'}",
+                         actor_id=actor, expert_id=row.expert_id,
+                         changes={"review": row.id, **({"reason": reason} if reason else {})})
+    row.status, row.reviewer_id, row.reason = status, actor, reason
+
+
+def queue():
+    return list(PendingChange.select().where(PendingChange.status == "pending")
+                .order_by(PendingChange.created_at, PendingChange.id))
+
+
+def recent_decisions(expert_id, limit=5):
+    return list(PendingChange.select()
+                .where((PendingChange.expert == expert_id) & (PendingChange.status != "pending"))
+                .order_by(PendingChange.decided_at.desc(), PendingChange.id.desc()).limit(limit))
