@@ -5,8 +5,14 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 log = logging.getLogger(__name__)
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(test_config=None):
@@ -16,6 +22,9 @@ def create_app(test_config=None):
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("EXPERTNET_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.path.abspath(instance_path) if instance_path else None)
+    # Ids in URLs fit the databases' 64-bit integers: a longer number is a 404, not a
+    # 500 from the database driver.
+    app.url_map.converters["int"] = BoundedInt
     app.config.from_object("expertnet.config")
     app.config.from_prefixed_env("EXPERTNET")
     if test_config:

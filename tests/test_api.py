@@ -133,3 +133,15 @@ def test_fields_lists_the_taxonomy(client):
     ai = next(field for field in fields if field["code"] == "ai")
     assert set(ai) == {"code", "parent", "name_vi", "name_en", "synonyms"}
     assert "trí tuệ nhân tạo" in [name.lower() for name in [ai["name_vi"], *ai["synonyms"]]]
+
+
+def test_anonymous_callers_do_not_get_birth_year_or_gender(client, add):
+    expert = add(full_name="Riêng Tư Năm Sinh", birth_year="1970", gender="female")
+    body = client.get(f"/api/v1/experts/{expert.id}").json
+    assert "birth_year" not in body and "gender" not in body
+
+
+@pytest.mark.parametrize("path", ["/experts/99999999999999999999", "/api/v1/experts/99999999999999999999",
+                                  "/experts/99999999999999999999/edit"])
+def test_ids_beyond_64_bits_are_not_found(client, path):
+    assert client.get(path).status_code == 404

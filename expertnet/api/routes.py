@@ -7,8 +7,8 @@ from expertnet.i18n import _, current_language
 from expertnet.web import json_error
 
 PROFILE_FIELDS = (
-    "id", "external_id", "kind", "full_name", "other_names", "title", "degree", "gender",
-    "birth_year", "hometown", "country", "city", "organization", "position", "sector",
+    "id", "external_id", "kind", "full_name", "other_names", "title", "degree",
+    "hometown", "country", "city", "organization", "position", "sector",
     "fields", "keywords", "languages", "available_for", "bio_vi", "bio_en", "website", "orcid",
     "visibility", "updated_at", "version",
 )
@@ -40,6 +40,10 @@ def profile(expert, viewer):
         if name in access.visible_contact_fields(viewer, expert):
             data[name] = getattr(expert, name)
     if viewer.is_curator or expert.id in viewer.own_expert_ids:
+        # Personal details the profile page does not show either: for those who
+        # keep the record only.
+        data["gender"] = expert.gender
+        data["birth_year"] = expert.birth_year
         # Who may see each contact detail: for those who may change it.
         for name in access.CONTACT_FIELDS:
             data[f"{name}_visibility"] = access.contact_visibility(expert, name)
