@@ -63,6 +63,9 @@ def format_report(report):
     for column in report.sensitive_columns:
         lines.append(_("Column “%(column)s” holds sensitive personal data that the directory "
                        "does not keep; it was ignored.", column=column))
+    for row, column, message in report.notices:
+        lines.append(_("Row %(row)s, column %(column)s: %(message)s",
+                       row=row, column=column, message=message))
     for row, problems in report.problems.items():
         for column, message in problems:
             lines.append(_("Row %(row)s, column %(column)s: %(message)s",

@@ -40,6 +40,20 @@ def in_force(expert_id):
     return latest
 
 
+def withdrawn(expert_ids):
+    """``{expert id: {purposes whose latest decision is a withdrawal}}`` in one query."""
+    latest = {}
+    for row in (Consent.select(Consent.expert, Consent.purpose, Consent.granted)
+                .where(Consent.expert.in_(list(expert_ids)))
+                .order_by(Consent.created_at, Consent.id)):
+        latest[(row.expert_id, row.purpose)] = row.granted
+    found = {}
+    for (expert_id, purpose), granted in latest.items():
+        if not granted:
+            found.setdefault(expert_id, set()).add(purpose)
+    return found
+
+
 def is_granted(expert_id, purpose):
     row = in_force(expert_id).get(purpose)
     return bool(row and row.granted)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from expertnet import catalog, services, validation
+from expertnet import catalog, consent, services, validation
 from expertnet.i18n import _
 from expertnet.models import Expert
 from expertnet.text import clean, fold
@@ -36,6 +36,8 @@ class ImportReport:
     problems: dict = field(default_factory=lambda: defaultdict(list))
     unknown_columns: list = field(default_factory=list)
     sensitive_columns: list = field(default_factory=list)
+    # (row, column, message): values imported in a narrower form than the file asked.
+    notices: list = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -227,6 +229,7 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
                 report.problems[number].append(duplicate)
                 continue
         to_write.append((number, values, None))
+    _respect_withdrawn_consent(to_write, report)
     if dry_run:
         for _number, _values, expert in to_write:
             if expert is None:
@@ -238,6 +241,23 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
                                         source=source)
     for outcome in outcomes:
         setattr(report, outcome.status, getattr(report, outcome.status) + 1)
+
+
+def _respect_withdrawn_consent(to_write, report):
+    """A file never undoes a person's withdrawal of consent: a re-imported row asking
+    to publish a profile, or its contact details, whose owner withdrew that consent
+    keeps it for curators only, and the report says so."""
+    withdrawn = consent.withdrawn([expert.id for _n, _v, expert in to_write if expert is not None])
+    for number, values, expert in to_write:
+        if expert is None or expert.id not in withdrawn:
+            continue
+        for purpose in withdrawn[expert.id]:
+            for column, narrowest in consent.RESTRICTIONS[purpose].items():
+                if values.get(column, narrowest) != narrowest:
+                    values[column] = narrowest
+                    report.notices.append(
+                        (number, column, _("kept for curators only: the person withdrew their "
+                                           "consent")))
 
 
 def _likely_duplicate(values, number, seen_names):

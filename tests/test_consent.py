@@ -121,3 +121,25 @@ def test_history_is_shown_to_the_owner_and_curators_only(app, client, owner, mak
     log_in(other, make_user("expert").email)
     # Withdrawn above: the profile is the curators' only, so it does not exist for others.
     assert other.get(f"/experts/{expert.id}/consent").status_code == 404
+
+
+def test_a_reimport_never_undoes_a_withdrawal(app, tmp_path, make_user):
+    """Importing the same file again must not publish what the person withdrew."""
+    from test_import import write_csv
+
+    from expertnet import importer, search
+    row = {"external_id": "RE-1", "kind": "diaspora", "full_name": "Lã Thị Rút Lại",
+           "visibility": "public", "email": "rut.lai@example.org", "email_visibility": "public"}
+    path = write_csv(tmp_path / "survey.csv", [row], columns=list(row))
+    assert importer.import_file(path).created == 1
+    expert = Expert.get(Expert.external_id == "RE-1")
+    user = make_user("expert", expert=expert)
+    consent.decide(expert, user, "publish", False, consent.NOTICE_VERSION)
+    consent.decide(Expert.get_by_id(expert.id), user, "contact", False, consent.NOTICE_VERSION)
+
+    report = importer.import_file(path)
+    expert = Expert.get_by_id(expert.id)
+    assert (expert.visibility, expert.email_visibility) == ("curators", "curators")
+    assert {(column) for _row, column, _message in report.notices} == {"visibility", "email_visibility"}
+    found = search.search(search.get_store(), search.SearchRequest(text="rut lai"))
+    assert found.total == 0
