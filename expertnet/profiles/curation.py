@@ -78,17 +78,22 @@ def review(change_id):
     return _diff_page(_change_or_404(change_id))
 
 
+def _posted_version(form):
+    """The profile version the curator saw, from a posted form (400 when the form is
+    missing its CSRF token or the version is not a number)."""
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        abort(400)
+
+
 @bp.post("/curate/reviews/<int:change_id>/accept")
 @role_required(*CURATORS)
 def accept_review(change_id):
     row = _change_or_404(change_id)
-    form = AcceptReviewForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        version = int(form.version.data)
-    except ValueError:
-        abort(400)
+    version = _posted_version(AcceptReviewForm())
     expert = Expert.get_by_id(row.expert_id)
     try:
         reviews.accept(row, expert, version, actor=current_user.id)
@@ -178,13 +183,7 @@ def restore(expert_id, entry_id):
     target = values_before(_history(expert.id), entry_id)
     if target is None:
         abort(404)
-    form = RestoreForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        version = int(form.version.data)
-    except ValueError:
-        abort(400)
+    version = _posted_version(RestoreForm())
     try:
         services.save_profile(_raw(target), expert=expert, expected_version=version,
                               actor=current_user.id, via="screen", action="profile.restore",
