@@ -60,6 +60,8 @@ def parse_criteria(args, taxonomy=None):
         values = [value.strip() for value in args.getlist(name) if value.strip()]
         if not values:
             continue
+        if name == "field" and taxonomy is None:
+            taxonomy = catalog.load()  # once per request, not once per value
         checked = []
         for value in values[:50]:
             checked.append(_check_filter(name, value, taxonomy))
@@ -78,7 +80,6 @@ def _check_filter(name, value, taxonomy):
         if value not in vocab.KINDS:
             raise BadParameter(name, _("“%(value)s” is not a kind of expert", value=value[:50]))
     elif name == "field":
-        taxonomy = taxonomy or catalog.load()
         if value not in taxonomy.fields:
             raise BadParameter(name, _("“%(value)s” is not a field code", value=value[:50]))
     elif name == "country":

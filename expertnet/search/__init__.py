@@ -11,7 +11,7 @@ from whoosh import collectors, highlight
 
 from . import engine
 from . import query as search_query
-from .analysis import FOLDED, folded_terms
+from .analysis import FOLDED
 from .index import IndexBusy, IndexStore, IndexUnavailable
 from .schema import FACET_FIELDS, SCHEMA_VERSION
 
@@ -90,10 +90,10 @@ def search(store, request):
     """Run ``request`` (a :class:`SearchRequest`) on ``store`` with the vectorised
     engine: totals and facets over the whole result set, the exact top of the page,
     highlights for the page only."""
-    sort = _effective_sort(request)
     with store.searcher() as searcher:
         segments = store.segments(searcher)
         plan = _plan(request, segments)
+        sort = _effective_sort(request, plan)
         evaluated = engine.evaluate(segments, plan)
         total = sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated)
         facets = engine.count_facets(evaluated) if request.with_facets else {}
@@ -114,9 +114,9 @@ def search(store, request):
 def search_reference(store, request):
     """The same search evaluated by Whoosh itself (slow, no facets): the reference
     that the engine's ranking and totals are checked against."""
-    sort = _effective_sort(request)
     with store.searcher() as searcher:
         plan = _plan(request, store.segments(searcher))
+        sort = _effective_sort(request, plan)
         matching, scoring = search_query.to_whoosh(plan)
         total = sum(1 for _docnum in searcher.docs_for_query(matching))
         last = request.page * request.per_page
@@ -134,13 +134,10 @@ def search_reference(store, request):
     return SearchResult(ids, total, {}, {}, request.page, request.per_page)
 
 
-def _effective_sort(request):
+def _effective_sort(request, plan):
     sort = request.sort if request.sort in SORTS else "relevance"
-    text = request.text[:request.max_chars]
-    has_text = bool(folded_terms(text)) or bool(
-        request.include_contact and search_query.contact_terms(text))
     # Without words there is nothing to rank by: list by name.
-    return "name" if sort == "relevance" and not has_text else sort
+    return "name" if sort == "relevance" and not plan.has_text else sort
 
 
 def _plan(request, segments):

@@ -1,0 +1,55 @@
+"""The index write path the README describes: saves commit without merging, small
+segments are merged once there are many (inline, or in a background thread), and a
+rebuild writes committed batches that search exactly like one segment."""
+import time
+
+from werkzeug.datastructures import MultiDict
+
+from expertnet import finder, services
+from expertnet.access import CURATOR
+
+
+def segment_count(store):
+    with store.searcher() as searcher:
+        return len(searcher.reader().leaf_readers())
+
+
+def found(query=""):
+    criteria = finder.parse_criteria(MultiDict({"q": query, "per_page": "100"}))
+    result = finder.find(criteria, viewer=CURATOR)
+    return [expert.id for expert in result.experts], result.total, result.facets
+
+
+def test_saves_do_not_merge_until_there_are_many_segments(app, add, store):
+    store.MAX_SEGMENTS = 5
+    add(full_name="Một")
+    add(full_name="Hai")
+    assert segment_count(store) == 2  # each save its own segment: no merge yet
+    for name in ("Ba", "Bốn", "Năm", "Sáu"):
+        add(full_name=name)
+    assert segment_count(store) < 5  # the small segments were merged
+    assert found()[1] == 6
+
+
+def test_a_background_merge_leaves_the_index_whole(app, add, store):
+    store.MAX_SEGMENTS = 3
+    store.background_merge = True
+    for name in ("Một", "Hai", "Ba", "Bốn"):
+        add(full_name=name)
+    deadline = time.monotonic() + 10
+    while store._merging and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not store._merging
+    assert found()[1] == 4
+    assert segment_count(store) < 4
+
+
+def test_a_rebuild_in_batches_searches_like_one_segment(app, add, store):
+    for number in range(7):
+        add(full_name=f"Chuyên gia {number}", fields="ai" if number % 2 else "logistics")
+    services.rebuild(store)
+    before = {query: found(query) for query in ("", "chuyen gia", "logistics")}
+    store.BUILD_BATCH = 2
+    services.rebuild(store)
+    assert segment_count(store) == 4
+    assert {query: found(query) for query in before} == before
