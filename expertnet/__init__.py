@@ -34,11 +34,12 @@ def create_app(test_config=None):
     # Answers keep the documented key order (total, page, per_page, results, facets).
     app.json.sort_keys = False
 
-    from expertnet import db, i18n, search
+    from expertnet import db, i18n, search, tasks
 
     i18n.init_app(app)
     db.init_app(app)
     search.init_app(app)
+    tasks.init_app(app)
 
     from expertnet import auth, web
     auth.init_app(app)

@@ -113,6 +113,15 @@ def load_demo(count=320, seed=2026, progress_label=None):
                                     estimate=len(rows), source="demo")
 
 
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="Threads running tasks.")
+def worker(workers):
+    """Run the background task consumer (e-mail, long imports) until interrupted."""
+    from expertnet import tasks
+    tasks.run_worker(workers)
+
+
 translate = AppGroup("translate", help="Maintain the catalogues (pybabel).")
 
 
@@ -140,5 +149,5 @@ def translate_compile():
 
 def init_app(app):
     from expertnet.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
-    for command in (import_profiles, reindex, seed_demo, translate, *ACCOUNT_COMMANDS):
+    for command in (import_profiles, reindex, seed_demo, worker, translate, *ACCOUNT_COMMANDS):
         app.cli.add_command(command)

@@ -68,3 +68,23 @@ WTF_CSRF_TIME_LIMIT = 3600 * 8
 # -- invitations to claim a profile ---------------------------------------------------
 # Hours an invitation link stays valid (SECURITY.md: hours, not days); single-use.
 INVITATION_HOURS = 48
+
+# -- background tasks (Huey) -----------------------------------------------------------
+# None: immediate (run inside the enqueuing call) when TESTING, else queued in
+# tasks.sqlite3 in the instance folder, or in Redis when REDIS_URL is set.
+TASKS_IMMEDIATE = None
+
+# -- e-mail ---------------------------------------------------------------------------
+# MAIL_BACKEND: "" chooses "smtp" when MAIL_SERVER is set and "none" otherwise
+# (invitation links are then shown to the curator); "memory" keeps messages for tests.
+MAIL_BACKEND = ""
+MAIL_SERVER = ""
+MAIL_PORT = 587
+# STARTTLS on a plain connection (port 587), or SSL from the start (port 465).
+MAIL_USE_TLS = True
+MAIL_USE_SSL = False
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_SENDER = "noreply@localhost"
+MAIL_SENDER_NAME = "Expertnet Hai Phong"
+MAIL_TIMEOUT = 20

@@ -16,6 +16,7 @@ from expertnet.models import (
     CONSENT_MODELS,
     DELETION_MODELS,
     INVITATION_MODELS,
+    MAIL_MODELS,
     MODELS,
     REVIEW_MODELS,
     TOKEN_MODELS,
@@ -92,6 +93,10 @@ def _0010_confirmation(migrator, db):
     })
 
 
+def _0015_mail(migrator, db):
+    db.create_tables(MAIL_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -103,6 +108,7 @@ MIGRATIONS = (
     ("0008_invitations", _0008_invitations),
     ("0009_pending_changes", _0009_pending_changes),
     ("0010_confirmation", _0010_confirmation),
+    ("0015_mail", _0015_mail),
 )
 
 

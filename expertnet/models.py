@@ -275,6 +275,24 @@ class PendingChange(BaseModel):
         return json.loads(self.original or "{}")
 
 
+class MailMessage(BaseModel):
+    """One outgoing e-mail: who, what kind, and whether it went out (mail.py). The body
+    is not kept: it may carry a single-use link."""
+
+    id = AutoField()
+    recipient = CharField(max_length=254, index=True)
+    kind = CharField(max_length=40, index=True)
+    language = CharField(max_length=8, default="")
+    status = CharField(max_length=16, default="queued")  # queued, sent, failed
+    attempts = IntegerField(default=0)
+    error = CharField(max_length=500, default="")
+    created_at = DateTimeField(default=utcnow, index=True)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "mail_message"
+
+
 USER_MODELS = (User,)
 REVIEW_MODELS = (PendingChange,)
 CONSENT_MODELS = (Consent,)
@@ -282,3 +300,4 @@ DELETION_MODELS = (DeletionRequest,)
 INVITATION_MODELS = (Invitation,)
 AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)
+MAIL_MODELS = (MailMessage,)
