@@ -76,22 +76,34 @@ def _check_password(password, email):
         raise AccountError(*problems)
 
 
-def create_user(email, role, password=None, expert_id=None, language="", actor=None, source="cli"):
+def create_user(email, role, password=None, expert_id=None, language="", actor=None, source="cli",
+                password_hash=None):
     """A new active account. Without a password nobody can log in to it until one is
-    set (there is no default password anywhere)."""
+    set (there is no default password anywhere). ``password_hash`` is a password
+    checked and hashed earlier (a registration keeps only the hash until the person
+    confirms their e-mail address)."""
     email = normalize_email(email)
     _check_email(email)
     _check_role(role)
     if password is not None:
         _check_password(password, email)
+        password_hash = passwords.hash_password(password)
     with database.atomic():
         if find_by_email(email) is not None:
             raise AccountError(_("An account with this e-mail address exists already."))
         expert = _ownable_expert(expert_id)
         user = User.create(email=email, role=role, expert=expert, language=language,
-                           password_hash=passwords.hash_password(password) if password else "")
+                           password_hash=password_hash or "")
         audit.record("user.create", actor_id=actor, expert_id=user.expert_id, source=source,
                      changes={"user": user.id, "email": email, "role": [None, role]})
+    return user
+
+
+def assign_profile(user, expert_id):
+    """Make ``user`` the owner of a profile that has none."""
+    expert = _ownable_expert(expert_id)
+    User.update(expert=expert).where(User.id == user.id).execute()
+    user.expert = expert
     return user
 
 
@@ -135,6 +147,26 @@ def set_password(user, new_password):
         User.update(password_hash=passwords.hash_password(new_password)).where(
             User.id == user.id).execute()
         end_sessions(user)
+    return User.get_by_id(user.id)
+
+
+def replace_password(user, new_password, actor=None, source="screen", action="user.password_reset"):
+    """Set a new password, ending every session, only if the account is still as
+    ``user`` was read (same password hash, same session generation): a reset link used
+    twice at once, or after the password changed, sets nothing and raises
+    ``LookupError``. Audited as ``action`` (the reset itself, or an admin's)."""
+    _check_password(new_password, user.email)
+    new_hash = passwords.hash_password(new_password)
+    with database.atomic():
+        changed = (User.update(password_hash=new_hash,
+                               session_generation=User.session_generation + 1)
+                   .where((User.id == user.id) & (User.password_hash == user.password_hash)
+                          & (User.session_generation == user.session_generation))
+                   .execute())
+        if not changed:
+            raise LookupError("the account changed meanwhile")
+        audit.record(action, actor_id=user.id if actor is None else actor, source=source,
+                     changes={"user": user.id})
     return User.get_by_id(user.id)
 
 

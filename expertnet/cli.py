@@ -149,5 +149,7 @@ def translate_compile():
 
 def init_app(app):
     from expertnet.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
-    for command in (import_profiles, reindex, seed_demo, worker, translate, *ACCOUNT_COMMANDS):
+    from expertnet.cli_mail import COMMANDS as MAIL_COMMANDS
+    for command in (import_profiles, reindex, seed_demo, worker, translate, *ACCOUNT_COMMANDS,
+                    *MAIL_COMMANDS):
         app.cli.add_command(command)

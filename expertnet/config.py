@@ -88,3 +88,33 @@ MAIL_PASSWORD = ""
 MAIL_SENDER = "noreply@localhost"
 MAIL_SENDER_NAME = "Expertnet Hai Phong"
 MAIL_TIMEOUT = 20
+
+# -- links in e-mail --------------------------------------------------------------------
+# The site's address as people reach it ("https://experts.haiphong.gov.vn"): links in
+# e-mail are built on it, also by the worker and by commands, which have no request.
+# Without it a link takes the host of the request that caused the message: trusted for
+# a curator's request (an invitation), but for an anonymous one (password reset,
+# registration) only when Flask's TRUSTED_HOSTS limits the Host header (links.py).
+BASE_URL = ""
+
+# -- password reset -----------------------------------------------------------------------
+# Hours a reset link stays valid (SECURITY.md: hours, not days); it dies once used.
+PASSWORD_RESET_HOURS = 2
+# Asking for a link: per client address, and per e-mail address asked for (so that
+# nobody's mailbox is flooded). Every request that passes the form counts.
+RESET_LIMIT_PER_ADDRESS = "10 per hour"
+RESET_LIMIT_PER_ACCOUNT = "3 per hour"
+
+# -- self-registration ----------------------------------------------------------------------
+# Hours the e-mail confirmation link of a registration stays valid.
+REGISTRATION_HOURS = 24
+REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
+REGISTER_LIMIT_PER_ACCOUNT = "3 per hour"
+
+# -- keeping profiles fresh -----------------------------------------------------------------
+# A profile its owner has not confirmed for this many months is stale.
+STALE_MONTHS = 12
+# An owner is reminded of a stale profile at most once in this many days.
+STALE_REMIND_DAYS = 30
+# Days the "still correct" link of a reminder stays valid.
+STALE_LINK_DAYS = 30

@@ -1,9 +1,9 @@
-"""Invitations to claim an existing profile: a curator creates one, the link is shown
-to them (there is no e-mail sending yet), the expert opens it, sets a password and gets
-an ``expert`` account owning that profile.
+"""Invitations to claim an existing profile: a curator creates one, the link is
+e-mailed to the expert (or, without mail configured, shown to the curator), the expert
+opens it, sets a password and gets an ``expert`` account owning that profile.
 
 The link is ``/invitations/<token>``: the invitation's id and a random nonce, signed
-with itsdangerous under a salt of its own (a token of another purpose, such as a future
+with itsdangerous under a salt of its own (a token of another purpose, such as a
 password reset, is never accepted here). It expires after ``INVITATION_HOURS`` (checked
 from the signature and from the stored ``expires_at``) and can be used once: the claim
 sets ``used_at`` with a compare-and-swap in the transaction that creates the account.
@@ -12,17 +12,12 @@ import datetime
 import secrets
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from expertnet import accounts, audit
+from expertnet import accounts, audit, emails, links
 from expertnet.db import database, utcnow
-from expertnet.models import Invitation
+from expertnet.models import Expert, Invitation, MailMessage
 
 SALT = "expertnet.invitation.claim"
-
-
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def _hours():
@@ -38,17 +33,34 @@ def create(expert, email, actor):
                                 expires_at=utcnow() + datetime.timedelta(hours=_hours()))
         audit.record("invitation.create", actor_id=actor, expert_id=expert.id,
                      changes={"request": row.id})
-    return row, _serializer().dumps({"i": row.id, "n": row.nonce})
+    return row, links.sign(SALT, {"i": row.id, "n": row.nonce})
+
+
+def send(row, link, language):
+    """E-mail the invitation ``row`` (its ``link``) in ``language``; remembers the
+    message so that the curator can see whether it went out."""
+    message = emails.invitation(row.email, Expert.get_by_id(row.expert_id).full_name, link,
+                                _hours(), language)
+    if message is not None:
+        Invitation.update(mail_message_id=message.id).where(Invitation.id == row.id).execute()
+    return message
+
+
+def sent_for(expert_id):
+    """``[(invitation, mail message or None)]`` of a profile, newest first."""
+    rows = list(Invitation.select().where(Invitation.expert == expert_id)
+                .order_by(Invitation.created_at.desc(), Invitation.id.desc()))
+    ids = [row.mail_message_id for row in rows if row.mail_message_id]
+    messages = {message.id: message for message in
+                MailMessage.select().where(MailMessage.id.in_(ids))} if ids else {}
+    return [(row, messages.get(row.mail_message_id)) for row in rows]
 
 
 def find(token):
     """The usable invitation a token names, else None (bad signature, expired, used,
     or the profile has an owner or is gone)."""
-    try:
-        data = _serializer().loads(token, max_age=_hours() * 3600)
-    except BadSignature:  # SignatureExpired is a BadSignature too
-        return None
-    if not isinstance(data, dict):
+    data = links.unsign(SALT, token, _hours() * 3600)
+    if data is None:
         return None
     row = Invitation.get_or_none((Invitation.id == data.get("i"))
                                  & (Invitation.nonce == str(data.get("n"))))

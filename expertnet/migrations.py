@@ -18,6 +18,7 @@ from expertnet.models import (
     INVITATION_MODELS,
     MAIL_MODELS,
     MODELS,
+    REGISTRATION_MODELS,
     REVIEW_MODELS,
     TOKEN_MODELS,
     USER_MODELS,
@@ -97,6 +98,23 @@ def _0015_mail(migrator, db):
     db.create_tables(MAIL_MODELS, safe=True)
 
 
+def _0016_registrations(migrator, db):
+    db.create_tables(REGISTRATION_MODELS, safe=True)
+
+
+def _0017_profile_freshness(migrator, db):
+    _add_missing_columns(migrator, db, "expert", {
+        "owner_confirmed_at": DateTimeField(null=True),
+        "stale_reminded_at": DateTimeField(null=True),
+    })
+
+
+def _0018_invitation_mail(migrator, db):
+    _add_missing_columns(migrator, db, "invitation", {
+        "mail_message_id": IntegerField(null=True),
+    })
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -109,6 +127,9 @@ MIGRATIONS = (
     ("0009_pending_changes", _0009_pending_changes),
     ("0010_confirmation", _0010_confirmation),
     ("0015_mail", _0015_mail),
+    ("0016_registrations", _0016_registrations),
+    ("0017_profile_freshness", _0017_profile_freshness),
+    ("0018_invitation_mail", _0018_invitation_mail),
 )
 
 

@@ -107,6 +107,11 @@ class Expert(BaseModel):
     # id) and when (UTC). Added by migration 0010.
     confirmed_by = IntegerField(null=True)
     confirmed_at = DateTimeField(null=True)
+    # The owner's own "still correct" (or their last save): a profile not confirmed for
+    # STALE_MONTHS is stale (freshness.py); and when its owner was last reminded of it.
+    # Added by migration 0017.
+    owner_confirmed_at = DateTimeField(null=True)
+    stale_reminded_at = DateTimeField(null=True)
 
     @property
     def field_codes(self):
@@ -246,6 +251,8 @@ class Invitation(BaseModel):
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
     user_id = IntegerField(null=True)
+    # The e-mail that carried the link (mail.py), when mail is configured (migration 0018).
+    mail_message_id = IntegerField(null=True)
 
 
 class PendingChange(BaseModel):
@@ -293,6 +300,43 @@ class MailMessage(BaseModel):
         table_name = "mail_message"
 
 
+class Registration(BaseModel):
+    """A person who registered themselves (issue 4 item 4), from the form to a curator's
+    decision. ``status``: ``unverified`` (the e-mail address is not confirmed yet: the
+    row holds what the person typed, the password only as its hash), ``pending`` (the
+    account and the profile exist, visible to curators only, waiting for a curator),
+    ``approved`` or ``rejected`` (with ``reason``). What the person typed is emptied once
+    the account and the profile hold it; an unconfirmed row is deleted after it expires
+    (registrations.purge_expired)."""
+
+    id = AutoField()
+    email = CharField(max_length=254, default="", index=True)
+    password_hash = CharField(max_length=255, default="")
+    full_name = CharField(max_length=200, default="")
+    kind = CharField(max_length=16, default="")
+    country = CharField(max_length=2, default="")
+    # {purpose: true/false} as ticked on the form, and the notice version shown there.
+    consents = TextField(default="{}")
+    notice_version = CharField(max_length=32, default="")
+    # Who the person wants to see the profile once a curator approves it.
+    wanted_visibility = CharField(max_length=16, default="curators")
+    language = CharField(max_length=8, default="")
+    nonce = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    status = CharField(max_length=16, default="unverified", index=True)
+    verified_at = DateTimeField(null=True)
+    user_id = IntegerField(null=True, index=True)
+    expert = ForeignKeyField(Expert, null=True, backref="registrations", on_delete="CASCADE")
+    decided_by = IntegerField(null=True)
+    decided_at = DateTimeField(null=True)
+    reason = TextField(default="")
+
+    @property
+    def consent_choices(self):
+        return json.loads(self.consents or "{}")
+
+
 USER_MODELS = (User,)
 REVIEW_MODELS = (PendingChange,)
 CONSENT_MODELS = (Consent,)
@@ -301,3 +345,4 @@ INVITATION_MODELS = (Invitation,)
 AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)
 MAIL_MODELS = (MailMessage,)
+REGISTRATION_MODELS = (Registration,)

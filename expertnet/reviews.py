@@ -5,10 +5,11 @@ A proposal is a ``PendingChange``: field → proposed value (already normalised)
 published values when it was made and the profile's version then. A curator accepts
 it (written through ``services.save_profile`` with the version the curator saw, so a
 profile changed meanwhile is refused and shown again) or rejects it with a reason.
-Every step is audited."""
+Every step is audited, and the proposer is told the outcome by e-mail (when mail is
+configured) besides their edit page."""
 import json
 
-from expertnet import audit, services
+from expertnet import accounts, audit, emails, links, services
 from expertnet.db import database, utcnow
 from expertnet.models import PendingChange
 
@@ -68,14 +69,15 @@ def accept(row, expert, expected_version, actor):
     raw = dict(row.proposed_values)
     services.save_profile(raw, expert=expert, expected_version=expected_version,
                           actor=actor, via="screen")
-    _decide(row, "accepted", actor)
+    return _decide(row, "accepted", actor)
 
 
 def reject(row, actor, reason=""):
-    _decide(row, "rejected", actor, reason)
+    return _decide(row, "rejected", actor, reason)
 
 
 def _decide(row, status, actor, reason=""):
+    """Record the decision; False when another curator decided first."""
     with database.atomic():
         claimed = (PendingChange.update(status=status, reviewer_id=actor, decided_at=utcnow(),
                                         reason=reason)
@@ -86,6 +88,7 @@ def _decide(row, status, actor, reason=""):
                          actor_id=actor, expert_id=row.expert_id,
                          changes={"review": row.id, **({"reason": reason} if reason else {})})
     row.status, row.reviewer_id, row.reason = status, actor, reason
+    return bool(claimed)
 
 
 def queue():
@@ -97,3 +100,13 @@ def recent_decisions(expert_id, limit=5):
     return list(PendingChange.select()
                 .where((PendingChange.expert == expert_id) & (PendingChange.status != "pending"))
                 .order_by(PendingChange.decided_at.desc(), PendingChange.id.desc()).limit(limit))
+
+
+def tell_outcome(row, base):
+    """E-mail the proposer the curator's decision on ``row`` (``base``: links.base_url)."""
+    user = accounts.get_user(row.user_id) if row.user_id else None
+    if user is None or not user.active:
+        return None
+    return emails.review_outcome(user.email, row.status == "accepted", row.created_at, row.reason,
+                                 links.external_url(base, "profiles.edit", expert_id=row.expert_id),
+                                 user.language)

@@ -247,6 +247,27 @@ def confirm_profile(expert, actor=None, via="screen"):
     return expert
 
 
+def record_owner_confirmation(expert, actor, via="screen", audited=True):
+    """The owner says the profile is still correct (or has just saved it): it is not
+    stale for another STALE_MONTHS (freshness.py). Nothing a curator vouched for
+    changes: not the values, not the curator's confirmation, not the version (an editor
+    who read the profile before can still save) and not ``updated_at`` (what the index
+    sorts on); so the index needs no update. ``audited``: the explicit "still correct"
+    is audited; an owner's save already is, as the save."""
+    now = utcnow()
+    with database.atomic():
+        Expert.update(owner_confirmed_at=now).where(Expert.id == expert.id).execute()
+        if audited:
+            audit.record("profile.owner_confirm", actor_id=actor, expert_id=expert.id, source=via)
+    expert.owner_confirmed_at = now
+    return expert
+
+
+def note_stale_reminder(expert_id, when=None):
+    """Remember when the owner was last reminded of a stale profile (freshness.py)."""
+    Expert.update(stale_reminded_at=when or utcnow()).where(Expert.id == expert_id).execute()
+
+
 def delete_profile(expert, actor=None, via="cli", changes=None):
     """Erase a profile: its row, field links, consents and invitations, its account's link, the
     personal values in its earlier audit entries, and (after the commit) its index

@@ -1,7 +1,7 @@
 """The data subject's rights (Law 91/2025): to see and download everything held about
 them, to know who saw their contact details, and to ask for deletion (confirmed by a
 curator, then carried out by ``services.delete_profile``)."""
-from expertnet import accounts, audit, consent, services, validation
+from expertnet import accounts, audit, consent, registrations, services, validation
 from expertnet.db import database, utcnow
 from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
 
@@ -37,6 +37,11 @@ def export(user):
             for row in DeletionRequest.select().where(DeletionRequest.requested_by == user.id)
             .order_by(DeletionRequest.id)],
     }
+    registration = registrations.latest_of(user)
+    data["registration"] = registration and {
+        "confirmed_at": _time(registration.verified_at), "status": registration.status,
+        "wanted_visibility": registration.wanted_visibility,
+        "decided_at": _time(registration.decided_at), "reason": registration.reason}
     expert = Expert.get_or_none(Expert.id == user.expert_id) if user.expert_id else None
     if expert is None:
         return data
@@ -44,7 +49,8 @@ def export(user):
     for name in validation.COLUMNS:
         profile[name] = expert.field_codes if name == "fields" else getattr(expert, name)
     profile.update(source=expert.source, created_at=_time(expert.created_at),
-                   updated_at=_time(expert.updated_at), version=expert.version)
+                   updated_at=_time(expert.updated_at), version=expert.version,
+                   owner_confirmed_at=_time(expert.owner_confirmed_at))
     data["profile"] = profile
     data["consents"] = consent.export(expert.id)
     rows = list(Audit.select().where(Audit.expert_id == expert.id).order_by(Audit.id))

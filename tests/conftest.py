@@ -167,5 +167,22 @@ def login(client):
     return login
 
 
-__all__ = ["ANONYMOUS", "CURATOR", "PASSWORD", "Viewer", "csrf_token", "log_in", "make_app",
-           "post_form", "profile"]
+SITE = "https://experts.example"
+
+
+@pytest.fixture
+def mailbox(app):
+    """E-mail on (kept in memory, sent at once) and the site's address configured;
+    the list of messages sent."""
+    from expertnet import mail
+    app.config.update(MAIL_BACKEND="memory", BASE_URL=SITE)
+    return mail.outbox()
+
+
+def links_in(message, base=SITE):
+    """The paths of the links to the site in a message's body, in order."""
+    return re.findall(re.escape(base) + r"(/\S+)", message.get_content())
+
+
+__all__ = ["ANONYMOUS", "CURATOR", "PASSWORD", "SITE", "Viewer", "csrf_token", "links_in", "log_in",
+           "make_app", "post_form", "profile"]

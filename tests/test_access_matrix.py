@@ -8,7 +8,8 @@ import pytest
 from conftest import PASSWORD, log_in
 
 from expertnet import accounts, services
-from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
+from expertnet.db import utcnow
+from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, Registration, User
 
 ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
 EVERYONE = dict.fromkeys(ROLES)
@@ -94,6 +95,29 @@ EXPECTED = {
     ("profiles.history", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.restore", "POST"): only({"admin", "curator"}, 400, 403),
     ("profiles.confirm", "POST"): only({"admin", "curator"}, 302, 403),
+    # Mail is not configured here: asking for a reset or registering shows a page that
+    # says so, to everyone. Links that are not valid tokens do not exist.
+    ("auth.reset_request", "GET"): same(200),
+    ("auth.reset_request", "POST"): same(200),
+    ("auth.reset_password", "GET"): same(404),
+    ("auth.reset_password", "POST"): same(404),
+    ("auth.register", "GET"): same(200),
+    ("auth.register", "POST"): same(200),
+    ("auth.confirm_registration", "GET"): same(404),
+    ("auth.confirm_registration", "POST"): same(404),
+    ("profiles.check_profile", "GET"): same(404),
+    ("profiles.check_profile", "POST"): same(404),
+    # Admins set a password (the matrix posts none: the form again).
+    ("admin.set_password", "GET"): only({"admin"}, 200, 403),
+    ("admin.set_password", "POST"): only({"admin"}, 200, 403),
+    # The registration queue and the stale list: curators. Rejecting needs a reason.
+    ("profiles.registrations_queue", "GET"): only({"admin", "curator"}, 200, 403),
+    ("profiles.approve_registration", "POST"): only({"admin", "curator"}, 302, 403),
+    ("profiles.reject_registration", "POST"): only({"admin", "curator"}, 400, 403),
+    ("profiles.stale_profiles", "GET"): only({"admin", "curator"}, 200, 403),
+    # "Still correct" about one's own profile: no id to change; accounts without one 404.
+    ("profiles.still_correct", "POST"): {"anonymous": 302, "owner": 302, "other_expert": 302,
+                                         "official": 404, "curator": 404, "admin": 404},
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -121,11 +145,17 @@ def world(app, make_user, add):
         proposed=json.dumps({"organization": "Viện Mới"}),
         original=json.dumps({"organization": other.organization})).id
         for endpoint in ("profiles.review", "profiles.accept_review", "profiles.reject_review")}
+    # One registration waiting for a curator per decision endpoint, about the other profile.
+    registrations = {endpoint: Registration.create(
+        expert=other.id, user_id=users["other_expert"].id, status="pending", nonce=endpoint,
+        verified_at=utcnow(), expires_at=utcnow()).id
+        for endpoint in ("profiles.approve_registration", "profiles.reject_registration")}
     services.save_profile({"organization": "Viện Sửa"}, expert=own)
     entry = Audit.select().where((Audit.expert_id == own.id)
                                  & (Audit.action == "profile.update")).get()
     return {"own": own, "other": other, "users": users, "target": target, "token": token,
-            "requests": requests, "changes": changes, "entry": entry.id}
+            "requests": requests, "changes": changes, "entry": entry.id,
+            "registrations": registrations}
 
 
 def _client_as(app, world, role):
@@ -149,6 +179,8 @@ def _url(rule, world):
         values["request_id"] = world["requests"][rule.endpoint]
     if rule.endpoint in world["changes"]:
         values["change_id"] = world["changes"][rule.endpoint]
+    if rule.endpoint in world["registrations"]:
+        values["registration_id"] = world["registrations"][rule.endpoint]
     values["entry_id"] = world["entry"]
     for name in rule.arguments:
         url = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), url)

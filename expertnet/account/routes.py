@@ -2,16 +2,24 @@
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
-from expertnet import accounts
+from expertnet import accounts, freshness, registrations
 from expertnet.account import bp
 from expertnet.account.forms import LanguageForm, PasswordChangeForm, TokenForm
+from expertnet.models import Expert
 
 
 @bp.get("/account")
 @login_required
 def home():
+    """The signed-in person's dashboard: where their registration stands and whether
+    their profile needs confirming."""
+    expert = Expert.get_or_none(Expert.id == current_user.expert_id) if current_user.expert_id \
+        else None
     return render_template("account/home.html", user=current_user,
-                           language_form=LanguageForm(language=current_user.language))
+                           language_form=LanguageForm(language=current_user.language),
+                           registration=registrations.latest_of(current_user),
+                           expert_id=current_user.expert_id,
+                           stale_since=freshness.stale_since(expert))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

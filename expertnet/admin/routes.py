@@ -2,12 +2,14 @@
 from functools import wraps
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, fresh_login_required, login_required, login_user
 
 from expertnet import accounts, audit
 from expertnet.access import current_viewer
 from expertnet.admin import bp
 from expertnet.admin.forms import NewUserForm, RoleForm
+from expertnet.formkit import NewPasswordForm
+from expertnet.i18n import _
 
 
 def role_required(*roles):
@@ -72,6 +74,31 @@ def change_role(user_id):
         abort(400)
     accounts.set_role(user, form.role.data, actor=current_user.id, source="screen")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
+@role_required("admin")
+@fresh_login_required
+def set_password(user_id):
+    """An admin sets a new password for an account (when the person cannot reset it by
+    e-mail); every session of that account ends. Needs the admin's fresh login."""
+    user = _user_or_404(user_id)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.replace_password(user, form.password.data, actor=current_user.id,
+                                      action="user.password_set")
+        except accounts.AccountError as exc:
+            form.password.errors = list(exc.messages)
+        except LookupError:
+            form.password.errors = [_("The account changed while you were setting the "
+                                      "password; try again.")]
+        else:
+            if user.id == current_user.id:
+                # Their own sessions ended too: keep this one going.
+                login_user(accounts.get_user(user.id))
+            return redirect(url_for("admin.users", password_set=user.id))
+    return render_template("admin/password.html", form=form, user=user)
 
 
 @bp.get("/admin/audit")

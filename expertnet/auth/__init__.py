@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from expertnet.auth import routes  # noqa: E402,F401  (registers the views)
+from expertnet.auth import registration, routes  # noqa: E402,F401  (registers the views)
 from expertnet.auth.setup import init_app  # noqa: E402
 
 __all__ = ["bp", "init_app"]

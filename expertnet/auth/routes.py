@@ -1,16 +1,17 @@
-"""``/auth/login`` and ``/auth/logout``."""
-from flask import current_app, redirect, render_template, request, session, url_for
+"""``/auth/login``, ``/auth/logout`` and the password reset (``/auth/reset``)."""
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from expertnet import accounts
+from expertnet import accounts, resets
 from expertnet.auth import bp
-from expertnet.auth.forms import LoginForm
-from expertnet.i18n import _
+from expertnet.auth.forms import LoginForm, ResetRequestForm
+from expertnet.formkit import NewPasswordForm
+from expertnet.i18n import _, current_language
 from expertnet.main.routes import safe_next
 from expertnet.ratelimit import limiter
 
 
-def _account_key():
+def account_key():
     # Many addresses against one account are limited too (per e-mail, whatever its case).
     return "account:" + accounts.normalize_email(request.form.get("email", ""))[:254]
 
@@ -20,11 +21,17 @@ def _failed(response):
     return response.status_code != 302
 
 
+def accepted(response):
+    # Requests that send e-mail count once their form was accepted (a redirect): a typo
+    # corrected does not use up the allowance of an office sharing one address.
+    return response.status_code == 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key, deduct_when=_failed)
+               key_func=account_key, deduct_when=_failed)
 def login():
     target = safe_next(request.values.get("next"), url_for("main.index"))
     form = LoginForm()
@@ -42,6 +49,7 @@ def login():
     # Unknown account and wrong password get the same page, status and message.
     return render_template("auth/login.html", form=form, next=target, failed=failed,
                            already=current_user.is_authenticated,
+                           reset_done=request.args.get("reset") == "1",
                            message=_("The e-mail address or the password is wrong.")), 200
 
 
@@ -53,3 +61,45 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("main.index"))
+
+
+# -- password reset ----------------------------------------------------------------------
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=accepted)
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=account_key, deduct_when=accepted)
+def reset_request():
+    """Ask for a link. The answer is the same whether or not the address has an
+    account (the lookup happens in a background task)."""
+    if not resets.available():
+        return render_template("auth/reset_unavailable.html")
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        resets.request_link(form.email.data, current_language())
+        return redirect(url_for("auth.reset_request", sent=1))
+    return render_template("auth/reset_request.html", form=form, hours=resets.hours(),
+                           sent=request.method == "GET" and request.args.get("sent") == "1")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password. An invalid, expired or used link is a 404 like any other
+    unknown address."""
+    user = resets.find_user(token)
+    if user is None:
+        abort(404)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            resets.reset(user, form.password.data)
+        except accounts.AccountError as exc:
+            form.password.errors = list(exc.messages)
+        except LookupError:
+            abort(404)
+        else:
+            # Every session of the account ended, this browser's too: log in afresh.
+            logout_user()
+            session.clear()
+            return redirect(url_for("auth.login", reset=1))
+    return render_template("auth/reset_password.html", form=form, email=user.email)

@@ -5,4 +5,9 @@ from flask import Blueprint
 
 bp = Blueprint("profiles", __name__)
 
-from expertnet.profiles import curation, routes  # noqa: E402,F401  (registers the views)
+from expertnet.profiles import (  # noqa: E402,F401  (registers the views)
+    curation,
+    registration_queue,
+    routes,
+    stale,
+)

@@ -5,7 +5,7 @@ new, with a restore to the values before any of them). Writes go through
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import accounts, reviews, services, validation
+from expertnet import accounts, links, reviews, services, validation
 from expertnet.admin.routes import role_required
 from expertnet.i18n import _, current_language
 from expertnet.models import Audit, Expert, PendingChange
@@ -96,11 +96,13 @@ def accept_review(change_id):
     version = _posted_version(AcceptReviewForm())
     expert = Expert.get_by_id(row.expert_id)
     try:
-        reviews.accept(row, expert, version, actor=current_user.id)
+        decided = reviews.accept(row, expert, version, actor=current_user.id)
     except services.VersionConflict:
         return _diff_page(row, conflict=True, status=409)
     except validation.ProfileErrors:
         return _diff_page(row, conflict=True, status=409)
+    if decided:
+        reviews.tell_outcome(row, links.base_url(anonymous=False))
     return redirect(url_for("profiles.reviews_queue", done="accepted"))
 
 
@@ -111,7 +113,8 @@ def reject_review(change_id):
     form = RejectReviewForm()
     if not form.validate_on_submit():
         return _diff_page(row, reject_form=form, status=400)
-    reviews.reject(row, current_user.id, (form.reason.data or "").strip())
+    if reviews.reject(row, current_user.id, (form.reason.data or "").strip()):
+        reviews.tell_outcome(row, links.base_url(anonymous=False))
     return redirect(url_for("profiles.reviews_queue", done="rejected"))
 
 

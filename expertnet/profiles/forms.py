@@ -9,18 +9,17 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
 )
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from expertnet import catalog, places, validation, vocab
-from expertnet.formkit import choice_list
-from expertnet.i18n import _l, current_language
+from expertnet.formkit import NewPasswordForm, choice_list, country_choices
+from expertnet.i18n import LANGUAGE_NAMES, _l, current_language
 from expertnet.text import fold
 
 # Text fields holding a list: items separated by ";" (as in an import).
@@ -98,10 +97,7 @@ class ProfileForm(FlaskForm):
         self.sector.choices = choice_list([empty, *vocab.SECTORS.items()])
         for name in VISIBILITY_FIELDS:
             self[name].choices = choice_list(vocab.VISIBILITY.items())
-        countries = sorted(places.country_codes(),
-                           key=lambda code: fold(places.country_name(code, language)))
-        self.country.choices = choice_list(
-            [empty, *((code, places.country_name(code, language)) for code in countries)])
+        self.country.choices = country_choices(language, empty)
         codes = sorted(places.language_codes(),
                        key=lambda code: fold(places.language_name(code, language)))
         self.languages.choices = choice_list(
@@ -158,12 +154,13 @@ class ConsentForm(FlaskForm):
 class InvitationForm(FlaskForm):
     email = EmailField(_l("E-mail address of the expert"),
                        validators=[InputRequired(), Length(max=254)])
+    # The e-mail goes out in the language the curator picks for the expert.
+    language = SelectField(_l("Language of the e-mail"), default="vi",
+                           choices=choice_list(LANGUAGE_NAMES.items()))
 
 
-class ClaimForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[InputRequired(), Length(max=1024)])
-    confirm = PasswordField(_l("New password again"), validators=[
-        InputRequired(), EqualTo("password", message=_l("The two new passwords differ."))])
+# Claiming a profile is choosing a password.
+ClaimForm = NewPasswordForm
 
 
 class AcceptReviewForm(FlaskForm):
@@ -180,3 +177,11 @@ class RejectReviewForm(FlaskForm):
 
 class RestoreForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
+
+
+class RejectRegistrationForm(FlaskForm):
+    # Required: the person is told why (by e-mail and on their account page).
+    reason = TextAreaField(_l("Reason (shown to the expert)"),
+                           filters=[lambda value: value.strip() if value else value],
+                           validators=[DataRequired(message=_l("Give the reason: the expert is told it.")),
+                                       Length(max=1000)])

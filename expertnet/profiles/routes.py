@@ -15,7 +15,12 @@ from expertnet import (
     audit,
     catalog,
     consent,
+    emails,
+    freshness,
     invitations,
+    links,
+    mail,
+    registrations,
     reviews,
     services,
     subject,
@@ -23,6 +28,7 @@ from expertnet import (
 )
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
+from expertnet.db import utcnow
 from expertnet.i18n import _, current_language
 from expertnet.models import DeletionRequest, Expert
 from expertnet.profiles import bp
@@ -58,13 +64,20 @@ def edit(expert_id):
     viewer = current_viewer()
     expert = editable_or_abort(expert_id, viewer)
     stored = _stored_values(expert)
+    # A self-registered profile a curator has not approved: its owner's visibility
+    # choice waits for the approval (shown, compared and kept as that choice).
+    held = None if viewer.is_curator else registrations.held(expert.id)
+    if held is not None and held.status == "pending":
+        stored["visibility"] = held.wanted_visibility
     if request.method == "GET":
-        form = ProfileForm(data=initial_values(expert, stored["fields"]), curator=viewer.is_curator)
+        initial = initial_values(expert, stored["fields"])
+        initial["visibility"] = stored["visibility"]
+        form = ProfileForm(data=initial, curator=viewer.is_curator)
     else:
         form = ProfileForm(curator=viewer.is_curator)
     conflict = None
     if form.validate_on_submit():
-        outcome = _save(form, expert, stored)
+        outcome = _save(form, expert, stored, held)
         if outcome == "saved":
             return redirect(url_for("profiles.edit", expert_id=expert.id, saved=1))
         if outcome == "review":
@@ -82,7 +95,9 @@ def edit(expert_id):
                            saved=request.args.get("saved") == "1" and request.method == "GET",
                            review=request.args.get("review") == "1" and request.method == "GET",
                            pending=_pending_rows(expert, form),
-                           decisions=reviews.recent_decisions(expert.id))
+                           decisions=reviews.recent_decisions(expert.id), held=held,
+                           stale_since=freshness.stale_since(expert)
+                           if expert.id in viewer.own_expert_ids else None)
 
 
 def _pending_rows(expert, form):
@@ -100,9 +115,10 @@ def _label(form, name):
         curator=True, formdata=None)[name].label.text
 
 
-def _save(form, expert, stored):
+def _save(form, expert, stored, held=None):
     """Save the form through the service layer; ``"saved"``, ``"errors"`` (put on the
-    form's fields) or, for a concurrent edit, the conflict rows."""
+    form's fields) or, for a concurrent edit, the conflict rows. ``held``: the
+    registration a curator has not approved (the owner's visibility is not applied)."""
     raw = form.profile_values()
     values, errors = validation.normalize(raw, catalog.load())
     for name in VISIBILITY_FIELDS:
@@ -111,6 +127,11 @@ def _save(form, expert, stored):
         if name in values and values[name] != stored[name] and not login_fresh():
             errors.append((name, _("Log in again (with your password) to change who sees this.")))
     errors += _consent_problems(values, stored, expert)
+    if held is not None:
+        if held.status == "rejected" and values.get("visibility", "curators") != "curators":
+            errors.append(("visibility", _("Your registration was not approved: your profile "
+                                           "stays visible to the curators only.")))
+        raw = {name: value for name, value in raw.items() if name != "visibility"}
     if not errors:
         try:
             version = int(form.version.data or "")
@@ -129,6 +150,7 @@ def _save(form, expert, stored):
         except services.VersionConflict:
             return _conflict(form, values)
         else:
+            _after_save(expert, values, held)
             if proposed:
                 reviews.propose(expert, current_user.id, proposed)
                 return "review"
@@ -137,6 +159,16 @@ def _save(form, expert, stored):
         if column in form:
             form[column].errors = [*form[column].errors, message]
     return "errors"
+
+
+def _after_save(expert, values, held):
+    """An owner who saved their profile has looked at it: it is not stale. A held
+    registration keeps the visibility they chose for the curator's approval."""
+    if expert.id not in current_viewer().own_expert_ids:
+        return
+    services.record_owner_confirmation(expert, actor=current_user.id, audited=False)
+    if held is not None and held.status == "pending" and values.get("visibility"):
+        registrations.set_wanted_visibility(held, values["visibility"], current_user.id)
 
 
 def _consent_problems(values, stored, expert):
@@ -285,12 +317,20 @@ def invite(expert_id):
         abort(403 if expert is not None and access.can_view(viewer, expert) else 404)
     owned = expert.owners.exists()
     form = InvitationForm(data={"email": expert.email})
+    mailing = mail.enabled()
     link = None
     if not owned and form.validate_on_submit():
-        _row, token = invitations.create(expert, form.email.data, actor=current_user.id)
-        link = url_for("profiles.claim", token=token, _external=True)
+        row, token = invitations.create(expert, form.email.data, actor=current_user.id)
+        link = links.external_url(links.base_url(anonymous=False), "profiles.claim", token=token)
+        if mailing:
+            invitations.send(row, link, form.language.data)
+            # Back to the page (a reload must not send it again), which shows the status.
+            return redirect(url_for("profiles.invite", expert_id=expert.id, sent=row.id))
+    sent = invitations.sent_for(expert.id) if mailing else []
     return render_template("profiles/invite.html", expert=expert, form=form, link=link,
-                           owned=owned, hours=invitations._hours())
+                           owned=owned, hours=invitations._hours(), mailing=mailing, sent=sent,
+                           just_sent=request.args.get("sent", type=int),
+                           statuses=emails.STATUSES, now=utcnow())
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
