@@ -1,9 +1,9 @@
 """What every response shares: security headers, error pages (JSON under /api/),
 and the helpers templates use to show codes in the reader's language."""
-from flask import jsonify, render_template, request
+from flask import Response, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from expertnet import access, places, vocab
 from expertnet.i18n import LANGUAGE_NAMES, _, current_language
@@ -53,6 +53,9 @@ def init_app(app):
         message = _error_message(status)
         if _wants_json():
             return json_error(status, message)
+        if isinstance(exc, SecurityError):
+            # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page.
+            return Response(str(message), status=status, mimetype="text/plain")
         return render_template("error.html", status=status, message=message), status
 
     @app.errorhandler(Exception)

@@ -1,13 +1,16 @@
 """The review queue (an owner's changes to vouched fields wait for a curator) and the
-history with its restore (issue 4 items 6 and 7)."""
+history with its restore (issue 4 items 6 and 7). The expert is told the outcome on
+their edit page and, when mail is configured, by e-mail."""
 import re
 
 import pytest
-from conftest import PASSWORD, csrf_token, log_in, post_form
+from conftest import PASSWORD, csrf_token, links_in, log_in, post_form
+from flask_babel import force_locale
 from test_profile_edit import form_data
 
 from expertnet import services
-from expertnet.models import Audit, Expert, PendingChange
+from expertnet.i18n import _
+from expertnet.models import Audit, Expert, MailMessage, PendingChange, User
 
 
 def found(client, text):
@@ -217,3 +220,40 @@ def test_the_owners_data_download_holds_their_proposals(app, people):
     data = subject.export(people["owner"])
     assert [(item["status"], item["proposed"]) for item in data["review_proposals"]] == [
         ("pending", {"full_name": "Lê Thị Mai Anh"})]
+
+
+# -- the expert is told the outcome by e-mail too (in their language) ---------------------
+def _decide(app, people, action, **data):
+    row = PendingChange.get(PendingChange.expert == people["expert"].id)
+    curator = client_for(app, people["curator"])
+    if action == "accept":
+        data["version"] = str(Expert.get_by_id(people["expert"].id).version)
+    response = post_form(curator, f"/curate/reviews/{row.id}/{action}", data,
+                         form_path=f"/curate/reviews/{row.id}")
+    assert response.status_code == 302
+    return row
+
+
+def test_an_accepted_proposal_is_told_by_e_mail(app, people, mailbox):
+    propose(app, people, full_name="Lê Thị Mai Anh")
+    _decide(app, people, "accept")
+    [message] = mailbox
+    assert message["To"] == people["owner"].email
+    with force_locale("vi"):
+        assert message["Subject"] == _("Your proposed changes were accepted")
+    assert links_in(message) == [f"/experts/{people['expert'].id}/edit"]
+
+
+def test_a_rejection_is_told_with_its_reason_in_the_experts_language(app, people, mailbox):
+    User.update(language="en").where(User.id == people["owner"].id).execute()
+    propose(app, people, organization="Công ty Ma")
+    _decide(app, people, "reject", reason="Không xác minh được")
+    [message] = mailbox
+    assert message["Subject"] == "Your proposed changes were rejected"
+    assert "Không xác minh được" in message.get_content()
+
+
+def test_without_mail_the_edit_page_alone_tells_it(app, people):
+    propose(app, people, organization="Công ty Ma")
+    _decide(app, people, "reject", reason="Không xác minh được")
+    assert MailMessage.select().count() == 0
