@@ -175,6 +175,12 @@ def latest_of(user):
             .order_by(Registration.id.desc()).first())
 
 
+def recently_approved(row, days=30):
+    """Whether the person's dashboard still announces the approval of ``row``."""
+    return bool(row and row.status == "approved" and row.decided_at
+                and row.decided_at > utcnow() - datetime.timedelta(days=days))
+
+
 def set_wanted_visibility(row, visibility, actor):
     if row.wanted_visibility == visibility:
         return
@@ -184,6 +190,10 @@ def set_wanted_visibility(row, visibility, actor):
                      changes={"registration": row.id,
                               "wanted_visibility": [row.wanted_visibility, visibility]})
     row.wanted_visibility = visibility
+
+
+def waiting_count():
+    return Registration.select().where(Registration.status == "pending").count()
 
 
 def queue():

@@ -131,8 +131,9 @@ def test_meanwhile_the_expert_edits_and_the_visibility_waits_for_the_approval(ap
 
 
 def test_a_curator_approves_and_the_chosen_visibility_takes_effect(app, mailbox, curator):
-    _guest, user = registered(app, mailbox)
+    guest, user = registered(app, mailbox)
     expert_id = user.expert_id
+    assert "1 registration awaits approval" in curator.get("/curate/reviews", headers=EN).text
     queue = curator.get("/curate/registrations", headers=EN).text
     row = Registration.get()
     assert "Trần Quang Minh" in queue and user.email in queue
@@ -149,6 +150,7 @@ def test_a_curator_approves_and_the_chosen_visibility_takes_effect(app, mailbox,
     assert message["To"] == user.email and links_in(message) == ["/account/profile"]
     assert Audit.get(Audit.action == "registration.approve").changed == {
         "registration": row.id, "visibility": "public"}
+    assert "Your registration was approved on" in guest.get("/account", headers=EN).text
     # Decided once: a second click answers 404.
     again = post_form(curator, f"/curate/registrations/{row.id}/approve", {},
                       form_path="/curate/registrations")

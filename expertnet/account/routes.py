@@ -15,9 +15,11 @@ def home():
     their profile needs confirming."""
     expert = Expert.get_or_none(Expert.id == current_user.expert_id) if current_user.expert_id \
         else None
+    registration = registrations.latest_of(current_user)
     return render_template("account/home.html", user=current_user,
                            language_form=LanguageForm(language=current_user.language),
-                           registration=registrations.latest_of(current_user),
+                           registration=registration,
+                           show_approved=registrations.recently_approved(registration),
                            expert_id=current_user.expert_id,
                            stale_since=freshness.stale_since(expert))
 

@@ -5,7 +5,7 @@ new, with a restore to the values before any of them). Writes go through
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import accounts, links, reviews, services, validation
+from expertnet import accounts, links, registrations, reviews, services, validation
 from expertnet.admin.routes import role_required
 from expertnet.i18n import _, current_language
 from expertnet.models import Audit, Expert, PendingChange
@@ -48,7 +48,8 @@ def reviews_queue():
                Expert.select().where(Expert.id.in_([row.expert_id for row in rows]))}
     emails = accounts.emails_by_id(row.user_id for row in rows)
     return render_template("profiles/reviews.html", rows=rows, experts=experts, emails=emails,
-                           labels=_labels(), done=request.args.get("done"))
+                           labels=_labels(), done=request.args.get("done"),
+                           registrations_waiting=registrations.waiting_count())
 
 
 def _diff_page(row, accept_form=None, reject_form=None, conflict=False, status=200):
