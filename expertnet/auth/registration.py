@@ -1,21 +1,17 @@
 """``/auth/register`` (experts register themselves) and ``/auth/register/<token>`` (the
 e-mail address is confirmed, the account and the profile are created)."""
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from expertnet import accounts, consent, registrations
 from expertnet.auth import bp
 from expertnet.auth.forms import RegistrationForm
-from expertnet.auth.routes import accepted, account_key
+from expertnet.auth.routes import accepted, limited
 from expertnet.i18n import current_language
-from expertnet.ratelimit import limiter
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=accepted)
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=account_key, deduct_when=accepted)
+@limited("REGISTER_LIMIT", deduct_when=accepted)
 def register():
     """The answer to a registration is "check your mailbox", whether or not the address
     has an account (which is told so by e-mail instead)."""

@@ -27,11 +27,21 @@ def accepted(response):
     return response.status_code == 302
 
 
+def limited(setting, deduct_when):
+    """POSTs limited per client address (``<setting>_PER_ADDRESS``) and per e-mail
+    address in the form, whatever the client (``<setting>_PER_ACCOUNT``); only the
+    responses ``deduct_when`` picks count."""
+    def decorate(view):
+        view = limiter.limit(lambda: current_app.config[f"{setting}_PER_ACCOUNT"],
+                             methods=["POST"], key_func=account_key,
+                             deduct_when=deduct_when)(view)
+        return limiter.limit(lambda: current_app.config[f"{setting}_PER_ADDRESS"],
+                             methods=["POST"], deduct_when=deduct_when)(view)
+    return decorate
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=account_key, deduct_when=_failed)
+@limited("LOGIN_LIMIT", deduct_when=_failed)
 def login():
     target = safe_next(request.values.get("next"), url_for("main.index"))
     form = LoginForm()
@@ -65,10 +75,7 @@ def logout():
 
 # -- password reset ----------------------------------------------------------------------
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=accepted)
-@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=account_key, deduct_when=accepted)
+@limited("RESET_LIMIT", deduct_when=accepted)
 def reset_request():
     """Ask for a link. The answer is the same whether or not the address has an
     account (the lookup happens in a background task)."""
