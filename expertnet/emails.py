@@ -22,7 +22,7 @@ def _letter(*paragraphs):
     """Paragraphs separated by blank lines, then the signature."""
     closing = _("This message was sent automatically by the Hai Phong expert network; "
                 "replies to it are not read.")
-    return "\n\n".join([*paragraphs, "-- ", closing])
+    return "\n\n".join(paragraphs) + "\n\n-- \n" + closing
 
 
 def invitation(to, full_name, link, hours, language):
