@@ -15,6 +15,7 @@ from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
     DELETION_MODELS,
+    IMPORT_MODELS,
     INVITATION_MODELS,
     MAIL_MODELS,
     MODELS,
@@ -97,6 +98,15 @@ def _0015_mail(migrator, db):
     db.create_tables(MAIL_MODELS, safe=True)
 
 
+def _0025_import_batches(migrator, db):
+    db.create_tables(IMPORT_MODELS, safe=True)
+
+
+def _0026_empty_import_keys(migrator, db):
+    # An empty import key is NULL (the column is unique: two "" collided).
+    db.execute_sql("UPDATE expert SET external_id = NULL WHERE external_id = ''")
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -109,6 +119,8 @@ MIGRATIONS = (
     ("0009_pending_changes", _0009_pending_changes),
     ("0010_confirmation", _0010_confirmation),
     ("0015_mail", _0015_mail),
+    ("0025_import_batches", _0025_import_batches),
+    ("0026_empty_import_keys", _0026_empty_import_keys),
 )
 
 

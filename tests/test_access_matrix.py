@@ -8,7 +8,15 @@ import pytest
 from conftest import PASSWORD, log_in
 
 from expertnet import accounts, services
-from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
+from expertnet.models import (
+    Audit,
+    DeletionRequest,
+    Expert,
+    ImportBatch,
+    ImportRow,
+    PendingChange,
+    User,
+)
 
 ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
 EVERYONE = dict.fromkeys(ROLES)
@@ -94,6 +102,22 @@ EXPECTED = {
     ("profiles.history", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.restore", "POST"): only({"admin", "curator"}, 400, 403),
     ("profiles.confirm", "POST"): only({"admin", "curator"}, 302, 403),
+    # Imports in the browser: curators only. The matrix's batch is in its preview; the
+    # column mapping and the rollback page lead back to it; commit, rollback and
+    # discard need a posted confirm=1 (400 without); an empty upload shows the form.
+    ("curate.imports", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.imports", "POST"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_columns", "GET"): only({"admin", "curator"}, 302, 403),
+    ("curate.import_columns", "POST"): only({"admin", "curator"}, 302, 403),
+    ("curate.import_batch", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_status", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_decisions", "POST"): only({"admin", "curator"}, 302, 403),
+    ("curate.import_row", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_row", "POST"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_commit", "POST"): only({"admin", "curator"}, 400, 403),
+    ("curate.import_rollback", "GET"): only({"admin", "curator"}, 302, 403),
+    ("curate.import_rollback", "POST"): only({"admin", "curator"}, 400, 403),
+    ("curate.import_discard", "POST"): only({"admin", "curator"}, 400, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -122,10 +146,15 @@ def world(app, make_user, add):
         original=json.dumps({"organization": other.organization})).id
         for endpoint in ("profiles.review", "profiles.accept_review", "profiles.reject_review")}
     services.save_profile({"organization": "Viện Sửa"}, expert=own)
+    batch = ImportBatch.create(user_id=users["curator"].id, file_name="survey.csv", sha256="0" * 64,
+                               status="ready", mapping='["kind", "full_name"]', total_rows=1)
+    staged = ImportRow.create(batch=batch, number=2, outcome="new",
+                              raw=json.dumps({"kind": "domestic", "full_name": "Mới"}))
     entry = Audit.select().where((Audit.expert_id == own.id)
                                  & (Audit.action == "profile.update")).get()
     return {"own": own, "other": other, "users": users, "target": target, "token": token,
-            "requests": requests, "changes": changes, "entry": entry.id}
+            "requests": requests, "changes": changes, "entry": entry.id, "batch": batch.id,
+            "row": staged.id}
 
 
 def _client_as(app, world, role):
@@ -150,6 +179,7 @@ def _url(rule, world):
     if rule.endpoint in world["changes"]:
         values["change_id"] = world["changes"][rule.endpoint]
     values["entry_id"] = world["entry"]
+    values["batch_id"], values["row_id"] = world["batch"], world["row"]
     for name in rule.arguments:
         url = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), url)
     return url
