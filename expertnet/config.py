@@ -101,3 +101,9 @@ IMPORT_MAX_ROWS = 100_000
 # tasks (smaller files are handled within the request).
 IMPORT_CHUNK_ROWS = 200
 IMPORT_BACKGROUND_ROWS = 1000
+
+# -- exports (exports.py) ---------------------------------------------------------------
+# Exporting needs a password typed within this many minutes (SECURITY.md: a fresh login);
+# an export holds at most this many profiles.
+RECENT_LOGIN_MINUTES = 30
+EXPORT_MAX_ROWS = 100_000

@@ -118,6 +118,13 @@ EXPECTED = {
     ("curate.import_rollback", "GET"): only({"admin", "curator"}, 302, 403),
     ("curate.import_rollback", "POST"): only({"admin", "curator"}, 400, 403),
     ("curate.import_discard", "POST"): only({"admin", "curator"}, 400, 403),
+    # Exports: a search for the roles that work with the directory; a vCard for anyone
+    # signed in who sees the profile; both after a recent password (the matrix has just
+    # logged in). Confirming the password is for signed-in accounts (empty: form again).
+    ("downloads.search_export", "GET"): only({"official", "curator", "admin"}, 200, 403),
+    ("downloads.vcard", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("auth.confirm", "GET"): logged_in(302, 200),
+    ("auth.confirm", "POST"): logged_in(302, 200),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -172,7 +179,8 @@ def _csrf(client):
 
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
-              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation"}
+              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
+              "kind": "csv"}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

@@ -11,3 +11,7 @@ class LoginForm(FlaskForm):
     # No length rule here: a wrong password must get the same answer whatever its length.
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
     remember = BooleanField(_l("Remember me on this computer for two weeks"))
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
