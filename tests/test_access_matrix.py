@@ -125,6 +125,11 @@ EXPECTED = {
     ("downloads.vcard", "GET"): {**OWN_PROFILE, "anonymous": 302},
     ("auth.confirm", "GET"): logged_in(302, 200),
     ("auth.confirm", "POST"): logged_in(302, 200),
+    # The data quality page and its lists: curators only; a bulk action without a
+    # selection is refused (400).
+    ("curate.quality_page", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.quality_list", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.quality_bulk", "POST"): only({"admin", "curator"}, 400, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -180,7 +185,7 @@ def _csrf(client):
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
               "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
-              "kind": "csv"}
+              "kind": "csv", "check": "no_consent"}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

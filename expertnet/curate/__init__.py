@@ -16,4 +16,4 @@ def _limit_uploads(state):
         config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_BYTES"] + 64 * 1024
 
 
-from expertnet.curate import imports  # noqa: E402,F401  (registers the views)
+from expertnet.curate import imports, quality  # noqa: E402,F401  (registers the views)
