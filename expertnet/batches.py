@@ -94,6 +94,13 @@ def _move(batch_id, start, end, **values):
             (ImportBatch.id == batch_id) & (ImportBatch.status == start)).execute() == 1
 
 
+def _batch_in(batch_id, status):
+    """The batch if it is (still) in ``status``: a task started twice, or after the
+    curator moved on, does nothing."""
+    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
+    return batch if batch is not None and batch.status == status else None
+
+
 def _record(action, batch, actor, **changes):
     audit.record(action, actor_id=actor, source="screen",
                  changes={"batch": batch.id, **changes})
@@ -108,11 +115,15 @@ def create(stream, file_name, user_id, language):
     temporary = upload_folder() / f"incoming-{secrets.token_hex(8)}"
     digest = hashlib.sha256()
     size = 0
-    with open(temporary, "wb") as handle:
-        while chunk := stream.read(1024 * 1024):
-            digest.update(chunk)
-            size += len(chunk)
-            handle.write(chunk)
+    try:
+        with open(temporary, "wb") as handle:
+            while chunk := stream.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+                handle.write(chunk)
+    except BaseException:  # a refused (413) or broken upload leaves nothing behind
+        temporary.unlink(missing_ok=True)
+        raise
     try:
         if size == 0:
             raise importer.ImportFileError(_("the file is empty"))
@@ -165,15 +176,14 @@ def set_mapping(batch, chosen, user_id):
 
 
 # -- 2. staging ----------------------------------------------------------------------------
-def _in_background(rows):
-    return rows > _config("IMPORT_BACKGROUND_ROWS")
+def _run(work, task, batch_id, rows):
+    """``work(batch_id)`` now, or as the background ``task`` when ``rows`` are many
+    (a small file needs no worker running, a long one must not hold a request)."""
+    (task if rows > _config("IMPORT_BACKGROUND_ROWS") else work)(batch_id)
 
 
 def start_staging(batch):
-    if _in_background(batch.total_rows):
-        stage_task(batch.id)
-    else:
-        stage(batch.id)
+    _run(stage, stage_task, batch.id, batch.total_rows)
 
 
 @tasks.task()
@@ -183,8 +193,8 @@ def stage_task(batch_id):
 
 def stage(batch_id):
     """Read, validate and match every row of the batch's file into ``ImportRow``."""
-    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
-    if batch is None or batch.status != "staging":
+    batch = _batch_in(batch_id, "staging")
+    if batch is None:
         return
     path = upload_path(batch)
     with force_locale(batch.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -443,10 +453,7 @@ def commit(batch, actor):
         raise BatchError(_("This import changed meanwhile; open it again."))
     _record("import.commit", batch, actor)
     count = ImportRow.select().where((ImportRow.batch == batch.id) & _to_write()).count()
-    if _in_background(count):
-        apply_task(batch.id)
-    else:
-        apply(batch.id)
+    _run(apply, apply_task, batch.id, count)
 
 
 @tasks.task()
@@ -457,8 +464,8 @@ def apply_task(batch_id):
 def apply(batch_id):
     """Write the batch's rows in chunks (see the module's docstring); on any failure,
     undo the chunks written and mark the batch failed."""
-    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
-    if batch is None or batch.status != "committing":
+    batch = _batch_in(batch_id, "committing")
+    if batch is None:
         return
     with force_locale(batch.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         ImportRow.update(result="skipped").where(
@@ -480,9 +487,18 @@ def apply(batch_id):
             log.exception("import batch %s failed at row %s", batch.id, last)
             reason = str(exc) if isinstance(exc, BatchError) else _(
                 "an unexpected error (details are in the server's log)")
-            kept = _undo(batch, actor=batch.committed_by, via="import")
+            row = last + 1 if last else 2
+            try:
+                kept = _undo(batch, actor=batch.committed_by, via="import")
+            except Exception:  # noqa: BLE001 - the database itself is failing
+                log.exception("undoing import batch %s failed", batch.id)
+                # What is left can be rolled back from the page once the cause is mended.
+                _move(batch.id, "committing", "committed", committed_at=utcnow(), error=_(
+                    "The import stopped after row %(row)s: %(reason)s. It could not be undone "
+                    "completely: roll it back from this page.", row=row, reason=reason))
+                return
             message = _("The import stopped after row %(row)s: %(reason)s. Nothing was "
-                        "imported.", row=last + 1 if last else 2, reason=reason)
+                        "imported.", row=row, reason=reason)
             if kept:
                 message += " " + _("%(count)s profiles changed by someone else meanwhile were "
                                    "kept as they are now.", count=kept)
@@ -593,10 +609,7 @@ def start_rollback(batch, actor):
                  error=""):
         raise BatchError(_("Only a committed import can be rolled back."))
     _record("import.rollback", batch, actor)
-    if _in_background(_applied(batch).count()):
-        rollback_task(batch.id)
-    else:
-        roll_back(batch.id)
+    _run(roll_back, rollback_task, batch.id, _applied(batch).count())
 
 
 @tasks.task()
@@ -605,8 +618,8 @@ def rollback_task(batch_id):
 
 
 def roll_back(batch_id):
-    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
-    if batch is None or batch.status != "rolling_back":
+    batch = _batch_in(batch_id, "rolling_back")
+    if batch is None:
         return
     _undo(batch, actor=batch.rolled_back_by, via="screen")
     counts = {**batch.tally, **{f"rollback_{key}": value for key, value in

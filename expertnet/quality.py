@@ -143,8 +143,7 @@ def apply(planned, actor):
     """Carry out a checked plan (re-checked now: the selection may have changed since
     the confirmation page). Returns ``(plan, links)``: the invitation links to hand
     over when e-mail is not configured."""
-    planned = plan(planned.action, [Expert.get_by_id(expert.id) for expert, _v, _r in planned.rows
-                                    if Expert.get_or_none(Expert.id == expert.id)],
+    planned = plan(planned.action, selection([expert.id for expert, _v, _r in planned.rows]),
                    planned.value)
     changing = planned.changing
     note = {"bulk": planned.action}

@@ -236,6 +236,38 @@ def test_a_failure_in_the_middle_of_a_commit_leaves_the_database_as_it_was(
     assert searchable("Người Thứ") == 0
 
 
+def test_a_commit_that_cannot_be_undone_at_once_can_be_rolled_back_later(
+        app, client, curator, monkeypatch):
+    app.config["IMPORT_CHUNK_ROWS"] = 2
+    rows = [{"kind": "domestic", "full_name": f"Người Số {n}", "external_id": f"S-{n}"}
+            for n in range(1, 6)]
+    batch = uploaded_batch(client, csv_bytes(rows))
+    real_upsert, real_delete = services.upsert_profiles, services.delete_profile
+    calls = []
+
+    def failing_upsert(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_upsert(*args, **kwargs)
+
+    def failing_delete(*args, **kwargs):
+        raise RuntimeError("still full")
+
+    monkeypatch.setattr(services, "upsert_profiles", failing_upsert)
+    monkeypatch.setattr(services, "delete_profile", failing_delete)
+    commit(client, batch)
+    monkeypatch.setattr(services, "upsert_profiles", real_upsert)
+    monkeypatch.setattr(services, "delete_profile", real_delete)
+    batch = ImportBatch.get_by_id(batch.id)
+    assert batch.status == "committed" and "roll it back" in batch.error
+    assert Expert.select().count() == 2  # the first chunk
+    post(client, f"/curate/imports/{batch.id}/rollback", {"confirm": "1"},
+         f"/curate/imports/{batch.id}/rollback")
+    assert ImportBatch.get_by_id(batch.id).status == "rolled_back"
+    assert Expert.select().count() == 0
+
+
 def test_an_invalid_row_can_be_corrected_in_the_browser(app, client, curator):
     batch = uploaded_batch(client, csv_bytes([MIXED[4]]))
     bad = row(batch, 2)

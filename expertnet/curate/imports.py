@@ -134,8 +134,7 @@ def _preview(batch, error=None, status=200):
         tally=batch.tally, blocking=batches.blocking(batch) if batch.status == "ready" else 0,
         outcomes=outcome_labels(), statuses=status_labels(), error=error,
         uploader=accounts.emails_by_id([batch.user_id]).get(batch.user_id, ""),
-        earlier=batches.same_file_batches(batch), confirm=ConfirmForm(formdata=None),
-        token=TokenForm(formdata=None), labels=columns.LABELS,
+        earlier=batches.same_file_batches(batch), labels=columns.LABELS,
         kept=batches.kept_rows(batch) if batch.status == "rolled_back" else []), status
 
 
@@ -230,42 +229,41 @@ def import_row(batch_id, row_id):
                            editable=batch.status == "ready"), 400 if error else 200
 
 
-@bp.post("/imports/<int:batch_id>/commit")
-@role_required(*CURATORS)
-def import_commit(batch_id):
+def _act(batch_id, action, done):
+    """A confirmed step on a batch (commit, rollback, discard): ``action(batch, actor)``;
+    refused (409) with the reason on the preview, else to ``done(batch)``."""
     batch = _batch_or_404(batch_id)
     _confirmed()
     try:
-        batches.commit(batch, current_user.id)
+        action(batch, current_user.id)
     except batches.BatchError as exc:
         return _preview(batch, error=str(exc), status=409)
-    return redirect(url_for("curate.import_batch", batch_id=batch.id))
+    return redirect(done(batch))
+
+
+def _batch_page(batch):
+    return url_for("curate.import_batch", batch_id=batch.id)
+
+
+@bp.post("/imports/<int:batch_id>/commit")
+@role_required(*CURATORS)
+def import_commit(batch_id):
+    return _act(batch_id, batches.commit, _batch_page)
 
 
 @bp.route("/imports/<int:batch_id>/rollback", methods=["GET", "POST"])
 @role_required(*CURATORS)
 def import_rollback(batch_id):
-    batch = _batch_or_404(batch_id)
     if request.method == "POST":
-        _confirmed()
-        try:
-            batches.start_rollback(batch, current_user.id)
-        except batches.BatchError as exc:
-            return _preview(batch, error=str(exc), status=409)
-        return redirect(url_for("curate.import_batch", batch_id=batch.id))
+        return _act(batch_id, batches.start_rollback, _batch_page)
+    batch = _batch_or_404(batch_id)
     if batch.status != "committed":
-        return redirect(url_for("curate.import_batch", batch_id=batch.id))
+        return redirect(_batch_page(batch))
     return render_template("curate/import_rollback.html", batch=batch,
-                           plan=batches.rollback_plan(batch), confirm=ConfirmForm(formdata=None))
+                           plan=batches.rollback_plan(batch))
 
 
 @bp.post("/imports/<int:batch_id>/discard")
 @role_required(*CURATORS)
 def import_discard(batch_id):
-    batch = _batch_or_404(batch_id)
-    _confirmed()
-    try:
-        batches.discard(batch, current_user.id)
-    except batches.BatchError as exc:
-        return _preview(batch, error=str(exc), status=409)
-    return redirect(url_for("curate.imports"))
+    return _act(batch_id, batches.discard, lambda _batch: url_for("curate.imports"))
