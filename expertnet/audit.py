@@ -55,7 +55,7 @@ def contact_view(viewer, expert, fields, source):
 # Keys of ``changes`` that hold no personal data (ids, codes, consent purposes).
 NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "active", "request",
                                "review", "restored", "registration", "visibility",
-                               "wanted_visibility"})
+                               "wanted_visibility", "batch", "bulk"})
 
 
 def scrub(expert_id):

@@ -118,3 +118,21 @@ STALE_MONTHS = 12
 STALE_REMIND_DAYS = 30
 # Days the "still correct" link of a reminder stays valid.
 STALE_LINK_DAYS = 30
+# -- imports in the browser (batches.py) ----------------------------------------------
+# The largest file accepted (a bigger upload answers 413), what an XLSX may unpack to
+# (checked in its ZIP directory before it is opened) and how many parts it may hold.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+IMPORT_MAX_ZIP_ENTRIES = 2000
+IMPORT_MAX_ROWS = 100_000
+# Rows written per transaction when a batch is committed (other users write between
+# two chunks), and the size from which staging, commit and rollback run as background
+# tasks (smaller files are handled within the request).
+IMPORT_CHUNK_ROWS = 200
+IMPORT_BACKGROUND_ROWS = 1000
+
+# -- exports (exports.py) ---------------------------------------------------------------
+# Exporting needs a password typed within this many minutes (SECURITY.md: a fresh login);
+# an export holds at most this many profiles.
+RECENT_LOGIN_MINUTES = 30
+EXPORT_MAX_ROWS = 100_000

@@ -54,6 +54,16 @@ def withdrawn(expert_ids):
     return found
 
 
+def granted(expert_ids, purpose):
+    """The ids among ``expert_ids`` whose latest decision about ``purpose`` is a grant."""
+    latest = {}
+    for row in (Consent.select(Consent.expert, Consent.granted)
+                .where(Consent.expert.in_(list(expert_ids)) & (Consent.purpose == purpose))
+                .order_by(Consent.created_at, Consent.id)):
+        latest[row.expert_id] = row.granted
+    return {expert_id for expert_id, given in latest.items() if given}
+
+
 def is_granted(expert_id, purpose):
     row = in_force(expert_id).get(purpose)
     return bool(row and row.granted)

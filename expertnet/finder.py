@@ -108,19 +108,38 @@ class Found:
         return max(1, -(-self.total // self.criteria.per_page))
 
 
-def find(criteria, viewer=None, with_facets=True):
-    viewer = viewer or access.current_viewer()
+def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True):
     config = current_app.config
-    request = search.SearchRequest(
+    return search.SearchRequest(
         text=criteria.q,
         filters={FILTERS[name]: tuple(values) for name, values in criteria.filters.items()},
         visibility=access.visible_levels(viewer),
         own_ids=tuple(viewer.own_expert_ids),
         include_contact=access.may_search_contacts(viewer),
-        sort=criteria.sort, page=criteria.page, per_page=criteria.per_page,
-        with_facets=with_facets, language=current_language(),
+        sort=criteria.sort, page=page, per_page=per_page,
+        with_facets=with_facets, with_highlights=with_highlights, language=current_language(),
         max_chars=config["SEARCH_MAX_QUERY_CHARS"], max_terms=config["SEARCH_MAX_QUERY_TERMS"],
     )
+
+
+def find_all(criteria, viewer, limit, batch=500):
+    """Every profile the search finds for ``viewer`` (at most ``limit``), in the order the
+    search page shows them, loaded ``batch`` at a time: ``(total, iterator)``. An export
+    is exactly the search page's result, every page of it."""
+    result = search.search(search.get_store(), _request(
+        criteria, viewer, 1, max(1, limit), with_facets=False, with_highlights=False))
+
+    def experts():
+        for start in range(0, len(result.ids), batch):
+            for expert in load_in_order(result.ids[start:start + batch]):
+                if access.can_view(viewer, expert):
+                    yield expert
+    return result.total, experts()
+
+
+def find(criteria, viewer=None, with_facets=True):
+    viewer = viewer or access.current_viewer()
+    request = _request(criteria, viewer, criteria.page, criteria.per_page, with_facets)
     result = search.search(search.get_store(), request)
     experts = load_in_order(result.ids)
     # The index may lag the database for an instant; never show what the viewer may not see.

@@ -13,13 +13,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from expertnet import catalog, consent, services, validation
+from flask import current_app, has_app_context
+
+from expertnet import catalog, cells, consent, services, validation
 from expertnet.i18n import _
 from expertnet.models import Expert
 from expertnet.text import clean, fold
 
 BATCH_SIZE = 500
 MAX_COLUMNS = 200
+# Limits of an XLSX archive, checked in its ZIP directory before anything is unpacked
+# (a "zip bomb" of a few kilobytes can unpack to gigabytes). The app's configuration
+# (IMPORT_MAX_UNPACKED_BYTES, IMPORT_MAX_ZIP_ENTRIES) overrides them.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_ENTRIES = 2000
+# A member unpacking to more than this many times its packed size is refused too: real
+# sheets compress 5–50 times, bombs thousands of times.
+MAX_COMPRESSION_RATIO = 1000
+WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class ImportFileError(Exception):
@@ -64,21 +76,65 @@ def _cell_text(value):
     return str(value)
 
 
-def read_rows(path):
+def _limit(name, default):
+    return current_app.config.get(name, default) if has_app_context() else default
+
+
+def read_rows(path, name=None):
     """``(header, rows, estimate)``: the header's cells, an iterator of
-    ``(row_number, cells)`` and roughly how many rows follow (for a progress bar)."""
+    ``(row_number, cells)`` and roughly how many rows follow (for a progress bar).
+    ``name`` is the file's name as uploaded (default: the path's)."""
     path = Path(path)
+    name = name or path.name
     try:
         with open(path, "rb") as handle:
             start = handle.read(8)
     except OSError as exc:
         raise ImportFileError(_("cannot open the file: %(reason)s", reason=exc.strerror)) from exc
-    # The type is read from the content, not the name: an XLSX file is a ZIP archive.
+    # The type is read from the content, not the name: an XLSX file is a ZIP archive
+    # holding a workbook, and anything else must be UTF-8 text. The name may only
+    # agree: a file named .xlsx that is not a workbook is refused, not read as text.
     if start.startswith(b"PK\x03\x04"):
+        check_workbook_archive(path)
         return _read_xlsx(path)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(_("the file is an old Excel workbook (XLS); save it as XLSX or "
+                                "CSV UTF-8"))
+    if Path(name).suffix.lower() in XLSX_SUFFIXES:
+        raise ImportFileError(_("the file is named as an XLSX workbook but is not one"))
     if b"\x00" in start:
         raise ImportFileError(_("the file is neither CSV (UTF-8) nor XLSX"))
     return _read_csv(path)
+
+
+def check_workbook_archive(path):
+    """Refuse a ZIP file that is not an XLSX workbook or that would unpack to too much,
+    reading only its directory (the declared sizes: ``zipfile`` never unpacks more
+    than a member declares, so the check bounds the memory used later)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(_("the file is not a readable XLSX workbook")) from exc
+    if len(entries) > _limit("IMPORT_MAX_ZIP_ENTRIES", MAX_ZIP_ENTRIES):
+        raise ImportFileError(_("the workbook holds too many parts (%(count)s)",
+                                count=len(entries)))
+    names = {entry.filename for entry in entries}
+    if not all(part in names for part in WORKBOOK_PARTS):
+        raise ImportFileError(_("the file is a ZIP archive but not an XLSX workbook"))
+    unpacked = sum(entry.file_size for entry in entries)
+    limit = _limit("IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES)
+    bomb = any(entry.file_size > 1024 * 1024
+               and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+               for entry in entries)
+    if unpacked > limit or bomb:
+        raise ImportFileError(_("the workbook would unpack to %(size)s MB (at most %(limit)s MB "
+                                "are accepted)", size=_megabytes(unpacked),
+                                limit=_megabytes(limit)))
+
+
+def _megabytes(size):
+    return f"{size / (1024 * 1024):.1f}"
 
 
 def _read_csv(path):
@@ -104,46 +160,101 @@ def _read_csv(path):
 
 def _guard_csv(rows):
     try:
-        yield from rows
+        for number, values in rows:
+            yield number, [cells.restore(value) for value in values]
     except csv.Error as exc:
         raise ImportFileError(_("the file is not valid CSV: %(reason)s", reason=str(exc))) from exc
 
 
 def _read_xlsx(path):
     import openpyxl  # imported here: only XLSX imports pay for it
+    from defusedxml import DefusedXmlException
 
+    # openpyxl parses with defusedxml when it is installed (a dependency): an XML
+    # "billion laughs" or an external entity raises instead of expanding.
+    unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError,
+                  DefusedXmlException, SyntaxError)
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    unreadable = (*unreadable, InvalidFileException)
+    # Opened here and given as a file: openpyxl would otherwise judge it by its name.
+    handle = open(path, "rb")  # noqa: SIM115 - closed by _SheetRows.close
+    workbook = None
     try:
         # Formulas stay formulas (``data_only=False``): a cell "=HYPERLINK(...)" is data
         # to keep verbatim, never something to evaluate.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_("the file is not a readable XLSX workbook")) from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    try:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
         header = [_cell_text(value) for value in next(iterator)]
-    except StopIteration:
-        workbook.close()
-        raise ImportFileError(_("the file is empty")) from None
-
-    def rows():
-        try:
-            for number, values in enumerate(iterator, start=2):
-                yield number, [_cell_text(value) for value in values]
-        finally:
+    except (StopIteration, *unreadable) as exc:
+        if workbook is not None:
             workbook.close()
+        handle.close()
+        if isinstance(exc, StopIteration):
+            raise ImportFileError(_("the file is empty")) from None
+        raise ImportFileError(_("the file is not a readable XLSX workbook")) from exc
 
-    return header, rows(), max(0, (sheet.max_row or 1) - 1)
+    rows = _SheetRows(workbook, handle, iterator, unreadable)
+    return header, rows, max(0, (sheet.max_row or 1) - 1)
+
+
+class _SheetRows:
+    """The rows after the header; ``close()`` closes the workbook even when the rows
+    were never read (a generator's ``finally`` would not run then)."""
+
+    def __init__(self, workbook, handle, iterator, unreadable):
+        self.workbook, self.handle = workbook, handle
+        self.iterator, self.unreadable = iterator, unreadable
+
+    def __iter__(self):
+        try:
+            for number, values in enumerate(self.iterator, start=2):
+                yield number, [cells.restore(_cell_text(value)) for value in values]
+        except self.unreadable as exc:
+            raise ImportFileError(_("the file is not a readable XLSX workbook")) from exc
+        finally:
+            self.close()
+
+    def close(self):
+        self.workbook.close()
+        self.handle.close()
+
+
+def read_header(path, name=None):
+    """``(header, estimated rows, file type)`` of a file that can be read; raises
+    :class:`ImportFileError` like :func:`read_rows`."""
+    header, rows, estimate = read_rows(path, name=name)
+    rows.close()
+    return header, estimate, "xlsx" if isinstance(rows, _SheetRows) else "csv"
 
 
 # -- importing ---------------------------------------------------------------------
-def _map_header(header, report):
-    """Column index → contract column; unknown and sensitive columns are reported."""
+def contract_column(name):
+    """The contract column a header names exactly (``Full name`` → ``full_name``), or ""."""
+    key = _header_key(name)
+    return key if key in validation.COLUMNS else ""
+
+
+def map_header(header, report, chosen=None):
+    """Column index → contract column; unknown and sensitive columns are reported.
+    ``chosen`` (one entry per header cell: a contract column, or "" to ignore it) is a
+    curator's mapping from the browser; without it, headers must name the columns."""
     if len(header) > MAX_COLUMNS:
         raise ImportFileError(_("the file has too many columns (%(count)s)", count=len(header)))
     mapping = {}
     for index, name in enumerate(header):
         key = _header_key(name)
+        if chosen is not None:
+            column = chosen[index] if index < len(chosen) else ""
+            if validation.is_sensitive_column(key):
+                # Never imported, whatever a mapping says (Law 91/2025).
+                report.sensitive_columns.append(clean(name))
+            elif column in validation.COLUMNS and column not in mapping.values():
+                mapping[index] = column
+            elif key:
+                report.unknown_columns.append(clean(name))
+            continue
         if not key:
             continue
         if key in validation.COLUMNS and key not in mapping.values():
@@ -173,16 +284,16 @@ def import_rows(header, rows, dry_run=False, allow_duplicates=False, progress=No
                 estimate=0, source="import"):
     """Import ``rows`` (``(row_number, cells)``) laid out as ``header``."""
     report = ImportReport(dry_run=dry_run)
-    mapping = _map_header(header, report)
+    mapping = map_header(header, report)
     taxonomy = catalog.load()
     seen_external = {}
     seen_names = {}
     batch = []
-    for number, cells in rows:
-        if not any(str(cell).strip() for cell in cells):
+    for number, row_cells in rows:
+        if not any(str(cell).strip() for cell in row_cells):
             continue
         report.total += 1
-        raw = {column: (cells[index] if index < len(cells) else "")
+        raw = {column: (row_cells[index] if index < len(row_cells) else "")
                for index, column in mapping.items()}
         values, errors = validation.normalize(raw, taxonomy)
         if errors:
@@ -229,7 +340,7 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
                 report.problems[number].append(duplicate)
                 continue
         to_write.append((number, values, None))
-    _respect_withdrawn_consent(to_write, report)
+    respect_withdrawn_consent(to_write, report)
     if dry_run:
         for _number, _values, expert in to_write:
             if expert is None:
@@ -243,7 +354,7 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
         setattr(report, outcome.status, getattr(report, outcome.status) + 1)
 
 
-def _respect_withdrawn_consent(to_write, report):
+def respect_withdrawn_consent(to_write, report):
     """A file never undoes a person's withdrawal of consent: a re-imported row asking
     to publish a profile, or its contact details, whose owner withdrew that consent
     keeps it for curators only, and the report says so."""
@@ -260,13 +371,13 @@ def _respect_withdrawn_consent(to_write, report):
                                            "consent")))
 
 
-def _likely_duplicate(values, number, seen_names):
-    """A ``(column, message)`` when a new row looks like an existing profile (same
-    folded name and birth year, or same e-mail) or like an earlier row of the file."""
+def find_duplicate(values, number, seen_names):
+    """What a new row looks like: ``("row", number of an earlier row of the file)`` (same
+    folded name and birth year), ``("profile", expert)`` (same folded name and birth
+    year, or same e-mail) or ``None``. The row is remembered in ``seen_names``."""
     key = (fold(values["full_name"]), values.get("birth_year"))
     if key in seen_names:
-        return ("full_name", _("looks like row %(row)s of this file (same name and birth year)",
-                               row=seen_names[key]))
+        return ("row", seen_names[key])
     seen_names[key] = number
     query = Expert.select(Expert.id, Expert.full_name)
     match = None
@@ -275,8 +386,19 @@ def _likely_duplicate(values, number, seen_names):
                             & (Expert.birth_year == values["birth_year"])).first()
     if match is None and values.get("email"):
         match = query.where(Expert.email == values["email"]).first()
-    if match is None:
+    return ("profile", match) if match is not None else None
+
+
+def _likely_duplicate(values, number, seen_names):
+    """A ``(column, message)`` when a new row looks like an existing profile or like an
+    earlier row of the file."""
+    found = find_duplicate(values, number, seen_names)
+    if found is None:
         return None
+    kind, match = found
+    if kind == "row":
+        return ("full_name", _("looks like row %(row)s of this file (same name and birth year)",
+                               row=match))
     return ("full_name", _("possible duplicate of profile #%(id)s (%(name)s); give it an "
                            "external_id to update it, or import with --allow-duplicates",
                            id=match.id, name=match.full_name))

@@ -15,6 +15,7 @@ from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
     DELETION_MODELS,
+    IMPORT_MODELS,
     INVITATION_MODELS,
     MAIL_MODELS,
     MODELS,
@@ -113,6 +114,13 @@ def _0018_invitation_mail(migrator, db):
     _add_missing_columns(migrator, db, "invitation", {
         "mail_message_id": IntegerField(null=True),
     })
+def _0025_import_batches(migrator, db):
+    db.create_tables(IMPORT_MODELS, safe=True)
+
+
+def _0026_empty_import_keys(migrator, db):
+    # An empty import key is NULL (the column is unique: two "" collided).
+    db.execute_sql("UPDATE expert SET external_id = NULL WHERE external_id = ''")
 
 
 MIGRATIONS = (
@@ -130,6 +138,8 @@ MIGRATIONS = (
     ("0016_registrations", _0016_registrations),
     ("0017_profile_freshness", _0017_profile_freshness),
     ("0018_invitation_mail", _0018_invitation_mail),
+    ("0025_import_batches", _0025_import_batches),
+    ("0026_empty_import_keys", _0026_empty_import_keys),
 )
 
 

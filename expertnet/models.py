@@ -346,3 +346,107 @@ AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)
 MAIL_MODELS = (MailMessage,)
 REGISTRATION_MODELS = (Registration,)
+
+
+class ImportBatch(BaseModel):
+    """One file imported in the browser (batches.py): who, when, which file (its name
+    and SHA-256; the file itself is deleted once its rows are staged), the mapping of
+    its columns, the counts per outcome, and where it stands:
+
+    ``staging`` → ``ready`` (the preview) → ``committing`` → ``committed`` →
+    ``rolling_back`` → ``rolled_back``; ``failed`` when the file could not be read or a
+    commit failed (and was undone); ``discarded`` when the curator dropped it."""
+
+    id = AutoField()
+    user_id = IntegerField(null=True, index=True)
+    language = CharField(max_length=8, default="")
+    file_name = CharField(max_length=255)
+    sha256 = CharField(max_length=64, index=True)
+    size = IntegerField(default=0)
+    file_type = CharField(max_length=8, default="")  # csv, xlsx
+    header = TextField(default="[]")  # the header row's cells (JSON)
+    mapping = TextField(default="")  # per header cell: a contract column or "" (JSON)
+    status = CharField(max_length=16, default="staging", index=True)
+    error = TextField(default="")
+    total_rows = IntegerField(default=0)  # estimated while staging, exact once ready
+    done_rows = IntegerField(default=0)  # progress of the current phase
+    counts = TextField(default="{}")  # outcome → rows (JSON)
+    created_at = DateTimeField(default=utcnow, index=True)
+    committed_at = DateTimeField(null=True)
+    committed_by = IntegerField(null=True)
+    rolled_back_at = DateTimeField(null=True)
+    rolled_back_by = IntegerField(null=True)
+
+    class Meta:
+        table_name = "import_batch"
+
+    @property
+    def header_cells(self):
+        return json.loads(self.header or "[]")
+
+    @property
+    def columns(self):
+        return json.loads(self.mapping) if self.mapping else None
+
+    @property
+    def tally(self):
+        return json.loads(self.counts or "{}")
+
+
+class ImportRow(BaseModel):
+    """One staged row of an import batch: its cells as mapped (``raw``, text per contract
+    column: what the curator may correct), what importing it would do (``outcome``:
+    new, update, unchanged, duplicate, invalid), the profile it matches (``match_id``:
+    the one updated, or the possible duplicate) or the earlier row it repeats
+    (``match_row``), the curator's ``decision`` (new, update, skip, exclude), and, once
+    committed, what it did (``result``: created, updated, unchanged, skipped), to which
+    profile (``expert_id``), the values it replaced (``before``, JSON) and the profile's
+    version right after (``version_after``): a rollback restores ``before`` only if the
+    profile still has that version, i.e. nobody edited it since."""
+
+    id = AutoField()
+    batch = ForeignKeyField(ImportBatch, backref="rows", on_delete="CASCADE")
+    number = IntegerField()  # the spreadsheet row (the header is row 1)
+    raw = TextField(default="{}")
+    outcome = CharField(max_length=16, index=True)
+    # The row's keys within its file: the import key, and the folded name with the
+    # birth year (a later row with the same is a possible duplicate of this one).
+    external_id = CharField(max_length=64, null=True)
+    name_key = CharField(max_length=220, default="")
+    match_id = IntegerField(null=True)
+    match_row = IntegerField(null=True)
+    decision = CharField(max_length=16, default="")
+    result = CharField(max_length=16, default="")
+    expert_id = IntegerField(null=True, index=True)
+    before = TextField(default="")
+    version_after = IntegerField(null=True)
+    rolled_back = CharField(max_length=16, default="")  # deleted, restored, kept
+
+    class Meta:
+        table_name = "import_row"
+        indexes = ((("batch", "number"), True),)
+
+    @property
+    def cells(self):
+        return json.loads(self.raw or "{}")
+
+    @property
+    def before_values(self):
+        return json.loads(self.before) if self.before else {}
+
+
+class ColumnMapping(BaseModel):
+    """A curator's choice for a spreadsheet header that is not a contract column (``Họ
+    và tên`` → ``full_name``; "" to ignore it), keyed by the folded header so that the
+    next file with that header is mapped the same way."""
+
+    header_key = CharField(max_length=200, primary_key=True)
+    column = CharField(max_length=40, default="")
+    user_id = IntegerField(null=True)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "column_mapping"
+
+
+IMPORT_MODELS = (ImportBatch, ImportRow, ColumnMapping)

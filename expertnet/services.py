@@ -47,6 +47,9 @@ class VersionConflict(Exception):
 class SaveOutcome:
     expert: Expert
     status: str  # "created", "updated" or "unchanged"
+    # What the write changed, ``{name: [old, new]}`` (as audited): an import batch keeps
+    # the old values to roll an update back.
+    changes: dict = None
 
 
 # -- documents ---------------------------------------------------------------------
@@ -136,7 +139,7 @@ def _apply(expert, values, current_codes):
     for name, value in values.items():
         if name == "fields":
             continue
-        if name == "birth_year" and value == "":
+        if name in ("birth_year", "external_id") and value == "":
             value = None
         old = getattr(expert, name)
         if old != value:
@@ -145,6 +148,12 @@ def _apply(expert, values, current_codes):
     if "fields" in values and values["fields"] != current_codes:
         changes["fields"] = [list(current_codes), list(values["fields"])]
     return changes
+
+
+def changes_for(expert, values, current_codes):
+    """What writing ``values`` would change on ``expert`` (``{name: [old, new]}``),
+    without changing it: an import's preview tells "update" from "unchanged"."""
+    return _apply(Expert(**expert.__data__), values, current_codes)
 
 
 def _claim_version(expert, expected_version):
@@ -159,7 +168,7 @@ def _claim_version(expert, expected_version):
 
 
 def upsert_profiles(batch, source="", actor=None, via="import", expected_versions=None,
-                    action=None, note=None):
+                    action=None, note=None, in_transaction=None):
     """Write already-normalised profiles (``validation.normalize`` output) in one
     transaction, then index them. Each item is ``(values, expert_or_None)``; an
     existing expert is updated, ``None`` creates one. Returns a :class:`SaveOutcome`
@@ -170,7 +179,9 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
     ``expected_versions`` maps expert ids to the version their editor read: a profile
     changed since raises :class:`VersionConflict` and nothing is written. ``action``
     names the audit entry of an update (default ``profile.update``; a restore from the
-    history is ``profile.restore``) and ``note`` (no personal data) is added to it."""
+    history is ``profile.restore``) and ``note`` (no personal data) is added to it.
+    ``in_transaction(outcomes)`` is called before the commit: what it writes (an import
+    batch's links to the profiles) commits or fails with the profiles."""
     outcomes = []
     trail = []
     expected_versions = expected_versions or {}
@@ -187,7 +198,7 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
                 current_codes = codes.get(expert.id, [])
             changes = _apply(expert, values, current_codes)
             if not changes and status == "updated":
-                outcomes.append(SaveOutcome(expert, "unchanged"))
+                outcomes.append(SaveOutcome(expert, "unchanged", {}))
                 continue
             expert.name_key = fold(expert.full_name)
             now = utcnow()
@@ -205,8 +216,10 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
             name = "profile.create" if status == "created" else action or "profile.update"
             trail.append(audit.entry(name, actor_id=actor, expert_id=expert.id,
                                      changes={**changes, **(note or {})}, source=via))
-            outcomes.append(SaveOutcome(expert, status))
+            outcomes.append(SaveOutcome(expert, status, changes))
         audit.write_many(trail)
+        if in_transaction is not None:
+            in_transaction(outcomes)
     flush_pending()
     return outcomes
 

@@ -115,7 +115,8 @@ def normalize(raw, taxonomy, today=None):
 
 def _check_value(column, text, today, fail):
     if not text:
-        return None if column == "birth_year" else ""
+        # No import key is NULL, not "": the column is unique, and NULLs never collide.
+        return None if column in ("birth_year", "external_id") else ""
     if column in vocab.VOCABULARIES:
         code = vocab.parse(column, text)
         if code is None:

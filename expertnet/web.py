@@ -1,6 +1,6 @@
 """What every response shares: security headers, error pages (JSON under /api/),
 and the helpers templates use to show codes in the reader's language."""
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -40,7 +40,8 @@ def _error_message(status):
         403: _("You may not open this page."),
         404: _("This page does not exist."),
         405: _("This method is not allowed here."),
-        413: _("The upload is too large."),
+        413: _("The file is too large: at most %(size)s MB can be uploaded.",
+               size=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)),
         429: _("Too many requests. Please wait a moment and try again."),
     }
     return messages.get(status, _("Something went wrong on our side. Please try again later."))

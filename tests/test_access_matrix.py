@@ -9,7 +9,16 @@ from conftest import PASSWORD, log_in
 
 from expertnet import accounts, services
 from expertnet.db import utcnow
-from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, Registration, User
+from expertnet.models import (
+    Audit,
+    DeletionRequest,
+    Expert,
+    ImportBatch,
+    ImportRow,
+    PendingChange,
+    Registration,
+    User,
+)
 
 ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
 EVERYONE = dict.fromkeys(ROLES)
@@ -118,6 +127,34 @@ EXPECTED = {
     # "Still correct" about one's own profile: no id to change; accounts without one 404.
     ("profiles.still_correct", "POST"): {"anonymous": 302, "owner": 302, "other_expert": 302,
                                          "official": 404, "curator": 404, "admin": 404},
+    # Imports in the browser: curators only. The matrix's batch is in its preview; the
+    # column mapping and the rollback page lead back to it; commit, rollback and
+    # discard need a posted confirm=1 (400 without); an empty upload shows the form.
+    ("curate.imports", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.imports", "POST"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_columns", "GET"): only({"admin", "curator"}, 302, 403),
+    ("curate.import_columns", "POST"): only({"admin", "curator"}, 302, 403),
+    ("curate.import_batch", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_status", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_decisions", "POST"): only({"admin", "curator"}, 302, 403),
+    ("curate.import_row", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_row", "POST"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_commit", "POST"): only({"admin", "curator"}, 400, 403),
+    ("curate.import_rollback", "GET"): only({"admin", "curator"}, 302, 403),
+    ("curate.import_rollback", "POST"): only({"admin", "curator"}, 400, 403),
+    ("curate.import_discard", "POST"): only({"admin", "curator"}, 400, 403),
+    # Exports: a search for the roles that work with the directory; a vCard for anyone
+    # signed in who sees the profile; both after a recent password (the matrix has just
+    # logged in). Confirming the password is for signed-in accounts (empty: form again).
+    ("downloads.search_export", "GET"): only({"official", "curator", "admin"}, 200, 403),
+    ("downloads.vcard", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("auth.confirm", "GET"): logged_in(302, 200),
+    ("auth.confirm", "POST"): logged_in(302, 200),
+    # The data quality page and its lists: curators only; a bulk action without a
+    # selection is refused (400).
+    ("curate.quality_page", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.quality_list", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.quality_bulk", "POST"): only({"admin", "curator"}, 400, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -151,11 +188,15 @@ def world(app, make_user, add):
         verified_at=utcnow(), expires_at=utcnow()).id
         for endpoint in ("profiles.approve_registration", "profiles.reject_registration")}
     services.save_profile({"organization": "Viện Sửa"}, expert=own)
+    batch = ImportBatch.create(user_id=users["curator"].id, file_name="survey.csv", sha256="0" * 64,
+                               status="ready", mapping='["kind", "full_name"]', total_rows=1)
+    staged = ImportRow.create(batch=batch, number=2, outcome="new",
+                              raw=json.dumps({"kind": "domestic", "full_name": "Mới"}))
     entry = Audit.select().where((Audit.expert_id == own.id)
                                  & (Audit.action == "profile.update")).get()
     return {"own": own, "other": other, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
-            "registrations": registrations}
+            "registrations": registrations, "batch": batch.id, "row": staged.id}
 
 
 def _client_as(app, world, role):
@@ -173,7 +214,8 @@ def _csrf(client):
 
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
-              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation"}
+              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
+              "kind": "csv", "check": "no_consent"}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]
@@ -182,6 +224,7 @@ def _url(rule, world):
     if rule.endpoint in world["registrations"]:
         values["registration_id"] = world["registrations"][rule.endpoint]
     values["entry_id"] = world["entry"]
+    values["batch_id"], values["row_id"] = world["batch"], world["row"]
     for name in rule.arguments:
         url = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), url)
     return url

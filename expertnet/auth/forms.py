@@ -48,3 +48,5 @@ class RegistrationForm(FlaskForm):
     def consents(self):
         return {"publish": bool(self.consent_publish.data),
                 "contact": bool(self.consent_contact.data)}
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])

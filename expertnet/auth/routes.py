@@ -1,10 +1,12 @@
-"""``/auth/login``, ``/auth/logout`` and the password reset (``/auth/reset``)."""
+"""``/auth/login``, ``/auth/confirm`` (the password again, before an export),
+``/auth/logout`` and the password reset (``/auth/reset``)."""
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from expertnet import accounts, resets
 from expertnet.auth import bp
-from expertnet.auth.forms import LoginForm, ResetRequestForm
+from expertnet.auth.forms import ConfirmPasswordForm, LoginForm, ResetRequestForm
+from expertnet.auth.recent import confirmed_fresh, mark_password_given
 from expertnet.formkit import NewPasswordForm
 from expertnet.i18n import _, current_language
 from expertnet.main.routes import safe_next
@@ -52,6 +54,7 @@ def login():
             # A new session for a new identity (no fixation of a pre-login session).
             session.clear()
             login_user(user, remember=form.remember.data)
+            mark_password_given()
             return redirect(target)
         failed = True
     elif request.method == "POST":
@@ -61,6 +64,25 @@ def login():
                            already=current_user.is_authenticated,
                            reset_done=request.args.get("reset") == "1",
                            message=_("The e-mail address or the password is wrong.")), 200
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed)
+@login_required
+def confirm():
+    """The signed-in person types their password again (an export needs a recent one)."""
+    target = safe_next(request.values.get("next"), url_for("main.index"))
+    form = ConfirmPasswordForm()
+    failed = False
+    if form.validate_on_submit():
+        if accounts.authenticate(current_user.email, form.password.data) is not None:
+            confirmed_fresh()
+            return redirect(target)
+        failed = True
+    elif request.method == "POST":
+        failed = True
+    return render_template("auth/confirm.html", form=form, next=target, failed=failed), 200
 
 
 @bp.post("/logout")

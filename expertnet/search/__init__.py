@@ -40,6 +40,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     with_facets: bool = True
+    # Snippets of the page's hits (an export of every hit needs none).
+    with_highlights: bool = True
     # Preferred bio language for highlights.
     language: str = "vi"
     max_chars: int = 500
@@ -104,7 +106,7 @@ def search(store, request):
         for docnum in docnums:
             stored = searcher.stored_fields(int(docnum))
             ids.append(int(stored["id"]))
-            if plan.words:
+            if plan.words and request.with_highlights:
                 snippet = _snippet(stored, plan.highlight, request.language)
                 if snippet:
                     highlights[ids[-1]] = snippet

@@ -1,0 +1,35 @@
+"""Forms of the curators' tools. Fields that depend on the file (one select per
+header, one text box per mapped column) are read from the request by the views and
+checked against the allowed values; these forms carry the CSRF token and the fixed
+fields."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms.validators import AnyOf, InputRequired
+
+from expertnet.i18n import _l
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[
+        FileRequired(message=_l("Choose a file to import."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A deliberate step: the button posts ``confirm=1``; without it nothing happens."""
+
+    confirm = HiddenField(validators=[InputRequired(), AnyOf(["1"])])
+
+
+class TokenForm(FlaskForm):
+    """Only the CSRF token; the rest of the posted fields are read by the view."""
+
+
+class BulkForm(FlaskForm):
+    """A bulk action on selected profiles of the data quality page."""
+
+    action = SelectField(_l("Action"), validate_choice=False)
+    field = SelectField(_l("Field to add"), validate_choice=False)
+    visibility = SelectField(_l("Who sees the profiles"), validate_choice=False)
+    ids = SelectMultipleField(validate_choice=False)
+    confirm = HiddenField()

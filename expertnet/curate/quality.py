@@ -1,0 +1,86 @@
+"""``/curate/quality``: counts of profiles missing key data, the list behind each count,
+and bulk actions on a selection (add a field, set visibility, invite to claim) with a
+confirmation step."""
+from flask import abort, render_template, request, url_for
+from flask_login import current_user
+
+from expertnet import catalog, quality, vocab
+from expertnet.admin.routes import role_required
+from expertnet.curate import bp
+from expertnet.curate.forms import TokenForm
+from expertnet.i18n import current_language
+
+CURATORS = ("curator", "admin")
+PER_PAGE = 50
+
+
+def _months():
+    months = request.values.get("months", quality.DEFAULT_MONTHS, type=int)
+    return months if months in quality.MONTHS else quality.DEFAULT_MONTHS
+
+
+@bp.get("/quality")
+@role_required(*CURATORS)
+def quality_page():
+    months = _months()
+    return render_template("curate/quality.html", counts=quality.counts(months), months=months,
+                           choices=quality.MONTHS, checks=quality.CHECKS)
+
+
+@bp.get("/quality/<check>")
+@role_required(*CURATORS)
+def quality_list(check):
+    if check not in quality.CHECKS:
+        abort(404)
+    months = _months()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    experts, total = quality.profiles(check, months, page, PER_PAGE)
+    return render_template("curate/quality_list.html", check=check, months=months,
+                           title=quality.CHECKS[check], experts=experts, total=total, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), actions=quality.ACTIONS,
+                           fields=_field_choices(), levels=vocab.VISIBILITY)
+
+
+def _field_choices():
+    taxonomy = catalog.load()
+    language = current_language()
+    return [(code, "— " * len(taxonomy.ancestors(code)) + field.name(language))
+            for code, field in taxonomy.fields.items()]
+
+
+@bp.post("/quality/bulk")
+@role_required(*CURATORS)
+def quality_bulk():
+    """Without ``confirm=1``: the confirmation page (what will happen to each selected
+    profile, and what is refused and why). With it: done, and the outcome shown."""
+    if not TokenForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    value = request.form.get("field" if action == "assign_field" else "visibility", "")
+    experts = quality.selection(request.form.getlist("ids"))
+    back = url_for("curate.quality_list", check=request.form.get("check", ""),
+                   months=_months()) if request.form.get("check") in quality.CHECKS \
+        else url_for("curate.quality_page")
+    if not experts or action not in quality.ACTIONS:
+        abort(400)
+    try:
+        planned = quality.plan(action, experts, value)
+    except ValueError:
+        abort(400)
+    if request.form.get("confirm") != "1":
+        return render_template("curate/quality_confirm.html", plan=planned, back=back,
+                               actions=quality.ACTIONS, value_label=_value_label(action, value),
+                               check=request.form.get("check", ""), months=_months())
+    done, links = quality.apply(planned, current_user.id)
+    return render_template("curate/quality_done.html", plan=done, links=links, back=back,
+                           actions=quality.ACTIONS, value_label=_value_label(action, value))
+
+
+def _value_label(action, value):
+    if action == "assign_field":
+        field = catalog.load().fields.get(value)
+        return field.name(current_language()) if field else value
+    if action == "set_visibility":
+        return str(vocab.VISIBILITY.get(value, value))
+    return ""
+

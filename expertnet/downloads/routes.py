@@ -1,0 +1,94 @@
+"""``/search/export.csv``, ``/search/export.xlsx`` and ``/experts/<id>/vcard``.
+
+Who may export: a search, the roles that work with the directory (officials, curators,
+admins); a vCard, anyone signed in who may see the profile. Anonymous readers export
+nothing (they can read the public pages). Every export needs a password typed in the
+last ``RECENT_LOGIN_MINUTES`` and leaves an audit entry (who, which criteria or
+profile, how many, which contact details); an official's view of contact details in an
+export is logged per profile, as on the profile page."""
+from flask import abort, current_app, request, url_for
+from flask_login import current_user, login_required
+
+from expertnet import access, audit, exports, finder
+from expertnet.admin.routes import role_required
+from expertnet.auth.recent import recent_login_required
+from expertnet.db import database
+from expertnet.downloads import bp
+from expertnet.i18n import current_language
+
+EXPORTERS = ("official", "curator", "admin")
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.get("/search/export.<kind>")
+@role_required(*EXPORTERS)
+@recent_login_required
+def search_export(kind):
+    if kind not in MIMETYPES:
+        abort(404)
+    try:
+        criteria = finder.parse_criteria(request.args)
+    except finder.BadParameter:
+        abort(400)
+    viewer = access.current_viewer()
+    _total, found = finder.find_all(criteria, viewer, current_app.config["EXPORT_MAX_ROWS"])
+    logged = _Logged(found, viewer)
+    handle = exports.spreadsheet(logged, viewer, kind)
+    with database.atomic():
+        audit.write_many([
+            audit.entry("export.search", actor_id=viewer.user_id, source="screen", changes={
+                "format": kind, "count": logged.count, "with_contact": len(logged.views),
+                "criteria": {"q": criteria.q, **criteria.filters, "sort": criteria.sort}}),
+            *logged.views])
+    response = current_app.response_class(_stream(handle), mimetype=MIMETYPES[kind])
+    response.headers["Content-Disposition"] = f'attachment; filename="expertnet-experts.{kind}"'
+    return response
+
+
+def _stream(handle, size=64 * 1024):
+    """The temporary file in pieces, closed (and so deleted) once sent."""
+    try:
+        while chunk := handle.read(size):
+            yield chunk
+    finally:
+        handle.close()
+
+
+class _Logged:
+    """The exported profiles, counted, with the audit entries of an official's views of
+    contact details (one per profile, like ``audit.contact_view``)."""
+
+    def __init__(self, experts, viewer):
+        self.experts, self.viewer = experts, viewer
+        self.count, self.views = 0, []
+
+    def __iter__(self):
+        for expert in self.experts:
+            self.count += 1
+            shown = exports.shown_contact(expert, self.viewer)
+            if shown and self.viewer.role == "official":
+                self.views.append(audit.entry("contact.view", actor_id=self.viewer.user_id,
+                                              expert_id=expert.id, source="screen",
+                                              changes={"fields": shown}))
+            yield expert
+
+
+@bp.get("/experts/<int:expert_id>/vcard")
+@login_required
+@recent_login_required
+def vcard(expert_id):
+    viewer = access.current_viewer()
+    expert = finder.get_visible(expert_id, viewer)
+    if expert is None:
+        abort(404)
+    url = url_for("main.profile", expert_id=expert.id, _external=True)
+    card = exports.vcard(expert, viewer, url, current_language())
+    shown = exports.shown_contact(expert, viewer)
+    audit.record("export.vcard", actor_id=current_user.id, expert_id=expert.id, source="screen",
+                 changes={"fields": shown})
+    audit.contact_view(viewer, expert, shown, source="screen")
+    response = current_app.response_class(card, mimetype="text/vcard")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{exports.file_stem(expert)}.vcf"')
+    return response
