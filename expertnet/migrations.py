@@ -7,7 +7,7 @@ A later column is added like this::
     def _0002_expert_photo(migrator, db):
         migrate(migrator.add_column("expert", "photo", CharField(default="")))
 """
-from peewee import CharField, DateTimeField, IntegerField, Model
+from peewee import CharField, DateTimeField, IntegerField, Model, Value
 from playhouse.migrate import SchemaMigrator, migrate
 
 from expertnet.db import database, is_postgres, utcnow
@@ -92,6 +92,17 @@ def _0010_confirmation(migrator, db):
     })
 
 
+def _0020_reindex_for_hometowns(migrator, db):
+    # Search documents now carry a hometown's names in both schemes (hometowns.py): queue
+    # every profile so that the start-up reconcile (or ``reindex``) rewrites its document.
+    from expertnet.models import Expert, PendingIndex
+
+    (PendingIndex.insert_from(Expert.select(Expert.id, Expert.version, Value(utcnow())),
+                              fields=[PendingIndex.expert_id, PendingIndex.version,
+                                      PendingIndex.queued_at])
+     .on_conflict_ignore().execute())
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -103,6 +114,7 @@ MIGRATIONS = (
     ("0008_invitations", _0008_invitations),
     ("0009_pending_changes", _0009_pending_changes),
     ("0010_confirmation", _0010_confirmation),
+    ("0020_reindex_for_hometowns", _0020_reindex_for_hometowns),
 )
 
 

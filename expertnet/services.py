@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from expertnet import audit, catalog, places, search, validation
+from expertnet import audit, catalog, hometowns, places, search, validation
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
@@ -56,6 +56,8 @@ def document_for(expert, field_codes, taxonomy):
     names = [expert.full_name, *expert.other_names]
     place = [*places.country_names_all(expert.country)] if expert.country else []
     place += [expert.city, expert.hometown]
+    # A hometown is found by its names in both schemes (current units, former districts).
+    place += [name for name in hometowns.search_names(expert.hometown) if name != expert.hometown]
     contact = [expert.email.lower()] if expert.email else []
     if expert.phone:
         contact.append("".join(ch for ch in expert.phone if ch.isdigit()))
