@@ -47,6 +47,7 @@ def create_app(test_config=None):
     from expertnet.account import bp as account_bp
     from expertnet.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
+    from expertnet.curate import bp as curate_bp
     from expertnet.main import bp as main_bp
     from expertnet.profiles import bp as profiles_bp
     app.register_blueprint(main_bp)
@@ -55,6 +56,7 @@ def create_app(test_config=None):
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(profiles_bp)
+    app.register_blueprint(curate_bp)
 
     from expertnet import cli
     cli.init_app(app)

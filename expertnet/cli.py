@@ -138,7 +138,23 @@ def translate_compile():
     click.echo(compile_catalogues(Path(current_app.instance_path) / "translations"))
 
 
+@click.command("find-duplicates")
+def find_duplicates():
+    """Search the whole database for likely duplicate profiles and store the pairs for
+    the curators' page (/curate/duplicates)."""
+    from expertnet import audit, duplicates
+
+    stats = duplicates.refresh()
+    audit.record("duplicates.search", source="cli",
+                 changes={"profiles": stats.profiles, "pairs": stats.extra["stored"],
+                          "seconds": round(stats.seconds, 1)})
+    click.echo(f"{stats.profiles} profiles, {stats.extra['stored']} pairs to review "
+               f"({stats.compared} pairs compared in {stats.blocks} blocks, "
+               f"{stats.seconds:.1f} s)")
+
+
 def init_app(app):
     from expertnet.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
-    for command in (import_profiles, reindex, seed_demo, translate, *ACCOUNT_COMMANDS):
+    for command in (import_profiles, reindex, seed_demo, find_duplicates, translate,
+                    *ACCOUNT_COMMANDS):
         app.cli.add_command(command)

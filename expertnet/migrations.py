@@ -15,7 +15,9 @@ from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
     DELETION_MODELS,
+    DUPLICATE_MODELS,
     INVITATION_MODELS,
+    MERGE_MODELS,
     MODELS,
     REVIEW_MODELS,
     TOKEN_MODELS,
@@ -103,6 +105,14 @@ def _0020_reindex_for_hometowns(migrator, db):
      .on_conflict_ignore().execute())
 
 
+def _0021_duplicates(migrator, db):
+    db.create_tables(DUPLICATE_MODELS, safe=True)
+
+
+def _0022_merged_profiles(migrator, db):
+    db.create_tables(MERGE_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -115,6 +125,8 @@ MIGRATIONS = (
     ("0009_pending_changes", _0009_pending_changes),
     ("0010_confirmation", _0010_confirmation),
     ("0020_reindex_for_hometowns", _0020_reindex_for_hometowns),
+    ("0021_duplicates", _0021_duplicates),
+    ("0022_merged_profiles", _0022_merged_profiles),
 )
 
 

@@ -94,6 +94,13 @@ EXPECTED = {
     ("profiles.history", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.restore", "POST"): only({"admin", "curator"}, 400, 403),
     ("profiles.confirm", "POST"): only({"admin", "curator"}, 302, 403),
+    # Duplicates and merges: curators only. The matrix posts no versions, hence the
+    # curators' 400 on merge; a dismissal or a new search needs nothing more.
+    ("curate.duplicates_list", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.refresh", "POST"): only({"admin", "curator"}, 302, 403),
+    ("curate.compare", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.merge", "POST"): only({"admin", "curator"}, 400, 403),
+    ("curate.dismiss", "POST"): only({"admin", "curator"}, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -102,6 +109,9 @@ SKIPPED = {"static"}  # files, not data
 def world(app, make_user, add):
     own = add(full_name="Chủ Hồ Sơ", visibility="curators")
     other = add(full_name="Người Khác", visibility="curators")
+    # A pair for the duplicate pages (the deletion routes delete "other").
+    twins = (add(full_name="Song Sinh Một", visibility="curators"),
+             add(full_name="Song Sinh Mot", visibility="curators"))
     users = {
         "owner": make_user("expert", expert=own),
         "other_expert": make_user("expert", expert=other),
@@ -124,7 +134,7 @@ def world(app, make_user, add):
     services.save_profile({"organization": "Viện Sửa"}, expert=own)
     entry = Audit.select().where((Audit.expert_id == own.id)
                                  & (Audit.action == "profile.update")).get()
-    return {"own": own, "other": other, "users": users, "target": target, "token": token,
+    return {"own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id}
 
 
@@ -143,7 +153,8 @@ def _csrf(client):
 
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
-              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation"}
+              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
+              "a_id": world["twins"][0].id, "b_id": world["twins"][1].id}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

@@ -63,7 +63,11 @@ def profile(expert_id):
     viewer = access.current_viewer()
     expert = finder.get_visible(expert_id, viewer)
     if expert is None:
-        abort(404)
+        target = finder.merged_target(expert_id, viewer)
+        if target is None:
+            abort(404)
+        # A merged-away profile's address leads to the kept one, for good.
+        return redirect(url_for("main.profile", expert_id=target), code=301)
     taxonomy = catalog.load()
     language = current_language()
     other = "en" if language == "vi" else "vi"
