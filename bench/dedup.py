@@ -227,7 +227,7 @@ def timing(count, seed):
     candidates, stats = duplicates.find_pairs(records)
     return {"profiles": count, "generate_s": round(generated, 1),
             "search_s": round(stats.seconds, 2), "pairs": stats.pairs, "blocks": stats.blocks,
-            "skipped_blocks": stats.skipped_blocks, "pairs_in_blocks": stats.compared,
+            "skipped_blocks": stats.skipped_blocks, "pairs_from_blocks": stats.compared,
             "pairs_scored": stats.scored, "all_pairs": count * (count - 1) // 2}
 
 
@@ -261,7 +261,7 @@ def main(argv=None):
         **evaluate(candidates, truth, kinds, duplicates.THRESHOLD),
         "read_s": round(read_s, 2),
         "search_s": round(stats.seconds, 2),
-        "blocks": stats.blocks, "pairs_in_blocks": stats.compared, "pairs_scored": stats.scored,
+        "blocks": stats.blocks, "pairs_from_blocks": stats.compared, "pairs_scored": stats.scored,
         "sweep": [{key: value for key, value in evaluate(swept, truth, kinds, t).items()
                    if key != "recall_by_change"} for t in SWEEP],
         "points": duplicates.POINTS,

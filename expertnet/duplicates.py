@@ -54,6 +54,7 @@ POINTS = {
     "organization": 20,
 }
 THRESHOLD = 60
+_BEST_NAME = max(points for code, points in POINTS.items() if code.startswith("name_"))
 # Name similarity (rapidfuzz, 0–100) for the lower name components.
 TYPO_SIMILARITY = 90
 SIMILAR_SIMILARITY = 80
@@ -122,8 +123,8 @@ class Stats:
     profiles: int = 0
     blocks: int = 0
     skipped_blocks: int = 0
-    compared: int = 0
-    scored: int = 0
+    compared: int = 0  # pairs the blocks let through (a pair may come from several blocks)
+    scored: int = 0  # distinct pairs scored one by one
     pairs: int = 0
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
@@ -355,16 +356,32 @@ def _bulk_pairs(entries, records, threshold):
             for r, c in zip(rows.tolist(), columns.tolist(), strict=True)}
 
 
-def _corroborated(entries, records, threshold):
-    """The parts of a name block in which pairs can reach ``threshold`` without a
-    shared contact detail (those pairs meet in the contact blocks). When a name alone,
-    even with birth years a year apart, cannot reach it, a pair needs the same year of
-    birth or the same organisation: the block splits into groups by each, which is
-    exact and far smaller than the block."""
-    best_name = max(points for code, points in POINTS.items() if code.startswith("name_"))
-    if best_name + max(POINTS["birth_near"], 0) >= threshold:
-        yield entries
-        return
+def _needs_corroboration(threshold):
+    """Whether a pair without a shared contact detail needs the same year of birth or
+    the same organisation to reach ``threshold`` (a name alone, even with birth years a
+    year apart, cannot)."""
+    return _BEST_NAME + max(POINTS["birth_near"], 0) < threshold
+
+
+def _corroborated(a, b):
+    return bool((a.birth_year and a.birth_year == b.birth_year)
+                or (a.organization and a.organization == b.organization))
+
+
+def _name_block_pairs(entries, records, threshold):
+    """The pairs of a name block that can reach ``threshold`` without a shared contact
+    detail (those pairs meet in the contact blocks). When corroboration is needed, a
+    small block keeps its corroborated pairs and a big one is split into groups by year
+    of birth and by organisation (exact, and far smaller than the block), each scored
+    in bulk."""
+    people = sorted({index for index, _n in entries})
+    if len(people) < 2:
+        return set()
+    if not _needs_corroboration(threshold):
+        return _block_pairs(entries, records, threshold)
+    if len(entries) <= SMALL_BLOCK:
+        return {(left, right) for n, left in enumerate(people) for right in people[n + 1:]
+                if _corroborated(records[left], records[right])}
     groups = defaultdict(list)
     for entry in entries:
         item = records[entry[0]]
@@ -372,16 +389,22 @@ def _corroborated(entries, records, threshold):
             groups[("birth", item.birth_year)].append(entry)
         if item.organization:
             groups[("organization", item.organization)].append(entry)
+    pairs = set()
     for group in groups.values():
-        if len({index for index, _n in group}) >= 2:
-            yield group
+        if len(group) >= 2:
+            pairs |= _block_pairs(group, records, threshold)
+    return pairs
+
+
+def _all_pairs(entries):
+    people = sorted({index for index, _n in entries})
+    return {(left, right) for n, left in enumerate(people) for right in people[n + 1:]}
 
 
 def _block_pairs(entries, records, threshold):
     if len(entries) > SMALL_BLOCK:
         return _bulk_pairs(entries, records, threshold)
-    people = sorted({index for index, _n in entries})
-    return {(left, right) for n, left in enumerate(people) for right in people[n + 1:]}
+    return _all_pairs(entries)
 
 
 def find_pairs(records, threshold=THRESHOLD, max_block=MAX_BLOCK):
@@ -393,17 +416,20 @@ def find_pairs(records, threshold=THRESHOLD, max_block=MAX_BLOCK):
     to_score = set()
     for blocks, by_names in ((by_name, True), (by_contact, False)):
         for entries in blocks.values():
-            if len({index for index, _n in entries}) < 2:
+            if len(entries) < 2:
                 continue
             stats.blocks += 1
             if len(entries) > max_block:
                 stats.skipped_blocks += 1
                 continue
-            groups = _corroborated(entries, records, threshold) if by_names else [entries]
-            for group in groups:
-                stats.compared += len(group) * (len(group) - 1) // 2
-                pairs = _block_pairs(group, records, threshold)
-                to_score |= {(min(pair), max(pair)) for pair in pairs if pair[0] != pair[1]}
+            if by_names:
+                pairs = _name_block_pairs(entries, records, threshold)
+            else:
+                # A shared e-mail, phone or ORCID iD: every pair is scored.
+                pairs = _all_pairs(entries)
+            stats.compared += len(pairs)
+            to_score.update((left, right) if left < right else (right, left)
+                            for left, right in pairs if left != right)
     stats.scored = len(to_score)
     candidates = []
     for left, right in to_score:

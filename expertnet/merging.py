@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from expertnet import catalog, consent, services, validation
 from expertnet.models import Consent, Expert
+from expertnet.text import fold
 
 LIST_COLUMNS = tuple(column for column in validation.COLUMNS if column in validation.LIST_COLUMNS)
 VISIBILITY_COLUMNS = ("visibility", "email_visibility", "phone_visibility")
@@ -87,9 +88,10 @@ def chosen_values(rows, choices):
         if row.differs:
             chosen[row.column] = choice
     name = by_column["full_name"]
-    if name.differs and choices.get("other_names", by_column["other_names"].default) == "both":
-        # The name not kept stays findable as another name ("Nguyen Van Duc", "Duc Nguyen").
-        other = name.b if values["full_name"] == name.a else name.a
+    other = name.b if values["full_name"] == name.a else name.a
+    if fold(other or "") != fold(values["full_name"] or ""):
+        # The name not kept stays as another name, so that the spelling of the other
+        # record ("Duc Nguyen", "Thang Tran") still finds the person.
         values["other_names"] = _union(values["other_names"], [other])
     return values, chosen
 

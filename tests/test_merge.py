@@ -210,3 +210,17 @@ def test_deleting_the_kept_profile_erases_the_merged_away_values_too(people):
     for row in Audit.select().where(Audit.expert_id.in_([keep.id, drop.id])):
         text = json.dumps(row.changed, ensure_ascii=False)
         assert "Duc Van Nguyen" not in text and "duc@example.org" not in text
+
+
+def test_the_owners_data_download_includes_the_merged_away_profiles_entries(
+        app, client, people, login):
+    keep, drop, owner = people
+    _merge(keep, drop)
+    from expertnet import subject
+    data = subject.export(User.get_by_id(owner.id))
+    assert data["profile"]["id"] == keep.id
+    actions = [(entry["action"], entry["changes"].get("merged_into")) for entry in data["audit"]]
+    assert ("profile.merge", keep.id) in actions  # the entry written on the old id
+    assert any(entry["action"] == "profile.create" and
+               entry["changes"].get("full_name", [None, None])[1] == "Duc Van Nguyen"
+               for entry in data["audit"])
