@@ -16,9 +16,11 @@ curator in words:
 Pairs are not compared all against all: profiles are grouped into blocks that a
 duplicate almost always shares (the first and last words of a name, in either order,
 allowing one typo in either; the same e-mail, phone or ORCID), and only pairs within a
-block are scored. Large blocks are scored in bulk (``rapidfuzz.process.cdist`` and
-numpy), and only their pairs whose name, birth year and organisation can reach the
-threshold are scored one by one.
+block are scored. In a name block, a pair that shares no contact detail can reach the
+threshold only with the same year of birth or the same organisation, so only those
+pairs go on (an exact consequence of :data:`POINTS`, checked by
+:func:`_needs_corroboration`); big groups are filtered in bulk
+(``rapidfuzz.process.cdist`` and numpy) before pairs are scored one by one.
 
 The search of the whole database is stored (``DuplicateCandidate``) and refreshed by
 ``flask --app expertnet find-duplicates`` or from the curators' page; each listed pair
@@ -43,8 +45,9 @@ from expertnet.text import clean, fold
 
 # Points per component. The threshold is what a pair needs to be listed: an identical
 # name alone (40) is not enough in a city where many people share a name; an identical
-# name and birth year (60) is, and so is any shared e-mail, phone or ORCID iD with a
-# similar name.
+# name with the same birth year or organisation (60) is, and so is a shared e-mail,
+# phone or ORCID iD with a similar name. A year of birth and an organisation weigh the
+# same: a namesake shares either by chance about as rarely (1 in 40 to 1 in 90 here).
 POINTS = {
     "name_same": 40, "name_swapped": 40, "name_contained": 40, "name_marks": 25,
     "name_typo": 25,
@@ -221,10 +224,14 @@ def _one_typo_apart(left, right):
 
 
 def _name_component(a, b):
-    """The name component of the best-matching pair of names (full and other names)."""
+    """The name component of the best-matching pair of names. Two full names with
+    middle names are the most specific names there are: they are compared alone (a
+    shorter other name, "Hoang Nguyen", would match many people). Otherwise every
+    name of one is compared with every name of the other."""
     best = None  # (similarity, left index, right index)
-    for i, left in enumerate(a.names):
-        for j, right in enumerate(b.names):
+    complete = len(a.names[0]) >= 3 and len(b.names[0]) >= 3
+    for i, left in enumerate(a.names[:1] if complete else a.names):
+        for j, right in enumerate(b.names[:1] if complete else b.names):
             similarity = 100.0 if left == right else _similarity(left, right)
             if best is None or similarity > best[0]:
                 best = (similarity, i, j)
