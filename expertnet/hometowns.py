@@ -314,3 +314,22 @@ def search_names(text):
         # The former province is part of Hai Phong now.
         names += [PROVINCES[HAI_PHONG]]
     return list(dict.fromkeys(names))
+
+
+def other_scheme(text):
+    """``(scheme, names)`` to show beside a hometown: for a former district, the
+    current units formed from it (``"now"``); for a current unit, the former district
+    and province it belonged to (``"formerly"``); ``None`` when not recognised."""
+    found = recognise(text)
+    if found is None:
+        return None
+    if found.districts:
+        return ("now", found.current_names())
+    if found.units:
+        names = []
+        for unit in found.units:
+            for name in unit.former_districts:
+                former = district(name)
+                names.append(f"{former.written}, {PROVINCES[former.province]}")
+        return ("formerly", list(dict.fromkeys(names)))
+    return None

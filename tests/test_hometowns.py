@@ -129,3 +129,14 @@ def test_migration_0020_queues_every_profile_and_reconcile_indexes_the_names(app
     assert PendingIndex.select().where(PendingIndex.expert_id == expert.id).exists()
     services.reconcile()
     assert expert.id in _found(client, "Bình Giang")
+
+
+def test_the_profile_page_shows_the_other_scheme(app, client, add):
+    new_scheme = add(full_name="Lý Quê Mới", hometown="xã Kẻ Sặt")
+    old_scheme = add(full_name="Lý Quê Cũ", hometown="huyện An Lão")
+    client.set_cookie("lang", "en")
+    page = client.get(f"/experts/{new_scheme.id}").get_data(as_text=True)
+    assert "Formerly: huyện Bình Giang, tỉnh Hải Dương" in page
+    client.set_cookie("lang", "vi")
+    page = client.get(f"/experts/{old_scheme.id}").get_data(as_text=True)
+    assert "Nay thuộc: xã An Hưng, xã An Khánh" in page

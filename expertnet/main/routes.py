@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet import access, audit, catalog, finder, trust, vocab
+from expertnet import access, audit, catalog, finder, hometowns, trust, vocab
 from expertnet import taxonomy as seed
 from expertnet.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.main import bp
@@ -78,6 +78,7 @@ def profile(expert_id):
         "main/profile.html", expert=expert, taxonomy=taxonomy, fields=fields,
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
         other_language=other, contact=contact, trust=trust.signals(expert, viewer),
+        hometown_other=hometowns.other_scheme(expert.hometown),
         linked_data=person_linked_data(expert, fields, contact, language))
 
 
