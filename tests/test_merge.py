@@ -224,3 +224,15 @@ def test_the_owners_data_download_includes_the_merged_away_profiles_entries(
     assert any(entry["action"] == "profile.create" and
                entry["changes"].get("full_name", [None, None])[1] == "Duc Van Nguyen"
                for entry in data["audit"])
+
+
+def test_redirects_follow_a_second_merge_in_one_step(app, client, add):
+    first = add(full_name="Vũ Thị Mai", birth_year="1990")
+    second = add(full_name="Vu Thi Mai", birth_year="1990")
+    third = add(full_name="Mai Vu", birth_year="1990")
+    _merge(second, first)
+    _merge(third, second)
+    assert client.get(f"/experts/{first.id}").location == f"/experts/{third.id}"
+    assert client.get(f"/experts/{second.id}").location == f"/experts/{third.id}"
+    services.delete_profile(Expert.get_by_id(third.id))
+    assert client.get(f"/experts/{first.id}").status_code == 404
