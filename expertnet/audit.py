@@ -55,7 +55,8 @@ def contact_view(viewer, expert, fields, source):
 # Keys of ``changes`` that hold no personal data (ids, codes, consent purposes).
 NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "active", "request",
                                "review", "restored", "registration", "visibility",
-                               "wanted_visibility", "batch", "bulk"})
+                               "wanted_visibility", "batch", "bulk", "merged_from",
+                               "merged_into", "other"})
 
 
 def scrub(expert_id):

@@ -147,9 +147,24 @@ def translate_compile():
     click.echo(compile_catalogues(Path(current_app.instance_path) / "translations"))
 
 
+@click.command("find-duplicates")
+def find_duplicates():
+    """Search the whole database for likely duplicate profiles and store the pairs for
+    the curators' page (/curate/duplicates)."""
+    from expertnet import audit, duplicates
+
+    stats = duplicates.refresh()
+    audit.record("duplicates.search", source="cli",
+                 changes={"profiles": stats.profiles, "pairs": stats.extra["stored"],
+                          "seconds": round(stats.seconds, 1)})
+    click.echo(f"{stats.profiles} profiles, {stats.extra['stored']} pairs to review "
+               f"({stats.compared} pairs compared in {stats.blocks} blocks, "
+               f"{stats.seconds:.1f} s)")
+
+
 def init_app(app):
     from expertnet.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
     from expertnet.cli_mail import COMMANDS as MAIL_COMMANDS
-    for command in (import_profiles, reindex, seed_demo, worker, translate, *ACCOUNT_COMMANDS,
-                    *MAIL_COMMANDS):
+    for command in (import_profiles, reindex, seed_demo, worker, find_duplicates, translate,
+                    *ACCOUNT_COMMANDS, *MAIL_COMMANDS):
         app.cli.add_command(command)

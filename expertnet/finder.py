@@ -7,7 +7,7 @@ from flask import current_app
 
 from expertnet import access, catalog, places, search, vocab
 from expertnet.i18n import _, current_language
-from expertnet.models import Expert, ExpertField
+from expertnet.models import Expert, ExpertField, MergedProfile
 
 # URL parameter → index field
 FILTERS = {
@@ -177,3 +177,16 @@ def get_visible(expert_id, viewer=None):
                     ExpertField.select().where(ExpertField.expert == expert)
                     .order_by(ExpertField.position)]
     return expert
+
+
+def merged_target(expert_id, viewer=None):
+    """The id a merged-away profile now lives under, when the viewer may see that
+    profile; ``None`` otherwise, so that an old id reveals nothing about a profile the
+    viewer may not see (it answers 404 like an id that never existed)."""
+    if Expert.select().where(Expert.id == expert_id).exists():
+        return None
+    new_id = MergedProfile.select(MergedProfile.new_id).where(
+        MergedProfile.old_id == expert_id).scalar()
+    if new_id is None:
+        return None
+    return new_id if get_visible(new_id, viewer) is not None else None

@@ -7,7 +7,7 @@ A later column is added like this::
     def _0002_expert_photo(migrator, db):
         migrate(migrator.add_column("expert", "photo", CharField(default="")))
 """
-from peewee import CharField, DateTimeField, IntegerField, Model
+from peewee import CharField, DateTimeField, IntegerField, Model, Value
 from playhouse.migrate import SchemaMigrator, migrate
 
 from expertnet.db import database, is_postgres, utcnow
@@ -15,9 +15,11 @@ from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
     DELETION_MODELS,
+    DUPLICATE_MODELS,
     IMPORT_MODELS,
     INVITATION_MODELS,
     MAIL_MODELS,
+    MERGE_MODELS,
     MODELS,
     REGISTRATION_MODELS,
     REVIEW_MODELS,
@@ -121,6 +123,23 @@ def _0025_import_batches(migrator, db):
 def _0026_empty_import_keys(migrator, db):
     # An empty import key is NULL (the column is unique: two "" collided).
     db.execute_sql("UPDATE expert SET external_id = NULL WHERE external_id = ''")
+def _0020_reindex_for_hometowns(migrator, db):
+    # Search documents now carry a hometown's names in both schemes (hometowns.py): queue
+    # every profile so that the start-up reconcile (or ``reindex``) rewrites its document.
+    from expertnet.models import Expert, PendingIndex
+
+    (PendingIndex.insert_from(Expert.select(Expert.id, Expert.version, Value(utcnow())),
+                              fields=[PendingIndex.expert_id, PendingIndex.version,
+                                      PendingIndex.queued_at])
+     .on_conflict_ignore().execute())
+
+
+def _0021_duplicates(migrator, db):
+    db.create_tables(DUPLICATE_MODELS, safe=True)
+
+
+def _0022_merged_profiles(migrator, db):
+    db.create_tables(MERGE_MODELS, safe=True)
 
 
 MIGRATIONS = (
@@ -140,6 +159,9 @@ MIGRATIONS = (
     ("0018_invitation_mail", _0018_invitation_mail),
     ("0025_import_batches", _0025_import_batches),
     ("0026_empty_import_keys", _0026_empty_import_keys),
+    ("0020_reindex_for_hometowns", _0020_reindex_for_hometowns),
+    ("0021_duplicates", _0021_duplicates),
+    ("0022_merged_profiles", _0022_merged_profiles),
 )
 
 

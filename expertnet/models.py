@@ -335,6 +335,44 @@ class Registration(BaseModel):
     @property
     def consent_choices(self):
         return json.loads(self.consents or "{}")
+class DuplicateCandidate(BaseModel):
+    """A pair of profiles that the last search of the whole database found alike
+    (``duplicates.refresh``): ``expert_a`` < ``expert_b``, the score then and its
+    components (JSON ``[[code, points], ...]``). Rebuilt by each search; shown pairs are
+    scored again from the current profiles."""
+
+    expert_a = IntegerField()
+    expert_b = IntegerField()
+    score = IntegerField(index=True)
+    components = TextField(default="[]")
+    computed_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        primary_key = CompositeKey("expert_a", "expert_b")
+
+
+class DuplicateDismissal(BaseModel):
+    """A curator's decision that two profiles are different people: the pair is never
+    proposed again. Plain ids (``expert_a`` < ``expert_b``): nothing personal."""
+
+    expert_a = IntegerField()
+    expert_b = IntegerField()
+    dismissed_by = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        primary_key = CompositeKey("expert_a", "expert_b")
+
+
+class MergedProfile(BaseModel):
+    """A profile merged into another: its old id answers with the kept one
+    (``/experts/<old id>`` redirects). ``audit_id`` is the ``profile.merge`` entry that
+    keeps the merged-away values. Plain ids: the old profile's row is gone."""
+
+    old_id = IntegerField(primary_key=True)
+    new_id = IntegerField(index=True)
+    merged_at = DateTimeField(default=utcnow)
+    audit_id = IntegerField(null=True)
 
 
 USER_MODELS = (User,)
@@ -450,3 +488,5 @@ class ColumnMapping(BaseModel):
 
 
 IMPORT_MODELS = (ImportBatch, ImportRow, ColumnMapping)
+DUPLICATE_MODELS = (DuplicateCandidate, DuplicateDismissal)
+MERGE_MODELS = (MergedProfile,)

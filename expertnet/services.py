@@ -12,14 +12,18 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from expertnet import audit, catalog, places, search, validation
+from expertnet import audit, catalog, hometowns, places, search, validation
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
+    Audit,
     Consent,
+    DeletionRequest,
+    DuplicateCandidate,
     Expert,
     ExpertField,
     Invitation,
+    MergedProfile,
     PendingChange,
     PendingIndex,
     User,
@@ -59,6 +63,8 @@ def document_for(expert, field_codes, taxonomy):
     names = [expert.full_name, *expert.other_names]
     place = [*places.country_names_all(expert.country)] if expert.country else []
     place += [expert.city, expert.hometown]
+    # A hometown is found by its names in both schemes (current units, former districts).
+    place += [name for name in hometowns.search_names(expert.hometown) if name != expert.hometown]
     contact = [expert.email.lower()] if expert.email else []
     if expert.phone:
         contact.append("".join(ch for ch in expert.phone if ch.isdigit()))
@@ -288,6 +294,8 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
     the audit stub."""
     with database.atomic():
         audit.scrub(expert.id)
+        for old_id in merged_ids(expert.id):
+            audit.scrub(old_id)  # the entries of the profiles merged into this one
         # The stub keeps no personal data: who deleted which id, when, from where.
         audit.record("profile.delete", actor_id=actor, expert_id=expert.id, source=via,
                      changes=changes)
@@ -301,6 +309,122 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
          .on_conflict(conflict_target=[PendingIndex.expert_id],
                       preserve=[PendingIndex.version]).execute())
     flush_pending()
+
+
+# -- merging duplicates -------------------------------------------------------------------
+class MergeRefused(Exception):
+    """A merge that cannot be done as asked (``reason`` is for the curator)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Every reference to a profile that a merge moves from the merged-away profile to the kept
+# one: (model, field). A later table that points at profiles (shortlists, engagements)
+# adds one line here. Audit entries stay with the id they were written for (the merge
+# entry links both ids), except views of contact details, which the person may ask about.
+MERGE_REPOINTS = (
+    (Consent, Consent.expert),
+    (Invitation, Invitation.expert),
+    (PendingChange, PendingChange.expert),
+    (DeletionRequest, DeletionRequest.expert_id),
+    (MergedProfile, MergedProfile.new_id),
+)
+
+
+def stored_values(expert, codes=None):
+    """Every contract column of a stored profile (fields as codes)."""
+    values = {name: getattr(expert, name) for name in validation.COLUMNS if name != "fields"}
+    values["fields"] = list(codes if codes is not None else expert.field_codes)
+    return values
+
+
+def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, via="screen",
+                   chosen=None):
+    """Merge ``drop`` into ``keep`` in one transaction, then update the index.
+
+    ``values`` are the kept profile's values after the merge (``validation.normalize``
+    output, already checked by the caller). Both versions are checked (a profile changed
+    since the curator compared them raises :class:`VersionConflict`). Everything that
+    points at ``drop`` (:data:`MERGE_REPOINTS`, its owner account, views of its contact
+    details) moves to ``keep``; ``drop`` is deleted and its old id redirects to ``keep``
+    (``MergedProfile``). The ``profile.merge`` audit entry on ``keep`` holds both ids, the
+    values chosen (``chosen``), what changed, and every value of ``drop``, so that the
+    merged-away record can be traced; a second entry on ``drop``'s id points to ``keep``.
+    """
+    if keep.id == drop.id:
+        raise MergeRefused(_("A profile cannot be merged with itself."))
+    with database.atomic():
+        owners = list(User.select(User.id, User.expert).where(User.expert.in_([keep.id, drop.id])))
+        if len(owners) > 1:
+            raise MergeRefused(_("Both profiles are claimed by an account: a profile can have "
+                                 "one owner only. Ask one of them to give up theirs first."))
+        codes = field_codes_by_expert([keep.id, drop.id])
+        merged_away = {"id": drop.id, **stored_values(drop, codes[drop.id]),
+                       "source": drop.source, "created_at": drop.created_at,
+                       "version": drop_version}
+        _claim_version(keep, keep_version)
+        claimed = (Expert.update(version=Expert.version + 1)
+                   .where((Expert.id == drop.id) & (Expert.version == drop_version)).execute())
+        if not claimed:
+            raise VersionConflict(drop.id)
+        _keep_one_pending_review(keep.id, drop.id)
+        for model, field in MERGE_REPOINTS:
+            model.update({field: keep.id}).where(field == drop.id).execute()
+        User.update(expert=keep.id).where(User.expert == drop.id).execute()
+        (Audit.update(expert_id=keep.id)
+         .where((Audit.expert_id == drop.id) & (Audit.action == "contact.view")).execute())
+        DuplicateCandidate.delete().where((DuplicateCandidate.expert_a == drop.id)
+                                          | (DuplicateCandidate.expert_b == drop.id)).execute()
+        ExpertField.delete().where(ExpertField.expert == drop.id).execute()
+        Expert.delete().where(Expert.id == drop.id).execute()
+        changes = _apply(keep, values, codes[keep.id])
+        keep.name_key = fold(keep.full_name)
+        keep.updated_at = utcnow()
+        keep.save()
+        if "fields" in values and values["fields"] != codes[keep.id]:
+            _set_fields(keep, values["fields"])
+        _queue(keep)
+        (PendingIndex.insert(expert_id=drop.id, version=drop_version + 1)
+         .on_conflict(conflict_target=[PendingIndex.expert_id],
+                      preserve=[PendingIndex.version]).execute())
+        entry = audit.entry("profile.merge", actor_id=actor, expert_id=keep.id, source=via,
+                            changes={"merged_from": drop.id, **changes,
+                                     "chosen": chosen or {}, "merged_profile": merged_away})
+        audit.write_many([entry, audit.entry("profile.merge", actor_id=actor,
+                                             expert_id=drop.id, source=via,
+                                             changes={"merged_into": keep.id})])
+        entry_id = (Audit.select(Audit.id).where((Audit.expert_id == keep.id)
+                                                 & (Audit.action == "profile.merge"))
+                    .order_by(Audit.id.desc()).scalar())
+        MergedProfile.insert(old_id=drop.id, new_id=keep.id, merged_at=utcnow(),
+                             audit_id=entry_id).execute()
+    flush_pending()
+    return keep
+
+
+def _keep_one_pending_review(keep_id, drop_id):
+    """A profile has at most one proposal waiting: when both profiles have one, the
+    merged-away profile's is closed (its owner proposes again on the merged profile)."""
+    waiting = {row.expert_id: row for row in PendingChange.select().where(
+        PendingChange.expert.in_([keep_id, drop_id]) & (PendingChange.status == "pending"))}
+    if keep_id in waiting and drop_id in waiting:
+        (PendingChange.update(status="rejected", decided_at=utcnow(),
+                              reason=_("Merged with profile #%(id)s; propose the change again.",
+                                       id=keep_id))
+         .where(PendingChange.id == waiting[drop_id].id).execute())
+
+
+def merged_into(old_id):
+    """The id a merged-away profile now lives under, or ``None``."""
+    return MergedProfile.select(MergedProfile.new_id).where(MergedProfile.old_id == old_id).scalar()
+
+
+def merged_ids(expert_id):
+    """Ids of the profiles merged into ``expert_id``."""
+    return [row.old_id for row in MergedProfile.select(MergedProfile.old_id)
+            .where(MergedProfile.new_id == expert_id)]
 
 
 # -- keeping the index in step -------------------------------------------------------

@@ -53,7 +53,9 @@ def export(user):
                    owner_confirmed_at=_time(expert.owner_confirmed_at))
     data["profile"] = profile
     data["consents"] = consent.export(expert.id)
-    rows = list(Audit.select().where(Audit.expert_id == expert.id).order_by(Audit.id))
+    # Entries about profiles merged into this one are about the same person.
+    ids = [expert.id, *services.merged_ids(expert.id)]
+    rows = list(Audit.select().where(Audit.expert_id.in_(ids)).order_by(Audit.id))
     roles = dict(User.select(User.id, User.role)
                  .where(User.id.in_([row.actor_id for row in rows if row.actor_id])).tuples())
     data["audit"] = [{"when": _time(row.created_at), "action": row.action,

@@ -6,7 +6,7 @@ and a reason in the reader's language.
 import datetime
 import re
 
-from expertnet import places, vocab
+from expertnet import hometowns, places, vocab
 from expertnet.i18n import _
 from expertnet.models import MAX_LENGTHS
 from expertnet.text import clean, clean_multiline, fold
@@ -133,6 +133,10 @@ def _check_value(column, text, today, fail):
                            first=MIN_BIRTH_YEAR, last=today.year))
             return None
         return year
+    if column == "hometown":
+        # A recognised Hai Phong hometown is stored as spelled in the table (in the
+        # person's own scheme); anything else is kept as written.
+        return hometowns.canonical(text)
     if column == "country":
         code = places.parse_country(text)
         if code is None:

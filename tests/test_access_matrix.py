@@ -155,6 +155,13 @@ EXPECTED = {
     ("curate.quality_page", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.quality_list", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.quality_bulk", "POST"): only({"admin", "curator"}, 400, 403),
+    # Duplicates and merges: curators only. The matrix posts no versions, hence the
+    # curators' 400 on merge; a dismissal or a new search needs nothing more.
+    ("curate.duplicates_list", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.refresh", "POST"): only({"admin", "curator"}, 302, 403),
+    ("curate.compare", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.merge", "POST"): only({"admin", "curator"}, 400, 403),
+    ("curate.dismiss", "POST"): only({"admin", "curator"}, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -163,6 +170,9 @@ SKIPPED = {"static"}  # files, not data
 def world(app, make_user, add):
     own = add(full_name="Chủ Hồ Sơ", visibility="curators")
     other = add(full_name="Người Khác", visibility="curators")
+    # A pair for the duplicate pages (the deletion routes delete "other").
+    twins = (add(full_name="Song Sinh Một", visibility="curators"),
+             add(full_name="Song Sinh Mot", visibility="curators"))
     users = {
         "owner": make_user("expert", expert=own),
         "other_expert": make_user("expert", expert=other),
@@ -194,7 +204,7 @@ def world(app, make_user, add):
                               raw=json.dumps({"kind": "domestic", "full_name": "Mới"}))
     entry = Audit.select().where((Audit.expert_id == own.id)
                                  & (Audit.action == "profile.update")).get()
-    return {"own": own, "other": other, "users": users, "target": target, "token": token,
+    return {"own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
             "registrations": registrations, "batch": batch.id, "row": staged.id}
 
@@ -215,7 +225,8 @@ def _csrf(client):
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
               "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
-              "kind": "csv", "check": "no_consent"}
+              "kind": "csv", "check": "no_consent",
+              "a_id": world["twins"][0].id, "b_id": world["twins"][1].id}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

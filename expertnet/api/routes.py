@@ -72,7 +72,16 @@ def expert(expert_id):
     viewer = access.current_viewer()
     found = finder.get_visible(expert_id, viewer)
     if found is None:
-        return json_error(404, _("No such expert."))
+        target = finder.merged_target(expert_id, viewer)
+        if target is None:
+            return json_error(404, _("No such expert."))
+        # A merged-away id: 301 to the kept profile, and its id in the body for
+        # clients that do not follow redirects.
+        location = url_for("api.expert", expert_id=target)
+        response = jsonify({"merged_into": target, "location": location})
+        response.status_code = 301
+        response.headers["Location"] = location
+        return response
     audit.contact_view(viewer, found, access.visible_contact_fields(viewer, found), source="api")
     return jsonify(profile(found, viewer))
 

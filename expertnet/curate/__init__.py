@@ -1,4 +1,4 @@
-"""Curators' tools for the database as a whole: imports in the browser (batches,
+"""Curators' tools for the database as a whole: likely duplicates and merges, imports in the browser (batches,
 column mapping, preview, commit, rollback) and the data quality page with its bulk
 actions. Profiles are written only through ``services`` (via ``batches`` and
 ``quality``)."""
@@ -16,4 +16,4 @@ def _limit_uploads(state):
         config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_BYTES"] + 64 * 1024
 
 
-from expertnet.curate import imports, quality  # noqa: E402,F401  (registers the views)
+from expertnet.curate import duplicate_pages, imports, quality  # noqa: E402,F401  (registers the views)

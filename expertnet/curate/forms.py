@@ -1,12 +1,15 @@
 """Forms of the curators' tools. Fields that depend on the file (one select per
 header, one text box per mapped column) are read from the request by the views and
 checked against the allowed values; these forms carry the CSRF token and the fixed
-fields."""
+fields. Likewise the per-item choices of a merge are radio buttons named
+``choice-<column>`` read by the view (their set depends on the two profiles); each value
+is checked there against "a", "b" and "both"."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import AnyOf, InputRequired
 
+from expertnet.formkit import choice_list
 from expertnet.i18n import _l
 
 
@@ -33,3 +36,15 @@ class BulkForm(FlaskForm):
     visibility = SelectField(_l("Who sees the profiles"), validate_choice=False)
     ids = SelectMultipleField(validate_choice=False)
     confirm = HiddenField()
+
+
+class MergeForm(FlaskForm):
+    keep = RadioField(_l("Profile to keep"), choices=choice_list([("a", "a"), ("b", "b")]), default="a",
+                      validators=[InputRequired()])
+    # The versions the curator compared: a profile changed since is not merged.
+    version_a = HiddenField(validators=[InputRequired()])
+    version_b = HiddenField(validators=[InputRequired()])
+
+
+class PostForm(FlaskForm):
+    """A button that changes something (dismiss a pair, search again): CSRF only."""

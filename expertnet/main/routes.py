@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet import access, audit, catalog, finder, trust, vocab
+from expertnet import access, audit, catalog, finder, hometowns, trust, vocab
 from expertnet import taxonomy as seed
 from expertnet.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.main import bp
@@ -63,7 +63,11 @@ def profile(expert_id):
     viewer = access.current_viewer()
     expert = finder.get_visible(expert_id, viewer)
     if expert is None:
-        abort(404)
+        target = finder.merged_target(expert_id, viewer)
+        if target is None:
+            abort(404)
+        # A merged-away profile's address leads to the kept one, for good.
+        return redirect(url_for("main.profile", expert_id=target), code=301)
     taxonomy = catalog.load()
     language = current_language()
     other = "en" if language == "vi" else "vi"
@@ -74,6 +78,7 @@ def profile(expert_id):
         "main/profile.html", expert=expert, taxonomy=taxonomy, fields=fields,
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
         other_language=other, contact=contact, trust=trust.signals(expert, viewer),
+        hometown_other=hometowns.other_scheme(expert.hometown),
         linked_data=person_linked_data(expert, fields, contact, language))
 
 

@@ -27,7 +27,7 @@ PROFILE_ACTIONS = ("profile.create", "profile.update", "profile.restore")
 NOT_RESTORED = ("external_id", "visibility", "email_visibility", "phone_visibility")
 
 
-def _labels():
+def column_labels():
     form = ProfileForm(curator=True, formdata=None, meta={"csrf": False})
     return {name: form[name].label.text for name in form.columns()}
 
@@ -48,14 +48,14 @@ def reviews_queue():
                Expert.select().where(Expert.id.in_([row.expert_id for row in rows]))}
     emails = accounts.emails_by_id(row.user_id for row in rows)
     return render_template("profiles/reviews.html", rows=rows, experts=experts, emails=emails,
-                           labels=_labels(), done=request.args.get("done"),
+                           labels=column_labels(), done=request.args.get("done"),
                            registrations_waiting=registrations.waiting_count())
 
 
 def _diff_page(row, accept_form=None, reject_form=None, conflict=False, status=200):
     expert = Expert.get_by_id(row.expert_id)
     language = current_language()
-    labels = _labels()
+    labels = column_labels()
     meanwhile = reviews.changed_meanwhile(row, expert)
     original = row.original_values
     diff = [{"label": labels.get(name, name),
@@ -163,7 +163,7 @@ def history(expert_id):
 
 def _history_page(expert, error=None, status=200):
     language = current_language()
-    labels = _labels()
+    labels = column_labels()
     entries = _history(expert.id)
     emails = accounts.emails_by_id(row.actor_id for row in entries if row.actor_id)
     rows = []
