@@ -49,6 +49,7 @@ def create_app(test_config=None):
     from expertnet.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
     from expertnet.main import bp as main_bp
+    from expertnet.needs import bp as needs_bp
     from expertnet.profiles import bp as profiles_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -56,6 +57,7 @@ def create_app(test_config=None):
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(profiles_bp)
+    app.register_blueprint(needs_bp)
 
     from expertnet import cli
     cli.init_app(app)

@@ -18,6 +18,7 @@ from expertnet.models import (
     INVITATION_MODELS,
     MAIL_MODELS,
     MODELS,
+    NEED_MODELS,
     REVIEW_MODELS,
     TOKEN_MODELS,
     USER_MODELS,
@@ -97,6 +98,11 @@ def _0015_mail(migrator, db):
     db.create_tables(MAIL_MODELS, safe=True)
 
 
+def _0040_needs(migrator, db):
+    _add_missing_columns(migrator, db, "user", {"department": CharField(max_length=200, default="")})
+    db.create_tables(NEED_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -109,6 +115,7 @@ MIGRATIONS = (
     ("0009_pending_changes", _0009_pending_changes),
     ("0010_confirmation", _0010_confirmation),
     ("0015_mail", _0015_mail),
+    ("0040_needs", _0040_needs),
 )
 
 

@@ -12,6 +12,7 @@ from peewee import (
     BooleanField,
     CharField,
     CompositeKey,
+    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -152,6 +153,9 @@ class User(BaseModel):
     password_hash = CharField(max_length=255, default="")
     session_generation = IntegerField(default=1)
     language = CharField(max_length=8, default="")
+    # The department or organisation the account works for (officials): colleagues of
+    # one department share their needs and shortlists. Set by admins.
+    department = CharField(max_length=200, default="")
     # The profile this account owns (an expert's own); one owner per profile.
     expert = ForeignKeyField(Expert, null=True, unique=True, backref="owners", on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
@@ -293,6 +297,32 @@ class MailMessage(BaseModel):
         table_name = "mail_message"
 
 
+class Need(BaseModel):
+    """An official's need for expertise ("nhu cầu"): what, in which fields, which kind
+    of help, when, where, in which language. ``organization`` is the organisation or
+    department asking (conflicts of interest are checked against it); ``shared`` lets
+    colleagues of the owner's department see the need and its shortlist. ``status``
+    advances with the work (open → shortlisting → contacted → engaged) until the owner
+    closes it (``vocab.NEED_STATUSES``)."""
+
+    id = AutoField()
+    owner = ForeignKeyField(User, null=True, backref="needs", on_delete="SET NULL")
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    organization = CharField(max_length=300)
+    fields = JSONListField(default=list)
+    available_for = JSONListField(default=list)
+    language = CharField(max_length=8, default="")
+    starts_on = DateField(null=True)
+    ends_on = DateField(null=True)
+    location = CharField(max_length=200, default="")
+    online = BooleanField(default=False)
+    shared = BooleanField(default=True)
+    status = CharField(max_length=16, default="open", index=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
 USER_MODELS = (User,)
 REVIEW_MODELS = (PendingChange,)
 CONSENT_MODELS = (Consent,)
@@ -301,3 +331,4 @@ INVITATION_MODELS = (Invitation,)
 AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)
 MAIL_MODELS = (MailMessage,)
+NEED_MODELS = (Need,)

@@ -33,6 +33,15 @@ AVAILABILITY = {
     "research_collaboration": _l("Research collaboration"),
     "mentoring": _l("Mentoring start-ups"),
 }
+# A need's progress: each step is reached by the work itself (a shortlist, a contact
+# request, an engagement); only its owner closes it.
+NEED_STATUSES = {
+    "open": _l("Open"),
+    "shortlisting": _l("Shortlisting"),
+    "contacted": _l("Experts contacted"),
+    "engaged": _l("Engaged"),
+    "closed": _l("Closed"),
+}
 ROLES = {
     "admin": _l("Administrator"),
     "curator": _l("Curator"),

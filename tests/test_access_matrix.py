@@ -9,6 +9,7 @@ from conftest import PASSWORD, log_in
 
 from expertnet import accounts, services
 from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
+from expertnet.needs import records
 
 ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
 EVERYONE = dict.fromkeys(ROLES)
@@ -30,6 +31,9 @@ def only(allowed, status_allowed, status_denied, anonymous=302):
 # The owner's profile is visible to curators only: the owner, curators and admins see it.
 OWN_PROFILE = {"anonymous": 404, "owner": 200, "other_expert": 404, "official": 404,
                "curator": 200, "admin": 200}
+
+NEED_ROLES = {"official", "curator", "admin"}
+NEED_WORK = only(NEED_ROLES, 200, 403)
 
 # (endpoint, method) → expected status per role. A route missing here fails the test.
 EXPECTED = {
@@ -94,6 +98,18 @@ EXPECTED = {
     ("profiles.history", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.restore", "POST"): only({"admin", "curator"}, 400, 403),
     ("profiles.confirm", "POST"): only({"admin", "curator"}, 302, 403),
+    # Needs (issue 6): officials, curators and admins work with them; the matrix's need
+    # belongs to the official (curators and admins see every need). An empty POST shows
+    # the form again with its errors.
+    ("needs.index", "GET"): NEED_WORK,
+    ("needs.new", "GET"): NEED_WORK,
+    ("needs.new", "POST"): NEED_WORK,
+    ("needs.show", "GET"): NEED_WORK,
+    ("needs.edit", "GET"): NEED_WORK,
+    ("needs.edit", "POST"): NEED_WORK,
+    ("needs.proposal", "GET"): NEED_WORK,
+    ("needs.close", "POST"): only(NEED_ROLES, 302, 403),
+    ("needs.reopen", "POST"): only(NEED_ROLES, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -124,8 +140,10 @@ def world(app, make_user, add):
     services.save_profile({"organization": "Viện Sửa"}, expert=own)
     entry = Audit.select().where((Audit.expert_id == own.id)
                                  & (Audit.action == "profile.update")).get()
+    need = records.save({"title": "Tư vấn tự động hóa cảng", "organization": "Sở KH&CN"},
+                        owner=users["official"])
     return {"own": own, "other": other, "users": users, "target": target, "token": token,
-            "requests": requests, "changes": changes, "entry": entry.id}
+            "requests": requests, "changes": changes, "entry": entry.id, "need": need}
 
 
 def _client_as(app, world, role):
@@ -143,7 +161,8 @@ def _csrf(client):
 
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
-              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation"}
+              "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
+              "need_id": world["need"].id}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

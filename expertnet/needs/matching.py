@@ -1,0 +1,111 @@
+"""The proposal for a need: the experts the viewer may see, ranked by the index's
+more-like-this (``search.similar``) on the need's text, boosted by its fields, kinds
+of help and language, each with the reasons it was proposed and any conflict of
+interest (officials decide what a conflict means for their need)."""
+import re
+from dataclasses import dataclass, field
+
+from expertnet import access, catalog, finder, search
+from expertnet.text import fold
+
+PROPOSAL_SIZE = 30
+
+
+@dataclass
+class Reasons:
+    fields: list = field(default_factory=list)  # codes of the need the profile has
+    words: list = field(default_factory=list)  # words of the need found in the profile
+    available_for: list = field(default_factory=list)  # kinds of help asked and offered
+    language: str = ""  # the need's language, when the expert speaks it
+    conflicts: list = field(default_factory=list)  # [(reason, detail)]
+
+    @property
+    def explained(self):
+        return bool(self.fields or self.words or self.available_for or self.language)
+
+
+@dataclass
+class Proposal:
+    experts: list
+    reasons: dict
+    total: int
+    facets: dict
+    key_terms: list
+
+
+def need_text(need):
+    # The title says what matters most: counted twice, its words weigh more.
+    return "\n".join([need.title, need.title, need.description])
+
+
+def propose(need, viewer, refine=None, limit=PROPOSAL_SIZE):
+    """The :class:`Proposal` for ``need`` as ``viewer`` may see it; ``refine`` holds
+    facet filters (``finder.Criteria.filters``: kind, field, country, language,
+    available_for)."""
+    request = search.SimilarRequest(
+        text=need_text(need), fields=tuple(need.fields), available_for=tuple(need.available_for),
+        languages=(need.language,) if need.language else (),
+        filters={finder.FILTERS[name]: tuple(values) for name, values in (refine or {}).items()},
+        visibility=access.visible_levels(viewer), own_ids=tuple(viewer.own_expert_ids),
+        limit=limit)
+    result = search.similar(search.get_store(), request)
+    # The index may lag the database for an instant: never show what the viewer may not see.
+    experts = [expert for expert in finder.load_in_order(result.ids)
+               if access.can_view(viewer, expert)]
+    reasons = explain(need, experts, result.matched)
+    facets = {name: result.facets.get(index_field, {})
+              for name, index_field in finder.FILTERS.items()}
+    return Proposal(experts, reasons, result.total, facets, result.key_terms)
+
+
+def explain(need, experts, matched_words=None):
+    """``{expert id: Reasons}`` for ``experts`` (loaded with ``codes``)."""
+    taxonomy = catalog.load()
+    matched_words = matched_words or {}
+    conflicts = conflicts_of(need, experts)
+    found = {}
+    for expert in experts:
+        held = set(taxonomy.with_ancestors(expert.codes))
+        found[expert.id] = Reasons(
+            fields=[code for code in need.fields if code in held],
+            words=list(matched_words.get(expert.id, [])),
+            available_for=[code for code in need.available_for if code in expert.available_for],
+            language=need.language if need.language and need.language in expert.languages else "",
+            conflicts=conflicts.get(expert.id, []))
+    return found
+
+
+# -- conflicts of interest ------------------------------------------------------------
+_WORDS = re.compile(r"\w+", re.UNICODE)
+# Below this many words a name is compared whole: "Sở Ngoại vụ" must not match every
+# organisation whose name contains those words.
+CONTAINED_MIN_WORDS = 3
+
+
+def _words(name):
+    return _WORDS.findall(fold(name or ""))
+
+
+def same_organization(first, second):
+    """Whether two organisation names name the same organisation or one inside the
+    other (``Trường Đại học Hàng hải Việt Nam`` and ``Khoa Hàng hải, Trường Đại học
+    Hàng hải Việt Nam``), whatever the accents, case and punctuation."""
+    a, b = _words(first), _words(second)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if len(shorter) < CONTAINED_MIN_WORDS:
+        return False
+    return f" {' '.join(shorter)} " in f" {' '.join(longer)} "
+
+
+def conflicts_of(need, experts):
+    """``{expert id: [(reason, detail)]}``: ``organization`` when the expert works for
+    the need's organisation."""
+    found = {}
+    for expert in experts:
+        if same_organization(need.organization, expert.organization):
+            found.setdefault(expert.id, []).append(("organization", expert.organization))
+    return found

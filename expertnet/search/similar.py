@@ -1,0 +1,188 @@
+"""More like this: the profiles that resemble a free text (an official's need).
+
+Whoosh's more-like-this idea, run through the vectorised engine: the key terms of the
+text are chosen with the index's own analyzers and statistics
+(``Searcher.key_terms_from_text``, Bo1 model: a word weighs more the more often the
+text uses it and the rarer it is in the index, so "và", "the", "cho" weigh little),
+then every key term becomes an alternative of one OR group scored with BM25 in the
+bios, the field names and the keywords, weighted by its key-term weight. Field codes
+given with the text match too (with a boost of their own); kinds of help and
+languages never decide a match, they only raise the score of the profiles that have
+them. Visibility is a filter exactly as in :func:`expertnet.search.search`.
+
+Besides ids and scores, the answer says which words of the text each proposed profile
+holds, in the text's own spelling (``cảng biển``, not the folded ``cang_bien``), so
+that the application can explain the proposal.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from expertnet.text import clean, fold
+
+from . import engine
+from . import query as search_query
+from .analysis import EXACT
+
+# Index fields the key terms are drawn from and searched in, with their boosts.
+TERM_FIELDS = (("text", 1.0), ("field_text", 2.0), ("tags", 2.0))
+# Pairs of syllables ("cảng biển") are far more telling than either syllable alone.
+BIGRAM_BOOST = 3.0
+FIELD_BOOST = 6.0
+AVAILABILITY_BOOST = 3.0
+LANGUAGE_BOOST = 1.5
+# A key term found in more than this share of the profiles says nothing about any of
+# them (on an index large enough for the share to mean something).
+COMMON_SHARE = 0.5
+COMMON_MIN_DOCS = 50
+
+
+@dataclass(frozen=True)
+class SimilarRequest:
+    text: str = ""
+    # Field codes of the need: a profile with one of them (or a sub-field) matches.
+    fields: tuple = ()
+    # Raise the score of profiles available for these kinds of help / speaking these.
+    available_for: tuple = ()
+    languages: tuple = ()
+    # Refinement: index field → accepted values (as SearchRequest.filters).
+    filters: dict = field(default_factory=dict)
+    visibility: tuple = ("public",)
+    own_ids: tuple = ()
+    limit: int = 30
+    with_facets: bool = True
+    max_chars: int = 5000
+    max_terms: int = 16
+
+
+@dataclass
+class SimilarResult:
+    ids: list
+    scores: dict
+    # id → words of the text found in that profile, in the text's spelling.
+    matched: dict
+    total: int
+    facets: dict
+    # The key terms the proposal rests on, in the text's spelling, heaviest first.
+    key_terms: list
+
+
+def key_terms(searcher, text, limit):
+    """``[(index field, term, weight)]``: the heaviest terms of ``text`` per field of
+    :data:`TERM_FIELDS` (weights normalised to 1 for the heaviest), and its heaviest
+    syllable pairs."""
+    found = []
+    size = searcher.doc_count_all()
+    reader = searcher.reader()
+    for name, _boost in (*TERM_FIELDS, ("bigrams", BIGRAM_BOOST)):
+        terms = searcher.key_terms_from_text(name, text, numterms=limit)
+        if not terms:
+            continue
+        if size >= COMMON_MIN_DOCS:
+            terms = [(term, weight) for term, weight in terms
+                     if reader.doc_frequency(name, term) <= COMMON_SHARE * size]
+        top = max((weight for _term, weight in terms), default=0) or 1.0
+        found += [(name, term, weight / top) for term, weight in terms]
+    return found
+
+
+def spellings(text):
+    """Folded term → the text's own spelling (lower case, diacritics kept), for single
+    words and for pairs of consecutive words (``cang_bien`` → ``cảng biển``)."""
+    words = [token.text for token in EXACT(text)]
+    found = {}
+    for word in words:
+        found.setdefault(fold(word), word)
+    for first, second in zip(words, words[1:], strict=False):
+        found.setdefault(f"{fold(first)}_{fold(second)}", f"{first} {second}")
+    return found
+
+
+def _plan(request, terms):
+    boosts = dict(TERM_FIELDS)
+    alternatives = []
+    for name, term, weight in terms:
+        if name == "bigrams":
+            alternatives.append(search_query.Alternative("bigrams", (term,), BIGRAM_BOOST * weight))
+            continue
+        # A key term of one field is looked for in all of them: the need's words may be
+        # in a profile's bio, its field names or its keywords.
+        alternatives += [search_query.Alternative(other, (term,), boost * weight)
+                         for other, boost in boosts.items()]
+    if request.fields:
+        alternatives.append(search_query.Alternative("fields", tuple(request.fields), FIELD_BOOST))
+    bonus = []
+    if request.available_for:
+        available = search_query.Alternative("available_for", tuple(request.available_for),
+                                             AVAILABILITY_BOOST)
+        if alternatives:
+            bonus.append(available)
+        else:
+            # Nothing else to go on: the kind of help is what the need asks for.
+            alternatives.append(available)
+    if request.languages:
+        bonus.append(search_query.Alternative("languages", tuple(request.languages), LANGUAGE_BOOST))
+    plan = search_query.Plan(own_ids=tuple(request.own_ids), bonus=bonus)
+    if alternatives:
+        plan.words = [alternatives]
+    for name, values in request.filters.items():
+        values = tuple(value for value in values if value)
+        if values:
+            plan.filters.append((name, values))
+    plan.filters.append(("visibility", tuple(request.visibility)))
+    return plan
+
+
+def similar(store, request):
+    """The profiles most like ``request`` (a :class:`SimilarRequest`), best first."""
+    text = clean(request.text)[:request.max_chars]
+    with store.searcher() as searcher:
+        segments = store.segments(searcher)
+        terms = key_terms(searcher, text, request.max_terms) if text else []
+        plan = _plan(request, terms)
+        if not plan.words:
+            return SimilarResult([], {}, {}, 0, {}, [])
+        evaluated = engine.evaluate(segments, plan)
+        total = sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated)
+        facets = engine.count_facets(evaluated) if request.with_facets else {}
+        docnums = engine.top(evaluated, request.limit, "relevance")
+        written = spellings(text)
+        ids, scores, matched = [], {}, {}
+        for docnum in docnums:
+            data, local, score = _locate(evaluated, int(docnum))
+            expert_id = int(data.ids[local])
+            ids.append(expert_id)
+            scores[expert_id] = float(score)
+            matched[expert_id] = _matched_words(data, local, terms, written)
+    weights = {}
+    for _name, term, weight in terms:
+        shown = written.get(term, term)
+        weights[shown] = max(weight, weights.get(shown, 0))
+    ranked = sorted(weights, key=lambda word: (-weights[word], word))
+    return SimilarResult(ids, scores, matched, total, facets, ranked)
+
+
+def _locate(evaluated, docnum):
+    for data, offset, _mask, scores in evaluated:
+        if offset <= docnum < offset + data.size:
+            local = docnum - offset
+            return data, local, scores[local]
+    raise LookupError(docnum)
+
+
+def _matched_words(data, local, terms, written):
+    """The words of the need held by document ``local`` of ``data``: pairs first (they
+    say more), then single words not already part of a pair, each once."""
+    pairs, singles = [], []
+    for name, term, _weight in terms:
+        fields = ("bigrams",) if name == "bigrams" else tuple(other for other, _b in TERM_FIELDS)
+        for other in fields:
+            ids = data.postings(other, term)[0]
+            position = int(np.searchsorted(ids, local))
+            if position < len(ids) and ids[position] == local:
+                (pairs if name == "bigrams" else singles).append(written.get(term, term))
+                break
+    shown = list(dict.fromkeys(pairs))
+    covered = {word for pair in shown for word in pair.split()}
+    shown += [word for word in dict.fromkeys(singles) if word not in covered]
+    return shown

@@ -1,0 +1,214 @@
+"""Needs and their proposals: the obviously matching expert first (Vietnamese, English
+and folded need texts), reasons for each, nothing hidden proposed, conflicts flagged."""
+import pytest
+from conftest import post_form
+
+from expertnet import access, search
+from expertnet.models import Need
+from expertnet.needs import matching, records
+
+PORT = dict(full_name="Trần Văn Cảng", organization="Công ty Tự động hóa Cảng",
+            fields="automation;seaports", available_for="consulting;reviewing",
+            languages="vi;en", country="VN",
+            bio_vi="Chuyên gia tự động hóa cảng biển: cần cẩu tự động, hệ thống điều hành bến "
+                   "container, cảng thông minh.",
+            bio_en="Expert in port automation: automated cranes, container terminal operating "
+                   "systems and smart ports.")
+CORAL = dict(full_name="Lê Thị San Hô", organization="Viện Tài nguyên và Môi trường biển",
+             fields="marine_environment", available_for="reviewing;research_collaboration",
+             languages="vi;en;ja", country="JP",
+             bio_vi="Nghiên cứu rạn san hô, đa dạng sinh học biển và bảo tồn biển ở vịnh Hạ Long.",
+             bio_en="Research on coral reefs, marine biodiversity and marine conservation "
+                    "in Ha Long Bay.")
+FARM = dict(full_name="Phạm Văn Lúa", organization="Học viện Nông nghiệp",
+            available_for="lecturing", languages="vi",
+            bio_vi="Giảng dạy về giống lúa, nông nghiệp hữu cơ và thủy lợi đồng bằng.",
+            bio_en="Teaches rice breeding, organic farming and irrigation.")
+AI = dict(full_name="Nguyễn Thị Máy", organization="Đại học Bách khoa", fields="ai",
+          available_for="lecturing;consulting", languages="vi;en;fr", country="FR",
+          bio_vi="Trí tuệ nhân tạo, học máy và xử lý ngôn ngữ tự nhiên cho tiếng Việt.",
+          bio_en="Artificial intelligence, machine learning and natural language processing.")
+
+
+@pytest.fixture
+def experts(add):
+    return {name: add(**values) for name, values in
+            (("port", PORT), ("coral", CORAL), ("farm", FARM), ("ai", AI))}
+
+
+@pytest.fixture
+def official(make_user):
+    user = make_user("official")
+    user.department = "Sở Khoa học và Công nghệ"
+    user.save()
+    return user
+
+
+def _need(owner, **values):
+    raw = {"title": "Tư vấn", "organization": "Sở Khoa học và Công nghệ", "shared": True}
+    raw.update(values)
+    return records.save(raw, owner=owner)
+
+
+def _viewer(user):
+    return access.viewer_for(user)
+
+
+@pytest.mark.parametrize("title, description", [
+    ("Tư vấn tự động hóa cảng biển", "Cần chuyên gia tư vấn cho dự án tự động hóa bến container "
+                                     "của cảng biển Lạch Huyện."),
+    ("Port automation adviser", "We need an adviser on automating the container terminal of "
+                                "the Lach Huyen deep-sea port: cranes and terminal systems."),
+    ("tu van tu dong hoa cang bien", "can chuyen gia cho du an tu dong hoa ben container"),
+])
+def test_the_port_expert_comes_first_for_a_port_need_in_any_language(experts, official,
+                                                                     title, description):
+    need = _need(official, title=title, description=description)
+    found = matching.propose(need, _viewer(official))
+    assert found.experts[0].id == experts["port"].id
+    why = found.reasons[experts["port"].id]
+    assert why.words and why.explained
+    assert experts["farm"].id not in [expert.id for expert in found.experts[:1]]
+
+
+def test_a_reviewing_need_for_coral_reefs_finds_the_marine_biologist(experts, official):
+    need = _need(official, title="Phản biện đề tài về rạn san hô",
+                 description="Ba chuyên gia phản biện đề tài nghiên cứu đa dạng sinh học biển.",
+                 fields=["marine_environment"], available_for=["reviewing"], language="ja")
+    found = matching.propose(need, _viewer(official))
+    assert found.experts[0].id == experts["coral"].id
+    why = found.reasons[experts["coral"].id]
+    assert why.fields == ["marine_environment"]
+    assert why.available_for == ["reviewing"]
+    assert why.language == "ja"
+    # The need's own spelling, not the index's folded terms.
+    assert "san hô" in why.words or "rạn san" in why.words
+
+
+def test_fields_alone_make_a_proposal(experts, official):
+    need = _need(official, title="Chuyên gia", fields=["ai"])
+    found = matching.propose(need, _viewer(official))
+    assert [expert.id for expert in found.experts][:1] == [experts["ai"].id]
+    assert found.reasons[experts["ai"].id].fields == ["ai"]
+
+
+def test_hidden_profiles_are_never_proposed_to_those_who_may_not_see_them(add, official,
+                                                                         make_user):
+    hidden = add(**{**PORT, "full_name": "Ẩn Danh", "visibility": "curators"})
+    for_officials = add(**{**PORT, "full_name": "Cán Bộ Xem", "visibility": "officials"})
+    shown = add(**{**PORT, "full_name": "Công Khai"})
+    need = _need(official, title="Tự động hóa cảng biển", description="cảng container")
+    found = matching.propose(need, _viewer(official))
+    ids = [expert.id for expert in found.experts]
+    assert hidden.id not in ids and {for_officials.id, shown.id} <= set(ids)
+    assert found.total == 2 and sum(found.facets["kind"].values()) == 2
+    # An expert account (were it to reach the function) sees public profiles only.
+    expert_view = matching.propose(need, _viewer(make_user("expert")))
+    assert [expert.id for expert in expert_view.experts] == [shown.id]
+    curator = matching.propose(need, _viewer(make_user("curator")))
+    assert hidden.id in [expert.id for expert in curator.experts]
+
+
+def test_same_organisation_is_flagged_as_a_conflict(add, official):
+    inside = add(**{**PORT, "full_name": "Người Trong Sở",
+                    "organization": "Phòng Quản lý công nghệ, Sở Khoa học và Công nghệ"})
+    outside = add(**PORT)
+    need = _need(official, title="Tự động hóa cảng biển")
+    found = matching.propose(need, _viewer(official))
+    assert found.reasons[inside.id].conflicts == [("organization", inside.organization)]
+    assert found.reasons[outside.id].conflicts == []
+
+
+@pytest.mark.parametrize("first, second, same", [
+    ("Sở Khoa học và Công nghệ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", True),
+    ("Sở Khoa học và Công nghệ", "so khoa hoc va cong nghe", True),
+    ("Trường Đại học Hàng hải Việt Nam", "Khoa Máy tàu, Trường Đại học Hàng hải Việt Nam", True),
+    ("Sở Ngoại vụ", "Phòng Lãnh sự, Sở Ngoại vụ", True),
+    ("Đại học", "Đại học Bách khoa Hà Nội", False),  # too short to compare inside
+    ("Sở Ngoại vụ", "Sở Nội vụ", False),
+    ("", "Sở Ngoại vụ", False),
+])
+def test_organisation_names_compare_without_accents_case_or_punctuation(first, second, same):
+    assert matching.same_organization(first, second) is same
+
+
+def test_the_similar_query_returns_the_words_in_the_text_spelling(app, experts):
+    store = search.get_store()
+    result = search.similar(store, search.SimilarRequest(
+        text="Tự động hóa cảng biển", visibility=("public",)))
+    assert result.ids[0] == experts["port"].id
+    assert "cảng biển" in result.matched[experts["port"].id]
+    assert result.key_terms and all(term == term.lower() for term in result.key_terms)
+    empty = search.similar(store, search.SimilarRequest(text="", visibility=("public",)))
+    assert (empty.ids, empty.total) == ([], 0)
+
+
+# -- pages ------------------------------------------------------------------------------
+def test_an_official_writes_a_need_and_sees_the_proposal(client, login, official, experts):
+    login(official)
+    form = client.get("/needs/new").get_data(as_text=True)
+    assert 'value="Sở Khoa học và Công nghệ"' in form  # the department, prefilled
+    response = post_form(client, "/needs/new", {
+        "title": "Tư vấn tự động hóa cảng biển", "description": "Bến container tự động",
+        "organization": "Sở Khoa học và Công nghệ", "fields": ["seaports"],
+        "available_for": ["consulting"], "language": "en", "starts_on": "2026-03-01",
+        "ends_on": "2026-06-30", "location": "Hải Phòng", "shared": "y"})
+    assert response.status_code == 302
+    need = Need.get()
+    assert (need.owner_id, need.fields, need.available_for, need.status) == \
+        (official.id, ["seaports"], ["consulting"], "open")
+    page = client.get(response.location).get_data(as_text=True)
+    assert page.index("Trần Văn Cảng") < page.index("Phạm Văn Lúa") if "Phạm Văn Lúa" in page \
+        else "Trần Văn Cảng" in page
+    assert "Cảng biển và hàng hải" in page  # the matched field, named
+    refined = client.get(f"/needs/{need.id}/proposal?country=JP").get_data(as_text=True)
+    assert "Trần Văn Cảng" not in refined
+    assert client.get(f"/needs/{need.id}/proposal?country=XX").status_code == 400
+
+
+def test_a_bad_need_comes_back_with_its_errors_and_values(client, login, official):
+    login(official)
+    response = post_form(client, "/needs/new", {"title": "", "description": "Giữ lại tôi",
+                                                "organization": "", "starts_on": "2026-13-01",
+                                                "fields": ["not-a-field"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and Need.select().count() == 0
+    assert "Giữ lại tôi" in page and "không được để trống" in page
+
+
+def test_who_sees_a_need(app, client, login, official, make_user):
+    need = _need(official, title="Nhu cầu của Sở")
+    colleague = make_user("official")
+    colleague.department = "SỞ KHOA HỌC VÀ CÔNG NGHỆ "
+    colleague.save()
+    stranger = make_user("official")
+    stranger.department = "Sở Ngoại vụ"
+    stranger.save()
+    expected = {official: 200, colleague: 200, stranger: 404, make_user("curator"): 200,
+                make_user("expert"): 403}
+    for user, status in expected.items():
+        other = app.test_client()
+        assert post_form(other, "/auth/login", {"email": user.email,
+                                                "password": "correct horse battery staple"}
+                         ).status_code == 302
+        assert other.get(f"/needs/{need.id}").status_code == status, user.role
+    # Not shared: the colleague no longer sees it; the list follows the same rule.
+    need.shared = False
+    need.save()
+    assert not records.may_see(access.viewer_for(colleague), need)
+    assert records.visible(access.viewer_for(colleague)) == []
+    assert [n.id for n in records.visible(access.viewer_for(official))] == [need.id]
+    assert client.get(f"/needs/{need.id}").status_code == 302  # anonymous: log in first
+
+
+def test_only_the_owner_and_curators_edit_and_close(app, official, make_user):
+    need = _need(official, title="Nhu cầu")
+    colleague = make_user("official")
+    colleague.department = official.department
+    colleague.save()
+    assert records.may_edit(access.viewer_for(official), need)
+    assert not records.may_edit(access.viewer_for(colleague), need)
+    records.close(need)
+    assert Need.get_by_id(need.id).status == "closed"
+    assert records.refresh_status(need.id).status == "closed"
+    assert records.reopen(need).status == "open"
