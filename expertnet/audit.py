@@ -54,7 +54,8 @@ def contact_view(viewer, expert, fields, source):
 
 # Keys of ``changes`` that hold no personal data (ids, codes, consent purposes).
 NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "active", "request",
-                               "review", "restored"})
+                               "review", "restored", "need", "contact_request", "engagement",
+                               "status", "scope"})
 
 
 def scrub(expert_id):

@@ -20,6 +20,7 @@ from expertnet.models import (
     MODELS,
     NEED_MODELS,
     REVIEW_MODELS,
+    SHORTLIST_MODELS,
     TOKEN_MODELS,
     USER_MODELS,
 )
@@ -103,6 +104,10 @@ def _0040_needs(migrator, db):
     db.create_tables(NEED_MODELS, safe=True)
 
 
+def _0041_shortlists(migrator, db):
+    db.create_tables(SHORTLIST_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -116,6 +121,7 @@ MIGRATIONS = (
     ("0010_confirmation", _0010_confirmation),
     ("0015_mail", _0015_mail),
     ("0040_needs", _0040_needs),
+    ("0041_shortlists", _0041_shortlists),
 )
 
 

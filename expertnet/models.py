@@ -323,6 +323,23 @@ class Need(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
 
+class ShortlistEntry(BaseModel):
+    """An expert kept on a need's shortlist, in the order the officials chose, with
+    their note. Deleted with the need or the profile."""
+
+    id = AutoField()
+    need = ForeignKeyField(Need, backref="shortlist", on_delete="CASCADE")
+    expert = ForeignKeyField(Expert, backref="shortlisted", on_delete="CASCADE")
+    position = IntegerField(default=0)
+    note = TextField(default="")
+    added_by = IntegerField(null=True)  # a user id
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "shortlist_entry"
+        indexes = ((("need", "expert"), True),)
+
+
 USER_MODELS = (User,)
 REVIEW_MODELS = (PendingChange,)
 CONSENT_MODELS = (Consent,)
@@ -332,3 +349,4 @@ AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)
 MAIL_MODELS = (MailMessage,)
 NEED_MODELS = (Need,)
+SHORTLIST_MODELS = (ShortlistEntry,)

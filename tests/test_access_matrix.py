@@ -9,7 +9,7 @@ from conftest import PASSWORD, log_in
 
 from expertnet import accounts, services
 from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
-from expertnet.needs import records
+from expertnet.needs import records, shortlists
 
 ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
 EVERYONE = dict.fromkeys(ROLES)
@@ -110,6 +110,13 @@ EXPECTED = {
     ("needs.proposal", "GET"): NEED_WORK,
     ("needs.close", "POST"): only(NEED_ROLES, 302, 403),
     ("needs.reopen", "POST"): only(NEED_ROLES, 302, 403),
+    # The shortlist of that need: the matrix posts no expert and no direction (400).
+    ("needs.shortlist_add", "POST"): only(NEED_ROLES, 400, 403),
+    ("needs.shortlist_move", "POST"): only(NEED_ROLES, 400, 403),
+    ("needs.shortlist_note", "POST"): only(NEED_ROLES, 302, 403),
+    ("needs.shortlist_remove", "POST"): only(NEED_ROLES, 302, 403),
+    ("needs.shortlist_print", "GET"): NEED_WORK,
+    ("admin.change_department", "POST"): only({"admin"}, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -142,8 +149,16 @@ def world(app, make_user, add):
                                  & (Audit.action == "profile.update")).get()
     need = records.save({"title": "Tư vấn tự động hóa cảng", "organization": "Sở KH&CN"},
                         owner=users["official"])
+    # Public profiles on its shortlist: one to work on, one to remove.
+    listed = {name: add(full_name=f"Danh Sách {name}") for name in ("kept", "removed")}
+    for expert in listed.values():
+        shortlists.add(need, expert, users["official"].id)
+    per_endpoint = {"needs.shortlist_remove": {"expert_id": listed["removed"].id}}
+    for endpoint in ("needs.shortlist_move", "needs.shortlist_note"):
+        per_endpoint[endpoint] = {"expert_id": listed["kept"].id}
     return {"own": own, "other": other, "users": users, "target": target, "token": token,
-            "requests": requests, "changes": changes, "entry": entry.id, "need": need}
+            "requests": requests, "changes": changes, "entry": entry.id, "need": need,
+            "per_endpoint": per_endpoint}
 
 
 def _client_as(app, world, role):
@@ -169,6 +184,7 @@ def _url(rule, world):
     if rule.endpoint in world["changes"]:
         values["change_id"] = world["changes"][rule.endpoint]
     values["entry_id"] = world["entry"]
+    values.update(world["per_endpoint"].get(rule.endpoint, {}))
     for name in rule.arguments:
         url = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), url)
     return url

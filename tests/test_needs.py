@@ -212,3 +212,104 @@ def test_only_the_owner_and_curators_edit_and_close(app, official, make_user):
     assert Need.get_by_id(need.id).status == "closed"
     assert records.refresh_status(need.id).status == "closed"
     assert records.reopen(need).status == "open"
+
+
+# -- shortlists ---------------------------------------------------------------------------
+def _shortlist_page(client, need):
+    return client.get(f"/needs/{need.id}").get_data(as_text=True)
+
+
+def test_the_shortlist_keeps_order_notes_and_works_without_javascript(client, login, official,
+                                                                      experts):
+    from expertnet.models import Audit, ShortlistEntry
+    login(official)
+    need = _need(official, title="Tự động hóa cảng biển")
+    for name in ("port", "coral", "ai"):
+        response = post_form(client, f"/needs/{need.id}/shortlist",
+                             {"expert_id": experts[name].id,
+                              "next": f"/needs/{need.id}/proposal"},
+                             form_path=f"/needs/{need.id}/proposal")
+        assert response.status_code == 302 and response.location == f"/needs/{need.id}/proposal"
+    # Twice is once.
+    post_form(client, f"/needs/{need.id}/shortlist", {"expert_id": experts["port"].id},
+              form_path=f"/needs/{need.id}/proposal")
+    assert ShortlistEntry.select().count() == 3
+    assert Need.get_by_id(need.id).status == "shortlisting"
+    page = _shortlist_page(client, need)
+    assert page.index("Trần Văn Cảng") < page.index("Lê Thị San Hô") < page.index("Nguyễn Thị Máy")
+    # Plain forms: the buttons post and come back to the need.
+    moved = post_form(client, f"/needs/{need.id}/shortlist/{experts['ai'].id}/move",
+                      {"direction": "up"}, form_path=f"/needs/{need.id}")
+    assert moved.status_code == 302
+    page = _shortlist_page(client, need)
+    assert page.index("Trần Văn Cảng") < page.index("Nguyễn Thị Máy") < page.index("Lê Thị San Hô")
+    post_form(client, f"/needs/{need.id}/shortlist/{experts['port'].id}/move",
+              {"direction": "up"}, form_path=f"/needs/{need.id}")  # already first: no change
+    assert _shortlist_page(client, need).index("Trần Văn Cảng") < page.index("Nguyễn Thị Máy")
+    post_form(client, f"/needs/{need.id}/shortlist/{experts['port'].id}/note",
+              {"note": "Đã làm việc với Cảng Lạch Huyện"}, form_path=f"/needs/{need.id}")
+    assert "Đã làm việc với Cảng Lạch Huyện" in _shortlist_page(client, need)
+    post_form(client, f"/needs/{need.id}/shortlist/{experts['coral'].id}/remove", {},
+              form_path=f"/needs/{need.id}")
+    assert "Lê Thị San Hô" not in _shortlist_page(client, need)
+    actions = [row.action for row in Audit.select().where(Audit.action.startswith("shortlist."))]
+    assert actions.count("shortlist.add") == 3 and "shortlist.note" in actions
+    assert "shortlist.remove" in actions
+    assert post_form(client, f"/needs/{need.id}/shortlist/{experts['ai'].id}/move",
+                     {"direction": "sideways"}, form_path=f"/needs/{need.id}").status_code == 400
+
+
+def test_the_printable_summary_has_one_sheet_per_expert(client, login, official, experts):
+    login(official)
+    need = _need(official, title="Tự động hóa cảng biển")
+    from expertnet.needs import shortlists
+    for name in ("port", "coral"):
+        shortlists.add(need, experts[name], official.id)
+    page = client.get(f"/needs/{need.id}/shortlist/print").get_data(as_text=True)
+    assert page.count('class="print-sheet"') == 2
+    assert "js/print.js" in page and "Trần Văn Cảng" in page and "Lê Thị San Hô" in page
+
+
+def test_a_shortlisted_profile_hidden_later_drops_out_and_hidden_ones_cannot_be_added(
+        client, login, official, add, experts):
+    from expertnet import services
+    from expertnet.needs import shortlists
+    login(official)
+    need = _need(official, title="Cảng")
+    shortlists.add(need, experts["port"], official.id)
+    services.save_profile({"visibility": "curators"}, expert=experts["port"])
+    assert "Trần Văn Cảng" not in _shortlist_page(client, need)
+    hidden = add(full_name="Ẩn", visibility="curators")
+    response = post_form(client, f"/needs/{need.id}/shortlist", {"expert_id": hidden.id},
+                         form_path=f"/needs/{need.id}")
+    assert response.status_code == 404
+    assert client.get(f"/needs/{need.id}/shortlist/print").status_code == 200
+
+
+def test_colleagues_share_the_shortlist_and_others_do_not(app, official, make_user, experts):
+    from expertnet.needs import shortlists
+    need = _need(official, title="Cảng")
+    shortlists.add(need, experts["port"], official.id)
+    colleague = make_user("official")
+    colleague.department = official.department
+    colleague.save()
+    stranger = make_user("official")
+    for user, status in ((colleague, 302), (stranger, 404)):
+        other = app.test_client()
+        post_form(other, "/auth/login", {"email": user.email,
+                                         "password": "correct horse battery staple"})
+        response = post_form(other, f"/needs/{need.id}/shortlist/{experts['port'].id}/note",
+                             {"note": "x"}, form_path="/account")
+        assert response.status_code == status
+
+
+def test_admins_set_the_department_of_an_account(client, login, make_user):
+    from expertnet.models import User
+    admin = make_user("admin")
+    official = make_user("official")
+    login(admin)
+    response = post_form(client, f"/admin/users/{official.id}/department",
+                         {"department": " Sở Ngoại vụ "}, form_path="/admin/users")
+    assert response.status_code == 302
+    assert User.get_by_id(official.id).department == "Sở Ngoại vụ"
+    assert 'value="Sở Ngoại vụ"' in client.get("/admin/users").get_data(as_text=True)

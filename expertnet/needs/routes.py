@@ -2,12 +2,14 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import catalog, finder
+from expertnet import access, audit, catalog, finder
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
+from expertnet.main.routes import safe_next
 from expertnet.models import Need, User
-from expertnet.needs import bp, matching, records
+from expertnet.needs import bp, matching, records, shortlists
 from expertnet.needs.forms import NeedForm
+from expertnet.text import clean_multiline
 
 
 def need_or_404(need_id, viewer=None):
@@ -92,8 +94,10 @@ def show(need_id):
     viewer = current_viewer()
     need = need_or_404(need_id, viewer)
     owner = User.get_or_none(User.id == need.owner_id) if need.owner_id else None
+    entries = shortlists.entries(need, viewer)
     return render_template("needs/show.html", need=need, owner=owner, taxonomy=catalog.load(),
-                           may_edit=records.may_edit(viewer, need))
+                           may_edit=records.may_edit(viewer, need), entries=entries,
+                           contacts=_contacts(viewer, entries))
 
 
 @bp.post("/needs/<int:need_id>/close")
@@ -124,7 +128,8 @@ def proposal(need_id):
     found = matching.propose(need, viewer, refine=criteria.filters)
     return render_template("needs/proposal.html", need=need, error=None, found=found,
                            filters=criteria.filters, taxonomy=taxonomy,
-                           proposal_url=_proposal_url(need, criteria.filters))
+                           proposal_url=_proposal_url(need, criteria.filters),
+                           shortlisted=shortlists.shortlisted_ids(need))
 
 
 def _proposal_url(need, filters):
@@ -139,3 +144,82 @@ def _proposal_url(need, filters):
         return url_for("needs.proposal", need_id=need.id,
                        **{name: values for name, values in args.items() if values})
     return url
+
+
+# -- the shortlist ----------------------------------------------------------------------
+def _back(need):
+    return redirect(safe_next(request.form.get("next"), url_for("needs.show", need_id=need.id)))
+
+
+def _entry_or_404(need, expert_id, viewer):
+    entry = shortlists.get(need, expert_id)
+    if entry is None or finder.get_visible(expert_id, viewer) is None:
+        abort(404)
+    return entry
+
+
+@bp.post("/needs/<int:need_id>/shortlist")
+@role_required(*records.ROLES)
+def shortlist_add(need_id):
+    viewer = current_viewer()
+    need = need_or_404(need_id, viewer)
+    raw = request.form.get("expert_id", "")
+    if not raw.isdigit() or len(raw) > 18:
+        abort(400)
+    expert = finder.get_visible(int(raw), viewer)
+    if expert is None:
+        abort(404)
+    shortlists.add(need, expert, current_user.id)
+    return _back(need)
+
+
+@bp.post("/needs/<int:need_id>/shortlist/<int:expert_id>/move")
+@role_required(*records.ROLES)
+def shortlist_move(need_id, expert_id):
+    viewer = current_viewer()
+    need = need_or_404(need_id, viewer)
+    entry = _entry_or_404(need, expert_id, viewer)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    shortlists.move(need, entry, direction)
+    return _back(need)
+
+
+@bp.post("/needs/<int:need_id>/shortlist/<int:expert_id>/note")
+@role_required(*records.ROLES)
+def shortlist_note(need_id, expert_id):
+    viewer = current_viewer()
+    need = need_or_404(need_id, viewer)
+    entry = _entry_or_404(need, expert_id, viewer)
+    shortlists.annotate(need, entry, clean_multiline(request.form.get("note", "")), current_user.id)
+    return _back(need)
+
+
+@bp.post("/needs/<int:need_id>/shortlist/<int:expert_id>/remove")
+@role_required(*records.ROLES)
+def shortlist_remove(need_id, expert_id):
+    viewer = current_viewer()
+    need = need_or_404(need_id, viewer)
+    shortlists.remove(need, _entry_or_404(need, expert_id, viewer), current_user.id)
+    return _back(need)
+
+
+@bp.get("/needs/<int:need_id>/shortlist/print")
+@role_required(*records.ROLES)
+def shortlist_print(need_id):
+    """One page per shortlisted expert, for a meeting or a file."""
+    viewer = current_viewer()
+    need = need_or_404(need_id, viewer)
+    entries = shortlists.entries(need, viewer)
+    return render_template("needs/print.html", need=need, taxonomy=catalog.load(),
+                           entries=entries, contacts=_contacts(viewer, entries))
+
+
+def _contacts(viewer, entries):
+    """``{expert id: contact fields shown}`` on a shortlist page, each view logged."""
+    shown = {}
+    for _entry, expert in entries:
+        shown[expert.id] = access.visible_contact_fields(viewer, expert)
+        audit.contact_view(viewer, expert, shown[expert.id], source="screen")
+    return shown
