@@ -48,6 +48,7 @@ def create_app(test_config=None):
     from expertnet.account import bp as account_bp
     from expertnet.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
+    from expertnet.contacts import bp as contacts_bp
     from expertnet.main import bp as main_bp
     from expertnet.needs import bp as needs_bp
     from expertnet.profiles import bp as profiles_bp
@@ -58,6 +59,7 @@ def create_app(test_config=None):
     app.register_blueprint(admin_bp)
     app.register_blueprint(profiles_bp)
     app.register_blueprint(needs_bp)
+    app.register_blueprint(contacts_bp)
 
     from expertnet import cli
     cli.init_app(app)

@@ -88,3 +88,7 @@ MAIL_PASSWORD = ""
 MAIL_SENDER = "noreply@localhost"
 MAIL_SENDER_NAME = "Expertnet Hai Phong"
 MAIL_TIMEOUT = 20
+
+# -- contact requests (issue 6) ---------------------------------------------------------
+# Requests one official may send in 24 hours (beyond: 429).
+CONTACT_REQUESTS_PER_DAY = 20

@@ -14,6 +14,7 @@ from expertnet.db import database, is_postgres, utcnow
 from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
+    CONTACT_REQUEST_MODELS,
     DELETION_MODELS,
     INVITATION_MODELS,
     MAIL_MODELS,
@@ -108,6 +109,10 @@ def _0041_shortlists(migrator, db):
     db.create_tables(SHORTLIST_MODELS, safe=True)
 
 
+def _0042_contact_requests(migrator, db):
+    db.create_tables(CONTACT_REQUEST_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -122,6 +127,7 @@ MIGRATIONS = (
     ("0015_mail", _0015_mail),
     ("0040_needs", _0040_needs),
     ("0041_shortlists", _0041_shortlists),
+    ("0042_contact_requests", _0042_contact_requests),
 )
 
 

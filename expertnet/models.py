@@ -340,6 +340,46 @@ class ShortlistEntry(BaseModel):
         indexes = ((("need", "expert"), True),)
 
 
+class ContactRequest(BaseModel):
+    """An official's request, for one need, to get an expert's contact details. The
+    expert accepts or declines; an accepted request shows the details to that official
+    on that need's pages only, until the expert revokes it. One per need and expert,
+    whatever became of it: nobody is asked twice for the same need."""
+
+    id = AutoField()
+    need = ForeignKeyField(Need, backref="contact_requests", on_delete="CASCADE")
+    expert = ForeignKeyField(Expert, backref="contact_requests", on_delete="CASCADE")
+    official = ForeignKeyField(User, null=True, backref="contact_requests_sent",
+                               on_delete="SET NULL")
+    # The asker's department when the request was sent (shown to the expert; blocks).
+    department = CharField(max_length=200, default="")
+    purpose = CharField(max_length=32)  # vocab.AVAILABILITY
+    message = TextField(default="")
+    # pending, accepted, declined, revoked (by the expert), cancelled (consent withdrawn)
+    status = CharField(max_length=16, default="pending", index=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+    decided_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "contact_request"
+        indexes = ((("need", "expert"), True),)
+
+
+class ContactBlock(BaseModel):
+    """An expert's refusal of further contact requests: from everyone (``department``
+    empty) or from one department (compared without accents or case)."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="contact_blocks", on_delete="CASCADE")
+    department = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "contact_block"
+        indexes = ((("expert", "department"), True),)
+
+
 USER_MODELS = (User,)
 REVIEW_MODELS = (PendingChange,)
 CONSENT_MODELS = (Consent,)
@@ -350,3 +390,4 @@ TOKEN_MODELS = (ApiToken,)
 MAIL_MODELS = (MailMessage,)
 NEED_MODELS = (Need,)
 SHORTLIST_MODELS = (ShortlistEntry,)
+CONTACT_REQUEST_MODELS = (ContactRequest, ContactBlock)

@@ -17,11 +17,14 @@ from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
     Consent,
+    ContactBlock,
+    ContactRequest,
     Expert,
     ExpertField,
     Invitation,
     PendingChange,
     PendingIndex,
+    ShortlistEntry,
     User,
 )
 from expertnet.text import fold, sort_key
@@ -248,7 +251,8 @@ def confirm_profile(expert, actor=None, via="screen"):
 
 
 def delete_profile(expert, actor=None, via="cli", changes=None):
-    """Erase a profile: its row, field links, consents and invitations, its account's link, the
+    """Erase a profile: its row, field links, consents and invitations, its contact
+    requests, blocks and places on shortlists, its account's link, the
     personal values in its earlier audit entries, and (after the commit) its index
     document. ``changes`` (no personal data: e.g. a deletion request's id) go into
     the audit stub."""
@@ -260,6 +264,10 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
         Consent.delete().where(Consent.expert == expert.id).execute()
         Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
         PendingChange.delete().where(PendingChange.expert == expert.id).execute()
+        # SECURITY.md: deletion removes the profile's contact requests.
+        ContactRequest.delete().where(ContactRequest.expert == expert.id).execute()
+        ContactBlock.delete().where(ContactBlock.expert == expert.id).execute()
+        ShortlistEntry.delete().where(ShortlistEntry.expert == expert.id).execute()
         User.update(expert=None).where(User.expert == expert.id).execute()
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()
         expert.delete_instance()

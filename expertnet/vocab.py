@@ -42,6 +42,14 @@ NEED_STATUSES = {
     "engaged": _l("Engaged"),
     "closed": _l("Closed"),
 }
+# The states of a contact request as both of its sides read them.
+CONTACT_STATES = {
+    "pending": _l("waiting for an answer"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
+    "revoked": _l("withdrawn by the expert"),
+    "cancelled": _l("cancelled: consent withdrawn"),
+}
 ROLES = {
     "admin": _l("Administrator"),
     "curator": _l("Curator"),

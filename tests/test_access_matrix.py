@@ -8,7 +8,15 @@ import pytest
 from conftest import PASSWORD, log_in
 
 from expertnet import accounts, services
-from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
+from expertnet.models import (
+    Audit,
+    ContactBlock,
+    ContactRequest,
+    DeletionRequest,
+    Expert,
+    PendingChange,
+    User,
+)
 from expertnet.needs import records, shortlists
 
 ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
@@ -34,6 +42,8 @@ OWN_PROFILE = {"anonymous": 404, "owner": 200, "other_expert": 404, "official": 
 
 NEED_ROLES = {"official", "curator", "admin"}
 NEED_WORK = only(NEED_ROLES, 200, 403)
+EXPERT_SIDE = only({"owner", "other_expert"}, 200, 404)
+OWNER_SIDE = only({"owner"}, 302, 404)
 
 # (endpoint, method) → expected status per role. A route missing here fails the test.
 EXPECTED = {
@@ -117,6 +127,18 @@ EXPECTED = {
     ("needs.shortlist_remove", "POST"): only(NEED_ROLES, 302, 403),
     ("needs.shortlist_print", "GET"): NEED_WORK,
     ("admin.change_department", "POST"): only({"admin"}, 302, 403),
+    # Contact requests: the official's side on a need (the matrix's expert shows every
+    # contact detail already, hence the 409), the expert's side on /account/requests
+    # (experts with a profile only; the request and block are about the owner's profile).
+    ("contacts.ask", "GET"): NEED_WORK,
+    ("contacts.ask", "POST"): only(NEED_ROLES, 409, 403),
+    ("contacts.my_requests", "GET"): EXPERT_SIDE,
+    ("contacts.accept", "POST"): OWNER_SIDE,
+    ("contacts.decline", "POST"): OWNER_SIDE,
+    ("contacts.revoke", "POST"): OWNER_SIDE,
+    ("contacts.block_department", "POST"): OWNER_SIDE,
+    ("contacts.block_everyone", "POST"): only({"owner", "other_expert"}, 302, 404),
+    ("contacts.remove_block", "POST"): OWNER_SIDE,
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -154,11 +176,14 @@ def world(app, make_user, add):
     for expert in listed.values():
         shortlists.add(need, expert, users["official"].id)
     per_endpoint = {"needs.shortlist_remove": {"expert_id": listed["removed"].id}}
-    for endpoint in ("needs.shortlist_move", "needs.shortlist_note"):
+    for endpoint in ("needs.shortlist_move", "needs.shortlist_note", "contacts.ask"):
         per_endpoint[endpoint] = {"expert_id": listed["kept"].id}
+    asked = ContactRequest.create(need=need.id, expert=own.id, official=users["official"].id,
+                                  purpose="consulting", department="Sở KH&CN")
+    block = ContactBlock.create(expert=own.id, department="Sở Ngoại vụ")
     return {"own": own, "other": other, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id, "need": need,
-            "per_endpoint": per_endpoint}
+            "per_endpoint": per_endpoint, "asked": asked, "block": block}
 
 
 def _client_as(app, world, role):
@@ -177,7 +202,8 @@ def _csrf(client):
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
               "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
-              "need_id": world["need"].id}
+              "need_id": world["need"].id, "contact_id": world["asked"].id,
+              "block_id": world["block"].id}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

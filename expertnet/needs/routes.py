@@ -2,7 +2,7 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import access, audit, catalog, finder
+from expertnet import access, audit, catalog, contact_requests, finder
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
 from expertnet.main.routes import safe_next
@@ -95,9 +95,12 @@ def show(need_id):
     need = need_or_404(need_id, viewer)
     owner = User.get_or_none(User.id == need.owner_id) if need.owner_id else None
     entries = shortlists.entries(need, viewer)
+    requests = contact_requests.for_need(need)
     return render_template("needs/show.html", need=need, owner=owner, taxonomy=catalog.load(),
                            may_edit=records.may_edit(viewer, need), entries=entries,
-                           contacts=_contacts(viewer, entries))
+                           contacts=_contacts(need, viewer, entries), requests=requests,
+                           askable=_askable(viewer, [expert for _e, expert in entries], requests),
+                           sent=request.args.get("sent", type=int))
 
 
 @bp.post("/needs/<int:need_id>/close")
@@ -129,7 +132,15 @@ def proposal(need_id):
     return render_template("needs/proposal.html", need=need, error=None, found=found,
                            filters=criteria.filters, taxonomy=taxonomy,
                            proposal_url=_proposal_url(need, criteria.filters),
-                           shortlisted=shortlists.shortlisted_ids(need))
+                           shortlisted=shortlists.shortlisted_ids(need),
+                           askable=_askable(viewer, found.experts, contact_requests.for_need(need)))
+
+
+def _askable(viewer, experts, requests):
+    """Experts not asked yet for this need who have contact details the viewer may
+    not see (the others need no request)."""
+    return {expert.id for expert in experts
+            if expert.id not in requests and contact_requests.hidden_fields(viewer, expert)}
 
 
 def _proposal_url(need, filters):
@@ -213,13 +224,17 @@ def shortlist_print(need_id):
     need = need_or_404(need_id, viewer)
     entries = shortlists.entries(need, viewer)
     return render_template("needs/print.html", need=need, taxonomy=catalog.load(),
-                           entries=entries, contacts=_contacts(viewer, entries))
+                           entries=entries, contacts=_contacts(need, viewer, entries))
 
 
-def _contacts(viewer, entries):
-    """``{expert id: contact fields shown}`` on a shortlist page, each view logged."""
+def _contacts(need, viewer, entries):
+    """``{expert id: contact fields shown}`` on a need's pages, each view logged: what
+    the general rules allow, and every detail of the experts who accepted this
+    viewer's contact request for this need."""
+    granted = contact_requests.granted_ids(need, viewer)
     shown = {}
     for _entry, expert in entries:
-        shown[expert.id] = access.visible_contact_fields(viewer, expert)
+        shown[expert.id] = access.visible_contact_fields(viewer, expert,
+                                                         granted=expert.id in granted)
         audit.contact_view(viewer, expert, shown[expert.id], source="screen")
     return shown
