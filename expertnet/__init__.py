@@ -49,6 +49,7 @@ def create_app(test_config=None):
     from expertnet.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
     from expertnet.contacts import bp as contacts_bp
+    from expertnet.engagements import bp as engagements_bp
     from expertnet.main import bp as main_bp
     from expertnet.needs import bp as needs_bp
     from expertnet.profiles import bp as profiles_bp
@@ -60,6 +61,7 @@ def create_app(test_config=None):
     app.register_blueprint(profiles_bp)
     app.register_blueprint(needs_bp)
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(engagements_bp)
 
     from expertnet import cli
     cli.init_app(app)

@@ -92,3 +92,7 @@ MAIL_TIMEOUT = 20
 # -- contact requests (issue 6) ---------------------------------------------------------
 # Requests one official may send in 24 hours (beyond: 429).
 CONTACT_REQUESTS_PER_DAY = 20
+
+# -- engagement attachments (issue 6) ------------------------------------------------------
+# Bytes per file (beyond: 413). Types are checked by content: PDF, DOCX, XLSX, PNG, JPEG.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

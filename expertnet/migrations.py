@@ -16,6 +16,7 @@ from expertnet.models import (
     CONSENT_MODELS,
     CONTACT_REQUEST_MODELS,
     DELETION_MODELS,
+    ENGAGEMENT_MODELS,
     INVITATION_MODELS,
     MAIL_MODELS,
     MODELS,
@@ -113,6 +114,10 @@ def _0042_contact_requests(migrator, db):
     db.create_tables(CONTACT_REQUEST_MODELS, safe=True)
 
 
+def _0043_engagements(migrator, db):
+    db.create_tables(ENGAGEMENT_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -128,6 +133,7 @@ MIGRATIONS = (
     ("0040_needs", _0040_needs),
     ("0041_shortlists", _0041_shortlists),
     ("0042_contact_requests", _0042_contact_requests),
+    ("0043_engagements", _0043_engagements),
 )
 
 

@@ -380,6 +380,41 @@ class ContactBlock(BaseModel):
         indexes = ((("expert", "department"), True),)
 
 
+class Engagement(BaseModel):
+    """What happened with an expert (``vocab.ENGAGEMENT_KINDS``): a consultation, a
+    lecture, a review…, when, for which department or organisation, with what outcome,
+    possibly for a need. These are the records the city reports against its programme.
+    Deleted with the profile (they describe a person)."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="engagements", on_delete="CASCADE")
+    need = ForeignKeyField(Need, null=True, backref="engagements", on_delete="SET NULL")
+    kind = CharField(max_length=32, index=True)
+    title = CharField(max_length=200)
+    starts_on = DateField(index=True)
+    ends_on = DateField(null=True)
+    department = CharField(max_length=300)
+    outcome = TextField(default="")
+    created_by = IntegerField(null=True)  # a user id
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Attachment(BaseModel):
+    """A file of an engagement (a report, minutes, a certificate), kept in the instance
+    folder under ``stored_name``, never under the name it was uploaded with."""
+
+    id = AutoField()
+    engagement = ForeignKeyField(Engagement, backref="attachments", on_delete="CASCADE")
+    filename = CharField(max_length=200)
+    stored_name = CharField(max_length=64, unique=True)
+    content_type = CharField(max_length=100)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    uploaded_by = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
 USER_MODELS = (User,)
 REVIEW_MODELS = (PendingChange,)
 CONSENT_MODELS = (Consent,)
@@ -391,3 +426,4 @@ MAIL_MODELS = (MailMessage,)
 NEED_MODELS = (Need,)
 SHORTLIST_MODELS = (ShortlistEntry,)
 CONTACT_REQUEST_MODELS = (ContactRequest, ContactBlock)
+ENGAGEMENT_MODELS = (Engagement, Attachment)

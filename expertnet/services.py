@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from expertnet import audit, catalog, places, search, validation
+from expertnet import attachments, audit, catalog, engagement_records, places, search, validation
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
@@ -252,7 +252,8 @@ def confirm_profile(expert, actor=None, via="screen"):
 
 def delete_profile(expert, actor=None, via="cli", changes=None):
     """Erase a profile: its row, field links, consents and invitations, its contact
-    requests, blocks and places on shortlists, its account's link, the
+    requests, blocks, places on shortlists and engagements (with their files), its
+    account's link, the
     personal values in its earlier audit entries, and (after the commit) its index
     document. ``changes`` (no personal data: e.g. a deletion request's id) go into
     the audit stub."""
@@ -268,12 +269,14 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
         ContactRequest.delete().where(ContactRequest.expert == expert.id).execute()
         ContactBlock.delete().where(ContactBlock.expert == expert.id).execute()
         ShortlistEntry.delete().where(ShortlistEntry.expert == expert.id).execute()
+        files = engagement_records.erase_for_expert(expert.id)
         User.update(expert=None).where(User.expert == expert.id).execute()
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()
         expert.delete_instance()
         (PendingIndex.insert(expert_id=expert.id, version=expert.version + 1)
          .on_conflict(conflict_target=[PendingIndex.expert_id],
                       preserve=[PendingIndex.version]).execute())
+    attachments.remove(files)
     flush_pending()
 
 

@@ -42,6 +42,17 @@ NEED_STATUSES = {
     "engaged": _l("Engaged"),
     "closed": _l("Closed"),
 }
+# What happened with an expert (engagements, the programme's records).
+ENGAGEMENT_KINDS = {
+    "consultation": _l("Consultation"),
+    "lecture": _l("Lecture or training"),
+    "review": _l("Review"),
+    "technology_transfer": _l("Technology transfer"),
+    "joint_research": _l("Joint research"),
+    "conference_talk": _l("Conference talk"),
+    "delegation_visit": _l("Delegation visit"),
+    "mentoring": _l("Mentoring"),
+}
 # The states of a contact request as both of its sides read them.
 CONTACT_STATES = {
     "pending": _l("waiting for an answer"),

@@ -1,13 +1,14 @@
 """Who may do what, route by route: every rule of the URL map is walked for each role,
 so a new route cannot escape; then every channel is searched for profile ids a role
 must not see."""
+import io
 import json
 import re
 
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import accounts, services
+from expertnet import accounts, engagement_records, services
 from expertnet.models import (
     Audit,
     ContactBlock,
@@ -139,6 +140,19 @@ EXPECTED = {
     ("contacts.block_department", "POST"): OWNER_SIDE,
     ("contacts.block_everyone", "POST"): only({"owner", "other_expert"}, 302, 404),
     ("contacts.remove_block", "POST"): OWNER_SIDE,
+    # Engagements (of a public profile, recorded by the official): officials, curators
+    # and admins read them; their author and curators change them. An empty POST shows
+    # the form again; an upload without a file is a 400.
+    ("engagements.index", "GET"): NEED_WORK,
+    ("engagements.new", "GET"): NEED_WORK,
+    ("engagements.new", "POST"): NEED_WORK,
+    ("engagements.show", "GET"): NEED_WORK,
+    ("engagements.edit", "GET"): NEED_WORK,
+    ("engagements.edit", "POST"): NEED_WORK,
+    ("engagements.delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("engagements.attach", "POST"): only(NEED_ROLES, 400, 403),
+    ("engagements.download", "GET"): NEED_WORK,
+    ("engagements.detach", "POST"): only(NEED_ROLES, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -181,9 +195,19 @@ def world(app, make_user, add):
     asked = ContactRequest.create(need=need.id, expert=own.id, official=users["official"].id,
                                   purpose="consulting", department="Sở KH&CN")
     block = ContactBlock.create(expert=own.id, department="Sở Ngoại vụ")
+    engagements = {name: engagement_records.save(
+        {"kind": "lecture", "title": "Bài giảng", "starts_on": "2026-05-01",
+         "department": "Sở KH&CN"}, listed["kept"], need, users["official"].id)
+        for name in ("kept", "deleted")}
+    files = {name: engagement_records.attach(engagements["kept"], io.BytesIO(b"%PDF-1.4\n"),
+                                             f"{name}.pdf", users["official"].id)
+             for name in ("kept", "detached")}
+    per_endpoint["engagements.delete"] = {"engagement_id": engagements["deleted"].id}
+    per_endpoint["engagements.detach"] = {"attachment_id": files["detached"].id}
     return {"own": own, "other": other, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id, "need": need,
-            "per_endpoint": per_endpoint, "asked": asked, "block": block}
+            "per_endpoint": per_endpoint, "asked": asked, "block": block,
+            "engagement": engagements["kept"], "file": files["kept"]}
 
 
 def _client_as(app, world, role):
@@ -203,7 +227,8 @@ def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
               "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
               "need_id": world["need"].id, "contact_id": world["asked"].id,
-              "block_id": world["block"].id}
+              "block_id": world["block"].id, "engagement_id": world["engagement"].id,
+              "attachment_id": world["file"].id}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

@@ -2,13 +2,18 @@
 more-like-this (``search.similar``) on the need's text, boosted by its fields, kinds
 of help and language, each with the reasons it was proposed and any conflict of
 interest (officials decide what a conflict means for their need)."""
+import datetime
 import re
 from dataclasses import dataclass, field
 
 from expertnet import access, catalog, finder, search
+from expertnet.db import utcnow
+from expertnet.models import Engagement
 from expertnet.text import fold
 
 PROPOSAL_SIZE = 30
+# A review done for the need's organisation within this many days is a conflict.
+REVIEW_CONFLICT_DAYS = 365
 
 
 @dataclass
@@ -101,11 +106,26 @@ def same_organization(first, second):
     return f" {' '.join(shorter)} " in f" {' '.join(longer)} "
 
 
-def conflicts_of(need, experts):
+def conflicts_of(need, experts, today=None):
     """``{expert id: [(reason, detail)]}``: ``organization`` when the expert works for
-    the need's organisation."""
+    the need's organisation, ``reviewed`` (with the date) when they reviewed for it
+    within :data:`REVIEW_CONFLICT_DAYS`."""
     found = {}
     for expert in experts:
         if same_organization(need.organization, expert.organization):
             found.setdefault(expert.id, []).append(("organization", expert.organization))
+    ids = [expert.id for expert in experts]
+    if not ids:
+        return found
+    since = (today or utcnow().date()) - datetime.timedelta(days=REVIEW_CONFLICT_DAYS)
+    reviews = (Engagement.select(Engagement.expert, Engagement.department, Engagement.starts_on)
+               .where(Engagement.expert.in_(ids) & (Engagement.kind == "review")
+                      & (Engagement.starts_on >= since))
+               .order_by(Engagement.starts_on.desc()))
+    flagged = set()
+    for review in reviews:
+        if review.expert_id not in flagged and same_organization(need.organization,
+                                                                 review.department):
+            flagged.add(review.expert_id)
+            found.setdefault(review.expert_id, []).append(("reviewed", review.starts_on))
     return found

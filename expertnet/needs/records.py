@@ -9,7 +9,7 @@ import datetime
 from expertnet import catalog, places, vocab
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
-from expertnet.models import ContactRequest, Need, ShortlistEntry, User
+from expertnet.models import ContactRequest, Engagement, Need, ShortlistEntry, User
 from expertnet.text import clean, clean_multiline, fold
 
 # Roles that work with needs: officials find experts, curators help them.
@@ -152,6 +152,8 @@ def form_values(need):
 # -- progress --------------------------------------------------------------------------
 def _reached(need_id):
     """The furthest step the work on a need has reached, from its rows."""
+    if Engagement.select().where(Engagement.need == need_id).exists():
+        return "engaged"
     if ContactRequest.select().where(ContactRequest.need == need_id).exists():
         return "contacted"
     if ShortlistEntry.select().where(ShortlistEntry.need == need_id).exists():

@@ -2,7 +2,7 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import access, audit, catalog, contact_requests, finder
+from expertnet import access, audit, catalog, contact_requests, engagement_records, finder
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
 from expertnet.main.routes import safe_next
@@ -100,7 +100,8 @@ def show(need_id):
                            may_edit=records.may_edit(viewer, need), entries=entries,
                            contacts=_contacts(need, viewer, entries), requests=requests,
                            askable=_askable(viewer, [expert for _e, expert in entries], requests),
-                           sent=request.args.get("sent", type=int))
+                           sent=request.args.get("sent", type=int),
+                           engagements=_engagements(need, viewer))
 
 
 @bp.post("/needs/<int:need_id>/close")
@@ -134,6 +135,15 @@ def proposal(need_id):
                            proposal_url=_proposal_url(need, criteria.filters),
                            shortlisted=shortlists.shortlisted_ids(need),
                            askable=_askable(viewer, found.experts, contact_requests.for_need(need)))
+
+
+def _engagements(need, viewer):
+    """``[(engagement, expert)]`` of the need, for profiles the viewer may see."""
+    rows = engagement_records.for_need(need.id)
+    experts = {expert.id: expert for expert in
+               finder.load_in_order(list({row.expert_id for row in rows}))}
+    return [(row, experts[row.expert_id]) for row in rows
+            if row.expert_id in experts and access.can_view(viewer, experts[row.expert_id])]
 
 
 def _askable(viewer, experts, requests):
