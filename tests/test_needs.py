@@ -85,6 +85,18 @@ def test_a_reviewing_need_for_coral_reefs_finds_the_marine_biologist(experts, of
     assert "san hô" in why.words or "rạn san" in why.words
 
 
+def test_fields_named_in_the_text_count_as_fields(app, experts, official):
+    from expertnet import catalog
+    taxonomy = catalog.load()
+    assert "aquaculture" in matching.fields_mentioned("Cần chuyên gia về nuoi bien", taxonomy)
+    assert "marine_environment" in matching.fields_mentioned("coral reefs and marine conservation",
+                                                             taxonomy)
+    need = _need(official, title="Bảo tồn biển", description="đa dạng sinh học biển")
+    found = matching.propose(need, _viewer(official))
+    assert found.experts[0].id == experts["coral"].id
+    assert "marine_environment" in found.reasons[experts["coral"].id].fields
+
+
 def test_fields_alone_make_a_proposal(experts, official):
     need = _need(official, title="Chuyên gia", fields=["ai"])
     found = matching.propose(need, _viewer(official))
@@ -134,12 +146,18 @@ def test_organisation_names_compare_without_accents_case_or_punctuation(first, s
 
 def test_the_similar_query_returns_the_words_in_the_text_spelling(app, experts):
     store = search.get_store()
-    result = search.similar(store, search.SimilarRequest(
+    result = search.more_like_this(store, search.SimilarRequest(
         text="Tự động hóa cảng biển", visibility=("public",)))
     assert result.ids[0] == experts["port"].id
     assert "cảng biển" in result.matched[experts["port"].id]
     assert result.key_terms and all(term == term.lower() for term in result.key_terms)
-    empty = search.similar(store, search.SimilarRequest(text="", visibility=("public",)))
+    english = search.more_like_this(store, search.SimilarRequest(
+        text="We need an adviser for the automation of the container terminal of the port",
+        visibility=("public",)))
+    # The index's own statistics: words every profile has weigh least.
+    assert english.ids[0] == experts["port"].id
+    assert not {"the", "of", "for", "we", "an"} & set(english.key_terms[:3])
+    empty = search.more_like_this(store, search.SimilarRequest(text="", visibility=("public",)))
     assert (empty.ids, empty.total) == ([], 0)
 
 

@@ -43,36 +43,66 @@ def need_text(need):
     return "\n".join([need.title, need.title, need.description])
 
 
+# Names and synonyms shorter than this are not looked for in a need's text ("AI",
+# "IoT" would match inside other words' abbreviations too easily).
+MENTION_MIN_CHARS = 4
+
+
+def fields_mentioned(text, taxonomy):
+    """Codes of the fields whose name or a synonym, in either language, the text
+    uses as whole words (``nuôi biển`` → aquaculture), whatever the accents."""
+    folded = f" {' '.join(_words(text))} "
+    found = []
+    for code in taxonomy.fields:
+        for name in taxonomy.words(code):
+            words = _words(name)
+            if len("".join(words)) >= MENTION_MIN_CHARS and f" {' '.join(words)} " in folded:
+                found.append(code)
+                break
+    return found
+
+
+def need_fields(need, taxonomy):
+    """The fields a proposal looks for: those chosen on the need, then those its text
+    names."""
+    return list(dict.fromkeys([*need.fields, *fields_mentioned(need_text(need), taxonomy)]))
+
+
 def propose(need, viewer, refine=None, limit=PROPOSAL_SIZE):
     """The :class:`Proposal` for ``need`` as ``viewer`` may see it; ``refine`` holds
     facet filters (``finder.Criteria.filters``: kind, field, country, language,
     available_for)."""
+    taxonomy = catalog.load()
+    wanted = need_fields(need, taxonomy)
     request = search.SimilarRequest(
-        text=need_text(need), fields=tuple(need.fields), available_for=tuple(need.available_for),
+        text=need_text(need), fields=tuple(need.fields), mentioned_fields=tuple(wanted),
+        available_for=tuple(need.available_for),
         languages=(need.language,) if need.language else (),
         filters={finder.FILTERS[name]: tuple(values) for name, values in (refine or {}).items()},
         visibility=access.visible_levels(viewer), own_ids=tuple(viewer.own_expert_ids),
         limit=limit)
-    result = search.similar(search.get_store(), request)
+    result = search.more_like_this(search.get_store(), request)
     # The index may lag the database for an instant: never show what the viewer may not see.
     experts = [expert for expert in finder.load_in_order(result.ids)
                if access.can_view(viewer, expert)]
-    reasons = explain(need, experts, result.matched)
+    reasons = explain(need, experts, result.matched, wanted)
     facets = {name: result.facets.get(index_field, {})
               for name, index_field in finder.FILTERS.items()}
     return Proposal(experts, reasons, result.total, facets, result.key_terms)
 
 
-def explain(need, experts, matched_words=None):
-    """``{expert id: Reasons}`` for ``experts`` (loaded with ``codes``)."""
+def explain(need, experts, matched_words=None, wanted=None):
+    """``{expert id: Reasons}`` for ``experts`` (loaded with ``codes``); ``wanted`` are
+    the fields looked for (the need's own by default)."""
     taxonomy = catalog.load()
+    wanted = need.fields if wanted is None else wanted
     matched_words = matched_words or {}
     conflicts = conflicts_of(need, experts)
     found = {}
     for expert in experts:
         held = set(taxonomy.with_ancestors(expert.codes))
         found[expert.id] = Reasons(
-            fields=[code for code in need.fields if code in held],
+            fields=[code for code in wanted if code in held],
             words=list(matched_words.get(expert.id, [])),
             available_for=[code for code in need.available_for if code in expert.available_for],
             language=need.language if need.language and need.language in expert.languages else "",

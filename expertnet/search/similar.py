@@ -2,8 +2,9 @@
 
 Whoosh's more-like-this idea, run through the vectorised engine: the key terms of the
 text are chosen with the index's own analyzers and statistics
-(``Searcher.key_terms_from_text``, Bo1 model: a word weighs more the more often the
-text uses it and the rarer it is in the index, so "và", "the", "cho" weigh little),
+(``Searcher.key_terms_from_text`` with a tf-idf model: a word weighs more the more
+often the text uses it and the rarer it is in the index, so "và", "the", "cho" weigh
+little, and words in most profiles are dropped),
 then every key term becomes an alternative of one OR group scored with BM25 in the
 bios, the field names and the keywords, weighted by its key-term weight. Field codes
 given with the text match too (with a boost of their own); kinds of help and
@@ -14,9 +15,11 @@ Besides ids and scores, the answer says which words of the text each proposed pr
 holds, in the text's own spelling (``cảng biển``, not the folded ``cang_bien``), so
 that the application can explain the proposal.
 """
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from whoosh.classify import ExpansionModel
 
 from expertnet.text import clean, fold
 
@@ -25,16 +28,35 @@ from . import query as search_query
 from .analysis import EXACT
 
 # Index fields the key terms are drawn from and searched in, with their boosts.
-TERM_FIELDS = (("text", 1.0), ("field_text", 2.0), ("tags", 2.0))
+TERM_FIELDS = (("text", 1.0), ("field_text", 6.0), ("tags", 2.0))
 # Pairs of syllables ("cảng biển") are far more telling than either syllable alone.
 BIGRAM_BOOST = 3.0
-FIELD_BOOST = 6.0
-AVAILABILITY_BOOST = 3.0
+# The words of the need together weigh about this many single-term BM25 scores: a
+# long text must not drown the fields and the kind of help the official chose, and
+# ranks the experts who have those. The figures below were chosen on the matching
+# benchmark (bench/matching.py; README).
+TEXT_BUDGET = 0.5
+FIELD_BOOST = 12.0
+MENTIONED_FIELD_BOOST = 4.0
+AVAILABILITY_BOOST = 6.0
 LANGUAGE_BOOST = 1.5
 # A key term found in more than this share of the profiles says nothing about any of
 # them (on an index large enough for the share to mean something).
-COMMON_SHARE = 0.5
+COMMON_SHARE = 0.3
 COMMON_MIN_DOCS = 50
+
+
+class TfIdfModel(ExpansionModel):
+    """Key-term weights for a short text: how often the text uses a term times how
+    rare the term is in the index. (Whoosh's default Bo1 model adds ``log(1 + f)``,
+    which grows with the term's frequency in the collection: made for expanding a
+    query from whole documents, it puts "the", "of", "cần" first in a short need.)"""
+
+    def normalizer(self, maxweight, top_total):
+        return maxweight or 1.0
+
+    def score(self, weight_in_top, weight_in_collection, top_total):
+        return weight_in_top * math.log2(1.0 + self.N / max(weight_in_collection, 1.0))
 
 
 @dataclass(frozen=True)
@@ -42,6 +64,8 @@ class SimilarRequest:
     text: str = ""
     # Field codes of the need: a profile with one of them (or a sub-field) matches.
     fields: tuple = ()
+    # Field codes the text names without the need choosing them: a weaker match.
+    mentioned_fields: tuple = ()
     # Raise the score of profiles available for these kinds of help / speaking these.
     available_for: tuple = ()
     languages: tuple = ()
@@ -75,7 +99,7 @@ def key_terms(searcher, text, limit):
     size = searcher.doc_count_all()
     reader = searcher.reader()
     for name, _boost in (*TERM_FIELDS, ("bigrams", BIGRAM_BOOST)):
-        terms = searcher.key_terms_from_text(name, text, numterms=limit)
+        terms = searcher.key_terms_from_text(name, text, numterms=limit, model=TfIdfModel)
         if not terms:
             continue
         if size >= COMMON_MIN_DOCS:
@@ -101,16 +125,21 @@ def spellings(text):
 def _plan(request, terms):
     boosts = dict(TERM_FIELDS)
     alternatives = []
+    total = sum(weight for _name, _term, weight in terms) or 1.0
     for name, term, weight in terms:
+        share = TEXT_BUDGET * weight / total
         if name == "bigrams":
-            alternatives.append(search_query.Alternative("bigrams", (term,), BIGRAM_BOOST * weight))
+            alternatives.append(search_query.Alternative("bigrams", (term,), BIGRAM_BOOST * share))
             continue
         # A key term of one field is looked for in all of them: the need's words may be
         # in a profile's bio, its field names or its keywords.
-        alternatives += [search_query.Alternative(other, (term,), boost * weight)
+        alternatives += [search_query.Alternative(other, (term,), boost * share)
                          for other, boost in boosts.items()]
     if request.fields:
         alternatives.append(search_query.Alternative("fields", tuple(request.fields), FIELD_BOOST))
+    mentioned = tuple(code for code in request.mentioned_fields if code not in request.fields)
+    if mentioned:
+        alternatives.append(search_query.Alternative("fields", mentioned, MENTIONED_FIELD_BOOST))
     bonus = []
     if request.available_for:
         available = search_query.Alternative("available_for", tuple(request.available_for),
@@ -133,7 +162,7 @@ def _plan(request, terms):
     return plan
 
 
-def similar(store, request):
+def more_like_this(store, request):
     """The profiles most like ``request`` (a :class:`SimilarRequest`), best first."""
     text = clean(request.text)[:request.max_chars]
     with store.searcher() as searcher:
