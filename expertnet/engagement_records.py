@@ -5,10 +5,9 @@ engagement says something about a person: it is shown to nobody who may not see 
 profile, and not to the public or other experts). The one who recorded an engagement
 and curators change it and its attachments. Each change is audited.
 """
-import datetime
-
 from expertnet import access, attachments, audit, finder, vocab
 from expertnet.db import database, utcnow
+from expertnet.formkit import form_date
 from expertnet.i18n import _
 from expertnet.models import Attachment, Engagement, Need
 from expertnet.text import clean, clean_multiline
@@ -31,19 +30,6 @@ def may_edit(viewer, engagement):
     return viewer.is_curator or (viewer.role in ROLES and engagement.created_by == viewer.user_id)
 
 
-def _date(value, name, errors, required=False):
-    value = clean(value)
-    if not value:
-        if required:
-            errors.append((name, _("is required")))
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        errors.append((name, _("“%(value)s” is not a date (year-month-day)", value=value[:20])))
-        return None
-
-
 def normalize(raw):
     errors = []
     values = {
@@ -61,8 +47,8 @@ def normalize(raw):
         if len(values[name]) > limit:
             errors.append((name, _("is too long (%(length)s characters; at most %(limit)s)",
                                    length=len(values[name]), limit=limit)))
-    values["starts_on"] = _date(raw.get("starts_on"), "starts_on", errors, required=True)
-    values["ends_on"] = _date(raw.get("ends_on"), "ends_on", errors)
+    values["starts_on"] = form_date(raw.get("starts_on"), "starts_on", errors, required=True)
+    values["ends_on"] = form_date(raw.get("ends_on"), "ends_on", errors)
     if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
         errors.append(("ends_on", _("ends before it starts")))
     return values, errors

@@ -4,7 +4,7 @@ blocks, withdrawn consent, deletion and the daily limit stop requests."""
 import re
 
 import pytest
-from conftest import PASSWORD, post_form
+from conftest import client_as, post_form
 from peewee import IntegrityError
 
 from expertnet import consent, contact_requests, mail, services, subject
@@ -44,13 +44,6 @@ def _need(owner, title="Tự động hóa cảng biển"):
                          "available_for": ["consulting"], "shared": True}, owner=owner)
 
 
-def _client(app, user):
-    client = app.test_client()
-    response = post_form(client, "/auth/login", {"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
 def _ask(client, need, expert, message="Xin được trao đổi về dự án cảng Lạch Huyện"):
     path = f"/needs/{need.id}/contact/{expert.id}"
     return post_form(client, path, {"purpose": "consulting", "message": message})
@@ -60,7 +53,7 @@ def test_accepted_details_show_to_that_official_on_that_need_until_revoked(app, 
     official, owner = people["official"], people["owner"]
     need = _need(official)
     other_need = _need(official, "Một nhu cầu khác")
-    asking = _client(app, official)
+    asking = client_as(app, official)
     form = asking.get(f"/needs/{need.id}/contact/{expert.id}").get_data(as_text=True)
     # The purpose defaults to the need's first kind of help.
     assert 'name="message"' in form
@@ -78,7 +71,7 @@ def test_accepted_details_show_to_that_official_on_that_need_until_revoked(app, 
     assert "/account/requests" in message.get_content()
     assert EMAIL not in asking.get(f"/needs/{need.id}").get_data(as_text=True)
 
-    answering = _client(app, owner)
+    answering = client_as(app, owner)
     page = answering.get("/account/requests").get_data(as_text=True)
     assert "Tự động hóa cảng biển" in page and "Sở Khoa học và Công nghệ" in page
     assert "1 waiting for your answer" in answering.get("/account",
@@ -98,7 +91,7 @@ def test_accepted_details_show_to_that_official_on_that_need_until_revoked(app, 
     from expertnet.needs import shortlists
     shortlists.add(other_need, expert, official.id)
     assert EMAIL not in asking.get(f"/needs/{other_need.id}").get_data(as_text=True)
-    colleague = _client(app, people["colleague"])
+    colleague = client_as(app, people["colleague"])
     page = colleague.get(f"/needs/{need.id}")
     assert page.status_code == 200 and EMAIL not in page.get_data(as_text=True)
     # The expert revokes: gone at once.
@@ -116,7 +109,7 @@ def test_accepted_details_show_to_that_official_on_that_need_until_revoked(app, 
 def test_nobody_is_asked_twice_for_the_same_need(app, people, expert):
     official = people["official"]
     need = _need(official)
-    client = _client(app, official)
+    client = client_as(app, official)
     assert _ask(client, need, expert).status_code == 302
     again = _ask(client, need, expert)
     assert again.status_code == 409
@@ -135,9 +128,9 @@ def test_nobody_is_asked_twice_for_the_same_need(app, people, expert):
 
 def test_blocks_from_everyone_or_one_department(app, people, expert, make_user):
     official, owner = people["official"], people["owner"]
-    client = _client(app, official)
+    client = client_as(app, official)
     assert _ask(client, _need(official), expert).status_code == 302
-    answering = _client(app, owner)
+    answering = client_as(app, owner)
     post_form(answering, f"/account/requests/{ContactRequest.get().id}/block", {},
               form_path="/account/requests")
     assert [block.department for block in ContactBlock.select()] == ["Sở Khoa học và Công nghệ"]
@@ -146,7 +139,7 @@ def test_blocks_from_everyone_or_one_department(app, people, expert, make_user):
     stranger = make_user("official")
     stranger.department = "Sở Ngoại vụ"
     stranger.save()
-    other = _client(app, stranger)
+    other = client_as(app, stranger)
     assert _ask(other, _need(stranger, "Sở Ngoại vụ hỏi"), expert).status_code == 302
     post_form(answering, "/account/requests/block-all", {}, form_path="/account/requests")
     assert _ask(other, _need(stranger, "Lần nữa"), expert).status_code == 409
@@ -155,7 +148,7 @@ def test_blocks_from_everyone_or_one_department(app, people, expert, make_user):
               form_path="/account/requests")
     assert _ask(other, _need(stranger, "Được hỏi lại"), expert).status_code == 302
     # Another expert cannot touch these requests or blocks.
-    intruder = _client(app, make_user("expert", expert=services.save_profile(
+    intruder = client_as(app, make_user("expert", expert=services.save_profile(
         {"kind": "domestic", "full_name": "Người Khác"}).expert))
     first = ContactRequest.select().order_by(ContactRequest.id).first()
     assert post_form(intruder, f"/account/requests/{first.id}/accept", {},
@@ -167,7 +160,7 @@ def test_blocks_from_everyone_or_one_department(app, people, expert, make_user):
 def test_withdrawn_consent_cancels_pending_and_revokes_accepted_requests(app, people, expert,
                                                                          purpose):
     official, owner = people["official"], people["owner"]
-    client = _client(app, official)
+    client = client_as(app, official)
     first, second = _need(official), _need(official, "Hai")
     _ask(client, first, expert)
     _ask(client, second, expert)
@@ -188,7 +181,7 @@ def test_withdrawn_consent_cancels_pending_and_revokes_accepted_requests(app, pe
 
 def test_deleting_a_profile_deletes_its_requests_and_blocks(app, people, expert):
     official, owner = people["official"], people["owner"]
-    _ask(_client(app, official), _need(official), expert)
+    _ask(client_as(app, official), _need(official), expert)
     contact_requests.block(expert.id, "", owner)
     request = DeletionRequest.create(expert_id=expert.id, requested_by=owner.id)
     subject.confirm(request, actor=None)
@@ -201,7 +194,7 @@ def test_the_daily_limit_per_official(app, people, expert, add, make_user):
     second = add(full_name="Trần Thị Hai", visibility="officials", email="hai@example.org",
                  email_visibility="curators")
     make_user("expert", expert=second)
-    client = _client(app, official)
+    client = client_as(app, official)
     need = _need(official)
     assert _ask(client, need, expert).status_code == 302
     limited = _ask(client, need, second)
@@ -210,7 +203,7 @@ def test_the_daily_limit_per_official(app, people, expert, add, make_user):
 
 def test_requests_that_cannot_be_answered_or_are_not_needed(app, people, add, make_user):
     official = people["official"]
-    client = _client(app, official)
+    client = client_as(app, official)
     need = _need(official)
     unclaimed = add(full_name="Chưa Có Tài Khoản", visibility="officials", email="a@example.org",
                     email_visibility="curators")

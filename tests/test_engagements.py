@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, post_form
+from conftest import client_as, post_form
 
 from expertnet import access, subject
 from expertnet.db import utcnow
@@ -31,21 +31,6 @@ def expert(add):
                visibility="officials", bio_vi="Tự động hóa cảng biển")
 
 
-@pytest.fixture
-def official(make_user):
-    user = make_user("official")
-    user.department = "Sở Khoa học và Công nghệ"
-    user.save()
-    return user
-
-
-def _client(app, user):
-    client = app.test_client()
-    assert post_form(client, "/auth/login", {"email": user.email,
-                                             "password": PASSWORD}).status_code == 302
-    return client
-
-
 def _record(client, expert, need=None, **values):
     data = {"expert_id": str(expert.id), "kind": "consultation", "title": "Tư vấn bến container",
             "starts_on": "2026-03-02", "ends_on": "2026-03-20",
@@ -61,7 +46,7 @@ def test_an_engagement_for_a_need_shows_on_the_need_and_the_profile(app, officia
     need = records.save({"title": "Tự động hóa cảng", "organization": "Sở Khoa học và Công nghệ"},
                         owner=official)
     shortlists.add(need, expert, official.id)
-    client = _client(app, official)
+    client = client_as(app, official)
     form = client.get(f"/engagements/new?expert={expert.id}&need={need.id}").get_data(as_text=True)
     assert f'value="{expert.id}"' in form
     response = _record(client, expert, need)
@@ -72,13 +57,13 @@ def test_an_engagement_for_a_need_shows_on_the_need_and_the_profile(app, officia
     assert Need.get_by_id(need.id).status == "engaged"
     assert "Tư vấn bến container" in client.get(f"/needs/{need.id}").get_data(as_text=True)
     assert "Tư vấn bến container" in client.get(f"/experts/{expert.id}").get_data(as_text=True)
-    curator = _client(app, make_user("curator"))
+    curator = client_as(app, make_user("curator"))
     assert "Tư vấn bến container" in curator.get(f"/experts/{expert.id}").get_data(as_text=True)
     # The owner of the profile and the public do not see the history.
     expert.visibility = "public"
     expert.save()
     owner_user = make_user("expert", expert=expert)
-    owner = _client(app, owner_user)
+    owner = client_as(app, owner_user)
     assert "Tư vấn bến container" not in owner.get(f"/experts/{expert.id}").get_data(as_text=True)
     assert "Tư vấn bến container" not in app.test_client().get(f"/experts/{expert.id}").text
     assert owner.get(f"/engagements/{engagement.id}").status_code == 403
@@ -89,7 +74,7 @@ def test_an_engagement_for_a_need_shows_on_the_need_and_the_profile(app, officia
 
 
 def test_bad_values_come_back_with_their_errors(app, official, expert):
-    client = _client(app, official)
+    client = client_as(app, official)
     response = _record(client, expert, kind="", title="", starts_on="2026-02-30",
                        ends_on="2026-01-01", outcome="Giữ lại")
     assert response.status_code == 200 and Engagement.select().count() == 0
@@ -99,12 +84,12 @@ def test_bad_values_come_back_with_their_errors(app, official, expert):
 
 
 def test_only_its_author_and_curators_change_an_engagement(app, official, expert, make_user):
-    _record(_client(app, official), expert)
+    _record(client_as(app, official), expert)
     engagement = Engagement.get()
-    other = _client(app, make_user("official"))
+    other = client_as(app, make_user("official"))
     assert other.get(f"/engagements/{engagement.id}").status_code == 200
     assert other.get(f"/engagements/{engagement.id}/edit").status_code == 403
-    curator = _client(app, make_user("curator"))
+    curator = client_as(app, make_user("curator"))
     response = post_form(curator, f"/engagements/{engagement.id}/edit",
                          {"kind": "review", "title": "Phản biện", "starts_on": "2026-03-02",
                           "department": "Sở Khoa học và Công nghệ"})
@@ -113,7 +98,7 @@ def test_only_its_author_and_curators_change_an_engagement(app, official, expert
 
 def test_attachments_are_checked_by_content_and_served_as_downloads(app, official, expert,
                                                                     make_user):
-    client = _client(app, official)
+    client = client_as(app, official)
     _record(client, expert)
     engagement = Engagement.get()
     path = f"/engagements/{engagement.id}"
@@ -144,7 +129,7 @@ def test_attachments_are_checked_by_content_and_served_as_downloads(app, officia
     assert download.headers["Cache-Control"] == "no-store"
     # Served only to those allowed.
     assert app.test_client().get(f"{path}/attachments/{rows[0].id}").status_code == 302
-    stranger = _client(app, make_user("expert"))
+    stranger = client_as(app, make_user("expert"))
     assert stranger.get(f"{path}/attachments/{rows[0].id}").status_code == 403
     assert client.get(f"{path}/attachments/{rows[0].id + 100}").status_code == 404
     # Too large: 413, nothing kept.
@@ -157,17 +142,17 @@ def test_attachments_are_checked_by_content_and_served_as_downloads(app, officia
 
 
 def test_an_engagement_of_a_hidden_profile_is_hidden_too(app, official, expert, add):
-    _record(_client(app, official), expert)
+    _record(client_as(app, official), expert)
     engagement = Engagement.get()
     from expertnet import services
     services.save_profile({"visibility": "curators"}, expert=expert)
-    client = _client(app, official)
+    client = client_as(app, official)
     assert client.get(f"/engagements/{engagement.id}").status_code == 404
     assert "Tư vấn bến container" not in client.get("/engagements").get_data(as_text=True)
 
 
 def test_deleting_a_profile_deletes_its_engagements_and_files(app, official, expert, make_user):
-    client = _client(app, official)
+    client = client_as(app, official)
     _record(client, expert)
     engagement = Engagement.get()
     post_form(client, f"/engagements/{engagement.id}/attachments",
@@ -184,14 +169,14 @@ def test_deleting_a_profile_deletes_its_engagements_and_files(app, official, exp
 def test_a_recent_review_for_the_same_organisation_is_a_conflict(app, official, expert,
                                                                  days_ago, flagged):
     when = (utcnow() - datetime.timedelta(days=days_ago)).date().isoformat()
-    _record(_client(app, official), expert, kind="review", title="Phản biện đề tài",
+    _record(client_as(app, official), expert, kind="review", title="Phản biện đề tài",
             starts_on=when, ends_on="", department="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
     # A consultation for the same organisation is no conflict.
-    _record(_client(app, official), expert, starts_on=when, ends_on="")
+    _record(client_as(app, official), expert, starts_on=when, ends_on="")
     need = records.save({"title": "Tự động hóa cảng biển", "organization": "Sở Khoa học và Công nghệ"},
                         owner=official)
     found = matching.propose(need, access.viewer_for(official))
     conflicts = found.reasons[expert.id].conflicts
     assert conflicts == ([("reviewed", datetime.date.fromisoformat(when))] if flagged else [])
-    page = _client(app, official).get(f"/needs/{need.id}/proposal").get_data(as_text=True)
+    page = client_as(app, official).get(f"/needs/{need.id}/proposal").get_data(as_text=True)
     assert ("đã phản biện cho cơ quan, đơn vị này" in page) is flagged

@@ -1,7 +1,7 @@
 """Needs and their proposals: the obviously matching expert first (Vietnamese, English
 and folded need texts), reasons for each, nothing hidden proposed, conflicts flagged."""
 import pytest
-from conftest import post_form
+from conftest import client_as, post_form
 
 from expertnet import access, search
 from expertnet.models import Need
@@ -34,14 +34,6 @@ AI = dict(full_name="Nguyễn Thị Máy", organization="Đại học Bách khoa
 def experts(add):
     return {name: add(**values) for name, values in
             (("port", PORT), ("coral", CORAL), ("farm", FARM), ("ai", AI))}
-
-
-@pytest.fixture
-def official(make_user):
-    user = make_user("official")
-    user.department = "Sở Khoa học và Công nghệ"
-    user.save()
-    return user
 
 
 def _need(owner, **values):
@@ -205,10 +197,7 @@ def test_who_sees_a_need(app, client, login, official, make_user):
     expected = {official: 200, colleague: 200, stranger: 404, make_user("curator"): 200,
                 make_user("expert"): 403}
     for user, status in expected.items():
-        other = app.test_client()
-        assert post_form(other, "/auth/login", {"email": user.email,
-                                                "password": "correct horse battery staple"}
-                         ).status_code == 302
+        other = client_as(app, user)
         assert other.get(f"/needs/{need.id}").status_code == status, user.role
     # Not shared: the colleague no longer sees it; the list follows the same rule.
     need.shared = False
@@ -313,9 +302,7 @@ def test_colleagues_share_the_shortlist_and_others_do_not(app, official, make_us
     colleague.save()
     stranger = make_user("official")
     for user, status in ((colleague, 302), (stranger, 404)):
-        other = app.test_client()
-        post_form(other, "/auth/login", {"email": user.email,
-                                         "password": "correct horse battery staple"})
+        other = client_as(app, user)
         response = post_form(other, f"/needs/{need.id}/shortlist/{experts['port'].id}/note",
                              {"note": "x"}, form_path="/account")
         assert response.status_code == status

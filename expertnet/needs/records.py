@@ -4,10 +4,9 @@ A need belongs to the official who wrote it. Curators and admins see every need;
 owner's colleagues (accounts of the same department, ``User.department``) see it when
 the owner shares it; nobody else does, and for them it does not exist (404).
 """
-import datetime
-
 from expertnet import catalog, places, vocab
 from expertnet.db import database, utcnow
+from expertnet.formkit import form_date
 from expertnet.i18n import _
 from expertnet.models import ContactRequest, Engagement, Need, ShortlistEntry, User
 from expertnet.text import clean, clean_multiline, fold
@@ -78,17 +77,6 @@ def visible(viewer, status=None):
 
 
 # -- checks ----------------------------------------------------------------------------
-def _date(value, name, errors):
-    value = clean(value)
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        errors.append((name, _("“%(value)s” is not a date (year-month-day)", value=value[:20])))
-        return None
-
-
 def normalize(raw):
     """``(values, errors)`` for the raw values of the need form (text, lists, booleans)."""
     errors = []
@@ -123,8 +111,8 @@ def normalize(raw):
         errors.append(("language", _("“%(value)s” is not a language code", value=language[:20])))
         language = ""
     values["language"] = language
-    values["starts_on"] = _date(raw.get("starts_on"), "starts_on", errors)
-    values["ends_on"] = _date(raw.get("ends_on"), "ends_on", errors)
+    values["starts_on"] = form_date(raw.get("starts_on"), "starts_on", errors)
+    values["ends_on"] = form_date(raw.get("ends_on"), "ends_on", errors)
     if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
         errors.append(("ends_on", _("ends before it starts")))
     return values, errors

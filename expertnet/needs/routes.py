@@ -172,11 +172,14 @@ def _back(need):
     return redirect(safe_next(request.form.get("next"), url_for("needs.show", need_id=need.id)))
 
 
-def _entry_or_404(need, expert_id, viewer):
+def _entry_or_404(need_id, expert_id):
+    """The need and its shortlist entry for ``expert_id``, if the viewer may see both."""
+    viewer = current_viewer()
+    need = need_or_404(need_id, viewer)
     entry = shortlists.get(need, expert_id)
     if entry is None or finder.get_visible(expert_id, viewer) is None:
         abort(404)
-    return entry
+    return need, entry
 
 
 @bp.post("/needs/<int:need_id>/shortlist")
@@ -197,9 +200,7 @@ def shortlist_add(need_id):
 @bp.post("/needs/<int:need_id>/shortlist/<int:expert_id>/move")
 @role_required(*records.ROLES)
 def shortlist_move(need_id, expert_id):
-    viewer = current_viewer()
-    need = need_or_404(need_id, viewer)
-    entry = _entry_or_404(need, expert_id, viewer)
+    need, entry = _entry_or_404(need_id, expert_id)
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         abort(400)
@@ -210,9 +211,7 @@ def shortlist_move(need_id, expert_id):
 @bp.post("/needs/<int:need_id>/shortlist/<int:expert_id>/note")
 @role_required(*records.ROLES)
 def shortlist_note(need_id, expert_id):
-    viewer = current_viewer()
-    need = need_or_404(need_id, viewer)
-    entry = _entry_or_404(need, expert_id, viewer)
+    need, entry = _entry_or_404(need_id, expert_id)
     shortlists.annotate(need, entry, clean_multiline(request.form.get("note", "")), current_user.id)
     return _back(need)
 
@@ -220,9 +219,8 @@ def shortlist_note(need_id, expert_id):
 @bp.post("/needs/<int:need_id>/shortlist/<int:expert_id>/remove")
 @role_required(*records.ROLES)
 def shortlist_remove(need_id, expert_id):
-    viewer = current_viewer()
-    need = need_or_404(need_id, viewer)
-    shortlists.remove(need, _entry_or_404(need, expert_id, viewer), current_user.id)
+    need, entry = _entry_or_404(need_id, expert_id)
+    shortlists.remove(need, entry, current_user.id)
     return _back(need)
 
 
