@@ -7,7 +7,7 @@ and curators change it and its attachments. Each change is audited.
 """
 from expertnet import access, attachments, audit, finder, vocab
 from expertnet.db import database, utcnow
-from expertnet.formkit import form_date
+from expertnet.formkit import date_range_problems, form_date, text_problems
 from expertnet.i18n import _
 from expertnet.models import Attachment, Engagement, Need
 from expertnet.text import clean, clean_multiline
@@ -40,17 +40,10 @@ def normalize(raw):
     }
     if values["kind"] not in vocab.ENGAGEMENT_KINDS:
         errors.append(("kind", _("Choose what happened.")))
-    for name in ("title", "department"):
-        if not values[name]:
-            errors.append((name, _("is required")))
-    for name, limit in MAX_LENGTHS.items():
-        if len(values[name]) > limit:
-            errors.append((name, _("is too long (%(length)s characters; at most %(limit)s)",
-                                   length=len(values[name]), limit=limit)))
+    errors += text_problems(values, ("title", "department"), MAX_LENGTHS)
     values["starts_on"] = form_date(raw.get("starts_on"), "starts_on", errors, required=True)
     values["ends_on"] = form_date(raw.get("ends_on"), "ends_on", errors)
-    if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
-        errors.append(("ends_on", _("ends before it starts")))
+    date_range_problems(values, errors)
     return values, errors
 
 

@@ -28,3 +28,19 @@ def form_date(value, name, errors, required=False):
     except ValueError:
         errors.append((name, _("“%(value)s” is not a date (year-month-day)", value=value[:20])))
         return None
+
+
+def text_problems(values, required, limits):
+    """``[(name, message)]`` for the ``required`` values left empty and the values
+    longer than their limit (``limits``: name → characters)."""
+    problems = [(name, _("is required")) for name in required if not values[name]]
+    problems += [(name, _("is too long (%(length)s characters; at most %(limit)s)",
+                          length=len(values[name]), limit=limit))
+                 for name, limit in limits.items() if len(values[name]) > limit]
+    return problems
+
+
+def date_range_problems(values, errors):
+    """``ends_on`` before ``starts_on`` (both already parsed), added to ``errors``."""
+    if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
+        errors.append(("ends_on", _("ends before it starts")))

@@ -6,7 +6,7 @@ the owner shares it; nobody else does, and for them it does not exist (404).
 """
 from expertnet import catalog, places, vocab
 from expertnet.db import database, utcnow
-from expertnet.formkit import form_date
+from expertnet.formkit import date_range_problems, form_date, text_problems
 from expertnet.i18n import _
 from expertnet.models import ContactRequest, Engagement, Need, ShortlistEntry, User
 from expertnet.text import clean, clean_multiline, fold
@@ -88,13 +88,7 @@ def normalize(raw):
         "online": bool(raw.get("online")),
         "shared": bool(raw.get("shared")),
     }
-    for name in ("title", "organization"):
-        if not values[name]:
-            errors.append((name, _("is required")))
-    for name, limit in MAX_LENGTHS.items():
-        if len(values[name]) > limit:
-            errors.append((name, _("is too long (%(length)s characters; at most %(limit)s)",
-                                   length=len(values[name]), limit=limit)))
+    errors += text_problems(values, ("title", "organization"), MAX_LENGTHS)
     taxonomy = catalog.load()
     fields = list(dict.fromkeys(raw.get("fields") or []))
     unknown = [code for code in fields if code not in taxonomy.fields]
@@ -113,8 +107,7 @@ def normalize(raw):
     values["language"] = language
     values["starts_on"] = form_date(raw.get("starts_on"), "starts_on", errors)
     values["ends_on"] = form_date(raw.get("ends_on"), "ends_on", errors)
-    if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
-        errors.append(("ends_on", _("ends before it starts")))
+    date_range_problems(values, errors)
     return values, errors
 
 
