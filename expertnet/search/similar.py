@@ -11,9 +11,9 @@ given with the text match too (with a boost of their own); kinds of help and
 languages never decide a match, they only raise the score of the profiles that have
 them. Visibility is a filter exactly as in :func:`expertnet.search.search`.
 
-Besides ids and scores, the answer says which words of the text each proposed profile
-holds, in the text's own spelling (``cảng biển``, not the folded ``cang_bien``), so
-that the application can explain the proposal.
+Besides ids and scores, the answer says which phrases of the text each proposed
+profile holds, in the text's own spelling (``tự động hóa cảng``, not the folded terms
+``tu``, ``dong``, ``hoa``, ``cang``), so that the application can explain the proposal.
 """
 import math
 from dataclasses import dataclass, field
@@ -44,6 +44,8 @@ LANGUAGE_BOOST = 1.5
 # them (on an index large enough for the share to mean something).
 COMMON_SHARE = 0.3
 COMMON_MIN_DOCS = 50
+# The heaviest key terms a proposal names as what it rests on.
+KEY_TERMS_SHOWN = 12
 
 
 class TfIdfModel(ExpansionModel):
@@ -87,7 +89,8 @@ class SimilarResult:
     matched: dict
     total: int
     facets: dict
-    # The key terms the proposal rests on, in the text's spelling, heaviest first.
+    # The phrases of the text the proposal rests on (its heaviest key terms), in the
+    # text's spelling and order.
     key_terms: list
 
 
@@ -110,16 +113,33 @@ def key_terms(searcher, text, limit):
     return found
 
 
-def spellings(text):
-    """Folded term → the text's own spelling (lower case, diacritics kept), for single
-    words and for pairs of consecutive words (``cang_bien`` → ``cảng biển``)."""
+# A phrase shown as a reason is cut after this many words.
+MAX_PHRASE_WORDS = 6
+
+
+def phrases(text, folded):
+    """The runs of consecutive words of ``text`` that ``folded`` terms cover (single
+    words, or ``a_b`` pairs, which cover both words), in the text's own spelling (lower
+    case, diacritics kept), at most :data:`MAX_PHRASE_WORDS` long, each once, in the
+    order of the text: ``tự động hóa``, ``cảng container`` rather than syllables."""
     words = [token.text for token in EXACT(text)]
-    found = {}
-    for word in words:
-        found.setdefault(fold(word), word)
-    for first, second in zip(words, words[1:], strict=False):
-        found.setdefault(f"{fold(first)}_{fold(second)}", f"{first} {second}")
-    return found
+    keys = [fold(word) for word in words]
+    pairs = {term for term in folded if "_" in term}
+    covered = [key in folded
+               or (index > 0 and f"{keys[index - 1]}_{key}" in pairs)
+               or (index + 1 < len(keys) and f"{key}_{keys[index + 1]}" in pairs)
+               for index, key in enumerate(keys)]
+    found, run = [], []
+    for word, inside in zip(words, covered, strict=True):
+        if inside and len(run) < MAX_PHRASE_WORDS:
+            run.append(word)
+            continue
+        if run:
+            found.append(" ".join(run))
+        run = [word] if inside else []
+    if run:
+        found.append(" ".join(run))
+    return list(dict.fromkeys(found))
 
 
 def _plan(request, terms):
@@ -175,20 +195,16 @@ def more_like_this(store, request):
         total = sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated)
         facets = engine.count_facets(evaluated) if request.with_facets else {}
         docnums = engine.top(evaluated, request.limit, "relevance")
-        written = spellings(text)
         ids, scores, matched = [], {}, {}
         for docnum in docnums:
             data, local, score = _locate(evaluated, int(docnum))
             expert_id = int(data.ids[local])
             ids.append(expert_id)
             scores[expert_id] = float(score)
-            matched[expert_id] = _matched_words(data, local, terms, written)
-    weights = {}
-    for _name, term, weight in terms:
-        shown = written.get(term, term)
-        weights[shown] = max(weight, weights.get(shown, 0))
-    ranked = sorted(weights, key=lambda word: (-weights[word], word))
-    return SimilarResult(ids, scores, matched, total, facets, ranked)
+            matched[expert_id] = phrases(text, _held_terms(data, local, terms))
+    heaviest = sorted(terms, key=lambda item: -item[2])[:KEY_TERMS_SHOWN]
+    return SimilarResult(ids, scores, matched, total, facets,
+                         phrases(text, {term for _name, term, _weight in heaviest}))
 
 
 def _locate(evaluated, docnum):
@@ -199,19 +215,15 @@ def _locate(evaluated, docnum):
     raise LookupError(docnum)
 
 
-def _matched_words(data, local, terms, written):
-    """The words of the need held by document ``local`` of ``data``: pairs first (they
-    say more), then single words not already part of a pair, each once."""
-    pairs, singles = [], []
+def _held_terms(data, local, terms):
+    """The key terms that document ``local`` of ``data`` holds (in any field searched)."""
+    held = set()
     for name, term, _weight in terms:
         fields = ("bigrams",) if name == "bigrams" else tuple(other for other, _b in TERM_FIELDS)
         for other in fields:
             ids = data.postings(other, term)[0]
             position = int(np.searchsorted(ids, local))
             if position < len(ids) and ids[position] == local:
-                (pairs if name == "bigrams" else singles).append(written.get(term, term))
+                held.add(term)
                 break
-    shown = list(dict.fromkeys(pairs))
-    covered = {word for pair in shown for word in pair.split()}
-    shown += [word for word in dict.fromkeys(singles) if word not in covered]
-    return shown
+    return held
