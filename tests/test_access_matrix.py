@@ -153,6 +153,8 @@ EXPECTED = {
     ("engagements.attach", "POST"): only(NEED_ROLES, 400, 403),
     ("engagements.download", "GET"): NEED_WORK,
     ("engagements.detach", "POST"): only(NEED_ROLES, 302, 403),
+    ("engagements.report", "GET"): NEED_WORK,
+    ("engagements.report_xlsx", "GET"): NEED_WORK,
 }
 SKIPPED = {"static"}  # files, not data
 

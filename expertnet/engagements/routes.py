@@ -1,15 +1,19 @@
 """``/engagements``: record, read, change and delete engagements and their files."""
+import datetime
 import io
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import format_date
 from flask_login import current_user
 
-from expertnet import attachments, engagement_records, finder
+from expertnet import attachments, catalog, engagement_records, finder, programme_report, vocab
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
+from expertnet.db import utcnow
 from expertnet.engagements import bp
 from expertnet.engagements.forms import EngagementForm
-from expertnet.i18n import _
+from expertnet.formkit import form_date
+from expertnet.i18n import _, current_language
 from expertnet.models import Attachment, Engagement, Need
 from expertnet.needs import records
 
@@ -191,3 +195,68 @@ def detach(engagement_id, attachment_id):
     engagement, _expert = _editable_or_abort(engagement_id)
     engagement_records.detach(engagement, _file_or_404(engagement, attachment_id), current_user.id)
     return redirect(url_for("engagements.show", engagement_id=engagement.id))
+
+
+# -- the programme report ---------------------------------------------------------------
+def _report_for_request():
+    """``(report, errors)`` for ``?from=&to=`` (default: this year until today)."""
+    today = utcnow().date()
+    errors = []
+    start = form_date(request.args.get("from"), "from", errors) or datetime.date(today.year, 1, 1)
+    end = form_date(request.args.get("to"), "to", errors) or today
+    if not errors and end < start:
+        errors.append(("to", _("ends before it starts")))
+    if errors:
+        return None, errors
+    return programme_report.build(start, end, current_viewer()), []
+
+
+@bp.get("/engagements/report")
+@role_required(*ROLES)
+def report():
+    found, errors = _report_for_request()
+    taxonomy = catalog.load()
+    language = current_language()
+    return render_template(
+        "engagements/report.html", report=found, errors=errors,
+        field_name=lambda code: taxonomy.fields[code].name(language)
+        if code in taxonomy.fields else code,
+        plain=lambda value: value,
+        start=request.args.get("from", ""), end=request.args.get("to", "")), \
+        400 if errors else 200
+
+
+@bp.get("/engagements/report.xlsx")
+@role_required(*ROLES)
+def report_xlsx():
+    found, errors = _report_for_request()
+    if errors:
+        abort(400)
+    taxonomy = catalog.load()
+    language = current_language()
+
+    def name(vocabulary, code):
+        if vocabulary == "field":
+            return taxonomy.fields[code].name(language) if code in taxonomy.fields else code
+        table = vocab.ENGAGEMENT_KINDS if vocabulary == "engagement_kind" else vocab.KINDS
+        return table.get(code, code)
+
+    period = _("From %(start)s to %(end)s", start=format_date(found.start, "long"),
+               end=format_date(found.end, "long"))
+    labels = {
+        "sheet": _("Programme report"), "title": _("Programme report"), "period": period,
+        "engagements": _("Engagements"), "count": _("Number"),
+        "by_kind": _("Engagements by kind"), "by_field": _("Engagements by field"),
+        "by_department": _("Engagements by department served"),
+        "by_expert_kind": _("Engagements by kind of expert"),
+        "new_experts": _("Experts newly added"), "newly_active": _("Experts newly active"),
+        "name": name,
+    }
+    data = programme_report.to_xlsx(found, labels)
+    response = send_file(io.BytesIO(data), as_attachment=True,
+                         mimetype="application/vnd.openxmlformats-officedocument."
+                                  "spreadsheetml.sheet",
+                         download_name=f"programme-report-{found.start}-{found.end}.xlsx",
+                         conditional=False, etag=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
