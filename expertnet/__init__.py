@@ -48,9 +48,12 @@ def create_app(test_config=None):
     from expertnet.account import bp as account_bp
     from expertnet.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
+    from expertnet.contacts import bp as contacts_bp
     from expertnet.curate import bp as curate_bp
     from expertnet.downloads import bp as downloads_bp
+    from expertnet.engagements import bp as engagements_bp
     from expertnet.main import bp as main_bp
+    from expertnet.needs import bp as needs_bp
     from expertnet.profiles import bp as profiles_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -60,6 +63,9 @@ def create_app(test_config=None):
     app.register_blueprint(profiles_bp)
     app.register_blueprint(curate_bp)
     app.register_blueprint(downloads_bp)
+    app.register_blueprint(needs_bp)
+    app.register_blueprint(contacts_bp)
+    app.register_blueprint(engagements_bp)
 
     from expertnet import cli
     cli.init_app(app)

@@ -64,17 +64,20 @@ def can_view(viewer, expert):
     return expert.visibility in visible_levels(viewer) or expert.id in viewer.own_expert_ids
 
 
-def visible_contact_fields(viewer, expert):
+def visible_contact_fields(viewer, expert, granted=False):
     """The contact fields of ``expert`` that ``viewer`` may read. Each field has its own
     visibility (``email_visibility``, ``phone_visibility``), and a field is never shown
     more widely than the profile itself:
 
     - curators, admins and the owner: every field;
+    - ``granted``: every field. Only a need's pages pass it, for the official whose
+      contact request for that need the expert accepted and has not revoked
+      (``contact_requests.granted_ids``); the profile page and the API never do;
     - officials: a field shared with officials (public or officials) of a profile shared
       with officials (public or officials);
     - anyone else (anonymous, other experts): a public field of a public profile.
     """
-    if viewer.is_curator or expert.id in viewer.own_expert_ids:
+    if viewer.is_curator or expert.id in viewer.own_expert_ids or granted:
         return CONTACT_FIELDS
     if viewer.role == "official":
         shared = ("public", "officials")

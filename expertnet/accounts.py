@@ -10,6 +10,7 @@ from expertnet import audit, passwords
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import ROLES, ApiToken, Expert, User
+from expertnet.text import clean
 from expertnet.validation import _EMAIL
 
 
@@ -205,6 +206,16 @@ def set_role(user, role, actor=None, source="cli"):
         end_sessions(user)
         audit.record("user.role", actor_id=actor, source=source,
                      changes={"user": user.id, "role": [user.role, role]})
+    return User.get_by_id(user.id)
+
+
+def set_department(user, department, actor=None, source="cli"):
+    """The department an account works for (colleagues share needs and shortlists)."""
+    department = clean(department)[:200]
+    with database.atomic():
+        User.update(department=department).where(User.id == user.id).execute()
+        audit.record("user.department", actor_id=actor, source=source,
+                     changes={"user": user.id, "department": [user.department, department]})
     return User.get_by_id(user.id)
 
 

@@ -56,7 +56,8 @@ def contact_view(viewer, expert, fields, source):
 NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "active", "request",
                                "review", "restored", "registration", "visibility",
                                "wanted_visibility", "batch", "bulk", "merged_from",
-                               "merged_into", "other"})
+                               "merged_into", "other", "need", "contact_request", "engagement",
+                               "status", "scope"})
 
 
 def scrub(expert_id):

@@ -136,3 +136,10 @@ IMPORT_BACKGROUND_ROWS = 1000
 # an export holds at most this many profiles.
 RECENT_LOGIN_MINUTES = 30
 EXPORT_MAX_ROWS = 100_000
+# -- contact requests (issue 6) ---------------------------------------------------------
+# Requests one official may send in 24 hours (beyond: 429).
+CONTACT_REQUESTS_PER_DAY = 20
+
+# -- engagement attachments (issue 6) ------------------------------------------------------
+# Bytes per file (beyond: 413). Types are checked by content: PDF, DOCX, XLSX, PNG, JPEG.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

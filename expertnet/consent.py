@@ -7,12 +7,16 @@ the write path (database and index in the same request):
 - ``publish`` withdrawn: the profile becomes visible to curators only;
 - ``contact`` withdrawn: both contact details become visible to curators only.
 
+Either withdrawal also cancels the profile's pending contact requests and revokes the
+accepted ones (``contact_requests.close_for_expert``): the details an expert let one
+official see stop showing at once.
+
 Giving consent changes no visibility by itself: the person then chooses who sees what
 on the edit page (which asks for the consent before widening anything).
 """
 from peewee import JOIN
 
-from expertnet import audit, services
+from expertnet import audit, contact_requests, services
 from expertnet.db import database
 from expertnet.i18n import _l
 from expertnet.models import Consent, Expert, User
@@ -88,6 +92,8 @@ def decide(expert, user, purpose, granted, notice_version, via="screen"):
         expert = Expert.get_by_id(expert.id)
         services.save_profile(dict(RESTRICTIONS[purpose]), expert=expert,
                               actor=user.id if user else None, via=via)
+        contact_requests.close_for_expert(expert.id, actor=user.id if user else None,
+                                          reason=purpose)
     with database.atomic():
         row = Consent.create(expert=expert.id, user=user.id if user else None, purpose=purpose,
                              granted=bool(granted), notice_version=notice_version)

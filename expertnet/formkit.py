@@ -1,11 +1,13 @@
 """Small helpers shared by the forms of several blueprints."""
+import datetime
+
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from expertnet import places
-from expertnet.i18n import _l
-from expertnet.text import fold
+from expertnet.i18n import _, _l
+from expertnet.text import clean, fold
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
     from wtforms.fields.choices import SelectChoice
@@ -32,3 +34,32 @@ class NewPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[InputRequired(), Length(max=1024)])
     confirm = PasswordField(_l("New password again"), validators=[
         InputRequired(), EqualTo("password", message=_l("The two new passwords differ."))])
+def form_date(value, name, errors, required=False):
+    """A date typed as year-month-day (what ``<input type=date>`` sends), or None; a
+    problem is appended to ``errors`` as ``(name, message)``."""
+    value = clean(value)
+    if not value:
+        if required:
+            errors.append((name, _("is required")))
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        errors.append((name, _("“%(value)s” is not a date (year-month-day)", value=value[:20])))
+        return None
+
+
+def text_problems(values, required, limits):
+    """``[(name, message)]`` for the ``required`` values left empty and the values
+    longer than their limit (``limits``: name → characters)."""
+    problems = [(name, _("is required")) for name in required if not values[name]]
+    problems += [(name, _("is too long (%(length)s characters; at most %(limit)s)",
+                          length=len(values[name]), limit=limit))
+                 for name, limit in limits.items() if len(values[name]) > limit]
+    return problems
+
+
+def date_range_problems(values, errors):
+    """``ends_on`` before ``starts_on`` (both already parsed), added to ``errors``."""
+    if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
+        errors.append(("ends_on", _("ends before it starts")))

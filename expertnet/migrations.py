@@ -14,15 +14,19 @@ from expertnet.db import database, is_postgres, utcnow
 from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
+    CONTACT_REQUEST_MODELS,
     DELETION_MODELS,
     DUPLICATE_MODELS,
+    ENGAGEMENT_MODELS,
     IMPORT_MODELS,
     INVITATION_MODELS,
     MAIL_MODELS,
     MERGE_MODELS,
     MODELS,
+    NEED_MODELS,
     REGISTRATION_MODELS,
     REVIEW_MODELS,
+    SHORTLIST_MODELS,
     TOKEN_MODELS,
     USER_MODELS,
 )
@@ -140,6 +144,21 @@ def _0021_duplicates(migrator, db):
 
 def _0022_merged_profiles(migrator, db):
     db.create_tables(MERGE_MODELS, safe=True)
+def _0040_needs(migrator, db):
+    _add_missing_columns(migrator, db, "user", {"department": CharField(max_length=200, default="")})
+    db.create_tables(NEED_MODELS, safe=True)
+
+
+def _0041_shortlists(migrator, db):
+    db.create_tables(SHORTLIST_MODELS, safe=True)
+
+
+def _0042_contact_requests(migrator, db):
+    db.create_tables(CONTACT_REQUEST_MODELS, safe=True)
+
+
+def _0043_engagements(migrator, db):
+    db.create_tables(ENGAGEMENT_MODELS, safe=True)
 
 
 MIGRATIONS = (
@@ -162,6 +181,10 @@ MIGRATIONS = (
     ("0020_reindex_for_hometowns", _0020_reindex_for_hometowns),
     ("0021_duplicates", _0021_duplicates),
     ("0022_merged_profiles", _0022_merged_profiles),
+    ("0040_needs", _0040_needs),
+    ("0041_shortlists", _0041_shortlists),
+    ("0042_contact_requests", _0042_contact_requests),
+    ("0043_engagements", _0043_engagements),
 )
 
 

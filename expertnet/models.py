@@ -12,6 +12,7 @@ from peewee import (
     BooleanField,
     CharField,
     CompositeKey,
+    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -157,6 +158,9 @@ class User(BaseModel):
     password_hash = CharField(max_length=255, default="")
     session_generation = IntegerField(default=1)
     language = CharField(max_length=8, default="")
+    # The department or organisation the account works for (officials): colleagues of
+    # one department share their needs and shortlists. Set by admins.
+    department = CharField(max_length=200, default="")
     # The profile this account owns (an expert's own); one owner per profile.
     expert = ForeignKeyField(Expert, null=True, unique=True, backref="owners", on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
@@ -373,6 +377,122 @@ class MergedProfile(BaseModel):
     new_id = IntegerField(index=True)
     merged_at = DateTimeField(default=utcnow)
     audit_id = IntegerField(null=True)
+class Need(BaseModel):
+    """An official's need for expertise ("nhu cầu"): what, in which fields, which kind
+    of help, when, where, in which language. ``organization`` is the organisation or
+    department asking (conflicts of interest are checked against it); ``shared`` lets
+    colleagues of the owner's department see the need and its shortlist. ``status``
+    advances with the work (open → shortlisting → contacted → engaged) until the owner
+    closes it (``vocab.NEED_STATUSES``)."""
+
+    id = AutoField()
+    owner = ForeignKeyField(User, null=True, backref="needs", on_delete="SET NULL")
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    organization = CharField(max_length=300)
+    fields = JSONListField(default=list)
+    available_for = JSONListField(default=list)
+    language = CharField(max_length=8, default="")
+    starts_on = DateField(null=True)
+    ends_on = DateField(null=True)
+    location = CharField(max_length=200, default="")
+    online = BooleanField(default=False)
+    shared = BooleanField(default=True)
+    status = CharField(max_length=16, default="open", index=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class ShortlistEntry(BaseModel):
+    """An expert kept on a need's shortlist, in the order the officials chose, with
+    their note. Deleted with the need or the profile."""
+
+    id = AutoField()
+    need = ForeignKeyField(Need, backref="shortlist", on_delete="CASCADE")
+    expert = ForeignKeyField(Expert, backref="shortlisted", on_delete="CASCADE")
+    position = IntegerField(default=0)
+    note = TextField(default="")
+    added_by = IntegerField(null=True)  # a user id
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "shortlist_entry"
+        indexes = ((("need", "expert"), True),)
+
+
+class ContactRequest(BaseModel):
+    """An official's request, for one need, to get an expert's contact details. The
+    expert accepts or declines; an accepted request shows the details to that official
+    on that need's pages only, until the expert revokes it. One per need and expert,
+    whatever became of it: nobody is asked twice for the same need."""
+
+    id = AutoField()
+    need = ForeignKeyField(Need, backref="contact_requests", on_delete="CASCADE")
+    expert = ForeignKeyField(Expert, backref="contact_requests", on_delete="CASCADE")
+    official = ForeignKeyField(User, null=True, backref="contact_requests_sent",
+                               on_delete="SET NULL")
+    # The asker's department when the request was sent (shown to the expert; blocks).
+    department = CharField(max_length=200, default="")
+    purpose = CharField(max_length=32)  # vocab.AVAILABILITY
+    message = TextField(default="")
+    # pending, accepted, declined, revoked (by the expert), cancelled (consent withdrawn)
+    status = CharField(max_length=16, default="pending", index=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+    decided_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "contact_request"
+        indexes = ((("need", "expert"), True),)
+
+
+class ContactBlock(BaseModel):
+    """An expert's refusal of further contact requests: from everyone (``department``
+    empty) or from one department (compared without accents or case)."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="contact_blocks", on_delete="CASCADE")
+    department = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "contact_block"
+        indexes = ((("expert", "department"), True),)
+
+
+class Engagement(BaseModel):
+    """What happened with an expert (``vocab.ENGAGEMENT_KINDS``): a consultation, a
+    lecture, a review…, when, for which department or organisation, with what outcome,
+    possibly for a need. These are the records the city reports against its programme.
+    Deleted with the profile (they describe a person)."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="engagements", on_delete="CASCADE")
+    need = ForeignKeyField(Need, null=True, backref="engagements", on_delete="SET NULL")
+    kind = CharField(max_length=32, index=True)
+    title = CharField(max_length=200)
+    starts_on = DateField(index=True)
+    ends_on = DateField(null=True)
+    department = CharField(max_length=300)
+    outcome = TextField(default="")
+    created_by = IntegerField(null=True)  # a user id
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Attachment(BaseModel):
+    """A file of an engagement (a report, minutes, a certificate), kept in the instance
+    folder under ``stored_name``, never under the name it was uploaded with."""
+
+    id = AutoField()
+    engagement = ForeignKeyField(Engagement, backref="attachments", on_delete="CASCADE")
+    filename = CharField(max_length=200)
+    stored_name = CharField(max_length=64, unique=True)
+    content_type = CharField(max_length=100)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    uploaded_by = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
 
 
 USER_MODELS = (User,)
@@ -490,3 +610,7 @@ class ColumnMapping(BaseModel):
 IMPORT_MODELS = (ImportBatch, ImportRow, ColumnMapping)
 DUPLICATE_MODELS = (DuplicateCandidate, DuplicateDismissal)
 MERGE_MODELS = (MergedProfile,)
+NEED_MODELS = (Need,)
+SHORTLIST_MODELS = (ShortlistEntry,)
+CONTACT_REQUEST_MODELS = (ContactRequest, ContactBlock)
+ENGAGEMENT_MODELS = (Engagement, Attachment)

@@ -12,20 +12,33 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from expertnet import audit, catalog, hometowns, places, search, validation
+from expertnet import (
+    attachments,
+    audit,
+    catalog,
+    engagement_records,
+    hometowns,
+    places,
+    search,
+    validation,
+)
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
     Audit,
     Consent,
+    ContactBlock,
+    ContactRequest,
     DeletionRequest,
     DuplicateCandidate,
+    Engagement,
     Expert,
     ExpertField,
     Invitation,
     MergedProfile,
     PendingChange,
     PendingIndex,
+    ShortlistEntry,
     User,
 )
 from expertnet.text import fold, sort_key
@@ -288,7 +301,9 @@ def note_stale_reminder(expert_id, when=None):
 
 
 def delete_profile(expert, actor=None, via="cli", changes=None):
-    """Erase a profile: its row, field links, consents and invitations, its account's link, the
+    """Erase a profile: its row, field links, consents and invitations, its contact
+    requests, blocks, places on shortlists and engagements (with their files), its
+    account's link, the
     personal values in its earlier audit entries, and (after the commit) its index
     document. ``changes`` (no personal data: e.g. a deletion request's id) go into
     the audit stub."""
@@ -302,12 +317,18 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
         Consent.delete().where(Consent.expert == expert.id).execute()
         Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
         PendingChange.delete().where(PendingChange.expert == expert.id).execute()
+        # SECURITY.md: deletion removes the profile's contact requests.
+        ContactRequest.delete().where(ContactRequest.expert == expert.id).execute()
+        ContactBlock.delete().where(ContactBlock.expert == expert.id).execute()
+        ShortlistEntry.delete().where(ShortlistEntry.expert == expert.id).execute()
+        files = engagement_records.erase_for_expert(expert.id)
         User.update(expert=None).where(User.expert == expert.id).execute()
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()
         expert.delete_instance()
         (PendingIndex.insert(expert_id=expert.id, version=expert.version + 1)
          .on_conflict(conflict_target=[PendingIndex.expert_id],
                       preserve=[PendingIndex.version]).execute())
+    attachments.remove(files)
     flush_pending()
 
 
@@ -325,11 +346,17 @@ class MergeRefused(Exception):
 # adds one line here. Audit entries stay with the id they were written for (the merge
 # entry links both ids), except views of contact details, which the person may ask about.
 MERGE_REPOINTS = (
-    (Consent, Consent.expert),
-    (Invitation, Invitation.expert),
-    (PendingChange, PendingChange.expert),
-    (DeletionRequest, DeletionRequest.expert_id),
-    (MergedProfile, MergedProfile.new_id),
+    (Consent, Consent.expert, None),
+    (Invitation, Invitation.expert, None),
+    (PendingChange, PendingChange.expert, None),
+    (DeletionRequest, DeletionRequest.expert_id, None),
+    (MergedProfile, MergedProfile.new_id, None),
+    # Unique per (need, expert) and (expert, department): where both profiles have a row
+    # for the same need or department, the kept profile's row stays and the other goes.
+    (ShortlistEntry, ShortlistEntry.expert, ShortlistEntry.need),
+    (ContactRequest, ContactRequest.expert, ContactRequest.need),
+    (ContactBlock, ContactBlock.expert, ContactBlock.department),
+    (Engagement, Engagement.expert, None),
 )
 
 
@@ -370,7 +397,10 @@ def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, v
         if not claimed:
             raise VersionConflict(drop.id)
         _keep_one_pending_review(keep.id, drop.id)
-        for model, field in MERGE_REPOINTS:
+        for model, field, unique_with in MERGE_REPOINTS:
+            if unique_with is not None:
+                kept = model.select(unique_with).where(field == keep.id)
+                model.delete().where((field == drop.id) & unique_with.in_(kept)).execute()
             model.update({field: keep.id}).where(field == drop.id).execute()
         User.update(expert=keep.id).where(User.expert == drop.id).execute()
         (Audit.update(expert_id=keep.id)

@@ -1,7 +1,16 @@
 """The data subject's rights (Law 91/2025): to see and download everything held about
 them, to know who saw their contact details, and to ask for deletion (confirmed by a
 curator, then carried out by ``services.delete_profile``)."""
-from expertnet import accounts, audit, consent, registrations, services, validation
+from expertnet import (
+    accounts,
+    audit,
+    consent,
+    contact_requests,
+    engagement_records,
+    registrations,
+    services,
+    validation,
+)
 from expertnet.db import database, utcnow
 from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
 
@@ -31,6 +40,7 @@ def export(user):
                     "created_at": _time(user.created_at),
                     "last_login_at": _time(user.last_login_at)},
         "profile": None, "consents": [], "audit": [], "contact_views": [], "review_proposals": [],
+        "contact_requests": [], "engagements": [],
         "deletion_requests": [
             {"created_at": _time(row.created_at), "status": row.status,
              "handled_at": _time(row.handled_at)}
@@ -70,6 +80,21 @@ def export(user):
          "reason": row.reason}
         for row in PendingChange.select().where(PendingChange.expert == expert.id)
         .order_by(PendingChange.id)]
+    # Officials' requests for the contact details, and the answers (contact_requests.py).
+    data["contact_requests"] = [
+        {"created_at": _time(row.created_at), "department": row.department,
+         "need": row.need.title, "purpose": row.purpose, "message": row.message,
+         "status": row.status, "decided_at": _time(row.decided_at),
+         "revoked_at": _time(row.revoked_at)}
+        for row in contact_requests.for_expert(expert.id)]
+    # What officials recorded about the person's work with the city (attachments are
+    # named, not included: a curator can hand them over).
+    data["engagements"] = [
+        {"kind": row.kind, "title": row.title, "starts_on": row.starts_on.isoformat(),
+         "ends_on": row.ends_on.isoformat() if row.ends_on else None,
+         "department": row.department, "outcome": row.outcome,
+         "attachments": [file.filename for file in engagement_records.files(row)]}
+        for row in engagement_records.for_expert(expert.id)]
     return data
 
 

@@ -33,6 +33,34 @@ AVAILABILITY = {
     "research_collaboration": _l("Research collaboration"),
     "mentoring": _l("Mentoring start-ups"),
 }
+# A need's progress: each step is reached by the work itself (a shortlist, a contact
+# request, an engagement); only its owner closes it.
+NEED_STATUSES = {
+    "open": _l("Open"),
+    "shortlisting": _l("Shortlisting"),
+    "contacted": _l("Experts contacted"),
+    "engaged": _l("Engaged"),
+    "closed": _l("Closed"),
+}
+# What happened with an expert (engagements, the programme's records).
+ENGAGEMENT_KINDS = {
+    "consultation": _l("Consultation"),
+    "lecture": _l("Lecture or training"),
+    "review": _l("Review"),
+    "technology_transfer": _l("Technology transfer"),
+    "joint_research": _l("Joint research"),
+    "conference_talk": _l("Conference talk"),
+    "delegation_visit": _l("Delegation visit"),
+    "mentoring": _l("Mentoring"),
+}
+# The states of a contact request as both of its sides read them.
+CONTACT_STATES = {
+    "pending": _l("waiting for an answer"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
+    "revoked": _l("withdrawn by the expert"),
+    "cancelled": _l("cancelled: consent withdrawn"),
+}
 ROLES = {
     "admin": _l("Administrator"),
     "curator": _l("Curator"),

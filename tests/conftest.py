@@ -184,5 +184,23 @@ def links_in(message, base=SITE):
     return re.findall(re.escape(base) + r"(/\S+)", message.get_content())
 
 
-__all__ = ["ANONYMOUS", "CURATOR", "PASSWORD", "SITE", "Viewer", "csrf_token", "links_in", "log_in",
-           "make_app", "post_form", "profile"]
+def client_as(app, user, password=PASSWORD):
+    """A fresh client logged in as ``user``: several people acting in one test."""
+    client = app.test_client()
+    response = log_in(client, user.email, password)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def official(make_user):
+    """An official of the Department of Science and Technology (needs are shared within
+    a department)."""
+    user = make_user("official")
+    user.department = "Sở Khoa học và Công nghệ"
+    user.save()
+    return user
+
+
+__all__ = ["ANONYMOUS", "CURATOR", "PASSWORD", "SITE", "Viewer", "client_as", "csrf_token", "links_in",
+           "log_in", "make_app", "post_form", "profile"]

@@ -1,16 +1,19 @@
 """Who may do what, route by route: every rule of the URL map is walked for each role,
 so a new route cannot escape; then every channel is searched for profile ids a role
 must not see."""
+import io
 import json
 import re
 
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import accounts, services
+from expertnet import accounts, engagement_records, services
 from expertnet.db import utcnow
 from expertnet.models import (
     Audit,
+    ContactBlock,
+    ContactRequest,
     DeletionRequest,
     Expert,
     ImportBatch,
@@ -19,6 +22,7 @@ from expertnet.models import (
     Registration,
     User,
 )
+from expertnet.needs import records, shortlists
 
 ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
 EVERYONE = dict.fromkeys(ROLES)
@@ -40,6 +44,11 @@ def only(allowed, status_allowed, status_denied, anonymous=302):
 # The owner's profile is visible to curators only: the owner, curators and admins see it.
 OWN_PROFILE = {"anonymous": 404, "owner": 200, "other_expert": 404, "official": 404,
                "curator": 200, "admin": 200}
+
+NEED_ROLES = {"official", "curator", "admin"}
+NEED_WORK = only(NEED_ROLES, 200, 403)
+EXPERT_SIDE = only({"owner", "other_expert"}, 200, 404)
+OWNER_SIDE = only({"owner"}, 302, 404)
 
 # (endpoint, method) → expected status per role. A route missing here fails the test.
 EXPECTED = {
@@ -162,6 +171,52 @@ EXPECTED = {
     ("curate.compare", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.merge", "POST"): only({"admin", "curator"}, 400, 403),
     ("curate.dismiss", "POST"): only({"admin", "curator"}, 302, 403),
+    # Needs (issue 6): officials, curators and admins work with them; the matrix's need
+    # belongs to the official (curators and admins see every need). An empty POST shows
+    # the form again with its errors.
+    ("needs.index", "GET"): NEED_WORK,
+    ("needs.new", "GET"): NEED_WORK,
+    ("needs.new", "POST"): NEED_WORK,
+    ("needs.show", "GET"): NEED_WORK,
+    ("needs.edit", "GET"): NEED_WORK,
+    ("needs.edit", "POST"): NEED_WORK,
+    ("needs.proposal", "GET"): NEED_WORK,
+    ("needs.close", "POST"): only(NEED_ROLES, 302, 403),
+    ("needs.reopen", "POST"): only(NEED_ROLES, 302, 403),
+    # The shortlist of that need: the matrix posts no expert and no direction (400).
+    ("needs.shortlist_add", "POST"): only(NEED_ROLES, 400, 403),
+    ("needs.shortlist_move", "POST"): only(NEED_ROLES, 400, 403),
+    ("needs.shortlist_note", "POST"): only(NEED_ROLES, 302, 403),
+    ("needs.shortlist_remove", "POST"): only(NEED_ROLES, 302, 403),
+    ("needs.shortlist_print", "GET"): NEED_WORK,
+    ("admin.change_department", "POST"): only({"admin"}, 302, 403),
+    # Contact requests: the official's side on a need (the matrix's expert shows every
+    # contact detail already, hence the 409), the expert's side on /account/requests
+    # (experts with a profile only; the request and block are about the owner's profile).
+    ("contacts.ask", "GET"): NEED_WORK,
+    ("contacts.ask", "POST"): only(NEED_ROLES, 409, 403),
+    ("contacts.my_requests", "GET"): EXPERT_SIDE,
+    ("contacts.accept", "POST"): OWNER_SIDE,
+    ("contacts.decline", "POST"): OWNER_SIDE,
+    ("contacts.revoke", "POST"): OWNER_SIDE,
+    ("contacts.block_department", "POST"): OWNER_SIDE,
+    ("contacts.block_everyone", "POST"): only({"owner", "other_expert"}, 302, 404),
+    ("contacts.remove_block", "POST"): OWNER_SIDE,
+    # Engagements (of a public profile, recorded by the official): officials, curators
+    # and admins read them; their author and curators change them. An empty POST shows
+    # the form again; an upload without a file is a 400.
+    ("engagements.index", "GET"): NEED_WORK,
+    ("engagements.new", "GET"): NEED_WORK,
+    ("engagements.new", "POST"): NEED_WORK,
+    ("engagements.show", "GET"): NEED_WORK,
+    ("engagements.edit", "GET"): NEED_WORK,
+    ("engagements.edit", "POST"): NEED_WORK,
+    ("engagements.delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("engagements.attach", "POST"): only(NEED_ROLES, 400, 403),
+    ("engagements.download", "GET"): NEED_WORK,
+    ("engagements.detach", "POST"): only(NEED_ROLES, 302, 403),
+    ("engagements.report", "GET"): NEED_WORK,
+    ("engagements.report_xlsx", "GET"): NEED_WORK,
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -204,9 +259,32 @@ def world(app, make_user, add):
                               raw=json.dumps({"kind": "domestic", "full_name": "Mới"}))
     entry = Audit.select().where((Audit.expert_id == own.id)
                                  & (Audit.action == "profile.update")).get()
+    need = records.save({"title": "Tư vấn tự động hóa cảng", "organization": "Sở KH&CN"},
+                        owner=users["official"])
+    # Public profiles on its shortlist: one to work on, one to remove.
+    listed = {name: add(full_name=f"Danh Sách {name}") for name in ("kept", "removed")}
+    for expert in listed.values():
+        shortlists.add(need, expert, users["official"].id)
+    per_endpoint = {"needs.shortlist_remove": {"expert_id": listed["removed"].id}}
+    for endpoint in ("needs.shortlist_move", "needs.shortlist_note", "contacts.ask"):
+        per_endpoint[endpoint] = {"expert_id": listed["kept"].id}
+    asked = ContactRequest.create(need=need.id, expert=own.id, official=users["official"].id,
+                                  purpose="consulting", department="Sở KH&CN")
+    block = ContactBlock.create(expert=own.id, department="Sở Ngoại vụ")
+    engagements = {name: engagement_records.save(
+        {"kind": "lecture", "title": "Bài giảng", "starts_on": "2026-05-01",
+         "department": "Sở KH&CN"}, listed["kept"], need, users["official"].id)
+        for name in ("kept", "deleted")}
+    files = {name: engagement_records.attach(engagements["kept"], io.BytesIO(b"%PDF-1.4\n"),
+                                             f"{name}.pdf", users["official"].id)
+             for name in ("kept", "detached")}
+    per_endpoint["engagements.delete"] = {"engagement_id": engagements["deleted"].id}
+    per_endpoint["engagements.detach"] = {"attachment_id": files["detached"].id}
     return {"own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
-            "registrations": registrations, "batch": batch.id, "row": staged.id}
+            "registrations": registrations, "batch": batch.id, "row": staged.id, "need": need,
+            "per_endpoint": per_endpoint, "asked": asked, "block": block,
+            "engagement": engagements["kept"], "file": files["kept"]}
 
 
 def _client_as(app, world, role):
@@ -226,7 +304,10 @@ def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
               "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
               "kind": "csv", "check": "no_consent",
-              "a_id": world["twins"][0].id, "b_id": world["twins"][1].id}
+              "a_id": world["twins"][0].id, "b_id": world["twins"][1].id,
+              "need_id": world["need"].id, "contact_id": world["asked"].id,
+              "block_id": world["block"].id, "engagement_id": world["engagement"].id,
+              "attachment_id": world["file"].id}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]
@@ -236,6 +317,7 @@ def _url(rule, world):
         values["registration_id"] = world["registrations"][rule.endpoint]
     values["entry_id"] = world["entry"]
     values["batch_id"], values["row_id"] = world["batch"], world["row"]
+    values.update(world["per_endpoint"].get(rule.endpoint, {}))
     for name in rule.arguments:
         url = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), url)
     return url

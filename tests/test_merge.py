@@ -7,17 +7,22 @@ import json
 import pytest
 from conftest import csrf_token, log_in
 
-from expertnet import consent, invitations, merging, reviews, services
+from expertnet import consent, engagement_records, invitations, merging, reviews, services
 from expertnet.models import (
     Audit,
     Consent,
+    ContactBlock,
+    ContactRequest,
     DeletionRequest,
+    Engagement,
     Expert,
     Invitation,
     MergedProfile,
     PendingChange,
+    ShortlistEntry,
     User,
 )
+from expertnet.needs import records
 
 
 def _ids(client, q):
@@ -76,6 +81,30 @@ def test_everything_pointing_at_the_merged_away_profile_moves(app, people, make_
     assert DeletionRequest.get_by_id(request.id).expert_id == keep.id
     views = Audit.select().where(Audit.action == "contact.view")
     assert [row.expert_id for row in views] == [keep.id]
+
+
+def test_shortlists_contact_requests_blocks_and_engagements_move_without_doubles(app, people,
+                                                                               make_user):
+    keep, drop, _owner = people
+    official = make_user("official")
+    both, only_drop = (records.save({"title": title, "organization": "Sở KH&CN"}, owner=official)
+                       for title in ("Tư vấn cảng", "Phản biện đề tài"))
+    for need, expert in ((both, keep), (both, drop), (only_drop, drop)):
+        ShortlistEntry.create(need=need, expert=expert)
+        ContactRequest.create(need=need, expert=expert, official=official, purpose="consulting")
+    ContactBlock.create(expert=keep, department="")
+    ContactBlock.create(expert=drop, department="")
+    ContactBlock.create(expert=drop, department="Sở Y tế")
+    engagement = engagement_records.save(
+        {"kind": "lecture", "title": "Bài giảng", "starts_on": "2026-05-01",
+         "department": "Sở KH&CN"}, drop, only_drop, official.id)
+    _merge(keep, drop)
+    for model in (ShortlistEntry, ContactRequest):
+        assert sorted(row.need_id for row in model.select()) == sorted([both.id, only_drop.id])
+        assert {row.expert_id for row in model.select()} == {keep.id}
+    assert sorted(row.department for row in ContactBlock.select()) == ["", "Sở Y tế"]
+    assert {row.expert_id for row in ContactBlock.select()} == {keep.id}
+    assert Engagement.get_by_id(engagement.id).expert_id == keep.id
 
 
 def test_the_merge_is_audited_with_both_ids_the_choices_and_the_old_values(people):

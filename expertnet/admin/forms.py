@@ -1,6 +1,6 @@
 """Forms of the account administration."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, SelectField
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from expertnet import vocab
@@ -18,7 +18,13 @@ class NewUserForm(FlaskForm):
     password = PasswordField(_l("Initial password"), validators=[InputRequired(), Length(max=1024)])
     expert_id = IntegerField(_l("Number of the profile this account owns (experts)"),
                              validators=[Optional()])
+    department = StringField(_l("Department or organisation (officials)"),
+                             validators=[Length(max=200)])
 
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_role_choices())
+
+
+class DepartmentForm(FlaskForm):
+    department = StringField(_l("Department"), validators=[Length(max=200)])

@@ -7,7 +7,7 @@ from flask_login import current_user, fresh_login_required, login_required, logi
 from expertnet import accounts, audit
 from expertnet.access import current_viewer
 from expertnet.admin import bp
-from expertnet.admin.forms import NewUserForm, RoleForm
+from expertnet.admin.forms import DepartmentForm, NewUserForm, RoleForm
 from expertnet.formkit import NewPasswordForm
 from expertnet.i18n import _
 
@@ -38,12 +38,16 @@ def users():
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            accounts.create_user(form.email.data, form.role.data, password=form.password.data,
-                                 expert_id=form.expert_id.data, actor=current_user.id,
-                                 source="screen")
+            user = accounts.create_user(form.email.data, form.role.data,
+                                        password=form.password.data,
+                                        expert_id=form.expert_id.data, actor=current_user.id,
+                                        source="screen")
         except accounts.AccountError as exc:
             form.email.errors = list(exc.messages)
         else:
+            if form.department.data:
+                accounts.set_department(user, form.department.data, actor=current_user.id,
+                                        source="screen")
             return redirect(url_for("admin.users"))
     return render_template("admin/users.html", form=form, users=accounts.list_users())
 
@@ -99,6 +103,16 @@ def set_password(user_id):
                 login_user(accounts.get_user(user.id))
             return redirect(url_for("admin.users", password_set=user.id))
     return render_template("admin/password.html", form=form, user=user)
+@bp.post("/admin/users/<int:user_id>/department")
+@role_required("admin")
+def change_department(user_id):
+    user = _user_or_404(user_id)
+    form = DepartmentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    accounts.set_department(user, form.department.data or "", actor=current_user.id,
+                            source="screen")
+    return redirect(url_for("admin.users"))
 
 
 @bp.get("/admin/audit")

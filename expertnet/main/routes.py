@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet import access, audit, catalog, finder, hometowns, trust, vocab
+from expertnet import access, audit, catalog, engagement_records, finder, hometowns, trust, vocab
 from expertnet import taxonomy as seed
 from expertnet.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.main import bp
@@ -79,6 +79,9 @@ def profile(expert_id):
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
         other_language=other, contact=contact, trust=trust.signals(expert, viewer),
         hometown_other=hometowns.other_scheme(expert.hometown),
+        # Officials and curators see what the expert did for the city (issue 6).
+        engagements=[(row, expert) for row in engagement_records.for_expert(expert.id)]
+        if engagement_records.may_see(viewer, expert) else None,
         linked_data=person_linked_data(expert, fields, contact, language))
 
 

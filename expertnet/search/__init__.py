@@ -14,12 +14,14 @@ from . import query as search_query
 from .analysis import FOLDED
 from .index import IndexBusy, IndexStore, IndexUnavailable
 from .schema import FACET_FIELDS, SCHEMA_VERSION
+from .similar import SimilarRequest, SimilarResult, more_like_this
 
 __all__ = [
     "FACET_FIELDS", "IndexBusy", "IndexStore", "IndexUnavailable", "SCHEMA_VERSION",
     "SearchRequest", "SearchResult", "init_app", "get_store", "search", "search_reference",
     "suggest",
     "contact_terms",
+    "SimilarRequest", "SimilarResult", "more_like_this",
 ]
 
 EXTENSION = "expertnet.search"

@@ -1,0 +1,120 @@
+"""The official's request form (on a need) and the expert's answers (``/account/requests``)."""
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from expertnet import contact_requests, finder
+from expertnet.access import current_viewer
+from expertnet.admin.routes import role_required
+from expertnet.contacts import bp
+from expertnet.contacts.forms import ContactRequestForm
+from expertnet.models import ContactBlock, ContactRequest
+from expertnet.needs import records
+from expertnet.needs.routes import need_or_404
+
+
+@bp.route("/needs/<int:need_id>/contact/<int:expert_id>", methods=["GET", "POST"])
+@role_required(*records.ROLES)
+def ask(need_id, expert_id):
+    viewer = current_viewer()
+    need = need_or_404(need_id, viewer)
+    expert = finder.get_visible(expert_id, viewer)
+    if expert is None:
+        abort(404)
+    default = need.available_for[0] if need.available_for else "consulting"
+    form = ContactRequestForm(data={"purpose": default}) if request.method == "GET" \
+        else ContactRequestForm()
+    refusal, status = None, 200
+    try:
+        contact_requests.check(need, expert, current_user)
+    except contact_requests.Refused as exc:
+        refusal, status = exc.message, exc.status if request.method == "POST" else 200
+    if refusal is None and form.validate_on_submit():
+        try:
+            contact_requests.send(need, expert, current_user, form.purpose.data,
+                                  form.message.data or "")
+        except contact_requests.Refused as exc:
+            if exc.status == 400:
+                form.purpose.errors = [exc.message]
+                status = 400
+            else:
+                refusal, status = exc.message, exc.status
+        else:
+            return redirect(url_for("needs.show", need_id=need.id, sent=expert.id,
+                                    _anchor=f"expert-{expert.id}"))
+    elif request.method == "POST" and refusal is None:
+        status = 400
+    return render_template("contacts/ask.html", need=need, expert=expert, form=form,
+                           refusal=refusal), status
+
+
+# -- the expert's side ------------------------------------------------------------------
+def _own_profile_or_404():
+    if not current_user.expert_id:
+        abort(404)
+    return current_user.expert_id
+
+
+def _own_request_or_404(contact_id):
+    row = ContactRequest.get_or_none((ContactRequest.id == contact_id)
+                                     & (ContactRequest.expert == _own_profile_or_404()))
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/account/requests")
+@login_required
+def my_requests():
+    expert_id = _own_profile_or_404()
+    return render_template("contacts/mine.html", rows=contact_requests.for_expert(expert_id),
+                           blocks=contact_requests.blocks(expert_id))
+
+
+@bp.post("/account/requests/<int:contact_id>/accept")
+@login_required
+def accept(contact_id):
+    contact_requests.answer(_own_request_or_404(contact_id), current_user, accepted=True)
+    return redirect(url_for("contacts.my_requests"))
+
+
+@bp.post("/account/requests/<int:contact_id>/decline")
+@login_required
+def decline(contact_id):
+    contact_requests.answer(_own_request_or_404(contact_id), current_user, accepted=False)
+    return redirect(url_for("contacts.my_requests"))
+
+
+@bp.post("/account/requests/<int:contact_id>/revoke")
+@login_required
+def revoke(contact_id):
+    contact_requests.revoke(_own_request_or_404(contact_id), current_user)
+    return redirect(url_for("contacts.my_requests"))
+
+
+@bp.post("/account/requests/<int:contact_id>/block")
+@login_required
+def block_department(contact_id):
+    """No more requests from the department that sent this one."""
+    row = _own_request_or_404(contact_id)
+    if not row.department:
+        abort(400)
+    contact_requests.block(row.expert_id, row.department, current_user)
+    return redirect(url_for("contacts.my_requests"))
+
+
+@bp.post("/account/requests/block-all")
+@login_required
+def block_everyone():
+    contact_requests.block(_own_profile_or_404(), "", current_user)
+    return redirect(url_for("contacts.my_requests"))
+
+
+@bp.post("/account/requests/blocks/<int:block_id>/remove")
+@login_required
+def remove_block(block_id):
+    row = ContactBlock.get_or_none((ContactBlock.id == block_id)
+                                   & (ContactBlock.expert == _own_profile_or_404()))
+    if row is None:
+        abort(404)
+    contact_requests.unblock(row, current_user)
+    return redirect(url_for("contacts.my_requests"))

@@ -1,0 +1,262 @@
+"""``/engagements``: record, read, change and delete engagements and their files."""
+import datetime
+import io
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import format_date
+from flask_login import current_user
+
+from expertnet import attachments, catalog, engagement_records, finder, programme_report, vocab
+from expertnet.access import current_viewer
+from expertnet.admin.routes import role_required
+from expertnet.db import utcnow
+from expertnet.engagements import bp
+from expertnet.engagements.forms import EngagementForm
+from expertnet.formkit import form_date
+from expertnet.i18n import _, current_language
+from expertnet.models import Attachment, Engagement, Need
+from expertnet.needs import records
+
+ROLES = engagement_records.ROLES
+
+
+def _engagement_or_404(engagement_id):
+    """The engagement and its expert, if the viewer may read it; else 404."""
+    viewer = current_viewer()
+    engagement = Engagement.get_or_none(Engagement.id == engagement_id)
+    expert = finder.get_visible(engagement.expert_id, viewer) if engagement else None
+    if engagement is None or expert is None or not engagement_records.may_see(viewer, expert):
+        abort(404)
+    return engagement, expert
+
+
+def _editable_or_abort(engagement_id):
+    engagement, expert = _engagement_or_404(engagement_id)
+    if not engagement_records.may_edit(current_viewer(), engagement):
+        abort(403)
+    return engagement, expert
+
+
+def _need_choice(raw, viewer):
+    """The need chosen on the form (one the viewer may see), or None."""
+    if not raw or not str(raw).isdigit() or len(str(raw)) > 18:
+        return None
+    need = Need.get_or_none(Need.id == int(raw))
+    return need if need is not None and records.may_see(viewer, need) else None
+
+
+def _put_errors(form, errors):
+    for name, message in errors:
+        target = form._fields.get(name, form.title)
+        target.errors = [*target.errors, message]
+
+
+@bp.get("/engagements")
+@role_required(*ROLES)
+def index():
+    rows = engagement_records.visible(current_viewer())
+    needs = engagement_records.needs_of({row.need_id for row, _e in rows if row.need_id})
+    return render_template("engagements/index.html", rows=rows, needs=needs)
+
+
+@bp.route("/engagements/new", methods=["GET", "POST"])
+@role_required(*ROLES)
+def new():
+    viewer = current_viewer()
+    needs = records.visible(viewer)
+    if request.method == "GET":
+        need = _need_choice(request.args.get("need"), viewer)
+        form = EngagementForm(needs=needs, data={
+            "expert_id": request.args.get("expert", "")[:18],
+            "need_id": str(need.id) if need else "",
+            "department": need.organization if need else current_user.department})
+    else:
+        form = EngagementForm(needs=needs)
+    if form.validate_on_submit():
+        raw_id = (form.expert_id.data or "").strip()
+        expert = finder.get_visible(int(raw_id), viewer) \
+            if raw_id.isdigit() and len(raw_id) <= 18 else None
+        if expert is None:
+            form.expert_id.errors = [_("No such expert.")]
+        else:
+            try:
+                engagement = engagement_records.save(
+                    form.raw(), expert, _need_choice(form.need_id.data, viewer), current_user.id)
+            except engagement_records.EngagementErrors as exc:
+                _put_errors(form, exc.errors)
+            else:
+                return redirect(url_for("engagements.show", engagement_id=engagement.id))
+    elif request.method == "POST":
+        abort(400)
+    return render_template("engagements/edit.html", form=form, engagement=None, expert=None)
+
+
+@bp.get("/engagements/<int:engagement_id>")
+@role_required(*ROLES)
+def show(engagement_id):
+    engagement, expert = _engagement_or_404(engagement_id)
+    need = Need.get_or_none(Need.id == engagement.need_id) if engagement.need_id else None
+    if need is not None and not records.may_see(current_viewer(), need):
+        need = None  # the engagement is the programme's; the need stays its department's
+    return render_template("engagements/show.html", engagement=engagement, expert=expert,
+                           need=need, files=engagement_records.files(engagement),
+                           may_edit=engagement_records.may_edit(current_viewer(), engagement),
+                           limit=current_app.config["ATTACHMENT_MAX_BYTES"],
+                           rejected=request.args.get("rejected"))
+
+
+@bp.route("/engagements/<int:engagement_id>/edit", methods=["GET", "POST"])
+@role_required(*ROLES)
+def edit(engagement_id):
+    engagement, expert = _editable_or_abort(engagement_id)
+    viewer = current_viewer()
+    needs = records.visible(viewer)
+    if request.method == "GET":
+        values = {name: getattr(engagement, name) for name in EngagementForm.COLUMNS}
+        for name in ("starts_on", "ends_on"):
+            values[name] = values[name].isoformat() if values[name] else ""
+        values["need_id"] = str(engagement.need_id or "")
+        form = EngagementForm(needs=needs, data=values)
+    else:
+        form = EngagementForm(needs=needs)
+    if form.validate_on_submit():
+        try:
+            engagement_records.save(form.raw(), expert, _need_choice(form.need_id.data, viewer),
+                                    current_user.id,
+                                    engagement=engagement)
+        except engagement_records.EngagementErrors as exc:
+            _put_errors(form, exc.errors)
+        else:
+            return redirect(url_for("engagements.show", engagement_id=engagement.id))
+    elif request.method == "POST":
+        abort(400)
+    return render_template("engagements/edit.html", form=form, engagement=engagement,
+                           expert=expert)
+
+
+@bp.post("/engagements/<int:engagement_id>/delete")
+@role_required(*ROLES)
+def delete(engagement_id):
+    engagement, expert = _editable_or_abort(engagement_id)
+    engagement_records.delete(engagement, current_user.id)
+    return redirect(url_for("main.profile", expert_id=expert.id))
+
+
+# -- attachments --------------------------------------------------------------------------
+@bp.post("/engagements/<int:engagement_id>/attachments")
+@role_required(*ROLES)
+def attach(engagement_id):
+    engagement, _expert = _editable_or_abort(engagement_id)
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    # The whole request is refused before it is read when it says it is too large.
+    if request.content_length and request.content_length > limit + 64 * 1024:
+        abort(413)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        abort(400)
+    try:
+        engagement_records.attach(engagement, upload.stream, upload.filename, current_user.id)
+    except attachments.Rejected as exc:
+        if exc.reason == "too_large":
+            abort(413)
+        return redirect(url_for("engagements.show", engagement_id=engagement.id,
+                                rejected=exc.reason), code=303)
+    return redirect(url_for("engagements.show", engagement_id=engagement.id))
+
+
+def _file_or_404(engagement, attachment_id):
+    row = Attachment.get_or_none((Attachment.id == attachment_id)
+                                 & (Attachment.engagement == engagement.id))
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/engagements/<int:engagement_id>/attachments/<int:attachment_id>")
+@role_required(*ROLES)
+def download(engagement_id, attachment_id):
+    engagement, _expert = _engagement_or_404(engagement_id)
+    row = _file_or_404(engagement, attachment_id)
+    path = attachments.path_of(row.stored_name)
+    if not path.is_file():
+        abort(404)
+    # Read whole (files are small and bounded): no file handle outlives the request.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=row.content_type,
+                         as_attachment=True, download_name=row.filename, conditional=False,
+                         etag=False)
+    # Personal data: never kept by a browser or a proxy (send_file would allow a cache).
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/engagements/<int:engagement_id>/attachments/<int:attachment_id>/delete")
+@role_required(*ROLES)
+def detach(engagement_id, attachment_id):
+    engagement, _expert = _editable_or_abort(engagement_id)
+    engagement_records.detach(engagement, _file_or_404(engagement, attachment_id), current_user.id)
+    return redirect(url_for("engagements.show", engagement_id=engagement.id))
+
+
+# -- the programme report ---------------------------------------------------------------
+def _report_for_request():
+    """``(report, errors)`` for ``?from=&to=`` (default: this year until today)."""
+    today = utcnow().date()
+    errors = []
+    start = form_date(request.args.get("from"), "from", errors) or datetime.date(today.year, 1, 1)
+    end = form_date(request.args.get("to"), "to", errors) or today
+    if not errors and end < start:
+        errors.append(("to", _("ends before it starts")))
+    if errors:
+        return None, errors
+    return programme_report.build(start, end, current_viewer()), []
+
+
+@bp.get("/engagements/report")
+@role_required(*ROLES)
+def report():
+    found, errors = _report_for_request()
+    taxonomy = catalog.load()
+    language = current_language()
+    return render_template(
+        "engagements/report.html", report=found, errors=errors,
+        field_name=lambda code: taxonomy.fields[code].name(language)
+        if code in taxonomy.fields else code,
+        plain=lambda value: value,
+        start=request.args.get("from", ""), end=request.args.get("to", "")), \
+        400 if errors else 200
+
+
+@bp.get("/engagements/report.xlsx")
+@role_required(*ROLES)
+def report_xlsx():
+    found, errors = _report_for_request()
+    if errors:
+        abort(400)
+    taxonomy = catalog.load()
+    language = current_language()
+
+    def name(vocabulary, code):
+        if vocabulary == "field":
+            return taxonomy.fields[code].name(language) if code in taxonomy.fields else code
+        table = vocab.ENGAGEMENT_KINDS if vocabulary == "engagement_kind" else vocab.KINDS
+        return table.get(code, code)
+
+    period = _("From %(start)s to %(end)s", start=format_date(found.start, "long"),
+               end=format_date(found.end, "long"))
+    labels = {
+        "sheet": _("Programme report"), "title": _("Programme report"), "period": period,
+        "engagements": _("Engagements"), "count": _("Number"),
+        "by_kind": _("Engagements by kind"), "by_field": _("Engagements by field"),
+        "by_department": _("Engagements by department served"),
+        "by_expert_kind": _("Engagements by kind of expert"),
+        "new_experts": _("Experts newly added"), "newly_active": _("Experts newly active"),
+        "name": name,
+    }
+    data = programme_report.to_xlsx(found, labels)
+    response = send_file(io.BytesIO(data), as_attachment=True,
+                         mimetype="application/vnd.openxmlformats-officedocument."
+                                  "spreadsheetml.sheet",
+                         download_name=f"programme-report-{found.start}-{found.end}.xlsx",
+                         conditional=False, etag=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response

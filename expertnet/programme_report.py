@@ -1,0 +1,119 @@
+"""The programme report (issue 6 item 6): for a date range, engagements counted by
+kind, by field, by department served and by kind of expert, and the experts newly
+added or newly active, as a page and as an XLSX workbook.
+
+Counts are made over the profiles the reader may see, like every total of the
+directory (SECURITY.md: totals never count a profile the reader could not open). An
+engagement belongs to the range when it starts in it; an expert is "newly active"
+when their first engagement does.
+"""
+import datetime
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from peewee import fn
+
+from expertnet import access, catalog, services, vocab
+from expertnet.models import Engagement, Expert
+from expertnet.text import clean, fold
+
+# A cell starting with one of these is a formula to a spreadsheet (SECURITY.md).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Report:
+    start: datetime.date
+    end: datetime.date
+    engagements: int
+    by_kind: list  # [(engagement kind, count)] in vocabulary order
+    by_field: list  # [(top-level field code, count)], most first
+    by_department: list  # [(department as first written, count)], most first
+    by_expert_kind: list  # [(expert kind, count)]
+    new_experts: list  # [(expert kind, count)]
+    newly_active: list  # [(expert kind, count)]
+
+
+def _visible(query, viewer):
+    levels = access.visible_levels(viewer)
+    condition = Expert.visibility.in_(levels)
+    if viewer.own_expert_ids:
+        condition |= Expert.id.in_(list(viewer.own_expert_ids))
+    return query.where(condition)
+
+
+def build(start, end, viewer):
+    rows = list(_visible(Engagement.select(Engagement, Expert.id, Expert.kind).join(Expert), viewer)
+                .where(Engagement.starts_on.between(start, end)))
+    taxonomy = catalog.load()
+    codes = services.field_codes_by_expert({row.expert_id for row in rows})
+    by_field = Counter()
+    for row in rows:
+        roots = {code for code in taxonomy.with_ancestors(codes.get(row.expert_id, []))
+                 if code in taxonomy.fields and not taxonomy.fields[code].parent_id}
+        by_field.update(roots)
+    departments, spelling = Counter(), {}
+    for row in rows:
+        key = fold(clean(row.department))
+        spelling.setdefault(key, clean(row.department))
+        departments[key] += 1
+    kinds = Counter(row.kind for row in rows)
+    expert_kinds = Counter(row.expert.kind for row in rows)
+    starts = (datetime.datetime.combine(start, datetime.time.min),
+              datetime.datetime.combine(end, datetime.time.max))
+    new = Counter(kind for (kind,) in _visible(Expert.select(Expert.kind), viewer)
+                  .where(Expert.created_at.between(*starts)).tuples())
+    first = (Engagement.select(Engagement.expert, fn.MIN(Engagement.starts_on).alias("first"))
+             .group_by(Engagement.expert))
+    active = Counter(
+        kind for (kind,) in _visible(
+            Expert.select(Expert.kind).join(first, on=(Expert.id == first.c.expert_id)), viewer)
+        .where(first.c.first.between(start, end)).tuples())
+    return Report(
+        start=start, end=end, engagements=len(rows),
+        by_kind=[(code, kinds[code]) for code in vocab.ENGAGEMENT_KINDS],
+        by_field=sorted(by_field.items(), key=lambda item: (-item[1], item[0])),
+        by_department=sorted(((spelling[key], count) for key, count in departments.items()),
+                             key=lambda item: (-item[1], fold(item[0]))),
+        by_expert_kind=[(code, expert_kinds[code]) for code in vocab.KINDS],
+        new_experts=[(code, new[code]) for code in vocab.KINDS],
+        newly_active=[(code, active[code]) for code in vocab.KINDS])
+
+
+def safe_cell(value):
+    """Text a spreadsheet shows as typed, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_xlsx(report, labels):
+    """The report as an XLSX workbook (bytes). ``labels`` gives the reader's words:
+    ``title``, ``period``, ``section`` titles and ``name(kind, code)`` for codes."""
+    import openpyxl  # only exports pay for it
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = str(labels["sheet"])[:31]
+    sheet.append([str(labels["title"])])
+    sheet.append([str(labels["period"])])
+    sheet.append([str(labels["engagements"]), report.engagements])
+    sections = (
+        ("by_kind", "engagement_kind", report.by_kind),
+        ("by_field", "field", report.by_field),
+        ("by_department", None, report.by_department),
+        ("by_expert_kind", "expert_kind", report.by_expert_kind),
+        ("new_experts", "expert_kind", report.new_experts),
+        ("newly_active", "expert_kind", report.newly_active),
+    )
+    for key, vocabulary, rows in sections:
+        sheet.append([])
+        sheet.append([str(labels[key]), str(labels["count"])])
+        for code, count in rows:
+            name = labels["name"](vocabulary, code) if vocabulary else code
+            sheet.append([safe_cell(str(name)), count])
+    sheet.column_dimensions["A"].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,32 @@
+"""Migrations 0040–0043 (issue 6) on a database created before them: the accounts get
+a department, and the tables of needs, shortlists, contact requests and engagements
+are created."""
+from playhouse.migrate import SchemaMigrator, migrate
+
+from expertnet import migrations
+from expertnet.db import database
+from expertnet.models import (
+    CONTACT_REQUEST_MODELS,
+    ENGAGEMENT_MODELS,
+    NEED_MODELS,
+    SHORTLIST_MODELS,
+    User,
+)
+
+NAMES = ["0040_needs", "0041_shortlists", "0042_contact_requests", "0043_engagements"]
+TABLES = [*ENGAGEMENT_MODELS[::-1], *CONTACT_REQUEST_MODELS, *SHORTLIST_MODELS, *NEED_MODELS]
+
+
+def test_the_needs_migrations_upgrade_an_older_database(app, make_user):
+    user = make_user("official")
+    with database.atomic():
+        database.drop_tables(TABLES)
+        migrate(SchemaMigrator.from_database(database).drop_column("user", "department"))
+        migrations.SchemaMigration.delete().where(
+            migrations.SchemaMigration.name.in_(NAMES)).execute()
+    assert "department" not in {column.name for column in database.get_columns("user")}
+    assert migrations.upgrade(database) == NAMES
+    assert User.get_by_id(user.id).department == ""
+    for model in TABLES:
+        assert model.table_exists()
+    assert migrations.upgrade(database) == []
