@@ -92,6 +92,14 @@ def contact_visibility(expert, name):
     return value if value in LEVELS else "curators"
 
 
+def is_wider(level, than):
+    """Whether visibility ``level`` shows more than ``than`` (public > officials >
+    curators; an unknown value counts as curators)."""
+    def rank(value):
+        return LEVELS.index(value) if value in LEVELS else len(LEVELS) - 1
+    return rank(level) < rank(than)
+
+
 def may_search_contacts(viewer):
     """Searching by e-mail or phone would reveal hidden details: curators only."""
     return viewer.is_curator

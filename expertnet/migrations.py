@@ -92,6 +92,13 @@ def _0010_confirmation(migrator, db):
     })
 
 
+def _0011_consent_notice_length(migrator, db):
+    # Consents read from an import name their file ("import:<file>"): longer than the
+    # 32 characters of a notice version. SQLite does not enforce VARCHAR lengths.
+    if is_postgres(db):
+        db.execute_sql("ALTER TABLE consent ALTER COLUMN notice_version TYPE VARCHAR(200)")
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -103,6 +110,7 @@ MIGRATIONS = (
     ("0008_invitations", _0008_invitations),
     ("0009_pending_changes", _0009_pending_changes),
     ("0010_confirmation", _0010_confirmation),
+    ("0011_consent_notice_length", _0011_consent_notice_length),
 )
 
 

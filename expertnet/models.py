@@ -214,7 +214,9 @@ class Consent(BaseModel):
     user = ForeignKeyField(User, null=True, backref="consents", on_delete="SET NULL")
     purpose = CharField(max_length=16)  # consent.PURPOSES
     granted = BooleanField()
-    notice_version = CharField(max_length=32)
+    # consent.NOTICE_VERSION, or "import:<file>" for a consent read from an import
+    # (200 characters since migration 0011).
+    notice_version = CharField(max_length=200)
     created_at = DateTimeField(default=utcnow, index=True)
 
 

@@ -159,7 +159,7 @@ def _claim_version(expert, expected_version):
 
 
 def upsert_profiles(batch, source="", actor=None, via="import", expected_versions=None,
-                    action=None, note=None):
+                    action=None, note=None, consents=None):
     """Write already-normalised profiles (``validation.normalize`` output) in one
     transaction, then index them. Each item is ``(values, expert_or_None)``; an
     existing expert is updated, ``None`` creates one. Returns a :class:`SaveOutcome`
@@ -170,14 +170,20 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
     ``expected_versions`` maps expert ids to the version their editor read: a profile
     changed since raises :class:`VersionConflict` and nothing is written. ``action``
     names the audit entry of an update (default ``profile.update``; a restore from the
-    history is ``profile.restore``) and ``note`` (no personal data) is added to it."""
+    history is ``profile.restore``) and ``note`` (no personal data) is added to it.
+
+    ``consents``, parallel to ``batch``, lists per item the consents to record with
+    the profile (dicts of ``purpose``, ``notice_version``, ``created_at``): an import's
+    survey consents, written in the same transaction as the visibility they allow, and
+    audited as ``consent.grant``."""
     outcomes = []
     trail = []
     expected_versions = expected_versions or {}
+    consents = consents or [()] * len(batch)
     with database.atomic():
         existing_ids = [expert.id for _values, expert in batch if expert is not None]
         codes = field_codes_by_expert(existing_ids) if existing_ids else {}
-        for values, expert in batch:
+        for (values, expert), given in zip(batch, consents, strict=True):
             if expert is None:
                 expert = Expert(source=values.get("source") or source)
                 status = "created"
@@ -187,6 +193,7 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
                 current_codes = codes.get(expert.id, [])
             changes = _apply(expert, values, current_codes)
             if not changes and status == "updated":
+                trail += _record_consents(expert.id, given, actor, via)
                 outcomes.append(SaveOutcome(expert, "unchanged"))
                 continue
             expert.name_key = fold(expert.full_name)
@@ -205,10 +212,25 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
             name = "profile.create" if status == "created" else action or "profile.update"
             trail.append(audit.entry(name, actor_id=actor, expert_id=expert.id,
                                      changes={**changes, **(note or {})}, source=via))
+            trail += _record_consents(expert.id, given, actor, via)
             outcomes.append(SaveOutcome(expert, status))
         audit.write_many(trail)
     flush_pending()
     return outcomes
+
+
+def _record_consents(expert_id, given, actor, via):
+    """Store the consents ``given`` for a profile; returns their audit entries."""
+    entries = []
+    for item in given:
+        Consent.create(expert=expert_id, user=None, purpose=item["purpose"], granted=True,
+                       notice_version=item["notice_version"],
+                       created_at=item.get("created_at") or utcnow())
+        entries.append(audit.entry("consent.grant", actor_id=actor, expert_id=expert_id,
+                                   source=via,
+                                   changes={"purpose": item["purpose"],
+                                            "notice_version": item["notice_version"]}))
+    return entries
 
 
 def save_profile(raw, expert=None, expected_version=None, source="", actor=None, via="cli",

@@ -140,18 +140,20 @@ def _save(form, expert, stored):
 
 
 def _consent_problems(values, stored, expert):
-    """An owner widens who sees their profile or contact details only after giving
-    consent to that purpose (curators act on the organisation's own legal basis)."""
-    viewer = current_viewer()
-    if viewer.is_curator:
-        return []
+    """Who sees a profile or its contact details widens only with the person's consent
+    to that purpose on record (``consent.PURPOSE_OF``), whoever edits: the owner (or
+    their delegate) is sent to the consent page; a curator must ask the person, since a
+    record nobody consented to publish is for curators only. Narrowing needs nothing."""
+    decisions = consent.latest_decisions([expert.id]).get(expert.id, {})
     problems = []
-    wanted = {"visibility": "publish", "email_visibility": "contact",
-              "phone_visibility": "contact"}
-    for name, purpose in wanted.items():
+    for name, purpose in consent.PURPOSE_OF.items():
         new = values.get(name)
-        if new in ("public", "officials") and new != stored[name] \
-                and not consent.is_granted(expert.id, purpose):
+        if new is None or not access.is_wider(new, stored[name]) or decisions.get(purpose):
+            continue
+        if current_viewer().is_curator:
+            problems.append((name, _("The person has not consented to this. Ask them to give "
+                                     "their consent on the consent page first.")))
+        else:
             problems.append((name, _("Give your consent on the consent page first.")))
     return problems
 
