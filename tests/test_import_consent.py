@@ -172,3 +172,31 @@ def test_narrowing_needs_no_consent(app, add, make_user):
     assert log_in(client, owner.email, PASSWORD).status_code == 302
     assert save(client, expert, visibility="officials").status_code == 302
     assert Expert.get_by_id(expert.id).visibility == "officials"
+
+
+def test_a_long_file_name_is_kept_in_the_notice_version(app, tmp_path):
+    """Migration 0011 widened the column (PostgreSQL enforces VARCHAR lengths)."""
+    name = "khao-sat-tri-thuc-kieu-bao-hai-phong-nam-2025-dot-hai.csv"
+    run(tmp_path, [row(consent="publish")], name=name)
+    assert Consent.get().notice_version == f"import:{name}"
+
+
+def test_0011_widens_the_notice_version_of_an_older_postgresql_database(app):
+    from expertnet import migrations
+    from expertnet.db import database, is_postgres
+    if not is_postgres():
+        pytest.skip("SQLite does not enforce VARCHAR lengths: 0011 has nothing to do there")
+
+    def length():
+        return database.execute_sql(
+            "SELECT character_maximum_length FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = 'consent' "
+            "AND column_name = 'notice_version'").fetchone()[0]
+
+    with database.atomic():
+        database.execute_sql("ALTER TABLE consent ALTER COLUMN notice_version TYPE VARCHAR(32)")
+        migrations.SchemaMigration.delete().where(
+            migrations.SchemaMigration.name == "0011_consent_notice_length").execute()
+    assert length() == 32
+    assert migrations.upgrade(database) == ["0011_consent_notice_length"]
+    assert length() == 200
