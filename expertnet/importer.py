@@ -235,6 +235,11 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
     existing = {expert.external_id: expert
                 for expert in Expert.select().where(Expert.external_id.in_(external_ids))} \
         if external_ids else {}
+    # The field codes read with the rows: the write merges onto a profile edited
+    # meanwhile by what this file changes (services.upsert_profiles).
+    codes = services.field_codes_by_expert([expert.id for expert in existing.values()])
+    for expert in existing.values():
+        expert.codes = codes[expert.id]
     to_write = []
     for row in batch:
         number, values = row.number, row.values
@@ -271,7 +276,12 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
     outcomes = services.upsert_profiles([(row.values, expert) for row, expert in to_write],
                                         source=source,
                                         consents=[row.record for row, _expert in to_write])
-    for outcome in outcomes:
+    for (row, _expert), outcome in zip(to_write, outcomes, strict=True):
+        if outcome.status == "gone":
+            report.problems[row.number].append(
+                ("external_id", _("the profile was deleted while the file was imported; "
+                                  "the row was not written")))
+            continue
         setattr(report, outcome.status, getattr(report, outcome.status) + 1)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from expertnet import audit, catalog, places, search, validation
-from expertnet.db import database, utcnow
+from expertnet.db import database, is_postgres, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
     Consent,
@@ -46,7 +46,7 @@ class VersionConflict(Exception):
 @dataclass
 class SaveOutcome:
     expert: Expert
-    status: str  # "created", "updated" or "unchanged"
+    status: str  # "created", "updated", "unchanged" or "gone" (deleted meanwhile)
 
 
 # -- documents ---------------------------------------------------------------------
@@ -147,15 +147,59 @@ def _apply(expert, values, current_codes):
     return changes
 
 
-def _claim_version(expert, expected_version):
-    """Compare-and-swap inside the transaction: bump the stored version only if it is
-    still the one the editor read. A concurrent save that got there first makes the
-    UPDATE match no row, and this save is refused instead of overwriting it."""
-    claimed = (Expert.update(version=Expert.version + 1)
-               .where((Expert.id == expert.id) & (Expert.version == expected_version)).execute())
-    if not claimed:
-        raise VersionConflict(expert.id)
-    expert.version = expected_version + 1
+class ProfileGone(LookupError):
+    """The profile was deleted since the caller read it."""
+
+    def __init__(self, expert_id):
+        super().__init__(expert_id)
+        self.expert_id = expert_id
+
+
+def _current_rows(ids):
+    """The stored rows of ``ids``, read inside the write transaction. On PostgreSQL
+    they are locked (``FOR UPDATE``) until it commits; SQLite's ``BEGIN IMMEDIATE``
+    already keeps every other writer out. Either way nobody changes them between
+    this read and the write."""
+    if not ids:
+        return {}
+    query = Expert.select().where(Expert.id.in_(list(ids))).order_by(Expert.id)
+    if is_postgres():
+        query = query.for_update()
+    return {expert.id: expert for expert in query}
+
+
+def _dirty_values(values, read, current, read_codes):
+    """What the caller changes, to merge onto a row that changed since it was read.
+
+    ``read`` is the caller's copy (``read_codes`` its field codes), ``current`` the row
+    now stored. Only the values that differ from the caller's copy are the caller's
+    changes: they are applied (for such a field the caller's value wins, as the later
+    writer who set it on purpose). A value equal to the caller's copy is the caller
+    repeating what it read, so another person's change to that field since stands.
+    This is how an import (or a consent restriction) applies to a profile someone
+    edited meanwhile; editors holding a version number get a conflict instead."""
+    if read.version == current.version:
+        return values
+    dirty = {}
+    for name, value in values.items():
+        if name == "fields":
+            if value != read_codes:
+                dirty[name] = value
+            continue
+        if name == "birth_year" and value == "":
+            value = None
+        if getattr(read, name) != value:
+            dirty[name] = value
+    return dirty
+
+
+def _catch_up(read, stored):
+    """Bring the caller's copy up to the row as written (a caller that goes on using
+    its object, or saves it again, starts from what is stored)."""
+    if read is None or read is stored:
+        return
+    read.__data__.update(stored.__data__)
+    read._dirty.clear()
 
 
 def upsert_profiles(batch, source="", actor=None, via="import", expected_versions=None,
@@ -168,7 +212,10 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
     Every created or changed profile gets an audit entry (``actor``: a user id or
     None; ``via``: screen, api, import or cli) in the same transaction.
     ``expected_versions`` maps expert ids to the version their editor read: a profile
-    changed since raises :class:`VersionConflict` and nothing is written. ``action``
+    changed since raises :class:`VersionConflict` and nothing is written. Without an
+    expected version, the caller's changes are merged onto the row as it is stored
+    when the transaction runs (:func:`_dirty_values`); a profile deleted since is left
+    alone, with the outcome ``"gone"``. ``action``
     names the audit entry of an update (default ``profile.update``; a restore from the
     history is ``profile.restore``) and ``note`` (no personal data) is added to it.
 
@@ -180,39 +227,65 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
     trail = []
     expected_versions = expected_versions or {}
     consents = consents or [()] * len(batch)
+    # The field codes the caller read: an importer's copy carries them (``codes``); else
+    # they are read now, before the transaction (the caller read the row just before).
+    read_ids = [expert.id for _values, expert in batch
+                if expert is not None and getattr(expert, "codes", None) is None]
+    read_codes = field_codes_by_expert(read_ids) if read_ids else {}
     with database.atomic():
         existing_ids = [expert.id for _values, expert in batch if expert is not None]
+        # Re-read inside the transaction: the caller's copies may be stale, and saving
+        # them whole would silently undo what someone else saved since.
+        current = _current_rows(existing_ids)
         codes = field_codes_by_expert(existing_ids) if existing_ids else {}
-        for (values, expert), given in zip(batch, consents, strict=True):
-            if expert is None:
+        for (values, read), given in zip(batch, consents, strict=True):
+            if read is None:
                 expert = Expert(source=values.get("source") or source)
                 status = "created"
                 current_codes = []
+                wanted = values
             else:
+                expert = current.get(read.id)
+                if expert is None:
+                    outcomes.append(SaveOutcome(read, "gone"))
+                    continue
                 status = "updated"
                 current_codes = codes.get(expert.id, [])
-            changes = _apply(expert, values, current_codes)
+                if read.id in expected_versions:
+                    # An editor's save: refused when anyone saved since the version read.
+                    if expert.version != expected_versions[read.id]:
+                        raise VersionConflict(expert.id)
+                    wanted = values
+                else:
+                    codes_read = getattr(read, "codes", None)
+                    wanted = _dirty_values(values, read, expert,
+                                           read_codes.get(read.id, []) if codes_read is None
+                                           else codes_read)
+            changes = _apply(expert, wanted, current_codes)
             if not changes and status == "updated":
                 trail += _record_consents(expert.id, given, actor, via)
+                _catch_up(read, expert)
                 outcomes.append(SaveOutcome(expert, "unchanged"))
                 continue
             expert.name_key = fold(expert.full_name)
             now = utcnow()
-            if status == "updated" and expert.id in expected_versions:
-                _claim_version(expert, expected_versions[expert.id])
-            elif status == "updated":
-                expert.version += 1
-            else:
-                expert.created_at = now
             expert.updated_at = now
-            expert.save()
-            if "fields" in values and values["fields"] != current_codes:
-                _set_fields(expert, values["fields"])
+            if status == "created":
+                expert.created_at = now
+                expert.save()
+            else:
+                expert.version += 1
+                # Only what changed, and the bookkeeping.
+                written = [Expert._meta.fields[name] for name in changes if name != "fields"]
+                expert.save(only=[*written, Expert.name_key, Expert.version, Expert.updated_at])
+            if "fields" in changes:
+                _set_fields(expert, wanted["fields"])
             _queue(expert)
             name = "profile.create" if status == "created" else action or "profile.update"
             trail.append(audit.entry(name, actor_id=actor, expert_id=expert.id,
                                      changes={**changes, **(note or {})}, source=via))
             trail += _record_consents(expert.id, given, actor, via)
+            _catch_up(read, expert)
             outcomes.append(SaveOutcome(expert, status))
         audit.write_many(trail)
     flush_pending()
@@ -237,7 +310,8 @@ def save_profile(raw, expert=None, expected_version=None, source="", actor=None,
                  action=None, note=None):
     """Validate ``raw`` (text or lists per column) and create or update one profile,
     audited as done by ``actor`` (a user id) from ``via``.
-    Raises :class:`validation.ProfileErrors` or :class:`VersionConflict`."""
+    Raises :class:`validation.ProfileErrors`, :class:`VersionConflict` or
+    :class:`ProfileGone`."""
     taxonomy = catalog.load()
     values, errors = validation.normalize(raw, taxonomy)
     if expert is None:
@@ -250,8 +324,11 @@ def save_profile(raw, expert=None, expected_version=None, source="", actor=None,
         raise VersionConflict(expert.id)
     expected = {expert.id: expected_version} if expert is not None and expected_version is not None \
         else None
-    return upsert_profiles([(values, expert)], source=source, actor=actor, via=via,
-                           expected_versions=expected, action=action, note=note)[0]
+    outcome = upsert_profiles([(values, expert)], source=source, actor=actor, via=via,
+                              expected_versions=expected, action=action, note=note)[0]
+    if outcome.status == "gone":
+        raise ProfileGone(expert.id)
+    return outcome
 
 
 def confirm_profile(expert, actor=None, via="screen"):

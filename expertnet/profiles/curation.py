@@ -101,6 +101,8 @@ def accept_review(change_id):
         return _diff_page(row, conflict=True, status=409)
     except validation.ProfileErrors:
         return _diff_page(row, conflict=True, status=409)
+    except services.ProfileGone:
+        abort(404)
     return redirect(url_for("profiles.reviews_queue", done="accepted"))
 
 
@@ -194,6 +196,8 @@ def restore(expert_id, entry_id):
     except validation.ProfileErrors as exc:
         return _history_page(expert, status=409, error="; ".join(
             f"{name}: {message}" for name, message in exc.errors))
+    except services.ProfileGone:
+        abort(404)
     return redirect(url_for("profiles.history", expert_id=expert.id, restored=1))
 
 

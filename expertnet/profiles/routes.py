@@ -128,6 +128,8 @@ def _save(form, expert, stored):
             errors = exc.errors
         except services.VersionConflict:
             return _conflict(form, values)
+        except services.ProfileGone:
+            abort(404)  # deleted while this person was editing it
         else:
             if proposed:
                 reviews.propose(expert, current_user.id, proposed)
