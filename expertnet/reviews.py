@@ -5,7 +5,12 @@ A proposal is a ``PendingChange``: field → proposed value (already normalised)
 published values when it was made and the profile's version then. A curator accepts
 it (written through ``services.save_profile`` with the version the curator saw, so a
 profile changed meanwhile is refused and shown again) or rejects it with a reason.
-Every step is audited."""
+Every step is audited.
+
+A decision is taken once: it claims the proposal with a conditional update (``WHERE
+status = 'pending'``) in the transaction that applies it, so two curators deciding the
+same proposal at once cannot both succeed; the second gets :class:`AlreadyDecided` and
+nothing of theirs is written."""
 import json
 
 from expertnet import audit, services
@@ -62,30 +67,49 @@ def changed_meanwhile(row, expert):
             if name in original and getattr(expert, name) != original[name]]
 
 
+class AlreadyDecided(Exception):
+    """Another curator decided the proposal first."""
+
+
 def accept(row, expert, expected_version, actor):
     """Publish the proposal. Raises ``services.VersionConflict`` when the profile
-    changed since the curator read ``expected_version``."""
+    changed since the curator read ``expected_version`` and :class:`AlreadyDecided`
+    when the proposal was decided meanwhile; either way nothing is written."""
     raw = dict(row.proposed_values)
-    services.save_profile(raw, expert=expert, expected_version=expected_version,
-                          actor=actor, via="screen")
-    _decide(row, "accepted", actor)
+    with database.atomic():
+        # Claimed first: a curator deciding at the same moment waits for this
+        # transaction and then finds nothing pending.
+        _claim(row, "accepted", actor)
+        services.save_profile(raw, expert=expert, expected_version=expected_version,
+                              actor=actor, via="screen")
+        _audit_decision(row, "accepted", actor)
+    row.status, row.reviewer_id = "accepted", actor
+    # Indexed once the claim and the profile committed together.
+    services.flush_pending()
 
 
 def reject(row, actor, reason=""):
-    _decide(row, "rejected", actor, reason)
-
-
-def _decide(row, status, actor, reason=""):
+    """Raises :class:`AlreadyDecided` when the proposal was decided meanwhile."""
     with database.atomic():
-        claimed = (PendingChange.update(status=status, reviewer_id=actor, decided_at=utcnow(),
-                                        reason=reason)
-                   .where((PendingChange.id == row.id) & (PendingChange.status == "pending"))
-                   .execute())
-        if claimed:
-            audit.record(f"review.{'accept' if status == 'accepted' else 'reject'}",
-                         actor_id=actor, expert_id=row.expert_id,
-                         changes={"review": row.id, **({"reason": reason} if reason else {})})
-    row.status, row.reviewer_id, row.reason = status, actor, reason
+        _claim(row, "rejected", actor, reason)
+        _audit_decision(row, "rejected", actor, reason)
+    row.status, row.reviewer_id, row.reason = "rejected", actor, reason
+
+
+def _claim(row, status, actor, reason=""):
+    """Decide the proposal if it is still pending, in the caller's transaction."""
+    claimed = (PendingChange.update(status=status, reviewer_id=actor, decided_at=utcnow(),
+                                    reason=reason)
+               .where((PendingChange.id == row.id) & (PendingChange.status == "pending"))
+               .execute())
+    if claimed != 1:
+        raise AlreadyDecided(row.id)
+
+
+def _audit_decision(row, status, actor, reason=""):
+    audit.record(f"review.{'accept' if status == 'accepted' else 'reject'}",
+                 actor_id=actor, expert_id=row.expert_id,
+                 changes={"review": row.id, **({"reason": reason} if reason else {})})
 
 
 def queue():

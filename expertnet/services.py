@@ -288,7 +288,7 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
             _catch_up(read, expert)
             outcomes.append(SaveOutcome(expert, status))
         audit.write_many(trail)
-    flush_pending()
+    index_after_commit()
     return outcomes
 
 
@@ -342,7 +342,7 @@ def confirm_profile(expert, actor=None, via="screen"):
         expert = Expert.get_by_id(expert.id)
         _queue(expert)
         audit.record("profile.confirm", actor_id=actor, expert_id=expert.id, source=via)
-    flush_pending()
+    index_after_commit()
     return expert
 
 
@@ -365,7 +365,7 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
         (PendingIndex.insert(expert_id=expert.id, version=expert.version + 1)
          .on_conflict(conflict_target=[PendingIndex.expert_id],
                       preserve=[PendingIndex.version]).execute())
-    flush_pending()
+    index_after_commit()
 
 
 # -- keeping the index in step -------------------------------------------------------
@@ -387,6 +387,15 @@ def index_ids(ids, store=None, taxonomy=None):
             # A deleted profile cannot change again: its record goes whatever its version.
             PendingIndex.delete().where(PendingIndex.expert_id.in_(missing)).execute()
     return len(documents), len(missing)
+
+
+def index_after_commit():
+    """Index what was just written, once it is committed. Inside a caller's transaction
+    (a write that must stand or fall with something else, e.g. a review decision) the
+    index waits: the caller runs :func:`flush_pending` after its commit, and whatever
+    it does not flush stays in ``pending_index`` for the next write or reconcile."""
+    if not database.in_transaction():
+        flush_pending()
 
 
 def flush_pending(limit=FLUSH_BATCH):

@@ -43,12 +43,16 @@ def _change_or_404(change_id, pending=True):
 @bp.get("/curate/reviews")
 @role_required(*CURATORS)
 def reviews_queue():
+    return _queue_page(request.args.get("done"))
+
+
+def _queue_page(done=None, status=200):
     rows = reviews.queue()
     experts = {expert.id: expert for expert in
                Expert.select().where(Expert.id.in_([row.expert_id for row in rows]))}
     emails = accounts.emails_by_id(row.user_id for row in rows)
     return render_template("profiles/reviews.html", rows=rows, experts=experts, emails=emails,
-                           labels=_labels(), done=request.args.get("done"))
+                           labels=_labels(), done=done), status
 
 
 def _diff_page(row, accept_form=None, reject_form=None, conflict=False, status=200):
@@ -103,6 +107,8 @@ def accept_review(change_id):
         return _diff_page(row, conflict=True, status=409)
     except services.ProfileGone:
         abort(404)
+    except reviews.AlreadyDecided:
+        return _queue_page("taken", status=409)
     return redirect(url_for("profiles.reviews_queue", done="accepted"))
 
 
@@ -113,7 +119,10 @@ def reject_review(change_id):
     form = RejectReviewForm()
     if not form.validate_on_submit():
         return _diff_page(row, reject_form=form, status=400)
-    reviews.reject(row, current_user.id, (form.reason.data or "").strip())
+    try:
+        reviews.reject(row, current_user.id, (form.reason.data or "").strip())
+    except reviews.AlreadyDecided:
+        return _queue_page("taken", status=409)
     return redirect(url_for("profiles.reviews_queue", done="rejected"))
 
 
