@@ -123,18 +123,26 @@ def authenticate(email, password):
 
 
 def end_sessions(user):
-    """Every session and remember-me cookie issued so far stops working."""
+    """Every session and remember-me cookie issued so far stops working. API tokens are
+    not sessions: they survive a logout (scripts keep running) and end with a password
+    change or a deactivation (:func:`revoke_all_tokens`)."""
     User.update(session_generation=User.session_generation + 1).where(User.id == user.id).execute()
     user.session_generation = User.get_by_id(user.id).session_generation
     return user
 
 
-def set_password(user, new_password):
+def set_password(user, new_password, actor=None, source="screen"):
+    """A new password ends every session and revokes every API token of the account:
+    a password is changed when it may have leaked, and whoever used it may have made a
+    token that would outlive it."""
     _check_password(new_password, user.email)
     with database.atomic():
         User.update(password_hash=passwords.hash_password(new_password)).where(
             User.id == user.id).execute()
         end_sessions(user)
+        revoked = revoke_all_tokens(user)
+        audit.record("user.password", actor_id=user.id if actor is None else actor,
+                     source=source, changes={"user": user.id, "tokens_revoked": revoked})
     return User.get_by_id(user.id)
 
 
@@ -149,11 +157,15 @@ def set_language(user, language):
 
 
 def deactivate(user, actor=None, source="cli"):
+    """The account is anonymous from its next request, and its API tokens are revoked
+    for good (reactivating it does not bring them back)."""
     with database.atomic():
         User.update(active=False).where(User.id == user.id).execute()
         end_sessions(user)
+        revoked = revoke_all_tokens(user)
         audit.record("user.deactivate", actor_id=actor, source=source,
-                     changes={"user": user.id, "active": [bool(user.active), False]})
+                     changes={"user": user.id, "active": [bool(user.active), False],
+                              "tokens_revoked": revoked})
     return User.get_by_id(user.id)
 
 
@@ -218,6 +230,12 @@ def user_for_token(token):
 
 def list_tokens(user):
     return list(ApiToken.select().where(ApiToken.user == user).order_by(ApiToken.created_at.desc()))
+
+
+def revoke_all_tokens(user):
+    """Revoke every live token of ``user``; returns how many."""
+    return ApiToken.update(revoked_at=utcnow()).where(
+        (ApiToken.user == user.id) & ApiToken.revoked_at.is_null()).execute()
 
 
 def revoke_token(user, token_id):
