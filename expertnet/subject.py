@@ -1,7 +1,7 @@
 """The data subject's rights (Law 91/2025): to see and download everything held about
 them, to know who saw their contact details, and to ask for deletion (confirmed by a
 curator, then carried out by ``services.delete_profile``)."""
-from expertnet import accounts, audit, consent, services, validation
+from expertnet import audit, consent, services, validation
 from expertnet.db import database, utcnow
 from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
 
@@ -11,13 +11,23 @@ def _time(value):
 
 
 def contact_views(expert_id):
-    """Who (official's e-mail), when, which fields, from where: newest first."""
+    """Who, when, which fields, from where: newest first. ``role`` is the viewer's
+    role; ``who`` their e-mail address, except for curators and admins, who act for
+    the controller (their addresses are staff data, as on the profile page)."""
     rows = list(Audit.select().where((Audit.expert_id == expert_id)
                                      & (Audit.action == "contact.view"))
                 .order_by(Audit.created_at.desc(), Audit.id.desc()))
-    emails = accounts.emails_by_id(row.actor_id for row in rows)
-    return [{"when": row.created_at, "who": emails.get(row.actor_id, ""),
-             "fields": row.changed.get("fields", []), "source": row.source} for row in rows]
+    actors = {user.id: user for user in User.select(User.id, User.email, User.role)
+              .where(User.id.in_([row.actor_id for row in rows if row.actor_id]))}
+    views = []
+    for row in rows:
+        actor = actors.get(row.actor_id)
+        role = actor.role if actor else ""
+        staff = role in ("curator", "admin")
+        views.append({"when": row.created_at, "role": role,
+                      "who": "" if staff or actor is None else actor.email,
+                      "fields": row.changed.get("fields", []), "source": row.source})
+    return views
 
 
 def export(user):

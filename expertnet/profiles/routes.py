@@ -60,6 +60,8 @@ def edit(expert_id):
     stored = _stored_values(expert)
     if request.method == "GET":
         form = ProfileForm(data=initial_values(expert, stored["fields"]), curator=viewer.is_curator)
+        # The form shows the e-mail address and phone: a view like the profile page's.
+        audit.contact_view(viewer, expert, access.CONTACT_FIELDS, source="screen")
     else:
         form = ProfileForm(curator=viewer.is_curator)
     conflict = None
