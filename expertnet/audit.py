@@ -57,7 +57,7 @@ def contact_view(viewer, expert, fields, source):
 
 # Keys of ``changes`` that hold no personal data (ids, codes, consent purposes).
 NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "active", "request",
-                               "review", "restored"})
+                               "review", "restored", "on_behalf_of", "tokens_revoked"})
 
 
 def scrub(expert_id):

@@ -115,7 +115,7 @@ def find(criteria, viewer=None, with_facets=True):
         text=criteria.q,
         filters={FILTERS[name]: tuple(values) for name, values in criteria.filters.items()},
         visibility=access.visible_levels(viewer),
-        own_ids=tuple(viewer.own_expert_ids),
+        own_ids=tuple(viewer.always_visible_ids),
         include_contact=access.may_search_contacts(viewer),
         sort=criteria.sort, page=criteria.page, per_page=criteria.per_page,
         with_facets=with_facets, language=current_language(),

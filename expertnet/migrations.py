@@ -14,6 +14,7 @@ from expertnet.db import database, is_postgres, utcnow
 from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
+    DELEGATION_MODELS,
     DELETION_MODELS,
     INVITATION_MODELS,
     MODELS,
@@ -99,6 +100,10 @@ def _0011_consent_notice_length(migrator, db):
         db.execute_sql("ALTER TABLE consent ALTER COLUMN notice_version TYPE VARCHAR(200)")
 
 
+def _0012_delegates(migrator, db):
+    db.create_tables(DELEGATION_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -111,6 +116,7 @@ MIGRATIONS = (
     ("0009_pending_changes", _0009_pending_changes),
     ("0010_confirmation", _0010_confirmation),
     ("0011_consent_notice_length", _0011_consent_notice_length),
+    ("0012_delegates", _0012_delegates),
 )
 
 

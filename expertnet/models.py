@@ -277,6 +277,21 @@ class PendingChange(BaseModel):
         return json.loads(self.original or "{}")
 
 
+class Delegation(BaseModel):
+    """A curator names an account (an assistant, an association secretary) that may
+    edit one expert's profile on their behalf (issue 4 item 11). Removing the row ends
+    it at once: the delegate's rights are read from here on every request."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="delegations", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="delegations", on_delete="CASCADE")
+    created_by = IntegerField(null=True)  # the curator's account id
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("expert", "user"), True),)
+
+
 USER_MODELS = (User,)
 REVIEW_MODELS = (PendingChange,)
 CONSENT_MODELS = (Consent,)
@@ -284,3 +299,4 @@ DELETION_MODELS = (DeletionRequest,)
 INVITATION_MODELS = (Invitation,)
 AUDIT_MODELS = (Audit,)
 TOKEN_MODELS = (ApiToken,)
+DELEGATION_MODELS = (Delegation,)

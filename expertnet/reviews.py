@@ -36,8 +36,9 @@ def pending_for(expert_id):
                                      & (PendingChange.status == "pending"))
 
 
-def propose(expert, user_id, proposed):
-    """Record (or merge into the profile's pending proposal) ``proposed`` changes."""
+def propose(expert, user_id, proposed, note=None):
+    """Record (or merge into the profile's pending proposal) ``proposed`` changes;
+    ``note`` (no personal data, e.g. a delegate's ``on_behalf_of``) goes into the audit."""
     if not proposed:
         return None
     with database.atomic():
@@ -54,7 +55,7 @@ def propose(expert, user_id, proposed):
         row.user_id = user_id
         row.save()
         audit.record("review.propose", actor_id=user_id, expert_id=expert.id,
-                     changes={"review": row.id,
+                     changes={"review": row.id, **(note or {}),
                               **{name: [getattr(expert, name), value]
                                  for name, value in proposed.items()}})
     return row

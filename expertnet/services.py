@@ -17,6 +17,7 @@ from expertnet.db import database, is_postgres, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
     Consent,
+    Delegation,
     Expert,
     ExpertField,
     Invitation,
@@ -347,7 +348,7 @@ def confirm_profile(expert, actor=None, via="screen"):
 
 
 def delete_profile(expert, actor=None, via="cli", changes=None):
-    """Erase a profile: its row, field links, consents and invitations, its account's link, the
+    """Erase a profile: its row, field links, consents, invitations and delegations, its account's link, the
     personal values in its earlier audit entries, and (after the commit) its index
     document. ``changes`` (no personal data: e.g. a deletion request's id) go into
     the audit stub."""
@@ -358,6 +359,7 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
                      changes=changes)
         Consent.delete().where(Consent.expert == expert.id).execute()
         Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
+        Delegation.delete().where(Delegation.expert == expert.id).execute()
         PendingChange.delete().where(PendingChange.expert == expert.id).execute()
         User.update(expert=None).where(User.expert == expert.id).execute()
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()

@@ -1,9 +1,9 @@
 """The data subject's rights (Law 91/2025): to see and download everything held about
 them, to know who saw their contact details, and to ask for deletion (confirmed by a
 curator, then carried out by ``services.delete_profile``)."""
-from expertnet import audit, consent, services, validation
+from expertnet import audit, consent, delegates, services, validation
 from expertnet.db import database, utcnow
-from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
+from expertnet.models import Audit, Delegation, DeletionRequest, Expert, PendingChange, User
 
 
 def _time(value):
@@ -41,6 +41,11 @@ def export(user):
                     "created_at": _time(user.created_at),
                     "last_login_at": _time(user.last_login_at)},
         "profile": None, "consents": [], "audit": [], "contact_views": [], "review_proposals": [],
+        "delegates": [],
+        # Profiles this account edits on their experts' behalf (ids only: they are
+        # other people's data).
+        "delegated_profiles": [row.expert_id for row in Delegation.select(Delegation.expert)
+                               .where(Delegation.user == user.id).order_by(Delegation.id)],
         "deletion_requests": [
             {"created_at": _time(row.created_at), "status": row.status,
              "handled_at": _time(row.handled_at)}
@@ -65,6 +70,8 @@ def export(user):
                       "changes": row.changed} for row in rows]
     data["contact_views"] = [{**view, "when": _time(view["when"])}
                              for view in contact_views(expert.id)]
+    data["delegates"] = [{"email": delegate.email, "since": _time(row.created_at)}
+                         for row, delegate in delegates.of_profile(expert.id)]
     # Changes proposed to vouched fields and what became of them (reviews.py).
     data["review_proposals"] = [
         {"created_at": _time(row.created_at), "status": row.status,

@@ -7,10 +7,12 @@ import re
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import accounts, services
+from expertnet import accounts, delegates, services
 from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
 
-ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
+# "delegate": an expert account without a profile of its own, named by a curator to edit
+# the owner's profile on the owner's behalf.
+ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin", "delegate")
 EVERYONE = dict.fromkeys(ROLES)
 
 
@@ -27,9 +29,10 @@ def only(allowed, status_allowed, status_denied, anonymous=302):
             **{role: status_allowed if role in allowed else status_denied for role in ROLES[1:]}}
 
 
-# The owner's profile is visible to curators only: the owner, curators and admins see it.
+# The owner's profile is visible to curators only: the owner, its delegate, curators and
+# admins see it.
 OWN_PROFILE = {"anonymous": 404, "owner": 200, "other_expert": 404, "official": 404,
-               "curator": 200, "admin": 200}
+               "curator": 200, "admin": 200, "delegate": 200}
 
 # (endpoint, method) → expected status per role. A route missing here fails the test.
 EXPECTED = {
@@ -65,26 +68,29 @@ EXPECTED = {
     ("profiles.consent_page", "GET"): {**OWN_PROFILE, "anonymous": 302},
     # Only the person decides; the matrix posts no purpose, hence the owner's 400.
     ("profiles.consent_page", "POST"): {"anonymous": 302, "owner": 400, "other_expert": 404,
-                                        "official": 404, "curator": 403, "admin": 403},
+                                        "official": 404, "curator": 403, "admin": 403,
+                                        "delegate": 403},
     ("profiles.my_data", "GET"): logged_in(302, 200),
     ("profiles.privacy", "GET"): logged_in(302, 200),
     # Experts ask for their own profile's deletion (both experts own one); no id to change.
     ("profiles.request_deletion", "POST"): {"anonymous": 302, "owner": 302, "other_expert": 302,
-                                            "official": 404, "curator": 404, "admin": 404},
+                                            "official": 404, "curator": 404, "admin": 404,
+                                            "delegate": 404},
     ("profiles.deletions", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.confirm_deletion", "POST"): only({"admin", "curator"}, 302, 403),
     ("profiles.refuse_deletion", "POST"): only({"admin", "curator"}, 302, 403),
     # Curators invite (an empty POST shows the form again); the owner may see the
     # profile but not invite, anyone else does not see it.
     ("profiles.invite", "GET"): {"anonymous": 302, "owner": 403, "other_expert": 404,
-                                 "official": 404, "curator": 200, "admin": 200},
+                                 "official": 404, "curator": 200, "admin": 200, "delegate": 403},
     ("profiles.invite", "POST"): {"anonymous": 302, "owner": 403, "other_expert": 404,
-                                  "official": 404, "curator": 200, "admin": 200},
+                                  "official": 404, "curator": 200, "admin": 200, "delegate": 403},
     # A link that is not a valid invitation does not exist, for everyone.
     ("profiles.claim", "GET"): same(404),
     ("profiles.claim", "POST"): same(404),
     ("profiles.my_profile", "GET"): {"anonymous": 302, "owner": 302, "other_expert": 302,
-                                     "official": 404, "curator": 404, "admin": 404},
+                                     "official": 404, "curator": 404, "admin": 404,
+                                     "delegate": 404},
     # The review queue and a profile's history: curators only. The matrix posts no
     # version, hence the curators' 400 on accept and restore; a reason is optional.
     ("profiles.reviews_queue", "GET"): only({"admin", "curator"}, 200, 403),
@@ -94,6 +100,13 @@ EXPECTED = {
     ("profiles.history", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.restore", "POST"): only({"admin", "curator"}, 400, 403),
     ("profiles.confirm", "POST"): only({"admin", "curator"}, 302, 403),
+    # Delegates: the owner and the delegate read the list; curators add (an empty POST
+    # shows the form again) and remove (the matrix removes the target's delegation).
+    ("profiles.delegates_page", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.delegates_page", "POST"): {"anonymous": 302, "owner": 403, "other_expert": 404,
+                                          "official": 404, "curator": 200, "admin": 200,
+                                          "delegate": 403},
+    ("profiles.remove_delegate", "POST"): only({"admin", "curator"}, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -108,8 +121,11 @@ def world(app, make_user, add):
         "official": make_user("official"),
         "curator": make_user("curator"),
         "admin": make_user("admin"),
+        "delegate": make_user("expert"),
     }
     target = make_user("official", email="target@example.org")
+    delegates.add(own, users["delegate"].email, actor=users["curator"].id)
+    delegates.add(own, target.email, actor=users["curator"].id)
     token, _secret = accounts.create_token(users["admin"])
     # One pending deletion request per curator action (confirming one would leave none
     # pending for the other); both about the other profile, so "own" stays for the rest.
@@ -210,7 +226,9 @@ def population(app, make_user, add):
     }
     users = {"owner": make_user("expert", expert=experts["own"]),
              "other_expert": make_user("expert"), "official": make_user("official"),
-             "curator": make_user("curator"), "admin": make_user("admin")}
+             "curator": make_user("curator"), "admin": make_user("admin"),
+             "delegate": make_user("expert")}
+    delegates.add(experts["own"], users["delegate"].email, actor=users["curator"].id)
     return experts, users
 
 
@@ -221,6 +239,7 @@ VISIBLE = {
     "official": {"public", "officials"},
     "curator": {"public", "officials", "curators", "own"},
     "admin": {"public", "officials", "curators", "own"},
+    "delegate": {"public", "own"},
 }
 
 

@@ -2,7 +2,7 @@
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
-from expertnet import accounts
+from expertnet import accounts, delegates
 from expertnet.account import bp
 from expertnet.account.forms import LanguageForm, PasswordChangeForm, TokenForm
 
@@ -11,7 +11,8 @@ from expertnet.account.forms import LanguageForm, PasswordChangeForm, TokenForm
 @login_required
 def home():
     return render_template("account/home.html", user=current_user,
-                           language_form=LanguageForm(language=current_user.language))
+                           language_form=LanguageForm(language=current_user.language),
+                           delegated=delegates.profiles_of(current_user.id))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

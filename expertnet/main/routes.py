@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet import access, audit, catalog, finder, trust, vocab
+from expertnet import access, audit, catalog, delegates, finder, trust, vocab
 from expertnet import taxonomy as seed
 from expertnet.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.main import bp
@@ -74,6 +74,9 @@ def profile(expert_id):
         "main/profile.html", expert=expert, taxonomy=taxonomy, fields=fields,
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
         other_language=other, contact=contact, trust=trust.signals(expert, viewer),
+        # Who edits on the expert's behalf: for curators, the expert and the delegates.
+        delegates=delegates.of_profile(expert.id)
+        if viewer.is_curator or viewer.acts_for(expert.id) else None,
         linked_data=person_linked_data(expert, fields, contact, language))
 
 

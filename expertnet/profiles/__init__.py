@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("profiles", __name__)
 
-from expertnet.profiles import curation, routes  # noqa: E402,F401  (registers the views)
+from expertnet.profiles import curation, delegation, routes  # noqa: E402,F401  (registers the views)

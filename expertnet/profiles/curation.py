@@ -180,6 +180,7 @@ def _history_page(expert, error=None, status=200):
                    for name, change in row.changed.items()
                    if name in validation.COLUMNS and isinstance(change, list) and len(change) == 2]
         rows.append({"entry": row, "who": emails.get(row.actor_id, ""), "changes": changes,
+                     "on_behalf": "on_behalf_of" in row.changed,
                      "restorable": row.action != "profile.create"})
     form = RestoreForm(formdata=None)
     form.version.data = str(expert.version)

@@ -160,6 +160,11 @@ class InvitationForm(FlaskForm):
                        validators=[InputRequired(), Length(max=254)])
 
 
+class DelegateForm(FlaskForm):
+    email = EmailField(_l("E-mail address of the delegate's account"),
+                       validators=[InputRequired(), Length(max=254)])
+
+
 class ClaimForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[InputRequired(), Length(max=1024)])
     confirm = PasswordField(_l("New password again"), validators=[

@@ -81,6 +81,7 @@ def edit(expert_id):
                            percent=percent, missing=missing,
                            labels={name: form[name].label.text for name in form.columns()},
                            is_owner=expert.id in viewer.own_expert_ids,
+                           on_behalf=_on_behalf(viewer, expert) is not None,
                            saved=request.args.get("saved") == "1" and request.method == "GET",
                            review=request.args.get("review") == "1" and request.method == "GET",
                            pending=_pending_rows(expert, form),
@@ -119,13 +120,16 @@ def _save(form, expert, stored):
         except ValueError:
             version = -1  # no version read: treated as a concurrent change
         proposed = {}
-        if not current_viewer().is_curator:
-            # An owner's changes to what curators vouch for wait for a curator.
+        viewer = current_viewer()
+        if not viewer.is_curator:
+            # An owner's (or their delegate's) changes to what curators vouch for wait
+            # for a curator.
             _published, proposed = reviews.split(values, stored)
             raw = {name: value for name, value in raw.items() if name not in reviews.VOUCHED}
+        note = _on_behalf(viewer, expert)
         try:
             services.save_profile(raw, expert=expert, expected_version=version,
-                                  actor=current_user.id, via="screen")
+                                  actor=current_user.id, via="screen", note=note)
         except validation.ProfileErrors as exc:
             errors = exc.errors
         except services.VersionConflict:
@@ -134,13 +138,22 @@ def _save(form, expert, stored):
             abort(404)  # deleted while this person was editing it
         else:
             if proposed:
-                reviews.propose(expert, current_user.id, proposed)
+                reviews.propose(expert, current_user.id, proposed, note=note)
                 return "review"
             return "saved"
     for column, message in errors:
         if column in form:
             form[column].errors = [*form[column].errors, message]
     return "errors"
+
+
+def _on_behalf(viewer, expert):
+    """The audit note of a delegate's edit (``None`` for anyone else): the delegate is
+    the actor, and the entry says for whom they acted."""
+    if viewer.is_curator or expert.id in viewer.own_expert_ids \
+            or not viewer.acts_for(expert.id):
+        return None
+    return {"on_behalf_of": expert.id}
 
 
 def _consent_problems(values, stored, expert):
