@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from expertnet import audit, passwords
+from expertnet import audit, passwords, services
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import ROLES, ApiToken, Expert, User
@@ -92,6 +92,9 @@ def create_user(email, role, password=None, expert_id=None, language="", actor=N
                            password_hash=passwords.hash_password(password) if password else "")
         audit.record("user.create", actor_id=actor, expert_id=user.expert_id, source=source,
                      changes={"user": user.id, "email": email, "role": [None, role]})
+        if expert is not None:
+            services.mark_claimed(expert.id)  # "claimed by its owner" is searchable
+    services.index_after_commit()
     return user
 
 

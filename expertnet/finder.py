@@ -16,6 +16,7 @@ FILTERS = {
     "country": "country",
     "language": "languages",
     "available_for": "available_for",
+    "trust": "trust",
 }
 SORTS = ("relevance", "name", "updated")
 
@@ -92,6 +93,8 @@ def _check_filter(name, value, taxonomy):
             raise BadParameter(name, _("“%(value)s” is not a language code", value=value[:50]))
     elif name == "available_for" and value not in vocab.AVAILABILITY:
         raise BadParameter(name, _("“%(value)s” is not a kind of help", value=value[:50]))
+    elif name == "trust" and value not in vocab.TRUST:
+        raise BadParameter(name, _("“%(value)s” is not a trust signal", value=value[:50]))
     return value
 
 

@@ -14,7 +14,7 @@ import secrets
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from expertnet import accounts, audit
+from expertnet import accounts, audit, services
 from expertnet.db import database, utcnow
 from expertnet.models import Invitation
 
@@ -73,4 +73,6 @@ def claim(invitation, password):
         Invitation.update(user_id=user.id).where(Invitation.id == invitation.id).execute()
         audit.record("invitation.claim", actor_id=user.id, expert_id=invitation.expert_id,
                      changes={"request": invitation.id, "user": user.id})
+    # The claim is a trust signal in the index: indexed now that it is committed.
+    services.index_after_commit()
     return user

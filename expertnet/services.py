@@ -51,8 +51,19 @@ class SaveOutcome:
 
 
 # -- documents ---------------------------------------------------------------------
-def document_for(expert, field_codes, taxonomy):
-    """The search document of a profile (plain data: the search package knows no models)."""
+def trust_values(expert, claimed):
+    """The profile's trust signals as index values (``vocab.TRUST``)."""
+    values = ["confirmed" if expert.confirmed_at is not None else "self_declared"]
+    if claimed:
+        values.append("claimed")
+    if expert.orcid:
+        values.append("orcid")
+    return values
+
+
+def document_for(expert, field_codes, taxonomy, claimed=False):
+    """The search document of a profile (plain data: the search package knows no models).
+    ``claimed``: whether an account owns the profile (a trust signal)."""
     expanded = taxonomy.with_ancestors([code for code in field_codes if code in taxonomy.fields])
     names = [expert.full_name, *expert.other_names]
     place = [*places.country_names_all(expert.country)] if expert.country else []
@@ -75,6 +86,7 @@ def document_for(expert, field_codes, taxonomy):
         "fields": " ".join(expanded),
         "languages": " ".join(expert.languages),
         "available_for": " ".join(expert.available_for),
+        "trust": " ".join(trust_values(expert, claimed)),
         "name_exact": "\n".join(names),
         "name": "\n".join(names),
         "organization": organization,
@@ -108,10 +120,18 @@ def field_codes_by_expert(ids):
     return codes
 
 
+def claimed_ids(ids):
+    """The ids among ``ids`` of profiles an account owns."""
+    return {user.expert_id for user in User.select(User.expert)
+            .where(User.expert.in_(list(ids)))}
+
+
 def _documents(ids, taxonomy):
     experts = list(Expert.select().where(Expert.id.in_(list(ids))))
     codes = field_codes_by_expert([expert.id for expert in experts])
-    return {expert.id: document_for(expert, codes[expert.id], taxonomy) for expert in experts}
+    owned = claimed_ids([expert.id for expert in experts])
+    return {expert.id: document_for(expert, codes[expert.id], taxonomy, expert.id in owned)
+            for expert in experts}
 
 
 # -- writing -----------------------------------------------------------------------
@@ -347,6 +367,17 @@ def confirm_profile(expert, actor=None, via="screen"):
     return expert
 
 
+def mark_claimed(expert_id):
+    """An account now owns the profile (a trust signal the index holds): bump its
+    version and queue it, in the caller's transaction, so that the index (and a later
+    reconcile, which compares versions) picks the change up. Index it with
+    :func:`index_after_commit` once the caller's transaction is over."""
+    Expert.update(version=Expert.version + 1).where(Expert.id == expert_id).execute()
+    expert = Expert.get_or_none(Expert.id == expert_id)
+    if expert is not None:
+        _queue(expert)
+
+
 def delete_profile(expert, actor=None, via="cli", changes=None):
     """Erase a profile: its row, field links, consents, invitations and delegations, its account's link, the
     personal values in its earlier audit entries, and (after the commit) its index
@@ -459,8 +490,9 @@ def all_documents(taxonomy=None, batch=2000):
         if not experts:
             return
         codes = field_codes_by_expert([expert.id for expert in experts])
+        owned = claimed_ids([expert.id for expert in experts])
         for expert in experts:
-            yield document_for(expert, codes[expert.id], taxonomy)
+            yield document_for(expert, codes[expert.id], taxonomy, expert.id in owned)
         last_id = experts[-1].id
 
 
