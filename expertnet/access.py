@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context
 
+from expertnet.models import Delegation
+
 CONTACT_FIELDS = ("email", "phone")
 
 ROLES = ("anonymous", "expert", "official", "curator", "admin")
@@ -28,10 +30,22 @@ class Viewer:
     user_id: int | None = None
     # Profiles the viewer owns: always visible to them, whatever their visibility.
     own_expert_ids: tuple = ()
+    # Profiles the viewer may edit as a delegate (models.Delegation): visible and
+    # editable like their own, but the consents stay the person's.
+    delegated_expert_ids: tuple = ()
 
     @property
     def is_curator(self):
         return self.role in ("curator", "admin")
+
+    @property
+    def always_visible_ids(self):
+        """Profiles shown to this viewer whatever their visibility."""
+        return (*self.own_expert_ids, *self.delegated_expert_ids)
+
+    def acts_for(self, expert_id):
+        """Whether the viewer is the person or edits for them (owner or delegate)."""
+        return expert_id in self.own_expert_ids or expert_id in self.delegated_expert_ids
 
 
 ANONYMOUS = Viewer()
@@ -39,9 +53,13 @@ CURATOR = Viewer(role="curator")
 
 
 def viewer_for(user):
-    """The viewer of an account (a ``models.User``)."""
+    """The viewer of an account (a ``models.User``). Its delegations are read afresh
+    (once per request): removing one takes effect on the delegate's next request."""
+    delegated = tuple(row.expert_id for row in Delegation.select(Delegation.expert)
+                      .where(Delegation.user == user.id).order_by(Delegation.id))
     return Viewer(role=user.role, user_id=user.id,
-                  own_expert_ids=(user.expert_id,) if user.expert_id else ())
+                  own_expert_ids=(user.expert_id,) if user.expert_id else (),
+                  delegated_expert_ids=delegated)
 
 
 def current_viewer():
@@ -61,7 +79,7 @@ def visible_levels(viewer):
 
 
 def can_view(viewer, expert):
-    return expert.visibility in visible_levels(viewer) or expert.id in viewer.own_expert_ids
+    return expert.visibility in visible_levels(viewer) or expert.id in viewer.always_visible_ids
 
 
 def visible_contact_fields(viewer, expert, granted=False):
@@ -69,7 +87,7 @@ def visible_contact_fields(viewer, expert, granted=False):
     visibility (``email_visibility``, ``phone_visibility``), and a field is never shown
     more widely than the profile itself:
 
-    - curators, admins and the owner: every field;
+    - curators, admins, the owner and their delegates: every field;
     - ``granted``: every field. Only a need's pages pass it, for the official whose
       contact request for that need the expert accepted and has not revoked
       (``contact_requests.granted_ids``); the profile page and the API never do;
@@ -77,7 +95,7 @@ def visible_contact_fields(viewer, expert, granted=False):
       with officials (public or officials);
     - anyone else (anonymous, other experts): a public field of a public profile.
     """
-    if viewer.is_curator or expert.id in viewer.own_expert_ids or granted:
+    if viewer.is_curator or viewer.acts_for(expert.id) or granted:
         return CONTACT_FIELDS
     if viewer.role == "official":
         shared = ("public", "officials")
@@ -93,6 +111,14 @@ def contact_visibility(expert, name):
     # An unknown or empty value is read as the narrowest level.
     value = getattr(expert, f"{name}_visibility", "") or "curators"
     return value if value in LEVELS else "curators"
+
+
+def is_wider(level, than):
+    """Whether visibility ``level`` shows more than ``than`` (public > officials >
+    curators; an unknown value counts as curators)."""
+    def rank(value):
+        return LEVELS.index(value) if value in LEVELS else len(LEVELS) - 1
+    return rank(level) < rank(than)
 
 
 def may_search_contacts(viewer):

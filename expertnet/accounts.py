@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from expertnet import audit, passwords
+from expertnet import audit, passwords, services
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import ROLES, ApiToken, Expert, User
@@ -97,6 +97,9 @@ def create_user(email, role, password=None, expert_id=None, language="", actor=N
                            password_hash=password_hash or "")
         audit.record("user.create", actor_id=actor, expert_id=user.expert_id, source=source,
                      changes={"user": user.id, "email": email, "role": [None, role]})
+        if expert is not None:
+            services.mark_claimed(expert.id)  # "claimed by its owner" is searchable
+    services.index_after_commit()
     return user
 
 
@@ -136,18 +139,26 @@ def authenticate(email, password):
 
 
 def end_sessions(user):
-    """Every session and remember-me cookie issued so far stops working."""
+    """Every session and remember-me cookie issued so far stops working. API tokens are
+    not sessions: they survive a logout (scripts keep running) and end with a password
+    change or a deactivation (:func:`revoke_all_tokens`)."""
     User.update(session_generation=User.session_generation + 1).where(User.id == user.id).execute()
     user.session_generation = User.get_by_id(user.id).session_generation
     return user
 
 
-def set_password(user, new_password):
+def set_password(user, new_password, actor=None, source="screen"):
+    """A new password ends every session and revokes every API token of the account:
+    a password is changed when it may have leaked, and whoever used it may have made a
+    token that would outlive it."""
     _check_password(new_password, user.email)
     with database.atomic():
         User.update(password_hash=passwords.hash_password(new_password)).where(
             User.id == user.id).execute()
         end_sessions(user)
+        revoked = revoke_all_tokens(user)
+        audit.record("user.password", actor_id=user.id if actor is None else actor,
+                     source=source, changes={"user": user.id, "tokens_revoked": revoked})
     return User.get_by_id(user.id)
 
 
@@ -182,11 +193,15 @@ def set_language(user, language):
 
 
 def deactivate(user, actor=None, source="cli"):
+    """The account is anonymous from its next request, and its API tokens are revoked
+    for good (reactivating it does not bring them back)."""
     with database.atomic():
         User.update(active=False).where(User.id == user.id).execute()
         end_sessions(user)
+        revoked = revoke_all_tokens(user)
         audit.record("user.deactivate", actor_id=actor, source=source,
-                     changes={"user": user.id, "active": [bool(user.active), False]})
+                     changes={"user": user.id, "active": [bool(user.active), False],
+                              "tokens_revoked": revoked})
     return User.get_by_id(user.id)
 
 
@@ -261,6 +276,12 @@ def user_for_token(token):
 
 def list_tokens(user):
     return list(ApiToken.select().where(ApiToken.user == user).order_by(ApiToken.created_at.desc()))
+
+
+def revoke_all_tokens(user):
+    """Revoke every live token of ``user``; returns how many."""
+    return ApiToken.update(revoked_at=utcnow()).where(
+        (ApiToken.user == user.id) & ApiToken.revoked_at.is_null()).execute()
 
 
 def revoke_token(user, token_id):

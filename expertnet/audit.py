@@ -1,7 +1,8 @@
-"""The audit trail: every profile write, every official's view of contact details,
-every account change. Written inside the transaction of the change it records, so
-a change and its entry commit or fail together. Read-only for everyone; the one
-exception is erasure (``scrub``), which removes a deleted profile's personal values."""
+"""The audit trail: every profile write, every view of contact details by a signed-in
+account other than the person's own, every account change. Written inside the
+transaction of the change it records, so a change and its entry commit or fail
+together. Read-only for everyone; the one exception is erasure (``scrub``), which
+removes a deleted profile's personal values."""
 import json
 
 from expertnet.db import utcnow
@@ -42,11 +43,13 @@ def diff(old, new):
 
 
 def contact_view(viewer, expert, fields, source):
-    """Log an official's view of contact details (Law 91/2025: the person may ask who
-    saw them). Curators' views are part of their work and already scoped; owners
-    looking at themselves are not a processing to log."""
+    """Log a view of contact details (SECURITY.md: every view is logged; Law 91/2025:
+    the person may ask who saw them): by officials, curators, admins, delegates and
+    other experts alike, on pages and through the API. Not logged: the owner looking
+    at their own profile (no processing by anyone else) and anonymous readers, who see
+    only details the person chose to make public and have no identity to record."""
     shown = [name for name in fields if getattr(expert, name, "")]
-    if viewer.role != "official" or not shown:
+    if not shown or viewer.user_id is None or expert.id in viewer.own_expert_ids:
         return
     record("contact.view", actor_id=viewer.user_id, expert_id=expert.id,
            changes={"fields": shown}, source=source)
@@ -57,7 +60,7 @@ NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "act
                                "review", "restored", "registration", "visibility",
                                "wanted_visibility", "batch", "bulk", "merged_from",
                                "merged_into", "other", "need", "contact_request", "engagement",
-                               "status", "scope"})
+                               "status", "scope", "on_behalf_of", "tokens_revoked"})
 
 
 def scrub(expert_id):

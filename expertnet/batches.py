@@ -543,10 +543,19 @@ def _write_chunk(batch, chunk):
             if not values.get("external_id"):
                 values.pop("external_id", None)  # keep the matched profile's own key
         items.append((row, values, target))
-    # A file never undoes a person's withdrawal of consent (as on the command line).
-    report = importer.ImportReport()
-    importer.respect_withdrawn_consent(
-        [(row.number, values, target) for row, values, target in items], report)
+    # Privacy by default, as on the command line: the file's consent column is recorded
+    # with the profiles, a visibility no consent allows is narrowed to curators, and a
+    # file never undoes a person's withdrawal of consent. (``values`` are narrowed in
+    # place: ``items`` holds the same dicts.)
+    to_write = []
+    for row, values, target in items:
+        purposes, given_on, _unknown = consent.parse_import_cell(
+            row.cells.get(importer.CONSENT_COLUMN, ""))
+        explicit = frozenset(column for column, cell in row.cells.items() if str(cell).strip())
+        to_write.append((importer.RowToWrite(row.number, values, explicit, frozenset(purposes),
+                                             given_on), target))
+    importer.apply_consent(to_write, importer.ImportReport(),
+                           consent.import_notice_version(_source(batch)))
     expected = {target.id: target.version for _r, _v, target in items if target is not None}
 
     def link(outcomes):
@@ -561,6 +570,7 @@ def _write_chunk(batch, chunk):
     services.upsert_profiles([(values, target) for _row, values, target in items],
                              source=_source(batch), actor=batch.committed_by, via="import",
                              expected_versions=expected, note={"batch": batch.id},
+                             consents=[row.record for row, _target in to_write],
                              in_transaction=link)
 
 

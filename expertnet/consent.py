@@ -13,13 +13,22 @@ official see stop showing at once.
 
 Giving consent changes no visibility by itself: the person then chooses who sees what
 on the edit page (which asks for the consent before widening anything).
+
+An import may carry the consents a person gave in a survey (the ``consent`` column,
+read by :func:`parse_import_cell`); they are recorded with the notice version
+``import:<file>``. A record without consent to a purpose is kept for curators only in
+what that purpose covers (``RESTRICTIONS``).
 """
+import datetime
+import re
+
 from peewee import JOIN
 
 from expertnet import audit, contact_requests, services
 from expertnet.db import database
 from expertnet.i18n import _l
 from expertnet.models import Consent, Expert, User
+from expertnet.text import fold
 
 # Bump when the notice's text changes: each consent keeps the version that was shown.
 NOTICE_VERSION = "2026-01"
@@ -28,11 +37,24 @@ PURPOSES = {
     "publish": _l("Publishing my profile in the directory"),
     "contact": _l("Sharing my e-mail address and phone number"),
 }
-# What withdrawing a purpose restricts at once.
+# What withdrawing a purpose restricts at once, and what stays for curators only
+# while nobody consented to it.
 RESTRICTIONS = {
     "publish": {"visibility": "curators"},
     "contact": {"email_visibility": "curators", "phone_visibility": "curators"},
 }
+# The purpose a visibility column needs before it may be wider than curators.
+PURPOSE_OF = {column: purpose for purpose, columns in RESTRICTIONS.items() for column in columns}
+# Words of an import's ``consent`` cell, folded (no diacritics, lower case), per purpose.
+IMPORT_WORDS = {
+    "publish": ("publish", "publishing", "publication", "cong bo", "dang tai", "dang ho so"),
+    "contact": ("contact", "contacts", "lien he", "lien lac", "thong tin lien he"),
+}
+# Notice versions of consents recorded from an import start with this.
+IMPORT_NOTICE_PREFIX = "import:"
+MAX_NOTICE_LENGTH = 200
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DMY_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def in_force(expert_id):
@@ -44,17 +66,27 @@ def in_force(expert_id):
     return latest
 
 
+def latest_decisions(expert_ids):
+    """``{expert id: {purpose: granted}}``: the decision in force per purpose (a purpose
+    nobody decided about is absent), in one query."""
+    latest = {}
+    expert_ids = list(expert_ids)
+    if not expert_ids:
+        return latest
+    for row in (Consent.select(Consent.expert, Consent.purpose, Consent.granted)
+                .where(Consent.expert.in_(expert_ids))
+                .order_by(Consent.created_at, Consent.id)):
+        latest.setdefault(row.expert_id, {})[row.purpose] = bool(row.granted)
+    return latest
+
+
 def withdrawn(expert_ids):
     """``{expert id: {purposes whose latest decision is a withdrawal}}`` in one query."""
-    latest = {}
-    for row in (Consent.select(Consent.expert, Consent.purpose, Consent.granted)
-                .where(Consent.expert.in_(list(expert_ids)))
-                .order_by(Consent.created_at, Consent.id)):
-        latest[(row.expert_id, row.purpose)] = row.granted
     found = {}
-    for (expert_id, purpose), granted in latest.items():
-        if not granted:
-            found.setdefault(expert_id, set()).add(purpose)
+    for expert_id, decisions in latest_decisions(expert_ids).items():
+        purposes = {purpose for purpose, granted in decisions.items() if not granted}
+        if purposes:
+            found[expert_id] = purposes
     return found
 
 
@@ -101,6 +133,52 @@ def decide(expert, user, purpose, granted, notice_version, via="screen"):
                      actor_id=user.id if user else None, expert_id=expert.id, source=via,
                      changes={"purpose": purpose, "notice_version": notice_version})
     return row
+
+
+def import_notice_version(source):
+    """The notice version of consents read from an import: ``import:`` and the file's
+    name (without its folder), so the record says where the consent came from."""
+    name = source.split(":", 1)[1] if source.startswith(IMPORT_NOTICE_PREFIX) else source
+    name = name.replace("\\", "/").rsplit("/", 1)[-1] or "file"
+    return (IMPORT_NOTICE_PREFIX + name)[:MAX_NOTICE_LENGTH]
+
+
+def parse_import_cell(text, today=None):
+    """``(purposes, given_on, unknown)`` of an import's ``consent`` cell: purposes
+    separated by ``;`` (``publish``, ``contact`` or their words in ``IMPORT_WORDS``,
+    with or without diacritics), and optionally the date the person consented
+    (``2025-11-20`` or ``20/11/2025``). ``unknown`` lists what is neither; a date in
+    the future or not a real date is unknown too."""
+    today = today or datetime.date.today()
+    purposes, given_on, unknown = set(), None, []
+    for item in (part.strip() for part in (text or "").split(";")):
+        if not item:
+            continue
+        word = " ".join(fold(item).split())
+        purpose = next((name for name, words in IMPORT_WORDS.items() if word in words), None)
+        if purpose:
+            purposes.add(purpose)
+            continue
+        day = _date(item)
+        if day is not None and day <= today and given_on is None:
+            given_on = day
+        else:
+            unknown.append(item)
+    return purposes, given_on, unknown
+
+
+def _date(text):
+    match = _ISO_DATE.match(text)
+    parts = (match.group(1), match.group(2), match.group(3)) if match else None
+    match = _DMY_DATE.match(text)
+    if match:
+        parts = (match.group(3), match.group(2), match.group(1))
+    if parts is None:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in parts))
+    except ValueError:
+        return None
 
 
 def export(expert_id):

@@ -15,6 +15,12 @@ Contact details are fictitious by construction: e-mail and web addresses only us
 reserved ``example.*`` domains, and North American, UK and Australian numbers come from
 the ranges reserved for fiction (other countries have none, so theirs are random).
 Organisations are real names, for realism; the people are not.
+
+The demo people "consented" as a survey's respondents would: a profile shown to
+anyone but curators carries ``publish;contact`` in its ``consent`` column, the others
+``contact`` only, so the importer records those consents (``import:demo``) and keeps
+the visibility the row asks for (a record imported without consent is for curators
+only).
 """
 import csv
 import random
@@ -27,7 +33,8 @@ from expertnet.taxonomy import FIELDS
 COLUMNS = ("external_id", "kind", "full_name", "other_names", "title", "degree", "gender",
            "birth_year", "hometown", "country", "city", "organization", "position", "sector",
            "fields", "keywords", "languages", "available_for", "bio_vi", "bio_en", "email",
-           "phone", "website", "orcid", "visibility", "email_visibility", "phone_visibility")
+           "phone", "website", "orcid", "visibility", "email_visibility", "phone_visibility",
+           "consent")
 
 _FIELD_CODES = tuple(field["code"] for field in FIELDS)
 _FIELD_NAMES = {field["code"]: (field["name_vi"], field["name_en"]) for field in FIELDS}
@@ -1250,7 +1257,7 @@ class _Generator:
         if rng.random() < (0.55 if academic else 0.15 if sector == "international" else 0.08):
             orcid = self.orcid()
 
-        return {
+        row = {
             "external_id": f"DEMO-{number:04d}",
             "kind": kind,
             "full_name": full_name,
@@ -1281,6 +1288,9 @@ class _Generator:
             "email_visibility": "officials",
             "phone_visibility": "officials",
         }
+        # Derived, not drawn: the same seed still gives the same people.
+        row["consent"] = "publish;contact" if row["visibility"] != "curators" else "contact"
+        return row
 
     def languages(self, kind, country):
         rng = self.rng

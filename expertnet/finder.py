@@ -16,6 +16,7 @@ FILTERS = {
     "country": "country",
     "language": "languages",
     "available_for": "available_for",
+    "trust": "trust",
 }
 SORTS = ("relevance", "name", "updated")
 
@@ -92,6 +93,8 @@ def _check_filter(name, value, taxonomy):
             raise BadParameter(name, _("“%(value)s” is not a language code", value=value[:50]))
     elif name == "available_for" and value not in vocab.AVAILABILITY:
         raise BadParameter(name, _("“%(value)s” is not a kind of help", value=value[:50]))
+    elif name == "trust" and value not in vocab.TRUST:
+        raise BadParameter(name, _("“%(value)s” is not a trust signal", value=value[:50]))
     return value
 
 
@@ -114,7 +117,7 @@ def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True
         text=criteria.q,
         filters={FILTERS[name]: tuple(values) for name, values in criteria.filters.items()},
         visibility=access.visible_levels(viewer),
-        own_ids=tuple(viewer.own_expert_ids),
+        own_ids=tuple(viewer.always_visible_ids),
         include_contact=access.may_search_contacts(viewer),
         sort=criteria.sort, page=page, per_page=per_page,
         with_facets=with_facets, with_highlights=with_highlights, language=current_language(),

@@ -5,8 +5,15 @@ valid rows through ``services`` in batches → a report of every rejected row wi
 spreadsheet row number (the header is row 1), its column and the reason.
 Re-importing a file changes nothing the second time: rows are matched on
 ``external_id`` and an identical row is "unchanged" (no new version).
+
+Privacy by default: the optional ``consent`` column holds the purposes the person
+consented to in the survey (``consent.parse_import_cell``). They are recorded with the
+profile; a row asking for more visibility than its consents (in the row or on record)
+allow is imported with that visibility narrowed to curators, and the report says so.
+A withdrawal on record always wins over the file.
 """
 import csv
+import datetime
 import io
 import zipfile
 from collections import defaultdict
@@ -32,6 +39,24 @@ MAX_ZIP_ENTRIES = 2000
 MAX_COMPRESSION_RATIO = 1000
 WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# Columns the importer reads besides the profile's own (validation.COLUMNS).
+CONSENT_COLUMN = "consent"
+
+
+@dataclass
+class RowToWrite:
+    """A valid row on its way to the database (the command line's import and a
+    browser import's commit)."""
+
+    number: int
+    values: dict
+    # Columns whose cell was filled in (an empty cell takes the default silently).
+    explicit: frozenset
+    # Purposes the person consented to in the survey, and when (a date or None).
+    purposes: frozenset = frozenset()
+    given_on: datetime.date | None = None
+    # Consents to record with the profile (dicts for services.upsert_profiles).
+    record: list = field(default_factory=list)
 
 
 class ImportFileError(Exception):
@@ -257,7 +282,7 @@ def map_header(header, report, chosen=None):
             continue
         if not key:
             continue
-        if key in validation.COLUMNS and key not in mapping.values():
+        if key in (*validation.COLUMNS, CONSENT_COLUMN) and key not in mapping.values():
             mapping[index] = key
         elif validation.is_sensitive_column(key):
             report.sensitive_columns.append(clean(name))
@@ -296,10 +321,16 @@ def import_rows(header, rows, dry_run=False, allow_duplicates=False, progress=No
         raw = {column: (row_cells[index] if index < len(row_cells) else "")
                for index, column in mapping.items()}
         values, errors = validation.normalize(raw, taxonomy)
+        purposes, given_on, unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
+        if unknown:
+            errors.append((CONSENT_COLUMN, _("unknown consent: %(values)s (write publish, "
+                                             "contact and optionally the date)",
+                                             values=", ".join(unknown))))
         if errors:
             report.problems[number].extend(errors)
         else:
-            batch.append((number, values))
+            explicit = frozenset(column for column, cell in raw.items() if str(cell).strip())
+            batch.append(RowToWrite(number, values, explicit, frozenset(purposes), given_on))
         if len(batch) >= BATCH_SIZE:
             _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names)
             batch = []
@@ -312,12 +343,18 @@ def import_rows(header, rows, dry_run=False, allow_duplicates=False, progress=No
 
 
 def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names):
-    external_ids = [values["external_id"] for _n, values in batch if values.get("external_id")]
+    external_ids = [row.values["external_id"] for row in batch if row.values.get("external_id")]
     existing = {expert.external_id: expert
                 for expert in Expert.select().where(Expert.external_id.in_(external_ids))} \
         if external_ids else {}
+    # The field codes read with the rows: the write merges onto a profile edited
+    # meanwhile by what this file changes (services.upsert_profiles).
+    codes = services.field_codes_by_expert([expert.id for expert in existing.values()])
+    for expert in existing.values():
+        expert.codes = codes[expert.id]
     to_write = []
-    for number, values in batch:
+    for row in batch:
+        number, values = row.number, row.values
         external_id = values.get("external_id")
         if external_id:
             if external_id in seen_external:
@@ -332,43 +369,76 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
                 if duplicate:
                     report.problems[number].append(duplicate)
                     continue
-            to_write.append((number, values, expert))
+            to_write.append((row, expert))
             continue
         if not allow_duplicates:
             duplicate = _likely_duplicate(values, number, seen_names)
             if duplicate:
                 report.problems[number].append(duplicate)
                 continue
-        to_write.append((number, values, None))
-    respect_withdrawn_consent(to_write, report)
+        to_write.append((row, None))
+    apply_consent(to_write, report, consent.import_notice_version(source))
     if dry_run:
-        for _number, _values, expert in to_write:
+        for _row, expert in to_write:
             if expert is None:
                 report.created += 1
             else:
                 report.updated += 1
         return
-    outcomes = services.upsert_profiles([(values, expert) for _n, values, expert in to_write],
-                                        source=source)
-    for outcome in outcomes:
+    outcomes = services.upsert_profiles([(row.values, expert) for row, expert in to_write],
+                                        source=source,
+                                        consents=[row.record for row, _expert in to_write])
+    for (row, _expert), outcome in zip(to_write, outcomes, strict=True):
+        if outcome.status == "gone":
+            report.problems[row.number].append(
+                ("external_id", _("the profile was deleted while the file was imported; "
+                                  "the row was not written")))
+            continue
         setattr(report, outcome.status, getattr(report, outcome.status) + 1)
 
 
-def respect_withdrawn_consent(to_write, report):
-    """A file never undoes a person's withdrawal of consent: a re-imported row asking
-    to publish a profile, or its contact details, whose owner withdrew that consent
-    keeps it for curators only, and the report says so."""
-    withdrawn = consent.withdrawn([expert.id for _n, _v, expert in to_write if expert is not None])
-    for number, values, expert in to_write:
-        if expert is None or expert.id not in withdrawn:
-            continue
-        for purpose in withdrawn[expert.id]:
-            for column, narrowest in consent.RESTRICTIONS[purpose].items():
-                if values.get(column, narrowest) != narrowest:
-                    values[column] = narrowest
-                    report.notices.append(
-                        (number, column, _("kept for curators only: the person withdrew their "
-                                           "consent")))
+def apply_consent(to_write, report, notice_version):
+    """Privacy by default, and a file never undoes a person's withdrawal of consent.
+
+    Per purpose (``consent.RESTRICTIONS``), the decision on record wins: a withdrawal
+    keeps what the purpose covers for curators only even if the file says the person
+    consented; a consent on record allows it. Without a decision on record, the row's
+    ``consent`` cell decides, and its consents are recorded with the profile. A row
+    asking (in a filled cell) for more than its consents allow is narrowed to curators
+    and the report says why; an empty cell takes the narrowest level silently."""
+    on_record = consent.latest_decisions(
+        [expert.id for _row, expert in to_write if expert is not None])
+    for row, expert in to_write:
+        decisions = on_record.get(expert.id, {}) if expert is not None else {}
+        for purpose, restriction in consent.RESTRICTIONS.items():
+            decision = decisions.get(purpose)
+            if decision is True:
+                continue
+            if decision is None and purpose in row.purposes:
+                row.record.append({"purpose": purpose, "notice_version": notice_version,
+                                   "created_at": _midnight(row.given_on)})
+                continue
+            if decision is False and purpose in row.purposes:
+                report.notices.append((row.number, CONSENT_COLUMN, _(
+                    "“%(purpose)s” not recorded: the person withdrew this consent, and only "
+                    "they can give it again", purpose=purpose)))
+            reason = _("kept for curators only: the person withdrew their consent") \
+                if decision is False else \
+                _("kept for curators only: no consent to this on record (see the consent column)")
+            for column, narrowest in restriction.items():
+                if column not in row.values:
+                    if expert is None:
+                        # A new profile would take the model's default (wider for contact).
+                        row.values[column] = narrowest
+                    continue
+                if row.values[column] != narrowest:
+                    row.values[column] = narrowest
+                    if column in row.explicit:
+                        report.notices.append((row.number, column, reason))
+
+
+def _midnight(day):
+    return datetime.datetime(day.year, day.month, day.day) if day else None
 
 
 def find_duplicate(values, number, seen_names):

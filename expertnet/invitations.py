@@ -13,7 +13,7 @@ import secrets
 
 from flask import current_app
 
-from expertnet import accounts, audit, emails, links
+from expertnet import accounts, audit, emails, links, services
 from expertnet.db import database, utcnow
 from expertnet.models import Expert, Invitation, MailMessage
 
@@ -85,4 +85,6 @@ def claim(invitation, password):
         Invitation.update(user_id=user.id).where(Invitation.id == invitation.id).execute()
         audit.record("invitation.claim", actor_id=user.id, expert_id=invitation.expert_id,
                      changes={"request": invitation.id, "user": user.id})
+    # The claim is a trust signal in the index: indexed now that it is committed.
+    services.index_after_commit()
     return user

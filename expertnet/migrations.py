@@ -15,6 +15,7 @@ from expertnet.models import (
     AUDIT_MODELS,
     CONSENT_MODELS,
     CONTACT_REQUEST_MODELS,
+    DELEGATION_MODELS,
     DELETION_MODELS,
     DUPLICATE_MODELS,
     ENGAGEMENT_MODELS,
@@ -159,6 +160,15 @@ def _0042_contact_requests(migrator, db):
 
 def _0043_engagements(migrator, db):
     db.create_tables(ENGAGEMENT_MODELS, safe=True)
+def _0011_consent_notice_length(migrator, db):
+    # Consents read from an import name their file ("import:<file>"): longer than the
+    # 32 characters of a notice version. SQLite does not enforce VARCHAR lengths.
+    if is_postgres(db):
+        db.execute_sql("ALTER TABLE consent ALTER COLUMN notice_version TYPE VARCHAR(200)")
+
+
+def _0012_delegates(migrator, db):
+    db.create_tables(DELEGATION_MODELS, safe=True)
 
 
 MIGRATIONS = (
@@ -185,6 +195,8 @@ MIGRATIONS = (
     ("0041_shortlists", _0041_shortlists),
     ("0042_contact_requests", _0042_contact_requests),
     ("0043_engagements", _0043_engagements),
+    ("0011_consent_notice_length", _0011_consent_notice_length),
+    ("0012_delegates", _0012_delegates),
 )
 
 

@@ -223,7 +223,9 @@ class Consent(BaseModel):
     user = ForeignKeyField(User, null=True, backref="consents", on_delete="SET NULL")
     purpose = CharField(max_length=16)  # consent.PURPOSES
     granted = BooleanField()
-    notice_version = CharField(max_length=32)
+    # consent.NOTICE_VERSION, or "import:<file>" for a consent read from an import
+    # (200 characters since migration 0011).
+    notice_version = CharField(max_length=200)
     created_at = DateTimeField(default=utcnow, index=True)
 
 
@@ -493,6 +495,19 @@ class Attachment(BaseModel):
     sha256 = CharField(max_length=64)
     uploaded_by = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow)
+class Delegation(BaseModel):
+    """A curator names an account (an assistant, an association secretary) that may
+    edit one expert's profile on their behalf (issue 4 item 11). Removing the row ends
+    it at once: the delegate's rights are read from here on every request."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="delegations", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="delegations", on_delete="CASCADE")
+    created_by = IntegerField(null=True)  # the curator's account id
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("expert", "user"), True),)
 
 
 USER_MODELS = (User,)
@@ -614,3 +629,4 @@ NEED_MODELS = (Need,)
 SHORTLIST_MODELS = (ShortlistEntry,)
 CONTACT_REQUEST_MODELS = (ContactRequest, ContactBlock)
 ENGAGEMENT_MODELS = (Engagement, Attachment)
+DELEGATION_MODELS = (Delegation,)

@@ -6,7 +6,12 @@ published values when it was made and the profile's version then. A curator acce
 it (written through ``services.save_profile`` with the version the curator saw, so a
 profile changed meanwhile is refused and shown again) or rejects it with a reason.
 Every step is audited, and the proposer is told the outcome by e-mail (when mail is
-configured) besides their edit page."""
+configured) besides their edit page.
+
+A decision is taken once: it claims the proposal with a conditional update (``WHERE
+status = 'pending'``) in the transaction that applies it, so two curators deciding the
+same proposal at once cannot both succeed; the second gets :class:`AlreadyDecided` and
+nothing of theirs is written."""
 import json
 
 from expertnet import accounts, audit, emails, links, services
@@ -32,8 +37,9 @@ def pending_for(expert_id):
                                      & (PendingChange.status == "pending"))
 
 
-def propose(expert, user_id, proposed):
-    """Record (or merge into the profile's pending proposal) ``proposed`` changes."""
+def propose(expert, user_id, proposed, note=None):
+    """Record (or merge into the profile's pending proposal) ``proposed`` changes;
+    ``note`` (no personal data, e.g. a delegate's ``on_behalf_of``) goes into the audit."""
     if not proposed:
         return None
     with database.atomic():
@@ -50,7 +56,7 @@ def propose(expert, user_id, proposed):
         row.user_id = user_id
         row.save()
         audit.record("review.propose", actor_id=user_id, expert_id=expert.id,
-                     changes={"review": row.id,
+                     changes={"review": row.id, **(note or {}),
                               **{name: [getattr(expert, name), value]
                                  for name, value in proposed.items()}})
     return row
@@ -63,32 +69,49 @@ def changed_meanwhile(row, expert):
             if name in original and getattr(expert, name) != original[name]]
 
 
+class AlreadyDecided(Exception):
+    """Another curator decided the proposal first."""
+
+
 def accept(row, expert, expected_version, actor):
     """Publish the proposal. Raises ``services.VersionConflict`` when the profile
-    changed since the curator read ``expected_version``."""
+    changed since the curator read ``expected_version`` and :class:`AlreadyDecided`
+    when the proposal was decided meanwhile; either way nothing is written."""
     raw = dict(row.proposed_values)
-    services.save_profile(raw, expert=expert, expected_version=expected_version,
-                          actor=actor, via="screen")
-    return _decide(row, "accepted", actor)
+    with database.atomic():
+        # Claimed first: a curator deciding at the same moment waits for this
+        # transaction and then finds nothing pending.
+        _claim(row, "accepted", actor)
+        services.save_profile(raw, expert=expert, expected_version=expected_version,
+                              actor=actor, via="screen")
+        _audit_decision(row, "accepted", actor)
+    row.status, row.reviewer_id = "accepted", actor
+    # Indexed once the claim and the profile committed together.
+    services.flush_pending()
 
 
 def reject(row, actor, reason=""):
-    return _decide(row, "rejected", actor, reason)
-
-
-def _decide(row, status, actor, reason=""):
-    """Record the decision; False when another curator decided first."""
+    """Raises :class:`AlreadyDecided` when the proposal was decided meanwhile."""
     with database.atomic():
-        claimed = (PendingChange.update(status=status, reviewer_id=actor, decided_at=utcnow(),
-                                        reason=reason)
-                   .where((PendingChange.id == row.id) & (PendingChange.status == "pending"))
-                   .execute())
-        if claimed:
-            audit.record(f"review.{'accept' if status == 'accepted' else 'reject'}",
-                         actor_id=actor, expert_id=row.expert_id,
-                         changes={"review": row.id, **({"reason": reason} if reason else {})})
-    row.status, row.reviewer_id, row.reason = status, actor, reason
-    return bool(claimed)
+        _claim(row, "rejected", actor, reason)
+        _audit_decision(row, "rejected", actor, reason)
+    row.status, row.reviewer_id, row.reason = "rejected", actor, reason
+
+
+def _claim(row, status, actor, reason=""):
+    """Decide the proposal if it is still pending, in the caller's transaction."""
+    claimed = (PendingChange.update(status=status, reviewer_id=actor, decided_at=utcnow(),
+                                    reason=reason)
+               .where((PendingChange.id == row.id) & (PendingChange.status == "pending"))
+               .execute())
+    if claimed != 1:
+        raise AlreadyDecided(row.id)
+
+
+def _audit_decision(row, status, actor, reason=""):
+    audit.record(f"review.{'accept' if status == 'accepted' else 'reject'}",
+                 actor_id=actor, expert_id=row.expert_id,
+                 changes={"review": row.id, **({"reason": reason} if reason else {})})
 
 
 def queue():

@@ -22,13 +22,14 @@ from expertnet import (
     search,
     validation,
 )
-from expertnet.db import database, utcnow
+from expertnet.db import database, is_postgres, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
     Audit,
     Consent,
     ContactBlock,
     ContactRequest,
+    Delegation,
     DeletionRequest,
     DuplicateCandidate,
     Engagement,
@@ -63,15 +64,26 @@ class VersionConflict(Exception):
 @dataclass
 class SaveOutcome:
     expert: Expert
-    status: str  # "created", "updated" or "unchanged"
+    status: str  # "created", "updated", "unchanged" or "gone" (deleted meanwhile)
     # What the write changed, ``{name: [old, new]}`` (as audited): an import batch keeps
     # the old values to roll an update back.
     changes: dict = None
 
 
 # -- documents ---------------------------------------------------------------------
-def document_for(expert, field_codes, taxonomy):
-    """The search document of a profile (plain data: the search package knows no models)."""
+def trust_values(expert, claimed):
+    """The profile's trust signals as index values (``vocab.TRUST``)."""
+    values = ["confirmed" if expert.confirmed_at is not None else "self_declared"]
+    if claimed:
+        values.append("claimed")
+    if expert.orcid:
+        values.append("orcid")
+    return values
+
+
+def document_for(expert, field_codes, taxonomy, claimed=False):
+    """The search document of a profile (plain data: the search package knows no models).
+    ``claimed``: whether an account owns the profile (a trust signal)."""
     expanded = taxonomy.with_ancestors([code for code in field_codes if code in taxonomy.fields])
     names = [expert.full_name, *expert.other_names]
     place = [*places.country_names_all(expert.country)] if expert.country else []
@@ -96,6 +108,7 @@ def document_for(expert, field_codes, taxonomy):
         "fields": " ".join(expanded),
         "languages": " ".join(expert.languages),
         "available_for": " ".join(expert.available_for),
+        "trust": " ".join(trust_values(expert, claimed)),
         "name_exact": "\n".join(names),
         "name": "\n".join(names),
         "organization": organization,
@@ -129,10 +142,18 @@ def field_codes_by_expert(ids):
     return codes
 
 
+def claimed_ids(ids):
+    """The ids among ``ids`` of profiles an account owns."""
+    return {user.expert_id for user in User.select(User.expert)
+            .where(User.expert.in_(list(ids)))}
+
+
 def _documents(ids, taxonomy):
     experts = list(Expert.select().where(Expert.id.in_(list(ids))))
     codes = field_codes_by_expert([expert.id for expert in experts])
-    return {expert.id: document_for(expert, codes[expert.id], taxonomy) for expert in experts}
+    owned = claimed_ids([expert.id for expert in experts])
+    return {expert.id: document_for(expert, codes[expert.id], taxonomy, expert.id in owned)
+            for expert in experts}
 
 
 # -- writing -----------------------------------------------------------------------
@@ -186,8 +207,63 @@ def _claim_version(expert, expected_version):
     expert.version = expected_version + 1
 
 
+class ProfileGone(LookupError):
+    """The profile was deleted since the caller read it."""
+
+    def __init__(self, expert_id):
+        super().__init__(expert_id)
+        self.expert_id = expert_id
+
+
+def _current_rows(ids):
+    """The stored rows of ``ids``, read inside the write transaction. On PostgreSQL
+    they are locked (``FOR UPDATE``) until it commits; SQLite's ``BEGIN IMMEDIATE``
+    already keeps every other writer out. Either way nobody changes them between
+    this read and the write."""
+    if not ids:
+        return {}
+    query = Expert.select().where(Expert.id.in_(list(ids))).order_by(Expert.id)
+    if is_postgres():
+        query = query.for_update()
+    return {expert.id: expert for expert in query}
+
+
+def _dirty_values(values, read, current, read_codes):
+    """What the caller changes, to merge onto a row that changed since it was read.
+
+    ``read`` is the caller's copy (``read_codes`` its field codes), ``current`` the row
+    now stored. Only the values that differ from the caller's copy are the caller's
+    changes: they are applied (for such a field the caller's value wins, as the later
+    writer who set it on purpose). A value equal to the caller's copy is the caller
+    repeating what it read, so another person's change to that field since stands.
+    This is how an import (or a consent restriction) applies to a profile someone
+    edited meanwhile; editors holding a version number get a conflict instead."""
+    if read.version == current.version:
+        return values
+    dirty = {}
+    for name, value in values.items():
+        if name == "fields":
+            if value != read_codes:
+                dirty[name] = value
+            continue
+        if name in ("birth_year", "external_id") and value == "":
+            value = None
+        if getattr(read, name) != value:
+            dirty[name] = value
+    return dirty
+
+
+def _catch_up(read, stored):
+    """Bring the caller's copy up to the row as written (a caller that goes on using
+    its object, or saves it again, starts from what is stored)."""
+    if read is None or read is stored:
+        return
+    read.__data__.update(stored.__data__)
+    read._dirty.clear()
+
+
 def upsert_profiles(batch, source="", actor=None, via="import", expected_versions=None,
-                    action=None, note=None, in_transaction=None):
+                    action=None, note=None, consents=None, in_transaction=None):
     """Write already-normalised profiles (``validation.normalize`` output) in one
     transaction, then index them. Each item is ``(values, expert_or_None)``; an
     existing expert is updated, ``None`` creates one. Returns a :class:`SaveOutcome`
@@ -196,58 +272,110 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
     Every created or changed profile gets an audit entry (``actor``: a user id or
     None; ``via``: screen, api, import or cli) in the same transaction.
     ``expected_versions`` maps expert ids to the version their editor read: a profile
-    changed since raises :class:`VersionConflict` and nothing is written. ``action``
+    changed since raises :class:`VersionConflict` and nothing is written. Without an
+    expected version, the caller's changes are merged onto the row as it is stored
+    when the transaction runs (:func:`_dirty_values`); a profile deleted since is left
+    alone, with the outcome ``"gone"``. ``action``
     names the audit entry of an update (default ``profile.update``; a restore from the
     history is ``profile.restore``) and ``note`` (no personal data) is added to it.
-    ``in_transaction(outcomes)`` is called before the commit: what it writes (an import
-    batch's links to the profiles) commits or fails with the profiles."""
+
+    ``consents``, parallel to ``batch``, lists per item the consents to record with
+    the profile (dicts of ``purpose``, ``notice_version``, ``created_at``): an import's
+    survey consents, written in the same transaction as the visibility they allow, and
+    audited as ``consent.grant``. ``in_transaction(outcomes)`` is called before the
+    commit: what it writes (an import batch's links to the profiles) commits or fails
+    with the profiles."""
     outcomes = []
     trail = []
     expected_versions = expected_versions or {}
+    consents = consents or [()] * len(batch)
+    # The field codes the caller read: an importer's copy carries them (``codes``); else
+    # they are read now, before the transaction (the caller read the row just before).
+    read_ids = [expert.id for _values, expert in batch
+                if expert is not None and getattr(expert, "codes", None) is None]
+    read_codes = field_codes_by_expert(read_ids) if read_ids else {}
     with database.atomic():
         existing_ids = [expert.id for _values, expert in batch if expert is not None]
+        # Re-read inside the transaction: the caller's copies may be stale, and saving
+        # them whole would silently undo what someone else saved since.
+        current = _current_rows(existing_ids)
         codes = field_codes_by_expert(existing_ids) if existing_ids else {}
-        for values, expert in batch:
-            if expert is None:
+        for (values, read), given in zip(batch, consents, strict=True):
+            if read is None:
                 expert = Expert(source=values.get("source") or source)
                 status = "created"
                 current_codes = []
+                wanted = values
             else:
+                expert = current.get(read.id)
+                if expert is None:
+                    outcomes.append(SaveOutcome(read, "gone", {}))
+                    continue
                 status = "updated"
                 current_codes = codes.get(expert.id, [])
-            changes = _apply(expert, values, current_codes)
+                if read.id in expected_versions:
+                    # An editor's save: refused when anyone saved since the version read.
+                    if expert.version != expected_versions[read.id]:
+                        raise VersionConflict(expert.id)
+                    wanted = values
+                else:
+                    codes_read = getattr(read, "codes", None)
+                    wanted = _dirty_values(values, read, expert,
+                                           read_codes.get(read.id, []) if codes_read is None
+                                           else codes_read)
+            changes = _apply(expert, wanted, current_codes)
             if not changes and status == "updated":
+                trail += _record_consents(expert.id, given, actor, via)
+                _catch_up(read, expert)
                 outcomes.append(SaveOutcome(expert, "unchanged", {}))
                 continue
             expert.name_key = fold(expert.full_name)
             now = utcnow()
-            if status == "updated" and expert.id in expected_versions:
-                _claim_version(expert, expected_versions[expert.id])
-            elif status == "updated":
-                expert.version += 1
-            else:
-                expert.created_at = now
             expert.updated_at = now
-            expert.save()
-            if "fields" in values and values["fields"] != current_codes:
-                _set_fields(expert, values["fields"])
+            if status == "created":
+                expert.created_at = now
+                expert.save()
+            else:
+                expert.version += 1
+                # Only what changed, and the bookkeeping.
+                written = [Expert._meta.fields[name] for name in changes if name != "fields"]
+                expert.save(only=[*written, Expert.name_key, Expert.version, Expert.updated_at])
+            if "fields" in changes:
+                _set_fields(expert, wanted["fields"])
             _queue(expert)
             name = "profile.create" if status == "created" else action or "profile.update"
             trail.append(audit.entry(name, actor_id=actor, expert_id=expert.id,
                                      changes={**changes, **(note or {})}, source=via))
+            trail += _record_consents(expert.id, given, actor, via)
+            _catch_up(read, expert)
             outcomes.append(SaveOutcome(expert, status, changes))
         audit.write_many(trail)
         if in_transaction is not None:
             in_transaction(outcomes)
-    flush_pending()
+    index_after_commit()
     return outcomes
+
+
+def _record_consents(expert_id, given, actor, via):
+    """Store the consents ``given`` for a profile; returns their audit entries."""
+    entries = []
+    for item in given:
+        Consent.create(expert=expert_id, user=None, purpose=item["purpose"], granted=True,
+                       notice_version=item["notice_version"],
+                       created_at=item.get("created_at") or utcnow())
+        entries.append(audit.entry("consent.grant", actor_id=actor, expert_id=expert_id,
+                                   source=via,
+                                   changes={"purpose": item["purpose"],
+                                            "notice_version": item["notice_version"]}))
+    return entries
 
 
 def save_profile(raw, expert=None, expected_version=None, source="", actor=None, via="cli",
                  action=None, note=None):
     """Validate ``raw`` (text or lists per column) and create or update one profile,
     audited as done by ``actor`` (a user id) from ``via``.
-    Raises :class:`validation.ProfileErrors` or :class:`VersionConflict`."""
+    Raises :class:`validation.ProfileErrors`, :class:`VersionConflict` or
+    :class:`ProfileGone`."""
     taxonomy = catalog.load()
     values, errors = validation.normalize(raw, taxonomy)
     if expert is None:
@@ -260,8 +388,11 @@ def save_profile(raw, expert=None, expected_version=None, source="", actor=None,
         raise VersionConflict(expert.id)
     expected = {expert.id: expected_version} if expert is not None and expected_version is not None \
         else None
-    return upsert_profiles([(values, expert)], source=source, actor=actor, via=via,
-                           expected_versions=expected, action=action, note=note)[0]
+    outcome = upsert_profiles([(values, expert)], source=source, actor=actor, via=via,
+                              expected_versions=expected, action=action, note=note)[0]
+    if outcome.status == "gone":
+        raise ProfileGone(expert.id)
+    return outcome
 
 
 def confirm_profile(expert, actor=None, via="screen"):
@@ -275,7 +406,7 @@ def confirm_profile(expert, actor=None, via="screen"):
         expert = Expert.get_by_id(expert.id)
         _queue(expert)
         audit.record("profile.confirm", actor_id=actor, expert_id=expert.id, source=via)
-    flush_pending()
+    index_after_commit()
     return expert
 
 
@@ -300,9 +431,20 @@ def note_stale_reminder(expert_id, when=None):
     Expert.update(stale_reminded_at=when or utcnow()).where(Expert.id == expert_id).execute()
 
 
+def mark_claimed(expert_id):
+    """An account now owns the profile (a trust signal the index holds): bump its
+    version and queue it, in the caller's transaction, so that the index (and a later
+    reconcile, which compares versions) picks the change up. Index it with
+    :func:`index_after_commit` once the caller's transaction is over."""
+    Expert.update(version=Expert.version + 1).where(Expert.id == expert_id).execute()
+    expert = Expert.get_or_none(Expert.id == expert_id)
+    if expert is not None:
+        _queue(expert)
+
+
 def delete_profile(expert, actor=None, via="cli", changes=None):
-    """Erase a profile: its row, field links, consents and invitations, its contact
-    requests, blocks, places on shortlists and engagements (with their files), its
+    """Erase a profile: its row, field links, consents, invitations and delegations, its
+    contact requests, blocks, places on shortlists and engagements (with their files), its
     account's link, the
     personal values in its earlier audit entries, and (after the commit) its index
     document. ``changes`` (no personal data: e.g. a deletion request's id) go into
@@ -316,6 +458,7 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
                      changes=changes)
         Consent.delete().where(Consent.expert == expert.id).execute()
         Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
+        Delegation.delete().where(Delegation.expert == expert.id).execute()
         PendingChange.delete().where(PendingChange.expert == expert.id).execute()
         # SECURITY.md: deletion removes the profile's contact requests.
         ContactRequest.delete().where(ContactRequest.expert == expert.id).execute()
@@ -329,7 +472,7 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
          .on_conflict(conflict_target=[PendingIndex.expert_id],
                       preserve=[PendingIndex.version]).execute())
     attachments.remove(files)
-    flush_pending()
+    index_after_commit()
 
 
 # -- merging duplicates -------------------------------------------------------------------
@@ -357,6 +500,7 @@ MERGE_REPOINTS = (
     (ContactRequest, ContactRequest.expert, ContactRequest.need),
     (ContactBlock, ContactBlock.expert, ContactBlock.department),
     (Engagement, Engagement.expert, None),
+    (Delegation, Delegation.expert, Delegation.user),
 )
 
 
@@ -478,6 +622,15 @@ def index_ids(ids, store=None, taxonomy=None):
     return len(documents), len(missing)
 
 
+def index_after_commit():
+    """Index what was just written, once it is committed. Inside a caller's transaction
+    (a write that must stand or fall with something else, e.g. a review decision) the
+    index waits: the caller runs :func:`flush_pending` after its commit, and whatever
+    it does not flush stays in ``pending_index`` for the next write or reconcile."""
+    if not database.in_transaction():
+        flush_pending()
+
+
 def flush_pending(limit=FLUSH_BATCH):
     """Index what is pending; on failure log and keep the records for later."""
     ids = [row.expert_id for row in
@@ -537,8 +690,9 @@ def all_documents(taxonomy=None, batch=2000):
         if not experts:
             return
         codes = field_codes_by_expert([expert.id for expert in experts])
+        owned = claimed_ids([expert.id for expert in experts])
         for expert in experts:
-            yield document_for(expert, codes[expert.id], taxonomy)
+            yield document_for(expert, codes[expert.id], taxonomy, expert.id in owned)
         last_id = experts[-1].id
 
 

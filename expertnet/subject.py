@@ -2,17 +2,17 @@
 them, to know who saw their contact details, and to ask for deletion (confirmed by a
 curator, then carried out by ``services.delete_profile``)."""
 from expertnet import (
-    accounts,
     audit,
     consent,
     contact_requests,
+    delegates,
     engagement_records,
     registrations,
     services,
     validation,
 )
 from expertnet.db import database, utcnow
-from expertnet.models import Audit, DeletionRequest, Expert, PendingChange, User
+from expertnet.models import Audit, Delegation, DeletionRequest, Expert, PendingChange, User
 
 
 def _time(value):
@@ -20,13 +20,23 @@ def _time(value):
 
 
 def contact_views(expert_id):
-    """Who (official's e-mail), when, which fields, from where: newest first."""
+    """Who, when, which fields, from where: newest first. ``role`` is the viewer's
+    role; ``who`` their e-mail address, except for curators and admins, who act for
+    the controller (their addresses are staff data, as on the profile page)."""
     rows = list(Audit.select().where((Audit.expert_id == expert_id)
                                      & (Audit.action == "contact.view"))
                 .order_by(Audit.created_at.desc(), Audit.id.desc()))
-    emails = accounts.emails_by_id(row.actor_id for row in rows)
-    return [{"when": row.created_at, "who": emails.get(row.actor_id, ""),
-             "fields": row.changed.get("fields", []), "source": row.source} for row in rows]
+    actors = {user.id: user for user in User.select(User.id, User.email, User.role)
+              .where(User.id.in_([row.actor_id for row in rows if row.actor_id]))}
+    views = []
+    for row in rows:
+        actor = actors.get(row.actor_id)
+        role = actor.role if actor else ""
+        staff = role in ("curator", "admin")
+        views.append({"when": row.created_at, "role": role,
+                      "who": "" if staff or actor is None else actor.email,
+                      "fields": row.changed.get("fields", []), "source": row.source})
+    return views
 
 
 def export(user):
@@ -41,6 +51,11 @@ def export(user):
                     "last_login_at": _time(user.last_login_at)},
         "profile": None, "consents": [], "audit": [], "contact_views": [], "review_proposals": [],
         "contact_requests": [], "engagements": [],
+        "delegates": [],
+        # Profiles this account edits on their experts' behalf (ids only: they are
+        # other people's data).
+        "delegated_profiles": [row.expert_id for row in Delegation.select(Delegation.expert)
+                               .where(Delegation.user == user.id).order_by(Delegation.id)],
         "deletion_requests": [
             {"created_at": _time(row.created_at), "status": row.status,
              "handled_at": _time(row.handled_at)}
@@ -73,6 +88,8 @@ def export(user):
                       "changes": row.changed} for row in rows]
     data["contact_views"] = [{**view, "when": _time(view["when"])}
                              for view in contact_views(expert.id)]
+    data["delegates"] = [{"email": delegate.email, "since": _time(row.created_at)}
+                         for row, delegate in delegates.of_profile(expert.id)]
     # Changes proposed to vouched fields and what became of them (reviews.py).
     data["review_proposals"] = [
         {"created_at": _time(row.created_at), "status": row.status,

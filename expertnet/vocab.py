@@ -122,6 +122,15 @@ _ALIASES = {
     },
 }
 
+# Trust signals (issue 4 item 11), as search filters and facets: a profile is either
+# confirmed by a curator or self-declared, and may also be claimed and carry an ORCID iD.
+TRUST = {
+    "confirmed": _l("Confirmed by a curator"),
+    "self_declared": _l("Self-declared"),
+    "claimed": _l("Claimed by the expert"),
+    "orcid": _l("ORCID iD given"),
+}
+
 VOCABULARIES = {
     "kind": KINDS, "title": TITLES, "degree": DEGREES, "gender": GENDERS, "sector": SECTORS,
     "available_for": AVAILABILITY, "visibility": VISIBILITY,

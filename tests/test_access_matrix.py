@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import accounts, engagement_records, services
+from expertnet import accounts, delegates, engagement_records, services
 from expertnet.db import utcnow
 from expertnet.models import (
     Audit,
@@ -24,7 +24,9 @@ from expertnet.models import (
 )
 from expertnet.needs import records, shortlists
 
-ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin")
+# "delegate": an expert account without a profile of its own, named by a curator to edit
+# the owner's profile on the owner's behalf.
+ROLES = ("anonymous", "owner", "other_expert", "official", "curator", "admin", "delegate")
 EVERYONE = dict.fromkeys(ROLES)
 
 
@@ -41,9 +43,10 @@ def only(allowed, status_allowed, status_denied, anonymous=302):
             **{role: status_allowed if role in allowed else status_denied for role in ROLES[1:]}}
 
 
-# The owner's profile is visible to curators only: the owner, curators and admins see it.
+# The owner's profile is visible to curators only: the owner, its delegate, curators and
+# admins see it.
 OWN_PROFILE = {"anonymous": 404, "owner": 200, "other_expert": 404, "official": 404,
-               "curator": 200, "admin": 200}
+               "curator": 200, "admin": 200, "delegate": 200}
 
 NEED_ROLES = {"official", "curator", "admin"}
 NEED_WORK = only(NEED_ROLES, 200, 403)
@@ -84,26 +87,29 @@ EXPECTED = {
     ("profiles.consent_page", "GET"): {**OWN_PROFILE, "anonymous": 302},
     # Only the person decides; the matrix posts no purpose, hence the owner's 400.
     ("profiles.consent_page", "POST"): {"anonymous": 302, "owner": 400, "other_expert": 404,
-                                        "official": 404, "curator": 403, "admin": 403},
+                                        "official": 404, "curator": 403, "admin": 403,
+                                        "delegate": 403},
     ("profiles.my_data", "GET"): logged_in(302, 200),
     ("profiles.privacy", "GET"): logged_in(302, 200),
     # Experts ask for their own profile's deletion (both experts own one); no id to change.
     ("profiles.request_deletion", "POST"): {"anonymous": 302, "owner": 302, "other_expert": 302,
-                                            "official": 404, "curator": 404, "admin": 404},
+                                            "official": 404, "curator": 404, "admin": 404,
+                                            "delegate": 404},
     ("profiles.deletions", "GET"): only({"admin", "curator"}, 200, 403),
     ("profiles.confirm_deletion", "POST"): only({"admin", "curator"}, 302, 403),
     ("profiles.refuse_deletion", "POST"): only({"admin", "curator"}, 302, 403),
     # Curators invite (an empty POST shows the form again); the owner may see the
     # profile but not invite, anyone else does not see it.
     ("profiles.invite", "GET"): {"anonymous": 302, "owner": 403, "other_expert": 404,
-                                 "official": 404, "curator": 200, "admin": 200},
+                                 "official": 404, "curator": 200, "admin": 200, "delegate": 403},
     ("profiles.invite", "POST"): {"anonymous": 302, "owner": 403, "other_expert": 404,
-                                  "official": 404, "curator": 200, "admin": 200},
+                                  "official": 404, "curator": 200, "admin": 200, "delegate": 403},
     # A link that is not a valid invitation does not exist, for everyone.
     ("profiles.claim", "GET"): same(404),
     ("profiles.claim", "POST"): same(404),
     ("profiles.my_profile", "GET"): {"anonymous": 302, "owner": 302, "other_expert": 302,
-                                     "official": 404, "curator": 404, "admin": 404},
+                                     "official": 404, "curator": 404, "admin": 404,
+                                     "delegate": 404},
     # The review queue and a profile's history: curators only. The matrix posts no
     # version, hence the curators' 400 on accept and restore; a reason is optional.
     ("profiles.reviews_queue", "GET"): only({"admin", "curator"}, 200, 403),
@@ -135,7 +141,8 @@ EXPECTED = {
     ("profiles.stale_profiles", "GET"): only({"admin", "curator"}, 200, 403),
     # "Still correct" about one's own profile: no id to change; accounts without one 404.
     ("profiles.still_correct", "POST"): {"anonymous": 302, "owner": 302, "other_expert": 302,
-                                         "official": 404, "curator": 404, "admin": 404},
+                                         "official": 404, "curator": 404, "admin": 404,
+                                         "delegate": 404},
     # Imports in the browser: curators only. The matrix's batch is in its preview; the
     # column mapping and the rollback page lead back to it; commit, rollback and
     # discard need a posted confirm=1 (400 without); an empty upload shows the form.
@@ -217,6 +224,13 @@ EXPECTED = {
     ("engagements.detach", "POST"): only(NEED_ROLES, 302, 403),
     ("engagements.report", "GET"): NEED_WORK,
     ("engagements.report_xlsx", "GET"): NEED_WORK,
+    # Delegates: the owner and the delegate read the list; curators add (an empty POST
+    # shows the form again) and remove (the matrix removes the target's delegation).
+    ("profiles.delegates_page", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.delegates_page", "POST"): {"anonymous": 302, "owner": 403, "other_expert": 404,
+                                          "official": 404, "curator": 200, "admin": 200,
+                                          "delegate": 403},
+    ("profiles.remove_delegate", "POST"): only({"admin", "curator"}, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -234,8 +248,11 @@ def world(app, make_user, add):
         "official": make_user("official"),
         "curator": make_user("curator"),
         "admin": make_user("admin"),
+        "delegate": make_user("expert"),
     }
     target = make_user("official", email="target@example.org")
+    delegates.add(own, users["delegate"].email, actor=users["curator"].id)
+    delegates.add(own, target.email, actor=users["curator"].id)
     token, _secret = accounts.create_token(users["admin"])
     # One pending deletion request per curator action (confirming one would leave none
     # pending for the other); both about the other profile, so "own" stays for the rest.
@@ -378,7 +395,9 @@ def population(app, make_user, add):
     }
     users = {"owner": make_user("expert", expert=experts["own"]),
              "other_expert": make_user("expert"), "official": make_user("official"),
-             "curator": make_user("curator"), "admin": make_user("admin")}
+             "curator": make_user("curator"), "admin": make_user("admin"),
+             "delegate": make_user("expert")}
+    delegates.add(experts["own"], users["delegate"].email, actor=users["curator"].id)
     return experts, users
 
 
@@ -389,6 +408,7 @@ VISIBLE = {
     "official": {"public", "officials"},
     "curator": {"public", "officials", "curators", "own"},
     "admin": {"public", "officials", "curators", "own"},
+    "delegate": {"public", "own"},
 }
 
 

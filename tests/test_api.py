@@ -27,7 +27,8 @@ def test_search_returns_the_documented_shape(client, mixed):
     assert set(result) == {"id", "external_id", "full_name", "kind", "country", "organization",
                            "position", "fields", "available_for", "highlight"}
     assert result["fields"] == ["ai"] and result["country"] == "JP"
-    assert set(body["facets"]) == {"kind", "field", "country", "language", "available_for"}
+    assert set(body["facets"]) == {"kind", "field", "country", "language", "available_for",
+                                   "trust"}
     assert body["facets"]["language"] == {"vi": 1, "ja": 1}
 
 

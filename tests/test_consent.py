@@ -129,10 +129,12 @@ def test_a_reimport_never_undoes_a_withdrawal(app, tmp_path, make_user):
 
     from expertnet import importer, search
     row = {"external_id": "RE-1", "kind": "diaspora", "full_name": "Lã Thị Rút Lại",
-           "visibility": "public", "email": "rut.lai@example.org", "email_visibility": "public"}
+           "visibility": "public", "email": "rut.lai@example.org", "email_visibility": "public",
+           "consent": "publish;contact"}
     path = write_csv(tmp_path / "survey.csv", [row], columns=list(row))
     assert importer.import_file(path).created == 1
     expert = Expert.get(Expert.external_id == "RE-1")
+    assert (expert.visibility, expert.email_visibility) == ("public", "public")
     user = make_user("expert", expert=expert)
     consent.decide(expert, user, "publish", False, consent.NOTICE_VERSION)
     consent.decide(Expert.get_by_id(expert.id), user, "contact", False, consent.NOTICE_VERSION)
@@ -140,6 +142,9 @@ def test_a_reimport_never_undoes_a_withdrawal(app, tmp_path, make_user):
     report = importer.import_file(path)
     expert = Expert.get_by_id(expert.id)
     assert (expert.visibility, expert.email_visibility) == ("curators", "curators")
-    assert {(column) for _row, column, _message in report.notices} == {"visibility", "email_visibility"}
+    # The file still says the person consented: the withdrawal on record wins.
+    assert {(column) for _row, column, _message in report.notices} == \
+        {"visibility", "email_visibility", "consent"}
+    assert Consent.select().where(Consent.expert == expert.id, Consent.granted).count() == 2
     found = search.search(search.get_store(), search.SearchRequest(text="rut lai"))
     assert found.total == 0

@@ -6,9 +6,10 @@ from collections import Counter
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from expertnet import catalog, finder, importer
+from expertnet import catalog, finder, importer, services
 from expertnet.access import ANONYMOUS, CURATOR, Viewer, visible_levels
-from expertnet.models import Expert
+from expertnet.db import utcnow
+from expertnet.models import Expert, User
 
 KINDS = ["domestic", "foreign", "diaspora"]
 COUNTRIES = ["VN", "JP", "KR", "US", "FR", "DE"]
@@ -32,12 +33,37 @@ def corpus(app):
             "available_for": ";".join(rng.sample(HELP, rng.randint(0, 2))),
             "visibility": rng.choice(VISIBILITY),
             "bio_vi": " ".join(rng.sample(WORDS, 2)),
+            # The survey's consent: without it an import keeps the profile for curators.
+            "consent": "publish",
+            "orcid": "0000-0002-1825-0097" if rng.random() < 0.3 else "",
         })
     header = list(rows[0])
     report = importer.import_rows(header, ((n, [row[c] for c in header])
                                            for n, row in enumerate(rows, 2)))
-    assert report.created == len(rows)
+    assert report.created == len(rows) and not report.notices
+    assert Expert.select().where(Expert.visibility == "public").count() > 50
+    # Trust signals: some profiles confirmed by a curator, some claimed by their owner
+    # (written in bulk and indexed once: tests/test_trust_search.py covers the re-index
+    # of each single change).
+    ids = [expert.id for expert in Expert.select(Expert.id).order_by(Expert.id)]
+    confirmed = [i for i in ids if rng.random() < 0.4]
+    claimed = [i for i in ids if rng.random() < 0.3]
+    Expert.update(confirmed_at=utcnow(), version=Expert.version + 1).where(
+        Expert.id.in_(confirmed)).execute()
+    User.insert_many([{"email": f"owner{i}@example.org", "role": "expert", "expert": i}
+                      for i in claimed]).execute()
+    services.index_ids(ids)
     return rows
+
+
+def trust_of(expert):
+    """The trust signals of a profile, read from the database."""
+    signals = {"confirmed" if expert.confirmed_at is not None else "self_declared"}
+    if expert.owners.exists():
+        signals.add("claimed")
+    if expert.orcid:
+        signals.add("orcid")
+    return signals
 
 
 def truth(viewer, predicate):
@@ -54,6 +80,7 @@ def truth(viewer, predicate):
         counts["field"].update(taxonomy.with_ancestors(expert.field_codes))
         counts["language"].update(expert.languages)
         counts["available_for"].update(expert.available_for)
+        counts["trust"].update(trust_of(expert))
     return total, {name: dict(counter) for name, counter in counts.items()}
 
 
@@ -66,6 +93,11 @@ CASES = [
     ({"q": ["cang bien"]}, lambda e: "cảng biển" in e.bio_vi),
     ({"q": ["robot"], "available_for": ["consulting"]},
      lambda e: "robot" in e.bio_vi and "consulting" in e.available_for),
+    ({"trust": ["confirmed"]}, lambda e: e.confirmed_at is not None),
+    ({"trust": ["self_declared"], "kind": ["diaspora"]},
+     lambda e: e.confirmed_at is None and e.kind == "diaspora"),
+    ({"trust": ["claimed", "orcid"]}, lambda e: {"claimed", "orcid"} & trust_of(e)),
+    ({"q": ["cang bien"], "trust": ["orcid"]}, lambda e: "cảng biển" in e.bio_vi and e.orcid),
 ]
 
 

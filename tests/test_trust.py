@@ -23,7 +23,9 @@ def test_a_curator_confirms_and_everyone_sees_it(app, add, make_user, login, cli
     assert response.status_code == 302
     stored = Expert.get_by_id(expert.id)
     assert stored.confirmed_by == curator.id and stored.confirmed_at is not None
-    assert stored.version == 2  # an editor who read version 1 cannot save over it
+    # Claimed (version 2), then confirmed: an editor who read an earlier version cannot
+    # save over it.
+    assert stored.version == 3
     entry = Audit.select().where(Audit.expert_id == expert.id).order_by(Audit.id.desc()).get()
     assert (entry.action, entry.actor_id) == ("profile.confirm", curator.id)
     page = client.get(f"/experts/{expert.id}", headers={"Accept-Language": "en"}).text

@@ -2,7 +2,7 @@
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
-from expertnet import accounts, contact_requests, freshness, registrations
+from expertnet import accounts, contact_requests, delegates, freshness, registrations
 from expertnet.account import bp
 from expertnet.account.forms import LanguageForm, PasswordChangeForm, TokenForm
 from expertnet.models import Expert
@@ -22,7 +22,8 @@ def home():
                            show_approved=registrations.recently_approved(registration),
                            expert_id=current_user.expert_id,
                            stale_since=freshness.stale_since(expert),
-                           pending_requests=contact_requests.pending_count(current_user.expert_id))
+                           pending_requests=contact_requests.pending_count(current_user.expert_id),
+                           delegated=delegates.profiles_of(current_user.id))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -39,7 +39,7 @@ def profile(expert, viewer):
     for name in access.CONTACT_FIELDS:
         if name in access.visible_contact_fields(viewer, expert):
             data[name] = getattr(expert, name)
-    if viewer.is_curator or expert.id in viewer.own_expert_ids:
+    if viewer.is_curator or viewer.acts_for(expert.id):
         # Personal details the profile page does not show either: for those who
         # keep the record only.
         data["gender"] = expert.gender
@@ -103,7 +103,7 @@ def suggest():
     viewer = access.current_viewer()
     text = request.args.get("q", "")[:100]
     found = search.suggest(search.get_store(), text, access.visible_levels(viewer),
-                           tuple(viewer.own_expert_ids))
+                           tuple(viewer.always_visible_ids))
     language = current_language()
     fields = catalog.load().suggest(text, language)
     return jsonify({

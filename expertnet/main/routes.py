@@ -3,7 +3,17 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet import access, audit, catalog, engagement_records, finder, hometowns, trust, vocab
+from expertnet import (
+    access,
+    audit,
+    catalog,
+    delegates,
+    engagement_records,
+    finder,
+    hometowns,
+    trust,
+    vocab,
+)
 from expertnet import taxonomy as seed
 from expertnet.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.main import bp
@@ -82,6 +92,9 @@ def profile(expert_id):
         # Officials and curators see what the expert did for the city (issue 6).
         engagements=[(row, expert) for row in engagement_records.for_expert(expert.id)]
         if engagement_records.may_see(viewer, expert) else None,
+        # Who edits on the expert's behalf: for curators, the expert and the delegates.
+        delegates=delegates.of_profile(expert.id)
+        if viewer.is_curator or viewer.acts_for(expert.id) else None,
         linked_data=person_linked_data(expert, fields, contact, language))
 
 

@@ -43,13 +43,17 @@ def _change_or_404(change_id, pending=True):
 @bp.get("/curate/reviews")
 @role_required(*CURATORS)
 def reviews_queue():
+    return _queue_page(request.args.get("done"))
+
+
+def _queue_page(done=None, status=200):
     rows = reviews.queue()
     experts = {expert.id: expert for expert in
                Expert.select().where(Expert.id.in_([row.expert_id for row in rows]))}
     emails = accounts.emails_by_id(row.user_id for row in rows)
     return render_template("profiles/reviews.html", rows=rows, experts=experts, emails=emails,
-                           labels=column_labels(), done=request.args.get("done"),
-                           registrations_waiting=registrations.waiting_count())
+                           labels=column_labels(), done=done,
+                           registrations_waiting=registrations.waiting_count()), status
 
 
 def _diff_page(row, accept_form=None, reject_form=None, conflict=False, status=200):
@@ -97,13 +101,17 @@ def accept_review(change_id):
     version = _posted_version(AcceptReviewForm())
     expert = Expert.get_by_id(row.expert_id)
     try:
-        decided = reviews.accept(row, expert, version, actor=current_user.id)
+        reviews.accept(row, expert, version, actor=current_user.id)
     except services.VersionConflict:
         return _diff_page(row, conflict=True, status=409)
     except validation.ProfileErrors:
         return _diff_page(row, conflict=True, status=409)
-    if decided:
-        reviews.tell_outcome(row, links.base_url(anonymous=False))
+    except services.ProfileGone:
+        abort(404)
+    except reviews.AlreadyDecided:
+        return _queue_page("taken", status=409)
+    # Told once: only the curator whose decision counted gets here.
+    reviews.tell_outcome(row, links.base_url(anonymous=False))
     return redirect(url_for("profiles.reviews_queue", done="accepted"))
 
 
@@ -114,8 +122,11 @@ def reject_review(change_id):
     form = RejectReviewForm()
     if not form.validate_on_submit():
         return _diff_page(row, reject_form=form, status=400)
-    if reviews.reject(row, current_user.id, (form.reason.data or "").strip()):
-        reviews.tell_outcome(row, links.base_url(anonymous=False))
+    try:
+        reviews.reject(row, current_user.id, (form.reason.data or "").strip())
+    except reviews.AlreadyDecided:
+        return _queue_page("taken", status=409)
+    reviews.tell_outcome(row, links.base_url(anonymous=False))
     return redirect(url_for("profiles.reviews_queue", done="rejected"))
 
 
@@ -173,6 +184,7 @@ def _history_page(expert, error=None, status=200):
                    for name, change in row.changed.items()
                    if name in validation.COLUMNS and isinstance(change, list) and len(change) == 2]
         rows.append({"entry": row, "who": emails.get(row.actor_id, ""), "changes": changes,
+                     "on_behalf": "on_behalf_of" in row.changed,
                      "restorable": row.action != "profile.create"})
     form = RestoreForm(formdata=None)
     form.version.data = str(expert.version)
@@ -198,6 +210,8 @@ def restore(expert_id, entry_id):
     except validation.ProfileErrors as exc:
         return _history_page(expert, status=409, error="; ".join(
             f"{name}: {message}" for name, message in exc.errors))
+    except services.ProfileGone:
+        abort(404)
     return redirect(url_for("profiles.history", expert_id=expert.id, restored=1))
 
 

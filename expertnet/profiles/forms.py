@@ -163,6 +163,11 @@ class InvitationForm(FlaskForm):
 ClaimForm = NewPasswordForm
 
 
+class DelegateForm(FlaskForm):
+    email = EmailField(_l("E-mail address of the delegate's account"),
+                       validators=[InputRequired(), Length(max=254)])
+
+
 class AcceptReviewForm(FlaskForm):
     """Accept a proposal as the curator saw it: ``version`` is the profile's version on
     the page, so a profile changed since is refused and shown again."""

@@ -21,7 +21,8 @@ def completeness(values):
 
 
 def may_edit(viewer, expert):
-    return viewer.is_curator or expert.id in viewer.own_expert_ids
+    """Curators, the owner and the owner's delegates."""
+    return viewer.is_curator or viewer.acts_for(expert.id)
 
 
 def editable_or_abort(expert_id, viewer):

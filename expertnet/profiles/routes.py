@@ -73,6 +73,8 @@ def edit(expert_id):
         initial = initial_values(expert, stored["fields"])
         initial["visibility"] = stored["visibility"]
         form = ProfileForm(data=initial, curator=viewer.is_curator)
+        # The form shows the e-mail address and phone: a view like the profile page's.
+        audit.contact_view(viewer, expert, access.CONTACT_FIELDS, source="screen")
     else:
         form = ProfileForm(curator=viewer.is_curator)
     conflict = None
@@ -92,6 +94,7 @@ def edit(expert_id):
                            percent=percent, missing=missing,
                            labels={name: form[name].label.text for name in form.columns()},
                            is_owner=expert.id in viewer.own_expert_ids,
+                           on_behalf=_on_behalf(viewer, expert) is not None,
                            saved=request.args.get("saved") == "1" and request.method == "GET",
                            review=request.args.get("review") == "1" and request.method == "GET",
                            pending=_pending_rows(expert, form),
@@ -138,21 +141,26 @@ def _save(form, expert, stored, held=None):
         except ValueError:
             version = -1  # no version read: treated as a concurrent change
         proposed = {}
-        if not current_viewer().is_curator:
-            # An owner's changes to what curators vouch for wait for a curator.
+        viewer = current_viewer()
+        if not viewer.is_curator:
+            # An owner's (or their delegate's) changes to what curators vouch for wait
+            # for a curator.
             _published, proposed = reviews.split(values, stored)
             raw = {name: value for name, value in raw.items() if name not in reviews.VOUCHED}
+        note = _on_behalf(viewer, expert)
         try:
             services.save_profile(raw, expert=expert, expected_version=version,
-                                  actor=current_user.id, via="screen")
+                                  actor=current_user.id, via="screen", note=note)
         except validation.ProfileErrors as exc:
             errors = exc.errors
         except services.VersionConflict:
             return _conflict(form, values)
+        except services.ProfileGone:
+            abort(404)  # deleted while this person was editing it
         else:
             _after_save(expert, values, held)
             if proposed:
-                reviews.propose(expert, current_user.id, proposed)
+                reviews.propose(expert, current_user.id, proposed, note=note)
                 return "review"
             return "saved"
     for column, message in errors:
@@ -171,19 +179,30 @@ def _after_save(expert, values, held):
         registrations.set_wanted_visibility(held, values["visibility"], current_user.id)
 
 
+def _on_behalf(viewer, expert):
+    """The audit note of a delegate's edit (``None`` for anyone else): the delegate is
+    the actor, and the entry says for whom they acted."""
+    if viewer.is_curator or expert.id in viewer.own_expert_ids \
+            or not viewer.acts_for(expert.id):
+        return None
+    return {"on_behalf_of": expert.id}
+
+
 def _consent_problems(values, stored, expert):
-    """An owner widens who sees their profile or contact details only after giving
-    consent to that purpose (curators act on the organisation's own legal basis)."""
-    viewer = current_viewer()
-    if viewer.is_curator:
-        return []
+    """Who sees a profile or its contact details widens only with the person's consent
+    to that purpose on record (``consent.PURPOSE_OF``), whoever edits: the owner (or
+    their delegate) is sent to the consent page; a curator must ask the person, since a
+    record nobody consented to publish is for curators only. Narrowing needs nothing."""
+    decisions = consent.latest_decisions([expert.id]).get(expert.id, {})
     problems = []
-    wanted = {"visibility": "publish", "email_visibility": "contact",
-              "phone_visibility": "contact"}
-    for name, purpose in wanted.items():
+    for name, purpose in consent.PURPOSE_OF.items():
         new = values.get(name)
-        if new in ("public", "officials") and new != stored[name] \
-                and not consent.is_granted(expert.id, purpose):
+        if new is None or not access.is_wider(new, stored[name]) or decisions.get(purpose):
+            continue
+        if current_viewer().is_curator:
+            problems.append((name, _("The person has not consented to this. Ask them to give "
+                                     "their consent on the consent page first.")))
+        else:
             problems.append((name, _("Give your consent on the consent page first.")))
     return problems
 

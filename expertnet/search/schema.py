@@ -6,7 +6,9 @@ Fields, and why each exists:
 - ``id_num``, ``version`` (columns): the id and version of each document, read in
   bulk by reconcile to see what is stale and by the engine to return ids.
 - ``kind``, ``visibility``, ``country`` (single value) and ``fields``, ``languages``,
-  ``available_for`` (several values): exact filters and facets. ``fields`` holds
+  ``available_for``, ``trust`` (several values): exact filters and facets. ``trust``
+  holds the profile's trust signals (``confirmed`` or ``self_declared``, ``claimed``,
+  ``orcid``; see ``vocab.TRUST``). ``fields`` holds
   the profile's field codes *and their ancestors*, so filtering on a parent field
   finds profiles tagged with its children.
 - ``name_exact``: names with diacritics; ``name``: the same names folded.
@@ -27,10 +29,10 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, exact_analyzer, folded_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
-FACET_FIELDS = ("kind", "fields", "country", "languages", "available_for")
-MULTI_VALUED = frozenset({"fields", "languages", "available_for"})
+FACET_FIELDS = ("kind", "fields", "country", "languages", "available_for", "trust")
+MULTI_VALUED = frozenset({"fields", "languages", "available_for", "trust"})
 # Fields scored with BM25 (their lengths are read by the engine).
 SCORED_FIELDS = ("name_exact", "name", "field_text", "organization", "tags", "place", "text",
                  "bigrams")
@@ -49,6 +51,7 @@ def build_schema():
         fields=KEYWORD(**keyword),
         languages=KEYWORD(**keyword),
         available_for=KEYWORD(**keyword),
+        trust=KEYWORD(**keyword),
         name_exact=TEXT(analyzer=exact_analyzer(), phrase=False),
         name=TEXT(analyzer=folded, stored=True, phrase=False),
         organization=TEXT(analyzer=folded, stored=True, phrase=False),
