@@ -50,6 +50,7 @@ def create_app(test_config=None):
     from expertnet.api import bp as api_bp
     from expertnet.curate import bp as curate_bp
     from expertnet.downloads import bp as downloads_bp
+    from expertnet.health import bp as health_bp
     from expertnet.main import bp as main_bp
     from expertnet.profiles import bp as profiles_bp
     app.register_blueprint(main_bp)
@@ -60,6 +61,7 @@ def create_app(test_config=None):
     app.register_blueprint(profiles_bp)
     app.register_blueprint(curate_bp)
     app.register_blueprint(downloads_bp)
+    app.register_blueprint(health_bp)
 
     from expertnet import cli
     cli.init_app(app)
@@ -108,5 +110,8 @@ def _start_up(app):
                 log.info("index reconciled: %s", summary)
         else:
             store.ensure()
+    # Nothing opened here may be inherited by forked workers: a shared database
+    # connection or shared index file offsets would corrupt each other's reads.
+    store.close()
     if not database.is_closed():
         database.close()

@@ -21,6 +21,10 @@ INDEX_LOCK_TIMEOUT = 10.0
 INDEX_BACKGROUND_MERGE = True
 # Reconcile the index with the database when the app starts (cheap when in step).
 RECONCILE_ON_START = True
+# /healthz answers 503 when the index is behind the database for longer than this
+# (pending index writes or unapplied change-log entries older than it), or out of step
+# with nothing to explain it.
+HEALTH_MAX_LAG_SECONDS = 60.0
 
 SEARCH_PER_PAGE = 20
 SEARCH_MAX_PER_PAGE = 100

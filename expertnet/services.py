@@ -434,9 +434,16 @@ def index_ids(ids, store=None, taxonomy=None):
     store = store or search.get_store()
     taxonomy = taxonomy or catalog.load()
     ids = list(ids)
-    documents = _documents(ids, taxonomy)
-    missing = [expert_id for expert_id in ids if expert_id not in documents]
-    store.apply(documents.values(), remove_ids=missing)
+    documents, missing = {}, []
+
+    def read():
+        # Called with the index writer lock held (see IndexStore.apply): the documents
+        # are at least as new as any commit whose writer waits for the lock after us.
+        documents.update(_documents(ids, taxonomy))
+        missing.extend(expert_id for expert_id in ids if expert_id not in documents)
+        return documents.values(), missing
+
+    store.apply(read=read)
     with database.atomic():
         for expert_id, document in documents.items():
             (PendingIndex.delete()
@@ -531,3 +538,39 @@ def rebuild(store=None, progress=None):
 
 def count_profiles():
     return Expert.select(fn.COUNT(Expert.id)).scalar()
+
+
+# -- health --------------------------------------------------------------------------
+def health(store, db, max_lag_seconds=60.0):
+    """What ``/healthz`` answers: counts (never personal data) and a verdict, ``ok`` or
+    ``unavailable``. The index is in step when it holds as many documents as the
+    database holds profiles and nothing waits to be indexed. Being briefly behind is
+    normal (a write between its commit and its index update, another host's change
+    not applied yet); it is unhealthy once what explains it is older than
+    ``max_lag_seconds``, or when nothing explains a difference."""
+    report = {"status": "unavailable",
+              "database": {"reachable": False},
+              "index": {"readable": False}}
+    try:
+        db.connect(reuse_if_open=True)
+        profiles = count_profiles()
+        pending = PendingIndex.select(fn.COUNT(PendingIndex.expert_id),
+                                      fn.MIN(PendingIndex.queued_at)).tuples().get()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        log.warning("health: database unreachable: %s", exc)
+        return report
+    report["database"] = {"reachable": True, "profiles": profiles}
+    try:
+        documents = store.doc_count()
+    except Exception as exc:  # noqa: BLE001 - missing, damaged, or of another schema
+        log.warning("health: index unreadable: %s", exc)
+        return report
+    pending_count_now, oldest = pending
+    lag = (utcnow() - oldest).total_seconds() if oldest else 0.0
+    in_step = documents == profiles and not pending_count_now
+    explained = bool(pending_count_now)
+    healthy = in_step or (explained and lag <= max_lag_seconds)
+    report["index"] = {"readable": True, "documents": documents, "pending": pending_count_now,
+                       "lag_seconds": round(lag, 1), "in_step": in_step}
+    report["status"] = "ok" if healthy else "unavailable"
+    return report

@@ -77,6 +77,7 @@ class IndexStore:
         self.lock_timeout = lock_timeout
         self.background_merge = background_merge
         self._merging = False
+        self._merge_thread = None
         self.build_processes = min(2, os.cpu_count() or 1)
         # Memory per build process for sorting postings; beyond it Whoosh spills sorted
         # runs to disk one pickled posting at a time, which doubles the build time.
@@ -156,10 +157,19 @@ class IndexStore:
     # background thread when ``background_merge`` is on, as in production).
     MAX_SEGMENTS = 16
 
-    def apply(self, documents=(), remove_ids=()):
-        """Add or replace ``documents`` and delete ``remove_ids`` in one commit."""
+    def apply(self, documents=(), remove_ids=(), read=None):
+        """Add or replace ``documents`` and delete ``remove_ids`` in one commit.
+
+        ``read``, when given, is called once the writer lock is held and returns
+        ``(documents, remove_ids)``. Reading the database under the lock is what keeps
+        several writers (threads, worker processes) from overwriting a newer document
+        with an older one: a writer that read version 2 before another committed
+        version 3 could otherwise take the lock last. Whoever holds the lock reads a
+        state at least as new as every commit whose writer is still waiting for it."""
         writer = self._writer()
         try:
+            if read is not None:
+                documents, remove_ids = read()
             for doc_id in remove_ids:
                 writer.delete_by_term("id", str(doc_id))
             for document in documents:
@@ -194,7 +204,8 @@ class IndexStore:
             finally:
                 self._merging = False
 
-        threading.Thread(target=merge, name="expertnet-index-merge", daemon=True).start()
+        self._merge_thread = threading.Thread(target=merge, name="expertnet-index-merge", daemon=True)
+        self._merge_thread.start()
 
     def optimize(self):
         """Merge every segment into one (at a quiet time: it takes a while)."""
@@ -315,6 +326,13 @@ class IndexStore:
         self._engine_segments = {}
 
     def close(self):
+        """Close the shared searcher and wait for a background merge: before a server
+        forks its workers nothing of the index may be open or running (a thread does
+        not survive a fork, and a child would believe a merge still runs)."""
+        thread = self._merge_thread
+        if thread is not None:
+            thread.join()
+            self._merge_thread = None
         with self._lock:
             self._drop_searcher()
 
