@@ -63,7 +63,8 @@ def create_app(test_config=None):
     app.register_blueprint(downloads_bp)
     app.register_blueprint(health_bp)
 
-    from expertnet import cli
+    from expertnet import catchup, cli
+    catchup.init_app(app)
     cli.init_app(app)
 
     if app.config.get("SKIP_STARTUP"):

@@ -13,6 +13,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from expertnet.db import database, is_postgres, utcnow
 from expertnet.models import (
     AUDIT_MODELS,
+    CHANGE_LOG_MODELS,
     CONSENT_MODELS,
     DELETION_MODELS,
     DUPLICATE_MODELS,
@@ -140,6 +141,8 @@ def _0021_duplicates(migrator, db):
 
 def _0022_merged_profiles(migrator, db):
     db.create_tables(MERGE_MODELS, safe=True)
+def _0030_change_log(migrator, db):
+    db.create_tables(CHANGE_LOG_MODELS, safe=True)
 
 
 MIGRATIONS = (
@@ -162,6 +165,7 @@ MIGRATIONS = (
     ("0020_reindex_for_hometowns", _0020_reindex_for_hometowns),
     ("0021_duplicates", _0021_duplicates),
     ("0022_merged_profiles", _0022_merged_profiles),
+    ("0030_change_log", _0030_change_log),
 )
 
 

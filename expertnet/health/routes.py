@@ -6,7 +6,7 @@ sees why. It opens its own database connection (a database that is down must ans
 """
 from flask import current_app, jsonify
 
-from expertnet import search, services
+from expertnet import catchup, search, services
 from expertnet.db import connection_optional, database
 from expertnet.health import bp
 from expertnet.ratelimit import limiter
@@ -16,7 +16,9 @@ from expertnet.ratelimit import limiter
 @limiter.exempt
 @connection_optional
 def healthz():
-    report = services.health(search.get_store(), database,
+    store = search.get_store()
+    changes = (lambda: catchup.lag(store)) if catchup.EXTENSION in current_app.extensions else None
+    report = services.health(store, database, changes=changes,
                              max_lag_seconds=current_app.config["HEALTH_MAX_LAG_SECONDS"])
     response = jsonify(report)
     response.status_code = 200 if report["status"] == "ok" else 503

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 LIVE = "live"
 VERSION_FILE = "SCHEMA_VERSION"
+# In a generation: the position in the database's change log up to which every change
+# is in this index (written by the catch-up of several hosts; see expertnet/catchup.py).
+POSITION_FILE = "CHANGE_POSITION"
 
 
 # A segment is "small" below this many documents, or below 1 % of the index.
@@ -99,6 +102,46 @@ class IndexStore:
             return os.readlink(self.live_path)
         except OSError:
             return None
+
+    def generation(self):
+        """The name of the live generation (changes when a rebuild is swapped in)."""
+        return self._target()
+
+    def read_position(self):
+        """The change-log position recorded in the live generation, or None."""
+        target = self._target()
+        if target is None:
+            return None
+        try:
+            return int((self.root / target / POSITION_FILE).read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def write_position(self, position, generation=None):
+        """Record ``position`` in ``generation`` (default: the live one), atomically."""
+        target = generation or self._target()
+        if target is None:
+            return
+        folder = self.root / target
+        temporary = folder / f"{POSITION_FILE}.{uuid.uuid4().hex[:8]}"
+        temporary.write_text(f"{position}\n")
+        os.replace(temporary, folder / POSITION_FILE)
+
+    @contextlib.contextmanager
+    def exclusive(self, name):
+        """A lock file ``name.lock`` in the index folder, taken without waiting: yields
+        True when this process holds it (released if the process dies), else False."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / f"{name}.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def status(self):
         """``ok``, ``missing``, ``outdated`` (another schema version) or ``unreadable``."""
@@ -215,12 +258,15 @@ class IndexStore:
     # Below this many documents a second build process costs more than it saves.
     PARALLEL_BUILD_MIN = 5000
 
-    def rebuild(self, documents, progress=None, expected=None):
+    def rebuild(self, documents, progress=None, expected=None, position=None):
         """Index ``documents`` (an iterable of about ``expected`` documents) into a new
-        generation, then swap it in."""
+        generation, record the change-log ``position`` it reflects, then swap it in."""
         processes = self.build_processes if (expected or 0) >= self.PARALLEL_BUILD_MIN else 1
         with self._rebuild_lock():
-            self._swap_in(self._new_generation(documents, processes, progress))
+            name = self._new_generation(documents, processes, progress)
+            if position is not None:
+                self.write_position(position, generation=name)
+            self._swap_in(name)
 
     # Documents per committed batch of a rebuild: small enough that Whoosh sorts each
     # batch's postings in memory (past ``build_limitmb`` it spills pickled runs to disk,
@@ -359,6 +405,21 @@ class IndexStore:
                 version = reader.column_reader("version")
                 for docnum in reader.all_doc_ids():
                     versions[ids[docnum]] = version[docnum]
+        return versions
+
+    def versions_of(self, ids):
+        """``{profile id: version}`` of the documents of ``ids`` that the index holds."""
+        versions = {}
+        with self.searcher() as searcher:
+            # Per segment: an empty index has no column to read.
+            leaves = [(offset, offset + reader.doc_count_all(), reader.column_reader("version"))
+                      for reader, offset in searcher.reader().leaf_readers()
+                      if reader.doc_count_all()]
+            for expert_id in ids:
+                docnum = searcher.document_number(id=str(expert_id))
+                for start, end, column in leaves if docnum is not None else ():
+                    if start <= docnum < end:
+                        versions[expert_id] = column[docnum - start]
         return versions
 
     def doc_count(self):
