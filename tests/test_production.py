@@ -216,3 +216,21 @@ def _save_in(app, expert, name):
     with app.app_context():
         services.save_profile({"full_name": name}, expert=expert)
         database.close()
+
+
+def test_saving_profiles_without_an_import_key_through_the_form_never_collides(app, client, add,
+                                                                             make_user, login):
+    from conftest import csrf_token
+
+    from expertnet.models import Expert
+
+    experts = [add(full_name=f"Không Mã {number}") for number in range(2)]
+    login(make_user("curator"))
+    for expert in experts:
+        path = f"/experts/{expert.id}/edit"
+        data = {"csrf_token": csrf_token(client, path), "kind": "domestic", "external_id": "",
+                "full_name": expert.full_name, "visibility": "public", "version": str(expert.version),
+                "email_visibility": "officials", "phone_visibility": "officials",
+                "keywords": "đã sửa"}
+        assert client.post(path, data=data).status_code == 302
+        assert Expert.get_by_id(expert.id).external_id is None
