@@ -238,11 +238,20 @@ def check(folder, database_url, ack_path):
 START_UP_KILLS = 0.15
 
 
-def _wait_for_work(ack_path, round_number, child_process, timeout=30):
+def _acknowledged(ack_path):
+    return sum(1 for line in Path(ack_path).read_text().splitlines() if '"op"' in line) \
+        if Path(ack_path).exists() else 0
+
+
+def _wait_for_work(ack_path, round_number, child_process, first_acknowledgement=False, timeout=60):
+    """Until the child has begun its first operation (and, on a machine too slow to
+    finish any before the kill, until something was acknowledged at all)."""
+    before = _acknowledged(ack_path)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and child_process.poll() is None:
         _latest, phases = read_acknowledgements(ack_path)
-        if phases and phases[-1]["run"] == round_number and phases[-1]["phase"] != "start-up":
+        if phases and phases[-1]["run"] == round_number and phases[-1]["phase"] != "start-up" \
+                and (not first_acknowledgement or _acknowledged(ack_path) > before):
             return
         time.sleep(0.05)
 
@@ -264,7 +273,8 @@ def run(folder, database_url, kills, seed=2026, min_delay=0.0, max_delay=2.0, lo
         if rng.random() < START_UP_KILLS:
             time.sleep(rng.uniform(0.2, 1.5))  # during the start-up (migrations, reconcile)
         else:
-            _wait_for_work(ack_path, round_number, child_process)
+            _wait_for_work(ack_path, round_number, child_process,
+                           first_acknowledgement=_acknowledged(ack_path) == 0)
             time.sleep(rng.uniform(min_delay, max_delay))
         if child_process.poll() is not None:
             error = child_process.stderr.read().decode(errors="replace")[-1500:]
@@ -285,8 +295,7 @@ def run(folder, database_url, kills, seed=2026, min_delay=0.0, max_delay=2.0, lo
         if log:
             log(f"round {round_number}: killed in {phase}; {len(failures)} failures")
     latest, _phases = read_acknowledgements(ack_path)
-    figures["acknowledged"] = sum(1 for line in ack_path.read_text().splitlines() if '"op"' in line) \
-        if ack_path.exists() else 0
+    figures["acknowledged"] = _acknowledged(ack_path)
     figures["profiles_tracked"] = len(latest)
     figures["seconds"] = round(time.monotonic() - started, 1)
     return figures

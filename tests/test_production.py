@@ -234,3 +234,36 @@ def test_saving_profiles_without_an_import_key_through_the_form_never_collides(a
                 "keywords": "đã sửa"}
         assert client.post(path, data=data).status_code == 302
         assert Expert.get_by_id(expert.id).external_id is None
+
+
+HOLD_THE_WRITER_LOCK = """
+import sys, time
+from expertnet.search.index import IndexStore
+store = IndexStore(sys.argv[1])
+writer = store._writer()
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+writer.cancel()
+"""
+
+
+def test_a_writer_waits_for_another_process_lock_while_readers_go_on(app, client, add, store):
+    """Another worker holds Whoosh's writer lock: searches are not blocked, and a save
+    retries until the lock is free (within INDEX_LOCK_TIMEOUT) instead of failing."""
+    add(full_name="Người Đọc")
+    store.lock_timeout = 10
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_WRITER_LOCK, str(store.root), "1.0"],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        assert found_ids(client, "Người Đọc") != []
+        assert time.monotonic() - started < 0.9  # read while the lock is held
+        expert = add(full_name="Người Viết Chờ")
+        waited = time.monotonic() - started
+        assert 0.3 < waited < 10
+        assert PendingIndex.get_or_none(PendingIndex.expert_id == expert.id) is None
+        assert found_ids(client, "Người Viết Chờ") == [expert.id]
+    finally:
+        holder.wait(timeout=30)
+        holder.stdout.close()
