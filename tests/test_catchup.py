@@ -173,3 +173,18 @@ def test_a_change_committed_after_a_later_one_is_not_skipped(app, add, second_ho
         assert store.versions_of([slow.id, fast.id]) == {slow.id: 2, fast.id: 1}
         assert store.read_position() == services.last_change()
     assert names_found(host.test_client(), "Chậm Trễ") == ["Chậm Trễ Mới"]
+
+
+def test_a_merge_reaches_the_other_host(app, add, second_host):
+    host = second_host(INDEX_CATCHUP_INTERVAL=0)
+    follower = host.extensions[catchup.EXTENSION]
+    store = host.extensions["expertnet.search"]
+    keep, drop = add(full_name="Gộp Giữ Lại"), add(full_name="Gộp Bỏ Đi")
+    with host.app_context():
+        follower.run()
+        assert set(store.stored_versions()) == {keep.id, drop.id}
+    values = {**services.stored_values(keep), "other_names": ["Gộp Bỏ Đi"]}
+    services.merge_profiles(keep, drop, values, keep.version, drop.version)
+    with host.app_context():
+        follower.run()
+        assert store.stored_versions() == services.database_versions() == {keep.id: 2}
