@@ -52,6 +52,7 @@ def create_app(test_config=None):
     from expertnet.curate import bp as curate_bp
     from expertnet.downloads import bp as downloads_bp
     from expertnet.engagements import bp as engagements_bp
+    from expertnet.health import bp as health_bp
     from expertnet.main import bp as main_bp
     from expertnet.needs import bp as needs_bp
     from expertnet.profiles import bp as profiles_bp
@@ -66,8 +67,10 @@ def create_app(test_config=None):
     app.register_blueprint(needs_bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(engagements_bp)
+    app.register_blueprint(health_bp)
 
-    from expertnet import cli
+    from expertnet import catchup, cli
+    catchup.init_app(app)
     cli.init_app(app)
 
     if app.config.get("SKIP_STARTUP"):
@@ -114,5 +117,8 @@ def _start_up(app):
                 log.info("index reconciled: %s", summary)
         else:
             store.ensure()
+    # Nothing opened here may be inherited by forked workers: a shared database
+    # connection or shared index file offsets would corrupt each other's reads.
+    store.close()
     if not database.is_closed():
         database.close()

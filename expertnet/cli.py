@@ -164,7 +164,8 @@ def find_duplicates():
 
 def init_app(app):
     from expertnet.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
+    from expertnet.cli_backup import COMMANDS as BACKUP_COMMANDS
     from expertnet.cli_mail import COMMANDS as MAIL_COMMANDS
     for command in (import_profiles, reindex, seed_demo, worker, find_duplicates, translate,
-                    *ACCOUNT_COMMANDS, *MAIL_COMMANDS):
+                    *ACCOUNT_COMMANDS, *MAIL_COMMANDS, *BACKUP_COMMANDS):
         app.cli.add_command(command)

@@ -21,6 +21,18 @@ INDEX_LOCK_TIMEOUT = 10.0
 INDEX_BACKGROUND_MERGE = True
 # Reconcile the index with the database when the app starts (cheap when in step).
 RECONCILE_ON_START = True
+# Several hosts on one PostgreSQL, each with its own index: catch up from the change
+# log (expertnet/catchup.py) on requests, at most every INTERVAL seconds per worker,
+# and in a background thread of each worker. A missing sequence number is waited for
+# GRACE seconds (a transaction still in flight) before it is taken as rolled back.
+INDEX_CATCHUP = False
+INDEX_CATCHUP_INTERVAL = 0.5
+INDEX_CATCHUP_GRACE = 30.0
+INDEX_CATCHUP_BACKGROUND = True
+# /healthz answers 503 when the index is behind the database for longer than this
+# (pending index writes or unapplied change-log entries older than it), or out of step
+# with nothing to explain it.
+HEALTH_MAX_LAG_SECONDS = 60.0
 
 SEARCH_PER_PAGE = 20
 SEARCH_MAX_PER_PAGE = 100

@@ -44,12 +44,22 @@ def is_postgres(db=None):
     return isinstance((db or database).obj, PostgresqlDatabase)
 
 
+def connection_optional(view):
+    """Mark ``view`` as opening the database itself (the health check must answer even
+    when the database cannot be reached)."""
+    view.connection_optional = True
+    return view
+
+
 def init_app(app):
     database.initialize(connect_url(app.config["DATABASE_URL"]))
 
     @app.before_request
     def _connect():
-        database.connect(reuse_if_open=True)
+        from flask import request
+        view = app.view_functions.get(request.endpoint)
+        if not getattr(view, "connection_optional", False):
+            database.connect(reuse_if_open=True)
 
     @app.teardown_appcontext
     def _close(exc):

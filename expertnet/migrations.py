@@ -13,6 +13,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from expertnet.db import database, is_postgres, utcnow
 from expertnet.models import (
     AUDIT_MODELS,
+    CHANGE_LOG_MODELS,
     CONSENT_MODELS,
     CONTACT_REQUEST_MODELS,
     DELEGATION_MODELS,
@@ -169,6 +170,8 @@ def _0011_consent_notice_length(migrator, db):
 
 def _0012_delegates(migrator, db):
     db.create_tables(DELEGATION_MODELS, safe=True)
+def _0030_change_log(migrator, db):
+    db.create_tables(CHANGE_LOG_MODELS, safe=True)
 
 
 MIGRATIONS = (
@@ -197,6 +200,7 @@ MIGRATIONS = (
     ("0043_engagements", _0043_engagements),
     ("0011_consent_notice_length", _0011_consent_notice_length),
     ("0012_delegates", _0012_delegates),
+    ("0030_change_log", _0030_change_log),
 )
 
 

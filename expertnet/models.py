@@ -9,6 +9,7 @@ import json
 
 from peewee import (
     AutoField,
+    BigAutoField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -138,6 +139,22 @@ class PendingIndex(BaseModel):
     expert_id = IntegerField(primary_key=True)
     version = IntegerField()
     queued_at = DateTimeField(default=utcnow)
+
+
+class ChangeLog(BaseModel):
+    """Every change of a profile, in commit order as far as a sequence can tell: written
+    by ``services`` in the transaction of the change, read by the index catch-up of each
+    host (``expertnet.catchup``). ``seq`` is a BIGSERIAL on PostgreSQL and the rowid on
+    SQLite (monotonic there as long as the newest row is never deleted). Rows name the
+    profile and its version only: the catch-up re-reads the profile itself."""
+
+    seq = BigAutoField()
+    expert_id = IntegerField()
+    version = IntegerField()
+    changed_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "change_log"
 
 
 # The tables of migration 0001; later tables are created by their own migrations.
@@ -630,3 +647,4 @@ SHORTLIST_MODELS = (ShortlistEntry,)
 CONTACT_REQUEST_MODELS = (ContactRequest, ContactBlock)
 ENGAGEMENT_MODELS = (Engagement, Attachment)
 DELEGATION_MODELS = (Delegation,)
+CHANGE_LOG_MODELS = (ChangeLog,)

@@ -37,9 +37,16 @@ class SqliteStorage(Storage):
         self.path = urlsplit(uri).path
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._connection() as connection:
-            connection.execute("CREATE TABLE IF NOT EXISTS rate_limit "
-                               "(key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at REAL NOT NULL)")
+        # A connection of its own, closed at once: the storage is made when the app is,
+        # before a server forks its workers, and a SQLite connection must not cross a fork.
+        connection = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        try:
+            with _Transaction(connection):
+                connection.execute("CREATE TABLE IF NOT EXISTS rate_limit "
+                                   "(key TEXT PRIMARY KEY, count INTEGER NOT NULL, "
+                                   "expires_at REAL NOT NULL)")
+        finally:
+            connection.close()
 
     @property
     def base_exceptions(self):

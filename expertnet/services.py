@@ -7,6 +7,7 @@ full disk, a crash), the records stay, and the next successful write, the start-
 ``reconcile`` or ``reindex`` repairs the index. A database write is never rolled back
 because of the index.
 """
+import datetime
 import logging
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from expertnet.db import database, is_postgres, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
     Audit,
+    ChangeLog,
     Consent,
     ContactBlock,
     ContactRequest,
@@ -157,11 +159,19 @@ def _documents(ids, taxonomy):
 
 
 # -- writing -----------------------------------------------------------------------
-def _queue(expert):
-    (PendingIndex.insert(expert_id=expert.id, version=expert.version, queued_at=utcnow())
+def _record_change(expert_id, version):
+    """Inside the transaction of a profile change: mark it for this host's index
+    (``PendingIndex``) and log it for every host's catch-up (``ChangeLog``)."""
+    now = utcnow()
+    (PendingIndex.insert(expert_id=expert_id, version=version, queued_at=now)
      .on_conflict(conflict_target=[PendingIndex.expert_id],
                   preserve=[PendingIndex.version, PendingIndex.queued_at])
      .execute())
+    ChangeLog.insert(expert_id=expert_id, version=version, changed_at=now).execute()
+
+
+def _queue(expert):
+    _record_change(expert.id, expert.version)
 
 
 def _set_fields(expert, codes):
@@ -352,7 +362,8 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
         audit.write_many(trail)
         if in_transaction is not None:
             in_transaction(outcomes)
-    index_after_commit()
+    index_after_commit([outcome.expert.id for outcome in outcomes
+                        if outcome.status not in ("unchanged", "gone")])
     return outcomes
 
 
@@ -406,7 +417,7 @@ def confirm_profile(expert, actor=None, via="screen"):
         expert = Expert.get_by_id(expert.id)
         _queue(expert)
         audit.record("profile.confirm", actor_id=actor, expert_id=expert.id, source=via)
-    index_after_commit()
+    index_after_commit([expert.id])
     return expert
 
 
@@ -468,11 +479,9 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
         User.update(expert=None).where(User.expert == expert.id).execute()
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()
         expert.delete_instance()
-        (PendingIndex.insert(expert_id=expert.id, version=expert.version + 1)
-         .on_conflict(conflict_target=[PendingIndex.expert_id],
-                      preserve=[PendingIndex.version]).execute())
+        _record_change(expert.id, expert.version + 1)
     attachments.remove(files)
-    index_after_commit()
+    index_after_commit([expert.id])
 
 
 # -- merging duplicates -------------------------------------------------------------------
@@ -560,9 +569,7 @@ def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, v
         if "fields" in values and values["fields"] != codes[keep.id]:
             _set_fields(keep, values["fields"])
         _queue(keep)
-        (PendingIndex.insert(expert_id=drop.id, version=drop_version + 1)
-         .on_conflict(conflict_target=[PendingIndex.expert_id],
-                      preserve=[PendingIndex.version]).execute())
+        _record_change(drop.id, drop_version + 1)
         entry = audit.entry("profile.merge", actor_id=actor, expert_id=keep.id, source=via,
                             changes={"merged_from": drop.id, **changes,
                                      "chosen": chosen or {}, "merged_profile": merged_away})
@@ -574,7 +581,7 @@ def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, v
                     .order_by(Audit.id.desc()).scalar())
         MergedProfile.insert(old_id=drop.id, new_id=keep.id, merged_at=utcnow(),
                              audit_id=entry_id).execute()
-    flush_pending()
+    flush_pending([keep.id, drop.id])
     return keep
 
 
@@ -608,9 +615,16 @@ def index_ids(ids, store=None, taxonomy=None):
     store = store or search.get_store()
     taxonomy = taxonomy or catalog.load()
     ids = list(ids)
-    documents = _documents(ids, taxonomy)
-    missing = [expert_id for expert_id in ids if expert_id not in documents]
-    store.apply(documents.values(), remove_ids=missing)
+    documents, missing = {}, []
+
+    def read():
+        # Called with the index writer lock held (see IndexStore.apply): the documents
+        # are at least as new as any commit whose writer waits for the lock after us.
+        documents.update(_documents(ids, taxonomy))
+        missing.extend(expert_id for expert_id in ids if expert_id not in documents)
+        return documents.values(), missing
+
+    store.apply(read=read)
     with database.atomic():
         for expert_id, document in documents.items():
             (PendingIndex.delete()
@@ -622,19 +636,23 @@ def index_ids(ids, store=None, taxonomy=None):
     return len(documents), len(missing)
 
 
-def index_after_commit():
+def index_after_commit(written=()):
     """Index what was just written, once it is committed. Inside a caller's transaction
     (a write that must stand or fall with something else, e.g. a review decision) the
     index waits: the caller runs :func:`flush_pending` after its commit, and whatever
     it does not flush stays in ``pending_index`` for the next write or reconcile."""
     if not database.in_transaction():
-        flush_pending()
+        flush_pending(written)
 
 
-def flush_pending(limit=FLUSH_BATCH):
-    """Index what is pending; on failure log and keep the records for later."""
-    ids = [row.expert_id for row in
-           PendingIndex.select(PendingIndex.expert_id).order_by(PendingIndex.queued_at).limit(limit)]
+def flush_pending(written=(), limit=FLUSH_BATCH):
+    """Index the profiles just ``written`` and whatever else is pending; on failure log
+    and keep the records for later. The written ids are named, not only found in
+    ``PendingIndex``: with several hosts another host's flush may have taken their
+    records already, and a host must still find its own writes at once."""
+    ids = list(dict.fromkeys([*written, *(
+        row.expert_id for row in
+        PendingIndex.select(PendingIndex.expert_id).order_by(PendingIndex.queued_at).limit(limit))]))
     if not ids:
         return True
     try:
@@ -653,11 +671,33 @@ def database_versions():
     return dict(Expert.select(Expert.id, Expert.version).tuples())
 
 
+def _change_grace():
+    from flask import current_app
+    return float(current_app.config.get("INDEX_CATCHUP_GRACE", 30.0))
+
+
+def last_change():
+    """The newest change-log sequence number, or 0."""
+    return ChangeLog.select(fn.MAX(ChangeLog.seq)).scalar() or 0
+
+
+def position_before(moment):
+    """The change-log position that an index built (or reconciled) from the database
+    read after ``moment`` certainly reflects: the newest change logged more than the
+    grace period before ``moment``. A later one may belong to a transaction that had
+    not committed yet when the database was read (on PostgreSQL sequence numbers are
+    handed out before commit), so the catch-up checks those again; checking is
+    idempotent (it compares versions)."""
+    limit = moment - datetime.timedelta(seconds=_change_grace())
+    return ChangeLog.select(fn.MAX(ChangeLog.seq)).where(ChangeLog.changed_at < limit).scalar() or 0
+
+
 def reconcile(store=None, progress=None, batch=1000):
     """Make the index agree with the database: rebuild it when it is missing or of
     another schema, else re-index every profile whose version differs and delete
     documents of profiles that no longer exist. Returns a summary."""
     store = store or search.get_store()
+    started = utcnow()
     status = store.status()
     if status != "ok":
         rebuild(store, progress=progress)
@@ -678,6 +718,10 @@ def reconcile(store=None, progress=None, batch=1000):
             progress(done)
     if extra:
         store.apply(remove_ids=extra)
+    position = position_before(started)
+    recorded = store.read_position()
+    if recorded is None or recorded < position:
+        store.write_position(position)
     return {"status": status, "rebuilt": False, "indexed": len(stale), "removed": len(extra)}
 
 
@@ -701,7 +745,8 @@ def rebuild(store=None, progress=None):
     writes that went to the old index while the rebuild ran."""
     store = store or search.get_store()
     started = utcnow()
-    store.rebuild(all_documents(), progress=progress, expected=count_profiles())
+    store.rebuild(all_documents(), progress=progress, expected=count_profiles(),
+                  position=position_before(started))
     PendingIndex.delete().where(PendingIndex.queued_at < started).execute()
     in_database = database_versions()
     in_index = store.stored_versions()
@@ -715,3 +760,46 @@ def rebuild(store=None, progress=None):
 
 def count_profiles():
     return Expert.select(fn.COUNT(Expert.id)).scalar()
+
+
+# -- health --------------------------------------------------------------------------
+def health(store, db, max_lag_seconds=60.0, changes=None):
+    """What ``/healthz`` answers: counts (never personal data) and a verdict, ``ok`` or
+    ``unavailable``. The index is in step when it holds as many documents as the
+    database holds profiles and nothing waits to be indexed. Being briefly behind is
+    normal (a write between its commit and its index update, another host's change
+    not applied yet); it is unhealthy once what explains it is older than
+    ``max_lag_seconds``, or when nothing explains a difference. ``changes`` is a
+    callable giving this host's lag behind the change log (several hosts), or None."""
+    report = {"status": "unavailable",
+              "database": {"reachable": False},
+              "index": {"readable": False}}
+    try:
+        db.connect(reuse_if_open=True)
+        profiles = count_profiles()
+        pending = PendingIndex.select(fn.COUNT(PendingIndex.expert_id),
+                                      fn.MIN(PendingIndex.queued_at)).tuples().get()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        log.warning("health: database unreachable: %s", exc)
+        return report
+    report["database"] = {"reachable": True, "profiles": profiles}
+    try:
+        documents = store.doc_count()
+    except Exception as exc:  # noqa: BLE001 - missing, damaged, or of another schema
+        log.warning("health: index unreadable: %s", exc)
+        return report
+    pending_count_now, oldest = pending
+    lag = (utcnow() - oldest).total_seconds() if oldest else 0.0
+    behind = changes() if changes else None
+    unapplied = behind["behind"] if behind else 0
+    if behind:
+        lag = max(lag, behind["lag_seconds"])
+    in_step = documents == profiles and not pending_count_now and not unapplied
+    explained = bool(pending_count_now or unapplied)
+    healthy = in_step or (explained and lag <= max_lag_seconds)
+    report["index"] = {"readable": True, "documents": documents, "pending": pending_count_now,
+                       "lag_seconds": round(lag, 1), "in_step": in_step}
+    if behind:
+        report["index"]["changes"] = behind
+    report["status"] = "ok" if healthy else "unavailable"
+    return report

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 LIVE = "live"
 VERSION_FILE = "SCHEMA_VERSION"
+# In a generation: the position in the database's change log up to which every change
+# is in this index (written by the catch-up of several hosts; see expertnet/catchup.py).
+POSITION_FILE = "CHANGE_POSITION"
 
 
 # A segment is "small" below this many documents, or below 1 % of the index.
@@ -77,6 +80,7 @@ class IndexStore:
         self.lock_timeout = lock_timeout
         self.background_merge = background_merge
         self._merging = False
+        self._merge_thread = None
         self.build_processes = min(2, os.cpu_count() or 1)
         # Memory per build process for sorting postings; beyond it Whoosh spills sorted
         # runs to disk one pickled posting at a time, which doubles the build time.
@@ -98,6 +102,46 @@ class IndexStore:
             return os.readlink(self.live_path)
         except OSError:
             return None
+
+    def generation(self):
+        """The name of the live generation (changes when a rebuild is swapped in)."""
+        return self._target()
+
+    def read_position(self):
+        """The change-log position recorded in the live generation, or None."""
+        target = self._target()
+        if target is None:
+            return None
+        try:
+            return int((self.root / target / POSITION_FILE).read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def write_position(self, position, generation=None):
+        """Record ``position`` in ``generation`` (default: the live one), atomically."""
+        target = generation or self._target()
+        if target is None:
+            return
+        folder = self.root / target
+        temporary = folder / f"{POSITION_FILE}.{uuid.uuid4().hex[:8]}"
+        temporary.write_text(f"{position}\n")
+        os.replace(temporary, folder / POSITION_FILE)
+
+    @contextlib.contextmanager
+    def exclusive(self, name):
+        """A lock file ``name.lock`` in the index folder, taken without waiting: yields
+        True when this process holds it (released if the process dies), else False."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / f"{name}.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def status(self):
         """``ok``, ``missing``, ``outdated`` (another schema version) or ``unreadable``."""
@@ -156,10 +200,19 @@ class IndexStore:
     # background thread when ``background_merge`` is on, as in production).
     MAX_SEGMENTS = 16
 
-    def apply(self, documents=(), remove_ids=()):
-        """Add or replace ``documents`` and delete ``remove_ids`` in one commit."""
+    def apply(self, documents=(), remove_ids=(), read=None):
+        """Add or replace ``documents`` and delete ``remove_ids`` in one commit.
+
+        ``read``, when given, is called once the writer lock is held and returns
+        ``(documents, remove_ids)``. Reading the database under the lock is what keeps
+        several writers (threads, worker processes) from overwriting a newer document
+        with an older one: a writer that read version 2 before another committed
+        version 3 could otherwise take the lock last. Whoever holds the lock reads a
+        state at least as new as every commit whose writer is still waiting for it."""
         writer = self._writer()
         try:
+            if read is not None:
+                documents, remove_ids = read()
             for doc_id in remove_ids:
                 writer.delete_by_term("id", str(doc_id))
             for document in documents:
@@ -194,7 +247,8 @@ class IndexStore:
             finally:
                 self._merging = False
 
-        threading.Thread(target=merge, name="expertnet-index-merge", daemon=True).start()
+        self._merge_thread = threading.Thread(target=merge, name="expertnet-index-merge", daemon=True)
+        self._merge_thread.start()
 
     def optimize(self):
         """Merge every segment into one (at a quiet time: it takes a while)."""
@@ -204,12 +258,15 @@ class IndexStore:
     # Below this many documents a second build process costs more than it saves.
     PARALLEL_BUILD_MIN = 5000
 
-    def rebuild(self, documents, progress=None, expected=None):
+    def rebuild(self, documents, progress=None, expected=None, position=None):
         """Index ``documents`` (an iterable of about ``expected`` documents) into a new
-        generation, then swap it in."""
+        generation, record the change-log ``position`` it reflects, then swap it in."""
         processes = self.build_processes if (expected or 0) >= self.PARALLEL_BUILD_MIN else 1
         with self._rebuild_lock():
-            self._swap_in(self._new_generation(documents, processes, progress))
+            name = self._new_generation(documents, processes, progress)
+            if position is not None:
+                self.write_position(position, generation=name)
+            self._swap_in(name)
 
     # Documents per committed batch of a rebuild: small enough that Whoosh sorts each
     # batch's postings in memory (past ``build_limitmb`` it spills pickled runs to disk,
@@ -315,6 +372,13 @@ class IndexStore:
         self._engine_segments = {}
 
     def close(self):
+        """Close the shared searcher and wait for a background merge: before a server
+        forks its workers nothing of the index may be open or running (a thread does
+        not survive a fork, and a child would believe a merge still runs)."""
+        thread = self._merge_thread
+        if thread is not None:
+            thread.join()
+            self._merge_thread = None
         with self._lock:
             self._drop_searcher()
 
@@ -341,6 +405,21 @@ class IndexStore:
                 version = reader.column_reader("version")
                 for docnum in reader.all_doc_ids():
                     versions[ids[docnum]] = version[docnum]
+        return versions
+
+    def versions_of(self, ids):
+        """``{profile id: version}`` of the documents of ``ids`` that the index holds."""
+        versions = {}
+        with self.searcher() as searcher:
+            # Per segment: an empty index has no column to read.
+            leaves = [(offset, offset + reader.doc_count_all(), reader.column_reader("version"))
+                      for reader, offset in searcher.reader().leaf_readers()
+                      if reader.doc_count_all()]
+            for expert_id in ids:
+                docnum = searcher.document_number(id=str(expert_id))
+                for start, end, column in leaves if docnum is not None else ():
+                    if start <= docnum < end:
+                        versions[expert_id] = column[docnum - start]
         return versions
 
     def doc_count(self):
