@@ -159,7 +159,7 @@ def set_mapping(batch, chosen, user_id):
     """The curator's column mapping (one contract column or "" per header cell):
     checked, remembered for the next file, and the rows staged."""
     header = batch.header_cells
-    chosen = [column if column in validation.COLUMNS else "" for column in chosen]
+    chosen = [column if column in columns.IMPORT_COLUMNS else "" for column in chosen]
     chosen += [""] * (len(header) - len(chosen))
     used = [column for column in chosen if column]
     if len(used) != len(set(used)):
@@ -260,7 +260,7 @@ class _Stager:
     def flush(self):
         if not self.pending:
             return
-        checked = [(number, raw, *validation.normalize(raw, self.taxonomy))
+        checked = [(number, raw, *importer.check_row(raw, self.taxonomy))
                    for number, raw in self.pending]
         keys = [values.get("external_id") for _n, _r, values, errors in checked
                 if not errors and values.get("external_id")]
@@ -324,7 +324,7 @@ def problems(row, taxonomy=None):
     afresh, so that a curator reading in English sees English)."""
     if row.outcome != "invalid":
         return []
-    _values, errors = validation.normalize(row.cells, taxonomy or catalog.load())
+    _values, errors = importer.check_row(row.cells, taxonomy or catalog.load())
     if not errors and row.match_row:
         errors = [("external_id", _("“%(value)s” already appears in row %(row)s",
                                     value=row.external_id or row.cells.get("external_id", ""),
@@ -396,7 +396,7 @@ def correct(batch, row, raw):
     cells = row.cells
     cells.update({column: str(raw.get(column, "")) for column in cells})
     taxonomy = catalog.load()
-    values, errors = validation.normalize(cells, taxonomy)
+    values, errors = importer.check_row(cells, taxonomy)
     row.raw = json.dumps(cells, ensure_ascii=False)
     row.decision = ""
     if errors:
@@ -524,7 +524,7 @@ def _write_chunk(batch, chunk):
     taxonomy = catalog.load()
     prepared = []
     for row in chunk:
-        values, errors = validation.normalize(row.cells, taxonomy)
+        values, errors = importer.check_row(row.cells, taxonomy)
         if errors:
             raise BatchError(_("row %(row)s is no longer valid (%(column)s: %(message)s)",
                                row=row.number, column=errors[0][0], message=errors[0][1]))

@@ -17,8 +17,12 @@ from expertnet.i18n import _l
 from expertnet.models import ColumnMapping
 from expertnet.text import clean, fold
 
+# What a file's header may be mapped to: the profile's columns and the survey's consent.
+IMPORT_COLUMNS = importer.IMPORT_COLUMNS
+
 # The columns' names as the profile form shows them (the same catalogue entries).
 LABELS = {
+    "consent": _l("Consent given in the survey (publish; contact)"),
     "external_id": _l("Reference in the source file"),
     "kind": _l("Kind of expert"),
     "full_name": _l("Full name"),
@@ -50,6 +54,7 @@ LABELS = {
 
 # Usual headers of survey files, in Vietnamese and English (compared folded).
 ALIASES = {
+    "consent": ["đồng ý", "sự đồng ý", "đồng ý công bố", "consent given", "consents"],
     "external_id": ["mã", "mã số", "mã hồ sơ", "số hiệu", "id", "ref", "reference", "record id"],
     "kind": ["loại", "loại chuyên gia", "đối tượng", "nhóm", "kind", "type", "category"],
     "full_name": ["họ và tên", "họ tên", "tên", "họ và tên đầy đủ", "tên đầy đủ", "name",
@@ -109,7 +114,7 @@ def _keys(text):
 def _table():
     """Folded spelling → column, from the aliases and the labels in both languages."""
     table = {}
-    for column in validation.COLUMNS:
+    for column in IMPORT_COLUMNS:
         spellings = [column, column.replace("_", " "), *ALIASES.get(column, [])]
         for language in ("vi", "en"):
             with force_locale(language):
@@ -187,7 +192,7 @@ def remember(header, chosen, user_id):
         key = header_key(name)
         if not key or importer.contract_column(name) or validation.is_sensitive_column(key):
             continue
-        rows.append({"header_key": key, "column": column if column in validation.COLUMNS else "",
+        rows.append({"header_key": key, "column": column if column in IMPORT_COLUMNS else "",
                      "user_id": user_id, "updated_at": utcnow()})
     if not rows:
         return

@@ -4,14 +4,18 @@ export re-imports losslessly), and one profile as a vCard 4.0.
 An export holds what its reader may see and nothing more (``access``): profiles of
 their visibility levels, the contact details each profile shows them, and the birth
 year, gender and contact visibilities only for curators and the owner (as in the API).
-Cells are neutralised against formula injection (``cells.neutralise``).
+Cells are neutralised against formula injection (``cells.neutralise``). The last
+column, ``consent``, lists the purposes the person's consent on record allows (for
+curators and the owner; empty for others): re-importing the file then keeps what the
+consent allows published, where a file without it would keep everything for curators
+(privacy by default).
 """
 import csv
 import datetime
 import io
 import tempfile
 
-from expertnet import access, catalog, cells, places, validation
+from expertnet import access, catalog, cells, consent, importer, places, validation
 from expertnet.text import clean, fold
 
 # Columns only those who keep the record see (the profile page does not show them).
@@ -19,9 +23,34 @@ RECORD_KEEPERS_ONLY = ("gender", "birth_year", "email_visibility", "phone_visibi
 LIST_JOIN = "; "
 
 
+HEADER = importer.IMPORT_COLUMNS
+# Profiles whose consents are read in one query.
+CONSENT_CHUNK = 500
+
+
+def _with_consents(experts):
+    """``experts`` with ``consented`` (the purposes granted on record) set, read in chunks."""
+    chunk = []
+    for expert in experts:
+        chunk.append(expert)
+        if len(chunk) >= CONSENT_CHUNK:
+            yield from _read_consents(chunk)
+            chunk = []
+    yield from _read_consents(chunk)
+
+
+def _read_consents(chunk):
+    decisions = consent.latest_decisions(expert.id for expert in chunk)
+    for expert in chunk:
+        expert.consented = [purpose for purpose, granted in decisions.get(expert.id, {}).items()
+                            if granted]
+        yield expert
+
+
 def contract_row(expert, viewer):
     """The profile as one row of the import contract, as ``viewer`` may see it.
-    ``expert.codes`` holds its field codes (``finder.load_in_order`` sets it)."""
+    ``expert.codes`` holds its field codes (``finder.load_in_order`` sets it) and
+    ``expert.consented`` its purposes with consent (:func:`_with_consents`)."""
     contact = access.visible_contact_fields(viewer, expert)
     keeper = viewer.is_curator or expert.id in viewer.own_expert_ids
     row = []
@@ -34,6 +63,7 @@ def contract_row(expert, viewer):
         if isinstance(value, list):
             value = LIST_JOIN.join(value)
         row.append(cells.neutralise("" if value is None else str(value)))
+    row.append(LIST_JOIN.join(sorted(getattr(expert, "consented", []))) if keeper else "")
     return row
 
 
@@ -47,8 +77,8 @@ def write_csv(experts, viewer, handle):
     """UTF-8 with a BOM (so that Excel reads the diacritics), comma separated."""
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
-    writer.writerow(validation.COLUMNS)
-    for expert in experts:
+    writer.writerow(HEADER)
+    for expert in _with_consents(experts):
         writer.writerow(contract_row(expert, viewer))
     text.flush()
     text.detach()
@@ -61,8 +91,8 @@ def write_xlsx(experts, viewer, handle):
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("experts")
-    sheet.append(list(validation.COLUMNS))
-    for expert in experts:
+    sheet.append(list(HEADER))
+    for expert in _with_consents(experts):
         sheet.append(contract_row(expert, viewer))
     workbook.save(handle)
 

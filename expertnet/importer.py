@@ -41,6 +41,8 @@ WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 # Columns the importer reads besides the profile's own (validation.COLUMNS).
 CONSENT_COLUMN = "consent"
+# Every column a file may hold: the profile's and the survey's consent.
+IMPORT_COLUMNS = (*validation.COLUMNS, CONSENT_COLUMN)
 
 
 @dataclass
@@ -258,7 +260,7 @@ def read_header(path, name=None):
 def contract_column(name):
     """The contract column a header names exactly (``Full name`` → ``full_name``), or ""."""
     key = _header_key(name)
-    return key if key in validation.COLUMNS else ""
+    return key if key in IMPORT_COLUMNS else ""
 
 
 def map_header(header, report, chosen=None):
@@ -275,14 +277,14 @@ def map_header(header, report, chosen=None):
             if validation.is_sensitive_column(key):
                 # Never imported, whatever a mapping says (Law 91/2025).
                 report.sensitive_columns.append(clean(name))
-            elif column in validation.COLUMNS and column not in mapping.values():
+            elif column in IMPORT_COLUMNS and column not in mapping.values():
                 mapping[index] = column
             elif key:
                 report.unknown_columns.append(clean(name))
             continue
         if not key:
             continue
-        if key in (*validation.COLUMNS, CONSENT_COLUMN) and key not in mapping.values():
+        if key in IMPORT_COLUMNS and key not in mapping.values():
             mapping[index] = key
         elif validation.is_sensitive_column(key):
             report.sensitive_columns.append(clean(name))
@@ -320,12 +322,8 @@ def import_rows(header, rows, dry_run=False, allow_duplicates=False, progress=No
         report.total += 1
         raw = {column: (row_cells[index] if index < len(row_cells) else "")
                for index, column in mapping.items()}
-        values, errors = validation.normalize(raw, taxonomy)
-        purposes, given_on, unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
-        if unknown:
-            errors.append((CONSENT_COLUMN, _("unknown consent: %(values)s (write publish, "
-                                             "contact and optionally the date)",
-                                             values=", ".join(unknown))))
+        values, errors = check_row(raw, taxonomy)
+        purposes, given_on, _unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
         if errors:
             report.problems[number].extend(errors)
         else:
@@ -340,6 +338,18 @@ def import_rows(header, rows, dry_run=False, allow_duplicates=False, progress=No
         _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names)
     report.problems = dict(sorted(report.problems.items()))
     return report
+
+
+def check_row(raw, taxonomy):
+    """``(values, errors)`` of one row's cells (contract column → text): the profile's
+    columns as ``validation.normalize`` checks them, and the ``consent`` column."""
+    values, errors = validation.normalize(raw, taxonomy)
+    _purposes, _given_on, unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
+    if unknown:
+        errors.append((CONSENT_COLUMN, _("unknown consent: %(values)s (write publish, "
+                                         "contact and optionally the date)",
+                                         values=", ".join(unknown))))
+    return values, errors
 
 
 def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names):

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import PASSWORD, csrf_token
 
-from expertnet import importer, services
+from expertnet import consent, importer, services
 from expertnet.models import Audit, Expert
 from expertnet.validation import COLUMNS
 
@@ -31,7 +31,12 @@ RICH = [
 
 @pytest.fixture
 def people(app):
-    return [services.save_profile(dict(values)).expert for values in RICH]
+    """The profiles, with the consents their visibility needs (as the screens ask)."""
+    experts = [services.save_profile(dict(values)).expert for values in RICH]
+    for expert in experts:
+        for purpose in consent.PURPOSES:
+            consent.decide(expert, None, purpose, True, consent.NOTICE_VERSION)
+    return experts
 
 
 def as_role(make_user, login, role):

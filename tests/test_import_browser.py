@@ -15,8 +15,12 @@ from expertnet import batches, importer, search, services
 from expertnet.models import Audit, ColumnMapping, Expert, ImportBatch, ImportRow
 from expertnet.validation import COLUMNS
 
+# The contract's columns and the survey's consent (without it, privacy by default keeps
+# every imported profile for curators only).
+HEADER = (*COLUMNS, "consent")
 
-def csv_bytes(rows, columns=COLUMNS):
+
+def csv_bytes(rows, columns=HEADER):
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
@@ -25,7 +29,7 @@ def csv_bytes(rows, columns=COLUMNS):
     return buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(rows, columns=COLUMNS):
+def xlsx_bytes(rows, columns=HEADER):
     import openpyxl
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -95,11 +99,11 @@ def existing(add):
 
 MIXED = [
     {"external_id": "HP-1", "kind": "domestic", "full_name": "Trần Thị Hoa",
-     "organization": "Viện Mới", "visibility": "public"},                     # 2 update
+     "organization": "Viện Mới", "visibility": "public", "consent": "publish; contact"},  # 2 update
     {"external_id": "HP-2", "kind": "domestic", "full_name": "Lê Văn Bình",
-     "visibility": "public"},                                                 # 3 unchanged
+     "visibility": "public", "consent": "publish; contact"},                  # 3 unchanged
     {"kind": "diaspora", "full_name": "Nguyễn Thu Trang", "country": "Nhật Bản",
-     "fields": "logistics", "visibility": "public"},                           # 4 new
+     "fields": "logistics", "visibility": "public", "consent": "publish"},     # 4 new
     {"kind": "domestic", "full_name": "PHAM MINH DUC", "birth_year": "1970",
      "organization": "Trường Mới"},                                             # 5 duplicate
     {"kind": "alien", "full_name": "Sai Loại", "birth_year": "năm ngoái"},     # 6 invalid
@@ -471,3 +475,27 @@ def test_the_batch_record_keeps_who_when_and_the_file(app, client, curator):
     assert not batches.upload_path(batch).exists()  # staged, then the file is deleted
     entry = Audit.get(Audit.action == "import.upload")
     assert json.loads(entry.changes)["batch"] == batch.id
+
+
+def test_a_browser_import_records_the_survey_consent_and_narrows_what_has_none(
+        app, client, curator):
+    header = HEADER
+    rows = [{"kind": "diaspora", "full_name": "Đồng Ý Công Bố", "visibility": "public",
+             "email": "a@example.org", "consent": "công bố; liên hệ"},
+            {"kind": "diaspora", "full_name": "Không Đồng Ý", "visibility": "public",
+             "email": "b@example.org"}]
+    batch = uploaded_batch(client, csv_bytes(rows, header))
+    assert batch.columns[-1] == "consent"  # the header is recognised as the consent column
+    assert commit(client, batch).status_code == 302
+    consented = Expert.get(Expert.full_name == "Đồng Ý Công Bố")
+    silent = Expert.get(Expert.full_name == "Không Đồng Ý")
+    assert consented.visibility == "public"
+    assert {row.purpose for row in consented.consents} == {"publish", "contact"}
+    assert silent.visibility == "curators" and silent.email_visibility == "curators"
+    assert not list(silent.consents)
+
+
+def test_an_unknown_consent_word_makes_the_row_invalid_in_the_preview(app, client, curator):
+    rows = [{"kind": "domestic", "full_name": "Sai Đồng Ý", "consent": "có lẽ"}]
+    batch = uploaded_batch(client, csv_bytes(rows))
+    assert row(batch, 2).outcome == "invalid"

@@ -3,7 +3,7 @@ outcome, decide, commit as one batch, watch the progress, roll the batch back.""
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import accounts, batches, catalog, columns, importer, services, validation
+from expertnet import accounts, batches, catalog, columns, importer, services
 from expertnet.admin.routes import role_required
 from expertnet.curate import bp
 from expertnet.curate.forms import ConfirmForm, TokenForm, UploadForm
@@ -58,7 +58,7 @@ def imports():
                            statuses=status_labels(),
                            emails=accounts.emails_by_id(batch.user_id for batch in recent),
                            limit=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
-                           columns=validation.COLUMNS)
+                           columns=columns.IMPORT_COLUMNS)
 
 
 class _bounded:
@@ -90,7 +90,7 @@ def import_columns(batch_id):
     if form.validate_on_submit():
         chosen = [request.form.get(f"column-{index}", "") for index in range(len(proposals))]
         for index, proposal in enumerate(proposals):
-            proposal["column"] = chosen[index] if chosen[index] in validation.COLUMNS else ""
+            proposal["column"] = chosen[index] if chosen[index] in columns.IMPORT_COLUMNS else ""
             if proposal["sensitive"]:
                 chosen[index] = ""
         try:
@@ -102,7 +102,7 @@ def import_columns(batch_id):
     elif request.method == "POST":
         abort(400)
     return render_template("curate/import_columns.html", batch=batch, proposals=proposals,
-                           labels=columns.LABELS, columns=validation.COLUMNS, form=form,
+                           labels=columns.LABELS, columns=columns.IMPORT_COLUMNS, form=form,
                            error=error), 400 if error else 200
 
 
@@ -147,7 +147,7 @@ def _details(row, experts, taxonomy, language):
         info["problems"] = [(str(columns.LABELS.get(column, column)), message)
                             for column, message in batches.problems(row, taxonomy)]
     elif row.outcome == "update" and row.match_id in experts and not row.result:
-        values, _errors = validation.normalize(cells, taxonomy)
+        values, _errors = importer.check_row(cells, taxonomy)
         expert = experts[row.match_id]
         changed = services.changes_for(expert, values,
                                        services.field_codes_by_expert([expert.id])[expert.id])
