@@ -264,11 +264,16 @@ def prepare(folder):
     from expertnet.models import Expert
 
     app = search_bench.open_app(folder)
+    store = app.extensions["expertnet.search"]
     with app.app_context(), database.connection_context():
         if accounts.find_by_email(EMAIL) is None:
             accounts.create_user(EMAIL, "curator", password=PASSWORD)
         ids = [row[0] for row in Expert.select(Expert.id).order_by(Expert.id).tuples()]
-    app.extensions["expertnet.search"].close()
+        # Start from a settled index: small segments left by an earlier reconcile would
+        # be merged in the background during the run, holding the writer lock for
+        # longer than a save waits (a known gap of the write path, README).
+        store.merge_small()
+    store.close()
     return ids
 
 
@@ -368,6 +373,8 @@ def parse_args():
     parser.add_argument("--requests", type=int, default=20_000, help="operations at most")
     parser.add_argument("--duration", type=float, default=180.0, help="seconds at most")
     parser.add_argument("--out", default=str(RESULTS / "load.json"))
+    parser.add_argument("--keep-run", action="store_true",
+                        help="keep the copy the run used (its gunicorn.log, database and index)")
     return parser.parse_args()
 
 
@@ -383,7 +390,8 @@ def main():
     try:
         figures = run(scratch, args.users, args.workers, args.requests, args.duration, args.seed)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not args.keep_run:
+            shutil.rmtree(scratch, ignore_errors=True)
     figures = {**figures, "profiles": args.profiles, "machine": search_bench.machine(),
                "date": time.strftime("%Y-%m-%d"), "index_build_s": index.get("build_s"),
                "corpus_reused": corpus.get("reused")}

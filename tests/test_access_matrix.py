@@ -322,7 +322,7 @@ def _csrf(client):
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
               "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
-              "kind": "csv", "check": "no_consent",
+              "file_format": "csv", "check": "no_consent",
               "a_id": world["twins"][0].id, "b_id": world["twins"][1].id,
               "need_id": world["need"].id, "contact_id": world["asked"].id,
               "block_id": world["block"].id, "engagement_id": world["engagement"].id,

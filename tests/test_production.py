@@ -267,3 +267,14 @@ def test_a_writer_waits_for_another_process_lock_while_readers_go_on(app, client
     finally:
         holder.wait(timeout=30)
         holder.stdout.close()
+
+
+def test_the_search_page_with_a_kind_filter_offers_the_export_of_that_search(app, client, add,
+                                                                            make_user, login):
+    """Found by bench.load: the export links took the file format as ``kind``, which
+    collided with the filter of that name (500 for curators and officials)."""
+    add(full_name="Lọc Theo Loại", kind="diaspora")
+    login(make_user("curator"))
+    page = client.get("/search?q=&kind=diaspora")
+    assert page.status_code == 200
+    assert "/search/export.csv?kind=diaspora" in page.get_data(as_text=True)

@@ -21,11 +21,12 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-@bp.get("/search/export.<kind>")
+@bp.get("/search/export.<file_format>")
 @role_required(*EXPORTERS)
 @recent_login_required
-def search_export(kind):
-    if kind not in MIMETYPES:
+def search_export(file_format):
+    # Not ``kind``: that is a search filter (the kind of profile), kept in the query string.
+    if file_format not in MIMETYPES:
         abort(404)
     try:
         criteria = finder.parse_criteria(request.args)
@@ -34,15 +35,15 @@ def search_export(kind):
     viewer = access.current_viewer()
     _total, found = finder.find_all(criteria, viewer, current_app.config["EXPORT_MAX_ROWS"])
     logged = _Logged(found, viewer)
-    handle = exports.spreadsheet(logged, viewer, kind)
+    handle = exports.spreadsheet(logged, viewer, file_format)
     with database.atomic():
         audit.write_many([
             audit.entry("export.search", actor_id=viewer.user_id, source="screen", changes={
-                "format": kind, "count": logged.count, "with_contact": len(logged.views),
+                "format": file_format, "count": logged.count, "with_contact": len(logged.views),
                 "criteria": {"q": criteria.q, **criteria.filters, "sort": criteria.sort}}),
             *logged.views])
-    response = current_app.response_class(_stream(handle), mimetype=MIMETYPES[kind])
-    response.headers["Content-Disposition"] = f'attachment; filename="expertnet-experts.{kind}"'
+    response = current_app.response_class(_stream(handle), mimetype=MIMETYPES[file_format])
+    response.headers["Content-Disposition"] = f'attachment; filename="expertnet-experts.{file_format}"'
     return response
 
 
