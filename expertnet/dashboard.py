@@ -180,13 +180,14 @@ def _by_field(where, language):
     sub-fields; then the profiles without any field."""
     taxonomy = catalog.load()
     root = fn.COALESCE(Field.parent, Field.code)
+    # The profiles counted, as a subquery: read from the statistics index, not the rows.
+    counted = ExpertField.expert.in_(Expert.select(Expert.id).where(where))
     per_root = dict(
         ExpertField.select(root, fn.COUNT(ExpertField.expert.distinct()))
-        .join(Field).switch(ExpertField).join(Expert)
-        .where(where).group_by(root).tuples())
+        .join(Field).where(counted).group_by(root).tuples())
     per_field = dict(
         ExpertField.select(ExpertField.field, fn.COUNT(ExpertField.expert))
-        .join(Expert).where(where).group_by(ExpertField.field).tuples())
+        .where(counted).group_by(ExpertField.field).tuples())
     rows = []
     for top in taxonomy.roots():
         rows.append(Row(top.code, top.name(language), per_root.get(top.code, 0)))
@@ -270,7 +271,8 @@ def _by_hometown(where):
 def _month(column):
     if is_postgres():
         return fn.to_char(column, "YYYY-MM")
-    return fn.strftime("%Y-%m", column)
+    # SQLite keeps peewee's "YYYY-MM-DD HH:MM:SS[.ffffff]": its first seven characters.
+    return fn.SUBSTR(column, 1, 7)
 
 
 def _growth(where):

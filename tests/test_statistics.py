@@ -244,3 +244,19 @@ def test_empty_directory(app, make_user):
     assert "No profiles to count." in page
     assert _csv(client.get("/statistics/growth.csv")) == [["Month", "Profiles added",
                                                            "Profiles in all"]]
+
+
+def test_counts_read_the_statistics_index_not_the_rows(app):
+    from expertnet.db import database, is_sqlite
+    from expertnet.migrations import STATISTICS_INDEX_COLUMNS
+    index = {index.name: index for index in database.get_indexes("expert")}["expert_statistics"]
+    assert tuple(index.columns) == STATISTICS_INDEX_COLUMNS
+    if is_sqlite():
+        where = dashboard.population(OFFICIAL)
+        for column in (Expert.kind, Expert.country, Expert.sector, Expert.city, Expert.hometown):
+            query = (Expert.select(column, dashboard.fn.COUNT(Expert.id)).where(where)
+                     .group_by(column))
+            sql, params = query.sql()
+            plan = " ".join(str(row) for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}",
+                                                                      params))
+            assert "COVERING INDEX expert_statistics" in plan, plan
