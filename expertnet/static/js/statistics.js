@@ -25,15 +25,25 @@
         backgroundColor: colours[index % colours.length],
         borderColor: colours[index % colours.length],
         fill: false,
-        tension: 0.1
+        tension: 0.1,
+        // A running total beside monthly additions: on its own axis, on the right.
+        yAxisID: index === 0 ? "y" : "y1"
       };
     });
+    var scales = {
+      x: {beginAtZero: true, ticks: {precision: 0}},
+      y: {beginAtZero: true, ticks: {precision: 0, autoSkip: !horizontal}}
+    };
+    if (datasets.length > 1) {
+      scales.y1 = {beginAtZero: true, position: "right", grid: {drawOnChartArea: false},
+                   ticks: {precision: 0}};
+    }
     new window.Chart(box.querySelector("canvas"), {
       type: spec.type,
       data: {labels: spec.labels, datasets: datasets},
       options: {
         indexAxis: horizontal ? "y" : "x",
-        maintainAspectRatio: !horizontal,
+        maintainAspectRatio: false,
         animation: false,
         locale: language,
         plugins: {
@@ -48,10 +58,7 @@
             }
           }
         },
-        scales: {
-          x: {beginAtZero: true, ticks: {precision: 0}},
-          y: {beginAtZero: true, ticks: {precision: 0, autoSkip: !horizontal}}
-        }
+        scales: scales
       }
     });
   }
