@@ -231,6 +231,9 @@ EXPECTED = {
                                           "official": 404, "curator": 200, "admin": 200,
                                           "delegate": 403},
     ("profiles.remove_delegate", "POST"): only({"admin", "curator"}, 302, 403),
+    # The statistics dashboard and its CSV downloads: officials, curators and admins.
+    ("statistics.page", "GET"): NEED_WORK,
+    ("statistics.chart_csv", "GET"): NEED_WORK,
     # The load balancer's health check: counts only, for everyone.
     ("health.healthz", "GET"): same(200),
 }
@@ -322,7 +325,7 @@ def _csrf(client):
 def _url(rule, world):
     values = {"expert_id": world["own"].id, "user_id": world["target"].id,
               "token_id": world["token"].id, "code": "en", "token": "not-an-invitation",
-              "file_format": "csv", "check": "no_consent",
+              "file_format": "csv", "check": "no_consent", "chart": "kind",
               "a_id": world["twins"][0].id, "b_id": world["twins"][1].id,
               "need_id": world["need"].id, "contact_id": world["asked"].id,
               "block_id": world["block"].id, "engagement_id": world["engagement"].id,

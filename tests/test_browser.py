@@ -21,8 +21,13 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    with serve_demo(tmp_path_factory.mktemp("browser") / "instance") as url:
+def instance(tmp_path_factory):
+    return tmp_path_factory.mktemp("browser") / "instance"
+
+
+@pytest.fixture(scope="module")
+def base_url(instance):
+    with serve_demo(instance) as url:
         yield url
 
 
@@ -167,6 +172,68 @@ def test_accessibility_no_serious_or_critical_violations(browser, base_url, prof
     context = browser.new_context(bypass_csp=True, locale="vi-VN" if language == "vi" else "en-US")
     page = context.new_page()
     page.goto(base_url + (profile_path if path == "PROFILE" else path))
+    assert page.locator("html").get_attribute("lang") == language
+    page.add_script_tag(path=str(axe_script))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [(violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:3])
+               for violation in results["violations"] if violation["impact"] in ("serious", "critical")]
+    assert serious == []
+    context.close()
+
+
+OFFICIAL_EMAIL, OFFICIAL_PASSWORD = "official@example.org", "browser test password 2026"
+
+
+@pytest.fixture(scope="module")
+def official_state(browser, base_url, instance):
+    """The cookies of an official logged in on the demo server (the account is made with
+    the command line, as an administrator would)."""
+    import subprocess
+    import sys
+
+    from scripts.live_server import ROOT
+    env = dict(os.environ, EXPERTNET_INSTANCE_PATH=str(instance))
+    env.pop("EXPERTNET_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "expertnet", "create-user",
+                    OFFICIAL_EMAIL, "--role", "official", "--password-stdin"],
+                   input=OFFICIAL_PASSWORD + "\n", text=True, cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.goto(base_url + "/auth/login")
+    page.fill("input[name=email]", OFFICIAL_EMAIL)
+    page.fill("input[name=password]", OFFICIAL_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_statistics_charts_under_the_csp_and_accessibility(browser, base_url, official_state,
+                                                           language):
+    import axe_playwright_python
+    locale = "vi-VN" if language == "vi" else "en-US"
+    # First under the page's own CSP: every chart is drawn by the static scripts.
+    context = browser.new_context(locale=locale, storage_state=official_state)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.goto(base_url + "/statistics")
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == ("Thống kê" if language == "vi" else "Statistics")
+    boxes = page.locator(".chart-box")
+    assert boxes.count() >= 7
+    assert page.locator(".chart-box[hidden]").count() == 0
+    assert page.locator("svg.world-map path.map-0").count() > 100
+    assert errors == []
+    context.close()
+    axe_script = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    context = browser.new_context(bypass_csp=True, locale=locale, storage_state=official_state)
+    page = context.new_page()
+    page.goto(base_url + "/statistics")
     assert page.locator("html").get_attribute("lang") == language
     page.add_script_tag(path=str(axe_script))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
