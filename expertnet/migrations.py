@@ -16,6 +16,7 @@ from expertnet.models import (
     CHANGE_LOG_MODELS,
     CONSENT_MODELS,
     CONTACT_REQUEST_MODELS,
+    COOPERATION_MODELS,
     DELEGATION_MODELS,
     DELETION_MODELS,
     DUPLICATE_MODELS,
@@ -174,6 +175,11 @@ def _0030_change_log(migrator, db):
     db.create_tables(CHANGE_LOG_MODELS, safe=True)
 
 
+def _0044_cooperation(migrator, db):
+    # Events, delegations and agreements (issue 6 item 5).
+    db.create_tables(COOPERATION_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -201,6 +207,7 @@ MIGRATIONS = (
     ("0011_consent_notice_length", _0011_consent_notice_length),
     ("0012_delegates", _0012_delegates),
     ("0030_change_log", _0030_change_log),
+    ("0044_cooperation", _0044_cooperation),
 )
 
 
