@@ -58,6 +58,8 @@ def field_problems(raw_codes, errors):
     from expertnet.i18n import _
 
     taxonomy = catalog.load()
+    if isinstance(raw_codes, str):  # "ai; seaports", as typed or imported
+        raw_codes = [code.strip() for code in raw_codes.split(";") if code.strip()]
     codes = list(dict.fromkeys(raw_codes or []))
     unknown = [code for code in codes if code not in taxonomy.fields]
     if unknown:
