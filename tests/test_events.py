@@ -222,3 +222,17 @@ def test_deleting_the_event_or_the_profile_removes_the_invitations(app, people, 
     assert post_form(client, f"/events/{event.id}/delete", {},
                      form_path=f"/events/{event.id}").status_code == 302
     assert Event.select().count() == 0 and EventInvitation.select().count() == 0
+
+
+def test_merging_two_profiles_keeps_one_invitation_per_event(app, people, event, add):
+    from expertnet import merging
+
+    twin = add(full_name="Nguyễn Văn Cảng", visibility="officials", fields="seaports")
+    other = events.save({**EVENT, "title": "Hội thảo khác"}, people["official"].id)
+    events.invite(event, people["claimed"], people["official"])
+    events.invite(event, twin, people["official"], role="speaker")
+    events.invite(other, twin, people["official"])
+    keep, drop = Expert.get_by_id(people["claimed"].id), Expert.get_by_id(twin.id)
+    merging.merge(keep, drop, {}, keep.version, drop.version)
+    rows = sorted((row.event_id, row.expert_id, row.role) for row in EventInvitation.select())
+    assert rows == [(event.id, keep.id, "participant"), (other.id, keep.id, "participant")]
