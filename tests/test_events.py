@@ -194,6 +194,12 @@ def test_invite_from_a_search_and_from_a_shortlist(app, people, event):
     again = client.get(f"/events/{event.id}/invite?need={need.id}").get_data(as_text=True)
     assert f'name="expert_id" value="{people["claimed"].id}"' not in again  # already invited: no checkbox
     assert client.get(f"/events/{event.id}/invite?need=999999").status_code == 404
+    # The need's page leads to the invitation of its shortlist, for events not over yet.
+    coming = events.save({**EVENT, "title": "Chợ công nghệ 2099", "starts_on": "2099-01-01",
+                          "ends_on": ""}, people["official"].id)
+    need_page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert f"/events/{coming.id}/invite?need={need.id}" in need_page
+    assert f"/events/{event.id}/invite" not in need_page  # that one is over
 
 
 def test_the_profile_shows_the_history_to_officials_only(app, people, event, make_user):

@@ -101,6 +101,13 @@ def listing(kind=None, when=None, q="", today=None):
     return rows
 
 
+def open_to_invite(viewer, limit=5):
+    """The next events ``viewer`` may invite experts to (not over yet), soonest first."""
+    from expertnet.cooperation.common import may_edit
+    rows = [event for event in reversed(listing(when="upcoming")) if may_edit(viewer, event)]
+    return rows[:limit]
+
+
 def counts(event_ids):
     """``{event id: {"invited": n, "accepted": n, "attended": n}}``."""
     found = {event_id: {"invited": 0, "accepted": 0, "attended": 0} for event_id in event_ids}
