@@ -56,6 +56,7 @@ def create_app(test_config=None):
     from expertnet.main import bp as main_bp
     from expertnet.needs import bp as needs_bp
     from expertnet.profiles import bp as profiles_bp
+    from expertnet.programme import bp as programme_bp
     from expertnet.statistics import bp as statistics_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -68,6 +69,7 @@ def create_app(test_config=None):
     app.register_blueprint(needs_bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(engagements_bp)
+    app.register_blueprint(programme_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(statistics_bp)
 

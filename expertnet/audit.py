@@ -60,7 +60,8 @@ NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "act
                                "review", "restored", "registration", "visibility",
                                "wanted_visibility", "batch", "bulk", "merged_from",
                                "merged_into", "other", "need", "contact_request", "engagement",
-                               "status", "scope", "on_behalf_of", "tokens_revoked"})
+                               "status", "scope", "on_behalf_of", "tokens_revoked",
+                               "event", "delegation", "agreement", "follow_up"})
 
 
 def scrub(expert_id):

@@ -126,6 +126,8 @@ def decide(expert, user, purpose, granted, notice_version, via="screen"):
                               actor=user.id if user else None, via=via)
         contact_requests.close_for_expert(expert.id, actor=user.id if user else None,
                                           reason=purpose)
+        from expertnet.cooperation import events  # events imports this module
+        events.cancel_for_expert(expert.id, actor=user.id if user else None, reason=purpose)
     with database.atomic():
         row = Consent.create(expert=expert.id, user=user.id if user else None, purpose=purpose,
                              granted=bool(granted), notice_version=notice_version)

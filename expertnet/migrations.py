@@ -16,6 +16,7 @@ from expertnet.models import (
     CHANGE_LOG_MODELS,
     CONSENT_MODELS,
     CONTACT_REQUEST_MODELS,
+    COOPERATION_MODELS,
     DELEGATION_MODELS,
     DELETION_MODELS,
     DUPLICATE_MODELS,
@@ -183,6 +184,9 @@ STATISTICS_INDEX_COLUMNS = ("visibility", "kind", "country", "sector", "created_
 def _0013_statistics_index(migrator, db):
     db.execute_sql(f"CREATE INDEX IF NOT EXISTS expert_statistics ON expert "
                    f"({', '.join(STATISTICS_INDEX_COLUMNS)})")
+def _0044_cooperation(migrator, db):
+    # Events, delegations and agreements (issue 6 item 5).
+    db.create_tables(COOPERATION_MODELS, safe=True)
 
 
 MIGRATIONS = (
@@ -213,6 +217,7 @@ MIGRATIONS = (
     ("0012_delegates", _0012_delegates),
     ("0030_change_log", _0030_change_log),
     ("0013_statistics_index", _0013_statistics_index),
+    ("0044_cooperation", _0044_cooperation),
 )
 
 

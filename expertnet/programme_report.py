@@ -6,6 +6,13 @@ Counts are made over the profiles the reader may see, like every total of the
 directory (SECURITY.md: totals never count a profile the reader could not open). An
 engagement belongs to the range when it starts in it; an expert is "newly active"
 when their first engagement does.
+
+Events, delegations and agreements (``cooperation``) count too: the events starting in
+the range by kind; the experts' participations in them (invitations whose attendance is
+recorded as ``attended``, over the profiles the reader may see) by role and by kind of
+expert; the delegations starting in the range, outgoing and incoming, and the countries
+they went to or came from; the agreements signed in the range (not drafts), with
+domestic and with foreign partners.
 """
 import datetime
 import io
@@ -15,7 +22,8 @@ from dataclasses import dataclass
 from peewee import fn
 
 from expertnet import access, catalog, services, vocab
-from expertnet.models import Engagement, Expert
+from expertnet.cooperation.agreements import SIGNED
+from expertnet.models import Agreement, Engagement, Event, EventInvitation, Expert, Mission
 from expertnet.text import clean, fold
 
 # A cell starting with one of these is a formula to a spreadsheet (SECURITY.md).
@@ -33,6 +41,16 @@ class Report:
     by_expert_kind: list  # [(expert kind, count)]
     new_experts: list  # [(expert kind, count)]
     newly_active: list  # [(expert kind, count)]
+    events: int = 0
+    events_by_kind: list = ()  # [(event kind, count)]
+    participations: int = 0
+    participations_by_role: list = ()  # [(event role, count)]
+    participations_by_expert_kind: list = ()  # [(expert kind, count)]
+    delegations: int = 0
+    delegations_by_direction: list = ()  # [(direction, count)]
+    delegations_by_country: list = ()  # [((direction, country code), count)]
+    agreements: int = 0
+    agreements_by_scope: list = ()  # [(partner scope, count)]
 
 
 def _visible(query, viewer):
@@ -71,7 +89,7 @@ def build(start, end, viewer):
             Expert.select(Expert.kind).join(first, on=(Expert.id == first.c.expert_id)), viewer)
         .where(first.c.first.between(start, end)).tuples())
     return Report(
-        start=start, end=end, engagements=len(rows),
+        start=start, end=end, engagements=len(rows), **_cooperation(start, end, viewer),
         by_kind=[(code, kinds[code]) for code in vocab.ENGAGEMENT_KINDS],
         by_field=sorted(by_field.items(), key=lambda item: (-item[1], item[0])),
         by_department=sorted(((spelling[key], count) for key, count in departments.items()),
@@ -79,6 +97,42 @@ def build(start, end, viewer):
         by_expert_kind=[(code, expert_kinds[code]) for code in vocab.KINDS],
         new_experts=[(code, new[code]) for code in vocab.KINDS],
         newly_active=[(code, active[code]) for code in vocab.KINDS])
+
+
+def _cooperation(start, end, viewer):
+    """The counts of events, participations, delegations and agreements."""
+    events = Counter(kind for (kind,) in Event.select(Event.kind)
+                     .where(Event.starts_on.between(start, end)).tuples())
+    attended = list(_visible(EventInvitation.select(EventInvitation.role, Expert.kind)
+                             .join(Event, on=(EventInvitation.event == Event.id)).switch(EventInvitation)
+                             .join(Expert, on=(EventInvitation.expert == Expert.id)), viewer)
+                    .where(Event.starts_on.between(start, end)
+                           & (EventInvitation.attendance == "attended")).tuples())
+    roles = Counter(role for role, _kind in attended)
+    expert_kinds = Counter(kind for _role, kind in attended)
+    missions = list(Mission.select(Mission.direction, Mission.country)
+                    .where(Mission.starts_on.between(start, end)).tuples())
+    directions = Counter(direction for direction, _country in missions)
+    countries = Counter(missions)
+    direction_order = list(vocab.MISSION_DIRECTIONS)
+    scopes = Counter(scope for (scope,) in Agreement.select(Agreement.partner_scope)
+                     .where(Agreement.signed_on.between(start, end)
+                            & Agreement.status.in_(SIGNED)).tuples())
+    return {
+        "events": sum(events.values()),
+        "events_by_kind": [(code, events[code]) for code in vocab.EVENT_KINDS],
+        "participations": len(attended),
+        "participations_by_role": [(code, roles[code]) for code in vocab.EVENT_ROLES],
+        "participations_by_expert_kind": [(code, expert_kinds[code]) for code in vocab.KINDS],
+        "delegations": len(missions),
+        "delegations_by_direction": [(code, directions[code]) for code in direction_order],
+        "delegations_by_country": sorted(
+            countries.items(), key=lambda item: (
+                direction_order.index(item[0][0]) if item[0][0] in direction_order else 9,
+                -item[1], item[0][1])),
+        "agreements": sum(scopes.values()),
+        "agreements_by_scope": [(code, scopes[code]) for code in vocab.PARTNER_SCOPES],
+    }
 
 
 def safe_cell(value):
@@ -99,6 +153,8 @@ def to_xlsx(report, labels):
     sheet.append([str(labels["title"])])
     sheet.append([str(labels["period"])])
     sheet.append([str(labels["engagements"]), report.engagements])
+    for key in ("events", "participations", "delegations", "agreements"):
+        sheet.append([str(labels[key]), getattr(report, key)])
     sections = (
         ("by_kind", "engagement_kind", report.by_kind),
         ("by_field", "field", report.by_field),
@@ -106,6 +162,12 @@ def to_xlsx(report, labels):
         ("by_expert_kind", "expert_kind", report.by_expert_kind),
         ("new_experts", "expert_kind", report.new_experts),
         ("newly_active", "expert_kind", report.newly_active),
+        ("events_by_kind", "event_kind", report.events_by_kind),
+        ("participations_by_role", "event_role", report.participations_by_role),
+        ("participations_by_expert_kind", "expert_kind", report.participations_by_expert_kind),
+        ("delegations_by_direction", "mission_direction", report.delegations_by_direction),
+        ("delegations_by_country", "mission_country", report.delegations_by_country),
+        ("agreements_by_scope", "partner_scope", report.agreements_by_scope),
     )
     for key, vocabulary, rows in sections:
         sheet.append([])

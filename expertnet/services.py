@@ -26,6 +26,7 @@ from expertnet import (
 from expertnet.db import database, is_postgres, utcnow
 from expertnet.i18n import _
 from expertnet.models import (
+    AgreementExpert,
     Audit,
     ChangeLog,
     Consent,
@@ -35,10 +36,12 @@ from expertnet.models import (
     DeletionRequest,
     DuplicateCandidate,
     Engagement,
+    EventInvitation,
     Expert,
     ExpertField,
     Invitation,
     MergedProfile,
+    MissionExpert,
     PendingChange,
     PendingIndex,
     ShortlistEntry,
@@ -456,7 +459,7 @@ def mark_claimed(expert_id):
 def delete_profile(expert, actor=None, via="cli", changes=None):
     """Erase a profile: its row, field links, consents, invitations and delegations, its
     contact requests, blocks, places on shortlists and engagements (with their files), its
-    account's link, the
+    invitations to events and places in delegations and agreements, its account's link, the
     personal values in its earlier audit entries, and (after the commit) its index
     document. ``changes`` (no personal data: e.g. a deletion request's id) go into
     the audit stub."""
@@ -476,6 +479,9 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
         ContactBlock.delete().where(ContactBlock.expert == expert.id).execute()
         ShortlistEntry.delete().where(ShortlistEntry.expert == expert.id).execute()
         files = engagement_records.erase_for_expert(expert.id)
+        # Events, delegations and agreements name the person: their places there go.
+        for model in (EventInvitation, MissionExpert, AgreementExpert):
+            model.delete().where(model.expert == expert.id).execute()
         User.update(expert=None).where(User.expert == expert.id).execute()
         ExpertField.delete().where(ExpertField.expert == expert.id).execute()
         expert.delete_instance()
@@ -510,6 +516,9 @@ MERGE_REPOINTS = (
     (ContactBlock, ContactBlock.expert, ContactBlock.department),
     (Engagement, Engagement.expert, None),
     (Delegation, Delegation.expert, Delegation.user),
+    (EventInvitation, EventInvitation.expert, EventInvitation.event),
+    (MissionExpert, MissionExpert.expert, MissionExpert.mission),
+    (AgreementExpert, AgreementExpert.expert, AgreementExpert.agreement),
 )
 
 

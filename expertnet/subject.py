@@ -50,7 +50,8 @@ def export(user):
                     "created_at": _time(user.created_at),
                     "last_login_at": _time(user.last_login_at)},
         "profile": None, "consents": [], "audit": [], "contact_views": [], "review_proposals": [],
-        "contact_requests": [], "engagements": [],
+        "contact_requests": [], "engagements": [], "events": [], "delegations": [],
+        "agreements": [],
         "delegates": [],
         # Profiles this account edits on their experts' behalf (ids only: they are
         # other people's data).
@@ -112,6 +113,22 @@ def export(user):
          "department": row.department, "outcome": row.outcome,
          "attachments": [file.filename for file in engagement_records.files(row)]}
         for row in engagement_records.for_expert(expert.id)]
+    # Events the person was invited to, delegations and agreements that name them.
+    from expertnet.cooperation import agreements, delegations, events
+    data["events"] = [
+        {"event": row.event.title, "kind": row.event.kind,
+         "starts_on": row.event.starts_on.isoformat(), "role": row.role, "status": row.status,
+         "attendance": row.attendance or None, "invited_at": _time(row.invited_at),
+         "answered_at": _time(row.answered_at)}
+        for row in events.for_expert(expert.id)]
+    data["delegations"] = [
+        {"delegation": mission.title, "direction": mission.direction,
+         "country": mission.country, "starts_on": mission.starts_on.isoformat(), "role": role}
+        for mission, role in delegations.for_expert(expert.id)]
+    data["agreements"] = [
+        {"agreement": row.title, "partner": row.partner, "status": row.status,
+         "signed_on": row.signed_on.isoformat() if row.signed_on else None}
+        for row in agreements.for_expert(expert.id)]
     return data
 
 

@@ -53,6 +53,48 @@ ENGAGEMENT_KINDS = {
     "delegation_visit": _l("Delegation visit"),
     "mentoring": _l("Mentoring"),
 }
+# Events the city organises, the roles experts play in them, their replies and
+# attendance (cooperation/events.py).
+EVENT_KINDS = {
+    "conference": _l("Conference"),
+    "workshop": _l("Workshop"),
+    "technology_fair": _l("Technology fair"),
+}
+EVENT_ROLES = {
+    "speaker": _l("Speaker"),
+    "panellist": _l("Panellist"),
+    "participant": _l("Participant"),
+}
+INVITATION_STATUSES = {
+    "invited": _l("Invited, no answer yet"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "no_reply": _l("No reply"),
+    "cancelled": _l("Cancelled: consent withdrawn"),
+}
+ATTENDANCE = {
+    "attended": _l("Attended"),
+    "absent": _l("Absent"),
+}
+# Delegations (cooperation/delegations.py) and cooperation agreements (agreements.py).
+MISSION_DIRECTIONS = {
+    "outgoing": _l("Outgoing delegation (abroad)"),
+    "incoming": _l("Visiting delegation"),
+}
+MISSION_ROLES = {
+    "member": _l("Member of the delegation"),
+    "met": _l("Met by the delegation"),
+}
+AGREEMENT_STATUSES = {
+    "draft": _l("Draft"),
+    "signed": _l("Signed"),
+    "expired": _l("Expired"),
+    "ended": _l("Ended"),
+}
+PARTNER_SCOPES = {
+    "domestic": _l("Domestic partner"),
+    "foreign": _l("Foreign partner"),
+}
 # The states of a contact request as both of its sides read them.
 CONTACT_STATES = {
     "pending": _l("waiting for an answer"),

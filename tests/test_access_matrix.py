@@ -9,12 +9,14 @@ import pytest
 from conftest import PASSWORD, log_in
 
 from expertnet import accounts, delegates, engagement_records, services
+from expertnet.cooperation import agreements, delegations, events
 from expertnet.db import utcnow
 from expertnet.models import (
     Audit,
     ContactBlock,
     ContactRequest,
     DeletionRequest,
+    EventInvitation,
     Expert,
     ImportBatch,
     ImportRow,
@@ -234,6 +236,51 @@ EXPECTED = {
     # The statistics dashboard and its CSV downloads: officials, curators and admins.
     ("statistics.page", "GET"): NEED_WORK,
     ("statistics.chart_csv", "GET"): NEED_WORK,
+    # Events, delegations and agreements (issue 6 item 5): officials, curators and admins
+    # read them; their author (the official), colleagues and curators change them. Empty
+    # forms come back with their errors; actions without their values are 400s (no
+    # expert, no reply, an unknown role, no follow-up text, no file); the matrix deletes
+    # records made for that. Experts answer their own invitations only.
+    ("programme.event_list", "GET"): NEED_WORK,
+    ("programme.event_new", "GET"): NEED_WORK,
+    ("programme.event_new", "POST"): NEED_WORK,
+    ("programme.event", "GET"): NEED_WORK,
+    ("programme.event_edit", "GET"): NEED_WORK,
+    ("programme.event_edit", "POST"): NEED_WORK,
+    ("programme.event_delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("programme.event_invite", "GET"): NEED_WORK,
+    ("programme.event_invite_post", "POST"): only(NEED_ROLES, 400, 403),
+    ("programme.invitation_reply", "POST"): only(NEED_ROLES, 400, 403),
+    ("programme.invitation_attendance", "POST"): only(NEED_ROLES, 302, 403),
+    ("programme.invitation_role", "POST"): only(NEED_ROLES, 400, 403),
+    ("programme.my_events", "GET"): EXPERT_SIDE,
+    ("programme.my_event_accept", "POST"): OWNER_SIDE,
+    ("programme.my_event_decline", "POST"): OWNER_SIDE,
+    ("programme.delegation_list", "GET"): NEED_WORK,
+    ("programme.delegation_new", "GET"): NEED_WORK,
+    ("programme.delegation_new", "POST"): NEED_WORK,
+    ("programme.delegation", "GET"): NEED_WORK,
+    ("programme.delegation_edit", "GET"): NEED_WORK,
+    ("programme.delegation_edit", "POST"): NEED_WORK,
+    ("programme.delegation_delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("programme.delegation_add_expert", "POST"): only(NEED_ROLES, 400, 403),
+    ("programme.delegation_remove_expert", "POST"): only(NEED_ROLES, 302, 403),
+    ("programme.delegation_follow_up", "POST"): only(NEED_ROLES, 400, 403),
+    ("programme.delegation_follow_up_done", "POST"): only(NEED_ROLES, 302, 403),
+    ("programme.agreement_list", "GET"): NEED_WORK,
+    ("programme.agreement_new", "GET"): NEED_WORK,
+    ("programme.agreement_new", "POST"): NEED_WORK,
+    ("programme.agreement", "GET"): NEED_WORK,
+    ("programme.agreement_edit", "GET"): NEED_WORK,
+    ("programme.agreement_edit", "POST"): NEED_WORK,
+    ("programme.agreement_delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("programme.agreement_add_expert", "POST"): only(NEED_ROLES, 400, 403),
+    ("programme.agreement_remove_expert", "POST"): only(NEED_ROLES, 302, 403),
+    ("programme.agreement_link", "POST"): only(NEED_ROLES, 400, 403),
+    ("programme.agreement_unlink", "POST"): only(NEED_ROLES, 302, 403),
+    ("programme.agreement_attach", "POST"): only(NEED_ROLES, 400, 403),
+    ("programme.agreement_download", "GET"): NEED_WORK,
+    ("programme.agreement_detach", "POST"): only(NEED_ROLES, 302, 403),
     # The load balancer's health check: counts only, for everyone.
     ("health.healthz", "GET"): same(200),
 }
@@ -302,11 +349,48 @@ def world(app, make_user, add):
              for name in ("kept", "detached")}
     per_endpoint["engagements.delete"] = {"engagement_id": engagements["deleted"].id}
     per_endpoint["engagements.detach"] = {"attachment_id": files["detached"].id}
+    official_id = users["official"].id
+    made = {name: events.save({"kind": "workshop", "title": "Hội thảo", "starts_on": "2026-05-02",
+                               "department": "Sở KH&CN"}, official_id)
+            for name in ("kept", "deleted")}
+    invitation = events.invite(made["kept"], listed["kept"], users["official"])
+    own_invitation = EventInvitation.create(event=made["kept"].id, expert=own.id)
+    for endpoint in ("programme.invitation_reply", "programme.invitation_attendance",
+                     "programme.invitation_role"):
+        per_endpoint[endpoint] = {"invitation_id": invitation.id}
+    per_endpoint["programme.event_delete"] = {"event_id": made["deleted"].id}
+    missions = {name: delegations.save({"direction": "outgoing", "title": "Đoàn công tác",
+                                        "country": "JP", "starts_on": "2026-05-03",
+                                        "department": "Sở KH&CN"}, official_id)
+                for name in ("kept", "deleted")}
+    member = delegations.add_expert(missions["kept"], listed["kept"], "member", official_id)
+    follow_up = delegations.add_follow_up(missions["kept"], {"text": "Gửi thư cảm ơn"},
+                                          official_id)
+    per_endpoint["programme.delegation_delete"] = {"mission_id": missions["deleted"].id}
+    per_endpoint["programme.delegation_remove_expert"] = {"link_id": member.id}
+    signed = {name: agreements.save({"title": "Thỏa thuận", "partner": "Đại học Kobe",
+                                     "partner_country": "JP", "status": "signed",
+                                     "signed_on": "2026-05-04", "department": "Sở KH&CN"},
+                                    official_id)
+              for name in ("kept", "deleted")}
+    agreements.link_expert(signed["kept"], listed["kept"], official_id)
+    tie = agreements.link(signed["kept"], official_id, event=made["kept"])
+    signed_files = {name: agreements.attach(signed["kept"], io.BytesIO(b"%PDF-1.4\n"),
+                                            f"{name}.pdf", official_id)
+                    for name in ("kept", "detached")}
+    per_endpoint["programme.agreement_delete"] = {"agreement_id": signed["deleted"].id}
+    per_endpoint["programme.agreement_remove_expert"] = {"expert_id": listed["kept"].id}
+    per_endpoint["programme.agreement_unlink"] = {"link_id": tie.id}
+    per_endpoint["programme.agreement_detach"] = {"file_id": signed_files["detached"].id}
+    for endpoint in ("programme.my_event_accept", "programme.my_event_decline"):
+        per_endpoint[endpoint] = {"invitation_id": own_invitation.id}
     return {"own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
             "registrations": registrations, "batch": batch.id, "row": staged.id, "need": need,
             "per_endpoint": per_endpoint, "asked": asked, "block": block,
-            "engagement": engagements["kept"], "file": files["kept"]}
+            "engagement": engagements["kept"], "file": files["kept"],
+            "event": made["kept"], "mission": missions["kept"], "follow_up": follow_up,
+            "agreement": signed["kept"], "agreement_file": signed_files["kept"]}
 
 
 def _client_as(app, world, role):
@@ -329,7 +413,9 @@ def _url(rule, world):
               "a_id": world["twins"][0].id, "b_id": world["twins"][1].id,
               "need_id": world["need"].id, "contact_id": world["asked"].id,
               "block_id": world["block"].id, "engagement_id": world["engagement"].id,
-              "attachment_id": world["file"].id}
+              "attachment_id": world["file"].id, "event_id": world["event"].id,
+              "mission_id": world["mission"].id, "follow_up_id": world["follow_up"].id,
+              "agreement_id": world["agreement"].id, "file_id": world["agreement_file"].id}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

@@ -73,3 +73,92 @@ def test_the_page_and_the_workbook(app, recorded, official, make_user):
     assert client.get("/engagements/report.xlsx?to=nope").status_code == 400
     assert client.get("/engagements/report").status_code == 200  # this year by default
     assert client_as(app, make_user("expert")).get("/engagements/report").status_code == 403
+
+
+@pytest.fixture
+def cooperation(recorded, official):
+    """Events, participations, delegations and agreements of this year (and one of last
+    year, one draft and one hidden participant that must not count for officials)."""
+    from expertnet.cooperation import agreements, delegations, events
+
+    year = recorded["start"].year
+
+    def event(kind, day):
+        return events.save({"kind": kind, "title": f"Sự kiện {kind}", "starts_on": day,
+                            "department": "Sở Khoa học và Công nghệ"}, official.id)
+
+    conference = event("conference", f"{year}-05-01")
+    workshop = event("workshop", f"{year}-06-01")
+    event("technology_fair", f"{year - 1}-11-01")  # before the period
+    came = [(recorded["port"], "speaker", "attended"), (recorded["coral"], "participant", "attended")]
+    for expert, role, attendance in came:
+        row = events.invite(conference, expert, official, role)
+        events.record_attendance(row, attendance, official.id)
+    absent = events.invite(workshop, recorded["port"], official, "panellist")
+    events.record_attendance(absent, "absent", official.id)
+    # A curators-only profile that came: curators count it, officials do not.
+    from expertnet.models import EventInvitation
+    EventInvitation.create(event=workshop.id, expert=recorded["hidden"].id, role="speaker",
+                           status="accepted", attendance="attended")
+    for direction, country, day in (("outgoing", "JP", f"{year}-04-01"),
+                                    ("outgoing", "JP", f"{year}-07-01"),
+                                    ("outgoing", "KR", f"{year}-08-01"),
+                                    ("incoming", "FR", f"{year}-09-01"),
+                                    ("incoming", "FR", f"{year - 1}-09-01")):
+        delegations.save({"direction": direction, "title": "Đoàn", "country": country,
+                          "starts_on": day, "department": "Sở Ngoại vụ"}, official.id)
+    for country, status, day in (("JP", "signed", f"{year}-03-01"), ("VN", "signed", f"{year}-04-01"),
+                                 ("VN", "ended", f"{year}-05-01"), ("KR", "draft", ""),
+                                 ("FR", "signed", f"{year - 1}-03-01")):
+        agreements.save({"title": "Thỏa thuận", "partner": "Đối tác", "partner_country": country,
+                         "status": status, "signed_on": day, "department": "Sở Ngoại vụ"},
+                        official.id)
+    return recorded
+
+
+def test_events_delegations_and_agreements_are_counted(cooperation, official, make_user):
+    report = programme_report.build(cooperation["start"], cooperation["end"],
+                                    access.viewer_for(official))
+    assert report.events == 2
+    assert dict(report.events_by_kind) == {"conference": 1, "workshop": 1, "technology_fair": 0}
+    # Only attendance counts; the absent panellist and the hidden speaker do not.
+    assert report.participations == 2
+    assert dict(report.participations_by_role) == {"speaker": 1, "panellist": 0, "participant": 1}
+    assert dict(report.participations_by_expert_kind) == {"domestic": 1, "foreign": 0,
+                                                          "diaspora": 1}
+    assert report.delegations == 4
+    assert dict(report.delegations_by_direction) == {"outgoing": 3, "incoming": 1}
+    assert report.delegations_by_country == [(("outgoing", "JP"), 2), (("outgoing", "KR"), 1),
+                                             (("incoming", "FR"), 1)]
+    # Drafts and last year's agreement do not count; an ended one was signed this year.
+    assert report.agreements == 3
+    assert dict(report.agreements_by_scope) == {"domestic": 2, "foreign": 1}
+    curators = programme_report.build(cooperation["start"], cooperation["end"],
+                                      access.viewer_for(make_user("curator")))
+    assert curators.participations == 3 and dict(curators.participations_by_expert_kind)["foreign"] == 1
+
+
+@pytest.mark.parametrize("language, words", [
+    ("vi", ["Sự kiện được tổ chức", "Hội nghị", "Lượt tham dự theo vai trò", "Diễn giả",
+            "Đoàn công tác theo quốc gia", "Đoàn đi công tác nước ngoài · Nhật Bản",
+            "Đối tác trong nước"]),
+    ("en", ["Events held", "Conference", "Participations by role", "Speaker",
+            "Delegations by country", "Outgoing delegation (abroad) · Japan", "Domestic partner"]),
+])
+def test_the_page_and_the_workbook_show_them_localised(app, cooperation, official, language,
+                                                       words):
+    client = client_as(app, official)
+    query = f"from={cooperation['start']}&to={cooperation['end']}"
+    page = client.get(f"/engagements/report?{query}",
+                      headers={"Accept-Language": language}).get_data(as_text=True)
+    for word in words:
+        assert word in page, word
+    download = client.get(f"/engagements/report.xlsx?{query}",
+                          headers={"Accept-Language": language})
+    sheet = openpyxl.load_workbook(io.BytesIO(download.data)).active
+    rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    for word in words:
+        assert word in rows, word
+    assert rows[words[0]] == 2  # events held
+    assert isinstance(rows[words[4]], str)  # a section's heading row: "Number"
+    assert rows[words[5]] == 2

@@ -5,6 +5,7 @@ from flask_login import current_user, fresh_login_required, login_required, logi
 from expertnet import accounts, contact_requests, delegates, freshness, registrations
 from expertnet.account import bp
 from expertnet.account.forms import LanguageForm, PasswordChangeForm, TokenForm
+from expertnet.cooperation import events
 from expertnet.models import Expert
 
 
@@ -23,6 +24,7 @@ def home():
                            expert_id=current_user.expert_id,
                            stale_since=freshness.stale_since(expert),
                            pending_requests=contact_requests.pending_count(current_user.expert_id),
+                           waiting_invitations=events.waiting_count(current_user.expert_id),
                            delegated=delegates.profiles_of(current_user.id))
 
 

@@ -6,7 +6,15 @@ from flask import abort, current_app, redirect, render_template, request, send_f
 from flask_babel import format_date
 from flask_login import current_user
 
-from expertnet import attachments, catalog, engagement_records, finder, programme_report, vocab
+from expertnet import (
+    attachments,
+    catalog,
+    engagement_records,
+    finder,
+    places,
+    programme_report,
+    vocab,
+)
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
 from expertnet.db import utcnow
@@ -211,6 +219,20 @@ def _report_for_request():
     return programme_report.build(start, end, current_viewer()), []
 
 
+REPORT_VOCABULARIES = {
+    "engagement_kind": vocab.ENGAGEMENT_KINDS, "expert_kind": vocab.KINDS,
+    "event_kind": vocab.EVENT_KINDS, "event_role": vocab.EVENT_ROLES,
+    "mission_direction": vocab.MISSION_DIRECTIONS, "partner_scope": vocab.PARTNER_SCOPES,
+}
+
+
+def mission_country(key):
+    """``(direction, country code)`` as the reader says it: "Visiting delegation · Japan"."""
+    direction, country = key
+    place = places.country_name(country, current_language()) if country else "—"
+    return f"{vocab.MISSION_DIRECTIONS.get(direction, direction)} · {place}"
+
+
 @bp.get("/engagements/report")
 @role_required(*ROLES)
 def report():
@@ -221,7 +243,7 @@ def report():
         "engagements/report.html", report=found, errors=errors,
         field_name=lambda code: taxonomy.fields[code].name(language)
         if code in taxonomy.fields else code,
-        plain=lambda value: value,
+        plain=lambda value: value, mission_country=mission_country,
         start=request.args.get("from", ""), end=request.args.get("to", "")), \
         400 if errors else 200
 
@@ -238,8 +260,9 @@ def report_xlsx():
     def name(vocabulary, code):
         if vocabulary == "field":
             return taxonomy.fields[code].name(language) if code in taxonomy.fields else code
-        table = vocab.ENGAGEMENT_KINDS if vocabulary == "engagement_kind" else vocab.KINDS
-        return table.get(code, code)
+        if vocabulary == "mission_country":
+            return mission_country(code)
+        return REPORT_VOCABULARIES[vocabulary].get(code, code)
 
     period = _("From %(start)s to %(end)s", start=format_date(found.start, "long"),
                end=format_date(found.end, "long"))
@@ -250,6 +273,14 @@ def report_xlsx():
         "by_department": _("Engagements by department served"),
         "by_expert_kind": _("Engagements by kind of expert"),
         "new_experts": _("Experts newly added"), "newly_active": _("Experts newly active"),
+        "events": _("Events held"), "participations": _("Participations of experts in events"),
+        "delegations": _("Delegations"), "agreements": _("Agreements signed"),
+        "events_by_kind": _("Events held by kind"),
+        "participations_by_role": _("Participations by role"),
+        "participations_by_expert_kind": _("Participations by kind of expert"),
+        "delegations_by_direction": _("Delegations, outgoing and visiting"),
+        "delegations_by_country": _("Delegations by country"),
+        "agreements_by_scope": _("Agreements signed, by partner"),
         "name": name,
     }
     data = programme_report.to_xlsx(found, labels)

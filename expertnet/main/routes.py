@@ -92,10 +92,20 @@ def profile(expert_id):
         # Officials and curators see what the expert did for the city (issue 6).
         engagements=[(row, expert) for row in engagement_records.for_expert(expert.id)]
         if engagement_records.may_see(viewer, expert) else None,
+        # Events, delegations and agreements that name the expert: for the same readers.
+        cooperation=cooperation_history(expert.id)
+        if engagement_records.may_see(viewer, expert) else None,
         # Who edits on the expert's behalf: for curators, the expert and the delegates.
         delegates=delegates.of_profile(expert.id)
         if viewer.is_curator or viewer.acts_for(expert.id) else None,
         linked_data=person_linked_data(expert, fields, contact, language))
+
+
+def cooperation_history(expert_id):
+    from expertnet.cooperation import agreements, delegations, events
+    return {"events": events.for_expert(expert_id),
+            "delegations": delegations.for_expert(expert_id),
+            "agreements": agreements.for_expert(expert_id)}
 
 
 def person_linked_data(expert, fields, contact, language):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from expertnet import access, audit, catalog, contact_requests, engagement_records, finder
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
+from expertnet.cooperation import events
 from expertnet.main.routes import safe_next
 from expertnet.models import Need, User
 from expertnet.needs import bp, matching, records, shortlists
@@ -101,7 +102,8 @@ def show(need_id):
                            contacts=_contacts(need, viewer, entries), requests=requests,
                            askable=_askable(viewer, [expert for _e, expert in entries], requests),
                            sent=request.args.get("sent", type=int),
-                           engagements=_engagements(need, viewer))
+                           engagements=_engagements(need, viewer),
+                           events=events.open_to_invite(viewer) if entries else [])
 
 
 @bp.post("/needs/<int:need_id>/close")

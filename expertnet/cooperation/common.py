@@ -1,0 +1,73 @@
+"""What events, delegations and agreements share: who may read and change them, the
+errors their checks raise, and the profiles they name as a viewer may see them."""
+from expertnet import access, finder
+from expertnet.models import User
+from expertnet.text import clean, fold
+
+ROLES = ("official", "curator", "admin")
+
+
+class Problems(ValueError):
+    """Values that do not pass the checks: ``errors`` is ``[(field, message)]``."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors))
+        self.errors = errors
+
+
+class Refused(ValueError):
+    """An action that cannot be done; ``message`` says why, in the reader's language."""
+
+    def __init__(self, message, status=409):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+def may_read(viewer):
+    return viewer.role in ROLES
+
+
+def _department(user_id):
+    if user_id is None:
+        return ""
+    row = User.select(User.department).where(User.id == user_id).first()
+    return fold(clean(row.department)) if row is not None else ""
+
+
+def may_edit(viewer, record):
+    """Curators, the record's author, and colleagues of the author's department."""
+    if viewer.role not in ROLES:
+        return False
+    if viewer.is_curator or (record.created_by is not None
+                             and record.created_by == viewer.user_id):
+        return True
+    mine = _department(viewer.user_id)
+    return bool(mine) and mine == _department(record.created_by)
+
+
+def visible_experts(viewer, expert_ids):
+    """``{id: Expert}`` of the profiles among ``expert_ids`` that ``viewer`` may see."""
+    return {expert.id: expert for expert in finder.load_in_order(list(dict.fromkeys(expert_ids)))
+            if access.can_view(viewer, expert)}
+
+
+def field_problems(raw_codes, errors):
+    """The known field codes of ``raw_codes`` (in order, once); an unknown one is an error."""
+    from expertnet import catalog
+    from expertnet.i18n import _
+
+    taxonomy = catalog.load()
+    if isinstance(raw_codes, str):  # "ai; seaports", as typed or imported
+        raw_codes = [code.strip() for code in raw_codes.split(";") if code.strip()]
+    codes = list(dict.fromkeys(raw_codes or []))
+    unknown = [code for code in codes if code not in taxonomy.fields]
+    if unknown:
+        errors.append(("fields", _("“%(value)s” is not a field code", value=str(unknown[0])[:50])))
+    return [code for code in codes if code in taxonomy.fields]
+
+
+def parse_id(raw):
+    """A positive id typed or posted, or None."""
+    raw = str(raw or "").strip().lstrip("#")
+    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
