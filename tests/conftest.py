@@ -1,6 +1,7 @@
 """Fixtures: an app on a temporary instance (a SQLite file and an index folder in a
 temporary directory), or, when EXPERTNET_TEST_DATABASE_URL is set, on a fresh
 PostgreSQL database of that server for each test."""
+import contextlib
 import os
 import re
 import shutil
@@ -11,7 +12,7 @@ import pytest
 
 from expertnet import create_app, services
 from expertnet.access import ANONYMOUS, CURATOR, Viewer
-from expertnet.db import database
+from expertnet.db import connect_url, database
 
 PG_URL = os.environ.get("EXPERTNET_TEST_DATABASE_URL", "")
 
@@ -57,17 +58,17 @@ def migrated_template(tmp_path_factory):
             _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.fixture
-def database_url(tmp_path, migrated_template):
-    """The test's own database, already migrated: a SQLite file in the test's folder or,
-    when EXPERTNET_TEST_DATABASE_URL is set, a PostgreSQL database of that server."""
+@contextlib.contextmanager
+def _database_copy(folder, template):
+    """A database of its own, already migrated: a SQLite file in ``folder`` or, when
+    EXPERTNET_TEST_DATABASE_URL is set, a PostgreSQL database of that server."""
     if not PG_URL:
-        path = tmp_path / "test.sqlite3"
-        shutil.copyfile(migrated_template, path)
+        path = folder / "test.sqlite3"
+        shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
     name = f"test_{uuid.uuid4().hex[:16]}"
-    _pg_execute(f"CREATE DATABASE {name} TEMPLATE {migrated_template}")
+    _pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     try:
         yield _pg_database_url(name)
     finally:
@@ -75,6 +76,37 @@ def database_url(tmp_path, migrated_template):
             database.close()
         # FORCE: a test may leave a connection behind (a killed child, a worker thread).
         _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database_url(tmp_path, migrated_template):
+    with _database_copy(tmp_path, migrated_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory, migrated_template):
+    """One app for a whole test module, for modules whose tests only read a data set
+    that is costly to build (seed it in a module-scoped fixture; enter it with
+    ``context_of``). Tests that write use ``app``."""
+    folder = tmp_path_factory.mktemp("module")
+    with _database_copy(folder, migrated_template) as url:
+        shared = make_app(folder, url)
+        yield shared
+        shared.extensions["expertnet.search"].close()
+        if not database.is_closed():
+            database.close()
+
+
+@contextlib.contextmanager
+def context_of(shared):
+    """``shared``'s application context, its database bound again: the database proxy
+    holds the database of the app created last, which may be another test's."""
+    database.initialize(connect_url(shared.config["DATABASE_URL"]))
+    with shared.app_context():
+        yield shared
+    if not database.is_closed():
+        database.close()
 
 
 def make_app(tmp_path, database_url, **config):
