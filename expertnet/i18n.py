@@ -6,6 +6,7 @@ Vietnamese. Catalogues live in the top-level ``translations/`` folder (or inside
 installed package); their ``.mo`` files are compiled into the instance folder when
 missing or older than the ``.po`` they come from, so they are never committed.
 """
+import io
 import os
 from pathlib import Path
 
@@ -63,6 +64,23 @@ def source_catalogues():
     raise RuntimeError("translation catalogues not found")
 
 
+# Compiled catalogues by (path, mtime, size) of their ``.po``: a process that creates
+# many apps (tests, one per test) parses each catalogue once instead of once per app.
+_compiled = {}
+
+
+def _compile(po_path):
+    stat = po_path.stat()
+    key = (str(po_path), stat.st_mtime_ns, stat.st_size)
+    if key not in _compiled:
+        with open(po_path, "rb") as handle:
+            catalog = read_po(handle, locale=po_path.parts[-3])
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        _compiled[key] = buffer.getvalue()
+    return _compiled[key]
+
+
 def compile_catalogues(target):
     """Compile every ``.po`` into ``target`` when its ``.mo`` is missing or stale."""
     source = source_catalogues()
@@ -71,11 +89,8 @@ def compile_catalogues(target):
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         mo_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(po_path, "rb") as handle:
-            catalog = read_po(handle, locale=po_path.parts[-3])
         temporary = mo_path.with_suffix(f".{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
+        temporary.write_bytes(_compile(po_path))
         temporary.replace(mo_path)
     return str(Path(target))
 

@@ -1,24 +1,26 @@
 """Fixtures: an app on a temporary instance (a SQLite file and an index folder in a
 temporary directory), or, when EXPERTNET_TEST_DATABASE_URL is set, on a fresh
-PostgreSQL schema of that database for each test."""
+PostgreSQL database of that server for each test."""
+import contextlib
 import os
 import re
+import shutil
 import uuid
-from urllib.parse import quote
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from expertnet import create_app, services
 from expertnet.access import ANONYMOUS, CURATOR, Viewer
-from expertnet.db import database
+from expertnet.db import connect_url, database
 
 PG_URL = os.environ.get("EXPERTNET_TEST_DATABASE_URL", "")
 
 
-def _pg_execute(sql):
+def _pg_execute(sql, url=PG_URL):
     import psycopg2
 
-    connection = psycopg2.connect(PG_URL)
+    connection = psycopg2.connect(url)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -27,20 +29,84 @@ def _pg_execute(sql):
         connection.close()
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
-        return
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    _pg_execute(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in PG_URL else "?"
+def _pg_database_url(name):
+    parts = urlsplit(PG_URL)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """A database with every migration applied and the taxonomy synced, built once per
+    test session: each test starts from a copy of it (a file copy on SQLite, ``CREATE
+    DATABASE … TEMPLATE`` on PostgreSQL) instead of migrating an empty database, which
+    cost about a second per test on PostgreSQL."""
+    folder = tmp_path_factory.mktemp("template")
+    if PG_URL:
+        name = f"expertnet_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        _pg_execute(f"CREATE DATABASE {name}")
+        url = _pg_database_url(name)
+    else:
+        url = f"sqlite:///{folder / 'template.sqlite3'}"
+    app = make_app(folder, url)
+    app.extensions["expertnet.search"].close()
+    if not database.is_closed():
+        database.close()
     try:
-        yield f"{PG_URL}{separator}options={quote(f'-c search_path={schema}')}"
+        yield name if PG_URL else folder / "template.sqlite3"
+    finally:
+        if PG_URL:
+            _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextlib.contextmanager
+def _database_copy(folder, template):
+    """A database of its own, already migrated: a SQLite file in ``folder`` or, when
+    EXPERTNET_TEST_DATABASE_URL is set, a PostgreSQL database of that server."""
+    if not PG_URL:
+        path = folder / "test.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    _pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    try:
+        yield _pg_database_url(name)
     finally:
         if not database.is_closed():
             database.close()
-        _pg_execute(f"DROP SCHEMA {schema} CASCADE")
+        # FORCE: a test may leave a connection behind (a killed child, a worker thread).
+        _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database_url(tmp_path, migrated_template):
+    with _database_copy(tmp_path, migrated_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory, migrated_template):
+    """One app for a whole test module, for modules whose tests only read a data set
+    that is costly to build (seed it in a module-scoped fixture; enter it with
+    ``context_of``). Tests that write use ``app``."""
+    folder = tmp_path_factory.mktemp("module")
+    with _database_copy(folder, migrated_template) as url:
+        shared = make_app(folder, url)
+        yield shared
+        shared.extensions["expertnet.search"].close()
+        if not database.is_closed():
+            database.close()
+
+
+@contextlib.contextmanager
+def context_of(shared):
+    """``shared``'s application context, its database bound again: the database proxy
+    holds the database of the app created last, which may be another test's."""
+    database.initialize(connect_url(shared.config["DATABASE_URL"]))
+    with shared.app_context():
+        yield shared
+    if not database.is_closed():
+        database.close()
 
 
 def make_app(tmp_path, database_url, **config):

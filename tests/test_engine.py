@@ -1,6 +1,7 @@
 """The vectorised engine gives exactly what Whoosh gives for the same query plan:
 same totals, same top of the ranking, for text, filters, sorts and pages."""
 import pytest
+from conftest import context_of
 
 from expertnet import search
 from expertnet.cli import load_demo
@@ -15,8 +16,21 @@ FILTERS = [{}, {"kind": ("diaspora",)}, {"fields": ("ai", "logistics")},
 VISIBILITY = [("public",), ("public", "officials", "curators")]
 
 
+@pytest.fixture(scope="module")
+def demo_once(module_app):
+    """The demo data, loaded once for the tests that only search it."""
+    with context_of(module_app):
+        load_demo(count=320)
+
+
 @pytest.fixture
-def demo(app):
+def demo(module_app, demo_once):
+    with context_of(module_app):
+        yield search.get_store()
+
+
+@pytest.fixture
+def demo_to_edit(app):
     load_demo(count=320)
     return search.get_store()
 
@@ -48,7 +62,8 @@ def test_sorts_and_later_pages_match_whoosh(demo, sort):
                     visibility=("public", "officials", "curators"))
 
 
-def test_edits_and_deletes_are_seen_through_cached_segments(demo, add):
+def test_edits_and_deletes_are_seen_through_cached_segments(demo_to_edit, add):
+    demo = demo_to_edit
     from expertnet import services
     before = search.search(demo, search.SearchRequest(text="nguyen", per_page=5))
     expert = add(full_name="Nguyễn Mới Thêm")

@@ -4,6 +4,7 @@ import random
 from collections import Counter
 
 import pytest
+from conftest import context_of
 from werkzeug.datastructures import MultiDict
 
 from expertnet import catalog, finder, importer, services
@@ -20,8 +21,20 @@ VISIBILITY = ["public", "public", "public", "officials", "curators"]
 WORDS = ["cảng biển", "logistics", "robot", "dữ liệu", "tàu thủy", "năng lượng"]
 
 
+@pytest.fixture(scope="module")
+def seeded(module_app):
+    """The data set, built once for the module: the tests only read it."""
+    with context_of(module_app):
+        yield _seed()
+
+
 @pytest.fixture
-def corpus(app):
+def corpus(module_app, seeded):
+    with context_of(module_app):
+        yield seeded
+
+
+def _seed():
     rng = random.Random(7)
     rows = []
     for number in range(120):
