@@ -26,6 +26,7 @@ from expertnet.models import (
     MERGE_MODELS,
     MODELS,
     NEED_MODELS,
+    ORCID_MODELS,
     REGISTRATION_MODELS,
     REVIEW_MODELS,
     SHORTLIST_MODELS,
@@ -174,6 +175,10 @@ def _0030_change_log(migrator, db):
     db.create_tables(CHANGE_LOG_MODELS, safe=True)
 
 
+def _0027_orcid_imports(migrator, db):
+    db.create_tables(ORCID_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -201,6 +206,7 @@ MIGRATIONS = (
     ("0011_consent_notice_length", _0011_consent_notice_length),
     ("0012_delegates", _0012_delegates),
     ("0030_change_log", _0030_change_log),
+    ("0027_orcid_imports", _0027_orcid_imports),
 )
 
 

@@ -648,3 +648,30 @@ CONTACT_REQUEST_MODELS = (ContactRequest, ContactBlock)
 ENGAGEMENT_MODELS = (Engagement, Attachment)
 DELEGATION_MODELS = (Delegation,)
 CHANGE_LOG_MODELS = (ChangeLog,)
+
+
+class OrcidImport(BaseModel):
+    """An ORCID record read for a profile (orcid.py): which iD, who, from where
+    (``upload``: a file someone uploaded, which proves nothing about who controls the
+    iD; ``api``: fetched from ORCID's public API), the file's SHA-256 and the summary
+    read from it (JSON; the file itself is not kept). ``previewed`` until the person
+    decides, then ``applied`` with the fields written (or proposed to a curator)."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="orcid_imports", on_delete="CASCADE")
+    orcid = CharField(max_length=19)
+    user_id = IntegerField(null=True)
+    source = CharField(max_length=8, default="upload")
+    sha256 = CharField(max_length=64)
+    record = TextField(default="{}")
+    base_version = IntegerField()
+    status = CharField(max_length=16, default="previewed", index=True)
+    applied_fields = TextField(default="[]")
+    created_at = DateTimeField(default=utcnow)
+    applied_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "orcid_import"
+
+
+ORCID_MODELS = (OrcidImport,)

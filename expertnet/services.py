@@ -39,6 +39,7 @@ from expertnet.models import (
     ExpertField,
     Invitation,
     MergedProfile,
+    OrcidImport,
     PendingChange,
     PendingIndex,
     ShortlistEntry,
@@ -510,6 +511,8 @@ MERGE_REPOINTS = (
     (ContactBlock, ContactBlock.expert, ContactBlock.department),
     (Engagement, Engagement.expert, None),
     (Delegation, Delegation.expert, Delegation.user),
+    # Records read for either profile (the kept one's iD decides which still count).
+    (OrcidImport, OrcidImport.expert, None),
 )
 
 

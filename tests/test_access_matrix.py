@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import accounts, delegates, engagement_records, services
+from expertnet import accounts, delegates, engagement_records, orcid, services
 from expertnet.db import utcnow
 from expertnet.models import (
     Audit,
@@ -231,6 +231,14 @@ EXPECTED = {
                                           "official": 404, "curator": 200, "admin": 200,
                                           "delegate": 403},
     ("profiles.remove_delegate", "POST"): only({"admin", "curator"}, 302, 403),
+    # ORCID records: whoever may edit the profile; an empty POST shows the form again, an
+    # apply without the version read is a 400.
+    ("profiles.orcid_import", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.orcid_import", "POST"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.orcid_preview", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.orcid_preview", "POST"): {**OWN_PROFILE, "anonymous": 302,
+                                         **dict.fromkeys(("owner", "curator", "admin", "delegate"),
+                                                         400)},
     # The load balancer's health check: counts only, for everyone.
     ("health.healthz", "GET"): same(200),
 }
@@ -299,7 +307,10 @@ def world(app, make_user, add):
              for name in ("kept", "detached")}
     per_endpoint["engagements.delete"] = {"engagement_id": engagements["deleted"].id}
     per_endpoint["engagements.detach"] = {"attachment_id": files["detached"].id}
-    return {"own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
+    orcid_row = orcid.stage(own, orcid.Record(orcid="0000-0002-1825-0097", keywords=["AI"]),
+                            b"{}", users["curator"].id, "upload")
+    return {"orcid_import": orcid_row.id,
+            "own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
             "registrations": registrations, "batch": batch.id, "row": staged.id, "need": need,
             "per_endpoint": per_endpoint, "asked": asked, "block": block,
@@ -335,6 +346,7 @@ def _url(rule, world):
     if rule.endpoint in world["registrations"]:
         values["registration_id"] = world["registrations"][rule.endpoint]
     values["entry_id"] = world["entry"]
+    values["import_id"] = world["orcid_import"]
     values["batch_id"], values["row_id"] = world["batch"], world["row"]
     values.update(world["per_endpoint"].get(rule.endpoint, {}))
     for name in rule.arguments:
