@@ -22,6 +22,7 @@ from expertnet.models import (
     ENGAGEMENT_MODELS,
     IMPORT_MODELS,
     INVITATION_MODELS,
+    JOB_MODELS,
     MAIL_MODELS,
     MERGE_MODELS,
     MODELS,
@@ -179,6 +180,10 @@ def _0027_orcid_imports(migrator, db):
     db.create_tables(ORCID_MODELS, safe=True)
 
 
+def _0028_jobs(migrator, db):
+    db.create_tables(JOB_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -207,6 +212,7 @@ MIGRATIONS = (
     ("0012_delegates", _0012_delegates),
     ("0030_change_log", _0030_change_log),
     ("0027_orcid_imports", _0027_orcid_imports),
+    ("0028_jobs", _0028_jobs),
 )
 
 
