@@ -10,7 +10,7 @@ import pytest
 from conftest import client_as, post_form
 
 from expertnet import orcid, services
-from expertnet.models import Audit, Expert, OrcidImport, PendingChange
+from expertnet.models import Audit, Expert, OrcidImport, PendingChange, User
 
 FIXTURES = Path(__file__).parent / "fixtures" / "orcid"
 FULL = "0000-0002-1825-0097"
@@ -284,3 +284,21 @@ def test_a_merge_keeps_the_record_with_the_kept_profile(app, add, curator_client
                             Expert.get_by_id(keep.id).version, Expert.get_by_id(drop.id).version)
     assert OrcidImport.get().expert_id == keep.id
     assert orcid.latest_applied(Expert.get_by_id(keep.id)) is not None
+
+
+def test_the_person_downloads_the_record_kept_and_deletion_removes_it(app, add, make_user, login,
+                                                                      client):
+    from expertnet import subject
+
+    own = add(full_name="Nguyễn Thị Hồng Nhung", visibility="curators")
+    user = make_user("expert", expert=own)
+    login(user)
+    location = _preview(client, own, VIETNAMESE)
+    post_form(client, location, {"version": str(Expert.get_by_id(own.id).version),
+                                 "apply": ["keywords"]})
+    held, = subject.export(User.get_by_id(user.id))["orcid_records"]
+    assert (held["orcid"], held["source"], held["status"], held["applied_fields"]) == (
+        VIETNAMESE, "upload", "applied", ["keywords"])
+    assert held["record"]["employments"][0]["organization"] == "Viện Khoa học và Công nghệ Hàng hải"
+    services.delete_profile(Expert.get_by_id(own.id))
+    assert OrcidImport.select().count() == 0
