@@ -161,6 +161,10 @@ def test_many_invitations_run_as_a_job_and_the_links_are_its_result(app, many, m
     app.config["INVITE_BACKGROUND_COUNT"] = 3
     curator = make_user("curator")
     client = client_as(app, curator)
+    token = csrf_token(client, "/curate/quality")
+    confirm = client.post("/curate/quality/bulk", headers={"Accept-Language": "en"}, data={
+        "action": "invite", "ids": [expert.id for expert in many], "csrf_token": token})
+    assert "sent in the background" in confirm.text and Invitation.select().count() == 0
     response = _invite(client, [expert.id for expert in many])
     job = Job.get()
     assert response.status_code == 302 and response.location == f"/jobs/{job.id}"

@@ -69,7 +69,10 @@ def quality_bulk():
     except ValueError:
         abort(400)
     if request.form.get("confirm") != "1":
+        background = action == "invite" and \
+            len(planned.changing) > current_app.config["INVITE_BACKGROUND_COUNT"]
         return render_template("curate/quality_confirm.html", plan=planned, back=back,
+                               background=background,
                                actions=quality.ACTIONS, value_label=_value_label(action, value),
                                check=request.form.get("check", ""), months=_months())
     if action == "invite" and len(planned.changing) > current_app.config["INVITE_BACKGROUND_COUNT"]:
