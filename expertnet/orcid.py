@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 
 from flask import current_app
 
-from expertnet import audit, reviews, services, validation
+from expertnet import audit, catalog, reviews, services, validation
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import MAX_LENGTHS, Expert, OrcidImport
@@ -371,14 +371,27 @@ def proposed_values(record, expert):
             values["position"] = _cut(position, MAX_LENGTHS["position"])
     values["keywords"] = _fit(_unique([*expert.keywords, *record.keywords]),
                               MAX_LENGTHS["keywords"])
-    if not expert.website and record.urls:
-        values["website"] = _cut(record.urls[0][1], MAX_LENGTHS["website"])
+    if not expert.website:
+        # The first address a profile may hold (only http(s), no spaces).
+        usable = [url for _name, url in record.urls
+                  if len(url) <= MAX_LENGTHS["website"] and "website" in _valid({"website": url})]
+        if usable:
+            values["website"] = usable[0]
     bio = _without_section(expert.bio_en) or record.biography
     bio = _cut(bio, MAX_LENGTHS["bio_en"] - 200) if bio else ""
     room = MAX_LENGTHS["bio_en"] - len(bio) - 2
     part = section(record, room)
     values["bio_en"] = "\n\n".join(text for text in (bio, part) if text)
-    return values
+    return _valid(values)
+
+
+def _valid(values):
+    """The values the profile's checks accept, as they would store them (a record may
+    hold what a profile may not, e.g. a web address with a space): a value refused is
+    not proposed, so that applying the ticked changes never fails on it."""
+    checked, errors = validation.normalize(values, catalog.load())
+    refused = {column for column, _message in errors}
+    return {name: checked[name] for name in values if name not in refused and name in checked}
 
 
 def proposal(record, expert):

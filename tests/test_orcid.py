@@ -302,3 +302,23 @@ def test_the_person_downloads_the_record_kept_and_deletion_removes_it(app, add, 
     assert held["record"]["employments"][0]["organization"] == "Viện Khoa học và Công nghệ Hàng hải"
     services.delete_profile(Expert.get_by_id(own.id))
     assert OrcidImport.select().count() == 0
+
+
+def test_values_a_profile_may_not_hold_are_not_proposed_and_markup_stays_inert(
+        app, expert, curator_client):
+    document = json.loads(fixture(FULL))
+    person = document["person"]
+    person["researcher-urls"]["researcher-url"][0]["url"]["value"] = "https://exa mple.org/~x"
+    person["other-names"]["other-name"][0]["content"] = "<script>alert(1)</script>"
+    location = upload(curator_client, expert, FULL, json.dumps(document).encode()).location
+    page = curator_client.get(location).get_data(as_text=True)
+    # The address with a space is not proposed; the next one is.
+    assert "https://exa mple.org" not in page
+    assert "https://scholar.google.com/citations?user=abc" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
+    response = post_form(curator_client, location, {"version": str(expert.version),
+                                                    "apply": list(orcid.FIELDS)})
+    assert response.status_code == 302
+    saved = Expert.get_by_id(expert.id)
+    assert saved.website == "https://scholar.google.com/citations?user=abc"
+    assert "<script>alert(1)</script>" in saved.other_names  # data, shown escaped
