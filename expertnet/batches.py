@@ -128,6 +128,12 @@ def create(stream, file_name, user_id, language):
         if size == 0:
             raise importer.ImportFileError(_("the file is empty"))
         header, estimate, file_type = importer.read_header(temporary, name=file_name)
+        limit = _config("IMPORT_MAX_ROWS")
+        # The estimate counts lines (a cell may hold several): counted exactly only when
+        # it is over the limit, so that a file too long is refused before staging.
+        if estimate > limit and importer.count_rows(temporary, name=file_name) > limit:
+            raise importer.ImportFileError(_("the file has more than %(limit)s rows: split it "
+                                             "into several files", limit=limit))
         needs_mapping = columns.needs_mapping(header)
         if not needs_mapping:
             importer.map_header(header, importer.ImportReport())  # required columns there?
@@ -231,6 +237,8 @@ def _stage_file(batch, path):
             stager.add(number, {column: (row_cells[index] if index < len(row_cells) else "")
                                 for index, column in mapping.items()})
         stager.flush()
+        if not stager.count:
+            raise BatchError(_("The file has no rows under its header row."))
     finally:
         rows.close()
 

@@ -162,10 +162,20 @@ def find_duplicates():
                f"{stats.seconds:.1f} s)")
 
 
+@click.command("jobs-cleanup")
+def jobs_cleanup():
+    """Delete the result files of background jobs older than JOB_RESULT_DAYS (the pages
+    of the jobs also do it when they are opened)."""
+    from expertnet import jobs
+
+    click.echo(f"{jobs.cleanup()} files deleted")
+
+
 def init_app(app):
     from expertnet.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
     from expertnet.cli_backup import COMMANDS as BACKUP_COMMANDS
     from expertnet.cli_mail import COMMANDS as MAIL_COMMANDS
-    for command in (import_profiles, reindex, seed_demo, worker, find_duplicates, translate,
+    for command in (import_profiles, reindex, seed_demo, worker, find_duplicates, jobs_cleanup,
+                    translate,
                     *ACCOUNT_COMMANDS, *MAIL_COMMANDS, *BACKUP_COMMANDS):
         app.cli.add_command(command)

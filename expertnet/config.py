@@ -155,3 +155,18 @@ CONTACT_REQUESTS_PER_DAY = 20
 # -- engagement attachments (issue 6) ------------------------------------------------------
 # Bytes per file (beyond: 413). Types are checked by content: PDF, DOCX, XLSX, PNG, JPEG.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# -- ORCID records (orcid.py) --------------------------------------------------------------
+# The largest record file accepted (real records are a few hundred kB). Fetching from
+# ORCID's public API needs internet access: off unless EXPERTNET_ORCID_FETCH=1.
+ORCID_MAX_BYTES = 5 * 1024 * 1024
+ORCID_FETCH = False
+ORCID_API_URL = "https://pub.orcid.org/v3.0"
+
+# -- background jobs (jobs.py) ---------------------------------------------------------------
+# Exports of more profiles than this, and invitations to more profiles than this, run as
+# background jobs with a page to watch; smaller ones are done within the request. A
+# job's result file is deleted this many days after the job finished.
+EXPORT_BACKGROUND_ROWS = 2000
+INVITE_BACKGROUND_COUNT = 25
+JOB_RESULT_DAYS = 7

@@ -15,7 +15,7 @@ import datetime
 import io
 import tempfile
 
-from expertnet import access, catalog, cells, consent, importer, places, validation
+from expertnet import access, audit, catalog, cells, consent, importer, places, validation
 from expertnet.text import clean, fold
 
 # Columns only those who keep the record see (the profile page does not show them).
@@ -73,6 +73,33 @@ def shown_contact(expert, viewer):
             if getattr(expert, name, "")]
 
 
+class Logged:
+    """The exported profiles, counted, with the audit entries of an official's views of
+    contact details (one per profile, like ``audit.contact_view``). ``progress(count)``
+    is called every ``every`` profiles (a background export's progress bar)."""
+
+    def __init__(self, experts, viewer, progress=None, every=200, via="screen"):
+        self.experts, self.viewer = experts, viewer
+        self.progress, self.every, self.via = progress, every, via
+        self.count, self.views = 0, []
+
+    def __iter__(self):
+        for expert in self.experts:
+            self.count += 1
+            shown = shown_contact(expert, self.viewer)
+            if shown and self.viewer.role == "official":
+                self.views.append(audit.entry("contact.view", actor_id=self.viewer.user_id,
+                                              expert_id=expert.id, source=self.via,
+                                              changes={"fields": shown}))
+            if self.progress is not None and self.count % self.every == 0:
+                self.progress(self.count)
+            yield expert
+
+
+def write(experts, viewer, kind, handle):
+    (write_xlsx if kind == "xlsx" else write_csv)(experts, viewer, handle)
+
+
 def write_csv(experts, viewer, handle):
     """UTF-8 with a BOM (so that Excel reads the diacritics), comma separated."""
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=True)
@@ -100,7 +127,7 @@ def write_xlsx(experts, viewer, handle):
 def spreadsheet(experts, viewer, kind):
     """A temporary file holding the export (deleted when closed), rewound."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response that sends it
-    (write_xlsx if kind == "xlsx" else write_csv)(experts, viewer, handle)
+    write(experts, viewer, kind, handle)
     handle.seek(0)
     return handle
 

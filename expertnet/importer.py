@@ -15,6 +15,7 @@ A withdrawal on record always wins over the file.
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -212,18 +213,55 @@ def _read_xlsx(path):
         # to keep verbatim, never something to evaluate.
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
+        merged = merged_ranges(path, sheet._worksheet_path)
+        if merged:
+            shown = ", ".join(merged[:5]) + (", …" if len(merged) > 5 else "")
+            raise ImportFileError(_("the first sheet has merged cells (%(cells)s): a merged "
+                                    "cell holds its value in its first row only. Unmerge them "
+                                    "so that each row holds its own values, then upload the "
+                                    "file again", cells=shown))
         iterator = sheet.iter_rows(values_only=True)
-        header = [_cell_text(value) for value in next(iterator)]
-    except (StopIteration, *unreadable) as exc:
+        try:
+            header = [_cell_text(value) for value in next(iterator)]
+        except StopIteration:
+            other = next((other.title for other in workbook.worksheets[1:]
+                          if next(other.iter_rows(values_only=True), None) is not None), None)
+            if other is not None:
+                raise ImportFileError(_("the first sheet is empty; the rows are read from the "
+                                        "first sheet only (move the sheet “%(sheet)s” first)",
+                                        sheet=other)) from None
+            raise ImportFileError(_("the file is empty")) from None
+    except (ImportFileError, *unreadable) as exc:
         if workbook is not None:
             workbook.close()
         handle.close()
-        if isinstance(exc, StopIteration):
-            raise ImportFileError(_("the file is empty")) from None
+        if isinstance(exc, ImportFileError):
+            raise
         raise ImportFileError(_("the file is not a readable XLSX workbook")) from exc
 
     rows = _SheetRows(workbook, handle, iterator, unreadable)
     return header, rows, max(0, (sheet.max_row or 1) - 1)
+
+
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+
+
+def merged_ranges(path, member, chunk=1024 * 1024):
+    """The merged ranges (``A2:A3``) of the worksheet ``member`` of the workbook at
+    ``path``, read from its XML in pieces (their ``<mergeCell>`` elements follow the
+    rows). The archive's sizes were checked before (``check_workbook_archive``)."""
+    found = []
+    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as stream:
+        tail = b""
+        while piece := stream.read(chunk):
+            text = tail + piece
+            end = 0
+            for match in _MERGE_CELL.finditer(text):
+                found.append(match.group(1).decode("ascii"))
+                end = match.end()
+            # Keep what may be the start of an element cut between two pieces.
+            tail = text[max(end, len(text) - 200):]
+    return found
 
 
 class _SheetRows:
@@ -254,6 +292,16 @@ def read_header(path, name=None):
     header, rows, estimate = read_rows(path, name=name)
     rows.close()
     return header, estimate, "xlsx" if isinstance(rows, _SheetRows) else "csv"
+
+
+def count_rows(path, name=None):
+    """How many rows with a filled cell follow the header (a pass without checks: a
+    file too long to import is refused before anything is staged)."""
+    _header, rows, _estimate = read_rows(path, name=name)
+    try:
+        return sum(1 for _number, values in rows if any(str(value).strip() for value in values))
+    finally:
+        rows.close()
 
 
 # -- importing ---------------------------------------------------------------------

@@ -23,10 +23,12 @@ from expertnet.models import (
     ENGAGEMENT_MODELS,
     IMPORT_MODELS,
     INVITATION_MODELS,
+    JOB_MODELS,
     MAIL_MODELS,
     MERGE_MODELS,
     MODELS,
     NEED_MODELS,
+    ORCID_MODELS,
     REGISTRATION_MODELS,
     REVIEW_MODELS,
     SHORTLIST_MODELS,
@@ -184,9 +186,19 @@ STATISTICS_INDEX_COLUMNS = ("visibility", "kind", "country", "sector", "created_
 def _0013_statistics_index(migrator, db):
     db.execute_sql(f"CREATE INDEX IF NOT EXISTS expert_statistics ON expert "
                    f"({', '.join(STATISTICS_INDEX_COLUMNS)})")
+
+
 def _0044_cooperation(migrator, db):
     # Events, delegations and agreements (issue 6 item 5).
     db.create_tables(COOPERATION_MODELS, safe=True)
+
+
+def _0027_orcid_imports(migrator, db):
+    db.create_tables(ORCID_MODELS, safe=True)
+
+
+def _0028_jobs(migrator, db):
+    db.create_tables(JOB_MODELS, safe=True)
 
 
 MIGRATIONS = (
@@ -218,6 +230,8 @@ MIGRATIONS = (
     ("0030_change_log", _0030_change_log),
     ("0013_statistics_index", _0013_statistics_index),
     ("0044_cooperation", _0044_cooperation),
+    ("0027_orcid_imports", _0027_orcid_imports),
+    ("0028_jobs", _0028_jobs),
 )
 
 

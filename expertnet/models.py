@@ -812,3 +812,61 @@ class AgreementFile(BaseModel):
 
 COOPERATION_MODELS = (Event, EventInvitation, Mission, MissionExpert, MissionFollowUp, Agreement,
                       AgreementExpert, AgreementLink, AgreementFile)
+class OrcidImport(BaseModel):
+    """An ORCID record read for a profile (orcid.py): which iD, who, from where
+    (``upload``: a file someone uploaded, which proves nothing about who controls the
+    iD; ``api``: fetched from ORCID's public API), the file's SHA-256 and the summary
+    read from it (JSON; the file itself is not kept). ``previewed`` until the person
+    decides, then ``applied`` with the fields written (or proposed to a curator)."""
+
+    id = AutoField()
+    expert = ForeignKeyField(Expert, backref="orcid_imports", on_delete="CASCADE")
+    orcid = CharField(max_length=19)
+    user_id = IntegerField(null=True)
+    source = CharField(max_length=8, default="upload")
+    sha256 = CharField(max_length=64)
+    record = TextField(default="{}")
+    base_version = IntegerField()
+    status = CharField(max_length=16, default="previewed", index=True)
+    applied_fields = TextField(default="[]")
+    created_at = DateTimeField(default=utcnow)
+    applied_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "orcid_import"
+
+
+ORCID_MODELS = (OrcidImport,)
+
+
+class Job(BaseModel):
+    """Background work a person asked for and watches (jobs.py): an export of a search
+    or a batch of invitations. ``params`` (JSON) holds what the task needs, including the
+    asker's rights when they asked; ``done``/``total`` the progress; ``result_file`` the
+    file the task wrote in ``<instance>/jobs/`` (downloadable by ``owner_id`` only,
+    deleted at ``expires_at``); ``error`` a code of ``jobs.ERRORS`` (shown in the
+    reader's language) and ``detail`` (no personal data) when it failed."""
+
+    id = AutoField()
+    kind = CharField(max_length=16)
+    owner_id = IntegerField(index=True)
+    status = CharField(max_length=16, default="queued", index=True)  # queued, running, done, failed
+    done = IntegerField(default=0)
+    total = IntegerField(default=0)
+    params = TextField(default="{}")
+    result_file = CharField(max_length=100, default="")
+    result_name = CharField(max_length=100, default="")
+    result_size = IntegerField(default=0)
+    error = CharField(max_length=40, default="")
+    detail = TextField(default="")
+    created_at = DateTimeField(default=utcnow, index=True)
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+    expires_at = DateTimeField(null=True, index=True)
+
+    @property
+    def parameters(self):
+        return json.loads(self.params or "{}")
+
+
+JOB_MODELS = (Job,)

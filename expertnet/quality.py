@@ -5,10 +5,9 @@ for the selection, index updated), invitations through ``invitations`` and ``mai
 import datetime
 from dataclasses import dataclass, field
 
-from flask import url_for
 from peewee import Case, fn
 
-from expertnet import audit, catalog, consent, invitations, mail, services
+from expertnet import audit, catalog, consent, invitations, links, mail, services
 from expertnet.db import database, utcnow
 from expertnet.i18n import _, _l
 from expertnet.models import Consent, Expert, ExpertField, User
@@ -157,7 +156,7 @@ def apply(planned, actor):
                                  actor=actor, via="screen", note=note)
     elif planned.action == "invite":
         for expert in changing:
-            links.append((expert, _invite(expert, actor)))
+            links.append((expert, invite(expert, actor)))
     with database.atomic():
         audit.record("quality.bulk", actor_id=actor, source="screen",
                      changes={"bulk": planned.action, "value": planned.value,
@@ -165,11 +164,13 @@ def apply(planned, actor):
     return planned, links
 
 
-def _invite(expert, actor):
+def invite(expert, actor, base=None):
     """Create the invitation; e-mail it when mail is configured (returns None), else
-    return the link for the curator to hand over."""
+    return the link for the curator to hand over. ``base``: the site's address (a
+    background job has no request to take it from)."""
     _row, token = invitations.create(expert, expert.email, actor=actor)
-    link = url_for("profiles.claim", token=token, _external=True)
+    base = base or links.base_url(anonymous=False)
+    link = links.external_url(base, "profiles.claim", token=token)
     hours = invitations._hours()
     sent = mail.send(expert.email, "invitation", lambda: (
         _("Your profile in the Hai Phong expert network"),

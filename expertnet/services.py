@@ -42,6 +42,7 @@ from expertnet.models import (
     Invitation,
     MergedProfile,
     MissionExpert,
+    OrcidImport,
     PendingChange,
     PendingIndex,
     ShortlistEntry,
@@ -519,6 +520,8 @@ MERGE_REPOINTS = (
     (EventInvitation, EventInvitation.expert, EventInvitation.event),
     (MissionExpert, MissionExpert.expert, MissionExpert.mission),
     (AgreementExpert, AgreementExpert.expert, AgreementExpert.agreement),
+    # Records read for either profile (the kept one's iD decides which still count).
+    (OrcidImport, OrcidImport.expert, None),
 )
 
 

@@ -1,6 +1,8 @@
 """The data subject's rights (Law 91/2025): to see and download everything held about
 them, to know who saw their contact details, and to ask for deletion (confirmed by a
 curator, then carried out by ``services.delete_profile``)."""
+import json
+
 from expertnet import (
     audit,
     consent,
@@ -12,7 +14,15 @@ from expertnet import (
     validation,
 )
 from expertnet.db import database, utcnow
-from expertnet.models import Audit, Delegation, DeletionRequest, Expert, PendingChange, User
+from expertnet.models import (
+    Audit,
+    Delegation,
+    DeletionRequest,
+    Expert,
+    OrcidImport,
+    PendingChange,
+    User,
+)
 
 
 def _time(value):
@@ -51,7 +61,7 @@ def export(user):
                     "last_login_at": _time(user.last_login_at)},
         "profile": None, "consents": [], "audit": [], "contact_views": [], "review_proposals": [],
         "contact_requests": [], "engagements": [], "events": [], "delegations": [],
-        "agreements": [],
+        "agreements": [], "orcid_records": [],
         "delegates": [],
         # Profiles this account edits on their experts' behalf (ids only: they are
         # other people's data).
@@ -129,6 +139,14 @@ def export(user):
         {"agreement": row.title, "partner": row.partner, "status": row.status,
          "signed_on": row.signed_on.isoformat() if row.signed_on else None}
         for row in agreements.for_expert(expert.id)]
+    # ORCID records read for the profile: the summary kept, where it came from, what was applied.
+    data["orcid_records"] = [
+        {"orcid": row.orcid, "source": row.source, "read_at": _time(row.created_at),
+         "status": row.status, "applied_at": _time(row.applied_at),
+         "applied_fields": json.loads(row.applied_fields or "[]"),
+         "record": json.loads(row.record or "{}")}
+        for row in OrcidImport.select().where(OrcidImport.expert == expert.id)
+        .order_by(OrcidImport.id)]
     return data
 
 

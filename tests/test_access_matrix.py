@@ -1,6 +1,7 @@
 """Who may do what, route by route: every rule of the URL map is walked for each role,
 so a new route cannot escape; then every channel is searched for profile ids a role
 must not see."""
+import datetime
 import io
 import json
 import re
@@ -8,7 +9,7 @@ import re
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import accounts, delegates, engagement_records, services
+from expertnet import accounts, delegates, engagement_records, jobs, orcid, services
 from expertnet.cooperation import agreements, delegations, events
 from expertnet.db import utcnow
 from expertnet.models import (
@@ -20,6 +21,7 @@ from expertnet.models import (
     Expert,
     ImportBatch,
     ImportRow,
+    Job,
     PendingChange,
     Registration,
     User,
@@ -281,6 +283,20 @@ EXPECTED = {
     ("programme.agreement_attach", "POST"): only(NEED_ROLES, 400, 403),
     ("programme.agreement_download", "GET"): NEED_WORK,
     ("programme.agreement_detach", "POST"): only(NEED_ROLES, 302, 403),
+    # ORCID records: whoever may edit the profile; an empty POST shows the form again, an
+    # apply without the version read is a 400.
+    ("profiles.orcid_import", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.orcid_import", "POST"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.orcid_preview", "GET"): {**OWN_PROFILE, "anonymous": 302},
+    ("profiles.orcid_preview", "POST"): {**OWN_PROFILE, "anonymous": 302,
+                                         **dict.fromkeys(("owner", "curator", "admin", "delegate"),
+                                                         400)},
+    # Background jobs: everyone signed in has a list (their own); a job (the curator's)
+    # and its result exist for the person who asked only.
+    ("downloads.jobs_page", "GET"): logged_in(302, 200),
+    ("downloads.job_page", "GET"): only({"curator"}, 200, 404),
+    ("downloads.job_status", "GET"): only({"curator"}, 200, 404),
+    ("downloads.job_download", "GET"): only({"curator"}, 200, 404),
     # The load balancer's health check: counts only, for everyone.
     ("health.healthz", "GET"): same(200),
 }
@@ -384,7 +400,14 @@ def world(app, make_user, add):
     per_endpoint["programme.agreement_detach"] = {"file_id": signed_files["detached"].id}
     for endpoint in ("programme.my_event_accept", "programme.my_event_decline"):
         per_endpoint[endpoint] = {"invitation_id": own_invitation.id}
-    return {"own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
+    orcid_row = orcid.stage(own, orcid.Record(orcid="0000-0002-1825-0097", keywords=["AI"]),
+                            b"{}", users["curator"].id, "upload")
+    job = Job.create(kind="export", owner_id=users["curator"].id, status="done", done=1, total=1,
+                     result_file="matrix.csv", result_name="expertnet-experts.csv",
+                     finished_at=utcnow(), expires_at=utcnow() + datetime.timedelta(days=1))
+    (jobs.folder() / job.result_file).write_text("external_id\n", encoding="utf-8")
+    return {"orcid_import": orcid_row.id, "job": job.id,
+            "own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
             "registrations": registrations, "batch": batch.id, "row": staged.id, "need": need,
             "per_endpoint": per_endpoint, "asked": asked, "block": block,
@@ -424,6 +447,7 @@ def _url(rule, world):
     if rule.endpoint in world["registrations"]:
         values["registration_id"] = world["registrations"][rule.endpoint]
     values["entry_id"] = world["entry"]
+    values["import_id"], values["job_id"] = world["orcid_import"], world["job"]
     values["batch_id"], values["row_id"] = world["batch"], world["row"]
     values.update(world["per_endpoint"].get(rule.endpoint, {}))
     for name in rule.arguments:
@@ -458,6 +482,7 @@ def test_each_role_gets_exactly_what_the_matrix_says(app, world, role):
             data = {"csrf_token": _csrf(client), "role": "official", "language": "en"}
             response = client.open(url, method=method, data=data)
         expected = EXPECTED[(rule.endpoint, method)][role]
+        response.close()  # a streamed file (a job's result) is closed with its response
         if response.status_code != expected:
             failures.append((method, url, response.status_code, expected))
         if response.status_code == 302 and expected == 302 and role != "anonymous" \

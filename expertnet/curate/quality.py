@@ -1,10 +1,11 @@
 """``/curate/quality``: counts of profiles missing key data, the list behind each count,
 and bulk actions on a selection (add a field, set visibility, invite to claim) with a
 confirmation step."""
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import catalog, quality, vocab
+from expertnet import catalog, jobs, quality, vocab
+from expertnet import links as site_links
 from expertnet.admin.routes import role_required
 from expertnet.curate import bp
 from expertnet.curate.forms import TokenForm
@@ -68,9 +69,17 @@ def quality_bulk():
     except ValueError:
         abort(400)
     if request.form.get("confirm") != "1":
+        background = action == "invite" and \
+            len(planned.changing) > current_app.config["INVITE_BACKGROUND_COUNT"]
         return render_template("curate/quality_confirm.html", plan=planned, back=back,
+                               background=background,
                                actions=quality.ACTIONS, value_label=_value_label(action, value),
                                check=request.form.get("check", ""), months=_months())
+    if action == "invite" and len(planned.changing) > current_app.config["INVITE_BACKGROUND_COUNT"]:
+        # Many e-mails: a background job the curator watches (jobs.py).
+        job = jobs.start_invitations(planned, current_user.id,
+                                     site_links.base_url(anonymous=False), current_language())
+        return redirect(url_for("downloads.job_page", job_id=job.id))
     done, links = quality.apply(planned, current_user.id)
     return render_template("curate/quality_done.html", plan=done, links=links, back=back,
                            actions=quality.ACTIONS, value_label=_value_label(action, value))

@@ -6,10 +6,10 @@ nothing (they can read the public pages). Every export needs a password typed in
 last ``RECENT_LOGIN_MINUTES`` and leaves an audit entry (who, which criteria or
 profile, how many, which contact details); an official's view of contact details in an
 export is logged per profile, as on the profile page."""
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from expertnet import access, audit, exports, finder
+from expertnet import access, audit, exports, finder, jobs
 from expertnet.admin.routes import role_required
 from expertnet.auth.recent import recent_login_required
 from expertnet.db import database
@@ -33,8 +33,14 @@ def search_export(file_format):
     except finder.BadParameter:
         abort(400)
     viewer = access.current_viewer()
-    _total, found = finder.find_all(criteria, viewer, current_app.config["EXPORT_MAX_ROWS"])
-    logged = _Logged(found, viewer)
+    total, found = finder.find_all(criteria, viewer, current_app.config["EXPORT_MAX_ROWS"])
+    total = min(total, current_app.config["EXPORT_MAX_ROWS"])
+    if total > current_app.config["EXPORT_BACKGROUND_ROWS"]:
+        # A large export: written by a background job the person watches (jobs.py),
+        # with the rights they have now.
+        job = jobs.start_export(criteria, file_format, viewer, total)
+        return redirect(url_for("downloads.job_page", job_id=job.id))
+    logged = exports.Logged(found, viewer)
     handle = exports.spreadsheet(logged, viewer, file_format)
     with database.atomic():
         audit.write_many([
@@ -54,25 +60,6 @@ def _stream(handle, size=64 * 1024):
             yield chunk
     finally:
         handle.close()
-
-
-class _Logged:
-    """The exported profiles, counted, with the audit entries of an official's views of
-    contact details (one per profile, like ``audit.contact_view``)."""
-
-    def __init__(self, experts, viewer):
-        self.experts, self.viewer = experts, viewer
-        self.count, self.views = 0, []
-
-    def __iter__(self):
-        for expert in self.experts:
-            self.count += 1
-            shown = exports.shown_contact(expert, self.viewer)
-            if shown and self.viewer.role == "official":
-                self.views.append(audit.entry("contact.view", actor_id=self.viewer.user_id,
-                                              expert_id=expert.id, source="screen",
-                                              changes={"fields": shown}))
-            yield expert
 
 
 @bp.get("/experts/<int:expert_id>/vcard")

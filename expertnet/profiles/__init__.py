@@ -8,6 +8,7 @@ bp = Blueprint("profiles", __name__)
 from expertnet.profiles import (  # noqa: E402,F401  (registers the views)
     curation,
     delegation,
+    orcid_pages,
     registration_queue,
     routes,
     stale,

@@ -5,6 +5,7 @@ as for an import, and its messages are put on the fields. Choices are built per 
 because their labels (taxonomy, countries, languages) depend on the reader's language.
 """
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -190,3 +191,19 @@ class RejectRegistrationForm(FlaskForm):
                            filters=[lambda value: value.strip() if value else value],
                            validators=[DataRequired(message=_l("Give the reason: the expert is told it.")),
                                        Length(max=1000)])
+
+
+class OrcidForm(FlaskForm):
+    """Attach an ORCID iD and read its public record (an uploaded file, or fetched
+    when the server may). The iD's check digit is tested by the view (``orcid``)."""
+
+    orcid = StringField(_l("ORCID iD"), validators=[
+        DataRequired(message=_l("Type the ORCID iD.")), Length(max=60)])
+    file = FileField(_l("The ORCID record (JSON file)"))
+
+
+class OrcidApplyForm(FlaskForm):
+    """The ticked fields (``apply``) are read by the view; the version is the profile's
+    when the preview was shown."""
+
+    version = HiddenField(validators=[InputRequired()])
