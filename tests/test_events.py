@@ -2,6 +2,8 @@
 number) and only when they allow being contacted, the invitation e-mailed in the
 expert's language, answered on the expert's dashboard or recorded by an official,
 attendance recorded; speakers by field; the profile shows the history to officials."""
+import re
+
 import pytest
 from conftest import client_as, post_form
 
@@ -242,3 +244,24 @@ def test_merging_two_profiles_keeps_one_invitation_per_event(app, people, event,
     merging.merge(keep, drop, {}, keep.version, drop.version)
     rows = sorted((row.event_id, row.expert_id, row.role) for row in EventInvitation.select())
     assert rows == [(event.id, keep.id, "participant"), (other.id, keep.id, "participant")]
+
+
+def test_the_list_counts_only_the_invited_profiles_the_reader_may_open(app, people, event,
+                                                                       make_user):
+    """A curator invited a profile kept for curators: an official's list does not count
+    it (SECURITY.md: totals never count a profile the reader could not open)."""
+    curator = make_user("curator")
+    events.invite(event, people["unclaimed"], people["official"])
+    hidden = events.invite(event, people["hidden"], curator)
+    events.answer(hidden, curator, accepted=True)
+    events.record_attendance(hidden, "attended", curator.id)
+
+    def cells(user):
+        page = client_as(app, user).get("/events").get_data(as_text=True)
+        return re.findall(r'<td class="number">(\d+)</td>', page)
+
+    assert cells(people["official"]) == ["1", "0", "0"]
+    assert cells(curator) == ["2", "1", "1"]
+    viewer = access.viewer_for(people["official"])
+    assert events.counts([event.id], viewer)[event.id] == \
+        {"invited": 1, "accepted": 0, "attended": 0}

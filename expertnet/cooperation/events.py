@@ -18,7 +18,7 @@ from expertnet.cooperation.common import Problems, Refused, field_problems, visi
 from expertnet.db import database, utcnow
 from expertnet.formkit import date_range_problems, form_date, text_problems
 from expertnet.i18n import _
-from expertnet.models import AgreementLink, ContactBlock, Event, EventInvitation, User
+from expertnet.models import AgreementLink, ContactBlock, Event, EventInvitation, Expert, User
 from expertnet.text import clean, clean_multiline, fold
 
 MAX_LENGTHS = {"title": 200, "location": 200, "department": 300, "description": 10_000}
@@ -108,13 +108,21 @@ def open_to_invite(viewer, limit=5):
     return rows[:limit]
 
 
-def counts(event_ids):
-    """``{event id: {"invited": n, "accepted": n, "attended": n}}``."""
+def counts(event_ids, viewer):
+    """``{event id: {"invited": n, "accepted": n, "attended": n}}``, counting only the
+    profiles ``viewer`` may open (SECURITY.md: a total never counts a profile the reader
+    could not open), in one query."""
     found = {event_id: {"invited": 0, "accepted": 0, "attended": 0} for event_id in event_ids}
-    for row in EventInvitation.select().where(EventInvitation.event.in_(list(event_ids))):
-        found[row.event_id]["invited"] += 1
-        found[row.event_id]["accepted"] += row.status == "accepted"
-        found[row.event_id]["attended"] += row.attendance == "attended"
+    if not found:
+        return found
+    query = (EventInvitation.select(EventInvitation.event, EventInvitation.status,
+                                    EventInvitation.attendance)
+             .join(Expert, on=(EventInvitation.expert == Expert.id))
+             .where(EventInvitation.event.in_(list(found)) & access.visible_condition(viewer)))
+    for event_id, status, attendance in query.tuples():
+        found[event_id]["invited"] += 1
+        found[event_id]["accepted"] += status == "accepted"
+        found[event_id]["attended"] += attendance == "attended"
     return found
 
 
