@@ -265,3 +265,22 @@ def test_the_list_counts_only_the_invited_profiles_the_reader_may_open(app, peop
     viewer = access.viewer_for(people["official"])
     assert events.counts([event.id], viewer)[event.id] == \
         {"invited": 1, "accepted": 0, "attended": 0}
+
+
+def test_a_block_of_the_organising_department_refuses_the_invitation(app, people, mailbox,
+                                                                     make_user):
+    """The e-mail says the organising department invites: an expert who blocks that
+    department is not invited, even by an official of another department (or a curator
+    with none)."""
+    event = events.save({**EVENT, "department": "Sở Ngoại vụ"}, people["official"].id)
+    ContactBlock.create(expert=people["claimed"].id, department="so ngoai vu")
+    for inviter in (people["official"], make_user("curator")):
+        with pytest.raises(common.Refused) as blocked:
+            events.invite(event, people["claimed"], inviter)
+        assert "không nhận yêu cầu từ đơn vị của bạn" in str(blocked.value.message)
+    assert EventInvitation.select().count() == 0 and mailbox == []
+    # A block of another department does not stop it.
+    ContactBlock.delete().execute()
+    ContactBlock.create(expert=people["claimed"].id, department="Sở Y tế")
+    events.invite(event, people["claimed"], people["official"])
+    assert len(mailbox) == 1

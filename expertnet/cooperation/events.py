@@ -13,12 +13,12 @@ who came. Withdrawing consent cancels the invitations still waiting for an answe
 from flask_babel import format_date
 from peewee import IntegrityError
 
-from expertnet import access, audit, catalog, consent, links, mail, vocab
+from expertnet import access, audit, catalog, consent, contact_requests, links, mail, vocab
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts
 from expertnet.db import database, utcnow
 from expertnet.formkit import date_range_problems, form_date, text_problems
 from expertnet.i18n import _
-from expertnet.models import AgreementLink, ContactBlock, Event, EventInvitation, Expert, User
+from expertnet.models import AgreementLink, Event, EventInvitation, Expert, User
 from expertnet.text import clean, clean_multiline, fold
 
 MAX_LENGTHS = {"title": 200, "location": 200, "department": 300, "description": 10_000}
@@ -147,14 +147,6 @@ def _owner(expert_id):
     return User.get_or_none((User.expert == expert_id) & User.active)
 
 
-def _blocked(expert_id, department):
-    folded = fold(clean(department))
-    for block in ContactBlock.select().where(ContactBlock.expert == expert_id):
-        if not block.department or (folded and fold(block.department) == folded):
-            return True
-    return False
-
-
 def check(event, expert, official):
     """Raise :class:`Refused` when ``official`` (a ``User``) may not invite ``expert``."""
     if not access.can_view(access.viewer_for(official), expert):
@@ -164,7 +156,9 @@ def check(event, expert, official):
         raise Refused(_("This expert is already invited to this event."))
     if consent.withdrawn([expert.id]).get(expert.id):
         raise Refused(_("This expert has withdrawn their consent: they cannot be invited."))
-    if _blocked(expert.id, clean(official.department) or event.department):
+    # The invitation comes from the official and names the organising department
+    # (``_tell_expert``): a block of either one refuses it.
+    if contact_requests.blocked(expert.id, official.department, event.department):
         raise Refused(_("This expert does not accept requests from your department."))
 
 
