@@ -284,3 +284,69 @@ def test_a_block_of_the_organising_department_refuses_the_invitation(app, people
     ContactBlock.create(expert=people["claimed"].id, department="Sở Y tế")
     events.invite(event, people["claimed"], people["official"])
     assert len(mailbox) == 1
+
+
+def _queries(monkeypatch):
+    """A list that grows by one SQL statement for each query the database runs."""
+    from expertnet.db import database
+    run = []
+    real = database.obj.execute_sql
+
+    def counting(sql, *args, **kwargs):
+        run.append(sql)
+        return real(sql, *args, **kwargs)
+    monkeypatch.setattr(database.obj, "execute_sql", counting)
+    return run
+
+
+def test_the_need_page_reads_the_events_to_invite_in_a_fixed_number_of_queries(
+        app, people, make_user, monkeypatch):
+    official = people["official"]
+    colleague, stranger = make_user("official"), make_user("official")
+    colleague.department, stranger.department = official.department, "Sở Y tế"
+    colleague.save()
+    stranger.save()
+    need = records.save({"title": "Tự động hóa cảng", "organization": "Sở KH&CN"},
+                        owner=official)
+    shortlists.add(need, people["claimed"], official.id)
+    client = client_as(app, official)
+
+    def add_events(number):
+        for index in range(number):
+            author = (colleague, stranger)[index % 2]
+            events.save({**EVENT, "title": f"Sự kiện {author.id}-{index}",
+                         "starts_on": f"2099-01-{index + 1:02d}", "ends_on": ""}, author.id)
+
+    def page_queries():
+        run = _queries(monkeypatch)
+        page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+        monkeypatch.undo()
+        return len(run), page
+
+    add_events(2)
+    few, page = page_queries()
+    add_events(10)
+    many, page = page_queries()
+    assert many == few
+    # The colleague's events are offered (soonest first, five at most), the stranger's not.
+    offered = [event for event in events.listing(when="upcoming")
+               if f"/events/{event.id}/invite?need={need.id}" in page]
+    assert len(offered) == 5 and {event.created_by for event in offered} == {colleague.id}
+
+
+def test_upcoming_and_past_events_with_and_without_a_last_day(people):
+    def save(title, starts_on, ends_on=""):
+        return events.save({**EVENT, "title": title, "starts_on": starts_on, "ends_on": ends_on},
+                           people["official"].id)
+    import datetime
+    today = datetime.date(2026, 6, 10)
+    save("one day, over", "2026-06-09")
+    save("one day, today", "2026-06-10")
+    save("under way", "2026-06-01", "2026-06-12")
+    save("over", "2026-06-01", "2026-06-09")
+
+    def titles(when):
+        return sorted(event.title for event in events.listing(when=when, today=today))
+    assert titles("upcoming") == ["one day, today", "under way"]
+    assert titles("past") == ["one day, over", "over"]
+    assert len(events.listing(today=today)) == 4

@@ -87,12 +87,15 @@ def listing(kind=None, when=None, q="", today=None):
     query = Event.select()
     if kind in vocab.EVENT_KINDS:
         query = query.where(Event.kind == kind)
-    rows = list(query.order_by(Event.starts_on.desc(), Event.id.desc()))
-    last_day = lambda event: event.ends_on or event.starts_on  # noqa: E731
+    # An event is under way until its last day (its first when it has no end).
+    # (Written out both ways: NOT of a comparison with NULL is NULL, not true.)
     if when == "upcoming":
-        rows = [event for event in rows if last_day(event) >= today]
+        query = query.where((Event.ends_on >= today)
+                            | (Event.ends_on.is_null() & (Event.starts_on >= today)))
     elif when == "past":
-        rows = [event for event in rows if last_day(event) < today]
+        query = query.where((Event.ends_on < today)
+                            | (Event.ends_on.is_null() & (Event.starts_on < today)))
+    rows = list(query.order_by(Event.starts_on.desc(), Event.id.desc()))
     words = fold(clean(q)).split()
     if words:
         rows = [event for event in rows
@@ -103,9 +106,8 @@ def listing(kind=None, when=None, q="", today=None):
 
 def open_to_invite(viewer, limit=5):
     """The next events ``viewer`` may invite experts to (not over yet), soonest first."""
-    from expertnet.cooperation.common import may_edit
-    rows = [event for event in reversed(listing(when="upcoming")) if may_edit(viewer, event)]
-    return rows[:limit]
+    from expertnet.cooperation.common import editable
+    return editable(viewer, reversed(listing(when="upcoming")))[:limit]
 
 
 def counts(event_ids, viewer):
