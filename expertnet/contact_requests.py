@@ -45,10 +45,12 @@ def department_of(user):
     return clean(user.department) if user is not None else ""
 
 
-def _blocked(expert_id, department):
-    folded = fold(department)
+def blocked(expert_id, *departments):
+    """Whether the expert blocks requests from everyone or from one of ``departments``
+    (compared without accents or case); empty names are skipped."""
+    folded = {fold(clean(name)) for name in departments} - {""}
     for block in ContactBlock.select().where(ContactBlock.expert == expert_id):
-        if not block.department or (folded and fold(block.department) == folded):
+        if not block.department or fold(clean(block.department)) in folded:
             return True
     return False
 
@@ -82,7 +84,7 @@ def check(need, expert, official):
     if owner_of(expert.id) is None:
         raise Refused(_("This expert has not claimed their profile yet, so they cannot answer "
                         "a request. A curator can invite them."))
-    if _blocked(expert.id, department_of(official) or need.organization):
+    if blocked(expert.id, department_of(official) or need.organization):
         raise Refused(_("This expert does not accept contact requests from your department."))
     if sent_today(official.id) >= current_app.config["CONTACT_REQUESTS_PER_DAY"]:
         raise Refused(_("You have sent as many contact requests as allowed in 24 hours. "

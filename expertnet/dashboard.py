@@ -96,9 +96,7 @@ def is_exact(viewer):
 
 def population(viewer, kind=""):
     """The ``WHERE`` of the profiles ``viewer`` may count (of ``kind`` if given)."""
-    condition = Expert.visibility.in_(access.visible_levels(viewer))
-    if viewer.always_visible_ids:
-        condition |= Expert.id.in_(list(viewer.always_visible_ids))
+    condition = access.visible_condition(viewer)
     if kind:
         condition &= Expert.kind == kind
     return condition

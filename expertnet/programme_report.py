@@ -54,11 +54,8 @@ class Report:
 
 
 def _visible(query, viewer):
-    levels = access.visible_levels(viewer)
-    condition = Expert.visibility.in_(levels)
-    if viewer.own_expert_ids:
-        condition |= Expert.id.in_(list(viewer.own_expert_ids))
-    return query.where(condition)
+    # The profiles the reader may open (their own and those they edit as a delegate too).
+    return query.where(access.visible_condition(viewer))
 
 
 def build(start, end, viewer):

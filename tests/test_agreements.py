@@ -132,3 +132,24 @@ def test_a_hidden_expert_is_not_shown_nor_linkable(app, official, add):
     agreements.link_expert(agreement, hidden, None)  # a curator's link
     assert "Bí Mật" not in client.get(path).text
     assert AgreementExpert.select().count() == 1
+
+
+def test_the_page_lists_the_files_with_actions_for_editors_only(app, official, make_user):
+    """The file list is the macro shared with engagements (_attachments.html)."""
+    agreement = agreements.save(MOU, official.id)
+    path = f"/agreements/{agreement.id}"
+    client = client_as(app, official)
+    assert "Chưa có tệp nào." in client.get(path, headers={"Accept-Language": "vi"}).text
+    post_form(client, f"{path}/files", {"file": (io.BytesIO(PDF), "mou.pdf")}, form_path=path,
+              content_type="multipart/form-data")
+    [row] = AgreementFile.select()
+    page = client.get(path, headers={"Accept-Language": "en"}).text
+    assert f'href="{path}/files/{row.id}">mou.pdf</a>' in page
+    assert f'action="{path}/files/{row.id}/delete"' in page
+    assert f'action="{path}/files" enctype="multipart/form-data"' in page
+    assert "No file yet." not in page
+    rejected = client.get(f"{path}?rejected=type", headers={"Accept-Language": "en"}).text
+    assert "This file was not kept" in rejected
+    other = client_as(app, make_user("official")).get(path).text
+    assert f'href="{path}/files/{row.id}">mou.pdf</a>' in other
+    assert "/delete" not in other and 'enctype="multipart/form-data"' not in other

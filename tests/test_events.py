@@ -2,6 +2,8 @@
 number) and only when they allow being contacted, the invitation e-mailed in the
 expert's language, answered on the expert's dashboard or recorded by an official,
 attendance recorded; speakers by field; the profile shows the history to officials."""
+import re
+
 import pytest
 from conftest import client_as, post_form
 
@@ -242,3 +244,109 @@ def test_merging_two_profiles_keeps_one_invitation_per_event(app, people, event,
     merging.merge(keep, drop, {}, keep.version, drop.version)
     rows = sorted((row.event_id, row.expert_id, row.role) for row in EventInvitation.select())
     assert rows == [(event.id, keep.id, "participant"), (other.id, keep.id, "participant")]
+
+
+def test_the_list_counts_only_the_invited_profiles_the_reader_may_open(app, people, event,
+                                                                       make_user):
+    """A curator invited a profile kept for curators: an official's list does not count
+    it (SECURITY.md: totals never count a profile the reader could not open)."""
+    curator = make_user("curator")
+    events.invite(event, people["unclaimed"], people["official"])
+    hidden = events.invite(event, people["hidden"], curator)
+    events.answer(hidden, curator, accepted=True)
+    events.record_attendance(hidden, "attended", curator.id)
+
+    def cells(user):
+        page = client_as(app, user).get("/events").get_data(as_text=True)
+        return re.findall(r'<td class="number">(\d+)</td>', page)
+
+    assert cells(people["official"]) == ["1", "0", "0"]
+    assert cells(curator) == ["2", "1", "1"]
+    viewer = access.viewer_for(people["official"])
+    assert events.counts([event.id], viewer)[event.id] == \
+        {"invited": 1, "accepted": 0, "attended": 0}
+
+
+def test_a_block_of_the_organising_department_refuses_the_invitation(app, people, mailbox,
+                                                                     make_user):
+    """The e-mail says the organising department invites: an expert who blocks that
+    department is not invited, even by an official of another department (or a curator
+    with none)."""
+    event = events.save({**EVENT, "department": "Sở Ngoại vụ"}, people["official"].id)
+    ContactBlock.create(expert=people["claimed"].id, department="so ngoai vu")
+    for inviter in (people["official"], make_user("curator")):
+        with pytest.raises(common.Refused) as blocked:
+            events.invite(event, people["claimed"], inviter)
+        assert "không nhận yêu cầu từ đơn vị của bạn" in str(blocked.value.message)
+    assert EventInvitation.select().count() == 0 and mailbox == []
+    # A block of another department does not stop it.
+    ContactBlock.delete().execute()
+    ContactBlock.create(expert=people["claimed"].id, department="Sở Y tế")
+    events.invite(event, people["claimed"], people["official"])
+    assert len(mailbox) == 1
+
+
+def _queries(monkeypatch):
+    """A list that grows by one SQL statement for each query the database runs."""
+    from expertnet.db import database
+    run = []
+    real = database.obj.execute_sql
+
+    def counting(sql, *args, **kwargs):
+        run.append(sql)
+        return real(sql, *args, **kwargs)
+    monkeypatch.setattr(database.obj, "execute_sql", counting)
+    return run
+
+
+def test_the_need_page_reads_the_events_to_invite_in_a_fixed_number_of_queries(
+        app, people, make_user, monkeypatch):
+    official = people["official"]
+    colleague, stranger = make_user("official"), make_user("official")
+    colleague.department, stranger.department = official.department, "Sở Y tế"
+    colleague.save()
+    stranger.save()
+    need = records.save({"title": "Tự động hóa cảng", "organization": "Sở KH&CN"},
+                        owner=official)
+    shortlists.add(need, people["claimed"], official.id)
+    client = client_as(app, official)
+
+    def add_events(number):
+        for index in range(number):
+            author = (colleague, stranger)[index % 2]
+            events.save({**EVENT, "title": f"Sự kiện {author.id}-{index}",
+                         "starts_on": f"2099-01-{index + 1:02d}", "ends_on": ""}, author.id)
+
+    def page_queries():
+        run = _queries(monkeypatch)
+        page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+        monkeypatch.undo()
+        return len(run), page
+
+    add_events(2)
+    few, page = page_queries()
+    add_events(10)
+    many, page = page_queries()
+    assert many == few
+    # The colleague's events are offered (soonest first, five at most), the stranger's not.
+    offered = [event for event in events.listing(when="upcoming")
+               if f"/events/{event.id}/invite?need={need.id}" in page]
+    assert len(offered) == 5 and {event.created_by for event in offered} == {colleague.id}
+
+
+def test_upcoming_and_past_events_with_and_without_a_last_day(people):
+    def save(title, starts_on, ends_on=""):
+        return events.save({**EVENT, "title": title, "starts_on": starts_on, "ends_on": ends_on},
+                           people["official"].id)
+    import datetime
+    today = datetime.date(2026, 6, 10)
+    save("one day, over", "2026-06-09")
+    save("one day, today", "2026-06-10")
+    save("under way", "2026-06-01", "2026-06-12")
+    save("over", "2026-06-01", "2026-06-09")
+
+    def titles(when):
+        return sorted(event.title for event in events.listing(when=when, today=today))
+    assert titles("upcoming") == ["one day, today", "under way"]
+    assert titles("past") == ["one day, over", "over"]
+    assert len(events.listing(today=today)) == 4

@@ -162,3 +162,16 @@ def test_the_page_and_the_workbook_show_them_localised(app, cooperation, officia
     assert rows[words[0]] == 2  # events held
     assert isinstance(rows[words[4]], str)  # a section's heading row: "Number"
     assert rows[words[5]] == 2
+
+
+def test_a_delegate_counts_the_profile_they_edit(recorded, official, make_user):
+    """The report counts what the reader may open (``access.can_view``): a hidden
+    profile an official edits as a delegate counts for that official, not for another."""
+    from expertnet import delegates
+    delegates.add(recorded["hidden"], official.email, make_user("curator").id)
+    report = programme_report.build(recorded["start"], recorded["end"],
+                                    access.viewer_for(official))
+    assert report.engagements == 4 and dict(report.by_expert_kind)["foreign"] == 1
+    other = programme_report.build(recorded["start"], recorded["end"],
+                                   access.viewer_for(make_user("official")))
+    assert other.engagements == 3

@@ -28,22 +28,37 @@ def may_read(viewer):
     return viewer.role in ROLES
 
 
-def _department(user_id):
-    if user_id is None:
-        return ""
-    row = User.select(User.department).where(User.id == user_id).first()
-    return fold(clean(row.department)) if row is not None else ""
+def _departments(user_ids):
+    """``{user id: folded department}`` of the accounts among ``user_ids``, in one query."""
+    ids = list({user_id for user_id in user_ids if user_id is not None})
+    if not ids:
+        return {}
+    return {user_id: fold(clean(department)) for user_id, department in
+            User.select(User.id, User.department).where(User.id.in_(ids)).tuples()}
 
 
 def may_edit(viewer, record):
     """Curators, the record's author, and colleagues of the author's department."""
+    return bool(editable(viewer, [record]))
+
+
+def editable(viewer, records):
+    """The records among ``records`` that ``viewer`` may change (``may_edit``), reading
+    the departments of all their authors in one query."""
     if viewer.role not in ROLES:
-        return False
-    if viewer.is_curator or (record.created_by is not None
-                             and record.created_by == viewer.user_id):
-        return True
-    mine = _department(viewer.user_id)
-    return bool(mine) and mine == _department(record.created_by)
+        return []
+    records = list(records)
+    if viewer.is_curator:
+        return records
+
+    def own(record):
+        return record.created_by is not None and record.created_by == viewer.user_id
+
+    others = [record.created_by for record in records if not own(record)]
+    departments = _departments([viewer.user_id, *others]) if others else {}
+    mine = departments.get(viewer.user_id, "")
+    return [record for record in records
+            if own(record) or (mine and departments.get(record.created_by, "") == mine)]
 
 
 def visible_experts(viewer, expert_ids):

@@ -13,12 +13,12 @@ who came. Withdrawing consent cancels the invitations still waiting for an answe
 from flask_babel import format_date
 from peewee import IntegrityError
 
-from expertnet import access, audit, catalog, consent, links, mail, vocab
+from expertnet import access, audit, catalog, consent, contact_requests, links, mail, vocab
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts
 from expertnet.db import database, utcnow
 from expertnet.formkit import date_range_problems, form_date, text_problems
 from expertnet.i18n import _
-from expertnet.models import AgreementLink, ContactBlock, Event, EventInvitation, User
+from expertnet.models import AgreementLink, Event, EventInvitation, Expert, User
 from expertnet.text import clean, clean_multiline, fold
 
 MAX_LENGTHS = {"title": 200, "location": 200, "department": 300, "description": 10_000}
@@ -87,12 +87,15 @@ def listing(kind=None, when=None, q="", today=None):
     query = Event.select()
     if kind in vocab.EVENT_KINDS:
         query = query.where(Event.kind == kind)
-    rows = list(query.order_by(Event.starts_on.desc(), Event.id.desc()))
-    last_day = lambda event: event.ends_on or event.starts_on  # noqa: E731
+    # An event is under way until its last day (its first when it has no end).
+    # (Written out both ways: NOT of a comparison with NULL is NULL, not true.)
     if when == "upcoming":
-        rows = [event for event in rows if last_day(event) >= today]
+        query = query.where((Event.ends_on >= today)
+                            | (Event.ends_on.is_null() & (Event.starts_on >= today)))
     elif when == "past":
-        rows = [event for event in rows if last_day(event) < today]
+        query = query.where((Event.ends_on < today)
+                            | (Event.ends_on.is_null() & (Event.starts_on < today)))
+    rows = list(query.order_by(Event.starts_on.desc(), Event.id.desc()))
     words = fold(clean(q)).split()
     if words:
         rows = [event for event in rows
@@ -103,18 +106,25 @@ def listing(kind=None, when=None, q="", today=None):
 
 def open_to_invite(viewer, limit=5):
     """The next events ``viewer`` may invite experts to (not over yet), soonest first."""
-    from expertnet.cooperation.common import may_edit
-    rows = [event for event in reversed(listing(when="upcoming")) if may_edit(viewer, event)]
-    return rows[:limit]
+    from expertnet.cooperation.common import editable
+    return editable(viewer, reversed(listing(when="upcoming")))[:limit]
 
 
-def counts(event_ids):
-    """``{event id: {"invited": n, "accepted": n, "attended": n}}``."""
+def counts(event_ids, viewer):
+    """``{event id: {"invited": n, "accepted": n, "attended": n}}``, counting only the
+    profiles ``viewer`` may open (SECURITY.md: a total never counts a profile the reader
+    could not open), in one query."""
     found = {event_id: {"invited": 0, "accepted": 0, "attended": 0} for event_id in event_ids}
-    for row in EventInvitation.select().where(EventInvitation.event.in_(list(event_ids))):
-        found[row.event_id]["invited"] += 1
-        found[row.event_id]["accepted"] += row.status == "accepted"
-        found[row.event_id]["attended"] += row.attendance == "attended"
+    if not found:
+        return found
+    query = (EventInvitation.select(EventInvitation.event, EventInvitation.status,
+                                    EventInvitation.attendance)
+             .join(Expert, on=(EventInvitation.expert == Expert.id))
+             .where(EventInvitation.event.in_(list(found)) & access.visible_condition(viewer)))
+    for event_id, status, attendance in query.tuples():
+        found[event_id]["invited"] += 1
+        found[event_id]["accepted"] += status == "accepted"
+        found[event_id]["attended"] += attendance == "attended"
     return found
 
 
@@ -139,14 +149,6 @@ def _owner(expert_id):
     return User.get_or_none((User.expert == expert_id) & User.active)
 
 
-def _blocked(expert_id, department):
-    folded = fold(clean(department))
-    for block in ContactBlock.select().where(ContactBlock.expert == expert_id):
-        if not block.department or (folded and fold(block.department) == folded):
-            return True
-    return False
-
-
 def check(event, expert, official):
     """Raise :class:`Refused` when ``official`` (a ``User``) may not invite ``expert``."""
     if not access.can_view(access.viewer_for(official), expert):
@@ -156,7 +158,9 @@ def check(event, expert, official):
         raise Refused(_("This expert is already invited to this event."))
     if consent.withdrawn([expert.id]).get(expert.id):
         raise Refused(_("This expert has withdrawn their consent: they cannot be invited."))
-    if _blocked(expert.id, clean(official.department) or event.department):
+    # The invitation comes from the official and names the organising department
+    # (``_tell_expert``): a block of either one refuses it.
+    if contact_requests.blocked(expert.id, official.department, event.department):
         raise Refused(_("This expert does not accept requests from your department."))
 
 

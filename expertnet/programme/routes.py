@@ -97,7 +97,7 @@ def event_list():
     q = request.args.get("q", "")[:200]
     rows = events.listing(kind=kind, when=when if when in ("upcoming", "past") else None, q=q)
     return render_template("programme/events.html", rows=rows,
-                           counts=events.counts([row.id for row in rows]),
+                           counts=events.counts([row.id for row in rows], current_viewer()),
                            kind=kind, when=when, q=q)
 
 
