@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import accounts, delegates, engagement_records, services
+from expertnet import accounts, delegates, engagement_records, notifications, saved_searches, services
 from expertnet.db import utcnow
 from expertnet.models import (
     Audit,
@@ -18,6 +18,7 @@ from expertnet.models import (
     Expert,
     ImportBatch,
     ImportRow,
+    MailMessage,
     PendingChange,
     Registration,
     User,
@@ -231,6 +232,24 @@ EXPECTED = {
                                           "official": 404, "curator": 200, "admin": 200,
                                           "delegate": 403},
     ("profiles.remove_delegate", "POST"): only({"admin", "curator"}, 302, 403),
+    # The outbox: admins only; the matrix's message failed and its text was erased, so it
+    # cannot be queued again (back to the list).
+    ("admin.mail_queue", "GET"): only({"admin"}, 200, 403),
+    ("admin.mail_retry", "POST"): only({"admin"}, 302, 403),
+    # Notifications: everyone signed in has a page; the matrix's notification is the
+    # owner's (anyone else's id is a 404).
+    ("alerts.notifications_page", "GET"): logged_in(302, 200),
+    ("alerts.mark_read", "POST"): only({"owner"}, 302, 404),
+    ("alerts.mark_all_read", "POST"): logged_in(302, 302),
+    # Saved searches: the roles that search for work; the matrix's saved search is the
+    # official's (another official's, curator's or admin's id is a 404). The matrix
+    # posts no name, hence the 400s.
+    ("alerts.saved_searches_page", "GET"): NEED_WORK,
+    ("alerts.save_search", "POST"): only(NEED_ROLES, 400, 403),
+    ("alerts.saved_search", "GET"): {**only(NEED_ROLES, 404, 403), "official": 200},
+    ("alerts.mark_seen", "POST"): {**only(NEED_ROLES, 404, 403), "official": 302},
+    ("alerts.update_saved_search", "POST"): {**only(NEED_ROLES, 404, 403), "official": 400},
+    ("alerts.delete_saved_search", "POST"): {**only(NEED_ROLES, 404, 403), "official": 302},
     # The load balancer's health check: counts only, for everyone.
     ("health.healthz", "GET"): same(200),
 }
@@ -298,6 +317,14 @@ def world(app, make_user, add):
                                              f"{name}.pdf", users["official"].id)
              for name in ("kept", "detached")}
     per_endpoint["engagements.delete"] = {"engagement_id": engagements["deleted"].id}
+    message = MailMessage.create(recipient="x@example.org", kind="invitation", status="failed")
+    note = notifications.notify(users["owner"], "digest", count=2)
+    saved = saved_searches.create(users["official"], "Cảng", pairs=[("q", "cảng")])
+    per_endpoint["admin.mail_retry"] = {"message_id": message.id}
+    for endpoint in ("alerts.saved_search", "alerts.mark_seen", "alerts.update_saved_search",
+                     "alerts.delete_saved_search"):
+        per_endpoint[endpoint] = {"saved_id": saved.id}
+    per_endpoint["alerts.mark_read"] = {"notification_id": note.id}
     per_endpoint["engagements.detach"] = {"attachment_id": files["detached"].id}
     return {"own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
