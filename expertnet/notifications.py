@@ -10,7 +10,7 @@ the event happened in. Values are plain strings and numbers (dates as ISO text).
 import datetime
 import json
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import format_date
 
 from expertnet.db import database, utcnow
@@ -59,11 +59,10 @@ TEXTS = {
 
 
 def path_for(endpoint, **values):
-    """A path on this site for a notification's link (also from a worker or a command,
-    which have no request)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+    """A path on this site for a notification's link, without the prefix the site may
+    be mounted under (the page adds it): the same from a request, a worker or a
+    command."""
+    return current_app.url_map.bind("localhost", script_name="/").build(endpoint, values)
 
 
 def notify(user, kind, link="", **params):

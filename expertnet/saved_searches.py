@@ -150,13 +150,6 @@ def unseen_ids(saved, viewer):
     return [expert_id for expert_id in ids if expert_id not in seen]
 
 
-def unalerted_ids(saved, viewer):
-    """Matches nobody told the official of yet (neither seen nor in a digest)."""
-    ids = matching_ids(saved, viewer)
-    known = _known(saved.id, ids)
-    return [expert_id for expert_id in ids if expert_id not in known]
-
-
 def _record(saved, ids, seen=False, alerted=False, now=None):
     """Record ``ids`` for ``saved``: new rows, and the seen/alerted time of existing ones."""
     if not ids:
@@ -227,20 +220,25 @@ def send_digest(user, now, base=None):
     viewer = access.viewer_for(user)
     if not may_save(viewer):
         return 0
+    # The searches run before the transaction: on SQLite it holds the write lock.
+    plans = []
+    for saved in for_user(user.id):
+        due_before = _due(saved, now)
+        if due_before is not None and (saved.last_digest_at is None
+                                       or saved.last_digest_at <= due_before):
+            plans.append((saved, due_before, matching_ids(saved, viewer)))
     sections = []
     with database.atomic():
-        for saved in for_user(user.id):
-            due_before = _due(saved, now)
-            if due_before is None:
-                continue
+        for saved, due_before, ids in plans:
             claimed = (SavedSearch.update(last_digest_at=now)
                        .where((SavedSearch.id == saved.id)
                               & (SavedSearch.last_digest_at.is_null()
                                  | (SavedSearch.last_digest_at <= due_before)))
                        .execute())
-            if not claimed:
+            if not claimed:  # another run took this one
                 continue
-            ids = unalerted_ids(saved, viewer)
+            known = _known(saved.id, ids)
+            ids = [expert_id for expert_id in ids if expert_id not in known]
             if ids:
                 _record(saved, ids, alerted=True, now=now)
                 sections.append((saved, ids))
