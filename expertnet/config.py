@@ -119,6 +119,8 @@ MAIL_BODY_KEEP_HOURS = 72
 # its most recently changed matches.
 DIGEST_HOUR = 6
 SAVED_SEARCH_SCAN = 500
+# When a search is saved, up to this many of its matches are recorded as already known.
+SAVED_SEARCH_BASELINE = 20000
 SAVED_SEARCHES_PER_USER = 50
 
 # -- links in e-mail --------------------------------------------------------------------

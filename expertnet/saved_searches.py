@@ -8,10 +8,13 @@ see count (SECURITY.md, the same rules as their search page), and subtracts the 
 already recorded in ``saved_search_hit`` for that saved search. A profile created after
 the search was saved, or one that became visible to the official since (consent given,
 visibility widened), is new; an expert is recorded once per saved search, so no digest
-names them twice. When a search is saved, what it finds then is recorded as seen.
+names them twice. When a search is saved, everything it finds then (up to
+``SAVED_SEARCH_BASELINE``) is recorded as seen.
 
-Each check looks at the ``SAVED_SEARCH_SCAN`` matches changed most recently (a new or
-newly visible profile was just written); a need's proposal at its best matches.
+Each later check looks at the ``SAVED_SEARCH_SCAN`` matches changed most recently (a new
+or newly visible profile was just written), ids from the index, and loads only those it
+does not know yet (to check them against the database); a need's proposal at its best
+matches.
 """
 import datetime
 import json
@@ -23,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 from expertnet import access, finder, links, mail, notifications, tasks
 from expertnet.db import database, utcnow
 from expertnet.i18n import _, _l, ngettext
-from expertnet.models import Need, SavedSearch, SavedSearchHit, User
+from expertnet.models import Expert, Need, SavedSearch, SavedSearchHit, User
 
 ROLES = ("official", "curator", "admin")
 SEARCH_KEYS = ("q", *finder.FILTERS)
@@ -87,7 +90,10 @@ def create(user, name, pairs=(), need=None, frequency="daily"):
                                  query=json.dumps([list(pair) for pair in pairs],
                                                   ensure_ascii=False),
                                  frequency=frequency)
-        _record(row, matching_ids(row, viewer), seen=True, alerted=True)
+        # Everything it finds now is known, not only the most recent matches: a profile
+        # that later moves among them (an edit) is not new.
+        _record(row, matching_ids(row, viewer, limit=int(current_app.config["SAVED_SEARCH_BASELINE"])),
+                seen=True, alerted=True)
     return row
 
 
@@ -112,42 +118,51 @@ def delete(saved):
         SavedSearch.delete().where(SavedSearch.id == saved.id).execute()
 
 
-def matching_ids(saved, viewer):
-    """Ids of the experts ``saved`` finds now for ``viewer``, most relevant to alerts
-    first."""
+def matching_ids(saved, viewer, limit=None):
+    """Ids of the experts ``saved`` finds now for ``viewer`` (at most ``limit``, by
+    default ``SAVED_SEARCH_SCAN``), most recently changed first for a search, best first
+    for a need. A search's ids come from the index, which may lag the database for an
+    instant: :func:`_visible` checks those that are shown or sent."""
+    limit = limit or int(current_app.config["SAVED_SEARCH_SCAN"])
     if saved.need_id is not None:
         from expertnet.needs import matching, records
         need = Need.get_or_none(Need.id == saved.need_id)
         if need is None or not records.may_see(viewer, need):
             return []
-        proposal = matching.propose(need, viewer,
-                                    limit=int(current_app.config["SAVED_SEARCH_SCAN"]))
-        return [expert.id for expert in proposal.experts]
+        return [expert.id for expert in matching.propose(need, viewer, limit=limit).experts]
     try:
         criteria = finder.parse_criteria(MultiDict(saved.pairs))
     except finder.BadParameter:  # a field code removed from the taxonomy since
         return []
     criteria.sort = "updated"
-    _total, experts = finder.find_all(criteria, viewer,
-                                      limit=int(current_app.config["SAVED_SEARCH_SCAN"]))
-    return [expert.id for expert in experts]
+    return finder.find_ids(criteria, viewer, limit)
+
+
+def _visible(ids, viewer):
+    """``ids`` that exist and that ``viewer`` may see, in order."""
+    return [expert.id for expert in finder.load_in_order(list(ids))
+            if access.can_view(viewer, expert)]
 
 
 def _known(saved_id, ids, column=None):
     if not ids:
         return set()
-    query = SavedSearchHit.select(SavedSearchHit.expert).where(
-        (SavedSearchHit.saved_search == saved_id) & SavedSearchHit.expert.in_(ids))
-    if column is not None:
-        query = query.where(column.is_null(False))
-    return {row.expert_id for row in query}
+    known = set()
+    for start in range(0, len(ids), 500):
+        query = SavedSearchHit.select(SavedSearchHit.expert).where(
+            (SavedSearchHit.saved_search == saved_id)
+            & SavedSearchHit.expert.in_(ids[start:start + 500]))
+        if column is not None:
+            query = query.where(column.is_null(False))
+        known.update(row.expert_id for row in query)
+    return known
 
 
 def unseen_ids(saved, viewer):
     """Matches the official has not marked seen (a digest may have named them)."""
     ids = matching_ids(saved, viewer)
     seen = _known(saved.id, ids, SavedSearchHit.seen_at)
-    return [expert_id for expert_id in ids if expert_id not in seen]
+    return _visible([expert_id for expert_id in ids if expert_id not in seen], viewer)
 
 
 def _record(saved, ids, seen=False, alerted=False, now=None):
@@ -157,7 +172,11 @@ def _record(saved, ids, seen=False, alerted=False, now=None):
     now = now or utcnow()
     values = {"seen_at": now if seen else None, "alerted_at": now if alerted else None}
     for start in range(0, len(ids), 200):
-        chunk = ids[start:start + 200]
+        # A profile deleted since the index answered is left out (foreign key).
+        chunk = [row.id for row in Expert.select(Expert.id)
+                 .where(Expert.id.in_(ids[start:start + 200]))]
+        if not chunk:
+            continue
         (SavedSearchHit.insert_many([{"saved_search": saved.id, "expert": expert_id,
                                       "created_at": now, **values} for expert_id in chunk])
          .on_conflict_ignore().execute())
@@ -238,7 +257,7 @@ def send_digest(user, now, base=None):
             if not claimed:  # another run took this one
                 continue
             known = _known(saved.id, ids)
-            ids = [expert_id for expert_id in ids if expert_id not in known]
+            ids = _visible([expert_id for expert_id in ids if expert_id not in known], viewer)
             if ids:
                 _record(saved, ids, alerted=True, now=now)
                 sections.append((saved, ids))

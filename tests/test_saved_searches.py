@@ -225,3 +225,26 @@ def test_the_worker_runs_digests_every_hour(app):
     due = {task.name for task in saved_searches.tasks.huey.read_periodic(
         datetime.datetime(2026, 1, 1, 6, 0))}
     assert "send_digests_task" in due
+
+
+def test_an_old_match_edited_into_the_checked_window_is_not_new(app, add, officer):
+    app.config["SAVED_SEARCH_SCAN"] = 2  # each check looks at the two latest changes only
+    experts = [_port_expert(add, f"Chuyên Gia {number}") for number in range(5)]
+    saved = saved_searches.create(officer, "Cảng", pairs=[("q", "cảng")])
+    viewer = saved_searches.access.viewer_for(officer)
+    services.save_profile({"organization": "Viện Mới"}, expert=Expert.get_by_id(experts[0].id))
+    assert saved_searches.unseen_ids(saved, viewer) == []
+    newcomer = _port_expert(add, "Người Mới")
+    assert saved_searches.unseen_ids(saved, viewer) == [newcomer.id]
+
+
+def test_the_digest_hour_is_configurable(app, add, officer, mailbox):
+    saved_searches.create(officer, "Cảng", pairs=[("q", "cảng")])
+    SavedSearch.update(last_digest_at=utcnow() - datetime.timedelta(days=2)).execute()
+    _port_expert(add, "Người Mới")
+    app.config["DIGEST_HOUR"] = (utcnow().hour + 12) % 24
+    saved_searches.send_digests_task.call_local()
+    assert mailbox == []
+    app.config["DIGEST_HOUR"] = utcnow().hour
+    saved_searches.send_digests_task.call_local()
+    assert len(mailbox) == 1
