@@ -111,7 +111,7 @@ def send_reminder(expert_id, base):
     if message is not None:
         notifications.notify(owner, "stale_reminder",
                              link=notifications.path_for("profiles.edit", expert_id=expert.id),
-                             name=expert.full_name, date=last_confirmed(expert))
+                             expert_id=expert.id, date=last_confirmed(expert))
         services.note_stale_reminder(expert.id, now)
 
 

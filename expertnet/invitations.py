@@ -89,7 +89,7 @@ def claim(invitation, password):
             notifications.notify(invitation.created_by, "invitation_claimed",
                                  link=notifications.path_for("main.profile",
                                                              expert_id=invitation.expert_id),
-                                 name=Expert.get_by_id(invitation.expert_id).full_name)
+                                 expert_id=invitation.expert_id)
     # The claim is a trust signal in the index: indexed now that it is committed.
     services.index_after_commit()
     return user

@@ -15,7 +15,7 @@ from flask_babel import format_date
 
 from expertnet.db import database, utcnow
 from expertnet.i18n import _, ngettext
-from expertnet.models import Notification
+from expertnet.models import Expert, Notification
 
 PER_PAGE = 20
 
@@ -25,6 +25,14 @@ def _date(value):
         return format_date(datetime.date.fromisoformat(str(value)[:10]), "long")
     except ValueError:
         return str(value)
+
+
+def _expert_name(expert_id):
+    """A profile is named by its id and read when shown: a deleted profile leaves no name
+    behind in anyone's notifications (SECURITY.md, deletion)."""
+    name = (Expert.select(Expert.full_name).where(Expert.id == expert_id).scalar()
+            if isinstance(expert_id, int) else None)
+    return name if name is not None else _("(a deleted profile)")
 
 
 # kind → the text, from the params, in the current language.
@@ -48,10 +56,11 @@ TEXTS = {
         "A curator rejected the changes you proposed on %(date)s.", date=_date(p.get("date"))) + (
         " " + _("Reason given: %(reason)s", reason=p["reason"]) if p.get("reason") else ""),
     "invitation_claimed": lambda p: _(
-        "%(name)s accepted your invitation and now keeps their profile.", name=p.get("name", "")),
+        "%(name)s accepted your invitation and now keeps their profile.",
+        name=_expert_name(p.get("expert_id"))),
     "stale_reminder": lambda p: _(
         "Your profile “%(name)s” was last confirmed on %(date)s: please check that it is "
-        "still correct.", name=p.get("name", ""), date=_date(p.get("date"))),
+        "still correct.", name=_expert_name(p.get("expert_id")), date=_date(p.get("date"))),
     "digest": lambda p: ngettext(
         "%(num)s new expert matches your saved searches.",
         "%(num)s new experts match your saved searches.", int(p.get("count", 0))),

@@ -7,8 +7,8 @@ import re
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import contact_requests, invitations, notifications, registrations, reviews
-from expertnet.models import ContactRequest, Notification, PendingChange
+from expertnet import contact_requests, invitations, notifications, registrations, reviews, services
+from expertnet.models import ContactRequest, Expert, Notification, PendingChange
 from expertnet.needs import records
 
 EN = {"Accept-Language": "en"}
@@ -62,7 +62,7 @@ def test_the_navigation_counts_unread_and_marking_read_is_a_post(app, make_user,
     user = make_user("expert")
     other = make_user("expert")
     first = notifications.notify(user, "digest", count=3)
-    notifications.notify(user, "stale_reminder", name="Lê Thị Hoa", date="2025-01-31")
+    notifications.notify(user, "stale_reminder", expert_id=None, date="2025-01-31")
     theirs = notifications.notify(other, "digest", count=1)
     login(user)
     page = client.get("/notifications", headers=EN).text
@@ -138,6 +138,12 @@ def test_a_claimed_invitation_tells_the_curator_who_sent_it(app, make_user, add)
     with app.test_request_context(headers=EN):
         assert notifications.text(note) == \
             "Phạm Văn Long accepted your invitation and now keeps their profile."
+    # The name is read when shown: once the profile is deleted, no name is left behind.
+    assert "Phạm Văn Long" not in note.params
+    services.delete_profile(Expert.get_by_id(expert.id))
+    with app.test_request_context(headers=EN):
+        assert notifications.text(Notification.get_by_id(note.id)) == \
+            "(a deleted profile) accepted your invitation and now keeps their profile."
 
 
 def test_a_registration_decision_is_notified_even_without_mail(app, make_user, add):
