@@ -118,6 +118,24 @@ def delete(saved):
         SavedSearch.delete().where(SavedSearch.id == saved.id).execute()
 
 
+UNSUBSCRIBE_SALT = "saved-search-unsubscribe"
+UNSUBSCRIBE_DAYS = 90
+
+
+def unsubscribe_token(saved):
+    """The signed token of the "stop these e-mails" link of a digest: it names the saved
+    search and its owner, and only stops e-mails (it logs nobody in)."""
+    return links.sign(UNSUBSCRIBE_SALT, {"s": saved.id, "u": saved.user_id})
+
+
+def find_by_token(token):
+    """The saved search a still-valid unsubscribe token names, else None."""
+    data = links.unsign(UNSUBSCRIBE_SALT, token, UNSUBSCRIBE_DAYS * 86400)
+    if data is None or not isinstance(data.get("s"), int) or not isinstance(data.get("u"), int):
+        return None
+    return SavedSearch.get_or_none((SavedSearch.id == data["s"]) & (SavedSearch.user == data["u"]))
+
+
 def matching_ids(saved, viewer, limit=None):
     """Ids of the experts ``saved`` finds now for ``viewer`` (at most ``limit``, by
     default ``SAVED_SEARCH_SCAN``), most recently changed first for a search, best first
@@ -294,6 +312,9 @@ def _mail_digest(user, sections, total, base):
                 lines.append(line + (f"\n  {address}" if address else ""))
             if len(ids) > len(shown):
                 lines.append(_("… and %(num)s more.", num=len(ids) - len(shown)))
+            stop = link("alerts.unsubscribe", token=unsubscribe_token(saved))
+            if stop:
+                lines.append(_("No more e-mails for this saved search:") + f"\n  {stop}")
             paragraphs.append("\n".join(lines))
         manage = link("alerts.saved_searches_page")
         paragraphs.append(_("To see them, change how often you are told, or stop these "

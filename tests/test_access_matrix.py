@@ -250,6 +250,9 @@ EXPECTED = {
     ("alerts.mark_seen", "POST"): {**only(NEED_ROLES, 404, 403), "official": 302},
     ("alerts.update_saved_search", "POST"): {**only(NEED_ROLES, 404, 403), "official": 400},
     ("alerts.delete_saved_search", "POST"): {**only(NEED_ROLES, 404, 403), "official": 302},
+    # A digest's "no more e-mails" link that is not a valid token does not exist.
+    ("alerts.unsubscribe", "GET"): same(404),
+    ("alerts.unsubscribe", "POST"): same(404),
     # The load balancer's health check: counts only, for everyone.
     ("health.healthz", "GET"): same(200),
 }

@@ -248,3 +248,27 @@ def test_the_digest_hour_is_configurable(app, add, officer, mailbox):
     app.config["DIGEST_HOUR"] = utcnow().hour
     saved_searches.send_digests_task.call_local()
     assert len(mailbox) == 1
+
+
+def test_the_digest_link_stops_the_e_mails_of_one_saved_search(app, add, officer, mailbox, client):
+    kept = saved_searches.create(officer, "Cảng", pairs=[("q", "cảng")])
+    stopped = saved_searches.create(officer, "Tự động hóa", pairs=[("field", "seaports")])
+    _port_expert(add, "Người Mới")
+    _digests(app, days=1)
+    [message] = mailbox
+    paths = [path for path in links_in(message) if "/unsubscribe/" in path]
+    assert len(paths) == 2
+    token_of = {saved.id: saved_searches.unsubscribe_token(saved) for saved in (kept, stopped)}
+    [path] = [path for path in paths if path.endswith(token_of[stopped.id])]
+    # Anyone holding the link (no login): GET asks and changes nothing, POST stops.
+    page = client.get(path, headers=EN)
+    assert page.status_code == 200 and "Tự động hóa" in page.text
+    assert SavedSearch.get_by_id(stopped.id).frequency == "daily"
+    assert client.post(path).status_code == 400  # no CSRF token
+    response = post_form(client, path, {}, headers=EN)
+    assert response.status_code == 200 and "You will receive no more e-mails" in response.text
+    assert SavedSearch.get_by_id(stopped.id).frequency == "off"
+    assert SavedSearch.get_by_id(kept.id).frequency == "daily"
+    # A forged or altered token is a 404.
+    assert client.get(path[:-3] + "abc").status_code == 404
+    assert client.get("/saved-searches/unsubscribe/not-a-token").status_code == 404

@@ -138,6 +138,20 @@ def update_saved_search(saved_id):
     return redirect(url_for("alerts.saved_searches_page", done="updated", _anchor=f"s{saved.id}"))
 
 
+@bp.route("/saved-searches/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token):
+    """The digest's "no more e-mails" link: GET asks, POST stops the e-mails of that one
+    saved search (no login needed; an invalid or expired link does not exist)."""
+    saved = saved_searches.find_by_token(token)
+    if saved is None:
+        abort(404)
+    done = False
+    if request.method == "POST":
+        saved_searches.update(saved, frequency="off")
+        done = True
+    return render_template("alerts/unsubscribe.html", saved=saved, done=done)
+
+
 @bp.post("/saved-searches/<int:saved_id>/delete")
 @role_required(*saved_searches.ROLES)
 def delete_saved_search(saved_id):
