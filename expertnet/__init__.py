@@ -41,12 +41,16 @@ def create_app(test_config=None):
     search.init_app(app)
     tasks.init_app(app)
 
+    from expertnet import mail
+    mail.init_app(app)
+
     from expertnet import auth, web
     auth.init_app(app)
     web.init_app(app)
 
     from expertnet.account import bp as account_bp
     from expertnet.admin import bp as admin_bp
+    from expertnet.alerts import bp as alerts_bp
     from expertnet.api import bp as api_bp
     from expertnet.contacts import bp as contacts_bp
     from expertnet.curate import bp as curate_bp
@@ -72,6 +76,7 @@ def create_app(test_config=None):
     app.register_blueprint(programme_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(alerts_bp)
 
     from expertnet import catchup, cli
     catchup.init_app(app)

@@ -100,6 +100,28 @@ MAIL_PASSWORD = ""
 MAIL_SENDER = "noreply@localhost"
 MAIL_SENDER_NAME = "Expertnet Hai Phong"
 MAIL_TIMEOUT = 20
+# The outbox (mail.py): a failed attempt is tried again after MAIL_RETRY_DELAY seconds,
+# then that times MAIL_RETRY_FACTOR, and so on (1 min, 5, 25, 125 …); after
+# MAIL_MAX_ATTEMPTS attempts the message is "failed" and admins see its last error
+# (/admin/mail; `flask mail-retry --failed` queues it again).
+MAIL_RETRY_DELAY = 60
+MAIL_RETRY_FACTOR = 5
+MAIL_MAX_ATTEMPTS = 6
+# A message claimed by a worker that died before answering is tried again after this.
+MAIL_CLAIM_TIMEOUT = 600
+# The body of a message (it may hold a single-use link) is erased once sent, and after
+# this many hours whether sent or not (its links have expired by then anyway).
+MAIL_BODY_KEEP_HOURS = 72
+
+# -- saved searches and alerts (saved_searches.py) ---------------------------------------
+# The digest task runs every day at this hour (UTC) from the worker; `flask send-digests`
+# does the same from cron. Each saved search is checked against at most this many of
+# its most recently changed matches.
+DIGEST_HOUR = 6
+SAVED_SEARCH_SCAN = 500
+# When a search is saved, up to this many of its matches are recorded as already known.
+SAVED_SEARCH_BASELINE = 20000
+SAVED_SEARCHES_PER_USER = 50
 
 # -- links in e-mail --------------------------------------------------------------------
 # The site's address as people reach it ("https://experts.haiphong.gov.vn"): links in

@@ -18,7 +18,7 @@ import datetime
 from flask import current_app, url_for
 from peewee import JOIN, IntegrityError
 
-from expertnet import access, audit, consent, mail, vocab
+from expertnet import access, audit, consent, mail, notifications, vocab
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import ContactBlock, ContactRequest, Need, ShortlistEntry, User
@@ -139,6 +139,8 @@ def _tell_expert(request, need, official):
         ])
         return subject, body
 
+    notifications.notify(owner, "contact_request", link=notifications.path_for("contacts.my_requests"),
+                         department=request.department, title=need.title)
     mail.send(owner.email, "contact_request", compose, language=owner.language or None)
 
 
@@ -158,6 +160,9 @@ def _tell_official(request, accepted):
         return subject, "\n\n".join(
             [line, url_for("needs.show", need_id=need.id, _external=True)])
 
+    notifications.notify(official, "contact_accepted" if accepted else "contact_declined",
+                         link=notifications.path_for("needs.show", need_id=need.id),
+                         title=need.title)
     mail.send(official.email, "contact_answer", compose, language=official.language or None)
 
 

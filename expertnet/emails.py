@@ -13,6 +13,7 @@ from expertnet.i18n import _, _l
 # The states of a MailMessage, as curators read them.
 STATUSES = {
     "queued": _l("waiting to be sent"),
+    "sending": _l("being sent"),
     "sent": _l("sent"),
     "failed": _l("could not be sent"),
 }

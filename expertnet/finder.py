@@ -140,6 +140,14 @@ def find_all(criteria, viewer, limit, batch=500):
     return result.total, experts()
 
 
+def find_ids(criteria, viewer, limit):
+    """Ids of the profiles the search finds for ``viewer`` (at most ``limit``), in the
+    search page's order, from the index alone: the caller loads (and checks) only those
+    it needs (saved searches compare them with what they already know)."""
+    return list(search.search(search.get_store(), _request(
+        criteria, viewer, 1, max(1, limit), with_facets=False, with_highlights=False)).ids)
+
+
 def find(criteria, viewer=None, with_facets=True):
     viewer = viewer or access.current_viewer()
     request = _request(criteria, viewer, criteria.page, criteria.per_page, with_facets)

@@ -14,7 +14,7 @@ import datetime
 from flask import current_app
 from peewee import fn
 
-from expertnet import emails, links, services, tasks
+from expertnet import emails, links, notifications, services, tasks
 from expertnet.db import utcnow
 from expertnet.models import Expert, User
 
@@ -109,6 +109,9 @@ def send_reminder(expert_id, base):
         links.external_url(base, "profiles.check_profile", token=token),
         links.external_url(base, "profiles.edit", expert_id=expert.id), owner.language)
     if message is not None:
+        notifications.notify(owner, "stale_reminder",
+                             link=notifications.path_for("profiles.edit", expert_id=expert.id),
+                             expert_id=expert.id, date=last_confirmed(expert))
         services.note_stale_reminder(expert.id, now)
 
 

@@ -13,9 +13,9 @@ import secrets
 
 from flask import current_app
 
-from expertnet import accounts, audit, emails, links, services
+from expertnet import accounts, audit, emails, links, notifications, services
 from expertnet.db import database, utcnow
-from expertnet.models import Expert, Invitation, MailMessage
+from expertnet.models import Expert, Invitation, MailMessage, User
 
 SALT = "expertnet.invitation.claim"
 
@@ -85,6 +85,11 @@ def claim(invitation, password):
         Invitation.update(user_id=user.id).where(Invitation.id == invitation.id).execute()
         audit.record("invitation.claim", actor_id=user.id, expert_id=invitation.expert_id,
                      changes={"request": invitation.id, "user": user.id})
+        if invitation.created_by and User.get_or_none(User.id == invitation.created_by):
+            notifications.notify(invitation.created_by, "invitation_claimed",
+                                 link=notifications.path_for("main.profile",
+                                                             expert_id=invitation.expert_id),
+                                 expert_id=invitation.expert_id)
     # The claim is a trust signal in the index: indexed now that it is committed.
     services.index_after_commit()
     return user

@@ -7,7 +7,7 @@ A later column is added like this::
     def _0002_expert_photo(migrator, db):
         migrate(migrator.add_column("expert", "photo", CharField(default="")))
 """
-from peewee import CharField, DateTimeField, IntegerField, Model, Value
+from peewee import CharField, DateTimeField, IntegerField, Model, TextField, Value
 from playhouse.migrate import SchemaMigrator, migrate
 
 from expertnet.db import database, is_postgres, utcnow
@@ -28,9 +28,11 @@ from expertnet.models import (
     MERGE_MODELS,
     MODELS,
     NEED_MODELS,
+    NOTIFICATION_MODELS,
     ORCID_MODELS,
     REGISTRATION_MODELS,
     REVIEW_MODELS,
+    SAVED_SEARCH_MODELS,
     SHORTLIST_MODELS,
     TOKEN_MODELS,
     USER_MODELS,
@@ -201,6 +203,28 @@ def _0028_jobs(migrator, db):
     db.create_tables(JOB_MODELS, safe=True)
 
 
+def _0031_mail_outbox(migrator, db):
+    # The outbox: a message waits in mail_message with its text until a worker sends it.
+    # Rows recorded before have no text; one still queued then is sent by the task that
+    # carries its text (mail.deliver takes it).
+    _add_missing_columns(migrator, db, "mail_message", {
+        "subject": TextField(default=""),
+        "body": TextField(default=""),
+        "next_attempt_at": DateTimeField(null=True),
+        "claimed_at": DateTimeField(null=True),
+    })
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "mail_message_next_attempt_at" '
+                   'ON "mail_message" ("next_attempt_at")')
+
+
+def _0032_notifications(migrator, db):
+    db.create_tables(NOTIFICATION_MODELS, safe=True)
+
+
+def _0033_saved_searches(migrator, db):
+    db.create_tables(SAVED_SEARCH_MODELS, safe=True)
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -232,6 +256,9 @@ MIGRATIONS = (
     ("0044_cooperation", _0044_cooperation),
     ("0027_orcid_imports", _0027_orcid_imports),
     ("0028_jobs", _0028_jobs),
+    ("0031_mail_outbox", _0031_mail_outbox),
+    ("0032_notifications", _0032_notifications),
+    ("0033_saved_searches", _0033_saved_searches),
 )
 
 

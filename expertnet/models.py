@@ -306,18 +306,26 @@ class PendingChange(BaseModel):
 
 
 class MailMessage(BaseModel):
-    """One outgoing e-mail: who, what kind, and whether it went out (mail.py). The body
-    is not kept: it may carry a single-use link."""
+    """One outgoing e-mail in the outbox (mail.py): who, what kind, its subject and body
+    until it is sent, and where its delivery stands. ``status``: ``queued`` (waiting,
+    or waiting for a retry at ``next_attempt_at``), ``sending`` (claimed by a worker),
+    ``sent``, ``failed`` (every attempt failed; ``error`` is the last one). The body may
+    carry a single-use link, a credential: it is erased once the message is sent, and
+    after ``MAIL_BODY_KEEP_HOURS`` whatever happened (migration 0031)."""
 
     id = AutoField()
     recipient = CharField(max_length=254, index=True)
     kind = CharField(max_length=40, index=True)
     language = CharField(max_length=8, default="")
-    status = CharField(max_length=16, default="queued")  # queued, sent, failed
+    status = CharField(max_length=16, default="queued")  # queued, sending, sent, failed
     attempts = IntegerField(default=0)
     error = CharField(max_length=500, default="")
     created_at = DateTimeField(default=utcnow, index=True)
     sent_at = DateTimeField(null=True)
+    subject = TextField(default="")
+    body = TextField(default="")
+    next_attempt_at = DateTimeField(null=True, index=True)
+    claimed_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "mail_message"
@@ -870,3 +878,69 @@ class Job(BaseModel):
 
 
 JOB_MODELS = (Job,)
+class Notification(BaseModel):
+    """Something a person should know, shown on their notifications page
+    (notifications.py). ``params`` (JSON) are the values the text of ``kind`` is made
+    from in the reader's language when the page is shown: no rendered text is kept.
+    ``link`` is a path on this site."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    kind = CharField(max_length=40)
+    params = TextField(default="{}")
+    link = CharField(max_length=500, default="")
+    read_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("user", "read_at"), False), (("user", "created_at"), False))
+
+    @property
+    def values(self):
+        return json.loads(self.params or "{}")
+
+
+class SavedSearch(BaseModel):
+    """A search (``query``: the search page's parameters, JSON pairs) or a need
+    (``need``) an official keeps under a ``name`` to hear of new experts matching it
+    (saved_searches.py). ``frequency`` of the e-mail digest: ``daily``, ``weekly`` or
+    ``off``."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="saved_searches", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    query = TextField(default="[]")
+    # A plain id (no foreign key, like other late tables' links to needs): a need that is
+    # gone leaves a saved search that finds nothing.
+    need_id = IntegerField(null=True, index=True)
+    frequency = CharField(max_length=16, default="daily")
+    created_at = DateTimeField(default=utcnow)
+    last_digest_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "saved_search"
+
+    @property
+    def pairs(self):
+        return [tuple(pair) for pair in json.loads(self.query or "[]")]
+
+
+class SavedSearchHit(BaseModel):
+    """An expert a saved search already found and told of: ``seen_at`` when its owner
+    marked it seen (or it matched when the search was saved), ``alerted_at`` when a
+    digest listed it. One row per (search, expert): nobody hears of an expert twice."""
+
+    id = AutoField()
+    saved_search = ForeignKeyField(SavedSearch, backref="hits", on_delete="CASCADE")
+    expert = ForeignKeyField(Expert, backref="saved_search_hits", on_delete="CASCADE")
+    seen_at = DateTimeField(null=True)
+    alerted_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "saved_search_hit"
+        indexes = ((("saved_search", "expert"), True),)
+
+
+NOTIFICATION_MODELS = (Notification,)
+SAVED_SEARCH_MODELS = (SavedSearch, SavedSearchHit)

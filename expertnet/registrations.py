@@ -31,6 +31,7 @@ from expertnet import (
     emails,
     links,
     mail,
+    notifications,
     passwords,
     services,
     tasks,
@@ -253,6 +254,8 @@ def tell_outcome(row, base):
     if user is None or not user.active:
         return None
     endpoint = "profiles.my_profile" if row.status == "approved" else "account.home"
+    notifications.notify(user, f"registration_{row.status}", link=notifications.path_for(endpoint),
+                         reason=row.reason or "")
     return emails.registration_decision(user.email, row.status == "approved", row.reason,
                                         links.external_url(base, endpoint),
                                         user.language or row.language)

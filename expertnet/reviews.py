@@ -14,7 +14,7 @@ same proposal at once cannot both succeed; the second gets :class:`AlreadyDecide
 nothing of theirs is written."""
 import json
 
-from expertnet import accounts, audit, emails, links, services
+from expertnet import accounts, audit, emails, links, notifications, services
 from expertnet.db import database, utcnow
 from expertnet.models import PendingChange
 
@@ -130,6 +130,9 @@ def tell_outcome(row, base):
     user = accounts.get_user(row.user_id) if row.user_id else None
     if user is None or not user.active:
         return None
+    notifications.notify(user, f"review_{row.status}",
+                         link=notifications.path_for("profiles.edit", expert_id=row.expert_id),
+                         date=row.created_at.date(), reason=row.reason or "")
     return emails.review_outcome(user.email, row.status == "accepted", row.created_at, row.reason,
                                  links.external_url(base, "profiles.edit", expert_id=row.expert_id),
                                  user.language)

@@ -49,6 +49,16 @@ def _configure(kind, storage_kwargs, immediate):
 
 def task(**options):
     """``@task()``: a Huey task run inside the app's context with a database connection."""
+    return _declare(huey.task, options)
+
+
+def periodic(validate_datetime, **options):
+    """``@periodic(crontab(...))``: a task the consumer (``flask worker``) runs on its
+    schedule, inside the app's context like :func:`task`."""
+    return _declare(functools.partial(huey.periodic_task, validate_datetime), options)
+
+
+def _declare(declare, options):
     def decorate(function):
         @functools.wraps(function)
         def in_app(*args, **kwargs):
@@ -68,7 +78,7 @@ def task(**options):
                 finally:
                     if opened and not database.is_closed():
                         database.close()
-        return huey.task(**options)(in_app)
+        return declare(**options)(in_app)
     return decorate
 
 

@@ -78,8 +78,16 @@ def test_a_failed_message_shows_as_failed(app, add, curator, mailbox, monkeypatc
     expert = add(full_name="Vũ Đức Long", visibility="curators")
     response = _invite(curator, expert)
     page = curator.get(response.location, headers={"Accept-Language": "en"}).text
+    # The first failure leaves it in the outbox for a later attempt …
+    assert "State of the e-mail: waiting to be sent" in page
+    assert "Attempt 1 failed; the next one is at" in page
+    # … and after the last attempt it has failed, with the last error.
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    mail.deliver_due(ignore_backoff=True)
+    page = curator.get(response.location, headers={"Accept-Language": "en"}).text
     assert "State of the e-mail: could not be sent" in page
     assert "SMTPRecipientsRefused" in page
+    assert "http" not in page.split("State of the e-mail")[1].split("</p>")[0]
 
 
 def test_from_a_worker_the_message_waits_and_carries_the_configured_address(tmp_path, database_url,

@@ -2,7 +2,8 @@
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
-from expertnet import accounts, contact_requests, delegates, freshness, registrations
+from expertnet import accounts, contact_requests, delegates, freshness, registrations, saved_searches
+from expertnet.access import current_viewer
 from expertnet.account import bp
 from expertnet.account.forms import LanguageForm, PasswordChangeForm, TokenForm
 from expertnet.cooperation import events
@@ -25,7 +26,9 @@ def home():
                            stale_since=freshness.stale_since(expert),
                            pending_requests=contact_requests.pending_count(current_user.expert_id),
                            waiting_invitations=events.waiting_count(current_user.expert_id),
-                           delegated=delegates.profiles_of(current_user.id))
+                           delegated=delegates.profiles_of(current_user.id),
+                           saved_searches=saved_searches.summary(current_user)
+                           if current_viewer().role in saved_searches.ROLES else None)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,10 +1,11 @@
-"""``/admin/users`` (admins) and ``/admin/audit`` (curators and admins)."""
+"""``/admin/users`` and ``/admin/mail`` (admins) and ``/admin/audit`` (curators and
+admins)."""
 from functools import wraps
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
-from expertnet import accounts, audit
+from expertnet import accounts, audit, emails, mail
 from expertnet.access import current_viewer
 from expertnet.admin import bp
 from expertnet.admin.forms import DepartmentForm, NewUserForm, RoleForm
@@ -124,3 +125,26 @@ def audit_log():
     return render_template("admin/audit.html", rows=rows, total=total, page=page,
                            expert_id=expert_id, per_page=50,
                            actors=accounts.emails_by_id(row.actor_id for row in rows))
+
+
+@bp.get("/admin/mail")
+@role_required("admin")
+def mail_queue():
+    """The outbox: the state of every e-mail, the last error of those that failed; never
+    their text."""
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+    status = request.args.get("status", "")
+    rows, total = mail.messages(status=status, page=page)
+    return render_template("admin/mail.html", rows=rows, total=total, page=page, per_page=50,
+                           status=status if status in mail.STATUSES else "",
+                           statuses=emails.STATUSES, requeued=request.args.get("requeued"))
+
+
+@bp.post("/admin/mail/<int:message_id>/retry")
+@role_required("admin")
+def mail_retry(message_id):
+    """Queue a failed message again (a message whose text was erased cannot be)."""
+    count = mail.requeue_failed([message_id])
+    if count:
+        mail.deliver(message_id)
+    return redirect(url_for("admin.mail_queue", requeued=count))
