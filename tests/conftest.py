@@ -6,8 +6,8 @@ import os
 import re
 import shutil
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
+import pg_pool
 import pytest
 
 from expertnet import create_app, services
@@ -29,33 +29,32 @@ def _pg_execute(sql, url=PG_URL):
         connection.close()
 
 
-def _pg_database_url(name):
-    parts = urlsplit(PG_URL)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     """A database with every migration applied and the taxonomy synced, built once per
-    test session: each test starts from a copy of it (a file copy on SQLite, ``CREATE
-    DATABASE … TEMPLATE`` on PostgreSQL) instead of migrating an empty database, which
-    cost about a second per test on PostgreSQL."""
+    test session: each test starts from a copy of it (a file copy on SQLite; on
+    PostgreSQL a database of ``pg_pool``, reset to it after each test) instead of
+    migrating an empty database, which cost about a second per test on PostgreSQL."""
     folder = tmp_path_factory.mktemp("template")
     if PG_URL:
         name = f"expertnet_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         _pg_execute(f"CREATE DATABASE {name}")
-        url = _pg_database_url(name)
+        url = pg_pool.database_url(PG_URL, name)
     else:
         url = f"sqlite:///{folder / 'template.sqlite3'}"
     app = make_app(folder, url)
     app.extensions["expertnet.search"].close()
     if not database.is_closed():
         database.close()
+    if not PG_URL:
+        yield folder / "template.sqlite3"
+        return
+    pool = pg_pool.Pool(PG_URL, name)
     try:
-        yield name if PG_URL else folder / "template.sqlite3"
+        yield pool
     finally:
-        if PG_URL:
-            _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        pool.close()
+        _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @contextlib.contextmanager
@@ -67,15 +66,13 @@ def _database_copy(folder, template):
         shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    _pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    name = template.take()
     try:
-        yield _pg_database_url(name)
+        yield pg_pool.database_url(PG_URL, name)
     finally:
         if not database.is_closed():
             database.close()
-        # FORCE: a test may leave a connection behind (a killed child, a worker thread).
-        _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        template.give_back(name)
 
 
 @pytest.fixture
