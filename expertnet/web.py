@@ -21,6 +21,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+# Features no page uses, switched off for this site and anything it might embed.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"))
 
 
 def json_error(status, message, **extra):
@@ -75,10 +78,17 @@ def init_app(app):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
+        # same-origin: stricter than strict-origin-when-cross-origin (nothing at all is
+        # sent to other sites), while Flask-WTF's CSRF check over HTTPS, which compares the
+        # Referer with the host, still gets it on the site's own forms (no-referrer would
+        # refuse every form served over HTTPS).
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        hsts = str(app.config.get("HSTS", "auto")).lower()
+        if hsts == "always" or (hsts == "auto" and request.is_secure):
+            headers.setdefault("Strict-Transport-Security",
+                               f"max-age={int(app.config['HSTS_MAX_AGE'])}; includeSubDomains")
         if not request.path.startswith("/static/"):
             # Pages and API answers may hold personal data: never cache them.
             headers.setdefault("Cache-Control", "no-store")
