@@ -1,6 +1,6 @@
 """What every response shares: security headers, error pages (JSON under /api/),
 and the helpers templates use to show codes in the reader's language."""
-from flask import Response, current_app, jsonify, render_template, request
+from flask import Response, abort, current_app, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -50,7 +50,23 @@ def _error_message(status):
     return messages.get(status, _("Something went wrong on our side. Please try again later."))
 
 
+def _holds_nul(multidict):
+    return any("\x00" in key or any("\x00" in value for value in values)
+               for key, values in multidict.lists())
+
+
 def init_app(app):
+    @app.before_request
+    def refuse_nul_characters():
+        """No text anyone types holds a NUL character, and PostgreSQL refuses one in a
+        string (the driver raises, which answered 500 wherever a value reached a query
+        unchanged): a NUL in the path, the query string or a form field is a 400 for
+        every route. Uploaded files are bytes and are not concerned."""
+        if "\x00" in request.path or _holds_nul(request.args):
+            abort(400)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and _holds_nul(request.form):
+            abort(400)
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         status = exc.code or 500
