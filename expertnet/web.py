@@ -58,11 +58,13 @@ def _holds_nul(multidict):
 def init_app(app):
     @app.before_request
     def refuse_nul_characters():
-        """No text anyone types holds a NUL character, and PostgreSQL refuses one in a
-        string (the driver raises, which answered 500 wherever a value reached a query
-        unchanged): a NUL in the path, the query string or a form field is a 400 for
-        every route. Uploaded files are bytes and are not concerned."""
-        if "\x00" in request.path or _holds_nul(request.args):
+        """No text anyone types into a form holds a NUL character, and PostgreSQL refuses
+        one in a string (the driver raises, which answered 500 wherever a posted value
+        reached a query unchanged): a NUL in the path or in a posted form field is a 400
+        for every route. Uploaded files are bytes and are not concerned. Query strings
+        keep their contract (a search cleans control characters: ``q=%00`` searches);
+        their values are checked against vocabularies before any query."""
+        if "\x00" in request.path:
             abort(400)
         if request.method not in ("GET", "HEAD", "OPTIONS") and _holds_nul(request.form):
             abort(400)

@@ -155,7 +155,6 @@ SCHEMAS = {
 }
 
 UNAUTHORIZED = _error("the bearer token given is unknown, revoked or expired")
-NUL_REFUSED = _error("a parameter holds a NUL character (refused on every route)")
 
 SEARCH_PARAMETERS = [
     {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
@@ -184,8 +183,7 @@ PATHS = {
         "parameters": SEARCH_PARAMETERS,
         "responses": {
             "200": _json(_ref("SearchResult"), "a page of results, with totals and facets"),
-            "400": _error("a parameter is not a number or not a known code, or holds a NUL "
-                          "character"),
+            "400": _error("a parameter is not a number or not a known code"),
             "401": UNAUTHORIZED,
         },
     }},
@@ -214,7 +212,7 @@ PATHS = {
         "parameters": [{"name": "q", "in": "query", "required": False,
                         "schema": {"type": "string"}, "description": "cut to 100 characters"}],
         "responses": {"200": _json(_ref("Suggestions"), "names, organisations and fields"),
-                      "400": NUL_REFUSED, "401": UNAUTHORIZED},
+                      "401": UNAUTHORIZED},
     }},
     "/openapi.json": {"get": {
         "operationId": "openapi",
