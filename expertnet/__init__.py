@@ -34,10 +34,12 @@ def create_app(test_config=None):
     # Answers keep the documented key order (total, page, per_page, results, facets).
     app.json.sort_keys = False
 
-    from expertnet import db, i18n, search, tasks
+    from expertnet import db, i18n, observability, search, tasks
 
     i18n.init_app(app)
     db.init_app(app)
+    # First after the database: its before_request runs before any that may refuse.
+    observability.init_app(app)
     search.init_app(app)
     tasks.init_app(app)
 

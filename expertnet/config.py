@@ -34,6 +34,20 @@ INDEX_CATCHUP_BACKGROUND = True
 # with nothing to explain it.
 HEALTH_MAX_LAG_SECONDS = 60.0
 
+# -- logs (observability.py) ---------------------------------------------------------
+# One JSON line per request on stderr (logger expertnet.log.requests), without personal data.
+REQUEST_LOG = True
+# SQL statements (without their parameter values) and searches (without their text)
+# slower than this many milliseconds are logged; None turns the log off.
+SLOW_QUERY_MS = 250
+SLOW_SEARCH_MS = 500
+
+# -- security headers (web.py) ------------------------------------------------------------
+# Strict-Transport-Security: "auto" sends it on requests that came over HTTPS (through
+# PROXY_FIX behind a proxy), "always" on every response, "never" not at all.
+HSTS = "auto"
+HSTS_MAX_AGE = 31536000
+
 SEARCH_PER_PAGE = 20
 SEARCH_MAX_PER_PAGE = 100
 # Queries are cut to this many characters and words before parsing.

@@ -12,6 +12,8 @@ import logging
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse import db_url
 
+from expertnet.observability import SlowQueryLog
+
 log = logging.getLogger(__name__)
 
 database = DatabaseProxy()
@@ -24,15 +26,26 @@ SQLITE_PRAGMAS = {
 }
 
 
+class TimedSqliteDatabase(SlowQueryLog, SqliteDatabase):
+    """SQLite, with slow statements logged (observability.py)."""
+
+
+class TimedPostgresqlDatabase(SlowQueryLog, PostgresqlDatabase):
+    """PostgreSQL, with slow statements logged (observability.py)."""
+
+
 def connect_url(url):
     """A peewee database for ``url`` (``sqlite:///path`` or ``postgresql://…``)."""
     if url.startswith("sqlite:"):
         path = url.split(":///", 1)[1] if ":///" in url else ":memory:"
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+        return TimedSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                               check_same_thread=False)
     if url.startswith(("postgres://", "postgresql://")):
         url = "postgresql://" + url.split("://", 1)[1]
-        return db_url.connect(url, unquote_password=True, unquote_user=True)
+        settings = db_url.parseresult_to_dict(db_url.urlparse(url), True, True)
+        if not settings.get("database"):
+            raise ValueError("the PostgreSQL URL names no database")
+        return TimedPostgresqlDatabase(**settings)
     raise ValueError(f"unsupported database URL: {url.split(':', 1)[0]}")
 
 

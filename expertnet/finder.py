@@ -1,11 +1,12 @@
 """Searching the directory as a given viewer: request parameters → a checked search →
 profiles loaded from the database in rank order. Shared by the pages and the API so
 both apply the same parameters, limits and visibility rules."""
+import time
 from dataclasses import dataclass
 
 from flask import current_app
 
-from expertnet import access, catalog, places, search, vocab
+from expertnet import access, catalog, observability, places, search, vocab
 from expertnet.i18n import _, current_language
 from expertnet.models import Expert, ExpertField, MergedProfile
 
@@ -151,7 +152,9 @@ def find_ids(criteria, viewer, limit):
 def find(criteria, viewer=None, with_facets=True):
     viewer = viewer or access.current_viewer()
     request = _request(criteria, viewer, criteria.page, criteria.per_page, with_facets)
+    started = time.perf_counter()
     result = search.search(search.get_store(), request)
+    observability.log_slow_search(started, result.total, criteria)
     experts = load_in_order(result.ids)
     # The index may lag the database for an instant; never show what the viewer may not see.
     experts = [expert for expert in experts if access.can_view(viewer, expert)]

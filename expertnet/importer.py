@@ -357,7 +357,18 @@ def import_file(path, dry_run=False, allow_duplicates=False, progress=None, sour
 
 def import_rows(header, rows, dry_run=False, allow_duplicates=False, progress=None,
                 estimate=0, source="import"):
-    """Import ``rows`` (``(row_number, cells)``) laid out as ``header``."""
+    """Import ``rows`` (``(row_number, cells)``) laid out as ``header``. The rows are
+    closed afterwards, also when the header is refused before any row is read (an XLSX
+    workbook would otherwise stay open)."""
+    try:
+        return _import_rows(header, rows, dry_run, allow_duplicates, progress, estimate, source)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
+def _import_rows(header, rows, dry_run, allow_duplicates, progress, estimate, source):
     report = ImportReport(dry_run=dry_run)
     mapping = map_header(header, report)
     taxonomy = catalog.load()

@@ -11,6 +11,7 @@ from expertnet import audit, catalog, consent, invitations, links, mail, service
 from expertnet.db import database, utcnow
 from expertnet.i18n import _, _l
 from expertnet.models import Consent, Expert, ExpertField, User
+from expertnet.text import parse_id
 
 CHECKS = {
     "no_field": _l("No field of expertise"),
@@ -95,7 +96,8 @@ class Plan:
 
 
 def selection(ids):
-    ids = [int(value) for value in ids if str(value).isdigit()][:MAX_SELECTION]
+    ids = [parse_id(value) for value in ids]
+    ids = [value for value in ids if value is not None][:MAX_SELECTION]
     return list(Expert.select().where(Expert.id.in_(ids)).order_by(Expert.name_key, Expert.id))
 
 

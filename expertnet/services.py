@@ -794,14 +794,15 @@ def health(store, db, max_lag_seconds=60.0, changes=None):
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
         log.warning("health: database unreachable: %s", exc)
         return report
-    report["database"] = {"reachable": True, "profiles": profiles}
+    report["database"] = {"reachable": True, "profiles": profiles, "latest_change": last_change()}
     try:
         documents = store.doc_count()
     except Exception as exc:  # noqa: BLE001 - missing, damaged, or of another schema
         log.warning("health: index unreadable: %s", exc)
         return report
     pending_count_now, oldest = pending
-    lag = (utcnow() - oldest).total_seconds() if oldest else 0.0
+    oldest_pending = (utcnow() - oldest).total_seconds() if oldest else 0.0
+    lag = oldest_pending
     behind = changes() if changes else None
     unapplied = behind["behind"] if behind else 0
     if behind:
@@ -810,6 +811,7 @@ def health(store, db, max_lag_seconds=60.0, changes=None):
     explained = bool(pending_count_now or unapplied)
     healthy = in_step or (explained and lag <= max_lag_seconds)
     report["index"] = {"readable": True, "documents": documents, "pending": pending_count_now,
+                       "oldest_pending_seconds": round(max(oldest_pending, 0.0), 1),
                        "lag_seconds": round(lag, 1), "in_step": in_step}
     if behind:
         report["index"]["changes"] = behind

@@ -64,3 +64,14 @@ def sort_key(name):
     cleaned = clean(name)
     words = cleaned.split(" ")
     return f"{fold(words[-1])} {fold(cleaned)} {cleaned.lower()}"
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(raw):
+    """A database id typed or posted, or None: ASCII digits only and at most 18 of them.
+    ``str.isdigit`` is not enough: it accepts "²" (``int`` then raises) and numbers too
+    large for the databases' 64-bit integers (the driver then raises)."""
+    raw = str(raw or "").strip()
+    return int(raw) if _ID.fullmatch(raw) else None

@@ -1,6 +1,6 @@
 """What every response shares: security headers, error pages (JSON under /api/),
 and the helpers templates use to show codes in the reader's language."""
-from flask import Response, current_app, jsonify, render_template, request
+from flask import Response, abort, current_app, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -21,6 +21,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+# Features no page uses, switched off for this site and anything it might embed.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"))
 
 
 def json_error(status, message, **extra):
@@ -47,7 +50,25 @@ def _error_message(status):
     return messages.get(status, _("Something went wrong on our side. Please try again later."))
 
 
+def _holds_nul(multidict):
+    return any("\x00" in key or any("\x00" in value for value in values)
+               for key, values in multidict.lists())
+
+
 def init_app(app):
+    @app.before_request
+    def refuse_nul_characters():
+        """No text anyone types into a form holds a NUL character, and PostgreSQL refuses
+        one in a string (the driver raises, which answered 500 wherever a posted value
+        reached a query unchanged): a NUL in the path or in a posted form field is a 400
+        for every route. Uploaded files are bytes and are not concerned. Query strings
+        keep their contract (a search cleans control characters: ``q=%00`` searches);
+        their values are checked against vocabularies before any query."""
+        if "\x00" in request.path:
+            abort(400)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and _holds_nul(request.form):
+            abort(400)
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         status = exc.code or 500
@@ -75,10 +96,17 @@ def init_app(app):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
+        # same-origin: stricter than strict-origin-when-cross-origin (nothing at all is
+        # sent to other sites), while Flask-WTF's CSRF check over HTTPS, which compares the
+        # Referer with the host, still gets it on the site's own forms (no-referrer would
+        # refuse every form served over HTTPS).
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        hsts = str(app.config.get("HSTS", "auto")).lower()
+        if hsts == "always" or (hsts == "auto" and request.is_secure):
+            headers.setdefault("Strict-Transport-Security",
+                               f"max-age={int(app.config['HSTS_MAX_AGE'])}; includeSubDomains")
         if not request.path.startswith("/static/"):
             # Pages and API answers may hold personal data: never cache them.
             headers.setdefault("Cache-Control", "no-store")

@@ -78,6 +78,7 @@ EXPECTED = {
     ("api.expert", "GET"): OWN_PROFILE,
     ("api.fields", "GET"): same(200),
     ("api.suggest", "GET"): same(200),
+    ("api.openapi_document", "GET"): same(200),
     ("auth.login", "GET"): same(200),
     ("auth.login", "POST"): same(200),  # empty credentials: the form again
     ("auth.logout", "POST"): same(302),

@@ -39,12 +39,43 @@ def browser():
         browser.close()
 
 
+def csp_violations(context):
+    """The Content-Security-Policy violations Chromium reports on the console of any
+    page of ``context`` (an inline script, style or handler the policy blocked)."""
+    found = []
+    context.on("console", lambda message: found.append(message.text)
+               if "Content Security Policy" in message.text else None)
+    return found
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="vi-VN")
+    violations = csp_violations(context)
     page = context.new_page()
     yield page
     context.close()
+    assert violations == [], violations
+
+
+def test_pages_run_under_the_content_security_policy(browser, base_url):
+    context = browser.new_context(locale="en-US")
+    violations = csp_violations(context)
+    page = context.new_page()
+    for path in ("/", "/search?q=logistics", "/fields", "/auth/login", "/auth/register", "/nowhere"):
+        response = page.goto(base_url + path)
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_load_state("networkidle")
+    page.goto(base_url + "/search?q=logistics")
+    page.locator(".result h2 a").first.click()
+    page.wait_for_url(re.compile(r"/experts/\d+$"))
+    page.wait_for_load_state("networkidle")
+    # The suggestion script runs (it is the page's own file) and is not blocked.
+    page.goto(base_url + "/search")
+    page.locator("#q").press_sequentially("nguy", delay=40)
+    page.get_by_role("listbox").wait_for(state="visible")
+    context.close()
+    assert violations == [], violations
 
 
 def result_names(page):

@@ -53,3 +53,41 @@ def test_a_rebuild_in_batches_searches_like_one_segment(app, add, store):
     services.rebuild(store)
     assert segment_count(store) == 4
     assert {query: found(query) for query in before} == before
+
+
+def test_a_failed_commit_releases_the_writer_lock(app, add, store, monkeypatch):
+    """Regression (found by the form property test): a commit that raised kept Whoosh's
+    write lock and the writer's searcher until the writer was garbage-collected, so every
+    later save failed to index (IndexBusy) and files stayed open."""
+    import gc
+
+    from whoosh.writing import SegmentWriter
+
+    first = add(full_name="Trước Lỗi")
+    original = SegmentWriter.commit
+
+    def failing(self, *args, **kwargs):
+        raise AssertionError("simulated failure while writing the segment")
+
+    monkeypatch.setattr(SegmentWriter, "commit", failing)
+    gc.disable()  # the lock must be released by the code, not by a garbage collection
+    try:
+        second = add(full_name="Trong Lỗi")  # the database write stands, indexing failed
+        monkeypatch.setattr(SegmentWriter, "commit", original)
+        store.lock_timeout = 0.5
+        third = add(full_name="Sau Lỗi")
+    finally:
+        gc.enable()
+    ids = found()[0]
+    assert {first.id, second.id, third.id} <= set(ids)
+
+
+def test_segment_names_do_not_follow_the_global_random_seed(app, add, store):
+    """Regression: Whoosh drew segment names from the global ``random``; code that seeds
+    it (hypothesis replaying examples, Faker) made two writers pick one name and the
+    second commit fail."""
+    import random
+    for name in ("Một", "Hai", "Ba"):
+        random.seed(0)
+        add(full_name=name)
+    assert found()[1] == 3

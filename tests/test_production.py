@@ -71,9 +71,10 @@ def test_healthz_answers_200_with_counts_and_no_personal_data(client, add):
     assert response.status_code == 200
     body = response.json
     assert body["status"] == "ok"
-    assert body["database"] == {"reachable": True, "profiles": 1}
-    assert body["index"] == {"readable": True, "documents": 1, "pending": 0, "lag_seconds": 0.0,
-                             "in_step": True}
+    assert body["database"] == {"reachable": True, "profiles": 1,
+                                "latest_change": services.last_change()}
+    assert body["index"] == {"readable": True, "documents": 1, "pending": 0,
+                             "oldest_pending_seconds": 0.0, "lag_seconds": 0.0, "in_step": True}
     text = response.get_data(as_text=True)
     assert "Bí Mật" not in text and "example.org" not in text
     assert "Set-Cookie" not in response.headers

@@ -114,3 +114,9 @@ def suggest():
         "fields": [{"code": field.code, "name": field.name(language),
                     "url": url_for("main.search_page", field=field.code)} for field in fields],
     })
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    from expertnet.api import openapi
+    return jsonify(openapi.document(request.script_root + "/api/v1"))

@@ -10,6 +10,7 @@ from expertnet.curate.forms import ConfirmForm, TokenForm, UploadForm
 from expertnet.i18n import _, current_language
 from expertnet.models import Expert, ImportBatch, ImportRow
 from expertnet.profiles.logic import display
+from expertnet.text import parse_id
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50
@@ -181,8 +182,9 @@ def import_decisions(batch_id):
         else:
             decisions = {}
             for name, value in request.form.items():
-                if name.startswith("decision-") and name[9:].isdigit():
-                    decisions[int(name[9:])] = value
+                row_id = parse_id(name[9:]) if name.startswith("decision-") else None
+                if row_id is not None:
+                    decisions[row_id] = value
             batches.decide(batch, decisions)
     except batches.BatchError as exc:
         return _preview(batch, error=str(exc), status=409)
@@ -194,9 +196,9 @@ def _back(batch):
     args = {"batch_id": batch.id}
     if request.form.get("outcome") in (*batches.OUTCOMES, "undecided"):
         args["outcome"] = request.form["outcome"]
-    page = request.form.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        args["page"] = int(page)
+    page = parse_id(request.form.get("page", ""))
+    if page is not None and page > 1:
+        args["page"] = page
     return url_for("curate.import_batch", **args)
 
 

@@ -24,6 +24,7 @@ from expertnet.formkit import form_date
 from expertnet.i18n import _, current_language
 from expertnet.models import Attachment, Engagement, Need
 from expertnet.needs import records
+from expertnet.text import parse_id
 
 ROLES = engagement_records.ROLES
 
@@ -47,9 +48,10 @@ def _editable_or_abort(engagement_id):
 
 def _need_choice(raw, viewer):
     """The need chosen on the form (one the viewer may see), or None."""
-    if not raw or not str(raw).isdigit() or len(str(raw)) > 18:
+    need_id = parse_id(raw)
+    if need_id is None:
         return None
-    need = Need.get_or_none(Need.id == int(raw))
+    need = Need.get_or_none(Need.id == need_id)
     return need if need is not None and records.may_see(viewer, need) else None
 
 
@@ -81,9 +83,8 @@ def new():
     else:
         form = EngagementForm(needs=needs)
     if form.validate_on_submit():
-        raw_id = (form.expert_id.data or "").strip()
-        expert = finder.get_visible(int(raw_id), viewer) \
-            if raw_id.isdigit() and len(raw_id) <= 18 else None
+        expert_id = parse_id(form.expert_id.data)
+        expert = finder.get_visible(expert_id, viewer) if expert_id is not None else None
         if expert is None:
             form.expert_id.errors = [_("No such expert.")]
         else:

@@ -10,7 +10,7 @@ from expertnet.main.routes import safe_next
 from expertnet.models import Need, User
 from expertnet.needs import bp, matching, records, shortlists
 from expertnet.needs.forms import NeedForm
-from expertnet.text import clean_multiline
+from expertnet.text import clean_multiline, parse_id
 
 
 def need_or_404(need_id, viewer=None):
@@ -189,10 +189,10 @@ def _entry_or_404(need_id, expert_id):
 def shortlist_add(need_id):
     viewer = current_viewer()
     need = need_or_404(need_id, viewer)
-    raw = request.form.get("expert_id", "")
-    if not raw.isdigit() or len(raw) > 18:
+    expert_id = parse_id(request.form.get("expert_id", ""))
+    if expert_id is None:
         abort(400)
-    expert = finder.get_visible(int(raw), viewer)
+    expert = finder.get_visible(expert_id, viewer)
     if expert is None:
         abort(404)
     shortlists.add(need, expert, current_user.id)

@@ -19,6 +19,7 @@ import gc
 import itertools
 import logging
 import os
+import secrets
 import shutil
 import threading
 import time
@@ -26,6 +27,11 @@ import uuid
 import warnings
 from pathlib import Path
 
+import whoosh.codec.base
+import whoosh.filedb.compound
+import whoosh.filedb.filestore
+import whoosh.util
+import whoosh.writing
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
@@ -62,6 +68,43 @@ def merge_small_segments(writer, segments):
         writer.add_reader(reader)
         reader.close()
     return [segment for segment in segments if segment not in small]
+
+
+_NAME_SOURCE = secrets.SystemRandom()
+
+
+def _random_name(size=28):
+    return "".join(_NAME_SOURCE.choice(whoosh.util.IDCHARS) for _ in range(size))
+
+
+# Whoosh names segments and temporary files with the global ``random`` module, which any
+# code may seed (Faker, a test framework replaying examples): two writers then draw the
+# same segment name and the second commit fails on Whoosh's assertion that the segment's
+# files do not exist yet. Names come from the operating system's randomness instead.
+for _module in (whoosh.codec.base, whoosh.writing, whoosh.filedb.compound, whoosh.filedb.filestore):
+    _module.random_name = _random_name
+
+
+def _abandon(writer):
+    """Release a writer whose commit failed: Whoosh releases the lock and closes the
+    writer's searcher only at the end of ``commit`` or ``cancel``, so a commit that
+    raised would hold the lock (every later write: ``IndexBusy``) and its open files
+    until the writer happened to be garbage-collected."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - half-closed: release what is left
+        try:
+            writer._finish()
+        except Exception as exc:  # noqa: BLE001 - nothing more can be done here
+            log.warning("could not release a failed index writer: %r", exc)
+
+
+def _commit(writer, **options):
+    try:
+        writer.commit(**options)
+    except BaseException:
+        _abandon(writer)
+        raise
 
 
 class IndexUnavailable(RuntimeError):
@@ -221,7 +264,7 @@ class IndexStore:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=NO_MERGE)
+        _commit(writer, mergetype=NO_MERGE)
         if segments + 1 >= self.MAX_SEGMENTS:
             if self.background_merge:
                 self._merge_in_background()
@@ -231,7 +274,7 @@ class IndexStore:
     def merge_small(self):
         """Merge the small segments into one (see :func:`merge_small_segments`)."""
         writer = self._writer()
-        writer.commit(mergetype=merge_small_segments)
+        _commit(writer, mergetype=merge_small_segments)
 
     def _merge_in_background(self):
         with self._lock:
@@ -253,7 +296,7 @@ class IndexStore:
     def optimize(self):
         """Merge every segment into one (at a quiet time: it takes a while)."""
         writer = self._writer()
-        writer.commit(optimize=True)
+        _commit(writer, optimize=True)
 
     # Below this many documents a second build process costs more than it saves.
     PARALLEL_BUILD_MIN = 5000
@@ -300,7 +343,7 @@ class IndexStore:
                 except BaseException:
                     writer.cancel()
                     raise
-                writer.commit(mergetype=NO_MERGE)
+                _commit(writer, mergetype=NO_MERGE)
                 if not batch:
                     break
             (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")

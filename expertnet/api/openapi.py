@@ -1,0 +1,243 @@
+"""The OpenAPI 3 description of the JSON API, served at ``/api/v1/openapi.json``.
+
+Written by hand next to the routes it describes and kept honest by tests:
+``tests/test_openapi.py`` checks that every ``/api/v1`` rule of the URL map is
+described here with its methods and path parameters, that every documented query
+parameter is one the views read, and runs schemathesis against the app (no 5xx,
+answers that match these schemas, only documented status codes)."""
+from expertnet import vocab
+from expertnet.finder import SORTS
+
+VERSION = "1.0.0"
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _strings():
+    return {"type": "array", "items": {"type": "string"}}
+
+
+def _json(schema, description):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description):
+    return _json(_ref("Error"), description)
+
+
+def _repeatable(name, description, enum=None, pattern=None):
+    item = {"type": "string"}
+    if enum:
+        item["enum"] = list(enum)
+    if pattern:
+        item["pattern"] = pattern
+    return {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+            "description": description, "schema": {"type": "array", "items": item, "maxItems": 5}}
+
+
+def _counts():
+    return {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {
+            "type": "object", "required": ["status", "message"],
+            "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
+                           "parameter": {"type": "string",
+                                         "description": "the query parameter at fault (400)"}},
+        }},
+    },
+    "ExpertSummary": {
+        "type": "object",
+        "required": ["id", "external_id", "full_name", "kind", "country", "organization",
+                     "position", "fields", "available_for", "highlight"],
+        "properties": {
+            "id": {"type": "integer"},
+            "external_id": {"type": "string", "nullable": True},
+            "full_name": {"type": "string"},
+            "kind": {"type": "string", "enum": list(vocab.KINDS)},
+            "country": {"type": "string", "nullable": True, "description": "ISO 3166-1 alpha-2"},
+            "organization": {"type": "string"},
+            "position": {"type": "string"},
+            "fields": {**_strings(), "description": "field codes (see /api/v1/fields)"},
+            "available_for": _strings(),
+            "highlight": {"type": "string",
+                          "description": "escaped text with <mark> around the words found"},
+        },
+    },
+    "SearchResult": {
+        "type": "object", "required": ["total", "page", "per_page", "results", "facets"],
+        "properties": {
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+            "results": {"type": "array", "items": _ref("ExpertSummary")},
+            "facets": {
+                "type": "object",
+                "required": ["kind", "field", "country", "language", "available_for", "trust"],
+                "properties": {name: _counts() for name in
+                               ("kind", "field", "country", "language", "available_for", "trust")},
+            },
+        },
+    },
+    "Expert": {
+        "type": "object",
+        "description": "A profile as its caller may see it: contact details only for those "
+                       "the visibility rules allow; gender, birth year and the visibility of "
+                       "each contact detail only for curators and the profile's owner.",
+        "required": ["id", "external_id", "kind", "full_name", "other_names", "title", "degree",
+                     "hometown", "country", "city", "organization", "position", "sector",
+                     "fields", "keywords", "languages", "available_for", "bio_vi", "bio_en",
+                     "website", "orcid", "visibility", "updated_at", "version"],
+        "properties": {
+            "id": {"type": "integer"},
+            "external_id": {"type": "string", "nullable": True},
+            "kind": {"type": "string", "enum": list(vocab.KINDS)},
+            "full_name": {"type": "string"},
+            "other_names": _strings(),
+            "title": {"type": "string"},
+            "degree": {"type": "string"},
+            "hometown": {"type": "string"},
+            "country": {"type": "string"},
+            "city": {"type": "string"},
+            "organization": {"type": "string"},
+            "position": {"type": "string"},
+            "sector": {"type": "string"},
+            "fields": _strings(),
+            "keywords": _strings(),
+            "languages": _strings(),
+            "available_for": _strings(),
+            "bio_vi": {"type": "string"},
+            "bio_en": {"type": "string"},
+            "website": {"type": "string"},
+            "orcid": {"type": "string"},
+            "visibility": {"type": "string", "enum": ["public", "officials", "curators"]},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "version": {"type": "integer"},
+            "email": {"type": "string"},
+            "phone": {"type": "string"},
+            "gender": {"type": "string"},
+            "birth_year": {"type": "integer", "nullable": True},
+            "email_visibility": {"type": "string"},
+            "phone_visibility": {"type": "string"},
+        },
+    },
+    "Merged": {
+        "type": "object", "required": ["merged_into", "location"],
+        "properties": {"merged_into": {"type": "integer"}, "location": {"type": "string"}},
+    },
+    "Field": {
+        "type": "object", "required": ["code", "parent", "name_vi", "name_en", "synonyms"],
+        "properties": {"code": {"type": "string"}, "parent": {"type": "string", "nullable": True},
+                       "name_vi": {"type": "string"}, "name_en": {"type": "string"},
+                       "synonyms": _strings()},
+    },
+    "Suggestions": {
+        "type": "object", "required": ["names", "organizations", "fields"],
+        "properties": {
+            "names": {"type": "array", "items": {
+                "type": "object", "required": ["id", "name", "url"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                               "url": {"type": "string"}}}},
+            "organizations": {"type": "array", "items": {
+                "type": "object", "required": ["name", "url"],
+                "properties": {"name": {"type": "string"}, "url": {"type": "string"}}}},
+            "fields": {"type": "array", "items": {
+                "type": "object", "required": ["code", "name", "url"],
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"},
+                               "url": {"type": "string"}}}},
+        },
+    },
+}
+
+UNAUTHORIZED = _error("the bearer token given is unknown, revoked or expired")
+
+SEARCH_PARAMETERS = [
+    {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "free text; any text is accepted (cut to 500 characters and 12 words)"},
+    _repeatable("kind", "kinds of expert (OR-ed)", enum=vocab.KINDS),
+    _repeatable("field", "field codes from /api/v1/fields (OR-ed; a parent includes its "
+                         "sub-fields); an unknown code answers 400"),
+    _repeatable("country", "ISO 3166-1 alpha-2 codes (OR-ed); an unknown code answers 400",
+                pattern="^[A-Za-z]{2}$"),
+    _repeatable("language", "ISO 639-1 codes (OR-ed); an unknown code answers 400",
+                pattern="^[A-Za-z]{2}$"),
+    _repeatable("available_for", "kinds of help offered (OR-ed)", enum=vocab.AVAILABILITY),
+    _repeatable("trust", "trust signals (OR-ed)", enum=vocab.TRUST),
+    {"name": "sort", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
+    {"name": "page", "in": "query", "required": False,
+     "schema": {"type": "integer", "default": 1}, "description": "clamped to 1 or more"},
+    {"name": "per_page", "in": "query", "required": False,
+     "schema": {"type": "integer", "default": 20}, "description": "clamped to 1–100"},
+]
+
+PATHS = {
+    "/experts": {"get": {
+        "operationId": "searchExperts",
+        "summary": "Search the profiles the caller may see",
+        "parameters": SEARCH_PARAMETERS,
+        "responses": {
+            "200": _json(_ref("SearchResult"), "a page of results, with totals and facets"),
+            "400": _error("a parameter is not a number or not a known code"),
+            "401": UNAUTHORIZED,
+        },
+    }},
+    "/experts/{expert_id}": {"get": {
+        "operationId": "getExpert",
+        "summary": "One profile as the caller may see it",
+        "parameters": [{"name": "expert_id", "in": "path", "required": True,
+                        "schema": {"type": "integer", "minimum": 0}}],
+        "responses": {
+            "200": _json(_ref("Expert"), "the profile"),
+            "301": {**_json(_ref("Merged"), "the profile was merged into another one"),
+                    "headers": {"Location": {"schema": {"type": "string"}, "required": True}}},
+            "401": UNAUTHORIZED,
+            "404": _error("no such profile, or one the caller may not see (alike)"),
+        },
+    }},
+    "/fields": {"get": {
+        "operationId": "listFields",
+        "summary": "The taxonomy of fields, in both languages",
+        "responses": {"200": _json({"type": "array", "items": _ref("Field")}, "every field"),
+                      "401": UNAUTHORIZED},
+    }},
+    "/suggest": {"get": {
+        "operationId": "suggest",
+        "summary": "Completions for the search box, in the caller's language",
+        "parameters": [{"name": "q", "in": "query", "required": False,
+                        "schema": {"type": "string"}, "description": "cut to 100 characters"}],
+        "responses": {"200": _json(_ref("Suggestions"), "names, organisations and fields"),
+                      "401": UNAUTHORIZED},
+    }},
+    "/openapi.json": {"get": {
+        "operationId": "openapi",
+        "summary": "This description",
+        "responses": {"200": _json({"type": "object"}, "the OpenAPI document"),
+                      "401": UNAUTHORIZED},
+    }},
+}
+
+
+def document(server_url="/api/v1"):
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "expertnet API", "version": VERSION,
+            "description": "The directory of experts and of the Hai Phong diaspora. Anonymous "
+                           "callers see public profiles without contact details; a bearer "
+                           "token (made on the account's Tokens page) acts as its account. "
+                           "Errors are JSON in the caller's language (Accept-Language).",
+        },
+        "servers": [{"url": server_url}],
+        "security": [{}, {"bearerAuth": []}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
