@@ -28,11 +28,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.index import TOC, LockError, clean_files
 from whoosh.reading import SegmentReader
-from whoosh.writing import NO_MERGE
+from whoosh.util.filelock import try_for
+from whoosh.writing import NO_MERGE, SegmentWriter
 
-from . import engine
+from . import builder, engine
 from .schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
@@ -46,22 +47,33 @@ POSITION_FILE = "CHANGE_POSITION"
 
 # A segment is "small" below this many documents, or below 1 % of the index.
 SMALL_SEGMENT = 2_000
+# A merged segment is written in a folder of this prefix inside the index folder:
+# Whoosh deletes, at every commit, files named like a segment of the index that its
+# table of contents does not list, and the merge commits nothing until it swaps.
+MERGING_PREFIX = "merging-"
 
 
-def merge_small_segments(writer, segments):
-    """A Whoosh merge policy: all small segments become one; large ones stay as they
-    are (merging them costs seconds and gains little: the engine reads segments
-    directly). whoosh-reloaded's MERGE_SMALL merges nothing below five segments and
-    depends on a Fibonacci heuristic; this rule is plain and bounded."""
+def small_segments(segments):
+    """All small segments become one; large ones stay as they are (merging them costs
+    seconds and gains little: the engine reads segments directly). whoosh-reloaded's
+    MERGE_SMALL merges nothing below five segments and depends on a Fibonacci
+    heuristic; this rule is plain and bounded."""
     limit = max(SMALL_SEGMENT, sum(segment.doc_count_all() for segment in segments) // 100)
     small = [segment for segment in segments if segment.doc_count_all() < limit]
-    if len(small) < 2:
-        return segments
-    for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [segment for segment in segments if segment not in small]
+    return small if len(small) >= 2 else []
+
+
+class _Snapshot:
+    """What Whoosh's SegmentWriter needs of an index, frozen at one table of contents,
+    in another storage (so its files and scratch folder are its own)."""
+
+    def __init__(self, storage, toc, indexname):
+        self.storage = storage
+        self.indexname = indexname
+        self._toc = toc
+
+    def _read_toc(self):
+        return self._toc
 
 
 class IndexUnavailable(RuntimeError):
@@ -229,9 +241,89 @@ class IndexStore:
                 self.merge_small()
 
     def merge_small(self):
-        """Merge the small segments into one (see :func:`merge_small_segments`)."""
-        writer = self._writer()
-        writer.commit(mergetype=merge_small_segments)
+        """Merge the small segments into one, without holding the writer lock while the
+        merged segment is written (it took minutes on a loaded machine, and every save
+        waited): the segments are read from a snapshot of the table of contents, the
+        merged segment is written under a private name, then the lock is taken briefly
+        to swap it in, if every merged segment is still in the index, carrying over the
+        deletions made meanwhile; otherwise it is thrown away. Returns whether it was
+        swapped in. One merge at a time per index folder (across processes)."""
+        with self.exclusive("merge") as mine:
+            if not mine:
+                return False
+            ix = self._open()
+            self._remove_merge_leftovers(ix.storage)
+            snapshot = ix._read_toc()
+            small = small_segments(snapshot.segments)
+            if not small:
+                return False
+            try:
+                merged, docmaps = self._write_merged(ix, snapshot, small)
+                return self._swap_merged(ix, small, merged, docmaps)
+            finally:
+                self._remove_merge_leftovers(ix.storage)
+
+    def _write_merged(self, ix, snapshot, small):
+        folder = FileStorage(os.path.join(ix.storage.folder, f"{MERGING_PREFIX}{uuid.uuid4().hex[:8]}"),
+                             supports_mmap=False).create()
+        writer = SegmentWriter(_Snapshot(folder, snapshot, ix.indexname), _lk=False)
+        docmaps = []
+        try:
+            for segment in small:
+                # Whoosh's add_reader appends the live documents in order.
+                live = [docnum for docnum in range(segment.doc_count_all())
+                        if not segment.is_deleted(docnum)]
+                docmaps.append(dict(zip(live, range(writer.docnum, writer.docnum + len(live)))))  # noqa: B905
+                reader = SegmentReader(ix.storage, ix.schema, segment)
+                try:
+                    writer.add_reader(reader)
+                finally:
+                    reader.close()
+            merged = writer._finalize_segment()
+        except BaseException:
+            writer.cancel()
+            raise
+        writer._finish()
+        return (merged, folder.folder), docmaps
+
+    def _swap_merged(self, ix, small, written, docmaps):
+        merged, folder = written
+        lock = ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05):
+            return False
+        try:
+            current = ix._read_toc()
+            by_id = {segment.segment_id(): segment for segment in current.segments}
+            if any(segment.segment_id() not in by_id for segment in small):
+                return False  # another merge or a rebuild got there first
+            for segment, docmap in zip(small, docmaps):  # noqa: B905
+                before = set(segment.deleted_docs())
+                for docnum in set(by_id[segment.segment_id()].deleted_docs()) - before:
+                    merged.delete_document(docmap[docnum])
+            for filename in os.listdir(folder):
+                if filename.startswith(merged.segment_id() + "."):
+                    os.rename(os.path.join(folder, filename), os.path.join(ix.storage.folder, filename))
+            merged_ids = {segment.segment_id() for segment in small}
+            segments = [segment for segment in current.segments
+                        if segment.segment_id() not in merged_ids] + [merged]
+            TOC(ix.schema, segments, current.generation + 1).write(ix.storage, ix.indexname)
+            clean_files(ix.storage, ix.indexname, current.generation + 1, segments)
+            return True
+        finally:
+            lock.release()
+
+    @staticmethod
+    def _remove_merge_leftovers(storage):
+        """Files and scratch folders of merges that did not finish (only called by the
+        holder of the merge lock, so no merge is running)."""
+        for filename in storage.list():
+            if filename.startswith(MERGING_PREFIX):
+                path = os.path.join(storage.folder, filename)
+                if os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.remove(path)
 
     def _merge_in_background(self):
         with self._lock:
@@ -263,51 +355,65 @@ class IndexStore:
         generation, record the change-log ``position`` it reflects, then swap it in."""
         processes = self.build_processes if (expected or 0) >= self.PARALLEL_BUILD_MIN else 1
         with self._rebuild_lock():
-            name = self._new_generation(documents, processes, progress)
+            name = self._new_generation(documents, processes, progress, expected)
             if position is not None:
                 self.write_position(position, generation=name)
             self._swap_in(name)
 
-    # Documents per committed batch of a rebuild: small enough that Whoosh sorts each
-    # batch's postings in memory (past ``build_limitmb`` it spills pickled runs to disk,
-    # one posting at a time, which doubled build times), large enough to keep the
-    # number of segments low.
-    BUILD_BATCH = 10_000
+    # Documents per segment of a rebuild: each segment is written in one go by
+    # :mod:`.builder` (in memory: about 150 MB per 25,000 profiles) and the processes
+    # build segments side by side; the engine reads segments directly, so a few large
+    # segments cost searches nothing.
+    BUILD_SEGMENT = 25_000
 
-    def _new_generation(self, documents, processes=1, progress=None):
+    def _new_generation(self, documents, processes=1, progress=None, expected=None):
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         path = self.root / name
         path.mkdir()
         try:
             ix = FileStorage(str(path)).create_index(self.schema)
-            documents = iter(documents)
-            count = 0
-            while True:
-                batch = list(itertools.islice(documents, self.BUILD_BATCH))
-                if not batch and count:
-                    break
-                # Two processes each write their own segment (no final merge): faster
-                # than one writer on two cores; the engine reads segments directly.
-                writer = ix.writer(procs=processes, limitmb=self.build_limitmb, multisegment=True) \
-                    if processes > 1 else ix.writer(limitmb=self.build_limitmb)
-                try:
-                    for document in batch:
-                        writer.add_document(**document)
-                        count += 1
-                        if progress:
-                            progress(count)
-                except BaseException:
-                    writer.cancel()
-                    raise
-                writer.commit(mergetype=NO_MERGE)
-                if not batch:
-                    break
+            if builder.supported(self.schema):
+                # Segments of equal size, as many as processes (or more, when large).
+                per_process = -(-(expected or 0) // processes) if expected else self.BUILD_SEGMENT
+                segment_docs = max(1, min(self.BUILD_SEGMENT, per_process))
+                builder.build_segments(ix, documents, segment_docs, processes, progress)
+            else:
+                self._whoosh_build(ix, documents, processes, progress)
             (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
         return name
+
+    # Documents per committed batch of a rebuild through Whoosh's writer (a schema the
+    # builder cannot write): small enough that Whoosh sorts each batch's postings in
+    # memory (past ``build_limitmb`` it spills pickled runs to disk, one posting at a
+    # time, which doubled build times), large enough to keep the number of segments low.
+    BUILD_BATCH = 10_000
+
+    def _whoosh_build(self, ix, documents, processes=1, progress=None):
+        documents = iter(documents)
+        count = 0
+        while True:
+            batch = list(itertools.islice(documents, self.BUILD_BATCH))
+            if not batch and count:
+                break
+            # Two processes each write their own segment (no final merge).
+            writer = ix.writer(procs=processes, limitmb=self.build_limitmb, multisegment=True) \
+                if processes > 1 else ix.writer(limitmb=self.build_limitmb)
+            try:
+                for document in batch:
+                    writer.add_document(**document)
+                    count += 1
+                    if progress:
+                        progress(count)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(mergetype=NO_MERGE)
+            if not batch:
+                break
 
     def _swap_in(self, name):
         temporary = self.root / f"{LIVE}.{uuid.uuid4().hex[:8]}"
