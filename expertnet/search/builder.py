@@ -221,14 +221,51 @@ class _Spool(io.BytesIO):
         super().close()
 
 
-def _write_field(fieldwriter, postings, doc_count):
-    """The postings of one field, sorted, in W3Codec's format: per term a header, blocks
-    of up to 128 postings (a pickled, zlib-compressed tuple of delta-coded document
-    numbers, weights and values, after a pickled tuple of block statistics) and a term
-    info in the term index. It is what ``W3PostingsWriter`` writes, a block at a time."""
-    terms = postings.term_bytes()
-    if not terms:
-        return
+# Below this many tokens in a field (a save of one profile) the postings are sorted
+# in plain Python: numpy's fixed cost per call is larger than the work.
+SMALL_FIELD = 4096
+
+
+def _layout_small(postings, terms):
+    """(terms in order, start and end of each term's postings, a function giving the
+    postings' document numbers, delta-coded numbers, frequencies and length bytes)."""
+    pairs = {}
+    position = 0
+    tokens = postings.terms
+    for docnum, count in enumerate(postings.counts):
+        for term in tokens[position:position + count]:
+            pairs[term, docnum] = pairs.get((term, docnum), 0) + 1
+        position += count
+    order, starts, ends, ids, freqs = [], [], [], [], []
+    last = None
+    for (term, docnum), freq in sorted(pairs.items(), key=lambda item: (terms[item[0][0]], item[0][1])):
+        if term != last:
+            if last is not None:
+                ends.append(len(ids))
+            starts.append(len(ids))
+            order.append(term)
+            last = term
+        ids.append(docnum)
+        freqs.append(freq)
+    ends.append(len(ids))
+    deltas = list(ids)
+    for start, end in zip(starts, ends):  # noqa: B905
+        for index in range(start + 1, end):
+            if (index - start) % BLOCK:
+                deltas[index] = ids[index] - ids[index - 1]
+    length_bytes = None
+    if postings.scorable:
+        by_document = [length_to_byte(count) for count in postings.counts]
+        length_bytes = [by_document[docnum] for docnum in ids]
+
+    def chunk(start, end):
+        return 0, len(ids), ids, deltas, freqs, length_bytes
+
+    return order, starts, ends, chunk
+
+
+def _layout_large(postings, terms, doc_count):
+    """As :func:`_layout_small`, sorted by numpy, the lists made a chunk at a time."""
     order = sorted(range(len(terms)), key=terms.__getitem__)
     rank = np.empty(len(terms), dtype=np.uint64)
     rank[np.array(order, dtype=np.int64)] = np.arange(len(terms), dtype=np.uint64)
@@ -249,9 +286,32 @@ def _write_field(fieldwriter, postings, doc_count):
     block_starts = within % BLOCK == 0
     deltas[block_starts] = docnums[block_starts]
     del within, block_starts
+    length_bytes = None
     if postings.scorable:
         length_bytes = np.array([length_to_byte(n) for n in range(int(counts.max()) + 1)],
                                 dtype=np.int64)[counts]
+
+    def chunk(start, end):
+        stop = max(end, start + WRITE_CHUNK)
+        return (start, stop, docnums[start:stop].tolist(), deltas[start:stop].tolist(),
+                freqs[start:stop].tolist(),
+                length_bytes[docnums[start:stop]].tolist() if length_bytes is not None else None)
+
+    return order, starts.tolist(), ends.tolist(), chunk
+
+
+def _write_field(fieldwriter, postings, doc_count):
+    """The postings of one field, sorted, in W3Codec's format: per term a header, blocks
+    of up to 128 postings (a pickled, zlib-compressed tuple of delta-coded document
+    numbers, weights and values, after a pickled tuple of block statistics) and a term
+    info in the term index. It is what ``W3PostingsWriter`` writes, a block at a time."""
+    terms = postings.term_bytes()
+    if not terms:
+        return
+    if len(postings.terms) <= SMALL_FIELD:
+        order, starts, ends, chunk = _layout_small(postings, terms)
+    else:
+        order, starts, ends, chunk = _layout_large(postings, terms, doc_count)
     fixed = postings.field.format.fixed_value_size()
     if fixed not in (0, 4):
         raise ValueError(f"unsupported format in field {postings.name!r}")
@@ -263,14 +323,9 @@ def _write_field(fieldwriter, postings, doc_count):
     add_term = fieldwriter._tindex.add
     compression = 3  # W3Codec's default, as Whoosh's writer uses it
     chunk_start = chunk_end = 0
-    for term_index, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):  # noqa: B905
+    for term_index, (start, end) in enumerate(zip(starts, ends)):  # noqa: B905
         if end > chunk_end:
-            chunk_start, chunk_end = start, max(end, start + WRITE_CHUNK)
-            ids_list = docnums[chunk_start:chunk_end].tolist()
-            deltas_list = deltas[chunk_start:chunk_end].tolist()
-            freqs_list = freqs[chunk_start:chunk_end].tolist()
-            if postings.scorable:
-                bytes_list = length_bytes[docnums[chunk_start:chunk_end]].tolist()
+            chunk_start, chunk_end, ids_list, deltas_list, freqs_list, bytes_list = chunk(start, end)
         offset = tell()
         write(HEADER)
         total = max_weight = 0

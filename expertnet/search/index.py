@@ -14,6 +14,7 @@ leaves the previous one in place. Writers follow the symlink, so after a swap ev
 process writes to the new generation.
 """
 import contextlib
+import copy
 import fcntl
 import gc
 import itertools
@@ -29,7 +30,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError, clean_files
-from whoosh.reading import SegmentReader
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 from whoosh.writing import NO_MERGE, SegmentWriter
 
@@ -76,6 +78,24 @@ class _Snapshot:
         return self._toc
 
 
+class _ReaderView(SegmentReader):
+    """A segment reader sharing the open files of another reader of the same segment,
+    with the deletions of a newer table of contents. Closing it closes nothing: the
+    files belong to the reader it was made from."""
+
+    def __init__(self, base, segment, generation):  # noqa: D107 - no SegmentReader.__init__
+        self.__dict__.update(base.__dict__)
+        self.__dict__.pop("deleted_docs_set", None)  # a cached property of the old deletions
+        self._segment = segment
+        self._gen = generation
+        self._perdoc = copy.copy(base._perdoc)
+        self._perdoc._segment = segment
+        self.is_closed = False
+
+    def close(self):
+        self.is_closed = True
+
+
 class IndexUnavailable(RuntimeError):
     """The index is missing, of an older schema, or unreadable: rebuild it."""
 
@@ -103,6 +123,7 @@ class IndexStore:
         self._searcher_target = None
         self._engine_segments = {}
         self._segments = None
+        self._base_readers = {}
 
     # -- state -----------------------------------------------------------------
     @property
@@ -220,7 +241,77 @@ class IndexStore:
         several writers (threads, worker processes) from overwriting a newer document
         with an older one: a writer that read version 2 before another committed
         version 3 could otherwise take the lock last. Whoever holds the lock reads a
-        state at least as new as every commit whose writer is still waiting for it."""
+        state at least as new as every commit whose writer is still waiting for it.
+
+        The commit is Whoosh's (the same lock, segment and table of contents), written
+        without Whoosh's writer: it opened a reader of every segment to find the
+        documents to replace and wrote the new segment a posting at a time. Here the
+        old documents are found through segment readers kept open between writes and
+        the new segment is written by :mod:`.builder`."""
+        if not builder.supported(self.schema):
+            return self._apply_with_whoosh(documents, remove_ids, read)
+        ix = self._open_for_writing()
+        lock = ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05):
+            raise IndexBusy(f"index writer lock not acquired within {self.lock_timeout}s")
+        try:
+            if read is not None:
+                documents, remove_ids = read()
+            documents = list(documents)
+            toc = ix._read_toc()
+            unique = [name for name, field in self.schema.items() if field.unique]
+            terms = [("id", str(doc_id)) for doc_id in remove_ids]
+            terms += [(name, document[name]) for document in documents for name in unique
+                      if document.get(name) is not None]
+            changed = self._delete_terms(ix.storage, toc, terms)
+            segments = list(toc.segments)
+            if documents:
+                segment = builder.build_segment(ix.storage, self.schema, documents, ix.indexname)
+                shutil.rmtree(os.path.join(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
+                segments.append(segment)
+            if changed or documents:
+                TOC(self.schema, segments, toc.generation + 1).write(ix.storage, ix.indexname)
+                clean_files(ix.storage, ix.indexname, toc.generation + 1, segments)
+        finally:
+            lock.release()
+        if documents and len(segments) >= self.MAX_SEGMENTS:
+            if self.background_merge:
+                self._merge_in_background()
+            else:
+                self.merge_small()
+
+    def _open_for_writing(self):
+        try:
+            ix = self._open()
+            generation = ix.latest_generation()
+        except (OSError, whoosh_index.EmptyIndexError) as exc:
+            raise IndexUnavailable(str(exc)) from exc
+        if generation < 0:
+            raise IndexUnavailable(f"no index in {self.live_path}")
+        return ix
+
+    def _delete_terms(self, storage, toc, terms):
+        """Mark the documents holding any of ``terms`` as deleted in ``toc``'s segments
+        (what Whoosh's delete_by_term does); returns whether any was."""
+        changed = False
+        if not terms:
+            return changed
+        with self._lock:
+            for segment in toc.segments:
+                reader = self._base_reader(storage, segment)
+                for name, text in terms:
+                    field = self.schema[name]
+                    raw = field.to_bytes(text)
+                    if (name, raw) not in reader._terms:
+                        continue
+                    matcher = reader._terms.matcher(name, raw, field.format)
+                    for docnum in matcher.all_ids():
+                        if not segment.is_deleted(docnum):
+                            segment.delete_document(docnum)
+                            changed = True
+        return changed
+
+    def _apply_with_whoosh(self, documents=(), remove_ids=(), read=None):
         writer = self._writer()
         try:
             if read is not None:
@@ -451,23 +542,55 @@ class IndexStore:
         target = self._target()
         if self._searcher is not None and target == self._searcher_target:
             if not self._searcher.up_to_date():
-                # A new searcher rather than Searcher.refresh(): refresh() shares segment
-                # readers with the old searcher (closing it breaks the new one), fails
-                # on an empty index, and whoosh-reloaded's reuse merges the old segment
-                # list into the new one. Opening is cheap; facet arrays are cached per
-                # segment, so unchanged segments are not re-read.
-                fresh = self._open().searcher()
+                # Segments are immutable: a new searcher reuses the open readers of the
+                # segments it shares with the old one (only their deletions change),
+                # so an edit opens only its own new segment.
+                fresh = self._new_searcher()
                 self._searcher.close()
                 self._searcher = fresh
                 self._segments = None
             return self._searcher
         self._drop_searcher()
         try:
-            self._searcher = self._open().searcher()
+            self._searcher = self._new_searcher()
         except (OSError, whoosh_index.EmptyIndexError) as exc:
             raise IndexUnavailable(str(exc)) from exc
         self._searcher_target = target
         return self._searcher
+
+    def _new_searcher(self):
+        ix = self._open()
+        for attempt in range(10):
+            toc = ix._read_toc()
+            try:
+                readers = [_ReaderView(self._base_reader(ix.storage, segment), segment, toc.generation)
+                           for segment in toc.segments]
+                break
+            except OSError:
+                # A writer removed a segment just as it was opened (as ix.reader() does:
+                # read the table of contents again).
+                if attempt == 9:
+                    raise
+                time.sleep(0.05)
+        alive = {segment.segment_id() for segment in toc.segments}
+        for key in [key for key in self._base_readers if key not in alive]:
+            self._base_readers.pop(key).close()
+        if not readers:
+            reader = EmptyReader(self.schema)
+        elif len(readers) == 1:
+            reader = readers[0]
+        else:
+            reader = MultiReader(readers, generation=toc.generation)
+        return Searcher(reader, fromindex=ix)
+
+    def _base_reader(self, storage, segment):
+        """The open reader of ``segment`` (opened once; closed when the segment leaves
+        the index). Under ``self._lock``."""
+        key = segment.segment_id()
+        reader = self._base_readers.get(key)
+        if reader is None:
+            reader = self._base_readers[key] = SegmentReader(storage, self.schema, segment)
+        return reader
 
     def _drop_searcher(self):
         if self._searcher is not None:
@@ -476,6 +599,9 @@ class IndexStore:
         self._searcher_target = None
         self._segments = None
         self._engine_segments = {}
+        for reader in self._base_readers.values():
+            reader.close()
+        self._base_readers = {}
 
     def close(self):
         """Close the shared searcher and wait for a background merge: before a server
