@@ -13,9 +13,11 @@ document lengths), so the ranking is the one Whoosh would give for the same quer
 Ties are broken by document number, as Whoosh's collectors do.
 """
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 
 import numpy as np
+from whoosh.support.levenshtein import distance
 from whoosh.util.numeric import byte_to_length
 
 from .schema import FACET_FIELDS, MULTI_VALUED, SCORED_FIELDS
@@ -40,7 +42,7 @@ class SegmentData:
         self._lengths = {}
         self._postings = OrderedDict()
         self._postings_bytes = 0
-        self._lexicon_cache = OrderedDict()
+        self._term_lists = {}
         self.ids = np.array(list(reader.column_reader("id_num")), dtype=np.int64)
         self.updated = np.array(list(reader.column_reader("updated")), dtype=np.uint64)
         names = list(reader.column_reader("name_sort"))
@@ -66,32 +68,46 @@ class SegmentData:
             codes[self.postings(name, value)[0]] = code
         return values, codes
 
-    LEXICON_CACHE = 4096
-
     def has_term(self, field, text):
         return (field, text) in self.reader
 
+    def term_list(self, field):
+        """Every term of ``field`` in this segment, sorted (bytes), and the same decoded:
+        read once, so that prefixes and near misses are found in memory (Whoosh's
+        cursor seeks in the term file for every step of its automaton)."""
+        found = self._term_lists.get(field)
+        if found is None:
+            raw = list(self.reader.lexicon(field))
+            from_bytes = self.reader.schema[field].from_bytes
+            found = self._term_lists[field] = (raw, [from_bytes(term) for term in raw])
+        return found
+
     def prefix_terms(self, field, text):
-        """[(term, document frequency)] of the terms of ``field`` starting with ``text``."""
-        return self._lexicon(("prefix", field, text), lambda: [
-            (term, self.reader.doc_frequency(field, term))
-            for term in self.reader.expand_prefix(field, text)])
+        """The terms of ``field`` starting with ``text`` (bytes, sorted)."""
+        raw, _decoded = self.term_list(field)
+        prefix = self.reader.schema[field].to_bytes(text)
+        found = []
+        for position in range(bisect_left(raw, prefix), len(raw)):
+            if not raw[position].startswith(prefix):
+                break
+            found.append(raw[position])
+        return found
+
+    def doc_frequency(self, field, term):
+        return self.reader.doc_frequency(field, term)
 
     def near_terms(self, field, text, maxdist, prefixlength):
-        return self._lexicon(("near", field, text, maxdist, prefixlength), lambda: list(
-            self.reader.terms_within(field, text, maxdist, prefix=prefixlength)))
-
-    def _lexicon(self, key, compute):
-        with self._lock:
-            found = self._lexicon_cache.get(key)
-            if found is not None:
-                self._lexicon_cache.move_to_end(key)
-                return found
-        found = compute()
-        with self._lock:
-            self._lexicon_cache[key] = found
-            while len(self._lexicon_cache) > self.LEXICON_CACHE:
-                self._lexicon_cache.popitem(last=False)
+        """What Whoosh's ``terms_within`` gives for an index of several segments (the
+        reader of several segments compares every term sharing the prefix, by
+        Damerau-Levenshtein distance), over the term list in memory."""
+        raw, decoded = self.term_list(field)
+        prefix = self.reader.schema[field].to_bytes(text[:prefixlength])
+        found = []
+        for position in range(bisect_left(raw, prefix), len(raw)):
+            if not raw[position].startswith(prefix):
+                break
+            if distance(decoded[position], text, limit=maxdist) <= maxdist:
+                found.append(decoded[position])
         return found
 
     def lengths(self, field):
@@ -194,11 +210,12 @@ class Segments:
 
 
 class Lexicon:
-    """Term lookups for planning (what exists, prefixes, near misses). Each segment
-    remembers its own answers for as long as it lives (segments never change), so a
-    save, which adds a small segment, costs the next query only that segment's scan:
-    scanning every term list for near misses cost tens of milliseconds at 100,000
-    profiles. Combined over the segments the answers are those of the whole index."""
+    """Term lookups for planning (what exists, prefixes, near misses), from each
+    segment's term lists held in memory, so that a save, which adds a small segment,
+    does not make the next query scan every term file again (a near-miss scan cost
+    tens of milliseconds at 100,000 profiles). Combined over the segments the answers
+    are those Whoosh gives for the whole index; they are remembered for the life of
+    the searcher, as the same words come back query after query."""
 
     def __init__(self, parts):
         self.parts = [data for data, _offset, _live in parts]
@@ -211,13 +228,15 @@ class Lexicon:
     def prefix(self, field, text, limit):
         key = (field, text, limit)
         if key not in self._prefixes:
-            frequencies = {}
+            found = {}
             for data in self.parts:
-                for term, frequency in data.prefix_terms(field, text):
-                    frequencies[term] = frequencies.get(term, 0) + frequency
-            terms = sorted(frequencies)
+                for term in data.prefix_terms(field, text):
+                    found.setdefault(term, []).append(data)
+            terms = sorted(found)
             if len(terms) > limit:
-                terms.sort(key=lambda term: -frequencies[term])
+                frequency = {term: sum(data.doc_frequency(field, term) for data in found[term])
+                             for term in terms}
+                terms.sort(key=lambda term: -frequency[term])
                 terms = terms[:limit]
             self._prefixes[key] = [term.decode("utf-8") if isinstance(term, bytes) else term
                                    for term in terms]

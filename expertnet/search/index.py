@@ -19,6 +19,7 @@ import fcntl
 import gc
 import itertools
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
@@ -63,6 +64,10 @@ def small_segments(segments):
     limit = max(SMALL_SEGMENT, sum(segment.doc_count_all() for segment in segments) // 100)
     small = [segment for segment in segments if segment.doc_count_all() < limit]
     return small if len(small) >= 2 else []
+
+
+def _merge_child(store):
+    store.merge_small()
 
 
 class _Snapshot:
@@ -365,7 +370,7 @@ class IndexStore:
                 live = [docnum for docnum in range(segment.doc_count_all())
                         if not segment.is_deleted(docnum)]
                 docmaps.append(dict(zip(live, range(writer.docnum, writer.docnum + len(live)))))  # noqa: B905
-                reader = SegmentReader(ix.storage, ix.schema, segment)
+                reader = SegmentReader(ix.storage, self.schema, segment)
                 try:
                     writer.add_reader(reader)
                 finally:
@@ -397,7 +402,7 @@ class IndexStore:
             merged_ids = {segment.segment_id() for segment in small}
             segments = [segment for segment in current.segments
                         if segment.segment_id() not in merged_ids] + [merged]
-            TOC(ix.schema, segments, current.generation + 1).write(ix.storage, ix.indexname)
+            TOC(self.schema, segments, current.generation + 1).write(ix.storage, ix.indexname)
             clean_files(ix.storage, ix.indexname, current.generation + 1, segments)
             return True
         finally:
@@ -424,7 +429,7 @@ class IndexStore:
 
         def merge():
             try:
-                self.merge_small()
+                self._merge_in_child()
             except Exception as exc:  # noqa: BLE001 - a later write merges again
                 log.warning("background merge of %s failed: %s", self.root, repr(exc))
             finally:
@@ -432,6 +437,20 @@ class IndexStore:
 
         self._merge_thread = threading.Thread(target=merge, name="expertnet-index-merge", daemon=True)
         self._merge_thread.start()
+
+    def _merge_in_child(self):
+        """:meth:`merge_small` in a child process, waited for by the calling thread: a
+        merge is minutes of Python at 100,000 profiles, and in a thread it would hold
+        the interpreter lock against the requests of this process. The child only
+        reads and writes index files (no database, no logging) and leaves with
+        ``os._exit``, as Whoosh's own multiprocessing writer does."""
+        context = multiprocessing.get_context("fork")
+        child = context.Process(target=_merge_child, args=(self,), name="expertnet-index-merge",
+                                daemon=True)
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError(f"merge process ended with code {child.exitcode}")
 
     def optimize(self):
         """Merge every segment into one (at a quiet time: it takes a while)."""
