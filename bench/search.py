@@ -1,7 +1,7 @@
 """Search at national scale (issue 7): expertnet against SQLite FTS5, in the same run.
 
     .venv/bin/python -m bench.search --profiles 100000 [--queries 200] [--seed 2026]
-                                     [--rounds 3] [--keep DIR [--reuse-index]]
+                                     [--rounds 3] [--keep DIR [--reuse-index]] [--build-only]
 
 1. Corpus (:mod:`bench.corpus`): a fresh SQLite instance with N deterministic bilingual
    profiles, loaded in a child process (its rows stay out of this process's memory).
@@ -177,7 +177,12 @@ def rebuild_index(folder):
         indexed = services.rebuild(store)
         build_s = time.perf_counter() - started
         store.close()
-    return {"build_s": round(build_s, 1), "indexed": indexed, "build_peak_rss_mb": peak_rss_mb(),
+    # CPU of this process and of the build processes it started (a loaded machine
+    # stretches the wall time, not this).
+    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    cpu_s = sum(usage.ru_utime + usage.ru_stime for usage in used)
+    return {"build_s": round(build_s, 1), "build_cpu_s": round(cpu_s, 1), "indexed": indexed,
+            "build_peak_rss_mb": peak_rss_mb(),
             "schema_version": search.SCHEMA_VERSION,
             "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
 
@@ -198,7 +203,7 @@ def ensure_index(folder, profiles, reuse):
             return {**recorded, "index_reused": True}
     log("index: services.rebuild")
     built = in_child(rebuild_index, str(folder))
-    log(f"index: built in {built['build_s']} s")
+    log(f"index: built in {built['build_s']} s ({built['build_cpu_s']} s of CPU)")
     marker.write_text(json.dumps(built, indent=2) + "\n")
     return {**built, "index_reused": False}
 
@@ -443,6 +448,8 @@ def parse_args():
                         help="instance folder to reuse and keep (corpus built only once)")
     parser.add_argument("--reuse-index", action="store_true",
                         help="with --keep: reuse a complete index of the current schema")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build the corpus and the index, print the build time, write nothing")
     args = parser.parse_args()
     if args.reuse_index and not args.keep:
         parser.error("--reuse-index needs --keep")
@@ -511,6 +518,9 @@ def main():
         with tempfile.TemporaryDirectory(prefix="bench-fts5-") as work:
             corpus_info = ensure_corpus(folder, args.profiles, args.seed)
             index_info = ensure_index(folder, args.profiles, args.reuse_index)
+            if args.build_only:
+                print(json.dumps({"profiles": args.profiles, **index_info}, indent=2))
+                return
             measured = measure(folder, args, work)
     finally:
         if not args.keep:
@@ -530,6 +540,7 @@ def main():
             "exactness_error": measured["exactness_error"],
             "top20_mismatches_ties_only": sum(1 for d in measured["differing"] if d["tie"]),
             "top20_checked": measured["checked"],
+            "build_cpu_s": index_info.get("build_cpu_s"),
             "build_peak_rss_mb": index_info["build_peak_rss_mb"],
             "index_reused": index_info["index_reused"],
             "text": expertnet["text"], "filter_only": expertnet["filter_only"],

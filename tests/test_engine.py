@@ -72,3 +72,23 @@ def test_edits_and_deletes_are_seen_through_cached_segments(demo_to_edit, add):
     services.delete_profile(expert)
     again = search.search(demo, search.SearchRequest(text="nguyen", per_page=5))
     assert again.total == before.total and again.ids == before.ids
+
+
+def test_term_lookups_per_segment_answer_as_the_whole_index(demo_to_edit, add):
+    demo = demo_to_edit
+    add(full_name="Nguyễn Maire Trần", keywords=["benchedit"])  # a second segment
+    with demo.searcher() as searcher:
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) >= 2
+        lexicon = demo.segments(searcher).lexicon
+        words = [term.decode() for term in reader.lexicon("name")][::7]
+        for word in [*words, "nguyenn", "marie", "hoamg", "tran", "ng", "n", "zzz"]:
+            for text in (word, word + "x", word[:-1]):
+                expected = sorted(reader.terms_within("name", text, 1, prefix=1))
+                assert lexicon.near("name", text, 1, 1) == expected
+                for limit in (2, 8):
+                    terms = list(reader.expand_prefix("name", text))
+                    if len(terms) > limit:
+                        terms.sort(key=lambda term: -reader.doc_frequency("name", term))
+                    assert lexicon.prefix("name", text, limit) == [term.decode() for term in terms[:limit]]
+                assert lexicon.has("name", text) == (("name", text) in reader)

@@ -49,7 +49,7 @@ def test_a_rebuild_in_batches_searches_like_one_segment(app, add, store):
         add(full_name=f"Chuyên gia {number}", fields="ai" if number % 2 else "logistics")
     services.rebuild(store)
     before = {query: found(query) for query in ("", "chuyen gia", "logistics")}
-    store.BUILD_BATCH = 2
+    store.BUILD_SEGMENT = 2
     services.rebuild(store)
     assert segment_count(store) == 4
     assert {query: found(query) for query in before} == before
@@ -91,3 +91,54 @@ def test_segment_names_do_not_follow_the_global_random_seed(app, add, store):
         random.seed(0)
         add(full_name=name)
     assert found()[1] == 3
+def test_a_merge_writes_without_the_writer_lock_and_keeps_edits_made_meanwhile(app, add, store):
+    store.MAX_SEGMENTS = 100
+    store.lock_timeout = 0.5
+    experts = [add(full_name=name, keywords=["hàng hải"]) for name in ("Một", "Hai", "Ba", "Bốn")]
+    assert segment_count(store) == 4
+    write_merged = store._write_merged
+
+    def write_then_edit(*args):
+        written = write_merged(*args)
+        # The merged segment is written: saves go on meanwhile (no lock is held), and
+        # they touch documents of the segments being merged.
+        services.save_profile({"keywords": ["cảng biển"]}, expert=experts[0])
+        services.delete_profile(experts[1])
+        return written
+
+    store._write_merged = write_then_edit
+    assert store.merge_small()
+    assert segment_count(store) == 2  # the merged one and the edit's own
+    assert found("hang hai")[:2] == (sorted([experts[2].id, experts[3].id]), 2)
+    assert found("cang bien")[:2] == ([experts[0].id], 1)
+    assert found()[1] == 3
+    assert not [path for path in store.live_path.iterdir() if path.name.startswith("merging")]
+
+
+def test_a_merge_overtaken_by_another_is_thrown_away(app, add, store):
+    store.MAX_SEGMENTS = 100
+    for name in ("Một", "Hai", "Ba"):
+        add(full_name=name)
+    write_merged = store._write_merged
+
+    def write_then_optimize(*args):
+        written = write_merged(*args)
+        store.optimize()  # merges everything under the lock, first
+        return written
+
+    store._write_merged = write_then_optimize
+    assert not store.merge_small()
+    assert segment_count(store) == 1
+    assert found()[1] == 3
+    assert not [path for path in store.live_path.iterdir() if path.name.startswith("merging")]
+
+
+def test_one_merge_at_a_time(app, add, store):
+    store.MAX_SEGMENTS = 100
+    for name in ("Một", "Hai"):
+        add(full_name=name)
+    with store.exclusive("merge") as mine:
+        assert mine
+        assert not store.merge_small()  # another merge runs: nothing to do
+    assert store.merge_small()
+    assert segment_count(store) == 1

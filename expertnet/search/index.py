@@ -14,10 +14,12 @@ leaves the previous one in place. Writers follow the symlink, so after a swap ev
 process writes to the new generation.
 """
 import contextlib
+import copy
 import fcntl
 import gc
 import itertools
 import logging
+import multiprocessing
 import os
 import secrets
 import shutil
@@ -34,11 +36,13 @@ import whoosh.util
 import whoosh.writing
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
-from whoosh.reading import SegmentReader
-from whoosh.writing import NO_MERGE
+from whoosh.index import TOC, LockError, clean_files
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
+from whoosh.util.filelock import try_for
+from whoosh.writing import NO_MERGE, SegmentWriter
 
-from . import engine
+from . import builder, engine
 from .schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
@@ -52,22 +56,55 @@ POSITION_FILE = "CHANGE_POSITION"
 
 # A segment is "small" below this many documents, or below 1 % of the index.
 SMALL_SEGMENT = 2_000
+# A merged segment is written in a folder of this prefix inside the index folder:
+# Whoosh deletes, at every commit, files named like a segment of the index that its
+# table of contents does not list, and the merge commits nothing until it swaps.
+MERGING_PREFIX = "merging-"
 
 
-def merge_small_segments(writer, segments):
-    """A Whoosh merge policy: all small segments become one; large ones stay as they
-    are (merging them costs seconds and gains little: the engine reads segments
-    directly). whoosh-reloaded's MERGE_SMALL merges nothing below five segments and
-    depends on a Fibonacci heuristic; this rule is plain and bounded."""
+def small_segments(segments):
+    """All small segments become one; large ones stay as they are (merging them costs
+    seconds and gains little: the engine reads segments directly). whoosh-reloaded's
+    MERGE_SMALL merges nothing below five segments and depends on a Fibonacci
+    heuristic; this rule is plain and bounded."""
     limit = max(SMALL_SEGMENT, sum(segment.doc_count_all() for segment in segments) // 100)
     small = [segment for segment in segments if segment.doc_count_all() < limit]
-    if len(small) < 2:
-        return segments
-    for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [segment for segment in segments if segment not in small]
+    return small if len(small) >= 2 else []
+
+
+def _merge_child(store):
+    store.merge_small()
+
+
+class _Snapshot:
+    """What Whoosh's SegmentWriter needs of an index, frozen at one table of contents,
+    in another storage (so its files and scratch folder are its own)."""
+
+    def __init__(self, storage, toc, indexname):
+        self.storage = storage
+        self.indexname = indexname
+        self._toc = toc
+
+    def _read_toc(self):
+        return self._toc
+
+
+class _ReaderView(SegmentReader):
+    """A segment reader sharing the open files of another reader of the same segment,
+    with the deletions of a newer table of contents. Closing it closes nothing: the
+    files belong to the reader it was made from."""
+
+    def __init__(self, base, segment, generation):  # noqa: D107 - no SegmentReader.__init__
+        self.__dict__.update(base.__dict__)
+        self.__dict__.pop("deleted_docs_set", None)  # a cached property of the old deletions
+        self._segment = segment
+        self._gen = generation
+        self._perdoc = copy.copy(base._perdoc)
+        self._perdoc._segment = segment
+        self.is_closed = False
+
+    def close(self):
+        self.is_closed = True
 
 
 _NAME_SOURCE = secrets.SystemRandom()
@@ -134,6 +171,7 @@ class IndexStore:
         self._searcher_target = None
         self._engine_segments = {}
         self._segments = None
+        self._base_readers = {}
 
     # -- state -----------------------------------------------------------------
     @property
@@ -251,7 +289,77 @@ class IndexStore:
         several writers (threads, worker processes) from overwriting a newer document
         with an older one: a writer that read version 2 before another committed
         version 3 could otherwise take the lock last. Whoever holds the lock reads a
-        state at least as new as every commit whose writer is still waiting for it."""
+        state at least as new as every commit whose writer is still waiting for it.
+
+        The commit is Whoosh's (the same lock, segment and table of contents), written
+        without Whoosh's writer: it opened a reader of every segment to find the
+        documents to replace and wrote the new segment a posting at a time. Here the
+        old documents are found through segment readers kept open between writes and
+        the new segment is written by :mod:`.builder`."""
+        if not builder.supported(self.schema):
+            return self._apply_with_whoosh(documents, remove_ids, read)
+        ix = self._open_for_writing()
+        lock = ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05):
+            raise IndexBusy(f"index writer lock not acquired within {self.lock_timeout}s")
+        try:
+            if read is not None:
+                documents, remove_ids = read()
+            documents = list(documents)
+            toc = ix._read_toc()
+            unique = [name for name, field in self.schema.items() if field.unique]
+            terms = [("id", str(doc_id)) for doc_id in remove_ids]
+            terms += [(name, document[name]) for document in documents for name in unique
+                      if document.get(name) is not None]
+            changed = self._delete_terms(ix.storage, toc, terms)
+            segments = list(toc.segments)
+            if documents:
+                segment = builder.build_segment(ix.storage, self.schema, documents, ix.indexname)
+                shutil.rmtree(os.path.join(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
+                segments.append(segment)
+            if changed or documents:
+                TOC(self.schema, segments, toc.generation + 1).write(ix.storage, ix.indexname)
+                clean_files(ix.storage, ix.indexname, toc.generation + 1, segments)
+        finally:
+            lock.release()
+        if documents and len(segments) >= self.MAX_SEGMENTS:
+            if self.background_merge:
+                self._merge_in_background()
+            else:
+                self.merge_small()
+
+    def _open_for_writing(self):
+        try:
+            ix = self._open()
+            generation = ix.latest_generation()
+        except (OSError, whoosh_index.EmptyIndexError) as exc:
+            raise IndexUnavailable(str(exc)) from exc
+        if generation < 0:
+            raise IndexUnavailable(f"no index in {self.live_path}")
+        return ix
+
+    def _delete_terms(self, storage, toc, terms):
+        """Mark the documents holding any of ``terms`` as deleted in ``toc``'s segments
+        (what Whoosh's delete_by_term does); returns whether any was."""
+        changed = False
+        if not terms:
+            return changed
+        with self._lock:
+            for segment in toc.segments:
+                reader = self._base_reader(storage, segment)
+                for name, text in terms:
+                    field = self.schema[name]
+                    raw = field.to_bytes(text)
+                    if (name, raw) not in reader._terms:
+                        continue
+                    matcher = reader._terms.matcher(name, raw, field.format)
+                    for docnum in matcher.all_ids():
+                        if not segment.is_deleted(docnum):
+                            segment.delete_document(docnum)
+                            changed = True
+        return changed
+
+    def _apply_with_whoosh(self, documents=(), remove_ids=(), read=None):
         writer = self._writer()
         try:
             if read is not None:
@@ -272,9 +380,89 @@ class IndexStore:
                 self.merge_small()
 
     def merge_small(self):
-        """Merge the small segments into one (see :func:`merge_small_segments`)."""
-        writer = self._writer()
-        _commit(writer, mergetype=merge_small_segments)
+        """Merge the small segments into one, without holding the writer lock while the
+        merged segment is written (it took minutes on a loaded machine, and every save
+        waited): the segments are read from a snapshot of the table of contents, the
+        merged segment is written under a private name, then the lock is taken briefly
+        to swap it in, if every merged segment is still in the index, carrying over the
+        deletions made meanwhile; otherwise it is thrown away. Returns whether it was
+        swapped in. One merge at a time per index folder (across processes)."""
+        with self.exclusive("merge") as mine:
+            if not mine:
+                return False
+            ix = self._open()
+            self._remove_merge_leftovers(ix.storage)
+            snapshot = ix._read_toc()
+            small = small_segments(snapshot.segments)
+            if not small:
+                return False
+            try:
+                merged, docmaps = self._write_merged(ix, snapshot, small)
+                return self._swap_merged(ix, small, merged, docmaps)
+            finally:
+                self._remove_merge_leftovers(ix.storage)
+
+    def _write_merged(self, ix, snapshot, small):
+        folder = FileStorage(os.path.join(ix.storage.folder, f"{MERGING_PREFIX}{uuid.uuid4().hex[:8]}"),
+                             supports_mmap=False).create()
+        writer = SegmentWriter(_Snapshot(folder, snapshot, ix.indexname), _lk=False)
+        docmaps = []
+        try:
+            for segment in small:
+                # Whoosh's add_reader appends the live documents in order.
+                live = [docnum for docnum in range(segment.doc_count_all())
+                        if not segment.is_deleted(docnum)]
+                docmaps.append(dict(zip(live, range(writer.docnum, writer.docnum + len(live)))))  # noqa: B905
+                reader = SegmentReader(ix.storage, self.schema, segment)
+                try:
+                    writer.add_reader(reader)
+                finally:
+                    reader.close()
+            merged = writer._finalize_segment()
+        except BaseException:
+            writer.cancel()
+            raise
+        writer._finish()
+        return (merged, folder.folder), docmaps
+
+    def _swap_merged(self, ix, small, written, docmaps):
+        merged, folder = written
+        lock = ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05):
+            return False
+        try:
+            current = ix._read_toc()
+            by_id = {segment.segment_id(): segment for segment in current.segments}
+            if any(segment.segment_id() not in by_id for segment in small):
+                return False  # another merge or a rebuild got there first
+            for segment, docmap in zip(small, docmaps):  # noqa: B905
+                before = set(segment.deleted_docs())
+                for docnum in set(by_id[segment.segment_id()].deleted_docs()) - before:
+                    merged.delete_document(docmap[docnum])
+            for filename in os.listdir(folder):
+                if filename.startswith(merged.segment_id() + "."):
+                    os.rename(os.path.join(folder, filename), os.path.join(ix.storage.folder, filename))
+            merged_ids = {segment.segment_id() for segment in small}
+            segments = [segment for segment in current.segments
+                        if segment.segment_id() not in merged_ids] + [merged]
+            TOC(self.schema, segments, current.generation + 1).write(ix.storage, ix.indexname)
+            clean_files(ix.storage, ix.indexname, current.generation + 1, segments)
+            return True
+        finally:
+            lock.release()
+
+    @staticmethod
+    def _remove_merge_leftovers(storage):
+        """Files and scratch folders of merges that did not finish (only called by the
+        holder of the merge lock, so no merge is running)."""
+        for filename in storage.list():
+            if filename.startswith(MERGING_PREFIX):
+                path = os.path.join(storage.folder, filename)
+                if os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.remove(path)
 
     def _merge_in_background(self):
         with self._lock:
@@ -284,7 +472,7 @@ class IndexStore:
 
         def merge():
             try:
-                self.merge_small()
+                self._merge_in_child()
             except Exception as exc:  # noqa: BLE001 - a later write merges again
                 log.warning("background merge of %s failed: %s", self.root, repr(exc))
             finally:
@@ -292,6 +480,20 @@ class IndexStore:
 
         self._merge_thread = threading.Thread(target=merge, name="expertnet-index-merge", daemon=True)
         self._merge_thread.start()
+
+    def _merge_in_child(self):
+        """:meth:`merge_small` in a child process, waited for by the calling thread: a
+        merge is minutes of Python at 100,000 profiles, and in a thread it would hold
+        the interpreter lock against the requests of this process. The child only
+        reads and writes index files (no database, no logging) and leaves with
+        ``os._exit``, as Whoosh's own multiprocessing writer does."""
+        context = multiprocessing.get_context("fork")
+        child = context.Process(target=_merge_child, args=(self,), name="expertnet-index-merge",
+                                daemon=True)
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError(f"merge process ended with code {child.exitcode}")
 
     def optimize(self):
         """Merge every segment into one (at a quiet time: it takes a while)."""
@@ -306,51 +508,65 @@ class IndexStore:
         generation, record the change-log ``position`` it reflects, then swap it in."""
         processes = self.build_processes if (expected or 0) >= self.PARALLEL_BUILD_MIN else 1
         with self._rebuild_lock():
-            name = self._new_generation(documents, processes, progress)
+            name = self._new_generation(documents, processes, progress, expected)
             if position is not None:
                 self.write_position(position, generation=name)
             self._swap_in(name)
 
-    # Documents per committed batch of a rebuild: small enough that Whoosh sorts each
-    # batch's postings in memory (past ``build_limitmb`` it spills pickled runs to disk,
-    # one posting at a time, which doubled build times), large enough to keep the
-    # number of segments low.
-    BUILD_BATCH = 10_000
+    # Documents per segment of a rebuild: each segment is written in one go by
+    # :mod:`.builder` (in memory: about 150 MB per 25,000 profiles) and the processes
+    # build segments side by side; the engine reads segments directly, so a few large
+    # segments cost searches nothing.
+    BUILD_SEGMENT = 25_000
 
-    def _new_generation(self, documents, processes=1, progress=None):
+    def _new_generation(self, documents, processes=1, progress=None, expected=None):
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         path = self.root / name
         path.mkdir()
         try:
             ix = FileStorage(str(path)).create_index(self.schema)
-            documents = iter(documents)
-            count = 0
-            while True:
-                batch = list(itertools.islice(documents, self.BUILD_BATCH))
-                if not batch and count:
-                    break
-                # Two processes each write their own segment (no final merge): faster
-                # than one writer on two cores; the engine reads segments directly.
-                writer = ix.writer(procs=processes, limitmb=self.build_limitmb, multisegment=True) \
-                    if processes > 1 else ix.writer(limitmb=self.build_limitmb)
-                try:
-                    for document in batch:
-                        writer.add_document(**document)
-                        count += 1
-                        if progress:
-                            progress(count)
-                except BaseException:
-                    writer.cancel()
-                    raise
-                _commit(writer, mergetype=NO_MERGE)
-                if not batch:
-                    break
+            if builder.supported(self.schema):
+                # Segments of equal size, as many as processes (or more, when large).
+                per_process = -(-(expected or 0) // processes) if expected else self.BUILD_SEGMENT
+                segment_docs = max(1, min(self.BUILD_SEGMENT, per_process))
+                builder.build_segments(ix, documents, segment_docs, processes, progress)
+            else:
+                self._whoosh_build(ix, documents, processes, progress)
             (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
         return name
+
+    # Documents per committed batch of a rebuild through Whoosh's writer (a schema the
+    # builder cannot write): small enough that Whoosh sorts each batch's postings in
+    # memory (past ``build_limitmb`` it spills pickled runs to disk, one posting at a
+    # time, which doubled build times), large enough to keep the number of segments low.
+    BUILD_BATCH = 10_000
+
+    def _whoosh_build(self, ix, documents, processes=1, progress=None):
+        documents = iter(documents)
+        count = 0
+        while True:
+            batch = list(itertools.islice(documents, self.BUILD_BATCH))
+            if not batch and count:
+                break
+            # Two processes each write their own segment (no final merge).
+            writer = ix.writer(procs=processes, limitmb=self.build_limitmb, multisegment=True) \
+                if processes > 1 else ix.writer(limitmb=self.build_limitmb)
+            try:
+                for document in batch:
+                    writer.add_document(**document)
+                    count += 1
+                    if progress:
+                        progress(count)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(mergetype=NO_MERGE)
+            if not batch:
+                break
 
     def _swap_in(self, name):
         temporary = self.root / f"{LIVE}.{uuid.uuid4().hex[:8]}"
@@ -388,23 +604,55 @@ class IndexStore:
         target = self._target()
         if self._searcher is not None and target == self._searcher_target:
             if not self._searcher.up_to_date():
-                # A new searcher rather than Searcher.refresh(): refresh() shares segment
-                # readers with the old searcher (closing it breaks the new one), fails
-                # on an empty index, and whoosh-reloaded's reuse merges the old segment
-                # list into the new one. Opening is cheap; facet arrays are cached per
-                # segment, so unchanged segments are not re-read.
-                fresh = self._open().searcher()
+                # Segments are immutable: a new searcher reuses the open readers of the
+                # segments it shares with the old one (only their deletions change),
+                # so an edit opens only its own new segment.
+                fresh = self._new_searcher()
                 self._searcher.close()
                 self._searcher = fresh
                 self._segments = None
             return self._searcher
         self._drop_searcher()
         try:
-            self._searcher = self._open().searcher()
+            self._searcher = self._new_searcher()
         except (OSError, whoosh_index.EmptyIndexError) as exc:
             raise IndexUnavailable(str(exc)) from exc
         self._searcher_target = target
         return self._searcher
+
+    def _new_searcher(self):
+        ix = self._open()
+        for attempt in range(10):
+            toc = ix._read_toc()
+            try:
+                readers = [_ReaderView(self._base_reader(ix.storage, segment), segment, toc.generation)
+                           for segment in toc.segments]
+                break
+            except OSError:
+                # A writer removed a segment just as it was opened (as ix.reader() does:
+                # read the table of contents again).
+                if attempt == 9:
+                    raise
+                time.sleep(0.05)
+        alive = {segment.segment_id() for segment in toc.segments}
+        for key in [key for key in self._base_readers if key not in alive]:
+            self._base_readers.pop(key).close()
+        if not readers:
+            reader = EmptyReader(self.schema)
+        elif len(readers) == 1:
+            reader = readers[0]
+        else:
+            reader = MultiReader(readers, generation=toc.generation)
+        return Searcher(reader, fromindex=ix)
+
+    def _base_reader(self, storage, segment):
+        """The open reader of ``segment`` (opened once; closed when the segment leaves
+        the index). Under ``self._lock``."""
+        key = segment.segment_id()
+        reader = self._base_readers.get(key)
+        if reader is None:
+            reader = self._base_readers[key] = SegmentReader(storage, self.schema, segment)
+        return reader
 
     def _drop_searcher(self):
         if self._searcher is not None:
@@ -413,6 +661,9 @@ class IndexStore:
         self._searcher_target = None
         self._segments = None
         self._engine_segments = {}
+        for reader in self._base_readers.values():
+            reader.close()
+        self._base_readers = {}
 
     def close(self):
         """Close the shared searcher and wait for a background merge: before a server
