@@ -7,7 +7,7 @@ before anyone changes its stored status."""
 from peewee import IntegrityError
 
 from expertnet import attachments, audit, places, vocab
-from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts
+from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
 from expertnet.db import database, utcnow
 from expertnet.formkit import form_date, text_problems
 from expertnet.i18n import _
@@ -64,19 +64,7 @@ def save(raw, actor, agreement=None):
     values, errors = normalize(raw)
     if errors:
         raise Problems(errors)
-    with database.atomic():
-        if agreement is None:
-            agreement = Agreement(created_by=actor, created_at=utcnow())
-            action = "agreement.create"
-        else:
-            action = "agreement.update"
-        for name, value in values.items():
-            setattr(agreement, name, value)
-        agreement.updated_at = utcnow()
-        agreement.save()
-        audit.record(action, actor_id=actor,
-                     changes={"agreement": agreement.id, "status": agreement.status})
-    return agreement
+    return write(Agreement, "agreement", values, actor, agreement, audited_fields=("status",))
 
 
 def delete(agreement, actor):

@@ -1,6 +1,7 @@
 """What events, delegations and agreements share: who may read and change them, the
 errors their checks raise, and the profiles they name as a viewer may see them."""
-from expertnet import access, finder
+from expertnet import access, audit, finder
+from expertnet.db import database, utcnow
 from expertnet.models import User
 from expertnet.text import clean, fold
 
@@ -86,3 +87,23 @@ def parse_id(raw):
     """A positive id typed or posted, or None."""
     raw = str(raw or "").strip().lstrip("#")
     return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+
+
+def write(model, noun, values, actor, record=None, audited_fields=()):
+    """Create (``record`` None) or update an event, delegation or agreement from its
+    checked ``values``, audited as ``<noun>.create`` / ``<noun>.update`` with the
+    record's id under ``noun`` and the values of ``audited_fields``."""
+    with database.atomic():
+        if record is None:
+            record = model(created_by=actor, created_at=utcnow())
+            action = f"{noun}.create"
+        else:
+            action = f"{noun}.update"
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.updated_at = utcnow()
+        record.save()
+        audit.record(action, actor_id=actor,
+                     changes={noun: record.id,
+                              **{name: getattr(record, name) for name in audited_fields}})
+    return record

@@ -8,7 +8,7 @@ import datetime
 from peewee import IntegrityError
 
 from expertnet import audit, places, vocab
-from expertnet.cooperation.common import Problems, Refused, visible_experts
+from expertnet.cooperation.common import Problems, Refused, visible_experts, write
 from expertnet.db import database, utcnow
 from expertnet.formkit import date_range_problems, form_date, text_problems
 from expertnet.i18n import _
@@ -52,18 +52,7 @@ def save(raw, actor, mission=None):
     values, errors = normalize(raw)
     if errors:
         raise Problems(errors)
-    with database.atomic():
-        if mission is None:
-            mission = Mission(created_by=actor, created_at=utcnow())
-            action = "delegation.create"
-        else:
-            action = "delegation.update"
-        for name, value in values.items():
-            setattr(mission, name, value)
-        mission.updated_at = utcnow()
-        mission.save()
-        audit.record(action, actor_id=actor, changes={"delegation": mission.id})
-    return mission
+    return write(Mission, "delegation", values, actor, mission)
 
 
 def delete(mission, actor):

@@ -14,7 +14,7 @@ from flask_babel import format_date
 from peewee import IntegrityError
 
 from expertnet import access, audit, catalog, consent, contact_requests, links, mail, vocab
-from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts
+from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
 from expertnet.db import database, utcnow
 from expertnet.formkit import date_range_problems, form_date, text_problems
 from expertnet.i18n import _
@@ -52,18 +52,7 @@ def save(raw, actor, event=None):
     values, errors = normalize(raw)
     if errors:
         raise Problems(errors)
-    with database.atomic():
-        if event is None:
-            event = Event(created_by=actor, created_at=utcnow())
-            action = "event.create"
-        else:
-            action = "event.update"
-        for name, value in values.items():
-            setattr(event, name, value)
-        event.updated_at = utcnow()
-        event.save()
-        audit.record(action, actor_id=actor, changes={"event": event.id})
-    return event
+    return write(Event, "event", values, actor, event)
 
 
 def delete(event, actor):
