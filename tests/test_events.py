@@ -141,6 +141,13 @@ def test_the_expert_answers_on_the_dashboard(app, people, event):
     other = client_as(app, people["official"])
     assert post_form(other, f"/account/events/{row.id}/decline", {},
                      form_path="/events").status_code == 404
+    # An official cannot record another reply over the expert's own.
+    refused = post_form(other, f"/events/{event.id}/invitations/{row.id}/reply",
+                        {"status": "declined"}, form_path=f"/events/{event.id}",
+                        headers={"Accept-Language": "en"})
+    assert refused.status_code == 409
+    assert "their answer stays" in refused.get_data(as_text=True)
+    assert EventInvitation.get_by_id(row.id).status == "accepted"
 
 
 def test_an_official_records_replies_attendance_and_roles(app, people, event, make_user):

@@ -246,9 +246,14 @@ def record_reply(row, status, actor):
     if row.status == "cancelled":
         raise Refused(_("This invitation was cancelled: the expert withdrew their consent."))
     with database.atomic():
-        EventInvitation.update(status=status, answered_via="official" if status != "invited" else "",
-                               answered_at=utcnow() if status != "invited" else None).where(
-            EventInvitation.id == row.id).execute()
+        # The expert's own answer on the site is theirs: an official records only replies
+        # received some other way (the condition holds in the same statement as the write).
+        changed = EventInvitation.update(
+            status=status, answered_via="official" if status != "invited" else "",
+            answered_at=utcnow() if status != "invited" else None).where(
+            (EventInvitation.id == row.id) & (EventInvitation.answered_via != "expert")).execute()
+        if not changed:
+            raise Refused(_("The expert answered this invitation on the site: their answer stays."))
         audit.record("event.reply", actor_id=actor, expert_id=row.expert_id,
                      changes={"event": row.event_id, "status": status})
 

@@ -120,13 +120,13 @@ def event_edit(event_id):
                  _event_url, "event", url_for("programme.event_edit", event_id=event.id))
 
 
-def _event_page(event, outcome=None, status=200):
+def _event_page(event, outcome=None, status=200, problem=None):
     viewer = current_viewer()
     rows = events.invitations(event, viewer)
     return render_template("programme/event.html", event=event, rows=rows,
                            speakers=events.speakers_by_field(rows), taxonomy=catalog.load(),
                            may_edit=common.may_edit(viewer, event), outcome=outcome,
-                           agreements=agreements.for_event(event.id)), status
+                           problem=problem, agreements=agreements.for_event(event.id)), status
 
 
 @bp.get("/events/<int:event_id>")
@@ -208,7 +208,9 @@ def _invitation_action(event_id, invitation_id, action, name):
     try:
         action(row, request.form.get(name, ""), current_user.id)
     except common.Refused as exc:
-        abort(exc.status)
+        if exc.status == 400:  # a value the form never offers
+            abort(400)
+        return _event_page(event, status=exc.status, problem=exc.message)
     return redirect(url_for("programme.event", event_id=event.id,
                             _anchor=f"invitation-{row.id}"))
 
