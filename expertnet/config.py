@@ -187,6 +187,8 @@ EXPORT_MAX_ROWS = 100_000
 # -- contact requests (issue 6) ---------------------------------------------------------
 # Requests one official may send in 24 hours (beyond: 429).
 CONTACT_REQUESTS_PER_DAY = 20
+# Event invitations one official may send in 24 hours (each may e-mail an expert; beyond: 429).
+EVENT_INVITATIONS_PER_DAY = 200
 
 # -- engagement attachments (issue 6) ------------------------------------------------------
 # Bytes per file (beyond: 413). Types are checked by content: PDF, DOCX, XLSX, PNG, JPEG.

@@ -116,6 +116,15 @@ def test_consent_and_blocks_are_respected(app, people, event, mailbox):
     assert EventInvitation.select().count() == 0 and mailbox == []
 
 
+def test_an_official_sends_a_bounded_number_of_invitations_a_day(app, people, event, mailbox):
+    app.config["EVENT_INVITATIONS_PER_DAY"] = 1
+    events.invite(event, people["claimed"], people["official"])
+    with pytest.raises(common.Refused) as refused:
+        events.invite(event, people["unclaimed"], people["official"])
+    assert refused.value.status == 429 and "24" in str(refused.value.message)
+    assert EventInvitation.select().count() == 1 and len(mailbox) == 1
+
+
 def test_withdrawing_consent_cancels_waiting_invitations(app, people, event):
     row = events.invite(event, people["claimed"], people["official"])
     consent.decide(people["claimed"], people["owner"], "publish", False, consent.NOTICE_VERSION)

@@ -8,8 +8,12 @@ the inviting department. The invitation is e-mailed, in the expert's own languag
 the account that owns the profile; the expert accepts or declines on
 ``/account/events``. A profile nobody has claimed gets no e-mail: the official invites
 by other means and records the reply received. After the event the officials record
-who came. Withdrawing consent cancels the invitations still waiting for an answer.
+who came. Withdrawing consent cancels the invitations still waiting for an answer. An
+official sends at most ``EVENT_INVITATIONS_PER_DAY`` invitations in 24 hours.
 """
+import datetime
+
+from flask import current_app
 from flask_babel import format_date
 from peewee import IntegrityError
 
@@ -151,6 +155,16 @@ def check(event, expert, official):
     # (``_tell_expert``): a block of either one refuses it.
     if contact_requests.blocked(expert.id, official.department, event.department):
         raise Refused(_("This expert does not accept requests from your department."))
+    if invited_today(official.id) >= current_app.config["EVENT_INVITATIONS_PER_DAY"]:
+        raise Refused(_("You have sent as many event invitations as allowed in 24 hours. "
+                        "Please try again tomorrow."), status=429)
+
+
+def invited_today(official_id):
+    since = utcnow() - datetime.timedelta(days=1)
+    return (EventInvitation.select()
+            .where((EventInvitation.invited_by == official_id)
+                   & (EventInvitation.invited_at > since)).count())
 
 
 def invite(event, expert, official, role="participant"):
