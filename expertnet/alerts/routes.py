@@ -1,6 +1,6 @@
 """``/notifications`` and ``/saved-searches``. Views read and call the domain modules
 (notifications.py, saved_searches.py); they write nothing themselves."""
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
@@ -19,9 +19,15 @@ def _page():
 @bp.app_context_processor
 def _unread():
     def unread_notifications():
+        # Counted once per request: the header and the page may both ask. Kept in the
+        # request's environ, not ``g``, which a request shares with an outer app context.
         if not current_user.is_authenticated:
             return 0
-        return notifications.unread_count(current_user.id)
+        if not has_request_context():
+            return notifications.unread_count(current_user.id)
+        if "expertnet.unread" not in request.environ:
+            request.environ["expertnet.unread"] = notifications.unread_count(current_user.id)
+        return request.environ["expertnet.unread"]
     return {"unread_notifications": unread_notifications,
             "saved_frequencies": saved_searches.FREQUENCIES}
 

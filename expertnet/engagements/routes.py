@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_login import current_user
 
 from expertnet import (
+    attachment_views,
     attachments,
     catalog,
     engagement_records,
@@ -156,13 +157,7 @@ def delete(engagement_id):
 @role_required(*ROLES)
 def attach(engagement_id):
     engagement, _expert = _editable_or_abort(engagement_id)
-    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
-    # The whole request is refused before it is read when it says it is too large.
-    if request.content_length and request.content_length > limit + 64 * 1024:
-        abort(413)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        abort(400)
+    upload = attachment_views.uploaded_file()
     try:
         engagement_records.attach(engagement, upload.stream, upload.filename, current_user.id)
     except attachments.Rejected as exc:
@@ -185,17 +180,7 @@ def _file_or_404(engagement, attachment_id):
 @role_required(*ROLES)
 def download(engagement_id, attachment_id):
     engagement, _expert = _engagement_or_404(engagement_id)
-    row = _file_or_404(engagement, attachment_id)
-    path = attachments.path_of(row.stored_name)
-    if not path.is_file():
-        abort(404)
-    # Read whole (files are small and bounded): no file handle outlives the request.
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=row.content_type,
-                         as_attachment=True, download_name=row.filename, conditional=False,
-                         etag=False)
-    # Personal data: never kept by a browser or a proxy (send_file would allow a cache).
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment_views.download(_file_or_404(engagement, attachment_id))
 
 
 @bp.post("/engagements/<int:engagement_id>/attachments/<int:attachment_id>/delete")

@@ -1,11 +1,10 @@
 """``/events``, ``/delegations``, ``/agreements`` (officials, curators, admins) and
 ``/account/events`` (an expert's own invitations)."""
-import io
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from expertnet import attachments, catalog, finder, places, vocab
+from expertnet import attachment_views, attachments, catalog, finder, places, vocab
 from expertnet.access import current_viewer
 from expertnet.admin.routes import role_required
 from expertnet.cooperation import agreements, common, delegations, events
@@ -503,12 +502,7 @@ def agreement_unlink(agreement_id, link_id):
 @role_required(*ROLES)
 def agreement_attach(agreement_id):
     agreement = _editable(Agreement, agreement_id)
-    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
-    if request.content_length and request.content_length > limit + 64 * 1024:
-        abort(413)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        abort(400)
+    upload = attachment_views.uploaded_file()
     try:
         agreements.attach(agreement, upload.stream, upload.filename, current_user.id)
     except attachments.Rejected as exc:
@@ -530,15 +524,7 @@ def _file_or_404(agreement, file_id):
 @bp.get("/agreements/<int:agreement_id>/files/<int:file_id>")
 @role_required(*ROLES)
 def agreement_download(agreement_id, file_id):
-    row = _file_or_404(_or_404(Agreement, agreement_id), file_id)
-    path = attachments.path_of(row.stored_name)
-    if not path.is_file():
-        abort(404)
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=row.content_type,
-                         as_attachment=True, download_name=row.filename, conditional=False,
-                         etag=False)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment_views.download(_file_or_404(_or_404(Agreement, agreement_id), file_id))
 
 
 @bp.post("/agreements/<int:agreement_id>/files/<int:file_id>/delete")
