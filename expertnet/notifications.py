@@ -11,10 +11,9 @@ import datetime
 import json
 
 from flask import current_app
-from flask_babel import format_date
 
 from expertnet.db import database, utcnow
-from expertnet.i18n import _, ngettext
+from expertnet.i18n import _, format_day, ngettext
 from expertnet.models import Expert, Notification
 
 PER_PAGE = 20
@@ -22,7 +21,7 @@ PER_PAGE = 20
 
 def _date(value):
     try:
-        return format_date(datetime.date.fromisoformat(str(value)[:10]), "long")
+        return format_day(datetime.date.fromisoformat(str(value)[:10]))
     except ValueError:
         return str(value)
 
