@@ -96,6 +96,14 @@ def log_in(page, base, email, password):
     assert "/auth/login" not in page.url, f"{email} could not log in"
 
 
+def check_layout(page, path, problems):
+    if page.evaluate(OVERFLOWS, PHONE["width"]):
+        problems.append((path, "overflow", page.evaluate(WIDER_THAN_SCREEN)))
+    small = page.evaluate(SMALL_TARGETS, TOUCH_TARGETS)
+    if small:
+        problems.append((path, "small targets", small[:3]))
+
+
 def walk(page, base, only=None):
     """Visit every kind of page reachable by links from ``/`` and the account page
     (those matching ``only`` when given); ``(visited paths, problems)``."""
@@ -118,11 +126,12 @@ def walk(page, base, only=None):
             continue  # redirected (e.g. a page this role may not open): seen where it leads
         # A phone browser zooms out to show a page wider than the screen, which widens
         # innerWidth itself: both must stay at the phone's width.
-        if page.evaluate(OVERFLOWS, PHONE["width"]):
-            problems.append((path, "overflow", page.evaluate(WIDER_THAN_SCREEN)))
-        small = page.evaluate(SMALL_TARGETS, TOUCH_TARGETS)
-        if small:
-            problems.append((path, "small targets", small[:3]))
+        check_layout(page, path, problems)
+        if len(visited) == 1 and page.locator("details.menu").count():
+            # The navigation's menus, all unfolded at once: still within the screen.
+            page.evaluate("() => document.querySelectorAll('details.menu')"
+                          ".forEach(menu => { menu.open = true; })")
+            check_layout(page, path + " (menus open)", problems)
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             if not href.startswith(base + "/"):
                 continue
@@ -158,3 +167,30 @@ def test_every_page_fits_a_phone(browser, demo, role, language):
                 "curator": {"/curate/imports/N", "/curate/duplicates/N/N", "/experts/N/history"},
                 "admin": {"/admin/users", "/admin/audit", "/admin/mail", "/admin/deletions"}}[role]
     assert expected <= {kind_of(path).split("?")[0] for path in visited}, sorted(visited)
+
+
+@pytest.mark.parametrize("language, group, item, title", [
+    ("vi", "Hợp tác", "Sự kiện", "Sự kiện"),
+    ("en", "Reports", "Statistics", "Statistics"),
+])
+def test_the_grouped_navigation_works_without_javascript_on_a_phone(browser, demo, language,
+                                                                    group, item, title):
+    base, accounts = demo
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  java_script_enabled=False, locale=LOCALES[language])
+    page = context.new_page()
+    log_in(page, base, *accounts["official"])
+    menu = page.locator("details.menu", has=page.locator("summary", has_text=group))
+    link = menu.get_by_role("link", name=item, exact=True)
+    assert not link.is_visible()
+    menu.locator("summary").tap()
+    assert link.is_visible()
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] and box["height"] >= 44
+    link.tap()
+    page.wait_for_load_state()
+    assert page.locator("h1").first.inner_text().startswith(title)
+    # Nothing of a curator's is offered to an official.
+    assert page.locator("summary", has_text="Quản lý dữ liệu" if language == "vi"
+                        else "Data management").count() == 0
+    context.close()
