@@ -20,8 +20,10 @@ PER_PAGE = 20
 
 
 def _date(value):
+    """A day or a moment kept as ISO text, as the reader writes the day (a moment's day is
+    the city's: 20:30 UTC is already the next day in Hai Phong)."""
     try:
-        return format_day(datetime.date.fromisoformat(str(value)[:10]))
+        return format_day(str(value))
     except ValueError:
         return str(value)
 

@@ -100,6 +100,16 @@ def test_notifications_say_how_long_ago_and_name_the_moment(app, make_user, logi
     assert ">3 days ago</time>" in page and "31 Jan 2025" in page
 
 
+def test_a_notification_dates_a_late_evening_moment_by_the_citys_day(app, make_user, login,
+                                                                     client):
+    user = make_user("expert")
+    # Proposed at 20:30 UTC on 31 December: 03:30 on 1 January in Hai Phong.
+    notifications.notify(user, "review_accepted", date=datetime.datetime(2026, 12, 31, 20, 30))
+    login(user)
+    assert "01/01/2027" in client.get("/notifications", headers=VI).text
+    assert "1 Jan 2027" in client.get("/notifications", headers=EN).text
+
+
 def test_the_audit_log_shows_city_time_and_names_the_zone(app, make_user, login, client):
     admin = make_user("admin")
     Audit.create(action="user.create", actor=admin.id, source="cli", created_at=MOMENT,
