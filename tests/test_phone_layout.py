@@ -194,3 +194,23 @@ def test_the_grouped_navigation_works_without_javascript_on_a_phone(browser, dem
     assert page.locator("summary", has_text="Quản lý dữ liệu" if language == "vi"
                         else "Data management").count() == 0
     context.close()
+
+
+@pytest.mark.parametrize("language, buttons", [("vi", ("Đồng ý", "Từ chối")),
+                                               ("en", ("Accept", "Decline"))])
+def test_an_expert_answers_a_contact_request_on_a_phone(browser, demo, language, buttons):
+    """The issue's first report: Accept and Decline sat off-screen at x≈560."""
+    base, accounts = demo
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  locale=LOCALES[language])
+    page = context.new_page()
+    log_in(page, base, *accounts["expert"])
+    page.goto(base + "/account/requests")
+    for name in buttons:
+        box = page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert box["height"] >= 44 and box["width"] >= 44
+    # Each value is introduced by its column's name, the table's head being hidden.
+    label = "Người đề nghị" if language == "vi" else "Who asks"
+    assert page.locator(f'td[data-label="{label}"]').first.is_visible()
+    context.close()
