@@ -47,10 +47,13 @@ RECORD_KEEPERS_ONLY = ("gender", "birth_year", "email_visibility", "phone_visibi
 LIST_JOIN = "; "
 LAYOUTS = ("readable", "import")
 
-HEADER = importer.IMPORT_COLUMNS
-# The readable layout: the contract's columns, then the profile's dates.
+# The import contract's columns, consents as the combined ``consent`` cell.
+HEADER = (*validation.COLUMNS, importer.CONSENT_COLUMN)
+# The readable layout: the name first (kept in view while the reader scrolls sideways),
+# the contract's other columns, then the profile's dates.
 DATE_COLUMNS = ("created_at", "updated_at")
-READABLE_COLUMNS = (*HEADER, *DATE_COLUMNS)
+READABLE_COLUMNS = ("full_name", *(column for column in HEADER if column != "full_name"),
+                    *DATE_COLUMNS)
 # Headers of the readable layout: the import form's labels (so that the browser import
 # recognises them), worded for a reader where the form's label explains how to fill it.
 READABLE_HEADERS = {
@@ -228,7 +231,7 @@ def write_xlsx(experts, layout, handle):
         for index, column in enumerate(READABLE_COLUMNS, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = \
                 WIDTHS.get(column, DEFAULT_WIDTH)
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = "B2"
     header = []
     for name in layout.header():
         cell = WriteOnlyCell(sheet, value=name)
