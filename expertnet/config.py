@@ -92,8 +92,10 @@ WTF_CSRF_CHECK_DEFAULT = False
 WTF_CSRF_TIME_LIMIT = 3600 * 8
 
 # -- invitations to claim a profile ---------------------------------------------------
-# Hours an invitation link stays valid (SECURITY.md: hours, not days); single-use.
-INVITATION_HOURS = 48
+# Days an invitation link stays valid; single-use. Days, not hours (issue 13): people
+# abroad read their mail late and answer slowly. Password reset and registration links,
+# which a person asks for themselves, keep their short lifetimes in hours.
+INVITATION_DAYS = 14
 
 # -- background tasks (Huey) -----------------------------------------------------------
 # None: immediate (run inside the enqueuing call) when TESTING, else queued in

@@ -4,7 +4,7 @@ confirmation step."""
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import catalog, jobs, quality, vocab
+from expertnet import catalog, invitations, jobs, quality, vocab
 from expertnet import links as site_links
 from expertnet.admin.routes import role_required
 from expertnet.curate import bp
@@ -82,7 +82,8 @@ def quality_bulk():
         return redirect(url_for("downloads.job_page", job_id=job.id))
     done, links = quality.apply(planned, current_user.id)
     return render_template("curate/quality_done.html", plan=done, links=links, back=back,
-                           actions=quality.ACTIONS, value_label=_value_label(action, value))
+                           actions=quality.ACTIONS, value_label=_value_label(action, value),
+                           days=invitations.lifetime_days())
 
 
 def _value_label(action, value):

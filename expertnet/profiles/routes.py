@@ -347,7 +347,7 @@ def invite(expert_id):
             return redirect(url_for("profiles.invite", expert_id=expert.id, sent=row.id))
     sent = invitations.sent_for(expert.id) if mailing else []
     return render_template("profiles/invite.html", expert=expert, form=form, link=link,
-                           owned=owned, hours=invitations._hours(), mailing=mailing, sent=sent,
+                           owned=owned, days=invitations.lifetime_days(), mailing=mailing, sent=sent,
                            just_sent=request.args.get("sent", type=int),
                            statuses=emails.STATUSES, now=utcnow())
 
