@@ -387,6 +387,18 @@ def department_queue():
                 .order_by(ContactRequest.created_at, ContactRequest.id))
 
 
+def department_consents(expert_id):
+    """The person's agreements to be contacted that curators recorded for the
+    Department, newest first, with their need: part of their consent history (a
+    withdrawn one says ``revoked``)."""
+    return list(ContactRequest.select(ContactRequest, Need).join(Need)
+                .where((ContactRequest.expert == expert_id)
+                       & (ContactRequest.channel == "department")
+                       & ContactRequest.handled_by.is_null(False)
+                       & ContactRequest.status.in_(("accepted", "revoked")))
+                .order_by(ContactRequest.decided_at.desc(), ContactRequest.id.desc()))
+
+
 def department_count():
     return ContactRequest.select().where(_open_department()).count()
 

@@ -143,10 +143,18 @@ def test_consent_given_shows_the_shared_details_to_that_official_on_that_need(
     assert (exported["channel"], exported["status"], exported["shared"]) == \
         ("department", "accepted", ["email"])
 
+    # The person's consent history shows the agreement the Department recorded.
+    history = working.get(f"/experts/{diaspora.id}/consent").get_data(as_text=True)
+    section = history.split("Consent to be contacted, recorded by the Department")[1]
+    assert "Cảng xanh Lạch Huyện" in section
+    assert "E-mail" in section and "Phone" not in section and "accepted" in section
+
     # A withdrawn consent (recorded by a curator at the person's request) hides it at once.
     consent.decide(diaspora, curator, "contact", False, consent.NOTICE_VERSION)
     assert ContactRequest.get_by_id(request.id).status == "revoked"
     assert EMAIL not in asking.get(f"/needs/{need.id}").get_data(as_text=True)
+    history = working.get(f"/experts/{diaspora.id}/consent").get_data(as_text=True)
+    assert "withdrawn by the expert" in history.split("recorded by the Department")[1]
 
 
 def test_declined_keeps_the_details_hidden_and_nobody_is_asked_again(app, people, diaspora):
