@@ -235,6 +235,9 @@ def test_who_may_ask_and_who_works_the_queue(app, people, diaspora, add, make_us
 
     assert _ask(asking, need, diaspora).status_code == 302
     request = ContactRequest.get(ContactRequest.channel == "department")
+    # Asked already: the direct form no longer points to the Department.
+    direct = asking.get(f"/needs/{need.id}/contact/{diaspora.id}").get_data(as_text=True)
+    assert f"/needs/{need.id}/department-contact/{diaspora.id}" not in direct
     # Only curators and admins see the queue and record answers.
     assert asking.get("/curate/department-contacts").status_code == 403
     assert asking.get(f"/curate/department-contacts/{request.id}").status_code == 403

@@ -59,12 +59,22 @@ def _ask(need_id, expert_id, channel):
                                     _anchor=f"expert-{expert.id}"))
     elif request.method == "POST" and refusal is None:
         status = 400
-    # An unclaimed expert asked directly: point to the Department instead.
-    department = channel == "expert" and refusal is not None and current_viewer().role == "official" \
-        and not contact_requests.claimed_ids([expert.id])
     return render_template("contacts/ask.html", need=need, expert=expert, form=form,
                            refusal=refusal, channel=channel,
-                           department_link=department), status
+                           department_link=refusal is not None and channel == "expert"
+                           and _department_may_ask(need, expert)), status
+
+
+def _department_may_ask(need, expert):
+    """Whether the Department could be asked instead (an unclaimed expert asked
+    directly): then the refusal points there."""
+    if current_viewer().role != "official":
+        return False
+    try:
+        contact_requests.check(need, expert, current_user, "department")
+    except contact_requests.Refused:
+        return False
+    return True
 
 
 @bp.get("/needs/requests")
