@@ -189,6 +189,10 @@ EXPORT_MAX_ROWS = 100_000
 # -- contact requests (issue 6) ---------------------------------------------------------
 # Requests one official may send in 24 hours (beyond: 429).
 CONTACT_REQUESTS_PER_DAY = 20
+# Days the Department gives an unclaimed expert to answer a request it passes on; after
+# them the curators' queue shows the request overdue and a curator may close it as
+# "no answer" (issue 13 item 8).
+DEPARTMENT_CONTACT_DAYS = 21
 # Event invitations one official may send in 24 hours (each may e-mail an expert; beyond: 429).
 EVENT_INVITATIONS_PER_DAY = 200
 

@@ -102,6 +102,16 @@ CONTACT_STATES = {
     "declined": _l("declined"),
     "revoked": _l("withdrawn by the expert"),
     "cancelled": _l("cancelled: consent withdrawn"),
+    "no_answer": _l("closed: no answer"),
+}
+# A request through the Department while a curator tries to reach the person.
+DEPARTMENT_PENDING = _l("the Department is making contact")
+# The programme report's counts of requests through the Department.
+DEPARTMENT_CONTACT_STEPS = {
+    "opened": _l("Requests opened"),
+    "consent": _l("Consent given"),
+    "declined": _l("Declined"),
+    "no_answer": _l("Closed with no answer"),
 }
 ROLES = {
     "admin": _l("Administrator"),

@@ -224,6 +224,15 @@ EXPECTED = {
     ("contacts.block_department", "POST"): OWNER_SIDE,
     ("contacts.block_everyone", "POST"): only({"owner", "other_expert"}, 302, 404),
     ("contacts.remove_block", "POST"): OWNER_SIDE,
+    # Through the Department: only officials ask (curators see every detail already;
+    # the matrix's expert has none hidden, hence the 409); only curators and admins work
+    # the queue (the matrix posts no outcome: 400).
+    ("contacts.ask_department", "GET"): only({"official"}, 200, 403),
+    ("contacts.ask_department", "POST"): only({"official"}, 409, 403),
+    ("contacts.sent", "GET"): NEED_WORK,
+    ("contacts.department_queue", "GET"): only({"curator", "admin"}, 200, 403),
+    ("contacts.department_outcome", "GET"): only({"curator", "admin"}, 200, 403),
+    ("contacts.department_outcome", "POST"): only({"curator", "admin"}, 400, 403),
     # Engagements (of a public profile, recorded by the official): officials, curators
     # and admins read them; their author and curators change them. An empty POST shows
     # the form again; an upload without a file is a 400.
@@ -383,8 +392,14 @@ def world(app, make_user, add):
     for expert in listed.values():
         shortlists.add(need, expert, users["official"].id)
     per_endpoint = {"needs.shortlist_remove": {"expert_id": listed["removed"].id}}
-    for endpoint in ("needs.shortlist_move", "needs.shortlist_note", "contacts.ask"):
+    for endpoint in ("needs.shortlist_move", "needs.shortlist_note", "contacts.ask",
+                     "contacts.ask_department"):
         per_endpoint[endpoint] = {"expert_id": listed["kept"].id}
+    # An unclaimed expert the Department is asked to reach.
+    unclaimed = add(full_name="Kiều Bào Năm", visibility="curators", email="kieu.bao@example.org")
+    through = ContactRequest.create(need=need.id, expert=unclaimed.id, official=users["official"].id,
+                                    purpose="consulting", channel="department")
+    per_endpoint["contacts.department_outcome"] = {"contact_id": through.id}
     asked = ContactRequest.create(need=need.id, expert=own.id, official=users["official"].id,
                                   purpose="consulting", department="Sở KH&CN")
     block = ContactBlock.create(expert=own.id, department="Sở Ngoại vụ")

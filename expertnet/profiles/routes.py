@@ -15,6 +15,7 @@ from expertnet import (
     audit,
     catalog,
     consent,
+    contact_requests,
     emails,
     freshness,
     invitations,
@@ -257,6 +258,8 @@ def consent_page(expert_id):
                            form=ConsentForm(formdata=None),
                            purposes=consent.PURPOSES, in_force=consent.in_force(expert.id),
                            history=consent.history(expert.id), error=error,
+                           through_department=contact_requests.department_consents(expert.id),
+                           shared_fields=contact_requests.shared,
                            notice_version=consent.NOTICE_VERSION,
                            done=request.args.get("done") if request.method == "GET" else None)
 
