@@ -23,7 +23,9 @@ RECORD_KEEPERS_ONLY = ("gender", "birth_year", "email_visibility", "phone_visibi
 LIST_JOIN = "; "
 
 
-HEADER = importer.IMPORT_COLUMNS
+# The import contract's columns, consents as the combined ``consent`` cell (the yes/no
+# column per purpose is for survey sheets; one cell re-imports the same).
+HEADER = (*validation.COLUMNS, importer.CONSENT_COLUMN)
 # Profiles whose consents are read in one query.
 CONSENT_CHUNK = 500
 
