@@ -287,7 +287,7 @@ def hint(column, unknown, taxonomy=None):
                            values=", ".join(f"“{label}”" for _code, label in allowed)))
     else:
         near = closest(column, unknown[0], taxonomy, limit=CLOSEST_LISTED)
-        if near:
+        if near and near != [code for _value, code in proposed]:
             sentences.append(_("Closest allowed values: %(values)s.", values=", ".join(
                 f"“{value_label(column, code, taxonomy)}”" for code in near)))
     return " ".join(sentences)
@@ -297,13 +297,16 @@ def proposal(column, cell, taxonomy=None):
     """``cell`` of a closed column with each unknown value replaced by its closest allowed
     value, or "" when nothing would change (no value close enough)."""
     items = split_list(cell) if column in LIST_COLUMNS else [clean(cell)]
-    proposed, changed = [], False
+    proposed, codes, changed = [], set(), False
     for item in items:
-        if not item or closed_code(column, item, taxonomy) is not None:
-            proposed.append(item)
-            continue
-        found = closest(column, item, taxonomy)
-        if found:
-            item, changed = value_label(column, found[0], taxonomy), True
+        code = closed_code(column, item, taxonomy) if item else None
+        if code is None and item:
+            found = closest(column, item, taxonomy)
+            if found:
+                code, item, changed = found[0], value_label(column, found[0], taxonomy), True
+        if code is not None:
+            if code in codes:
+                continue  # "tiếng Nhật; japnese" proposes Japanese once
+            codes.add(code)
         proposed.append(item)
     return f"{LIST_SEPARATOR} ".join(proposed) if changed else ""
