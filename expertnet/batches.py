@@ -436,14 +436,13 @@ def correct(batch, row, raw):
     return problems(row, taxonomy)
 
 
-def corrections(batch, limit=CORRECTION_ROWS):
-    """The invalid rows still to correct (not excluded), at most ``limit``, each with its
+def corrections(batch, limit=None):
+    """The invalid rows still to correct (not excluded), at most ``limit`` (default
+    ``CORRECTION_ROWS``), each with its
     refused cells: ``[(row, [{"column", "value", "messages", "allowed", "proposal"}])]``.
     ``allowed`` lists ``(code, label)`` of a closed column (empty for free text) and
     ``proposal`` the cell with the closest allowed values ("" when there is none)."""
-    rows = list(ImportRow.select().where(
-        (ImportRow.batch == batch.id) & (ImportRow.outcome == "invalid")
-        & (ImportRow.decision != "skip")).order_by(ImportRow.number).limit(limit))
+    rows = list(_to_correct(batch).order_by(ImportRow.number).limit(limit or CORRECTION_ROWS))
     taxonomy = catalog.load()
     found = []
     for row in rows:
@@ -457,6 +456,17 @@ def corrections(batch, limit=CORRECTION_ROWS):
             cell["allowed"], cell["proposal"] = _choices(cell["column"], cell["value"], taxonomy)
         found.append((row, list(bad.values())))
     return found
+
+
+def _to_correct(batch):
+    return ImportRow.select().where((ImportRow.batch == batch.id)
+                                    & (ImportRow.outcome == "invalid")
+                                    & (ImportRow.decision != "skip"))
+
+
+def to_correct_count(batch):
+    """How many invalid rows are neither corrected nor excluded."""
+    return _to_correct(batch).count()
 
 
 def _choices(column, value, taxonomy):

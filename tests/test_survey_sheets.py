@@ -353,10 +353,14 @@ def test_the_correction_page_lists_every_invalid_cell_with_a_suggestion(app, cli
     assert {"vi": "Có", "en": "Yes"}[language] in html
 
 
-def test_several_rows_are_corrected_at_once_then_committed(app, client, curator, tmp_path):
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_several_rows_are_corrected_at_once_then_committed(app, client, curator, tmp_path,
+                                                           language):
     batch = staged(client, curator, tmp_path)
     page = f"/curate/imports/{batch.id}/corrections"
+    client.set_cookie("lang", language)
     html = client.get(page).get_data(as_text=True)
+    assert {"vi": "Sửa các dòng không hợp lệ", "en": "Correct the invalid rows"}[language] in html
     first, second = row_id(batch, 2), row_id(batch, 3)
     third, fourth = row_id(batch, 4), row_id(batch, 5)
     data = {name: field_value(html, name) for name in (
@@ -364,9 +368,11 @@ def test_several_rows_are_corrected_at_once_then_committed(app, client, curator,
     data[f"cell-{third}-consent_publish"] = "Có"
     data[f"cell-{fourth}-kind"] = "không biết"  # still wrong
     data["csrf_token"] = csrf_token(client, page)
-    response = client.post(page, data=data, headers={"Accept-Language": "en"})
+    response = client.post(page, data=data)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
+    assert {"vi": "“không biết” không phải là giá trị hợp lệ",
+            "en": "“không biết” is not a known value"}[language] in html
     # Only the row still refused is listed, with what the curator typed.
     assert field_value(html, f"cell-{fourth}-kind") == "không biết"
     assert f"cell-{first}-" not in html
@@ -401,6 +407,23 @@ def test_a_row_can_be_excluded_from_the_correction_page(app, client, curator, tm
     assert batches.blocking(ImportBatch.get_by_id(batch.id)) == 0
     assert commit(client, batch).status_code == 302
     assert set(profiles_by_name()) == {"Vũ Đức Thắng"}
+
+
+def test_a_long_list_of_invalid_rows_comes_a_page_at_a_time(app, client, curator, tmp_path,
+                                                             monkeypatch):
+    monkeypatch.setattr(batches, "CORRECTION_ROWS", 3)
+    batch = staged(client, curator, tmp_path)
+    page = f"/curate/imports/{batch.id}/corrections"
+    client.set_cookie("lang", "en")
+    html = client.get(page).get_data(as_text=True)
+    assert "The first 3 invalid rows are shown" in html
+    assert f"exclude-{row_id(batch, 5)}" not in html
+    response = client.post(page, data={f"exclude-{row_id(batch, number)}": "1"
+                                       for number in (2, 3, 4)}
+                           | {"csrf_token": csrf_token(client, page)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The first" not in html
+    assert f"cell-{row_id(batch, 5)}-kind" in html
 
 
 def test_corrections_touch_only_invalid_rows_of_the_same_batch(app, client, curator, tmp_path):

@@ -255,10 +255,10 @@ def import_corrections(batch_id):
     rows = batches.corrections(batch) if batch.status == "ready" else []
     lists = {cell["column"]: cell["allowed"] for _row, cells in rows for cell in cells
              if cell["allowed"]}
-    return render_template("curate/import_corrections.html", batch=batch, rows=rows, form=form,
+    page = render_template("curate/import_corrections.html", batch=batch, rows=rows, form=form,
                            posted=posted, lists=lists, labels=columns.LABELS, error=error,
-                           invalid=batch.tally.get("invalid", 0),
-                           shown=batches.CORRECTION_ROWS), 400 if error else 200
+                           left=batches.to_correct_count(batch) if rows else 0)
+    return page, 400 if error else 200
 
 
 def _posted_corrections():
