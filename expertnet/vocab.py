@@ -9,7 +9,7 @@ rapidfuzz over the same spellings): the importer never guesses, the curator deci
 """
 import re
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import force_locale
 from rapidfuzz import fuzz, process
 
@@ -304,15 +304,21 @@ def _spellings(name):
     return found
 
 
+# Matchers built with the labels of both catalogues. Every application of a process
+# reads the same catalogues (``i18n.source_catalogues``), so one build serves them all;
+# a lookup is then one dictionary access (it runs for every cell of an import).
+_MATCHERS = {}
+
+
 def matcher(name):
-    """The ``Matcher`` of vocabulary ``name``, built once per application (the labels
-    come from its catalogues)."""
-    if not has_app_context():
-        return Matcher(_spellings(name))
-    built = current_app.extensions.setdefault("expertnet.vocab", {})
-    if name not in built:
-        built[name] = Matcher(_spellings(name))
-    return built[name]
+    """The ``Matcher`` of vocabulary ``name``. Outside an application the labels cannot
+    be translated: the codes, aliases and synonyms are used, and nothing is kept."""
+    found = _MATCHERS.get(name)
+    if found is None:
+        found = Matcher(_spellings(name))
+        if has_app_context():
+            _MATCHERS[name] = found
+    return found
 
 
 def parse(name, value):
