@@ -453,7 +453,7 @@ def corrections(batch, limit=None):
                                            "messages": [], "allowed": [], "proposal": ""})
             cell["messages"].append(message)
         for cell in bad.values():
-            cell["allowed"], cell["proposal"] = _choices(cell["column"], cell["value"], taxonomy)
+            cell["allowed"], cell["proposal"] = choices(cell["column"], cell["value"], taxonomy)
         found.append((row, list(bad.values())))
     return found
 
@@ -469,7 +469,7 @@ def to_correct_count(batch):
     return _to_correct(batch).count()
 
 
-def _choices(column, value, taxonomy):
+def choices(column, value, taxonomy):
     """``(allowed values, proposal)`` for a refused cell of ``column``."""
     if column in importer.PURPOSE_COLUMNS:
         return [("yes", _("Yes")), ("no", _("No"))], ""

@@ -12,7 +12,7 @@ from conftest import csrf_token
 from flask_babel import force_locale
 from test_import_browser import commit, uploaded_batch
 
-from expertnet import batches, catalog, columns, consent, importer, validation
+from expertnet import batches, catalog, columns, consent, importer, validation, vocab
 from expertnet.cli import format_report
 from expertnet.models import Audit, Consent, Expert, ImportBatch, ImportRow
 
@@ -256,6 +256,27 @@ def test_other_word_orders_and_common_synonyms_are_accepted(app, column, cell, e
     assert errors == [] and values[column] == expected
 
 
+def test_a_word_set_shared_by_two_values_decides_nothing():
+    matcher = vocab.Matcher([("hợp tác nghiên cứu", "research"), ("nghiên cứu hợp tác xã", "coop"),
+                             ("hợp tác xã nghiên cứu", "other")])
+    assert matcher.parse("nghiên cứu hợp tác") == "research"
+    assert matcher.parse("xã hợp tác nghiên cứu") is None
+    assert matcher.parse("hợp tác xã nghiên cứu") == "other"  # as written: no guess needed
+
+
+def test_spreadsheet_booleans_and_numbers_are_yes_and_no(app, tmp_path):
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Họ và tên", "Đối tượng", "Consent to publish", "Consent to be contacted"])
+    sheet.append(["Đinh Văn Hải", "Kiều bào", True, 0])
+    sheet.append(["Mai Thị Hạnh", "Kiều bào", 1, False])
+    workbook.save(tmp_path / "booleans.xlsx")
+    report = importer.import_file(tmp_path / "booleans.xlsx")
+    assert (report.created, report.rejected) == (2, 0)
+    assert consents_by_name() == {"Đinh Văn Hải": {"publish"}, "Mai Thị Hạnh": {"publish"}}
+
+
 def test_every_label_shown_in_either_language_is_accepted_back(app):
     taxonomy = catalog.load()
     for column in validation.CLOSED_COLUMNS:
@@ -424,6 +445,14 @@ def test_a_long_list_of_invalid_rows_comes_a_page_at_a_time(app, client, curator
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "The first" not in html
     assert f"cell-{row_id(batch, 5)}-kind" in html
+
+
+def test_the_single_row_page_offers_the_allowed_values_too(app, client, curator, tmp_path):
+    batch = staged(client, curator, tmp_path)
+    client.set_cookie("lang", "vi")
+    html = client.get(f"/curate/imports/{batch.id}/rows/{row_id(batch, 5)}").get_data(as_text=True)
+    assert 'id="cell-kind" name="cell-kind" value="giáo viên" list="allowed-kind"' in html
+    assert '<option value="Trí thức người Hải Phòng ở nước ngoài">' in html
 
 
 def test_corrections_touch_only_invalid_rows_of_the_same_batch(app, client, curator, tmp_path):

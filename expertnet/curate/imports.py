@@ -225,8 +225,13 @@ def import_row(batch_id, row_id):
     elif request.method == "POST":
         abort(400)
     wrong = {column for column, _message in problems}
+    taxonomy = catalog.load()
+    # The allowed values of each refused closed column, offered as the cell is typed.
+    lists = {column: allowed for column in wrong
+             if (allowed := batches.choices(column, row.cells.get(column, ""), taxonomy)[0])}
     return render_template("curate/import_row.html", batch=batch, row=row, form=form,
                            cells=row.cells, labels=columns.LABELS, wrong=wrong, error=error,
+                           lists=lists,
                            problems=[(str(columns.LABELS.get(c, c)), m) for c, m in problems],
                            editable=batch.status == "ready"), 400 if error else 200
 
