@@ -109,9 +109,10 @@ ALIASES = {
 CONSENT_WORDS = ("dong y", "chap thuan", "cho phep", "consent", "consents", "consented",
                  "agree", "agrees", "agreed", "permission")
 PURPOSE_WORDS = {
-    "publish": ("cong bo", "cong khai", "dang tai", "dang ho so", "publish", "published",
-                "publishing", "publication"),
-    "contact": ("lien he", "lien lac", "contact", "contacted", "contacting"),
+    "publish": ("cong bo", "cong khai", "dang tai", "dang ho so", "dang thong tin", "dang len",
+                "dua len", "publish", "published", "publishing", "publication", "listed",
+                "listing"),
+    "contact": ("lien he", "lien lac", "ket noi", "contact", "contacted", "contacting"),
 }
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")

@@ -110,6 +110,10 @@ def profiles_by_name():
     ("Có đồng ý công khai hồ sơ không?", "consent_publish"),
     ("ĐỒNG Ý CHO LIÊN LẠC (có/không)", "consent_contact"),
     ("Agreed to publication", "consent_publish"),
+    ("Đồng ý đăng thông tin lên cơ sở dữ liệu", "consent_publish"),
+    ("Agrees to be listed in the directory", "consent_publish"),
+    ("Đồng ý để Sở kết nối", "consent_contact"),
+    ("Permission to share contact details", "consent_contact"),
     ("Đồng ý công bố và liên hệ", "consent"), ("Đồng ý", "consent"), ("consent", "consent"),
     ("consent_publish", "consent_publish"),
     # A header about contact details, not about consent, is not a consent column.
