@@ -8,8 +8,9 @@ committed as a whole and rolled back as a whole afterwards.
    possible duplicate, invalid) into ``ImportRow`` — nothing is written to profiles.
    The file is deleted afterwards: the staged rows are what the curator works on.
 3. The curator decides per possible duplicate (new / update the matched profile /
-   skip) and corrects or excludes invalid rows; the commit is refused until every
-   such row is decided.
+   skip) and corrects or excludes invalid rows, one row at a time or every invalid
+   cell of the batch on one page (``corrections``, ``correct_rows``); the commit is
+   refused until every such row is decided.
 4. ``apply``: the rows are written through ``services`` (audited as ``import``, with
    the batch's id), each row linked to its profile with the values it replaced.
 5. ``roll_back``: created profiles are deleted and updated ones get their replaced
@@ -58,6 +59,9 @@ CHOICES = {
 # Statuses in which the batch's rows are being worked on by a task.
 BUSY = ("staging", "committing", "rolling_back")
 STAGE_CHUNK = 500
+# Invalid rows shown at once on the correction page (each with its own form fields:
+# a browser posts a few hundred fields comfortably, not tens of thousands).
+CORRECTION_ROWS = 100
 
 
 class BatchError(Exception):
@@ -432,6 +436,85 @@ def correct(batch, row, raw):
     return problems(row, taxonomy)
 
 
+def corrections(batch, limit=None):
+    """The invalid rows still to correct (not excluded), at most ``limit`` (default
+    ``CORRECTION_ROWS``), each with its
+    refused cells: ``[(row, [{"column", "value", "messages", "allowed", "proposal"}])]``.
+    ``allowed`` lists ``(code, label)`` of a closed column (empty for free text) and
+    ``proposal`` the cell with the closest allowed values ("" when there is none)."""
+    rows = list(_to_correct(batch).order_by(ImportRow.number).limit(limit or CORRECTION_ROWS))
+    taxonomy = catalog.load()
+    found = []
+    for row in rows:
+        cells = row.cells
+        bad = {}
+        for column, message in problems(row, taxonomy):
+            cell = bad.setdefault(column, {"column": column, "value": cells.get(column, ""),
+                                           "messages": [], "allowed": [], "proposal": ""})
+            cell["messages"].append(message)
+        for cell in bad.values():
+            cell["allowed"], cell["proposal"] = choices(cell["column"], cell["value"], taxonomy)
+        found.append((row, list(bad.values())))
+    return found
+
+
+def _to_correct(batch):
+    return ImportRow.select().where((ImportRow.batch == batch.id)
+                                    & (ImportRow.outcome == "invalid")
+                                    & (ImportRow.decision != "skip"))
+
+
+def to_correct_count(batch):
+    """How many invalid rows are neither corrected nor excluded."""
+    return _to_correct(batch).count()
+
+
+def choices(column, value, taxonomy):
+    """``(allowed values, proposal)`` for a refused cell of ``column``."""
+    if column in importer.PURPOSE_COLUMNS:
+        return [("yes", _("Yes")), ("no", _("No"))], ""
+    if column in validation.CLOSED_COLUMNS:
+        return (validation.allowed_values(column, taxonomy),
+                validation.proposal(column, value, taxonomy))
+    return [], ""
+
+
+def correct_rows(batch, corrected, excluded, actor):
+    """The correction page's answer: ``corrected`` is ``{row id: {column: text}}`` (cells
+    of invalid rows of this batch; other columns and rows are ignored), ``excluded`` the
+    ids of rows to leave out. Every row is validated and matched again (``correct``) in
+    one transaction, audited once with the row numbers and columns (no values). Returns
+    ``{row id: problems}`` of the rows still invalid."""
+    if batch.status != "ready":
+        raise BatchError(_("This import can no longer be changed."))
+    ids = set(corrected) | set(excluded)
+    rows = list(ImportRow.select().where(
+        (ImportRow.batch == batch.id) & (ImportRow.id.in_(list(ids)))
+        & (ImportRow.outcome == "invalid")).order_by(ImportRow.number)) if ids else []
+    remaining, numbers, left_out, changed_columns = {}, [], [], set()
+    with database.atomic():
+        for row in rows:
+            if row.id in excluded:
+                ImportRow.update(decision="skip").where(ImportRow.id == row.id).execute()
+                left_out.append(row.number)
+                continue
+            cells = row.cells
+            changes = {column: str(text) for column, text in corrected.get(row.id, {}).items()
+                       if column in cells and str(text) != cells[column]}
+            if not changes:
+                remaining[row.id] = problems(row)
+                continue
+            numbers.append(row.number)
+            changed_columns.update(changes)
+            still = correct(batch, row, {**cells, **changes})
+            if still:
+                remaining[row.id] = still
+        if numbers or left_out:
+            _record("import.correct", batch, actor, rows=numbers,
+                    columns=sorted(changed_columns), excluded=left_out)
+    return remaining
+
+
 def discard(batch, actor):
     """Drop a batch that was not committed: its staged rows (personal data) go, the
     record of the upload stays."""
@@ -557,8 +640,7 @@ def _write_chunk(batch, chunk):
     # place: ``items`` holds the same dicts.)
     to_write = []
     for row, values, target in items:
-        purposes, given_on, _unknown = consent.parse_import_cell(
-            row.cells.get(importer.CONSENT_COLUMN, ""))
+        purposes, given_on, _errors = importer.row_consent(row.cells)
         explicit = frozenset(column for column, cell in row.cells.items() if str(cell).strip())
         to_write.append((importer.RowToWrite(row.number, values, explicit, frozenset(purposes),
                                              given_on), target))

@@ -57,6 +57,8 @@ def import_profiles(path, dry_run, allow_duplicates, lang):
 
 def format_report(report):
     lines = []
+    for header, column in report.recognised_columns:
+        lines.append(_("Column “%(header)s” is read as %(column)s.", header=header, column=column))
     for column in report.unknown_columns:
         lines.append(_("Column “%(column)s” is not in the import contract; it was ignored.",
                        column=column))

@@ -6,10 +6,17 @@ spreadsheet row number (the header is row 1), its column and the reason.
 Re-importing a file changes nothing the second time: rows are matched on
 ``external_id`` and an identical row is "unchanged" (no new version).
 
+Headers are recognised as people write them ("Họ và tên", "Nước cư trú"), the same
+way as in the browser (``columns.propose``); a column that is not recognised ("STT",
+"Ghi chú") is reported once and ignored.
+
 Privacy by default: the optional ``consent`` column holds the purposes the person
-consented to in the survey (``consent.parse_import_cell``). They are recorded with the
-profile; a row asking for more visibility than its consents (in the row or on record)
-allow is imported with that visibility narrowed to curators, and the report says so.
+consented to in the survey (``consent.parse_import_cell``), and a column whose header
+names one purpose ("Đồng ý công bố thông tin": ``consent_publish``, "Đồng ý cho liên
+hệ": ``consent_contact``) says yes or no for that purpose (``row_consent`` reads both
+into the same purposes). They are recorded with the profile; a row asking for more
+visibility than its consents (in the row or on record) allow is imported with that
+visibility narrowed to curators, and the report says so.
 A withdrawal on record always wins over the file.
 """
 import csv
@@ -40,10 +47,12 @@ MAX_ZIP_ENTRIES = 2000
 MAX_COMPRESSION_RATIO = 1000
 WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-# Columns the importer reads besides the profile's own (validation.COLUMNS).
+# Columns the importer reads besides the profile's own (validation.COLUMNS): the
+# survey's consent, as one cell listing purposes or as one yes/no column per purpose.
 CONSENT_COLUMN = "consent"
+PURPOSE_COLUMNS = {"consent_publish": "publish", "consent_contact": "contact"}
 # Every column a file may hold: the profile's and the survey's consent.
-IMPORT_COLUMNS = (*validation.COLUMNS, CONSENT_COLUMN)
+IMPORT_COLUMNS = (*validation.COLUMNS, CONSENT_COLUMN, *PURPOSE_COLUMNS)
 
 
 @dataclass
@@ -76,6 +85,8 @@ class ImportReport:
     problems: dict = field(default_factory=lambda: defaultdict(list))
     unknown_columns: list = field(default_factory=list)
     sensitive_columns: list = field(default_factory=list)
+    # (header, contract column) of headers recognised under another name ("Họ và tên").
+    recognised_columns: list = field(default_factory=list)
     # (row, column, message): values imported in a narrower form than the file asked.
     notices: list = field(default_factory=list)
     dry_run: bool = False
@@ -314,29 +325,28 @@ def contract_column(name):
 def map_header(header, report, chosen=None):
     """Column index → contract column; unknown and sensitive columns are reported.
     ``chosen`` (one entry per header cell: a contract column, or "" to ignore it) is a
-    curator's mapping from the browser; without it, headers must name the columns."""
+    curator's mapping from the browser; without it, the headers are read as the browser
+    proposes them (``columns.propose``: contract names, remembered choices, usual
+    spellings in both languages), so that a file means the same in both places."""
     if len(header) > MAX_COLUMNS:
         raise ImportFileError(_("the file has too many columns (%(count)s)", count=len(header)))
+    if chosen is None:
+        from expertnet import columns  # columns reads this module's contract
+
+        chosen = [proposal["column"] for proposal in columns.propose(header)]
+        for name, column in zip(header, chosen, strict=True):
+            if column and not contract_column(name):
+                report.recognised_columns.append((clean(name), column))
     mapping = {}
     for index, name in enumerate(header):
         key = _header_key(name)
-        if chosen is not None:
-            column = chosen[index] if index < len(chosen) else ""
-            if validation.is_sensitive_column(key):
-                # Never imported, whatever a mapping says (Law 91/2025).
-                report.sensitive_columns.append(clean(name))
-            elif column in IMPORT_COLUMNS and column not in mapping.values():
-                mapping[index] = column
-            elif key:
-                report.unknown_columns.append(clean(name))
-            continue
-        if not key:
-            continue
-        if key in IMPORT_COLUMNS and key not in mapping.values():
-            mapping[index] = key
-        elif validation.is_sensitive_column(key):
+        column = chosen[index] if index < len(chosen) else ""
+        if validation.is_sensitive_column(key):
+            # Never imported, whatever a mapping says (Law 91/2025).
             report.sensitive_columns.append(clean(name))
-        else:
+        elif column in IMPORT_COLUMNS and column not in mapping.values():
+            mapping[index] = column
+        elif key and clean(name) not in report.unknown_columns:
             report.unknown_columns.append(clean(name))
     missing = [column for column in validation.REQUIRED if column not in mapping.values()]
     if missing:
@@ -382,7 +392,7 @@ def _import_rows(header, rows, dry_run, allow_duplicates, progress, estimate, so
         raw = {column: (row_cells[index] if index < len(row_cells) else "")
                for index, column in mapping.items()}
         values, errors = check_row(raw, taxonomy)
-        purposes, given_on, _unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
+        purposes, given_on, _errors = row_consent(raw)
         if errors:
             report.problems[number].extend(errors)
         else:
@@ -401,14 +411,41 @@ def _import_rows(header, rows, dry_run, allow_duplicates, progress, estimate, so
 
 def check_row(raw, taxonomy):
     """``(values, errors)`` of one row's cells (contract column → text): the profile's
-    columns as ``validation.normalize`` checks them, and the ``consent`` column."""
+    columns as ``validation.normalize`` checks them, and the consent columns."""
     values, errors = validation.normalize(raw, taxonomy)
-    _purposes, _given_on, unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
+    errors.extend(row_consent(raw)[2])
+    return values, errors
+
+
+def row_consent(raw):
+    """``(purposes, given_on, errors)`` of a row's consent cells, the combined ``consent``
+    cell and the yes/no column of each purpose read into one set of purposes (what
+    ``apply_consent`` records).
+
+    Together they combine as a curator reads them: a purpose is consented to when either
+    says so; an empty yes/no cell adds nothing; a "no" written in a purpose's column
+    while the ``consent`` cell names that purpose is a contradiction, and the row is
+    rejected rather than guessed (it would publish somebody, or hide them)."""
+    purposes, given_on, unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
+    errors = []
     if unknown:
         errors.append((CONSENT_COLUMN, _("unknown consent: %(values)s (write publish, "
                                          "contact and optionally the date)",
                                          values=", ".join(unknown))))
-    return values, errors
+    listed = set(purposes)
+    for column, purpose in PURPOSE_COLUMNS.items():
+        cell = clean(raw.get(column, ""))
+        answer = consent.parse_yes_no(cell)
+        if answer is None:
+            errors.append((column, _("“%(value)s” is neither yes nor no: write Có, x or ✓ if "
+                                     "the person agreed; Không or an empty cell if not",
+                                     value=cell)))
+        elif answer:
+            purposes.add(purpose)
+        elif cell and purpose in listed:
+            errors.append((column, _("says no, but the consent column gives “%(purpose)s”: "
+                                     "correct one of them", purpose=purpose)))
+    return purposes, given_on, errors
 
 
 def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names):

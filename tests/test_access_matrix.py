@@ -170,6 +170,10 @@ EXPECTED = {
     ("curate.import_decisions", "POST"): only({"admin", "curator"}, 302, 403),
     ("curate.import_row", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.import_row", "POST"): only({"admin", "curator"}, 200, 403),
+    # The batch-wide correction page. The matrix's post to import_row (routed before it)
+    # emptied the staged row's cells, so the row is invalid and stays on the page (200).
+    ("curate.import_corrections", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_corrections", "POST"): only({"admin", "curator"}, 200, 403),
     ("curate.import_commit", "POST"): only({"admin", "curator"}, 400, 403),
     ("curate.import_rollback", "GET"): only({"admin", "curator"}, 302, 403),
     ("curate.import_rollback", "POST"): only({"admin", "curator"}, 400, 403),

@@ -225,10 +225,62 @@ def import_row(batch_id, row_id):
     elif request.method == "POST":
         abort(400)
     wrong = {column for column, _message in problems}
+    taxonomy = catalog.load()
+    # The allowed values of each refused closed column, offered as the cell is typed.
+    lists = {column: allowed for column in wrong
+             if (allowed := batches.choices(column, row.cells.get(column, ""), taxonomy)[0])}
     return render_template("curate/import_row.html", batch=batch, row=row, form=form,
                            cells=row.cells, labels=columns.LABELS, wrong=wrong, error=error,
+                           lists=lists,
                            problems=[(str(columns.LABELS.get(c, c)), m) for c, m in problems],
                            editable=batch.status == "ready"), 400 if error else 200
+
+
+@bp.route("/imports/<int:batch_id>/corrections", methods=["GET", "POST"])
+@role_required(*CURATORS)
+def import_corrections(batch_id):
+    """Every invalid cell of the batch on one page: corrected (or the row excluded) and
+    checked again at once, without uploading the file again."""
+    batch = _batch_or_404(batch_id)
+    form = TokenForm()
+    error, posted = None, {}
+    if form.validate_on_submit():
+        corrected, excluded = _posted_corrections()
+        try:
+            remaining = batches.correct_rows(batch, corrected, excluded, current_user.id)
+        except batches.BatchError as exc:
+            error = str(exc)
+        else:
+            if not batches.corrections(batch, limit=1):
+                return redirect(url_for("curate.import_batch", batch_id=batch.id))
+            # What the curator typed stays in the rows still refused.
+            posted = {row_id: corrected.get(row_id, {}) for row_id in remaining}
+    elif request.method == "POST":
+        abort(400)
+    rows = batches.corrections(batch) if batch.status == "ready" else []
+    lists = {cell["column"]: cell["allowed"] for _row, cells in rows for cell in cells
+             if cell["allowed"]}
+    page = render_template("curate/import_corrections.html", batch=batch, rows=rows, form=form,
+                           posted=posted, lists=lists, labels=columns.LABELS, error=error,
+                           left=batches.to_correct_count(batch) if rows else 0)
+    return page, 400 if error else 200
+
+
+def _posted_corrections():
+    """``({row id: {column: text}}, {row ids to exclude})`` from the correction form
+    (fields ``cell-<row id>-<column>`` and ``exclude-<row id>``)."""
+    corrected, excluded = {}, set()
+    for name, value in request.form.items():
+        kind, _sep, rest = name.partition("-")
+        row_text, _sep, column = rest.partition("-")
+        row_id = parse_id(row_text)
+        if row_id is None:
+            continue
+        if kind == "cell" and column in columns.IMPORT_COLUMNS:
+            corrected.setdefault(row_id, {})[column] = value
+        elif kind == "exclude" and value:
+            excluded.add(row_id)
+    return corrected, excluded
 
 
 def _act(batch_id, action, done):
