@@ -413,12 +413,10 @@ def _import_rows(report, header, rows, allow_duplicates, progress, estimate, sou
         raw = {column: (row_cells[index] if index < len(row_cells) else "")
                for index, column in mapping.items()}
         values, errors = check_row(raw, taxonomy)
-        purposes, given_on, _unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
         if errors:
             report.problems[number].extend(errors)
         else:
-            explicit = frozenset(column for column, cell in raw.items() if str(cell).strip())
-            batch.append(RowToWrite(number, values, explicit, frozenset(purposes), given_on))
+            batch.append(row_to_write(number, raw, values))
         if len(batch) >= BATCH_SIZE:
             _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names)
             batch = []
@@ -428,6 +426,14 @@ def _import_rows(report, header, rows, allow_duplicates, progress, estimate, sou
         _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external, seen_names)
     report.problems = dict(sorted(report.problems.items()))
     return report
+
+
+def row_to_write(number, raw, values):
+    """The :class:`RowToWrite` of a valid row: its values, the columns whose cell was
+    filled in, and the consent it gives (parsed once, here, whichever columns hold it)."""
+    purposes, given_on, _unknown = consent.parse_import_cell(raw.get(CONSENT_COLUMN, ""))
+    explicit = frozenset(column for column, cell in raw.items() if str(cell).strip())
+    return RowToWrite(number, values, explicit, frozenset(purposes), given_on)
 
 
 def check_row(raw, taxonomy):
