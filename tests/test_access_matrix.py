@@ -170,6 +170,7 @@ EXPECTED = {
     ("curate.import_decisions", "POST"): only({"admin", "curator"}, 302, 403),
     ("curate.import_row", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.import_row", "POST"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_options", "POST"): only({"admin", "curator"}, 302, 403),
     ("curate.import_commit", "POST"): only({"admin", "curator"}, 400, 403),
     ("curate.import_rollback", "GET"): only({"admin", "curator"}, 302, 403),
     ("curate.import_rollback", "POST"): only({"admin", "curator"}, 400, 403),

@@ -225,7 +225,12 @@ def test_the_visibility_for_consenting_rows_can_be_narrower(app, runner, tmp_pat
     path = write_csv(tmp_path / "a.csv", WARD[1:], WARD_COLUMNS)
     result = run(runner, path, "--consented-visibility", "officials", "--dry-run")
     assert "Visible to officials: 2" in result.output and Expert.select().count() == 0
-    run(runner, path, "--consented-visibility", "officials")
+    result = runner.invoke(args=["import-profiles", path, "--lang", "vi",
+                                 "--consented-visibility", "officials"])
+    assert "Chế độ: cập nhật. Số trường thay đổi: 0." in result.output
+    assert "Hiển thị cho cán bộ, công chức: 2 (đồng ý công bố thông tin" in result.output
+    assert "Hiển thị cho cán bộ quản lý dữ liệu: 1 (chưa đồng ý công bố thông tin)" in \
+        result.output
     assert Expert.get(Expert.full_name == "Vũ Thị Lan").visibility == "officials"
 
 
@@ -367,7 +372,8 @@ def test_replace_shows_what_is_erased_and_needs_a_confirmation(app, client, cura
     assert "1 row erases stored values" in html and 'name="erase"' in html
     assert "1 published profile becomes less visible" in html
     refused = commit(client, batch)
-    assert refused.status_code == 409 and "confirm that the values listed as erased" in \
+    # Said in the curator's language (Vietnamese by default).
+    assert refused.status_code == 409 and "hãy xác nhận đồng ý xóa các giá trị" in \
         refused.get_data(as_text=True)
     assert Expert.get_by_id(rich.id).phone == "+81 90 1234 5678"  # nothing written
     response = post(client, f"/curate/imports/{batch.id}/commit", {"confirm": "1", "erase": "1"},
