@@ -5,7 +5,9 @@ committed as a whole and rolled back as a whole afterwards.
    content, its header read (``importer.read_header``). Headers that are not the
    contract's go through a column mapping first (``columns``).
 2. ``stage``: every row is read, validated and matched (new, update, unchanged,
-   possible duplicate, invalid) into ``ImportRow`` — nothing is written to profiles.
+   possible duplicate, invalid) into ``ImportRow``, with its plan in the batch's mode
+   (who will see the profile and why, the fields it changes: ``resolve_rows``, the
+   same computation as the commit's) — nothing is written to profiles.
    The file is deleted afterwards: the staged rows are what the curator works on.
 3. The curator decides per possible duplicate (new / update the matched profile /
    skip) and corrects or excludes invalid rows; the commit is refused until every

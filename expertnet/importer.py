@@ -4,7 +4,10 @@ parse → validate every row → match (``external_id``, else likely duplicates)
 valid rows through ``services`` in batches → a report of every rejected row with its
 spreadsheet row number (the header is row 1), its column and the reason.
 Re-importing a file changes nothing the second time: rows are matched on
-``external_id`` and an identical row is "unchanged" (no new version).
+``external_id`` and an identical row is "unchanged" (no new version). What a row does
+to a stored profile depends on the import's mode (``import_modes``: ``update`` keeps
+what an empty cell does not say and adds list items, ``fill`` only fills empty values,
+``replace`` is the whole truth), the same for the command line and the browser.
 
 Privacy by default: the optional ``consent`` column holds the purposes the person
 consented to in the survey (``consent.parse_import_cell``). They are recorded with the
