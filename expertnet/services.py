@@ -204,12 +204,6 @@ def _apply(expert, values, current_codes):
     return changes
 
 
-def changes_for(expert, values, current_codes):
-    """What writing ``values`` would change on ``expert`` (``{name: [old, new]}``),
-    without changing it: an import's preview tells "update" from "unchanged"."""
-    return _apply(Expert(**expert.__data__), values, current_codes)
-
-
 def _claim_version(expert, expected_version):
     """Compare-and-swap inside the transaction: bump the stored version only if it is
     still the one the editor read. A concurrent save that got there first makes the
