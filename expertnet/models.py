@@ -585,6 +585,10 @@ class ImportBatch(BaseModel):
     committed_by = IntegerField(null=True)
     rolled_back_at = DateTimeField(null=True)
     rolled_back_by = IntegerField(null=True)
+    # import_modes.MODES, and who sees a row consenting to publication without a
+    # visibility cell (migration 0050).
+    mode = CharField(max_length=16, default="update")
+    consented_visibility = CharField(max_length=16, default="public")
 
     class Meta:
         table_name = "import_batch"
@@ -630,6 +634,9 @@ class ImportRow(BaseModel):
     before = TextField(default="")
     version_after = IntegerField(null=True)
     rolled_back = CharField(max_length=16, default="")  # deleted, restored, kept
+    # What writing the row does (JSON, batches.plan_of): its visibility and why, the
+    # fields it changes and erases (migration 0050).
+    plan = TextField(default="")
 
     class Meta:
         table_name = "import_row"
@@ -642,6 +649,10 @@ class ImportRow(BaseModel):
     @property
     def before_values(self):
         return json.loads(self.before) if self.before else {}
+
+    @property
+    def planned(self):
+        return json.loads(self.plan) if self.plan else {}
 
 
 class ColumnMapping(BaseModel):

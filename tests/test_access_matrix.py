@@ -174,6 +174,7 @@ EXPECTED = {
     # emptied the staged row's cells, so the row is invalid and stays on the page (200).
     ("curate.import_corrections", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.import_corrections", "POST"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_options", "POST"): only({"admin", "curator"}, 302, 403),
     ("curate.import_commit", "POST"): only({"admin", "curator"}, 400, 403),
     ("curate.import_rollback", "GET"): only({"admin", "curator"}, 302, 403),
     ("curate.import_rollback", "POST"): only({"admin", "curator"}, 400, 403),

@@ -10,7 +10,7 @@ from expertnet import audit, duplicates, merging, services, validation
 from expertnet.admin.routes import role_required
 from expertnet.curate import bp
 from expertnet.curate.forms import MergeForm, PostForm
-from expertnet.i18n import current_language
+from expertnet.i18n import _, current_language
 from expertnet.models import Expert, User
 from expertnet.profiles.curation import column_labels
 from expertnet.profiles.logic import display
@@ -63,7 +63,21 @@ def _pair_or_404(a_id, b_id):
     return pair
 
 
-def _compare_page(a, b, form=None, errors=None, conflict=False, refused=None, status=200):
+def _outcome_text(a, b):
+    """The top of the comparison: who sees the kept profile after the merge, and why."""
+    visibility, reason = merging.visibility_outcome(a, b)
+    who = {"public": _("Public"), "officials": _("Officials only"),
+           "curators": _("Curators only")}[visibility]
+    why = {"wider": _("The wider visibility of the two profiles is kept: one of them is "
+                      "already seen this widely."),
+           "same": _("Both profiles have this visibility."),
+           "withdrawn": _("The person withdrew consent to publication, so the merged profile "
+                          "stays visible to curators only.")}[reason]
+    return who, why
+
+
+def _compare_page(a, b, form=None, errors=None, conflict=False, refused=None, status=200,
+                  narrowing=False):
     language = current_language()
     labels = column_labels()
     rows = []
@@ -82,7 +96,8 @@ def _compare_page(a, b, form=None, errors=None, conflict=False, refused=None, st
     form.version_a.data, form.version_b.data = str(a.version), str(b.version)
     return render_template("curate/compare.html", a=a, b=b, rows=rows, score=score, form=form,
                            owners=owners, errors=errors or [], conflict=conflict,
-                           refused=refused, dismiss_form=PostForm(formdata=None)), status
+                           refused=refused, dismiss_form=PostForm(formdata=None),
+                           outcome=_outcome_text(a, b), narrowing=narrowing), status
 
 
 @bp.get("/duplicates/<int:a_id>/<int:b_id>")
@@ -114,7 +129,8 @@ def merge(a_id, b_id):
         choices = {column: swap.get(choice, choice) for column, choice in choices.items()}
     try:
         kept = merging.merge(keep, drop, choices, keep_version, drop_version,
-                             actor=current_user.id, via="screen")
+                             actor=current_user.id, via="screen",
+                             narrow_confirmed=request.form.get("narrow") == "1")
     except validation.ProfileErrors as exc:
         return _compare_page(a, b, form=form, errors=exc.errors, status=400)
     except services.VersionConflict:
@@ -122,6 +138,8 @@ def merge(a_id, b_id):
         if fresh is None:
             abort(404)
         return _compare_page(*fresh, form=form, conflict=True, status=409)
+    except merging.NarrowingNotConfirmed as exc:
+        return _compare_page(a, b, form=form, refused=exc.reason, narrowing=True, status=409)
     except services.MergeRefused as exc:
         return _compare_page(a, b, form=form, refused=exc.reason, status=409)
     return redirect(url_for("curate.duplicates_list", merged=kept.id))
