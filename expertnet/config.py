@@ -85,8 +85,9 @@ RATELIMIT_HEADERS_ENABLED = False
 # trust (werkzeug ProxyFix). 0: the client address is the socket's, whatever headers say.
 PROXY_FIX = 0
 
-# CSRF: checked for every unsafe method by auth.csrf (requests with a Bearer token
-# are authenticated by the token instead and need no CSRF token).
+# CSRF: checked for every unsafe method by auth.setup (calls of the API with a Bearer
+# token are authenticated by the token instead and need no CSRF token; pages ignore
+# the header).
 WTF_CSRF_ENABLED = True
 WTF_CSRF_CHECK_DEFAULT = False
 WTF_CSRF_TIME_LIMIT = 3600 * 8
