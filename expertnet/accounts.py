@@ -112,7 +112,9 @@ def assign_profile(user, expert_id):
 
 
 def _ownable_expert(expert_id):
-    if expert_id in (None, ""):
+    """The profile numbered ``expert_id`` (typed, posted or given on the command line),
+    if it has no owner yet; None when no number was given."""
+    if expert_id is None or not str(expert_id).strip():
         return None
     expert_id = parse_id(expert_id)
     expert = Expert.get_or_none(Expert.id == expert_id) if expert_id is not None else None

@@ -18,7 +18,7 @@ class NewUserForm(FlaskForm):
     password = PasswordField(_l("Initial password"), validators=[InputRequired(), Length(max=1024)])
     # Read by accounts (text.parse_id), like every id typed into a form.
     expert_id = StringField(_l("Number of the profile this account owns (experts)"),
-                            validators=[Optional(), Length(max=20)],
+                            validators=[Optional()],
                             render_kw={"inputmode": "numeric"})
     department = StringField(_l("Department or organisation (officials)"),
                              validators=[Length(max=200)])
