@@ -85,8 +85,9 @@ RATELIMIT_HEADERS_ENABLED = False
 # trust (werkzeug ProxyFix). 0: the client address is the socket's, whatever headers say.
 PROXY_FIX = 0
 
-# CSRF: checked for every unsafe method by auth.csrf (requests with a Bearer token
-# are authenticated by the token instead and need no CSRF token).
+# CSRF: checked for every unsafe method by auth.setup (calls of the API with a Bearer
+# token are authenticated by the token instead and need no CSRF token; pages ignore
+# the header).
 WTF_CSRF_ENABLED = True
 WTF_CSRF_CHECK_DEFAULT = False
 WTF_CSRF_TIME_LIMIT = 3600 * 8
@@ -169,8 +170,9 @@ STALE_REMIND_DAYS = 30
 # Days the "still correct" link of a reminder stays valid.
 STALE_LINK_DAYS = 30
 # -- imports in the browser (batches.py) ----------------------------------------------
-# The largest file accepted (a bigger upload answers 413), what an XLSX may unpack to
-# (checked in its ZIP directory before it is opened) and how many parts it may hold.
+# The largest file accepted (a bigger upload answers 413), what an XLSX may really unpack
+# to (counted by inflating it before it is opened, archives.py) and how many parts it may
+# hold.
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_MAX_ZIP_ENTRIES = 2000
@@ -199,6 +201,8 @@ EVENT_INVITATIONS_PER_DAY = 200
 # -- engagement attachments (issue 6) ------------------------------------------------------
 # Bytes per file (beyond: 413). Types are checked by content: PDF, DOCX, XLSX, PNG, JPEG.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# What a DOCX or XLSX may really unpack to (counted by inflating it, archives.py).
+ATTACHMENT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 # -- ORCID records (orcid.py) --------------------------------------------------------------
 # The largest record file accepted (real records are a few hundred kB). Fetching from

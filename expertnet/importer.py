@@ -33,21 +33,20 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 
-from expertnet import catalog, cells, consent, import_modes, services, validation
+from expertnet import archives, catalog, cells, consent, import_modes, services, validation
 from expertnet.i18n import _
 from expertnet.models import Expert
 from expertnet.text import clean, fold
 
 BATCH_SIZE = 500
 MAX_COLUMNS = 200
-# Limits of an XLSX archive, checked in its ZIP directory before anything is unpacked
-# (a "zip bomb" of a few kilobytes can unpack to gigabytes). The app's configuration
+# Limits of an XLSX archive (a "zip bomb" of a few kilobytes can unpack to gigabytes):
+# its parts, counted in its ZIP directory, and the bytes they really unpack to, counted
+# by inflating them before the workbook is opened (``archives``, which also refuses a
+# part packed more than archives.MAX_RATIO times). The app's configuration
 # (IMPORT_MAX_UNPACKED_BYTES, IMPORT_MAX_ZIP_ENTRIES) overrides them.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
-# A member unpacking to more than this many times its packed size is refused too: real
-# sheets compress 5–50 times, bombs thousands of times.
-MAX_COMPRESSION_RATIO = 1000
 WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 # Columns the importer reads besides the profile's own (validation.COLUMNS): the
@@ -174,9 +173,10 @@ def read_rows(path, name=None):
 
 
 def check_workbook_archive(path):
-    """Refuse a ZIP file that is not an XLSX workbook or that would unpack to too much,
-    reading only its directory (the declared sizes: ``zipfile`` never unpacks more
-    than a member declares, so the check bounds the memory used later)."""
+    """Refuse a ZIP file that is not an XLSX workbook, that holds too many parts, or
+    that really unpacks to too much: every part is inflated and counted (``archives``),
+    whatever sizes the directory declares, and the count stops at the limit. The
+    refusal names the limit that was passed."""
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
@@ -188,19 +188,29 @@ def check_workbook_archive(path):
     names = {entry.filename for entry in entries}
     if not all(part in names for part in WORKBOOK_PARTS):
         raise ImportFileError(_("the file is a ZIP archive but not an XLSX workbook"))
-    unpacked = sum(entry.file_size for entry in entries)
     limit = _limit("IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES)
-    bomb = any(entry.file_size > 1024 * 1024
-               and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
-               for entry in entries)
-    if unpacked > limit or bomb:
-        raise ImportFileError(_("the workbook would unpack to %(size)s MB (at most %(limit)s MB "
-                                "are accepted)", size=_megabytes(unpacked),
-                                limit=_megabytes(limit)))
+    try:
+        with open(path, "rb") as handle:
+            archives.check_unpacked_size(handle, limit)
+    except archives.Refused as exc:
+        raise ImportFileError(_unpacking_refusal(exc, limit)) from exc
+
+
+def _unpacking_refusal(exc, limit):
+    """What a curator reads about the limit that ``exc`` (``archives.Refused``) passed."""
+    if exc.reason == "total":
+        return _("the workbook unpacks to more than %(limit)s MB, the most accepted: split "
+                 "it into several files, or save it as CSV UTF-8", limit=_megabytes(limit))
+    if exc.reason == "ratio":
+        return _("a part of the workbook (%(part)s) unpacks to more than %(ratio)s times its "
+                 "packed size, which real spreadsheets never do (a “zip bomb”): open the file "
+                 "in Excel or LibreOffice and save it again", part=exc.part[:100],
+                 ratio=archives.MAX_RATIO)
+    return _("the file is not a readable XLSX workbook")
 
 
 def _megabytes(size):
-    return f"{size / (1024 * 1024):.1f}"
+    return f"{round(size / (1024 * 1024), 1):g}"
 
 
 def _read_csv(path):
@@ -287,7 +297,8 @@ _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::
 def merged_ranges(path, member, chunk=1024 * 1024):
     """The merged ranges (``A2:A3``) of the worksheet ``member`` of the workbook at
     ``path``, read from its XML in pieces (their ``<mergeCell>`` elements follow the
-    rows). The archive's sizes were checked before (``check_workbook_archive``)."""
+    rows). The archive's sizes were checked before (``check_workbook_archive``), and
+    ``zipfile`` stops at the size a part declares."""
     found = []
     with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as stream:
         tail = b""

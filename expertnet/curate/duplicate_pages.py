@@ -14,6 +14,7 @@ from expertnet.i18n import _, current_language
 from expertnet.models import Expert, User
 from expertnet.profiles.curation import column_labels
 from expertnet.profiles.logic import display
+from expertnet.text import parse_id, parse_page
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 20
@@ -22,7 +23,7 @@ PER_PAGE = 20
 @bp.get("/duplicates")
 @role_required(*CURATORS)
 def duplicates_list():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = parse_page(request.args.get("page"))
     query = duplicates.open_candidates()
     total = query.count()
     rows = list(query.paginate(page, PER_PAGE))
@@ -35,12 +36,12 @@ def duplicates_list():
             continue  # merged or deleted since the search
         pairs.append({"a": experts[row.expert_a], "b": experts[row.expert_b],
                       "score": duplicates.score(records[row.expert_a], records[row.expert_b])})
-    merged = request.args.get("merged", type=int)
+    merged = parse_id(request.args.get("merged"))
     return render_template("curate/duplicates.html", pairs=pairs, page=page, total=total,
                            per_page=PER_PAGE, last=duplicates.last_refresh(),
                            threshold=duplicates.THRESHOLD, form=PostForm(),
                            merged=Expert.get_or_none(Expert.id == merged) if merged else None,
-                           searched=request.args.get("searched", type=int),
+                           searched=parse_id(request.args.get("searched")),
                            dismissed=request.args.get("dismissed") == "1")
 
 
@@ -114,9 +115,8 @@ def merge(a_id, b_id):
     form = MergeForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        versions = int(form.version_a.data), int(form.version_b.data)
-    except ValueError:
+    versions = parse_id(form.version_a.data), parse_id(form.version_b.data)
+    if None in versions:
         abort(400)
     choices = {column: request.form.get(f"choice-{column}", "")
                for column in validation.COLUMNS}

@@ -16,7 +16,7 @@ from expertnet.curate.forms import (
 from expertnet.i18n import _, current_language
 from expertnet.models import Expert, ImportBatch, ImportRow
 from expertnet.profiles.logic import display
-from expertnet.text import parse_id
+from expertnet.text import parse_id, parse_page
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50
@@ -129,7 +129,7 @@ def import_batch(batch_id):
 
 def _preview(batch, error=None, status=200):
     outcome = request.args.get("outcome", "")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = parse_page(request.args.get("page"))
     rows, total = batches.rows_page(batch, outcome or None, page, PER_PAGE)
     taxonomy = catalog.load()
     language = current_language()

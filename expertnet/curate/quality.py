@@ -10,6 +10,7 @@ from expertnet.admin.routes import role_required
 from expertnet.curate import bp
 from expertnet.curate.forms import TokenForm
 from expertnet.i18n import current_language
+from expertnet.text import parse_page
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50
@@ -34,7 +35,7 @@ def quality_list(check):
     if check not in quality.CHECKS:
         abort(404)
     months = _months()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = parse_page(request.args.get("page"))
     experts, total = quality.profiles(check, months, page, PER_PAGE)
     return render_template("curate/quality_list.html", check=check, months=months,
                            title=quality.CHECKS[check], experts=experts, total=total, page=page,

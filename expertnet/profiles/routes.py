@@ -42,6 +42,7 @@ from expertnet.profiles.forms import (
     initial_values,
 )
 from expertnet.profiles.logic import completeness, display, editable_or_abort
+from expertnet.text import parse_id
 
 
 @bp.get("/account/profile")
@@ -137,9 +138,8 @@ def _save(form, expert, stored, held=None):
                                            "stays visible to the curators only.")))
         raw = {name: value for name, value in raw.items() if name != "visibility"}
     if not errors:
-        try:
-            version = int(form.version.data or "")
-        except ValueError:
+        version = parse_id(form.version.data)
+        if version is None:
             version = -1  # no version read: treated as a concurrent change
         proposed = {}
         viewer = current_viewer()
