@@ -100,8 +100,10 @@ def child(folder, database_url, ack_path, run):
                                  " ".join(rng.choice(WORDS) for _ in range(60))])
                 # A file repeats an id at most once: keep the last row of each.
                 unique = {row[0]: row for row in rows}
+                # replace: each row is the profile's whole truth, so the database must hold
+                # exactly the last acknowledged row (update would add keywords to a list).
                 importer.import_rows(HEADER, enumerate(unique.values(), start=2),
-                                     allow_duplicates=True, source="crash")
+                                     allow_duplicates=True, source="crash", mode="replace")
                 for row in unique.values():
                     expert = Expert.get(Expert.external_id == row[0])
                     acks.write(op="save", id=expert.id, version=expert.version,

@@ -91,29 +91,30 @@ def can_view(viewer, expert):
     return expert.visibility in visible_levels(viewer) or expert.id in viewer.always_visible_ids
 
 
-def visible_contact_fields(viewer, expert, granted=False):
+def visible_contact_fields(viewer, expert, granted=()):
     """The contact fields of ``expert`` that ``viewer`` may read. Each field has its own
     visibility (``email_visibility``, ``phone_visibility``), and a field is never shown
     more widely than the profile itself:
 
     - curators, admins, the owner and their delegates: every field;
-    - ``granted``: every field. Only a need's pages pass it, for the official whose
-      contact request for that need the expert accepted and has not revoked
-      (``contact_requests.granted_ids``); the profile page and the API never do;
+    - ``granted`` (field names): those fields too. Only a need's pages pass them, for the
+      official whose contact request for that need was accepted and not revoked: every
+      field when the expert accepted, those the person agreed to share when the
+      Department recorded the consent (``contact_requests.granted_fields``); the profile
+      page and the API never do;
     - officials: a field shared with officials (public or officials) of a profile shared
       with officials (public or officials);
     - anyone else (anonymous, other experts): a public field of a public profile.
     """
-    if viewer.is_curator or viewer.acts_for(expert.id) or granted:
+    if viewer.is_curator or viewer.acts_for(expert.id):
         return CONTACT_FIELDS
     if viewer.role == "official":
         shared = ("public", "officials")
     else:
         shared = ("public",)
-    if expert.visibility not in shared:
-        return ()
-    return tuple(name for name in CONTACT_FIELDS
-                 if contact_visibility(expert, name) in shared)
+    general = () if expert.visibility not in shared else tuple(
+        name for name in CONTACT_FIELDS if contact_visibility(expert, name) in shared)
+    return tuple(name for name in CONTACT_FIELDS if name in general or name in granted)
 
 
 def contact_visibility(expert, name):

@@ -10,7 +10,7 @@ from expertnet import audit, passwords, services
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import ROLES, ApiToken, Expert, User
-from expertnet.text import clean
+from expertnet.text import clean, parse_id
 from expertnet.validation import _EMAIL
 
 
@@ -112,9 +112,12 @@ def assign_profile(user, expert_id):
 
 
 def _ownable_expert(expert_id):
-    if expert_id in (None, ""):
+    """The profile numbered ``expert_id`` (typed, posted or given on the command line),
+    if it has no owner yet; None when no number was given."""
+    if expert_id is None or not str(expert_id).strip():
         return None
-    expert = Expert.get_or_none(Expert.id == expert_id)
+    expert_id = parse_id(expert_id)
+    expert = Expert.get_or_none(Expert.id == expert_id) if expert_id is not None else None
     if expert is None:
         raise AccountError(_("No such expert."))
     if User.select().where(User.expert == expert).exists():

@@ -2,7 +2,10 @@
 
 An upload is accepted only if its first bytes (and, for Office files, the parts inside
 the zip) say it is a PDF, a DOCX, an XLSX, a PNG or a JPEG, whatever its name or the
-type the browser claimed; its size is bounded (``ATTACHMENT_MAX_BYTES``). Files live in
+type the browser claimed; its size is bounded (``ATTACHMENT_MAX_BYTES``), and so is what
+an Office file really unpacks to (``ATTACHMENT_MAX_UNPACKED_BYTES``, counted by
+``archives`` by inflating it, not read from the sizes its zip declares, which a crafted
+file sets to anything: a bomb for whoever opens it). Files live in
 ``<instance>/attachments/`` under a random name, so a name typed by someone never
 becomes a path, and are only served by a view that checks who asks, as a download
 (``Content-Disposition: attachment``; every response carries ``nosniff``).
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from expertnet import archives
 from expertnet.text import clean
 
 # type → (content type, extension)
@@ -27,15 +31,16 @@ TYPES = {
     "png": ("image/png", ".png"),
     "jpeg": ("image/jpeg", ".jpg"),
 }
-# An Office file is a zip; one that would unpack to more than this is refused (a bomb
-# for whoever opens it), as is one with an absurd number of parts.
-MAX_UNPACKED = 200 * 1024 * 1024
+# An Office file is a zip; one with an absurd number of parts is refused.
 MAX_PARTS = 5000
+OFFICE_TYPES = frozenset({"docx", "xlsx"})
 _UNSAFE_NAME = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 
 
 class Rejected(ValueError):
-    """``reason`` is ``too_large`` or ``type``."""
+    """``reason``: ``too_large`` (the upload), ``type``, ``unpacked`` (an Office file
+    that unpacks to more than ``ATTACHMENT_MAX_UNPACKED_BYTES``) or ``ratio`` (one of
+    its parts unpacks to more than archives.MAX_RATIO times its packed size)."""
 
     def __init__(self, reason):
         super().__init__(reason)
@@ -56,10 +61,11 @@ def sniff(data):
 
 
 def _office_type(data):
+    """The Office type its parts' names say (the sizes are ``check_unpacked``'s)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
-            if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED:
+            if len(parts) > MAX_PARTS:
                 return None
             names = {part.filename for part in parts}
     except (zipfile.BadZipFile, ValueError, OSError):
@@ -71,6 +77,17 @@ def _office_type(data):
     if "xl/workbook.xml" in names:
         return "xlsx"
     return None
+
+
+def check_unpacked(data):
+    """Raise :class:`Rejected` unless the Office file ``data`` really unpacks to at most
+    ``ATTACHMENT_MAX_UNPACKED_BYTES``, no part more than archives.MAX_RATIO times its
+    packed size."""
+    try:
+        archives.check_unpacked_size(io.BytesIO(data),
+                                     current_app.config["ATTACHMENT_MAX_UNPACKED_BYTES"])
+    except archives.Refused as exc:
+        raise Rejected({"total": "unpacked", "ratio": "ratio"}.get(exc.reason, "type")) from exc
 
 
 def folder():
@@ -98,6 +115,8 @@ def store(stream, filename):
     kind = sniff(data)
     if kind is None:
         raise Rejected("type")
+    if kind in OFFICE_TYPES:
+        check_unpacked(data)
     stored_name = uuid.uuid4().hex
     target = folder() / stored_name
     temporary = target.with_suffix(".part")

@@ -61,7 +61,8 @@ NON_PERSONAL_KEYS = frozenset({"purpose", "notice_version", "user", "role", "act
                                "wanted_visibility", "batch", "bulk", "merged_from",
                                "merged_into", "other", "need", "contact_request", "engagement",
                                "status", "scope", "on_behalf_of", "tokens_revoked",
-                               "event", "delegation", "agreement", "follow_up"})
+                               "event", "delegation", "agreement", "follow_up",
+                               "fields"})
 
 
 def scrub(expert_id):

@@ -5,11 +5,14 @@ committed as a whole and rolled back as a whole afterwards.
    content, its header read (``importer.read_header``). Headers that are not the
    contract's go through a column mapping first (``columns``).
 2. ``stage``: every row is read, validated and matched (new, update, unchanged,
-   possible duplicate, invalid) into ``ImportRow`` — nothing is written to profiles.
+   possible duplicate, invalid) into ``ImportRow``, with its plan in the batch's mode
+   (who will see the profile and why, the fields it changes: ``resolve_rows``, the
+   same computation as the commit's) — nothing is written to profiles.
    The file is deleted afterwards: the staged rows are what the curator works on.
 3. The curator decides per possible duplicate (new / update the matched profile /
-   skip) and corrects or excludes invalid rows; the commit is refused until every
-   such row is decided.
+   skip) and corrects or excludes invalid rows, one row at a time or every invalid
+   cell of the batch on one page (``corrections``, ``correct_rows``); the commit is
+   refused until every such row is decided.
 4. ``apply``: the rows are written through ``services`` (audited as ``import``, with
    the batch's id), each row linked to its profile with the values it replaced.
 5. ``roll_back``: created profiles are deleted and updated ones get their replaced
@@ -37,7 +40,17 @@ from flask import current_app
 from flask_babel import force_locale
 from peewee import fn
 
-from expertnet import audit, catalog, columns, consent, importer, services, tasks, validation
+from expertnet import (
+    audit,
+    catalog,
+    columns,
+    consent,
+    import_modes,
+    importer,
+    services,
+    tasks,
+    validation,
+)
 from expertnet.db import database, utcnow
 from expertnet.i18n import _
 from expertnet.models import Expert, ImportBatch, ImportRow
@@ -58,6 +71,9 @@ CHOICES = {
 # Statuses in which the batch's rows are being worked on by a task.
 BUSY = ("staging", "committing", "rolling_back")
 STAGE_CHUNK = 500
+# Invalid rows shown at once on the correction page (each with its own form fields:
+# a browser posts a few hundred fields comfortably, not tens of thousands).
+CORRECTION_ROWS = 100
 
 
 class BatchError(Exception):
@@ -107,10 +123,14 @@ def _record(action, batch, actor, **changes):
 
 
 # -- 1. upload -----------------------------------------------------------------------------
-def create(stream, file_name, user_id, language):
-    """Save ``stream`` (an uploaded file), read its header and create the batch; stage
-    it at once when its headers are the contract's. Raises ``importer.ImportFileError``
-    (nothing is kept then)."""
+def create(stream, file_name, user_id, language, mode=import_modes.DEFAULT_MODE,
+           consented_visibility="public"):
+    """Save ``stream`` (an uploaded file), read its header and create the batch (in
+    ``mode``, with the visibility for consenting rows); stage it at once when its
+    headers are the contract's. Raises ``importer.ImportFileError`` (nothing is kept
+    then)."""
+    if mode not in import_modes.MODES or consented_visibility not in import_modes.VISIBILITIES:
+        raise ValueError((mode, consented_visibility))
     file_name = Path(file_name or "upload").name[:255] or "upload"
     temporary = upload_folder() / f"incoming-{secrets.token_hex(8)}"
     digest = hashlib.sha256()
@@ -144,8 +164,10 @@ def create(stream, file_name, user_id, language):
         batch = ImportBatch.create(
             user_id=user_id, language=language, file_name=file_name, sha256=digest.hexdigest(),
             size=size, file_type=file_type, header=json.dumps(header, ensure_ascii=False),
-            status="mapping" if needs_mapping else "staging", total_rows=estimate)
-        _record("import.upload", batch, user_id, file=file_name, sha256=batch.sha256)
+            status="mapping" if needs_mapping else "staging", total_rows=estimate, mode=mode,
+            consented_visibility=consented_visibility)
+        _record("import.upload", batch, user_id, file=file_name, sha256=batch.sha256, mode=mode,
+                consented_visibility=consented_visibility)
     temporary.replace(upload_path(batch))
     if not needs_mapping:
         batch.mapping = json.dumps([importer.contract_column(name) for name in header])
@@ -274,8 +296,7 @@ class _Stager:
                 if not errors and values.get("external_id")]
         existing = {expert.external_id: expert for expert in
                     Expert.select().where(Expert.external_id.in_(keys))} if keys else {}
-        codes = services.field_codes_by_expert([expert.id for expert in existing.values()])
-        rows = []
+        rows, valid = [], []
         for number, raw, values, errors in checked:
             row = ImportRow(batch=self.batch.id, number=number,
                             raw=json.dumps(raw, ensure_ascii=False), external_id=None,
@@ -287,10 +308,13 @@ class _Stager:
                 repeated = self.seen_external.get(key) if key else None
                 if key and repeated is None:
                     self.seen_external[key] = number
-                expert = existing.get(key) if key else None
-                _classify(row, values, repeated, expert,
-                          codes.get(expert.id, []) if expert else [], self.seen_names)
-            rows.append(row.__data__)
+                _classify(row, values, repeated, existing.get(key) if key else None,
+                          self.seen_names)
+                if row.outcome != "invalid":
+                    valid.append((row, values))
+            rows.append(row)
+        _plan(self.batch, valid)
+        rows = [row.__data__ for row in rows]
         with database.atomic():
             ImportRow.insert_many(rows).execute()
             (ImportBatch.update(done_rows=ImportBatch.done_rows + len(rows))
@@ -298,9 +322,10 @@ class _Stager:
         self.pending = []
 
 
-def _classify(row, values, repeated_row, expert, expert_codes, seen_names):
+def _classify(row, values, repeated_row, expert, seen_names):
     """Set what importing ``values`` (valid) would do: ``repeated_row`` is an earlier row
-    of the file with the same import key, ``expert`` the profile holding that key."""
+    of the file with the same import key, ``expert`` the profile holding that key (an
+    update, or unchanged once :func:`_plan` finds nothing to write)."""
     row.external_id = values.get("external_id") or None
     row.name_key = _name_key(values)
     row.match_id = row.match_row = None
@@ -308,8 +333,7 @@ def _classify(row, values, repeated_row, expert, expert_codes, seen_names):
         row.outcome, row.match_row = "invalid", repeated_row
         return
     if expert is not None:
-        changed = services.changes_for(expert, values, expert_codes)
-        row.outcome, row.match_id = ("update" if changed else "unchanged"), expert.id
+        row.outcome, row.match_id = "update", expert.id
         return
     found = importer.find_duplicate(values, row.number, seen_names)
     if found is None:
@@ -318,6 +342,57 @@ def _classify(row, values, repeated_row, expert, expert_codes, seen_names):
         row.outcome, row.match_row = "duplicate", found[1]
     else:
         row.outcome, row.match_id = "duplicate", found[1].id
+
+
+def resolve_rows(batch, items):
+    """``[(importer.RowToWrite, profile or None)]`` of valid staged rows (``items``:
+    ``[(ImportRow, values)]``), each with its ``resolution``: what writing it does in the
+    batch's mode (``import_modes.resolve``, through ``importer.apply_consent`` as on the
+    command line), with the profiles as stored now."""
+    chosen = {row.match_id for row, _values in items
+              if row.outcome == "duplicate" and row.decision == "update"}
+    keys = {values["external_id"] for _row, values in items if values.get("external_id")}
+    found = list(Expert.select().where(Expert.id.in_(list(chosen))
+                                       | Expert.external_id.in_(list(keys)))) \
+        if chosen or keys else []
+    codes = services.field_codes_by_expert([expert.id for expert in found])
+    for expert in found:
+        expert.codes = codes[expert.id]
+    by_id = {expert.id: expert for expert in found}
+    by_key = {expert.external_id: expert for expert in found if expert.external_id}
+    to_write = []
+    for row, values in items:
+        values = dict(values)
+        if row.outcome == "duplicate":
+            target = by_id.get(row.match_id) if row.decision == "update" else None
+            if target is not None and not values.get("external_id"):
+                values.pop("external_id", None)  # keep the matched profile's own key
+        else:
+            # The profile holding the row's import key now (one may have been created
+            # or deleted since the file was staged).
+            target = by_key.get(values.get("external_id")) if values.get("external_id") else None
+        to_write.append((importer.row_to_write(row.number, row.cells, values), target))
+    report = importer.ImportReport(mode=batch.mode,
+                                   consented_visibility=batch.consented_visibility)
+    importer.apply_consent(to_write, report, consent.import_notice_version(_source(batch)))
+    return to_write
+
+
+def plan_of(resolution):
+    """What the preview counts of a row (stored as ``ImportRow.plan``)."""
+    return {"visibility": resolution.visibility, "reason": resolution.reason,
+            "fields": len(resolution.written),
+            "erased": sum(change.kind == import_modes.ERASED for change in resolution.changes),
+            "narrows": resolution.narrows_published}
+
+
+def _plan(batch, items):
+    """Set ``plan`` (and update or unchanged) of the valid rows ``items``
+    (``[(ImportRow, values)]``); the rows are not saved."""
+    for (row, _values), (item, _target) in zip(items, resolve_rows(batch, items), strict=True):
+        if row.outcome in ("update", "unchanged"):
+            row.outcome = "update" if item.resolution.written else "unchanged"
+        row.plan = json.dumps(plan_of(item.resolution))
 
 
 def _tally(batch_id, column=ImportRow.outcome):
@@ -373,14 +448,23 @@ def decide(batch, decisions):
         raise BatchError(_("This import can no longer be changed."))
     rows = ImportRow.select().where((ImportRow.batch == batch.id)
                                     & (ImportRow.id.in_(list(decisions))))
-    stored = 0
+    stored, replanned = 0, []
+    for row in rows:
+        decision = decisions[row.id] or ""
+        if decision and not _allowed(row, decision):
+            continue
+        if row.outcome == "duplicate" and decision != row.decision:
+            # Updating the matched profile does something else than creating one.
+            row.decision = decision
+            values, _errors = importer.check_row(row.cells, catalog.load())
+            replanned.append((row, values))
+        row.decision = decision
+        stored += 1
+    _plan(batch, replanned)
     with database.atomic():
         for row in rows:
-            decision = decisions[row.id] or ""
-            if decision and not _allowed(row, decision):
-                continue
-            ImportRow.update(decision=decision).where(ImportRow.id == row.id).execute()
-            stored += 1
+            ImportRow.update(decision=row.decision, plan=row.plan).where(
+                ImportRow.id == row.id).execute()
     return stored
 
 
@@ -409,7 +493,7 @@ def correct(batch, row, raw):
     row.decision = ""
     if errors:
         row.outcome, row.match_id, row.match_row = "invalid", None, None
-        row.external_id, row.name_key = None, ""
+        row.external_id, row.name_key, row.plan = None, "", ""
     else:
         key = values.get("external_id")
         others = ImportRow.select(ImportRow.number).where(
@@ -423,13 +507,92 @@ def correct(batch, row, raw):
             ImportRow.number).first()
         if twin is not None:
             seen_names[(fold(values["full_name"]), values.get("birth_year"))] = twin.number
-        _classify(row, values, repeated.number if repeated else None, expert,
-                  services.field_codes_by_expert([expert.id])[expert.id] if expert else [],
-                  seen_names)
+        _classify(row, values, repeated.number if repeated else None, expert, seen_names)
+        if row.outcome != "invalid":
+            _plan(batch, [(row, values)])
     with database.atomic():
         row.save()
         _set(batch.id, counts=json.dumps(_tally(batch.id)))
     return problems(row, taxonomy)
+
+
+def corrections(batch, limit=None):
+    """The invalid rows still to correct (not excluded), at most ``limit`` (default
+    ``CORRECTION_ROWS``), each with its
+    refused cells: ``[(row, [{"column", "value", "messages", "allowed", "proposal"}])]``.
+    ``allowed`` lists ``(code, label)`` of a closed column (empty for free text) and
+    ``proposal`` the cell with the closest allowed values ("" when there is none)."""
+    rows = list(_to_correct(batch).order_by(ImportRow.number).limit(limit or CORRECTION_ROWS))
+    taxonomy = catalog.load()
+    found = []
+    for row in rows:
+        cells = row.cells
+        bad = {}
+        for column, message in problems(row, taxonomy):
+            cell = bad.setdefault(column, {"column": column, "value": cells.get(column, ""),
+                                           "messages": [], "allowed": [], "proposal": ""})
+            cell["messages"].append(message)
+        for cell in bad.values():
+            cell["allowed"], cell["proposal"] = choices(cell["column"], cell["value"], taxonomy)
+        found.append((row, list(bad.values())))
+    return found
+
+
+def _to_correct(batch):
+    return ImportRow.select().where((ImportRow.batch == batch.id)
+                                    & (ImportRow.outcome == "invalid")
+                                    & (ImportRow.decision != "skip"))
+
+
+def to_correct_count(batch):
+    """How many invalid rows are neither corrected nor excluded."""
+    return _to_correct(batch).count()
+
+
+def choices(column, value, taxonomy):
+    """``(allowed values, proposal)`` for a refused cell of ``column``."""
+    if column in importer.PURPOSE_COLUMNS:
+        return [("yes", _("Yes")), ("no", _("No"))], ""
+    if column in validation.CLOSED_COLUMNS:
+        return (validation.allowed_values(column, taxonomy),
+                validation.proposal(column, value, taxonomy))
+    return [], ""
+
+
+def correct_rows(batch, corrected, excluded, actor):
+    """The correction page's answer: ``corrected`` is ``{row id: {column: text}}`` (cells
+    of invalid rows of this batch; other columns and rows are ignored), ``excluded`` the
+    ids of rows to leave out. Every row is validated and matched again (``correct``) in
+    one transaction, audited once with the row numbers and columns (no values). Returns
+    ``{row id: problems}`` of the rows still invalid."""
+    if batch.status != "ready":
+        raise BatchError(_("This import can no longer be changed."))
+    ids = set(corrected) | set(excluded)
+    rows = list(ImportRow.select().where(
+        (ImportRow.batch == batch.id) & (ImportRow.id.in_(list(ids)))
+        & (ImportRow.outcome == "invalid")).order_by(ImportRow.number)) if ids else []
+    remaining, numbers, left_out, changed_columns = {}, [], [], set()
+    with database.atomic():
+        for row in rows:
+            if row.id in excluded:
+                ImportRow.update(decision="skip").where(ImportRow.id == row.id).execute()
+                left_out.append(row.number)
+                continue
+            cells = row.cells
+            changes = {column: str(text) for column, text in corrected.get(row.id, {}).items()
+                       if column in cells and str(text) != cells[column]}
+            if not changes:
+                remaining[row.id] = problems(row)
+                continue
+            numbers.append(row.number)
+            changed_columns.update(changes)
+            still = correct(batch, row, {**cells, **changes})
+            if still:
+                remaining[row.id] = still
+        if numbers or left_out:
+            _record("import.correct", batch, actor, rows=numbers,
+                    columns=sorted(changed_columns), excluded=left_out)
+    return remaining
 
 
 def discard(batch, actor):
@@ -445,21 +608,99 @@ def discard(batch, actor):
     upload_path(batch).unlink(missing_ok=True)
 
 
+def summary(batch):
+    """The counts at the top of the preview, and of the report once committed: rows to
+    create, update, leave unchanged, reject (invalid, not excluded) and skip, possible
+    duplicates still undecided, fields to change, rows replacing values they erase,
+    published profiles made less visible, and how many rows end up visible to whom
+    and why (``{(visibility, reason): rows}``). Once committed, what was written."""
+    found = {"create": 0, "update": 0, "unchanged": 0, "reject": 0, "skip": 0,
+             "undecided": 0, "fields": 0, "erasing": 0, "narrows": 0, "visibility": {}}
+    committed = batch.status in ("committed", "rolled_back")
+    query = (ImportRow.select(ImportRow.outcome, ImportRow.decision, ImportRow.result,
+                              ImportRow.plan)
+             .where(ImportRow.batch == batch.id).tuples())
+    for outcome, decision, result, plan in query.iterator():
+        kind = _kind(outcome, decision, result, committed)
+        found[kind] += 1
+        if kind not in ("create", "update", "unchanged") or not plan:
+            continue
+        planned = json.loads(plan)
+        group = (planned["visibility"], planned["reason"])
+        found["visibility"][group] = found["visibility"].get(group, 0) + 1
+        if kind == "update":
+            found["fields"] += planned["fields"]
+            found["erasing"] += bool(planned["erased"])
+            found["narrows"] += bool(planned["narrows"])
+    found["visibility"] = dict(sorted(found["visibility"].items(),
+                                      key=lambda item: (-import_modes.RANK[item[0][0]],
+                                                        item[0][1])))
+    return found
+
+
+def _kind(outcome, decision, result, committed):
+    if committed:
+        return {"created": "create", "updated": "update", "unchanged": "unchanged"}.get(
+            result, "skip")
+    if decision == "skip":
+        return "skip"
+    if outcome == "invalid":
+        return "reject"
+    if outcome == "duplicate":
+        return {"new": "create", "update": "update"}.get(decision, "undecided")
+    return {"new": "create"}.get(outcome, outcome)
+
+
+def set_options(batch, mode, consented_visibility, actor):
+    """Change the batch's mode and visibility for consenting rows before its commit:
+    every valid row is planned again (an update may become unchanged and back)."""
+    if mode not in import_modes.MODES or consented_visibility not in import_modes.VISIBILITIES:
+        raise BatchError(_("This choice does not exist."))
+    if batch.status != "ready":
+        raise BatchError(_("This import can no longer be changed."))
+    batch.mode, batch.consented_visibility = mode, consented_visibility
+    taxonomy = catalog.load()
+    last = 0
+    while True:
+        rows = list(ImportRow.select().where(
+            (ImportRow.batch == batch.id) & (ImportRow.outcome != "invalid")
+            & (ImportRow.id > last)).order_by(ImportRow.id).limit(STAGE_CHUNK))
+        if not rows:
+            break
+        items = [(row, importer.check_row(row.cells, taxonomy)[0]) for row in rows]
+        _plan(batch, items)
+        with database.atomic():
+            for row in rows:
+                ImportRow.update(outcome=row.outcome, plan=row.plan).where(
+                    ImportRow.id == row.id).execute()
+        last = rows[-1].id
+    with database.atomic():
+        _set(batch.id, mode=mode, consented_visibility=consented_visibility,
+             counts=json.dumps(_tally(batch.id)))
+        _record("import.options", batch, actor, mode=mode,
+                consented_visibility=consented_visibility)
+
+
 # -- 4. commit -------------------------------------------------------------------------------
 def _to_write():
     return ImportRow.decision != "skip"
 
 
-def commit(batch, actor):
-    """Start writing the batch (in the background when it is long)."""
+def commit(batch, actor, erase_confirmed=False):
+    """Start writing the batch (in the background when it is long). In ``replace``
+    mode, rows that erase values need the curator's explicit ``erase_confirmed``."""
     if batch.status != "ready":
         raise BatchError(_("This import cannot be committed now."))
     if blocking(batch):
         raise BatchError(_("Decide first what to do with every possible duplicate and every "
                            "invalid row."))
+    if batch.mode == "replace" and not erase_confirmed and summary(batch)["erasing"]:
+        raise BatchError(_("In the mode “replace” this import erases values: confirm that "
+                           "the values listed as erased may go."))
     if not _move(batch.id, "ready", "committing", committed_by=actor, done_rows=0, error=""):
         raise BatchError(_("This import changed meanwhile; open it again."))
-    _record("import.commit", batch, actor)
+    _record("import.commit", batch, actor, mode=batch.mode,
+            consented_visibility=batch.consented_visibility)
     count = ImportRow.select().where((ImportRow.batch == batch.id) & _to_write()).count()
     _run(apply, apply_task, batch.id, count)
 
@@ -537,48 +778,34 @@ def _write_chunk(batch, chunk):
             raise BatchError(_("row %(row)s is no longer valid (%(column)s: %(message)s)",
                                row=row.number, column=errors[0][0], message=errors[0][1]))
         prepared.append((row, values))
-    keys = [values["external_id"] for _row, values in prepared if values.get("external_id")]
-    by_key = {expert.external_id: expert for expert in
-              Expert.select().where(Expert.external_id.in_(keys))} if keys else {}
-    items = []
-    for row, values in prepared:
-        target = by_key.get(values.get("external_id")) if values.get("external_id") else None
-        if row.outcome == "duplicate" and row.decision == "update":
-            target = Expert.get_or_none(Expert.id == row.match_id)
-            if target is None:
-                raise BatchError(_("the profile that row %(row)s was to update no longer "
-                                   "exists", row=row.number))
-            if not values.get("external_id"):
-                values.pop("external_id", None)  # keep the matched profile's own key
-        items.append((row, values, target))
-    # Privacy by default, as on the command line: the file's consent column is recorded
-    # with the profiles, a visibility no consent allows is narrowed to curators, and a
-    # file never undoes a person's withdrawal of consent. (``values`` are narrowed in
-    # place: ``items`` holds the same dicts.)
-    to_write = []
-    for row, values, target in items:
-        purposes, given_on, _unknown = consent.parse_import_cell(
-            row.cells.get(importer.CONSENT_COLUMN, ""))
-        explicit = frozenset(column for column, cell in row.cells.items() if str(cell).strip())
-        to_write.append((importer.RowToWrite(row.number, values, explicit, frozenset(purposes),
-                                             given_on), target))
-    importer.apply_consent(to_write, importer.ImportReport(),
-                           consent.import_notice_version(_source(batch)))
-    expected = {target.id: target.version for _r, _v, target in items if target is not None}
+    for row, _values in prepared:
+        if row.outcome == "duplicate" and row.decision == "update" and not Expert.select().where(
+                Expert.id == row.match_id).exists():
+            raise BatchError(_("the profile that row %(row)s was to update no longer "
+                               "exists", row=row.number))
+    # The same plan as the preview's, on the profiles as stored now: the mode's rules,
+    # privacy by default (the file's consent recorded with the profiles, a visibility no
+    # consent allows narrowed to curators) and a withdrawal never undone by a file.
+    to_write = resolve_rows(batch, prepared)
+    expected = {target.id: target.version for _item, target in to_write if target is not None}
 
     def link(outcomes):
-        for (row, _values, _target), outcome in zip(items, outcomes, strict=True):
+        for ((row, _values), (item, _target)), outcome in zip(
+                zip(prepared, to_write, strict=True), outcomes, strict=True):
             before = {name: change[0] for name, change in (outcome.changes or {}).items()} \
                 if outcome.status == "updated" else {}
             ImportRow.update(
                 result=outcome.status, expert_id=outcome.expert.id,
                 before=json.dumps(before, ensure_ascii=False, default=str) if before else "",
+                plan=json.dumps(plan_of(item.resolution)),
                 version_after=outcome.expert.version).where(ImportRow.id == row.id).execute()
 
-    services.upsert_profiles([(values, target) for _row, values, target in items],
+    services.upsert_profiles([(item.values, target) for item, target in to_write],
                              source=_source(batch), actor=batch.committed_by, via="import",
                              expected_versions=expected, note={"batch": batch.id},
-                             consents=[row.record for row, _target in to_write],
+                             consents=[item.record for item, _target in to_write],
+                             notes=[importer.audit_note(item, batch.mode)
+                                    for item, _target in to_write],
                              in_transaction=link)
 
 

@@ -2,7 +2,7 @@
 looked up by code or by any name or synonym in either language."""
 from dataclasses import dataclass
 
-from expertnet import taxonomy
+from expertnet import taxonomy, vocab
 from expertnet.db import database
 from expertnet.models import Field
 from expertnet.text import fold
@@ -61,6 +61,18 @@ class Taxonomy:
         matches.sort(key=lambda field: (not fold(field.name(language)).startswith(typed),
                                         field.position))
         return matches[:limit]
+
+    def matcher(self):
+        """Every code, name and synonym as a ``vocab.Matcher``: a field named in another
+        word order is found, and an unknown one gets the closest field."""
+        found = getattr(self, "_matcher", None)
+        if found is None:
+            spellings = [(field.code, field.code) for field in self.fields.values()]
+            spellings += [(word, field.code) for field in self.fields.values()
+                          for word in self.words(field.code)]
+            found = vocab.Matcher(spellings)
+            object.__setattr__(self, "_matcher", found)
+        return found
 
     def _names(self):
         table = getattr(self, "_name_table", None)

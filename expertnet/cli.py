@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from expertnet import importer, services
+from expertnet import import_modes, importer, services
 from expertnet.i18n import _, compile_catalogues, source_catalogues
 
 
@@ -38,7 +38,16 @@ class _Progress:
               help="Import rows that look like existing profiles as new profiles.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="en", show_default=True,
               help="Language of the report.")
-def import_profiles(path, dry_run, allow_duplicates, lang):
+@click.option("--mode", type=click.Choice(import_modes.MODES), default=import_modes.DEFAULT_MODE,
+              show_default=True,
+              help="update: filled cells replace, empty cells keep, lists add; fill: only empty "
+                   "values are filled; replace: the row is the whole truth (empty cells erase).")
+@click.option("--consented-visibility", type=click.Choice(import_modes.VISIBILITIES),
+              default="public", show_default=True,
+              help="Who sees a profile whose row consents to publication and has no "
+                   "visibility cell.")
+@click.option("--verbose", is_flag=True, help="List every field each row changes.")
+def import_profiles(path, dry_run, allow_duplicates, lang, mode, consented_visibility, verbose):
     """Import profiles from a CSV (UTF-8) or XLSX file. Exit code 0: every row
     imported; 1: some rows rejected; 2: the file could not be read."""
     with force_locale(lang):
@@ -47,16 +56,19 @@ def import_profiles(path, dry_run, allow_duplicates, lang):
             with _Progress(_("Importing"), estimate) as progress:
                 report = importer.import_rows(
                     header, rows, dry_run=dry_run, allow_duplicates=allow_duplicates,
-                    progress=progress, estimate=estimate, source=f"import:{click.format_filename(path)}")
+                    progress=progress, estimate=estimate, source=f"import:{click.format_filename(path)}",
+                    mode=mode, consented_visibility=consented_visibility)
         except importer.ImportFileError as exc:
             click.echo(_("Cannot import %(path)s: %(reason)s", path=path, reason=str(exc)), err=True)
             sys.exit(2)
-        click.echo(format_report(report))
+        click.echo(format_report(report, verbose=verbose, language=lang))
     sys.exit(report.exit_code)
 
 
-def format_report(report):
+def format_report(report, verbose=False, language="en"):
     lines = []
+    for header, column in report.recognised_columns:
+        lines.append(_("Column “%(header)s” is read as %(column)s.", header=header, column=column))
     for column in report.unknown_columns:
         lines.append(_("Column “%(column)s” is not in the import contract; it was ignored.",
                        column=column))
@@ -70,6 +82,8 @@ def format_report(report):
         for column, message in problems:
             lines.append(_("Row %(row)s, column %(column)s: %(message)s",
                            row=row, column=column, message=message))
+    if verbose:
+        lines += _row_changes(report, language)
     if report.dry_run:
         lines.append(_("Dry run: %(total)s rows read; %(created)s would be created, %(updated)s "
                        "updated, %(rejected)s rejected. Nothing was written.",
@@ -80,7 +94,36 @@ def format_report(report):
                        "%(unchanged)s unchanged, %(rejected)s rejected.",
                        total=report.total, created=report.created, updated=report.updated,
                        unchanged=report.unchanged, rejected=report.rejected))
+    lines += _summary(report)
     return "\n".join(lines)
+
+
+def _summary(report):
+    """The mode, the fields changed and who will see the profiles, as the browser's
+    preview counts them."""
+    lines = [_("Mode: %(mode)s. Fields changed: %(fields)s.",
+               mode=importer.mode_label(report.mode), fields=report.fields_changed)]
+    for (visibility, reason), count in sorted(report.visibility.items()):
+        lines.append(_("Visible to %(who)s: %(count)s (%(reason)s)",
+                       who=importer.visibility_label(visibility), count=count,
+                       reason=importer.reason_label(reason)))
+    if report.narrowed_published:
+        lines.append(_("Published profiles made less visible: %(count)s (see the rows above).",
+                       count=report.narrowed_published))
+    return lines
+
+
+def _row_changes(report, language):
+    # Imported here: the profiles package registers its pages when imported.
+    from expertnet.profiles.logic import display
+
+    lines = []
+    for number, name, changes in report.changes:
+        lines.append(_("Row %(row)s (%(name)s):", row=number, name=name))
+        for change in changes:
+            lines.append("  " + importer.describe_change(
+                change, lambda column, value: display(column, value, language)))
+    return lines
 
 
 @click.command("reindex")

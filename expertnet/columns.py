@@ -5,7 +5,12 @@ they like ("Họ và tên", "Quốc gia", "Lĩnh vực", "E-mail"…). Each head
 folded (no diacritics, no case, no punctuation) with the contract names, the
 columns' labels in both languages and a list of usual spellings; a curator confirms
 or corrects the proposal once, and that choice is remembered per header
-(``ColumnMapping``) and proposed first the next time the header is seen.
+(``ColumnMapping``) and proposed first the next time the header is seen. The command
+line reads headers through the same proposals (``importer.map_header``).
+
+A header asking for consent ("Đồng ý …", "Consent …") is read by what it names: one
+purpose ("Đồng ý công bố thông tin", "Consent to be contacted") makes a yes/no column
+for that purpose, both purposes the combined ``consent`` column.
 """
 import re
 
@@ -23,6 +28,8 @@ IMPORT_COLUMNS = importer.IMPORT_COLUMNS
 # The columns' names as the profile form shows them (the same catalogue entries).
 LABELS = {
     "consent": _l("Consent given in the survey (publish; contact)"),
+    "consent_publish": _l("Consent to publish the profile (yes/no)"),
+    "consent_contact": _l("Consent to be contacted (yes/no)"),
     "external_id": _l("Reference in the source file"),
     "kind": _l("Kind of expert"),
     "full_name": _l("Full name"),
@@ -54,7 +61,7 @@ LABELS = {
 
 # Usual headers of survey files, in Vietnamese and English (compared folded).
 ALIASES = {
-    "consent": ["đồng ý", "sự đồng ý", "đồng ý công bố", "consent given", "consents"],
+    "consent": ["đồng ý", "sự đồng ý", "consent given", "consents"],
     "external_id": ["mã", "mã số", "mã hồ sơ", "số hiệu", "id", "ref", "reference", "record id"],
     "kind": ["loại", "loại chuyên gia", "đối tượng", "nhóm", "kind", "type", "category"],
     "full_name": ["họ và tên", "họ tên", "tên", "họ và tên đầy đủ", "tên đầy đủ", "name",
@@ -97,6 +104,16 @@ ALIASES = {
     "phone_visibility": ["hiển thị điện thoại", "phone visibility"],
 }
 
+# Words of a header asking for consent, and the purpose each other phrase names (folded,
+# matched as whole words anywhere in the header).
+CONSENT_WORDS = ("dong y", "chap thuan", "cho phep", "consent", "consents", "consented",
+                 "agree", "agrees", "agreed", "permission")
+PURPOSE_WORDS = {
+    "publish": ("cong bo", "cong khai", "dang tai", "dang ho so", "dang thong tin", "dang len",
+                "dua len", "publish", "published", "publishing", "publication", "listed",
+                "listing"),
+    "contact": ("lien he", "lien lac", "ket noi", "contact", "contacted", "contacting"),
+}
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -125,12 +142,33 @@ def _table():
     return table
 
 
+def _has(key, phrases):
+    return any(f" {phrase} " in f" {key} " for phrase in phrases)
+
+
+def consent_column(key):
+    """The consent column a folded header asks about: ``consent_publish`` or
+    ``consent_contact`` when it names one purpose, ``consent`` when it names both, ""
+    when it asks for no consent or names no purpose (then the usual spellings decide)."""
+    if not _has(key, CONSENT_WORDS):
+        return ""
+    named = [purpose for purpose, words in PURPOSE_WORDS.items() if _has(key, words)]
+    if len(named) == 2:
+        return importer.CONSENT_COLUMN
+    if len(named) == 1:
+        return next(column for column, purpose in importer.PURPOSE_COLUMNS.items()
+                    if purpose == named[0])
+    return ""
+
+
 def guess(name, table=None):
     """The contract column a header most likely means, or ""."""
     table = table if table is not None else _table()
     key = header_key(name)
     if not key:
         return ""
+    if consent_column(key):
+        return consent_column(key)
     candidates = [key, key.replace(" ", "")]
     # "Họ và tên (có dấu)", "Quốc gia [cư trú]": the words outside brackets.
     bare = header_key(_PARENTHESES.sub(" ", fold(clean(name))))

@@ -86,15 +86,18 @@ RATELIMIT_HEADERS_ENABLED = False
 # trust (werkzeug ProxyFix). 0: the client address is the socket's, whatever headers say.
 PROXY_FIX = 0
 
-# CSRF: checked for every unsafe method by auth.csrf (requests with a Bearer token
-# are authenticated by the token instead and need no CSRF token).
+# CSRF: checked for every unsafe method by auth.setup (calls of the API with a Bearer
+# token are authenticated by the token instead and need no CSRF token; pages ignore
+# the header).
 WTF_CSRF_ENABLED = True
 WTF_CSRF_CHECK_DEFAULT = False
 WTF_CSRF_TIME_LIMIT = 3600 * 8
 
 # -- invitations to claim a profile ---------------------------------------------------
-# Hours an invitation link stays valid (SECURITY.md: hours, not days); single-use.
-INVITATION_HOURS = 48
+# Days an invitation link stays valid; single-use. Days, not hours (issue 13): people
+# abroad read their mail late and answer slowly. Password reset and registration links,
+# which a person asks for themselves, keep their short lifetimes in hours.
+INVITATION_DAYS = 14
 
 # -- background tasks (Huey) -----------------------------------------------------------
 # None: immediate (run inside the enqueuing call) when TESTING, else queued in
@@ -168,8 +171,9 @@ STALE_REMIND_DAYS = 30
 # Days the "still correct" link of a reminder stays valid.
 STALE_LINK_DAYS = 30
 # -- imports in the browser (batches.py) ----------------------------------------------
-# The largest file accepted (a bigger upload answers 413), what an XLSX may unpack to
-# (checked in its ZIP directory before it is opened) and how many parts it may hold.
+# The largest file accepted (a bigger upload answers 413), what an XLSX may really unpack
+# to (counted by inflating it before it is opened, archives.py) and how many parts it may
+# hold.
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_MAX_ZIP_ENTRIES = 2000
@@ -188,12 +192,18 @@ EXPORT_MAX_ROWS = 100_000
 # -- contact requests (issue 6) ---------------------------------------------------------
 # Requests one official may send in 24 hours (beyond: 429).
 CONTACT_REQUESTS_PER_DAY = 20
+# Days the Department gives an unclaimed expert to answer a request it passes on; after
+# them the curators' queue shows the request overdue and a curator may close it as
+# "no answer" (issue 13 item 8).
+DEPARTMENT_CONTACT_DAYS = 21
 # Event invitations one official may send in 24 hours (each may e-mail an expert; beyond: 429).
 EVENT_INVITATIONS_PER_DAY = 200
 
 # -- engagement attachments (issue 6) ------------------------------------------------------
 # Bytes per file (beyond: 413). Types are checked by content: PDF, DOCX, XLSX, PNG, JPEG.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# What a DOCX or XLSX may really unpack to (counted by inflating it, archives.py).
+ATTACHMENT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 # -- ORCID records (orcid.py) --------------------------------------------------------------
 # The largest record file accepted (real records are a few hundred kB). Fetching from

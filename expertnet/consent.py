@@ -50,6 +50,13 @@ IMPORT_WORDS = {
     "publish": ("publish", "publishing", "publication", "cong bo", "dang tai", "dang ho so"),
     "contact": ("contact", "contacts", "lien he", "lien lac", "thong tin lien he"),
 }
+# Cells of a yes/no consent column (a header naming one purpose: "Đồng ý công bố thông
+# tin"), folded. Ward offices tick with x or ✓ as often as they write "Có". An empty cell
+# is "no": privacy by default. Anything else is neither and rejects the row (a guess
+# could publish somebody who did not agree).
+YES_WORDS = frozenset({"co", "x", "✓", "✔", "☑", "yes", "y", "dong y", "co dong y",
+                       "da dong y", "1", "true"})
+NO_WORDS = frozenset({"", "khong", "no", "n", "0", "false", "khong dong y", "chua dong y"})
 # Notice versions of consents recorded from an import start with this.
 IMPORT_NOTICE_PREFIX = "import:"
 MAX_NOTICE_LENGTH = 200
@@ -167,6 +174,17 @@ def parse_import_cell(text, today=None):
         else:
             unknown.append(item)
     return purposes, given_on, unknown
+
+
+def parse_yes_no(text):
+    """``True`` (consented), ``False`` (not, an empty cell included) or ``None`` (the
+    cell is neither: the row must be rejected) for a yes/no consent cell."""
+    word = " ".join(fold(str(text or "")).strip().rstrip(".!").split())
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    return None
 
 
 def _date(text):

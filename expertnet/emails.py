@@ -7,7 +7,7 @@ links.py); the texts never hold more personal data than the recipient gave or ow
 """
 
 from expertnet import mail
-from expertnet.i18n import _, _l, format_day
+from expertnet.i18n import _, _l, _n, format_day
 
 # The states of a MailMessage, as curators read them.
 STATUSES = {
@@ -25,15 +25,17 @@ def _letter(*paragraphs):
     return "\n\n".join(paragraphs) + "\n\n-- \n" + closing
 
 
-def invitation(to, full_name, link, hours, language):
+def invitation(to, full_name, link, days, language):
+    """``days``: how long the link stays valid (``INVITATION_DAYS``)."""
     def compose():
         return _("Invitation to keep your profile in the Hai Phong expert network"), _letter(
             _("Hello,"),
             _("The curators of the Hai Phong expert network invite you to claim the profile "
               "“%(name)s” and keep it up to date yourself: you decide what it says and who "
               "sees it.", name=full_name),
-            _("Open this link to choose your password. It works once and expires in %(hours)s "
-              "hours:", hours=hours) + "\n" + link,
+            _n("Open this link to choose your password. It works once and expires in %(num)s "
+               "day:", "Open this link to choose your password. It works once and expires in "
+               "%(num)s days:", days) + "\n" + link,
             _("If you did not expect this message, ignore it: nothing happens without you."))
     return mail.send(to, "invitation", compose, language)
 

@@ -1,29 +1,79 @@
-"""Exports: a search's profiles as CSV or XLSX in the import contract's columns (so an
-export re-imports losslessly), and one profile as a vCard 4.0.
+"""Exports: a search's profiles as CSV or XLSX, and one profile as a vCard 4.0.
+
+A search export comes in two layouts (``LAYOUTS``):
+
+- ``readable`` (the default): headers in the reader's language ("Họ và tên", "Quốc gia
+  cư trú"), kinds, countries, fields, languages and the other codes as labels in that
+  language, lists joined by "; ", and the profile's creation and last update dates;
+- ``import``: the import contract's headers and codes, so that the file re-imports
+  losslessly through ``import-profiles`` (what a curator edits and loads back).
 
 An export holds what its reader may see and nothing more (``access``): profiles of
 their visibility levels, the contact details each profile shows them, and the birth
 year, gender and contact visibilities only for curators and the owner (as in the API).
-Cells are neutralised against formula injection (``cells.neutralise``). The last
-column, ``consent``, lists the purposes the person's consent on record allows (for
-curators and the owner; empty for others): re-importing the file then keeps what the
-consent allows published, where a file without it would keep everything for curators
-(privacy by default).
+Text cells are neutralised against formula injection (``cells.neutralise``); in XLSX the
+birth year is a number and dates are dates. The last contract column, ``consent``, lists
+the purposes the person's consent on record allows (for curators and the owner; empty
+for others): re-importing the file then keeps what the consent allows published, where a
+file without it would keep everything for curators (privacy by default).
 """
 import csv
 import datetime
 import io
+import re
 import tempfile
+from urllib.parse import quote
 
-from expertnet import access, audit, catalog, cells, consent, importer, places, validation
+from flask_babel import to_user_timezone
+
+from expertnet import (
+    access,
+    audit,
+    catalog,
+    cells,
+    columns,
+    consent,
+    finder,
+    importer,
+    places,
+    validation,
+    vocab,
+)
+from expertnet.i18n import _, _l, current_language
 from expertnet.text import clean, fold
 
 # Columns only those who keep the record see (the profile page does not show them).
 RECORD_KEEPERS_ONLY = ("gender", "birth_year", "email_visibility", "phone_visibility")
 LIST_JOIN = "; "
+LAYOUTS = ("readable", "import")
 
-
-HEADER = importer.IMPORT_COLUMNS
+# The import contract's columns, consents as the combined ``consent`` cell.
+HEADER = (*validation.COLUMNS, importer.CONSENT_COLUMN)
+# The readable layout: the name first (kept in view while the reader scrolls sideways),
+# the contract's other columns, then the profile's dates.
+DATE_COLUMNS = ("created_at", "updated_at")
+READABLE_COLUMNS = ("full_name", *(column for column in HEADER if column != "full_name"),
+                    *DATE_COLUMNS)
+# Headers of the readable layout: the import form's labels (so that the browser import
+# recognises them), worded for a reader where the form's label explains how to fill it.
+READABLE_HEADERS = {
+    **columns.LABELS,
+    "other_names": _l("Other names"),
+    "keywords": _l("Keywords"),
+    "consent": _l("Consent on record"),
+    "created_at": _l("Profile created on"),
+    "updated_at": _l("Last updated"),
+}
+CONSENT_LABELS = {"publish": _l("publishing the profile"),
+                  "contact": _l("sharing contact details")}
+# Columns whose codes are shown as their labels in the readable layout.
+LABELLED = {**vocab.VOCABULARIES, "consent": CONSENT_LABELS}
+# XLSX date formats per language (the dates of the readable layout).
+DATE_FORMATS = {"vi": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
+# Column widths (characters) of the readable sheet; others get DEFAULT_WIDTH.
+WIDTHS = {"full_name": 26, "organization": 30, "position": 22, "fields": 34, "bio_vi": 60,
+          "bio_en": 60, "email": 28, "website": 28}
+DEFAULT_WIDTH = 16
 # Profiles whose consents are read in one query.
 CONSENT_CHUNK = 500
 
@@ -47,24 +97,58 @@ def _read_consents(chunk):
         yield expert
 
 
-def contract_row(expert, viewer):
-    """The profile as one row of the import contract, as ``viewer`` may see it.
-    ``expert.codes`` holds its field codes (``finder.load_in_order`` sets it) and
-    ``expert.consented`` its purposes with consent (:func:`_with_consents`)."""
+def visible_values(expert, viewer):
+    """Contract column → the profile's value as ``viewer`` may see it (codes, lists, the
+    birth year as a number; None or "" where hidden or empty). ``expert.codes`` holds its
+    field codes (``finder.load_in_order`` sets it) and ``expert.consented`` its purposes
+    with consent (:func:`_with_consents`)."""
     contact = access.visible_contact_fields(viewer, expert)
     keeper = viewer.is_curator or expert.id in viewer.own_expert_ids
-    row = []
+    values = {}
     for column in validation.COLUMNS:
         value = expert.codes if column == "fields" else getattr(expert, column)
         if column in access.CONTACT_FIELDS and column not in contact:
             value = ""
         if column in RECORD_KEEPERS_ONLY and not keeper:
             value = ""
+        values[column] = value
+    values["consent"] = sorted(getattr(expert, "consented", [])) if keeper else []
+    return values
+
+
+def _cell(value):
+    """A spreadsheet cell: numbers and dates as they are, text neutralised."""
+    if isinstance(value, (int, datetime.date)):
+        return value
+    if isinstance(value, list):
+        value = LIST_JOIN.join(value)
+    return cells.neutralise("" if value is None else str(value))
+
+
+def contract_row(expert, viewer):
+    """The profile as one row of the import contract (codes), as ``viewer`` may see it."""
+    values = visible_values(expert, viewer)
+    return [_cell(values[column]) for column in HEADER]
+
+
+def readable_row(expert, viewer, language, taxonomy):
+    """The profile as one row of the readable layout, labels in ``language``."""
+    values = visible_values(expert, viewer)
+    values["country"] = places.country_name(values["country"], language)
+    values["languages"] = [places.language_name(code, language) for code in values["languages"]]
+    values["fields"] = [taxonomy.fields[code].name(language) if code in taxonomy.fields else code
+                        for code in values["fields"]]
+    for column, labels in LABELLED.items():
+        value = values[column]
         if isinstance(value, list):
-            value = LIST_JOIN.join(value)
-        row.append(cells.neutralise("" if value is None else str(value)))
-    row.append(LIST_JOIN.join(sorted(getattr(expert, "consented", []))) if keeper else "")
-    return row
+            values[column] = [str(labels.get(code, code)) for code in value]
+        elif value:
+            values[column] = str(labels.get(value, value))
+    for column in DATE_COLUMNS:
+        moment = getattr(expert, column)
+        values[column] = to_user_timezone(moment.replace(tzinfo=datetime.UTC)).date() \
+            if moment else None
+    return [_cell(values[column]) for column in READABLE_COLUMNS]
 
 
 def shown_contact(expert, viewer):
@@ -96,40 +180,139 @@ class Logged:
             yield expert
 
 
-def write(experts, viewer, kind, handle):
-    (write_xlsx if kind == "xlsx" else write_csv)(experts, viewer, handle)
+class Layout:
+    """What a layout writes: its header and a row per profile, in the current language."""
+
+    def __init__(self, layout, viewer):
+        self.readable = layout != "import"
+        self.viewer, self.language = viewer, current_language()
+        self.taxonomy = catalog.load() if self.readable else None
+
+    def header(self):
+        if not self.readable:
+            return list(HEADER)
+        return [str(READABLE_HEADERS[column]) for column in READABLE_COLUMNS]
+
+    def row(self, expert):
+        if not self.readable:
+            return contract_row(expert, self.viewer)
+        return readable_row(expert, self.viewer, self.language, self.taxonomy)
 
 
-def write_csv(experts, viewer, handle):
-    """UTF-8 with a BOM (so that Excel reads the diacritics), comma separated."""
+def write(experts, viewer, kind, handle, layout="readable"):
+    (write_xlsx if kind == "xlsx" else write_csv)(experts, Layout(layout, viewer), handle)
+
+
+def write_csv(experts, layout, handle):
+    """UTF-8 with a BOM (so that Excel reads the diacritics), comma separated; dates
+    as ISO dates (2026-12-06), which every spreadsheet reads as dates."""
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
-    writer.writerow(HEADER)
+    writer.writerow(layout.header())
     for expert in _with_consents(experts):
-        writer.writerow(contract_row(expert, viewer))
+        writer.writerow(layout.row(expert))
     text.flush()
     text.detach()
 
 
-def write_xlsx(experts, viewer, handle):
+def write_xlsx(experts, layout, handle):
     """One sheet, the header row then one row per profile; write-only mode keeps the
-    memory bounded whatever the number of rows. Every cell is text."""
+    memory bounded whatever the number of rows. Text is text, the birth year a number
+    and dates real dates in the reader's date format."""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("experts")
-    sheet.append(list(HEADER))
+    date_format = DATE_FORMATS.get(layout.language, DATE_FORMATS["en"])
+    if layout.readable:
+        for index, column in enumerate(READABLE_COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = \
+                WIDTHS.get(column, DEFAULT_WIDTH)
+        sheet.freeze_panes = "B2"
+    header = []
+    for name in layout.header():
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
     for expert in _with_consents(experts):
-        sheet.append(contract_row(expert, viewer))
+        row = []
+        for value in layout.row(expert):
+            if isinstance(value, datetime.date):
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = date_format
+            row.append(value)
+        sheet.append(row)
     workbook.save(handle)
 
 
-def spreadsheet(experts, viewer, kind):
+def spreadsheet(experts, viewer, kind, layout="readable"):
     """A temporary file holding the export (deleted when closed), rewound."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response that sends it
-    write(experts, viewer, kind, handle)
+    write(experts, viewer, kind, handle, layout)
     handle.seek(0)
     return handle
+
+
+# -- file names ----------------------------------------------------------------------------
+# The longest stem of an export's file name (a job keeps the name in 100 characters).
+MAX_STEM = 90
+_NOT_WORD = re.compile(r"[^\w]+")
+# How each search filter is named in a file name (before the label of its value).
+FILTER_WORDS = {"field": _l("field"), "language": _l("language")}
+
+
+def _slug(text):
+    """``Lĩnh vực AI`` → ``lĩnh-vực-ai``: words in lower case joined by hyphens."""
+    return "-".join(word for word in _NOT_WORD.sub(" ", clean(text).lower()).replace("_", " ")
+                    .split())
+
+
+def _filter_label(name, value, language):
+    if name == "country":
+        return places.country_name(value, language)
+    labels = {"kind": vocab.KINDS_PLURAL, "available_for": vocab.AVAILABILITY,
+              "trust": vocab.TRUST}.get(name)
+    label = str(labels.get(value, value)) if labels else value
+    return f"{FILTER_WORDS[name]} {label}" if name in FILTER_WORDS else label
+
+
+def local_today():
+    """Today in the site's time zone (Hai Phong's), as the reader's calendar says."""
+    return to_user_timezone(datetime.datetime.now(datetime.UTC)).date()
+
+
+def file_name(criteria, file_format, layout, today=None):
+    """The export's file name in the reader's language: what it holds, the date and the
+    search (``chuyên-gia_2026-12-06_lĩnh-vực-ai_nhật-bản.xlsx``). :func:`ascii_name`
+    gives the form every browser accepts."""
+    language = current_language()
+    parts = [_slug(_("experts")), (today or local_today()).isoformat()]
+    if clean(criteria.q):
+        parts.append(_slug(criteria.q)[:30].strip("-"))
+    for name in finder.FILTERS:
+        for value in (criteria.filters or {}).get(name, []):
+            parts.append(_slug(_filter_label(name, value, language)))
+    if layout == "import":
+        parts.append(_slug(_("for re-import")))
+    stem = "_".join(part for part in parts if part)
+    if len(stem) > MAX_STEM:
+        stem = stem[:MAX_STEM].rstrip("-_")
+    return f"{stem}.{file_format}"
+
+
+def ascii_name(name):
+    """The name without diacritics (đ → d), in ASCII only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", fold(name)).strip("-") or "export"
+
+
+def attachment_header(name):
+    """``Content-Disposition`` of a download named ``name``: the ASCII form as
+    ``filename`` and the exact one as ``filename*`` (RFC 6266), which browsers prefer."""
+    return f'attachment; filename="{ascii_name(name)}"; filename*=UTF-8\'\'{quote(name, safe="")}'
 
 
 # -- vCard 4.0 (RFC 6350) ------------------------------------------------------------------

@@ -4,7 +4,7 @@ opens it, sets a password and gets an ``expert`` account owning that profile.
 
 The link is ``/invitations/<token>``: the invitation's id and a random nonce, signed
 with itsdangerous under a salt of its own (a token of another purpose, such as a
-password reset, is never accepted here). It expires after ``INVITATION_HOURS`` (checked
+password reset, is never accepted here). It expires after ``INVITATION_DAYS`` (checked
 from the signature and from the stored ``expires_at``) and can be used once: the claim
 sets ``used_at`` with a compare-and-swap in the transaction that creates the account.
 """
@@ -20,8 +20,9 @@ from expertnet.models import Expert, Invitation, MailMessage, User
 SALT = "expertnet.invitation.claim"
 
 
-def _hours():
-    return int(current_app.config["INVITATION_HOURS"])
+def lifetime_days():
+    """How many days an invitation stays valid (``INVITATION_DAYS``)."""
+    return int(current_app.config["INVITATION_DAYS"])
 
 
 def create(expert, email, actor):
@@ -30,7 +31,7 @@ def create(expert, email, actor):
     with database.atomic():
         row = Invitation.create(expert=expert.id, email=email, nonce=secrets.token_hex(16),
                                 created_by=actor,
-                                expires_at=utcnow() + datetime.timedelta(hours=_hours()))
+                                expires_at=utcnow() + datetime.timedelta(days=lifetime_days()))
         audit.record("invitation.create", actor_id=actor, expert_id=expert.id,
                      changes={"request": row.id})
     return row, links.sign(SALT, {"i": row.id, "n": row.nonce})
@@ -40,7 +41,7 @@ def send(row, link, language):
     """E-mail the invitation ``row`` (its ``link``) in ``language``; remembers the
     message so that the curator can see whether it went out."""
     message = emails.invitation(row.email, Expert.get_by_id(row.expert_id).full_name, link,
-                                _hours(), language)
+                                lifetime_days(), language)
     if message is not None:
         Invitation.update(mail_message_id=message.id).where(Invitation.id == row.id).execute()
     return message
@@ -59,7 +60,7 @@ def sent_for(expert_id):
 def find(token):
     """The usable invitation a token names, else None (bad signature, expired, used,
     or the profile has an owner or is gone)."""
-    data = links.unsign(SALT, token, _hours() * 3600)
+    data = links.unsign(SALT, token, lifetime_days() * 86400)
     if data is None:
         return None
     row = Invitation.get_or_none((Invitation.id == data.get("i"))

@@ -90,10 +90,12 @@ def _viewer_params(viewer):
             "own": list(viewer.own_expert_ids), "delegated": list(viewer.delegated_expert_ids)}
 
 
-def start_export(criteria, file_format, viewer, total):
-    """Queue the export of ``criteria`` (a ``finder.Criteria``) for ``viewer``."""
+def start_export(criteria, file_format, viewer, total, layout="readable", language=None):
+    """Queue the export of ``criteria`` (a ``finder.Criteria``) for ``viewer``, in
+    ``layout`` (``exports.LAYOUTS``) and, for its headers and labels, ``language``."""
     return _create("export", viewer.user_id, total, {
-        "format": file_format, "viewer": _viewer_params(viewer),
+        "format": file_format, "layout": layout, "language": language,
+        "viewer": _viewer_params(viewer),
         "criteria": {"q": criteria.q, "filters": criteria.filters, "sort": criteria.sort}})
 
 
@@ -192,6 +194,13 @@ def _rights(job):
 
 
 def _export(job, report):
+    # Headers, labels and the file name in the language of the person who asked.
+    with force_locale(job.parameters.get("language")
+                      or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return _write_export(job, report)
+
+
+def _write_export(job, report):
     viewer = _rights(job)
     params = job.parameters
     saved = params["criteria"]
@@ -201,18 +210,20 @@ def _export(job, report):
     report(0, total, force=True)
     logged = exports.Logged(found, viewer, progress=report)
     file_format = params["format"]
+    # Jobs queued before the layouts existed wrote the contract's layout.
+    layout = params.get("layout", "import")
     file_name = _new_file(job, file_format)
     with open(folder() / file_name, "wb") as handle:
-        exports.write(logged, viewer, file_format, handle)
+        exports.write(logged, viewer, file_format, handle, layout)
     report(logged.count, force=True)
     with database.atomic():
         audit.write_many([
             audit.entry("export.search", actor_id=viewer.user_id, source="screen", changes={
-                "format": file_format, "count": logged.count, "with_contact": len(logged.views),
-                "job": job.id, "criteria": {"q": criteria.q, **criteria.filters,
-                                            "sort": criteria.sort}}),
+                "format": file_format, "layout": layout, "count": logged.count,
+                "with_contact": len(logged.views), "job": job.id,
+                "criteria": {"q": criteria.q, **criteria.filters, "sort": criteria.sort}}),
             *logged.views])
-    return file_name, f"expertnet-experts.{file_format}"
+    return file_name, exports.file_name(criteria, file_format, layout)
 
 
 def _invitations(job, report):

@@ -7,18 +7,30 @@ both. :func:`merge` turns those choices into the kept profile's values, checks t
 like any edit, narrows visibility where the person's latest consent decision (on
 either profile) was a withdrawal, and writes everything through
 ``services.merge_profiles`` (one transaction, then the index).
+
+Values merge as an import's ``update`` does (``import_modes``, issue 13 item 6): lists
+take both by default, a name equal to the other once folded keeps the form with more
+diacritics, and the kept profile takes the wider visibility of the two unless the
+person withdrew that consent (on either record). One of the two profiles is already
+seen that widely, so the merge shows nobody more than before; a withdrawal narrows to
+curators. Narrowing a published profile otherwise takes the curator's explicit choice
+and a confirmation (:class:`NarrowingNotConfirmed`).
 """
 from dataclasses import dataclass
 
-from expertnet import catalog, consent, services, validation
+from expertnet import catalog, consent, import_modes, services, validation
+from expertnet.i18n import _
 from expertnet.models import Consent, Expert
-from expertnet.text import fold
 
 LIST_COLUMNS = tuple(column for column in validation.COLUMNS if column in validation.LIST_COLUMNS)
-VISIBILITY_COLUMNS = ("visibility", "email_visibility", "phone_visibility")
-# Narrowest first: a merge never widens who sees a person's data by default.
-_NARROW = {"curators": 0, "officials": 1, "public": 2}
+VISIBILITY_COLUMNS = import_modes.VISIBILITY_COLUMNS
+_RANK = import_modes.RANK
 CHOICES = ("a", "b", "both")
+
+
+class NarrowingNotConfirmed(services.MergeRefused):
+    """The choices make a published profile less visible and the curator did not
+    confirm it."""
 
 
 @dataclass
@@ -43,15 +55,23 @@ def _normal(value):
     return list(value) if isinstance(value, (list, tuple)) else value
 
 
-def _default(column, a, b):
+def _default(column, a, b, withdrawn=()):
+    if column in VISIBILITY_COLUMNS:
+        # The wider of the two, unless the person withdrew what it needs.
+        wider = _RANK.get(a, 0) >= _RANK.get(b, 0)
+        if import_modes.PURPOSE_OF[column] in withdrawn:
+            wider = not wider
+        return "a" if wider or a == b else "b"
     if _normal(a) is None:
         return "b"
     if _normal(b) is None:
         return "a"
     if column in LIST_COLUMNS:
         return "both"
-    if column in VISIBILITY_COLUMNS:
-        return "a" if _NARROW.get(a, 0) <= _NARROW.get(b, 0) else "b"
+    if column == "full_name":
+        pair = import_modes.merge_names(a, b)
+        if pair is not None:
+            return "a" if pair[0] == a else "b"
     return "a"
 
 
@@ -61,13 +81,28 @@ def compare(a, b):
     codes = services.field_codes_by_expert([a.id, b.id])
     values_a = services.stored_values(a, codes[a.id])
     values_b = services.stored_values(b, codes[b.id])
+    withdrawn = _withdrawn_purposes(a.id, b.id)
     return [Row(column, values_a[column], values_b[column],
-                _default(column, values_a[column], values_b[column]))
+                _default(column, values_a[column], values_b[column], withdrawn))
             for column in validation.COLUMNS]
 
 
-def _union(first, second):
-    return list(dict.fromkeys([*(first or []), *(second or [])]))
+def visibility_outcome(a, b, rows=None):
+    """``(visibility, reason)`` the kept profile takes by default: ``wider`` (the
+    wider of the two), ``same`` or ``withdrawn`` (the person withdrew consent to
+    publication: curators only)."""
+    if "publish" in _withdrawn_purposes(a.id, b.id):
+        return import_modes.NARROWEST, "withdrawn"
+    if a.visibility == b.visibility:
+        return a.visibility, "same"
+    return max(a.visibility, b.visibility, key=lambda value: _RANK.get(value, 0)), "wider"
+
+
+def narrows(values, a, b):
+    """Whether ``values`` make the profile less visible than the wider of ``a`` and
+    ``b`` (a published profile narrowed)."""
+    widest = max(_RANK.get(a.visibility, 0), _RANK.get(b.visibility, 0))
+    return widest > 0 and _RANK.get(values.get("visibility"), 0) < widest
 
 
 def chosen_values(rows, choices):
@@ -81,7 +116,7 @@ def chosen_values(rows, choices):
         if choice not in CHOICES or (choice == "both" and not row.is_list):
             choice = row.default
         if choice == "both":
-            value = _union(row.a, row.b)
+            value = import_modes.merge_list(row.a, row.b)
         else:
             value = row.a if choice == "a" else row.b
         values[row.column] = value
@@ -89,10 +124,11 @@ def chosen_values(rows, choices):
             chosen[row.column] = choice
     name = by_column["full_name"]
     other = name.b if values["full_name"] == name.a else name.a
-    if fold(other or "") != fold(values["full_name"] or ""):
-        # The name not kept stays as another name, so that the spelling of the other
-        # record ("Duc Nguyen", "Thang Tran") still finds the person.
-        values["other_names"] = _union(values["other_names"], [other])
+    # The name not kept stays as another name, so that the spelling of the other record
+    # ("Duc Nguyen", "Thang Tran") still finds the person, as an import keeps it
+    # (import_modes.merge_names); a spelling differing only in case is not kept twice.
+    if other and other.casefold() != (values["full_name"] or "").casefold():
+        values["other_names"] = import_modes.merge_list(values["other_names"], [other])
     return values, chosen
 
 
@@ -110,18 +146,26 @@ def _withdrawn_purposes(*expert_ids):
     return [purpose for purpose, granted in latest.items() if not granted]
 
 
-def merge(keep, drop, choices, keep_version, drop_version, actor=None, via="screen"):
+def merge(keep, drop, choices, keep_version, drop_version, actor=None, via="screen",
+          narrow_confirmed=False):
     """Merge ``drop`` into ``keep`` with the curator's ``choices`` (see
     :func:`chosen_values`; "a" is ``keep``). Raises ``validation.ProfileErrors``,
-    ``services.VersionConflict`` or ``services.MergeRefused``; returns the kept profile."""
+    ``services.VersionConflict``, ``services.MergeRefused`` or
+    :class:`NarrowingNotConfirmed` (the choices make a published profile less visible
+    and ``narrow_confirmed`` is false); returns the kept profile."""
     rows = compare(keep, drop)
     raw, chosen = chosen_values(rows, choices)
     values, errors = validation.normalize(_raw(raw), catalog.load())
     if errors:
         raise validation.ProfileErrors(errors)
-    for purpose in _withdrawn_purposes(keep.id, drop.id):
+    withdrawn = _withdrawn_purposes(keep.id, drop.id)
+    for purpose in withdrawn:
         # The person withdrew this consent (on either record): the merge keeps it so.
         values.update(consent.RESTRICTIONS[purpose])
+    if "publish" not in withdrawn and narrows(values, keep, drop) and not narrow_confirmed:
+        raise NarrowingNotConfirmed(_(
+            "The profile you keep would be less visible than it is now. Confirm that you "
+            "want to narrow who sees it, or choose the wider visibility."))
     return services.merge_profiles(keep, drop, values, keep_version, drop_version,
                                    actor=actor, via=via, chosen=chosen)
 

@@ -225,6 +225,29 @@ def _0033_saved_searches(migrator, db):
     db.create_tables(SAVED_SEARCH_MODELS, safe=True)
 
 
+def _0050_import_modes(migrator, db):
+    # A browser import's mode and visibility for consenting rows (issue 13), and what
+    # each staged row would do (its visibility and the fields it changes, JSON).
+    _add_missing_columns(migrator, db, "import_batch", {
+        "mode": CharField(max_length=16, default="update"),
+        "consented_visibility": CharField(max_length=16, default="public"),
+    })
+    _add_missing_columns(migrator, db, "import_row", {"plan": TextField(default="")})
+
+
+def _0063_department_contact(migrator, db):
+    # Contact requests through the Department (issue 13 item 8): who answers, and what
+    # the curator recorded of the person's answer.
+    _add_missing_columns(migrator, db, "contact_request", {
+        "channel": CharField(max_length=16, default="expert"),
+        "handled_by": IntegerField(null=True),
+        "shared_fields": CharField(max_length=32, default=""),
+        "outcome_note": TextField(default=""),
+    })
+    db.execute_sql("CREATE INDEX IF NOT EXISTS contact_request_channel "
+                   "ON contact_request (channel)")
+
+
 MIGRATIONS = (
     ("0001_initial", _0001_initial),
     ("0002_accounts", _0002_accounts),
@@ -259,6 +282,8 @@ MIGRATIONS = (
     ("0031_mail_outbox", _0031_mail_outbox),
     ("0032_notifications", _0032_notifications),
     ("0033_saved_searches", _0033_saved_searches),
+    ("0050_import_modes", _0050_import_modes),
+    ("0063_department_contact", _0063_department_contact),
 )
 
 

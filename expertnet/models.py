@@ -462,11 +462,22 @@ class ContactRequest(BaseModel):
     department = CharField(max_length=200, default="")
     purpose = CharField(max_length=32)  # vocab.AVAILABILITY
     message = TextField(default="")
-    # pending, accepted, declined, revoked (by the expert), cancelled (consent withdrawn)
+    # pending, accepted, declined, revoked (by the expert), cancelled (consent withdrawn),
+    # no_answer (through the Department: the person did not answer in time)
     status = CharField(max_length=16, default="pending", index=True)
     created_at = DateTimeField(default=utcnow, index=True)
     decided_at = DateTimeField(null=True)
     revoked_at = DateTimeField(null=True)
+    # Who answers (migration 0063): "expert" (their own account) or "department" (a
+    # curator of the Department reaches an unclaimed expert outside the site and records
+    # the person's answer).
+    channel = CharField(max_length=16, default="expert", index=True)
+    # Through the Department: the curator who recorded the outcome, the contact details
+    # the person agreed to share ("email,phone"; empty: all of them, as an expert's own
+    # acceptance shares), and the curator's note of how the person was reached.
+    handled_by = IntegerField(null=True)  # a user id
+    shared_fields = CharField(max_length=32, default="")
+    outcome_note = TextField(default="")
 
     class Meta:
         table_name = "contact_request"
@@ -574,6 +585,10 @@ class ImportBatch(BaseModel):
     committed_by = IntegerField(null=True)
     rolled_back_at = DateTimeField(null=True)
     rolled_back_by = IntegerField(null=True)
+    # import_modes.MODES, and who sees a row consenting to publication without a
+    # visibility cell (migration 0050).
+    mode = CharField(max_length=16, default="update")
+    consented_visibility = CharField(max_length=16, default="public")
 
     class Meta:
         table_name = "import_batch"
@@ -619,6 +634,9 @@ class ImportRow(BaseModel):
     before = TextField(default="")
     version_after = IntegerField(null=True)
     rolled_back = CharField(max_length=16, default="")  # deleted, restored, kept
+    # What writing the row does (JSON, batches.plan_of): its visibility and why, the
+    # fields it changes and erases (migration 0050).
+    plan = TextField(default="")
 
     class Meta:
         table_name = "import_row"
@@ -631,6 +649,10 @@ class ImportRow(BaseModel):
     @property
     def before_values(self):
         return json.loads(self.before) if self.before else {}
+
+    @property
+    def planned(self):
+        return json.loads(self.plan) if self.plan else {}
 
 
 class ColumnMapping(BaseModel):

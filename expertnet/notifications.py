@@ -1,7 +1,7 @@
 """Notifications: what a person should know, on their ``/notifications`` page, beside the
-e-mail that may also tell them (contact requests and answers, decisions on a
-registration or on proposed changes, an invitation claimed, a stale profile, a digest of
-saved searches).
+e-mail that may also tell them (contact requests and answers, the Department's answers
+for unclaimed experts, decisions on a registration or on proposed changes, an invitation
+claimed, a stale profile, a digest of saved searches).
 
 A notification keeps its ``kind`` and the values its text needs (``params``), never the
 text: it is written in the reader's language when the page is shown, whatever language
@@ -46,6 +46,15 @@ TEXTS = {
         "are on the need's page.", title=p.get("title", "")),
     "contact_declined": lambda p: _(
         "The expert declined your contact request for “%(title)s”.", title=p.get("title", "")),
+    "department_consent": lambda p: _(
+        "The Department reached the expert for “%(title)s”: they agreed to be contacted. "
+        "The contact details they share are on the need's page.", title=p.get("title", "")),
+    "department_declined": lambda p: _(
+        "The Department reached the expert for “%(title)s”: they declined to be contacted.",
+        title=p.get("title", "")),
+    "department_no_answer": lambda p: _(
+        "The Department got no answer from the expert for “%(title)s” and closed the "
+        "request.", title=p.get("title", "")),
     "registration_approved": lambda p: _(
         "A curator approved your registration: your profile is shown as you chose."),
     "registration_rejected": lambda p: _(

@@ -24,6 +24,8 @@ import datetime
 import hashlib
 import json
 import re
+import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass, field
 
@@ -287,15 +289,41 @@ def read_record(data, expected_id):
     return record
 
 
+class _HttpsRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect to another https URL only (urllib's own handler follows one to
+    http or ftp as well)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme != "https":
+            raise urllib.error.URLError(f"ORCID redirected to a URL that is not https: {newurl[:200]}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def https_opener():
+    """An opener that speaks https and nothing else: unlike ``urlopen``, it has no
+    handler for ``file:``, ``ftp:``, ``data:`` or ``http:`` URLs (they raise "unknown url
+    type"), and it follows redirects to https URLs only. Proxies from the environment
+    are used as ``urlopen`` would (an https request is tunnelled through them)."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPSHandler(),
+                    _HttpsRedirectsOnly(), urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor(), urllib.request.UnknownHandler()):
+        opener.add_handler(handler)
+    return opener
+
+
 def fetch(orcid):
-    """The record's bytes from ORCID's public API (only with ``ORCID_FETCH`` on)."""
+    """The record's bytes from ORCID's public API (only with ``ORCID_FETCH`` on), over
+    https only: a configured URL of another scheme is refused before any connection."""
     if not current_app.config.get("ORCID_FETCH"):
         raise RecordError(_("Fetching from ORCID is not enabled on this server: upload the "
                             "file instead."))
     url = f"{current_app.config['ORCID_API_URL'].rstrip('/')}/{orcid}/record"
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 - https URL from config
+        if urllib.parse.urlsplit(url).scheme != "https":
+            raise ValueError(f"EXPERTNET_ORCID_API_URL is not an https URL: {url[:200]}")
+        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+        with https_opener().open(request, timeout=15) as response:
             return read_bytes(response)
     except RecordError:
         raise

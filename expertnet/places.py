@@ -5,6 +5,7 @@ import functools
 
 from babel import Locale
 
+from expertnet import vocab
 from expertnet.text import fold
 
 # CLDR lists a few "territories" that are not countries of residence.
@@ -68,6 +69,26 @@ def _country_lookup():
         exact.setdefault(alias.lower(), code)
         folded.setdefault(fold(alias), code)
     return exact, folded
+
+
+@functools.cache
+def country_matcher():
+    """Codes, names in both languages and aliases of every country (``vocab.Matcher``:
+    names in another word order, and the closest country to a misspelt one)."""
+    spellings = [(code, code) for code in country_codes()]
+    spellings += [(country_name(code, lang), code) for code in country_codes()
+                  for lang in ("vi", "en")]
+    spellings += list(_COUNTRY_ALIASES.items())
+    return vocab.Matcher(spellings)
+
+
+@functools.cache
+def language_matcher():
+    """Codes and names in both languages of every language (``vocab.Matcher``)."""
+    spellings = [(code, code) for code in language_codes()]
+    spellings += [(language_name(code, lang), code) for code in language_codes()
+                  for lang in ("vi", "en")]
+    return vocab.Matcher(spellings)
 
 
 def parse_country(value):

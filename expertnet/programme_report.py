@@ -13,6 +13,10 @@ recorded as ``attended``, over the profiles the reader may see) by role and by k
 expert; the delegations starting in the range, outgoing and incoming, and the countries
 they went to or came from; the agreements signed in the range (not drafts), with
 domestic and with foreign partners.
+
+Contact requests through the Department (issue 13 item 8): those opened in the range,
+and those whose answer came in it (``decided_at``): consent given (including a consent
+withdrawn since), declined, no answer.
 """
 import datetime
 import io
@@ -23,9 +27,22 @@ from peewee import fn
 
 from expertnet import access, catalog, services, vocab
 from expertnet.cooperation.agreements import SIGNED
-from expertnet.models import Agreement, Engagement, Event, EventInvitation, Expert, Mission
+from expertnet.models import (
+    Agreement,
+    ContactRequest,
+    Engagement,
+    Event,
+    EventInvitation,
+    Expert,
+    Mission,
+)
 from expertnet.text import clean, fold
 
+# Steps of a request through the Department, and the statuses that reached each answer
+# ("revoked": the consent given then was withdrawn since; it was given all the same).
+DEPARTMENT_STEPS = tuple(vocab.DEPARTMENT_CONTACT_STEPS)
+_DEPARTMENT_ANSWERS = {"consent": ("accepted", "revoked"), "declined": ("declined",),
+                       "no_answer": ("no_answer",)}
 # A cell starting with one of these is a formula to a spreadsheet (SECURITY.md).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,6 +68,7 @@ class Report:
     delegations_by_country: list = ()  # [((direction, country code), count)]
     agreements: int = 0
     agreements_by_scope: list = ()  # [(partner scope, count)]
+    department_contacts: list = ()  # [(step, count)]: DEPARTMENT_STEPS in order
 
 
 def _visible(query, viewer):
@@ -87,6 +105,7 @@ def build(start, end, viewer):
         .where(first.c.first.between(start, end)).tuples())
     return Report(
         start=start, end=end, engagements=len(rows), **_cooperation(start, end, viewer),
+        department_contacts=_department_contacts(starts, viewer),
         by_kind=[(code, kinds[code]) for code in vocab.ENGAGEMENT_KINDS],
         by_field=sorted(by_field.items(), key=lambda item: (-item[1], item[0])),
         by_department=sorted(((spelling[key], count) for key, count in departments.items()),
@@ -94,6 +113,19 @@ def build(start, end, viewer):
         by_expert_kind=[(code, expert_kinds[code]) for code in vocab.KINDS],
         new_experts=[(code, new[code]) for code in vocab.KINDS],
         newly_active=[(code, active[code]) for code in vocab.KINDS])
+
+
+def _department_contacts(starts, viewer):
+    """``[(step, count)]`` of the requests through the Department in the range."""
+    def counted(query):
+        return _visible(query.join(Expert, on=(ContactRequest.expert == Expert.id)), viewer) \
+            .where(ContactRequest.channel == "department").count()
+    counts = {"opened": counted(ContactRequest.select().where(
+        ContactRequest.created_at.between(*starts)))}
+    for step, statuses in _DEPARTMENT_ANSWERS.items():
+        counts[step] = counted(ContactRequest.select().where(
+            ContactRequest.decided_at.between(*starts) & ContactRequest.status.in_(statuses)))
+    return [(step, counts[step]) for step in DEPARTMENT_STEPS]
 
 
 def _cooperation(start, end, viewer):
@@ -165,6 +197,7 @@ def to_xlsx(report, labels):
         ("delegations_by_direction", "mission_direction", report.delegations_by_direction),
         ("delegations_by_country", "mission_country", report.delegations_by_country),
         ("agreements_by_scope", "partner_scope", report.agreements_by_scope),
+        ("department_contacts", "department_step", report.department_contacts),
     )
     for key, vocabulary, rows in sections:
         sheet.append([])

@@ -1,13 +1,13 @@
 """The data quality page: what is missing from which profiles, and bulk actions on a
 curator's selection. Every write goes through ``services`` (one audited transaction
-for the selection, index updated), invitations through ``invitations`` and ``mail``.
+for the selection, index updated), invitations through ``invitations``.
 """
 import datetime
 from dataclasses import dataclass, field
 
 from peewee import Case, fn
 
-from expertnet import audit, catalog, consent, invitations, links, mail, services
+from expertnet import audit, catalog, consent, invitations, links, services
 from expertnet.db import database, utcnow
 from expertnet.i18n import _, _l
 from expertnet.models import Consent, Expert, ExpertField, User
@@ -170,14 +170,10 @@ def invite(expert, actor, base=None):
     """Create the invitation; e-mail it when mail is configured (returns None), else
     return the link for the curator to hand over. ``base``: the site's address (a
     background job has no request to take it from)."""
-    _row, token = invitations.create(expert, expert.email, actor=actor)
+    row, token = invitations.create(expert, expert.email, actor=actor)
     base = base or links.base_url(anonymous=False)
     link = links.external_url(base, "profiles.claim", token=token)
-    hours = invitations._hours()
-    sent = mail.send(expert.email, "invitation", lambda: (
-        _("Your profile in the Hai Phong expert network"),
-        _("Hello %(name)s,\n\nThe Hai Phong expert network keeps a profile about you. Open this "
-          "link to claim it, choose a password and keep it up to date yourself (the link works "
-          "once and expires in %(hours)s hours):\n\n%(link)s\n\nIf you do not want to, ignore "
-          "this message.", name=expert.full_name, hours=hours, link=link)))
+    # The same letter as a single invitation, in the site's default language, remembered
+    # with the invitation so that the profile's invitation page shows its state.
+    sent = invitations.send(row, link, None)
     return None if sent is not None else link

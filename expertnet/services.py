@@ -204,12 +204,6 @@ def _apply(expert, values, current_codes):
     return changes
 
 
-def changes_for(expert, values, current_codes):
-    """What writing ``values`` would change on ``expert`` (``{name: [old, new]}``),
-    without changing it: an import's preview tells "update" from "unchanged"."""
-    return _apply(Expert(**expert.__data__), values, current_codes)
-
-
 def _claim_version(expert, expected_version):
     """Compare-and-swap inside the transaction: bump the stored version only if it is
     still the one the editor read. A concurrent save that got there first makes the
@@ -277,7 +271,7 @@ def _catch_up(read, stored):
 
 
 def upsert_profiles(batch, source="", actor=None, via="import", expected_versions=None,
-                    action=None, note=None, consents=None, in_transaction=None):
+                    action=None, note=None, consents=None, in_transaction=None, notes=None):
     """Write already-normalised profiles (``validation.normalize`` output) in one
     transaction, then index them. Each item is ``(values, expert_or_None)``; an
     existing expert is updated, ``None`` creates one. Returns a :class:`SaveOutcome`
@@ -296,13 +290,15 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
     ``consents``, parallel to ``batch``, lists per item the consents to record with
     the profile (dicts of ``purpose``, ``notice_version``, ``created_at``): an import's
     survey consents, written in the same transaction as the visibility they allow, and
-    audited as ``consent.grant``. ``in_transaction(outcomes)`` is called before the
-    commit: what it writes (an import batch's links to the profiles) commits or fails
-    with the profiles."""
+    audited as ``consent.grant``. ``notes``, parallel to ``batch``, adds per item to the
+    audit entry (an import's mode and the values it kept). ``in_transaction(outcomes)``
+    is called before the commit: what it writes (an import batch's links to the
+    profiles) commits or fails with the profiles."""
     outcomes = []
     trail = []
     expected_versions = expected_versions or {}
     consents = consents or [()] * len(batch)
+    notes = notes or [{}] * len(batch)
     # The field codes the caller read: an importer's copy carries them (``codes``); else
     # they are read now, before the transaction (the caller read the row just before).
     read_ids = [expert.id for _values, expert in batch
@@ -314,7 +310,7 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
         # them whole would silently undo what someone else saved since.
         current = _current_rows(existing_ids)
         codes = field_codes_by_expert(existing_ids) if existing_ids else {}
-        for (values, read), given in zip(batch, consents, strict=True):
+        for (values, read), given, item_note in zip(batch, consents, notes, strict=True):
             if read is None:
                 expert = Expert(source=values.get("source") or source)
                 status = "created"
@@ -359,7 +355,8 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
             _queue(expert)
             name = "profile.create" if status == "created" else action or "profile.update"
             trail.append(audit.entry(name, actor_id=actor, expert_id=expert.id,
-                                     changes={**changes, **(note or {})}, source=via))
+                                     changes={**changes, **(note or {}), **item_note},
+                                     source=via))
             trail += _record_consents(expert.id, given, actor, via)
             _catch_up(read, expert)
             outcomes.append(SaveOutcome(expert, status, changes))

@@ -113,7 +113,10 @@ def export(user):
         {"created_at": _time(row.created_at), "department": row.department,
          "need": row.need.title, "purpose": row.purpose, "message": row.message,
          "status": row.status, "decided_at": _time(row.decided_at),
-         "revoked_at": _time(row.revoked_at)}
+         "revoked_at": _time(row.revoked_at),
+         # Through the Department: the answer a curator recorded, and its note.
+         "channel": row.channel, "shared": list(contact_requests.shared(row))
+         if row.status == "accepted" else [], "note": row.outcome_note}
         for row in contact_requests.for_expert(expert.id)]
     # What officials recorded about the person's work with the city (attachments are
     # named, not included: a curator can hand them over).

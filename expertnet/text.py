@@ -66,12 +66,23 @@ def sort_key(name):
     return f"{fold(words[-1])} {fold(cleaned)} {cleaned.lower()}"
 
 
-_ID = re.compile(r"[0-9]{1,18}")
+# Pages show numbers as "#12": a number copied from a page keeps its "#".
+_ID = re.compile(r"#?([0-9]{1,18})")
+# Far beyond any list's last page, and its OFFSET far inside the databases' integers.
+LAST_PAGE = 100_000
 
 
 def parse_id(raw):
-    """A database id typed or posted, or None: ASCII digits only and at most 18 of them.
-    ``str.isdigit`` is not enough: it accepts "²" (``int`` then raises) and numbers too
-    large for the databases' 64-bit integers (the driver then raises)."""
-    raw = str(raw or "").strip()
-    return int(raw) if _ID.fullmatch(raw) else None
+    """A database id (or version) typed or posted, or None: ASCII digits only, at most 18
+    of them, after an optional "#". The one parser of ids from forms and query strings:
+    ``str.isdigit`` is not enough (it accepts "²", which ``int`` then refuses), ``int``
+    is not either (it accepts "１２", "+7" and "7_0"), and a number too large for the
+    databases' 64-bit integers makes the driver raise."""
+    match = _ID.fullmatch(str(raw or "").strip())
+    return int(match.group(1)) if match else None
+
+
+def parse_page(raw):
+    """A page number from a query string: 1 unless it is a number, at most LAST_PAGE (a
+    page of 10⁴⁰ made an OFFSET the databases refuse)."""
+    return min(max(1, parse_id(raw) or 1), LAST_PAGE)

@@ -1,13 +1,15 @@
 """Checks and normalises profile values, whatever their origin (an import row, a form,
 the API). Every value arrives as text (lists separated by ``;``) or as a list, and
 leaves NFC-normalised, trimmed and coded; every problem is reported with its column
-and a reason in the reader's language.
+and a reason in the reader's language. A value outside a closed list (kind, fields,
+country…) is reported with the closest allowed value and the allowed values, so that it
+can be corrected without looking anything up (``hint``, ``proposal``).
 """
 import datetime
 import re
 
 from expertnet import hometowns, places, vocab
-from expertnet.i18n import _
+from expertnet.i18n import _, current_language
 from expertnet.models import MAX_LENGTHS
 from expertnet.text import clean, clean_multiline, fold
 
@@ -29,6 +31,12 @@ SENSITIVE_COLUMNS = frozenset({
     "ho chieu", "health", "suc khoe", "criminal", "tien an",
 })
 LIST_SEPARATOR = ";"
+# Columns whose values come from a closed list (codes with labels in both languages).
+CLOSED_COLUMNS = (*vocab.VOCABULARIES, "country", "fields", "languages")
+# A closed list longer than this is not written whole in a message (countries,
+# languages): its values closest to the one refused are.
+MAX_LISTED = 40
+CLOSEST_LISTED = 5
 
 
 def is_sensitive_column(name):
@@ -120,7 +128,8 @@ def _check_value(column, text, today, fail):
     if column in vocab.VOCABULARIES:
         code = vocab.parse(column, text)
         if code is None:
-            fail(column, _("“%(value)s” is not a known value", value=text))
+            fail(column, _joined(_("“%(value)s” is not a known value", value=text),
+                                 hint(column, [text])))
         return code or ""
     if column == "birth_year":
         try:
@@ -138,9 +147,10 @@ def _check_value(column, text, today, fail):
         # person's own scheme); anything else is kept as written.
         return hometowns.canonical(text)
     if column == "country":
-        code = places.parse_country(text)
+        code = closed_code(column, text)
         if code is None:
-            fail(column, _("“%(value)s” is not a known country", value=text))
+            fail(column, _joined(_("“%(value)s” is not a known country", value=text),
+                                 hint(column, [text])))
         return code or ""
     if column == "email":
         address = text.lower()
@@ -182,12 +192,7 @@ def _check_list(column, items, taxonomy, fail):
         return items
     codes, unknown = [], []
     for item in items:
-        if column == "fields":
-            code = taxonomy.lookup(item)
-        elif column == "languages":
-            code = places.parse_language(item)
-        else:
-            code = vocab.parse("available_for", item)
+        code = closed_code(column, item, taxonomy)
         if code is None:
             unknown.append(item)
         elif code not in codes:
@@ -198,5 +203,110 @@ def _check_list(column, items, taxonomy, fail):
             "languages": _("unknown language: %(values)s", values=", ".join(unknown)),
             "available_for": _("unknown kind of help: %(values)s", values=", ".join(unknown)),
         }
-        fail(column, messages[column])
+        fail(column, _joined(messages[column], hint(column, unknown, taxonomy)))
     return codes
+
+
+def _joined(reason, advice):
+    """A reason and what to write instead, as two sentences."""
+    return f"{reason}. {advice}" if advice else reason
+
+
+def _matcher(column, taxonomy):
+    if column == "fields":
+        return taxonomy.matcher()
+    if column == "languages":
+        return places.language_matcher()
+    if column == "country":
+        return places.country_matcher()
+    return vocab.matcher(column)
+
+
+def closed_code(column, text, taxonomy=None):
+    """The code of ``text`` in a closed column (``CLOSED_COLUMNS``), or ``None``: the
+    column's own lookup first (its tie-breaks, such as "Mỹ" for the United States and
+    not Malaysia), then the same words in another order."""
+    if column == "fields":
+        code = taxonomy.lookup(text)
+    elif column == "languages":
+        code = places.parse_language(text)
+    elif column == "country":
+        code = places.parse_country(text)
+    else:
+        return vocab.parse(column, text)
+    return code or _matcher(column, taxonomy).by_words.get(vocab.words_key(text))
+
+
+def value_label(column, code, taxonomy=None, language=None):
+    """How a code of a closed column is written for the reader (accepted back on import)."""
+    language = language or current_language()
+    if column == "fields":
+        field = taxonomy.fields.get(code)
+        return field.name(language) if field else code
+    if column == "languages":
+        return places.language_name(code, language)
+    if column == "country":
+        return places.country_name(code, language)
+    return str(vocab.label(column, code))
+
+
+def allowed_values(column, taxonomy=None):
+    """``[(code, label)]`` of a closed column, labels in the reader's language."""
+    if column == "fields":
+        codes = list(taxonomy.fields)
+    elif column == "languages":
+        codes = places.language_codes()
+    elif column == "country":
+        codes = places.country_codes()
+    else:
+        codes = list(vocab.VOCABULARIES[column])
+    return [(code, value_label(column, code, taxonomy)) for code in codes]
+
+
+def closest(column, text, taxonomy=None, limit=1):
+    """The codes of a closed column closest to ``text`` (best first; none when nothing is
+    close enough to be recognised at once)."""
+    return _matcher(column, taxonomy).closest(text, limit)
+
+
+def hint(column, unknown, taxonomy=None):
+    """What to write instead of the ``unknown`` values of a closed column: the closest
+    allowed value of each, then the allowed values (the closest few of a long list)."""
+    sentences = []
+    proposed = [(value, found[0]) for value in unknown
+                if (found := closest(column, value, taxonomy))]
+    if len(unknown) == 1 and proposed:
+        sentences.append(_("Did you mean “%(value)s”?",
+                           value=value_label(column, proposed[0][1], taxonomy)))
+    elif proposed:
+        sentences.append(_("Did you mean: %(pairs)s?", pairs=", ".join(
+            f"“{value}” → “{value_label(column, code, taxonomy)}”" for value, code in proposed)))
+    allowed = allowed_values(column, taxonomy)
+    if len(allowed) <= MAX_LISTED:
+        sentences.append(_("Allowed values: %(values)s.",
+                           values=", ".join(f"“{label}”" for _code, label in allowed)))
+    else:
+        near = closest(column, unknown[0], taxonomy, limit=CLOSEST_LISTED)
+        if near and near != [code for _value, code in proposed]:
+            sentences.append(_("Closest allowed values: %(values)s.", values=", ".join(
+                f"“{value_label(column, code, taxonomy)}”" for code in near)))
+    return " ".join(sentences)
+
+
+def proposal(column, cell, taxonomy=None):
+    """``cell`` of a closed column with each unknown value replaced by its closest allowed
+    value, or "" when nothing would change (no value close enough)."""
+    items = split_list(cell) if column in LIST_COLUMNS else [clean(cell)]
+    proposed, codes, changed = [], set(), False
+    for item in items:
+        code = closed_code(column, item, taxonomy) if item else None
+        if code is None and item:
+            found = closest(column, item, taxonomy)
+            if found:
+                code, item, changed = found[0], value_label(column, found[0], taxonomy), True
+        if code is not None:
+            if code in codes:
+                continue  # "tiếng Nhật; japnese" proposes Japanese once
+            codes.add(code)
+        proposed.append(item)
+    return f"{LIST_SEPARATOR} ".join(proposed) if changed else ""

@@ -1,5 +1,18 @@
 """The closed vocabularies of a profile: codes stored in the database, labels in both
-languages, and the spellings an import may use for each code."""
+languages, and the spellings an import may use for each code.
+
+A value is accepted when, folded, it is a code, a label in either language, an alias
+or a synonym, or the same set of words as one of them in another order ("nghiên cứu
+hợp tác" is "hợp tác nghiên cứu"; a word set shared by two codes decides nothing). A
+value that is none of them is refused with the closest allowed value (``Matcher``,
+rapidfuzz over the same spellings): the importer never guesses, the curator decides.
+"""
+import re
+
+from flask import has_app_context
+from flask_babel import force_locale
+from rapidfuzz import fuzz, process
+
 from expertnet.i18n import _l
 from expertnet.text import fold
 
@@ -102,6 +115,16 @@ CONTACT_STATES = {
     "declined": _l("declined"),
     "revoked": _l("withdrawn by the expert"),
     "cancelled": _l("cancelled: consent withdrawn"),
+    "no_answer": _l("closed: no answer"),
+}
+# A request through the Department while a curator tries to reach the person.
+DEPARTMENT_PENDING = _l("the Department is making contact")
+# The programme report's counts of requests through the Department.
+DEPARTMENT_CONTACT_STEPS = {
+    "opened": _l("Requests opened"),
+    "consent": _l("Consent given"),
+    "declined": _l("Declined"),
+    "no_answer": _l("Closed with no answer"),
 }
 ROLES = {
     "admin": _l("Administrator"),
@@ -164,6 +187,44 @@ _ALIASES = {
     },
 }
 
+# Other common forms of a value, beyond spellings of its label: what survey sheets of
+# ward offices, associations and universities write (compared folded, any word order).
+_SYNONYMS = {
+    "kind": {
+        "domestic": ["chuyên gia Việt Nam", "chuyên gia trong nước", "local expert"],
+        "foreign": ["người nước ngoài", "chuyên gia quốc tế", "international expert"],
+        "diaspora": ["Việt kiều", "Việt kiều Hải Phòng", "người Việt Nam ở nước ngoài",
+                     "trí thức Việt kiều", "overseas Vietnamese"],
+    },
+    "sector": {
+        "academia": ["trường đại học", "viện nghiên cứu", "đại học", "viện", "academia",
+                     "academia and research"],
+        "industry": ["doanh nghiệp tư nhân", "công ty", "company", "private sector"],
+        "government": ["cơ quan nhà nước", "nhà nước", "chính phủ", "government agency",
+                       "public administration"],
+        "international": ["tổ chức phi chính phủ", "NGO", "international"],
+    },
+    "available_for": {
+        "consulting": ["tư vấn chính sách", "tư vấn chuyên môn", "tư vấn kỹ thuật",
+                       "advice", "advisory", "consultancy", "policy advice"],
+        "lecturing": ["đào tạo", "dạy học", "giảng bài", "báo cáo chuyên đề", "bồi dưỡng", "training",
+                      "lectures", "lecture"],
+        "reviewing": ["thẩm định", "phản biện đề tài", "đánh giá", "peer review",
+                      "evaluation"],
+        "technology_transfer": ["CGCN", "chuyển giao kỹ thuật", "tech transfer"],
+        "research_collaboration": ["hợp tác NC", "nghiên cứu chung", "hợp tác khoa học",
+                                   "joint research", "research cooperation",
+                                   "collaborative research"],
+        "mentoring": ["hỗ trợ khởi nghiệp", "tư vấn khởi nghiệp", "start-up mentoring",
+                      "startup mentoring", "mentorship"],
+    },
+    "visibility": {
+        "public": ["công bố", "published"],
+        "officials": ["chỉ cán bộ, công chức", "officials"],
+        "curators": ["không công khai", "nội bộ", "internal"],
+    },
+}
+
 # Trust signals (issue 4 item 11), as search filters and facets: a profile is either
 # confirmed by a curator or self-declared, and may also be claimed and carry an ORCID iD.
 TRUST = {
@@ -180,27 +241,101 @@ VOCABULARIES = {
     "email_visibility": VISIBILITY, "phone_visibility": VISIBILITY,
 }
 _ALIASES["email_visibility"] = _ALIASES["phone_visibility"] = _ALIASES["visibility"]
+_SYNONYMS["email_visibility"] = _SYNONYMS["phone_visibility"] = _SYNONYMS["visibility"]
+
+_WORD = re.compile(r"[^\W_]+")
+# Similarity (rapidfuzz's token_sort_ratio, 0–100: edits over the words in sorted order)
+# below which no value is proposed: a proposal must be one a reader recognises at once
+# ("hop tac nghien cu" → "hợp tác nghiên cứu"), not a stretch ("dạy học" is not "hợp tác
+# nghiên cứu", although a partial match would say so).
+SUGGESTION_CUTOFF = 80
 
 
-def _lookup_table(name):
-    table = {}
+def lookup_key(text):
+    """A value as compared: folded, blanks collapsed."""
+    return fold(" ".join(str(text).split()))
+
+
+def words_key(text):
+    """A value as a set of folded words, in a fixed order ("nghiên cứu hợp tác" and
+    "hợp tác nghiên cứu" give the same key)."""
+    return " ".join(sorted(set(_WORD.findall(fold(str(text))))))
+
+
+class Matcher:
+    """Every spelling of a vocabulary's values (``(spelling, code)``, the first spelling
+    of a folded form wins): exact lookups, word-order lookups and suggestions."""
+
+    def __init__(self, spellings):
+        self.exact = {}
+        by_words = {}
+        for spelling, code in spellings:
+            self.exact.setdefault(lookup_key(spelling), code)
+            by_words.setdefault(words_key(spelling), set()).add(code)
+        self.by_words = {key: next(iter(codes)) for key, codes in by_words.items()
+                         if key and len(codes) == 1}
+        self.keys = list(self.exact)
+
+    def parse(self, value):
+        key = lookup_key(value)
+        found = self.exact.get(key) or self.exact.get(key.rstrip("."))
+        return found or self.by_words.get(words_key(value))
+
+    def closest(self, value, limit=1):
+        """The codes whose spellings come closest to ``value`` (best first, each once),
+        only those a reader would recognise (``SUGGESTION_CUTOFF``)."""
+        key = lookup_key(value)
+        if not key:
+            return []
+        codes = []
+        for _spelling, _score, index in process.extract(
+                key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=SUGGESTION_CUTOFF,
+                limit=limit * 4 + 4):
+            code = self.exact[self.keys[index]]
+            if code not in codes:
+                codes.append(code)
+        return codes[:limit]
+
+
+def _spellings(name):
+    """``(spelling, code)`` of vocabulary ``name``: codes first, then the labels in both
+    languages (read through the catalogues: what a page shows is accepted back), the
+    aliases and the synonyms."""
+    found = []
     for code in VOCABULARIES[name]:
-        table[fold(code)] = code
-        table[fold(code.replace("_", " "))] = code
-    for code, aliases in _ALIASES.get(name, {}).items():
-        for alias in aliases:
-            table[fold(alias)] = code
-    return table
+        found += [(code, code), (code.replace("_", " "), code)]
+    if has_app_context():
+        for language in ("vi", "en"):
+            with force_locale(language):
+                found += [(str(text), code) for code, text in VOCABULARIES[name].items()]
+    for table in (_ALIASES, _SYNONYMS):
+        for code, spellings in table.get(name, {}).items():
+            found += [(spelling, code) for spelling in spellings]
+    return found
 
 
-_LOOKUPS = {name: _lookup_table(name) for name in VOCABULARIES}
+# Matchers built with the labels of both catalogues. Every application of a process
+# reads the same catalogues (``i18n.source_catalogues``), so one build serves them all;
+# a lookup is then one dictionary access (it runs for every cell of an import).
+_MATCHERS = {}
+
+
+def matcher(name):
+    """The ``Matcher`` of vocabulary ``name``. Outside an application the labels cannot
+    be translated: the codes, aliases and synonyms are used, and nothing is kept."""
+    found = _MATCHERS.get(name)
+    if found is None:
+        found = Matcher(_spellings(name))
+        if has_app_context():
+            _MATCHERS[name] = found
+    return found
 
 
 def parse(name, value):
-    """The code of ``value`` in vocabulary ``name`` (codes, labels and aliases, any
-    case, with or without diacritics), or ``None`` when it is not one of them."""
-    key = fold(" ".join(str(value).split()))
-    return _LOOKUPS[name].get(key) or _LOOKUPS[name].get(key.rstrip("."))
+    """The code of ``value`` in vocabulary ``name`` (codes, labels, aliases and synonyms,
+    any case, with or without diacritics, in any word order), or ``None`` when it is not
+    one of them."""
+    return matcher(name).parse(value)
 
 
 def label(name, code):

@@ -5,7 +5,7 @@ from flask_babel import format_decimal
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from expertnet import access, places, vocab
+from expertnet import access, archives, places, vocab
 from expertnet.i18n import (
     LANGUAGE_NAMES,
     _,
@@ -130,6 +130,8 @@ def init_app(app):
         initials=initials,
         viewer=access.current_viewer,
         zone_name=zone_name,
+        # The packing an attached Office file was refused for, named by the refusal.
+        max_unpacking_ratio=archives.MAX_RATIO,
     )
     app.jinja_env.filters.update(
         number=lambda value: format_decimal(value),

@@ -22,6 +22,7 @@ from expertnet import (
 from expertnet.cooperation import agreements, delegations, events
 from expertnet.db import utcnow
 from expertnet.models import (
+    ApiToken,
     Audit,
     ContactBlock,
     ContactRequest,
@@ -170,6 +171,11 @@ EXPECTED = {
     ("curate.import_decisions", "POST"): only({"admin", "curator"}, 302, 403),
     ("curate.import_row", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.import_row", "POST"): only({"admin", "curator"}, 200, 403),
+    # The batch-wide correction page. The matrix's post to import_row (routed before it)
+    # emptied the staged row's cells, so the row is invalid and stays on the page (200).
+    ("curate.import_corrections", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_corrections", "POST"): only({"admin", "curator"}, 200, 403),
+    ("curate.import_options", "POST"): only({"admin", "curator"}, 302, 403),
     ("curate.import_commit", "POST"): only({"admin", "curator"}, 400, 403),
     ("curate.import_rollback", "GET"): only({"admin", "curator"}, 302, 403),
     ("curate.import_rollback", "POST"): only({"admin", "curator"}, 400, 403),
@@ -224,6 +230,15 @@ EXPECTED = {
     ("contacts.block_department", "POST"): OWNER_SIDE,
     ("contacts.block_everyone", "POST"): only({"owner", "other_expert"}, 302, 404),
     ("contacts.remove_block", "POST"): OWNER_SIDE,
+    # Through the Department: only officials ask (curators see every detail already;
+    # the matrix's expert has none hidden, hence the 409); only curators and admins work
+    # the queue (the matrix posts no outcome: 400).
+    ("contacts.ask_department", "GET"): only({"official"}, 200, 403),
+    ("contacts.ask_department", "POST"): only({"official"}, 409, 403),
+    ("contacts.sent", "GET"): NEED_WORK,
+    ("contacts.department_queue", "GET"): only({"curator", "admin"}, 200, 403),
+    ("contacts.department_outcome", "GET"): only({"curator", "admin"}, 200, 403),
+    ("contacts.department_outcome", "POST"): only({"curator", "admin"}, 400, 403),
     # Engagements (of a public profile, recorded by the official): officials, curators
     # and admins read them; their author and curators change them. An empty POST shows
     # the form again; an upload without a file is a 400.
@@ -383,8 +398,14 @@ def world(app, make_user, add):
     for expert in listed.values():
         shortlists.add(need, expert, users["official"].id)
     per_endpoint = {"needs.shortlist_remove": {"expert_id": listed["removed"].id}}
-    for endpoint in ("needs.shortlist_move", "needs.shortlist_note", "contacts.ask"):
+    for endpoint in ("needs.shortlist_move", "needs.shortlist_note", "contacts.ask",
+                     "contacts.ask_department"):
         per_endpoint[endpoint] = {"expert_id": listed["kept"].id}
+    # An unclaimed expert the Department is asked to reach.
+    unclaimed = add(full_name="Kiều Bào Năm", visibility="curators", email="kieu.bao@example.org")
+    through = ContactRequest.create(need=need.id, expert=unclaimed.id, official=users["official"].id,
+                                    purpose="consulting", channel="department")
+    per_endpoint["contacts.department_outcome"] = {"contact_id": through.id}
     asked = ContactRequest.create(need=need.id, expert=own.id, official=users["official"].id,
                                   purpose="consulting", department="Sở KH&CN")
     block = ContactBlock.create(expert=own.id, department="Sở Ngoại vụ")
@@ -534,6 +555,90 @@ def test_each_role_gets_exactly_what_the_matrix_says(app, world, role):
 def test_anonymous_is_sent_to_log_in_with_next(client):
     response = client.get("/admin/audit")
     assert response.status_code == 302 and response.location == "/auth/login?next=%2Fadmin%2Faudit"
+
+
+# -- API tokens open the API only ------------------------------------------------------
+# A CSRF token's value differs from session to session: two answers are compared without it.
+_CSRF_VALUE = re.compile(rb'(name="csrf_token"[^>]*value=")[^"]+"')
+
+
+def _answer(response):
+    with response:  # closed like a server closes it (a streamed file holds its file)
+        body = response.get_data()  # a file as well as a page
+    return response.status_code, response.location, _CSRF_VALUE.sub(rb'\1"', body)
+
+
+def _page_answers(app, world, headers):
+    """Every non-API route's answer to a fresh client sending ``headers``: GET, then each
+    unsafe method with the CSRF token of the client's own (anonymous) session."""
+    answers = {}
+    for rule, method in _walk(app):
+        if rule.endpoint.startswith("api."):
+            continue
+        client, url = app.test_client(), _url(rule, world)
+        if method == "GET":
+            answers[(rule.endpoint, method)] = _answer(client.get(url, headers=headers))
+        else:
+            data = {"csrf_token": _csrf(client), "role": "admin", "language": "en"}
+            answers[(rule.endpoint, method)] = _answer(client.open(url, method=method, data=data,
+                                                                   headers=headers))
+    return answers
+
+
+def test_a_token_opens_no_page_every_page_answers_it_as_anonymous(app, world):
+    """A token is a script's key to /api/v1: on every other route, GET and POST alike,
+    an owner's, an official's or an admin's valid token (or a wrong one) gets exactly
+    the answer an anonymous visitor gets, and no route so much as looks the token up."""
+    anonymous = _page_answers(app, world, {})
+    assert len(anonymous) > 150
+    tokens = {role: accounts.create_token(world["users"][role], f"script of {role}")
+              for role in ("owner", "official", "admin")}
+    tokens["wrong"] = (None, "exn_not-a-token")
+    failures = []
+    for role, (_row, secret) in tokens.items():
+        answers = _page_answers(app, world, {"Authorization": f"Bearer {secret}"})
+        failures += [(role, route, answers[route][:2], expected[:2])
+                     for route, expected in anonymous.items() if answers[route] != expected]
+    assert failures == []
+    assert [ApiToken.get_by_id(row.id).last_used_at for row, _secret in tokens.values() if row] \
+        == [None] * 3
+    # The API still takes them.
+    for role in ("owner", "official", "admin"):
+        response = app.test_client().get(
+            f"/api/v1/experts/{world['own'].id}", headers={"Authorization": f"Bearer {tokens[role][1]}"})
+        assert response.status_code == (200 if role in ("owner", "admin") else 404), role
+
+
+def test_a_token_cannot_press_the_buttons_that_have_no_form(app, world):
+    """Logout, the answers to a contact request and the replies to an event invitation
+    are buttons without fields: with a token and no CSRF token they are refused (400)
+    and change nothing, exactly as for anyone without a session."""
+    owner, official = world["users"]["owner"], world["users"]["official"]
+    own_invitation = world["per_endpoint"]["programme.my_event_accept"]["invitation_id"]
+    invitation = world["per_endpoint"]["programme.invitation_reply"]["invitation_id"]
+    presses = [
+        (owner, "/auth/logout", {}),
+        (owner, f"/account/requests/{world['asked'].id}/accept", {}),
+        (owner, f"/account/requests/{world['asked'].id}/decline", {}),
+        (owner, "/account/requests/block-all", {}),
+        (owner, f"/account/events/{own_invitation}/accept", {}),
+        (owner, f"/account/events/{own_invitation}/decline", {}),
+        (official, f"/events/{world['event'].id}/invitations/{invitation}/reply", {"reply": "accepted"}),
+        (official, "/auth/logout", {}),
+    ]
+
+    def state():
+        return {"sessions": [User.get_by_id(user.id).session_generation for user in (owner, official)],
+                "request": ContactRequest.get_by_id(world["asked"].id).status,
+                "invitations": [(row.id, row.status) for row in EventInvitation.select()],
+                "blocks": ContactBlock.select().count()}
+
+    before = state()
+    for user, path, data in presses:
+        _row, secret = accounts.create_token(user)
+        response = app.test_client().post(path, data=data, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 400, path
+    assert state() == before
 
 
 # -- enumeration: nothing a role may not see leaks through any channel ----------------

@@ -126,3 +126,22 @@ def test_the_audit_log_is_read_only_and_for_curators_and_admins(client, make_use
     for rule in client.application.url_map.iter_rules():
         if "audit" in rule.rule:
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+
+
+def test_the_profile_number_of_a_new_account_is_read_as_typed(client, make_user, login, add):
+    """The admin's "number of the profile" field: blank means none, "#12" or " 12 " (copied
+    from a page) means profile 12, and anything else is no profile (never a 500)."""
+    login(make_user("admin"))
+    owned = add(full_name="Phạm Thị Hương", visibility="curators")
+    cases = [("   ", None), (f" #{owned.id} ", owned.id), ("１２", "error"), ("9" * 40, "error")]
+    for number, (typed, expected) in enumerate(cases):
+        email = f"chuyen.gia.{number}@example.org"
+        response = post_form(client, "/admin/users", {"email": email, "role": "expert",
+                                                      "password": PASSWORD, "expert_id": typed},
+                             form_path="/admin/users", headers={"Accept-Language": "en"})
+        user = User.get_or_none(User.email == email)
+        if expected == "error":
+            assert response.status_code == 200 and "No such expert." in response.text
+            assert user is None
+        else:
+            assert response.status_code == 302 and user.expert_id == expected, typed

@@ -1,5 +1,6 @@
-"""Exports: the search as CSV/XLSX in the import contract (re-imported losslessly),
-a profile as vCard 4.0, visibility rights, audit, a recent password, formula cells."""
+"""Exports: the search as CSV/XLSX in the import contract (``layout=import``, re-imported
+losslessly), a profile as vCard 4.0, visibility rights, audit, a recent password, formula
+cells. The readable layout (the default) is tested in test_exports_readable."""
 import csv
 import io
 import re
@@ -71,7 +72,7 @@ def snapshot():
 def test_an_export_reimports_into_an_empty_directory_field_by_field(
         app, client, make_user, login, people, tmp_path, kind):
     as_role(make_user, login, "curator")
-    response = client.get(f"/search/export.{kind}")
+    response = client.get(f"/search/export.{kind}?layout=import")
     assert response.status_code == 200
     before = snapshot()
     path = tmp_path / f"export.{kind}"
@@ -87,8 +88,8 @@ def test_an_export_reimports_into_an_empty_directory_field_by_field(
 
 def test_exported_formula_cells_are_neutralised(app, client, make_user, login, people):
     as_role(make_user, login, "curator")
-    for rows in (read_csv(client.get("/search/export.csv")),
-                 read_xlsx(client.get("/search/export.xlsx"))):
+    for rows in (read_csv(client.get("/search/export.csv?layout=import")),
+                 read_xlsx(client.get("/search/export.xlsx?layout=import"))):
         duc = next(row for row in rows if row["external_id"] == "DA-1")
         assert duc["organization"] == '\'=HYPERLINK("http://evil.example","x")'
         assert duc["position"] == "'+ Giáo sư" and duc["phone"] == "'+81 3 1234 5678"
@@ -103,7 +104,7 @@ def test_exported_formula_cells_are_neutralised(app, client, make_user, login, p
 def test_an_official_exports_only_what_an_official_may_see(
         app, client, make_user, login, people):
     official = as_role(make_user, login, "official")
-    rows = read_csv(client.get("/search/export.csv"))
+    rows = read_csv(client.get("/search/export.csv?layout=import"))
     assert sorted(row["full_name"] for row in rows) == ["Anna Schmidt", "Nguyễn Văn Đức"]
     duc = next(row for row in rows if row["external_id"] == "DA-1")
     anna = next(row for row in rows if row["full_name"] == "Anna Schmidt")
@@ -120,14 +121,15 @@ def test_an_official_exports_only_what_an_official_may_see(
 
 def test_the_export_is_exactly_the_search_with_its_filters(app, client, make_user, login, people):
     as_role(make_user, login, "curator")
-    rows = read_csv(client.get("/search/export.csv?country=JP&field=ai"))
+    rows = read_csv(client.get("/search/export.csv?country=JP&field=ai&layout=import"))
     assert [row["external_id"] for row in rows] == ["DA-1"]
-    rows = read_csv(client.get("/search/export.csv?q=schmidt"))
+    rows = read_csv(client.get("/search/export.csv?q=schmidt&layout=import"))
     assert [row["full_name"] for row in rows] == ["Anna Schmidt"]
     entry = Audit.select().where(Audit.action == "export.search").order_by(Audit.id.desc()).get()
     assert entry.changed["criteria"]["q"] == "schmidt" and entry.changed["count"] == 1
     assert client.get("/search/export.csv?country=XX").status_code == 400
     assert client.get("/search/export.pdf").status_code == 404
+    assert client.get("/search/export.csv?layout=pdf").status_code == 400
 
 
 def test_the_search_page_offers_exports_only_to_those_allowed(app, client, make_user, login,
@@ -135,8 +137,13 @@ def test_the_search_page_offers_exports_only_to_those_allowed(app, client, make_
     assert "/search/export.csv" not in client.get("/search?q=").text
     as_role(make_user, login, "official")
     page = client.get("/search?q=duc&country=JP").text
-    assert "/search/export.csv?q=duc&amp;country=JP" in page
-    assert "/search/export.xlsx" in page
+    form = page[page.index('<form class="export-form"'):]
+    form = form[:form.index("</form>")]
+    assert 'action="/search/export.xlsx"' in form and 'formaction="/search/export.csv"' in form
+    assert '<input type="hidden" name="q" value="duc">' in form
+    assert '<input type="hidden" name="country" value="JP">' in form
+    assert 'name="layout" value="readable" checked' in form  # the default
+    assert 'name="layout" value="import"' in form
 
 
 @pytest.mark.parametrize("role, status", [("anonymous", 302), ("expert", 403)])
@@ -228,6 +235,6 @@ def test_a_withdrawn_consent_takes_the_profile_out_of_officials_exports(
     owner = make_user("expert", expert=people[1])
     consent.decide(people[1], owner, "publish", False, consent.NOTICE_VERSION)
     as_role(make_user, login, "official")
-    rows = read_csv(client.get("/search/export.csv"))
+    rows = read_csv(client.get("/search/export.csv?layout=import"))
     assert [row["full_name"] for row in rows] == ["Nguyễn Văn Đức"]
     assert re.search("anna", client.get("/search/export.csv").get_data(as_text=True)) is None

@@ -78,9 +78,10 @@ def test_an_expired_or_forged_link_is_refused(app, invited):
     assert claim(app, path)[1].status_code == 302
 
 
-def test_the_signature_expires_after_the_configured_hours(app, invited, monkeypatch):
+def test_the_signature_expires_after_the_configured_days(app, invited, monkeypatch):
+    # The boundaries (just before, just after) are in test_invitation_lifetime.
     _expert, _curator, path = invited
-    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=49)
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=15)
     monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp",
                         lambda self: int(later.timestamp()))
     assert claim(app, path)[1].status_code == 404

@@ -10,7 +10,7 @@ import pytest
 from conftest import client_as, csrf_token, log_in
 from werkzeug.datastructures import MultiDict
 
-from expertnet import access, consent, finder, jobs, mail, services, tasks
+from expertnet import access, consent, exports, finder, jobs, mail, services, tasks
 from expertnet.db import utcnow
 from expertnet.models import Audit, Invitation, Job, User
 
@@ -55,7 +55,7 @@ def test_a_small_export_stays_immediate(app, many, make_user):
 
 def test_a_large_export_runs_as_a_job_with_the_askers_rights(app, many, make_user):
     official = make_user("official")
-    client, response = export_as(app, official)
+    client, response = export_as(app, official, query="/search/export.csv?layout=import")
     job = Job.get()
     assert response.status_code == 302 and response.location == f"/jobs/{job.id}"
     # Tasks run at once in tests: the job is done, with its progress.
@@ -81,9 +81,11 @@ def test_a_large_export_runs_as_a_job_with_the_askers_rights(app, many, make_use
 
 
 def test_a_curators_export_holds_what_curators_see(app, many, make_user):
-    client, _response = export_as(app, make_user("curator"), query="/search/export.xlsx")
+    client, _response = export_as(app, make_user("curator"), query="/search/export.xlsx?field=ai")
     job = Job.get()
-    assert job.total == 10 and job.result_name == "expertnet-experts.xlsx"
+    today = exports.local_today().isoformat()
+    # Every profile in the field, the curators-only one too; the name says what it holds.
+    assert job.total == 9 and job.result_name == f"chuyên-gia_{today}_lĩnh-vực-ai.xlsx"
     assert download(client, job)[0] == 200
 
 

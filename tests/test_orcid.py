@@ -154,14 +154,50 @@ def test_fetching_when_enabled_reads_the_same_record(app, expert, curator_client
         def __exit__(self, *exc):
             return False
 
-    def fake_urlopen(request, timeout):
-        asked.append((request.full_url, request.get_header("Accept")))
-        return Response(fixture(FULL))
-    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
+    class Opener:
+        def open(self, request, timeout):
+            asked.append((request.full_url, request.get_header("Accept")))
+            return Response(fixture(FULL))
+    monkeypatch.setattr(orcid, "https_opener", Opener)
     response = post_form(curator_client, f"/experts/{expert.id}/orcid", {"orcid": FULL, "fetch": "1"})
     assert response.status_code == 302
     assert asked == [(f"https://pub.orcid.org/v3.0/{FULL}/record", "application/json")]
     assert OrcidImport.get().source == "api"
+
+
+@pytest.mark.parametrize("url", ["http://pub.orcid.org/v3.0", "file:///etc", "ftp://pub.orcid.org/v3.0",
+                                 "pub.orcid.org/v3.0"])
+def test_the_fetch_goes_to_an_https_url_only(app, expert, curator_client, monkeypatch, url):
+    """A configured URL of another scheme is refused before any connection: the person
+    is asked to upload the file, and nothing is staged."""
+    app.config.update(ORCID_FETCH=True, ORCID_API_URL=url)
+    opened = []
+    monkeypatch.setattr(orcid, "https_opener", lambda: opened.append(url))
+    page = post_form(curator_client, f"/experts/{expert.id}/orcid", {"orcid": FULL, "fetch": "1"},
+                     headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "could not be fetched from ORCID" in page
+    assert opened == [] and OrcidImport.select().count() == 0
+
+
+def test_the_opener_speaks_https_and_follows_redirects_to_https_only():
+    """Even with a URL of another scheme in hand, the opener has no way to open it, and
+    a redirect of an https answer to http is not followed (no network needed: both are
+    refused before any connection)."""
+    import urllib.error
+    import urllib.request
+
+    opener = orcid.https_opener()
+    for url in ("file:///etc/hostname", "http://pub.orcid.org/v3.0", "ftp://example.org/x",
+                "data:text/plain,x"):
+        with pytest.raises(urllib.error.URLError, match="unknown url type"):
+            opener.open(url, timeout=1)
+    redirects = next(handler for handler in opener.handlers
+                     if isinstance(handler, urllib.request.HTTPRedirectHandler))
+    request = urllib.request.Request("https://pub.orcid.org/v3.0/x/record")
+    with pytest.raises(urllib.error.URLError, match="not https"):
+        redirects.redirect_request(request, None, 302, "Found", {}, "http://evil.example/x")
+    followed = redirects.redirect_request(request, None, 302, "Found", {}, "https://orcid.org/x")
+    assert followed.full_url == "https://orcid.org/x"
 
 
 # -- preview and apply ------------------------------------------------------------------------

@@ -432,24 +432,116 @@ def test_nul_characters_are_refused_everywhere_not_500(app, add, make_user):
     assert anonymous.get("/api/v1/experts?country=%00").status_code == 400
 
 
+# Every route that reads a number (an id, a version, a page) from a posted form or a query
+# string, found by grepping the routes for ``parse_id``, ``int(`` and ``type=int``:
+# (role, endpoint, method, the fields given the odd number — "?name" in the query string
+# of a POST, "name-{}" the number in a field's name —, the other fields). The test below
+# fails when the grep finds a route missing here.
+ROUTES_READING_IDS = [
+    ("curator", "curate.import_decisions", "POST", ("page", "decision-{}"), {}),
+    ("curator", "curate.import_batch", "GET", ("page",), {}),
+    ("curator", "curate.quality_page", "GET", ("months",), {}),
+    ("curator", "curate.quality_list", "GET", ("page", "months"), {}),
+    ("curator", "curate.quality_bulk", "POST", ("ids", "months"), {"action": "set_visibility"}),
+    ("curator", "curate.duplicates_list", "GET", ("merged", "searched", "page"), {}),
+    ("curator", "profiles.stale_profiles", "GET", ("page",), {}),
+    ("curator", "profiles.invite", "GET", ("sent",), {}),
+    ("curator", "curate.merge", "POST", ("version_a", "version_b"), {"keep": "a"}),
+    ("curator", "profiles.accept_review", "POST", ("version",), {}),
+    ("curator", "profiles.restore", "POST", ("version",), {}),
+    ("owner", "profiles.edit", "POST", ("version",), {"full_name": "Chủ Hồ Sơ", "kind": "domestic"}),
+    ("owner", "profiles.orcid_preview", "POST", ("version",), {"apply": "keywords"}),
+    ("official", "needs.show", "GET", ("sent",), {}),
+    ("official", "needs.shortlist_add", "POST", ("expert_id",), {}),
+    ("official", "engagements.new", "GET", ("expert", "need"), {}),
+    ("official", "engagements.new", "POST", ("expert_id", "need_id"),
+     {"kind": "lecture", "title": "Bài giảng", "starts_on": "2026-05-01"}),
+    ("official", "engagements.edit", "POST", ("need_id",),
+     {"kind": "lecture", "title": "Bài giảng", "starts_on": "2026-05-01"}),
+    ("official", "programme.event_invite", "GET", ("need",), {}),
+    ("official", "programme.event_invite_post", "POST", ("expert_id",), {"role": "participant"}),
+    ("official", "programme.event_invite_post", "POST", ("ids",), {"role": "participant"}),
+    ("official", "programme.delegation_add_expert", "POST", ("expert_id",), {"role": "member"}),
+    ("official", "programme.agreement_add_expert", "POST", ("expert_id",), {}),
+    ("official", "programme.agreement_link", "POST", ("event_id",), {}),
+    ("official", "programme.agreement_link", "POST", ("mission_id",), {}),
+    ("official", "alerts.save_search", "POST", ("need_id",), {"name": "Cảng biển"}),
+    ("official", "alerts.mark_seen", "POST", ("expert_id",), {}),
+    ("owner", "alerts.notifications_page", "GET", ("page",), {}),
+    ("owner", "alerts.mark_read", "POST", ("?page",), {}),
+    ("admin", "admin.users", "POST", ("expert_id",),
+     {"email": "chu.ho.so.moi@example.org", "role": "expert", "password": "một mật khẩu đủ dài"}),
+    ("admin", "admin.audit_log", "GET", ("expert", "page"), {}),
+    ("admin", "admin.mail_queue", "GET", ("page",), {}),
+]
+ODD_NUMBERS = ("9" * 40, "²", "１２", "٣", "-1", "1e3", "+7", " 7_0 ", "0x1f")
+_READS_A_NUMBER = re.compile(r"parse_id\(|\bint\(|type=int")
+
+
+def test_the_table_of_routes_reading_ids_is_complete(app):
+    """A new route that reads an id from a form or a query string joins the table below."""
+    import inspect
+
+    listed = {endpoint for _role, endpoint, *_rest in ROUTES_READING_IDS}
+    missing = []
+    for endpoint, view in app.view_functions.items():
+        source = inspect.getsource(view)
+        helpers = re.findall(r"\b(_[a-z_]+)\(", source)
+        module = inspect.getmodule(view)
+        for name in helpers:
+            helper = getattr(module, name, None)
+            if inspect.isfunction(helper):
+                source += inspect.getsource(helper)
+        if _READS_A_NUMBER.search(source) and ("request." in source or "form." in source) \
+                and endpoint not in listed and not endpoint.startswith("api."):
+            missing.append(endpoint)
+    assert missing == [], f"add these routes to ROUTES_READING_IDS: {missing}"
+
+
 def test_ids_posted_as_huge_or_unusual_digits_are_refused_not_500(app, world):  # noqa: F811 - the fixture
     """Regression (found by the form property test): "²" passes ``str.isdigit`` but not
     ``int``, and 40 digits overflow SQLite's integers: the import decisions, the bulk
-    actions of the data-quality page, the shortlist and the engagement form answered 500."""
+    actions of the data-quality page, the shortlist and the engagement form answered 500,
+    and later the delegations' and agreements' forms (a second parser had kept the bug).
+    Every route that reads a number is refused cleanly (never 500), and an answer that is
+    not a redirect wrote nothing."""
     from conftest import csrf_token
 
-    curator = _client_as(app, world, "curator")
-    official = _client_as(app, world, "official")
-    token = csrf_token(curator, "/curate/imports")
-    need = world["need"].id
-    for weird in ("9" * 40, "²", "１２", "-1", "1e3"):
-        for client, path, data in (
-                (curator, f"/curate/imports/{world['batch']}/decisions", {f"decision-{weird}": "skip",
-                                                                         "page": weird}),
-                (curator, "/curate/quality/bulk", {"ids": weird, "action": "set_visibility"}),
-                (official, f"/needs/{need}/shortlist", {"expert_id": weird}),
-                (official, "/engagements/new", {"expert_id": weird, "need": weird, "kind": "lecture",
-                                                "title": "x", "starts_on": "2026-05-01"})):
-            response = client.post(path, data={**data, "csrf_token": token if client is curator
-                                               else csrf_token(official, "/engagements/new")})
-            assert response.status_code < 500, (path, weird, response.status_code)
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    clients = {role: _client_as(app, world, role) for role in ("curator", "official", "owner", "admin")}
+    tokens = {role: csrf_token(client, "/account") for role, client in clients.items()}
+    failures = []
+    for odd in ODD_NUMBERS:
+        for role, endpoint, method, fields, other in ROUTES_READING_IDS:
+            client, url = clients[role], _url(rules[endpoint], world)
+            data, query = dict(other), {}
+            for name in fields:
+                if name.startswith("?"):
+                    query[name[1:]] = odd
+                elif "{}" in name:
+                    data[name.format(odd)] = "skip"
+                else:
+                    data[name] = odd
+            before = database_state()
+            if method == "GET":
+                response = client.get(url, query_string=data)
+            else:
+                response = client.post(url, query_string=query,
+                                       data={**data, "csrf_token": tokens[role]})
+            if response.status_code >= 500:
+                failures.append((endpoint, fields, odd, response.status_code))
+            elif response.status_code not in (301, 302, 303):
+                after = database_state()
+                changed = {table for table in after if before.get(table) != after[table]}
+                if changed:
+                    failures.append((endpoint, fields, odd, response.status_code, changed))
+    assert failures == [], "\n".join(map(repr, failures))
+
+
+def test_one_parser_reads_every_posted_id():
+    from expertnet.text import LAST_PAGE, parse_id, parse_page
+
+    assert [parse_id(raw) for raw in ("12", " 12 ", "#12", "007", "9" * 18)] == [12, 12, 12, 7, int("9" * 18)]
+    assert [parse_id(raw) for raw in (*ODD_NUMBERS, "", None, "##1", "1#", "12 13")] == [None] * 14
+    assert [parse_page(raw) for raw in ("3", None, "0", "-2", "²", "9" * 40, str(LAST_PAGE + 1))] == \
+        [3, 1, 1, 1, 1, 1, LAST_PAGE]

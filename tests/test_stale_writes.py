@@ -46,7 +46,8 @@ def test_an_import_keeps_an_edit_made_between_its_read_and_its_write(
     assert stored.version == 3
     last = Audit.select().where(Audit.expert_id == stored.id).order_by(Audit.id.desc()).get()
     assert (last.action, last.source, set(last.changed)) == \
-        ("profile.update", "import", {"organization"})
+        ("profile.update", "import", {"organization", "import"})
+    assert last.changed["import"] == {"mode": "update", "row": 2, "visibility": "kept"}
 
 
 def test_a_field_both_changed_takes_the_later_writers_value(app, tmp_path, imported,

@@ -99,5 +99,18 @@ def test_a_bearer_request_needs_no_csrf_token(client, make_user):
     # Not refused for CSRF: the route simply does not accept POST.
     assert client.post("/api/v1/experts", headers=_bearer(token)).status_code == 405
     assert client.post("/api/v1/experts").status_code == 405
+    # A page ignores the token: without a session and a CSRF token, a form is refused.
     assert client.post("/account/language", data={"language": "en"},
-                       headers=_bearer(token)).status_code == 302
+                       headers=_bearer(token)).status_code == 400
+
+
+def test_pages_ignore_a_token_even_a_wrong_one(client, make_user):
+    """A token opens the API only: the account page answers a token as it answers
+    anyone without a session (to the login page), a wrong token too (not 401)."""
+    user = make_user("official")
+    _row, token = accounts.create_token(user)
+    for header in (_bearer(token), _bearer("exn_nonsense")):
+        response = client.get("/account", headers=header)
+        assert response.status_code == 302 and response.location.startswith("/auth/login")
+    assert ApiToken.get().last_used_at is None
+    assert client.get("/api/v1/experts", headers=_bearer(token)).status_code == 200

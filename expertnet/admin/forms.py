@@ -1,6 +1,6 @@
 """Forms of the account administration."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from expertnet import vocab
@@ -16,8 +16,10 @@ class NewUserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
     role = SelectField(_l("Role"), choices=_role_choices())
     password = PasswordField(_l("Initial password"), validators=[InputRequired(), Length(max=1024)])
-    expert_id = IntegerField(_l("Number of the profile this account owns (experts)"),
-                             validators=[Optional()])
+    # Read by accounts (text.parse_id), like every id typed into a form.
+    expert_id = StringField(_l("Number of the profile this account owns (experts)"),
+                            validators=[Optional()],
+                            render_kw={"inputmode": "numeric"})
     department = StringField(_l("Department or organisation (officials)"),
                              validators=[Length(max=200)])
 

@@ -11,6 +11,7 @@ from expertnet.admin import bp
 from expertnet.admin.forms import DepartmentForm, NewUserForm, RoleForm
 from expertnet.formkit import NewPasswordForm
 from expertnet.i18n import _
+from expertnet.text import parse_id, parse_page
 
 
 def role_required(*roles):
@@ -119,8 +120,8 @@ def change_department(user_id):
 @bp.get("/admin/audit")
 @role_required("admin", "curator")
 def audit_log():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    expert_id = request.args.get("expert", None, type=int)
+    page = parse_page(request.args.get("page"))
+    expert_id = parse_id(request.args.get("expert"))
     rows, total = audit.entries(expert_id=expert_id, page=page)
     return render_template("admin/audit.html", rows=rows, total=total, page=page,
                            expert_id=expert_id, per_page=50,
@@ -132,7 +133,7 @@ def audit_log():
 def mail_queue():
     """The outbox: the state of every e-mail, the last error of those that failed; never
     their text."""
-    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+    page = parse_page(request.args.get("page"))
     status = request.args.get("status", "")
     rows, total = mail.messages(status=status, page=page)
     return render_template("admin/mail.html", rows=rows, total=total, page=page, per_page=50,

@@ -10,10 +10,11 @@ from expertnet.admin.routes import role_required
 from expertnet.alerts import bp
 from expertnet.alerts.forms import SaveSearchForm, SettingsForm
 from expertnet.needs.routes import need_or_404
+from expertnet.text import parse_id, parse_page
 
 
 def _page():
-    return min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+    return parse_page(request.args.get("page"))
 
 
 @bp.app_context_processor
@@ -87,10 +88,10 @@ def save_search():
     form = SaveSearchForm()
     need = None
     if form.need_id.data:
-        try:
-            need = need_or_404(int(form.need_id.data), current_viewer())
-        except ValueError:
+        need_id = parse_id(form.need_id.data)
+        if need_id is None:
             abort(400)
+        need = need_or_404(need_id, current_viewer())
     try:
         pairs = [] if need is not None else saved_searches.pairs_from(request.form)
     except finder.BadParameter as exc:
@@ -126,7 +127,7 @@ def saved_search(saved_id):
 @role_required(*saved_searches.ROLES)
 def mark_seen(saved_id):
     saved = _own_or_404(saved_id)
-    ids = [int(value) for value in request.form.getlist("expert_id") if value.isdigit()]
+    ids = [expert_id for expert_id in map(parse_id, request.form.getlist("expert_id")) if expert_id]
     saved_searches.mark_seen(saved, current_viewer(), ids or None)
     return redirect(url_for("alerts.saved_search", saved_id=saved.id))
 

@@ -70,10 +70,19 @@ def _forget_previous_user():
         g.pop(name, None)
 
 
+# The blueprint whose routes a token may call: the API under /api/v1.
+API_BLUEPRINT = "api"
+
+
 def _authenticate_bearer():
-    """``Authorization: Bearer <token>`` authenticates this request alone: the session
-    and remember-me cookies are not consulted, and no CSRF token is needed (a
-    cross-site form cannot set this header). A wrong token is a 401, never anonymous."""
+    """``Authorization: Bearer <token>`` authenticates a call of the API alone: the
+    session and remember-me cookies are not consulted, and no CSRF token is needed (a
+    cross-site form cannot set this header). A wrong token is a 401, never anonymous.
+    Every other route ignores the header and answers as it answers anyone without it:
+    a token is a script's key to the API, and it would otherwise open the account's
+    pages and post their buttons without a CSRF token."""
+    if request.blueprint != API_BLUEPRINT:
+        return
     scheme, _sep, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return

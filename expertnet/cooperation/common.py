@@ -83,12 +83,6 @@ def field_problems(raw_codes, errors):
     return [code for code in codes if code in taxonomy.fields]
 
 
-def parse_id(raw):
-    """A positive id typed or posted, or None."""
-    raw = str(raw or "").strip().lstrip("#")
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
-
-
 def write(model, noun, values, actor, record=None, audited_fields=()):
     """Create (``record`` None) or update an event, delegation or agreement from its
     checked ``values``, audited as ``<noun>.create`` / ``<noun>.update`` with the

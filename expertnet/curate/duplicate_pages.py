@@ -10,10 +10,11 @@ from expertnet import audit, duplicates, merging, services, validation
 from expertnet.admin.routes import role_required
 from expertnet.curate import bp
 from expertnet.curate.forms import MergeForm, PostForm
-from expertnet.i18n import current_language
+from expertnet.i18n import _, current_language
 from expertnet.models import Expert, User
 from expertnet.profiles.curation import column_labels
 from expertnet.profiles.logic import display
+from expertnet.text import parse_id, parse_page
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 20
@@ -22,7 +23,7 @@ PER_PAGE = 20
 @bp.get("/duplicates")
 @role_required(*CURATORS)
 def duplicates_list():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = parse_page(request.args.get("page"))
     query = duplicates.open_candidates()
     total = query.count()
     rows = list(query.paginate(page, PER_PAGE))
@@ -35,12 +36,12 @@ def duplicates_list():
             continue  # merged or deleted since the search
         pairs.append({"a": experts[row.expert_a], "b": experts[row.expert_b],
                       "score": duplicates.score(records[row.expert_a], records[row.expert_b])})
-    merged = request.args.get("merged", type=int)
+    merged = parse_id(request.args.get("merged"))
     return render_template("curate/duplicates.html", pairs=pairs, page=page, total=total,
                            per_page=PER_PAGE, last=duplicates.last_refresh(),
                            threshold=duplicates.THRESHOLD, form=PostForm(),
                            merged=Expert.get_or_none(Expert.id == merged) if merged else None,
-                           searched=request.args.get("searched", type=int),
+                           searched=parse_id(request.args.get("searched")),
                            dismissed=request.args.get("dismissed") == "1")
 
 
@@ -63,7 +64,21 @@ def _pair_or_404(a_id, b_id):
     return pair
 
 
-def _compare_page(a, b, form=None, errors=None, conflict=False, refused=None, status=200):
+def _outcome_text(a, b):
+    """The top of the comparison: who sees the kept profile after the merge, and why."""
+    visibility, reason = merging.visibility_outcome(a, b)
+    who = {"public": _("Public"), "officials": _("Officials only"),
+           "curators": _("Curators only")}[visibility]
+    why = {"wider": _("The wider visibility of the two profiles is kept: one of them is "
+                      "already seen this widely."),
+           "same": _("Both profiles have this visibility."),
+           "withdrawn": _("The person withdrew consent to publication, so the merged profile "
+                          "stays visible to curators only.")}[reason]
+    return who, why
+
+
+def _compare_page(a, b, form=None, errors=None, conflict=False, refused=None, status=200,
+                  narrowing=False):
     language = current_language()
     labels = column_labels()
     rows = []
@@ -82,7 +97,8 @@ def _compare_page(a, b, form=None, errors=None, conflict=False, refused=None, st
     form.version_a.data, form.version_b.data = str(a.version), str(b.version)
     return render_template("curate/compare.html", a=a, b=b, rows=rows, score=score, form=form,
                            owners=owners, errors=errors or [], conflict=conflict,
-                           refused=refused, dismiss_form=PostForm(formdata=None)), status
+                           refused=refused, dismiss_form=PostForm(formdata=None),
+                           outcome=_outcome_text(a, b), narrowing=narrowing), status
 
 
 @bp.get("/duplicates/<int:a_id>/<int:b_id>")
@@ -99,9 +115,8 @@ def merge(a_id, b_id):
     form = MergeForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        versions = int(form.version_a.data), int(form.version_b.data)
-    except ValueError:
+    versions = parse_id(form.version_a.data), parse_id(form.version_b.data)
+    if None in versions:
         abort(400)
     choices = {column: request.form.get(f"choice-{column}", "")
                for column in validation.COLUMNS}
@@ -114,7 +129,8 @@ def merge(a_id, b_id):
         choices = {column: swap.get(choice, choice) for column, choice in choices.items()}
     try:
         kept = merging.merge(keep, drop, choices, keep_version, drop_version,
-                             actor=current_user.id, via="screen")
+                             actor=current_user.id, via="screen",
+                             narrow_confirmed=request.form.get("narrow") == "1")
     except validation.ProfileErrors as exc:
         return _compare_page(a, b, form=form, errors=exc.errors, status=400)
     except services.VersionConflict:
@@ -122,6 +138,8 @@ def merge(a_id, b_id):
         if fresh is None:
             abort(404)
         return _compare_page(*fresh, form=form, conflict=True, status=409)
+    except merging.NarrowingNotConfirmed as exc:
+        return _compare_page(a, b, form=form, refused=exc.reason, narrowing=True, status=409)
     except services.MergeRefused as exc:
         return _compare_page(a, b, form=form, refused=exc.reason, status=409)
     return redirect(url_for("curate.duplicates_list", merged=kept.id))

@@ -7,13 +7,41 @@ is checked there against "a", "b" and "both"."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
-from wtforms.validators import AnyOf, InputRequired
+from wtforms.validators import AnyOf, InputRequired, Optional
 
 from expertnet.formkit import choice_list
 from expertnet.i18n import _l
 
+# import_modes.MODES and VISIBILITIES, each with the plain sentence the curator reads.
+MODE_CHOICES = [
+    ("update", _l("Update: a filled cell replaces the stored value, an empty cell keeps it, "
+                  "list cells add their values.")),
+    ("fill", _l("Fill in: only values that are empty today are filled; nothing stored is "
+                "changed.")),
+    ("replace", _l("Replace: the row is the whole truth; empty cells erase stored values "
+                   "(you confirm what is erased before the import).")),
+]
+CONSENTED_VISIBILITY_CHOICES = [
+    ("public", _l("Everyone (public)")),
+    ("officials", _l("Officials only")),
+    ("curators", _l("Curators only")),
+]
 
-class UploadForm(FlaskForm):
+
+class ImportOptionsForm(FlaskForm):
+    """How a batch writes its rows: the mode, and who sees a row that consents to
+    publication and has no visibility cell (not posted: the defaults, ``update`` and
+    ``public``)."""
+
+    mode = RadioField(_l("How rows change existing profiles"), choices=choice_list(MODE_CHOICES),
+                      default="update", validators=[Optional()])
+    consented_visibility = RadioField(
+        _l("Who sees people who consented to publication (rows without a visibility cell)"),
+        choices=choice_list(CONSENTED_VISIBILITY_CHOICES), default="public",
+        validators=[Optional()])
+
+
+class UploadForm(ImportOptionsForm):
     file = FileField(_l("CSV or XLSX file"), validators=[
         FileRequired(message=_l("Choose a file to import."))])
 

@@ -3,14 +3,20 @@ outcome, decide, commit as one batch, watch the progress, roll the batch back.""
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import accounts, batches, catalog, columns, importer, services
+from expertnet import accounts, batches, catalog, columns, import_modes, importer
 from expertnet.admin.routes import role_required
 from expertnet.curate import bp
-from expertnet.curate.forms import ConfirmForm, TokenForm, UploadForm
+from expertnet.curate.forms import (
+    MODE_CHOICES,
+    ConfirmForm,
+    ImportOptionsForm,
+    TokenForm,
+    UploadForm,
+)
 from expertnet.i18n import _, current_language
 from expertnet.models import Expert, ImportBatch, ImportRow
 from expertnet.profiles.logic import display
-from expertnet.text import parse_id
+from expertnet.text import parse_id, parse_page
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50
@@ -49,7 +55,9 @@ def imports():
         upload = form.file.data
         try:
             batch = batches.create(_bounded(upload.stream), upload.filename, current_user.id,
-                                   current_language())
+                                   current_language(), mode=form.mode.data or "update",
+                                   consented_visibility=form.consented_visibility.data
+                                   or "public")
         except importer.ImportFileError as exc:
             error = str(exc)
         else:
@@ -121,16 +129,21 @@ def import_batch(batch_id):
 
 def _preview(batch, error=None, status=200):
     outcome = request.args.get("outcome", "")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = parse_page(request.args.get("page"))
     rows, total = batches.rows_page(batch, outcome or None, page, PER_PAGE)
     taxonomy = catalog.load()
     language = current_language()
     ids = {row.match_id for row in rows if row.match_id} | {
         row.expert_id for row in rows if row.expert_id}
     experts = {expert.id: expert for expert in Expert.select().where(Expert.id.in_(list(ids)))}
-    details = {row.id: _details(row, experts, taxonomy, language) for row in rows}
+    resolved = _resolutions(batch, rows, taxonomy)
+    details = {row.id: _details(row, resolved.get(row.id), taxonomy, language) for row in rows}
+    options = ImportOptionsForm(formdata=None, mode=batch.mode,
+                                consented_visibility=batch.consented_visibility)
     return render_template(
         "curate/import.html", batch=batch, rows=rows, total=total, page=page,
+        summary=batches.summary(batch), options=options, reasons=_reason_labels(),
+        who=_who_labels(), modes={name: label for name, label in MODE_CHOICES},
         pages=max(1, -(-total // PER_PAGE)), outcome=outcome, details=details, experts=experts,
         tally=batch.tally, blocking=batches.blocking(batch) if batch.status == "ready" else 0,
         outcomes=outcome_labels(), statuses=status_labels(), error=error,
@@ -139,23 +152,73 @@ def _preview(batch, error=None, status=200):
         kept=batches.kept_rows(batch) if batch.status == "rolled_back" else []), status
 
 
-def _details(row, experts, taxonomy, language):
+def _resolutions(batch, rows, taxonomy):
+    """``{row id: import_modes.Resolution}`` of the page's rows not written yet, as the
+    commit would write them now."""
+    if batch.status != "ready":
+        return {}
+    items = []
+    for row in rows:
+        if row.outcome == "invalid" or row.decision == "skip":
+            continue
+        values, errors = importer.check_row(row.cells, taxonomy)
+        if not errors:
+            items.append((row, values))
+    return {row.id: item.resolution for (row, _values), (item, _target)
+            in zip(items, batches.resolve_rows(batch, items), strict=True)}
+
+
+def _details(row, resolution, taxonomy, language):
     """What the preview says about a row: its name, the reasons per cell of an invalid
-    row, the columns an update changes."""
+    row, each field an update changes (old → new, added, kept, erased), and who will
+    see the profile."""
     cells = row.cells
-    info = {"name": cells.get("full_name", ""), "problems": [], "changes": []}
+    info = {"name": cells.get("full_name", ""), "problems": [], "changes": [], "erased": [],
+            "visibility": None, "narrowed": []}
     if row.outcome == "invalid":
         info["problems"] = [(str(columns.LABELS.get(column, column)), message)
                             for column, message in batches.problems(row, taxonomy)]
-    elif row.outcome == "update" and row.match_id in experts and not row.result:
-        values, _errors = importer.check_row(cells, taxonomy)
-        expert = experts[row.match_id]
-        changed = services.changes_for(expert, values,
-                                       services.field_codes_by_expert([expert.id])[expert.id])
-        info["changes"] = [(str(columns.LABELS.get(name, name)),
-                            display(name, change[0], language), display(name, change[1], language))
-                           for name, change in changed.items()]
+    if resolution is None:
+        return info
+
+    def show(column, value):
+        return display(column, value, language)
+
+    if row.outcome != "new" and not (row.outcome == "duplicate" and row.decision != "update"):
+        info["changes"] = [importer.describe_change(change, show, columns.LABELS)
+                           for change in resolution.changes]
+        info["erased"] = [importer.describe_change(change, show, columns.LABELS)
+                          for change in resolution.changes
+                          if change.kind == import_modes.ERASED]
+    info["visibility"] = (resolution.visibility, resolution.reason)
+    info["narrowed"] = [(str(columns.LABELS.get(column, column)), importer.NARROWED[why]())
+                        for column, why in resolution.narrowed]
+    info["narrows"] = resolution.narrows_published
     return info
+
+
+def _reason_labels():
+    return {reason: importer.reason_label(reason) for reason in import_modes.REASONS}
+
+
+def _who_labels():
+    return {"public": _("Public"), "officials": _("Officials only"),
+            "curators": _("Curators only")}
+
+
+@bp.post("/imports/<int:batch_id>/options")
+@role_required(*CURATORS)
+def import_options(batch_id):
+    batch = _batch_or_404(batch_id)
+    form = ImportOptionsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        batches.set_options(batch, form.mode.data or "update",
+                            form.consented_visibility.data or "public", current_user.id)
+    except batches.BatchError as exc:
+        return _preview(batch, error=str(exc), status=409)
+    return redirect(_batch_page(batch))
 
 
 @bp.get("/imports/<int:batch_id>/status.json")
@@ -225,10 +288,62 @@ def import_row(batch_id, row_id):
     elif request.method == "POST":
         abort(400)
     wrong = {column for column, _message in problems}
+    taxonomy = catalog.load()
+    # The allowed values of each refused closed column, offered as the cell is typed.
+    lists = {column: allowed for column in wrong
+             if (allowed := batches.choices(column, row.cells.get(column, ""), taxonomy)[0])}
     return render_template("curate/import_row.html", batch=batch, row=row, form=form,
                            cells=row.cells, labels=columns.LABELS, wrong=wrong, error=error,
+                           lists=lists,
                            problems=[(str(columns.LABELS.get(c, c)), m) for c, m in problems],
                            editable=batch.status == "ready"), 400 if error else 200
+
+
+@bp.route("/imports/<int:batch_id>/corrections", methods=["GET", "POST"])
+@role_required(*CURATORS)
+def import_corrections(batch_id):
+    """Every invalid cell of the batch on one page: corrected (or the row excluded) and
+    checked again at once, without uploading the file again."""
+    batch = _batch_or_404(batch_id)
+    form = TokenForm()
+    error, posted = None, {}
+    if form.validate_on_submit():
+        corrected, excluded = _posted_corrections()
+        try:
+            remaining = batches.correct_rows(batch, corrected, excluded, current_user.id)
+        except batches.BatchError as exc:
+            error = str(exc)
+        else:
+            if not batches.corrections(batch, limit=1):
+                return redirect(url_for("curate.import_batch", batch_id=batch.id))
+            # What the curator typed stays in the rows still refused.
+            posted = {row_id: corrected.get(row_id, {}) for row_id in remaining}
+    elif request.method == "POST":
+        abort(400)
+    rows = batches.corrections(batch) if batch.status == "ready" else []
+    lists = {cell["column"]: cell["allowed"] for _row, cells in rows for cell in cells
+             if cell["allowed"]}
+    page = render_template("curate/import_corrections.html", batch=batch, rows=rows, form=form,
+                           posted=posted, lists=lists, labels=columns.LABELS, error=error,
+                           left=batches.to_correct_count(batch) if rows else 0)
+    return page, 400 if error else 200
+
+
+def _posted_corrections():
+    """``({row id: {column: text}}, {row ids to exclude})`` from the correction form
+    (fields ``cell-<row id>-<column>`` and ``exclude-<row id>``)."""
+    corrected, excluded = {}, set()
+    for name, value in request.form.items():
+        kind, _sep, rest = name.partition("-")
+        row_text, _sep, column = rest.partition("-")
+        row_id = parse_id(row_text)
+        if row_id is None:
+            continue
+        if kind == "cell" and column in columns.IMPORT_COLUMNS:
+            corrected.setdefault(row_id, {})[column] = value
+        elif kind == "exclude" and value:
+            excluded.add(row_id)
+    return corrected, excluded
 
 
 def _act(batch_id, action, done):
@@ -250,7 +365,10 @@ def _batch_page(batch):
 @bp.post("/imports/<int:batch_id>/commit")
 @role_required(*CURATORS)
 def import_commit(batch_id):
-    return _act(batch_id, batches.commit, _batch_page)
+    # In the mode "replace", the box confirming the erased values (batches.commit).
+    erase = request.form.get("erase") == "1"
+    return _act(batch_id, lambda batch, actor: batches.commit(batch, actor, erase_confirmed=erase),
+                _batch_page)
 
 
 @bp.route("/imports/<int:batch_id>/rollback", methods=["GET", "POST"])

@@ -4,12 +4,13 @@ confirmation step."""
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet import catalog, jobs, quality, vocab
+from expertnet import catalog, invitations, jobs, quality, vocab
 from expertnet import links as site_links
 from expertnet.admin.routes import role_required
 from expertnet.curate import bp
 from expertnet.curate.forms import TokenForm
 from expertnet.i18n import current_language
+from expertnet.text import parse_page
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50
@@ -34,7 +35,7 @@ def quality_list(check):
     if check not in quality.CHECKS:
         abort(404)
     months = _months()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = parse_page(request.args.get("page"))
     experts, total = quality.profiles(check, months, page, PER_PAGE)
     return render_template("curate/quality_list.html", check=check, months=months,
                            title=quality.CHECKS[check], experts=experts, total=total, page=page,
@@ -82,7 +83,8 @@ def quality_bulk():
         return redirect(url_for("downloads.job_page", job_id=job.id))
     done, links = quality.apply(planned, current_user.id)
     return render_template("curate/quality_done.html", plan=done, links=links, back=back,
-                           actions=quality.ACTIONS, value_label=_value_label(action, value))
+                           actions=quality.ACTIONS, value_label=_value_label(action, value),
+                           days=invitations.lifetime_days())
 
 
 def _value_label(action, value):

@@ -6,7 +6,7 @@ recently typed password (like every export), audited."""
 from flask import abort, current_app, jsonify, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
-from expertnet import jobs
+from expertnet import exports, jobs
 from expertnet.auth.recent import recent_login_required
 from expertnet.downloads import bp
 
@@ -59,6 +59,8 @@ def job_download(job_id):
     extension = job.result_name.rpartition(".")[2]
     response = send_file(jobs.result_path(job), mimetype=MIMETYPES.get(extension, "text/csv"),
                          as_attachment=True, download_name=job.result_name, max_age=0)
+    # The exact name (diacritics) for browsers that read filename*, an ASCII one for others.
+    response.headers["Content-Disposition"] = exports.attachment_header(job.result_name)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -28,6 +28,10 @@ def search_export(file_format):
     # Not ``kind``: that is a search filter (the kind of profile), kept in the query string.
     if file_format not in MIMETYPES:
         abort(404)
+    # Readable headers and labels unless the contract's layout is asked for (re-import).
+    layout = request.args.get("layout") or "readable"
+    if layout not in exports.LAYOUTS:
+        abort(400)
     try:
         criteria = finder.parse_criteria(request.args)
     except finder.BadParameter:
@@ -38,18 +42,21 @@ def search_export(file_format):
     if total > current_app.config["EXPORT_BACKGROUND_ROWS"]:
         # A large export: written by a background job the person watches (jobs.py),
         # with the rights they have now.
-        job = jobs.start_export(criteria, file_format, viewer, total)
+        job = jobs.start_export(criteria, file_format, viewer, total, layout,
+                                current_language())
         return redirect(url_for("downloads.job_page", job_id=job.id))
     logged = exports.Logged(found, viewer)
-    handle = exports.spreadsheet(logged, viewer, file_format)
+    handle = exports.spreadsheet(logged, viewer, file_format, layout)
     with database.atomic():
         audit.write_many([
             audit.entry("export.search", actor_id=viewer.user_id, source="screen", changes={
-                "format": file_format, "count": logged.count, "with_contact": len(logged.views),
+                "format": file_format, "layout": layout, "count": logged.count,
+                "with_contact": len(logged.views),
                 "criteria": {"q": criteria.q, **criteria.filters, "sort": criteria.sort}}),
             *logged.views])
     response = current_app.response_class(_stream(handle), mimetype=MIMETYPES[file_format])
-    response.headers["Content-Disposition"] = f'attachment; filename="expertnet-experts.{file_format}"'
+    response.headers["Content-Disposition"] = exports.attachment_header(
+        exports.file_name(criteria, file_format, layout))
     return response
 
 

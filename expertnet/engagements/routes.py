@@ -208,6 +208,7 @@ REPORT_VOCABULARIES = {
     "engagement_kind": vocab.ENGAGEMENT_KINDS, "expert_kind": vocab.KINDS,
     "event_kind": vocab.EVENT_KINDS, "event_role": vocab.EVENT_ROLES,
     "mission_direction": vocab.MISSION_DIRECTIONS, "partner_scope": vocab.PARTNER_SCOPES,
+    "department_step": vocab.DEPARTMENT_CONTACT_STEPS,
 }
 
 
@@ -266,6 +267,7 @@ def report_xlsx():
         "delegations_by_direction": _("Delegations, outgoing and visiting"),
         "delegations_by_country": _("Delegations by country"),
         "agreements_by_scope": _("Agreements signed, by partner"),
+        "department_contacts": _("Contact through the Department"),
         "name": name,
     }
     data = programme_report.to_xlsx(found, labels)

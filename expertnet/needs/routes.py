@@ -149,10 +149,14 @@ def _engagements(need, viewer):
 
 
 def _askable(viewer, experts, requests):
-    """Experts not asked yet for this need who have contact details the viewer may
-    not see (the others need no request)."""
-    return {expert.id for expert in experts
-            if expert.id not in requests and contact_requests.hidden_fields(viewer, expert)}
+    """``{expert id: channel}`` of the experts not asked yet for this need who have
+    contact details the viewer may not see (the others need no request): "expert" when
+    the expert answers on the site, "department" when the profile is unclaimed and
+    the Department has to make contact."""
+    ids = [expert.id for expert in experts
+           if expert.id not in requests and contact_requests.hidden_fields(viewer, expert)]
+    claimed = contact_requests.claimed_ids(ids)
+    return {expert_id: "expert" if expert_id in claimed else "department" for expert_id in ids}
 
 
 def _proposal_url(need, filters):
@@ -241,10 +245,10 @@ def _contacts(need, viewer, entries):
     """``{expert id: contact fields shown}`` on a need's pages, each view logged: what
     the general rules allow, and every detail of the experts who accepted this
     viewer's contact request for this need."""
-    granted = contact_requests.granted_ids(need, viewer)
+    granted = contact_requests.granted_fields(need, viewer)
     shown = {}
     for _entry, expert in entries:
         shown[expert.id] = access.visible_contact_fields(viewer, expert,
-                                                         granted=expert.id in granted)
+                                                         granted=granted.get(expert.id, ()))
         audit.contact_view(viewer, expert, shown[expert.id], source="screen")
     return shown

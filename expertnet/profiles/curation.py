@@ -17,6 +17,7 @@ from expertnet.profiles.forms import (
     RestoreForm,
 )
 from expertnet.profiles.logic import display
+from expertnet.text import parse_id
 
 CURATORS = ("curator", "admin")
 # The audit entries that change a profile's values (shown in its history).
@@ -88,10 +89,10 @@ def _posted_version(form):
     missing its CSRF token or the version is not a number)."""
     if not form.validate_on_submit():
         abort(400)
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
+    version = parse_id(form.version.data)
+    if version is None:
         abort(400)
+    return version
 
 
 @bp.post("/curate/reviews/<int:change_id>/accept")

@@ -13,6 +13,7 @@ from expertnet.i18n import _, current_language
 from expertnet.profiles import bp
 from expertnet.profiles.forms import OrcidApplyForm, OrcidForm
 from expertnet.profiles.logic import display, editable_or_abort
+from expertnet.text import parse_id
 
 
 @bp.route("/experts/<int:expert_id>/orcid", methods=["GET", "POST"])
@@ -72,9 +73,8 @@ def orcid_preview(expert_id, import_id):
     if request.method == "POST" and row.status == "previewed":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            version = int(form.version.data)
-        except ValueError:
+        version = parse_id(form.version.data)
+        if version is None:
             abort(400)
         chosen = set(request.form.getlist("apply")) & set(orcid.FIELDS)
         try:

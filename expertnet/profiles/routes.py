@@ -15,6 +15,7 @@ from expertnet import (
     audit,
     catalog,
     consent,
+    contact_requests,
     emails,
     freshness,
     invitations,
@@ -41,6 +42,7 @@ from expertnet.profiles.forms import (
     initial_values,
 )
 from expertnet.profiles.logic import completeness, display, editable_or_abort
+from expertnet.text import parse_id
 
 
 @bp.get("/account/profile")
@@ -136,9 +138,8 @@ def _save(form, expert, stored, held=None):
                                            "stays visible to the curators only.")))
         raw = {name: value for name, value in raw.items() if name != "visibility"}
     if not errors:
-        try:
-            version = int(form.version.data or "")
-        except ValueError:
+        version = parse_id(form.version.data)
+        if version is None:
             version = -1  # no version read: treated as a concurrent change
         proposed = {}
         viewer = current_viewer()
@@ -257,6 +258,8 @@ def consent_page(expert_id):
                            form=ConsentForm(formdata=None),
                            purposes=consent.PURPOSES, in_force=consent.in_force(expert.id),
                            history=consent.history(expert.id), error=error,
+                           through_department=contact_requests.department_consents(expert.id),
+                           shared_fields=contact_requests.shared,
                            notice_version=consent.NOTICE_VERSION,
                            done=request.args.get("done") if request.method == "GET" else None)
 
@@ -347,7 +350,7 @@ def invite(expert_id):
             return redirect(url_for("profiles.invite", expert_id=expert.id, sent=row.id))
     sent = invitations.sent_for(expert.id) if mailing else []
     return render_template("profiles/invite.html", expert=expert, form=form, link=link,
-                           owned=owned, hours=invitations._hours(), mailing=mailing, sent=sent,
+                           owned=owned, days=invitations.lifetime_days(), mailing=mailing, sent=sent,
                            just_sent=request.args.get("sent", type=int),
                            statuses=emails.STATUSES, now=utcnow())
 

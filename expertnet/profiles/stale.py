@@ -8,6 +8,7 @@ from expertnet import catalog, freshness, services
 from expertnet.admin.routes import role_required
 from expertnet.models import Expert
 from expertnet.profiles import bp
+from expertnet.text import parse_page
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50
@@ -46,7 +47,7 @@ def check_profile(token):
 @bp.get("/curate/stale")
 @role_required(*CURATORS)
 def stale_profiles():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = parse_page(request.args.get("page"))
     owned_only = request.args.get("owned") == "1"
     rows, total = freshness.stale_profiles(owned_only=owned_only, page=page, per_page=PER_PAGE)
     return render_template("profiles/stale.html", rows=rows, total=total, page=page,

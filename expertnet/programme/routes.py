@@ -24,6 +24,7 @@ from expertnet.models import (
 from expertnet.needs import records, shortlists
 from expertnet.programme import bp
 from expertnet.programme.forms import AgreementForm, EventForm, MissionForm
+from expertnet.text import parse_id
 
 ROLES = common.ROLES
 DATES = ("starts_on", "ends_on", "signed_on")
@@ -63,7 +64,7 @@ def _back(fallback):
 
 def _posted_expert():
     """The profile whose number was posted (one the viewer may see), or None."""
-    expert_id = common.parse_id(request.form.get("expert_id"))
+    expert_id = parse_id(request.form.get("expert_id"))
     return finder.get_visible(expert_id, current_viewer()) if expert_id else None
 
 
@@ -149,7 +150,7 @@ def event_invite(event_id):
     viewer = current_viewer()
     q = request.args.get("q", "")[:200]
     need = None
-    need_id = common.parse_id(request.args.get("need"))
+    need_id = parse_id(request.args.get("need"))
     if need_id:
         need = Need.get_or_none(Need.id == need_id)
         if need is None or not records.may_see(viewer, need):
@@ -177,7 +178,7 @@ def event_invite_post(event_id):
         abort(400)
     experts, refused = [], []
     for raw in dict.fromkeys(raw_ids[:events.MAX_INVITES]):
-        expert_id = common.parse_id(raw)
+        expert_id = parse_id(raw)
         expert = finder.get_visible(expert_id, viewer) if expert_id else None
         if expert is None:
             refused.append((None, _("No expert has the number %(number)s.", number=raw[:20])))
@@ -471,8 +472,8 @@ def agreement_remove_expert(agreement_id, expert_id):
 @role_required(*ROLES)
 def agreement_link(agreement_id):
     agreement = _editable(Agreement, agreement_id)
-    event_id = common.parse_id(request.form.get("event_id"))
-    mission_id = common.parse_id(request.form.get("mission_id"))
+    event_id = parse_id(request.form.get("event_id"))
+    mission_id = parse_id(request.form.get("mission_id"))
     if not event_id and not mission_id:
         abort(400)
     event = Event.get_or_none(Event.id == event_id) if event_id else None
