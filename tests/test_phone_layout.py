@@ -1,7 +1,8 @@
 """Every page fits a phone (issue 16 item 1): as every role and in both languages, a
 390 × 844 browser walks the pages reachable from the navigation and from one record
 of each kind the demo instance holds (scripts.demo_records), and fails on a page wider
-than the screen, a server error, a console error or a control too small to tap.
+than the screen, a server error, a console error, a control too small to tap, or a table
+whose columns are squeezed narrower than a word instead of scrolling in its box.
 
 One server, one browser, one context per role and language; one page per kind of URL
 (``/needs/7`` and ``/needs/9`` are the same template), so the walk stays bounded.
@@ -45,6 +46,11 @@ SMALL_TARGETS = """selector => [...document.querySelectorAll(selector)].filter(e
 }).map(element => element.outerHTML.slice(0, 120))"""
 OVERFLOWS = """width => document.documentElement.scrollWidth > window.innerWidth
   || window.innerWidth > width"""
+# A table that scrolls in its box must not squeeze a column to a letter a line instead.
+SQUEEZED_CELLS = """() => [...document.querySelectorAll('.data-table:not(.stacked) :is(td, th)')]
+  .filter(cell => { const width = cell.getBoundingClientRect().width;
+                    return width > 0 && width < 60; })
+  .slice(0, 3).map(cell => cell.outerHTML.slice(0, 120))"""
 WIDER_THAN_SCREEN = """() => [...document.querySelectorAll('body *')].filter(element => {
   const box = element.getBoundingClientRect();
   return box.right > 391 && box.width > 0;
@@ -99,6 +105,9 @@ def log_in(page, base, email, password):
 def check_layout(page, path, problems):
     if page.evaluate(OVERFLOWS, PHONE["width"]):
         problems.append((path, "overflow", page.evaluate(WIDER_THAN_SCREEN)))
+    squeezed = page.evaluate(SQUEEZED_CELLS)
+    if squeezed:
+        problems.append((path, "squeezed columns", squeezed[:3]))
     small = page.evaluate(SMALL_TARGETS, TOUCH_TARGETS)
     if small:
         problems.append((path, "small targets", small[:3]))
