@@ -10,7 +10,8 @@ INDEX_DIR = ""
 SECRET_KEY = None
 
 BABEL_DEFAULT_LOCALE = "vi"
-BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# The city's time zone: every time a person reads (pages, e-mails, exports) is in it.
+TIMEZONE = "Asia/Ho_Chi_Minh"
 LANGUAGES = ("vi", "en")
 
 # Seconds a writer waits for the Whoosh lock before giving up (the database write is

@@ -35,12 +35,11 @@ this need".
 import datetime
 
 from flask import current_app, url_for
-from flask_babel import format_date
 from peewee import JOIN, IntegrityError
 
 from expertnet import access, audit, consent, mail, notifications, vocab
 from expertnet.db import database, utcnow
-from expertnet.i18n import _
+from expertnet.i18n import _, format_moment
 from expertnet.models import ContactBlock, ContactRequest, Expert, Need, ShortlistEntry, User
 from expertnet.text import clean, clean_multiline, fold
 
@@ -424,8 +423,9 @@ def record_outcome(request, curator, outcome, fields=(), note=""):
                             "profile must hold them)."), status=400)
         shared_fields = ",".join(chosen)
     if outcome == "no_answer" and not is_overdue(request):
+        # A deadline: its moment in the city's zone, the zone named.
         raise Refused(_("The person has until %(date)s to answer.",
-                        date=format_date(due_at(request).date(), "long")))
+                        date=format_moment(due_at(request), zone=True)))
     status = OUTCOMES[outcome]
     with database.atomic():
         changed = (ContactRequest.update(status=status, decided_at=utcnow(),

@@ -5,10 +5,9 @@ function returns the ``MailMessage`` row, or None when mail is not configured.
 Links are made by the callers (they know whether a request's host can be trusted,
 links.py); the texts never hold more personal data than the recipient gave or owns.
 """
-from flask_babel import format_date
 
 from expertnet import mail
-from expertnet.i18n import _, _l, _n
+from expertnet.i18n import _, _l, _n, format_day
 
 # The states of a MailMessage, as curators read them.
 STATUSES = {
@@ -104,7 +103,7 @@ def stale_reminder(to, full_name, last_confirmed, confirm_link, edit_link, langu
             _("Hello,"),
             _("Your profile “%(name)s” in the Hai Phong expert network was last confirmed on "
               "%(date)s. Officials rely on it to find experts: please check that it is "
-              "still correct.", name=full_name, date=format_date(last_confirmed, "long")),
+              "still correct.", name=full_name, date=format_day(last_confirmed)),
             _("If nothing has changed, confirm it in one click here:") + "\n" + confirm_link,
             _("If something has changed, log in and edit it here:") + "\n" + edit_link)
     return mail.send(to, "stale_reminder", compose, language)
@@ -112,7 +111,7 @@ def stale_reminder(to, full_name, last_confirmed, confirm_link, edit_link, langu
 
 def review_outcome(to, accepted, proposed_on, reason, link, language):
     def compose():
-        date = format_date(proposed_on, "long")
+        date = format_day(proposed_on)
         if accepted:
             return _("Your proposed changes were accepted"), _letter(
                 _("Hello,"),

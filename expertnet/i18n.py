@@ -6,14 +6,25 @@ Vietnamese. Catalogues live in the top-level ``translations/`` folder (or inside
 installed package); their ``.mo`` files are compiled into the instance folder when
 missing or older than the ``.po`` they come from, so they are never committed.
 """
+import datetime
 import io
 import os
 from pathlib import Path
 
+from babel import dates as babel_dates
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext, refresh
+from flask_babel import (
+    Babel,
+    format_timedelta,
+    get_locale,
+    get_timezone,
+    gettext,
+    lazy_gettext,
+    ngettext,
+    refresh,
+)
 
 _ = gettext
 _l = lazy_gettext
@@ -52,6 +63,67 @@ def _account_language():
 
 def current_language():
     return str(get_locale() or "vi")
+
+
+# How a day is written: a Vietnamese office writes 06/12/2026, an English reader 6 Dec 2026.
+# A moment is "15:50, 06/12/2026" (the time first, as Vietnamese administrative text does).
+DAY_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+TIME_PATTERNS = {False: "HH:mm", True: "HH:mm:ss"}
+
+
+def _day_pattern():
+    return DAY_PATTERNS.get(current_language().split("_")[0], DAY_PATTERNS["en"])
+
+
+def _parsed(value):
+    """A value read back as text (an aggregate on SQLite) as the day or moment it is."""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10:
+            return datetime.date.fromisoformat(text)
+        return datetime.datetime.fromisoformat(text)
+    return value
+
+
+def _in_city_zone(moment):
+    """A stored moment (naive UTC, like every timestamp of the database) in the city's zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(get_timezone())
+
+
+def format_day(value):
+    """A date (or the day of a moment, in the city's zone) in the reader's language;
+    ``""`` for none."""
+    if not value:
+        return ""
+    value = _parsed(value)
+    if isinstance(value, datetime.datetime):
+        value = _in_city_zone(value).date()
+    return babel_dates.format_date(value, _day_pattern(), locale=get_locale())
+
+
+def zone_name():
+    """The city's time zone as the reader calls it ("Giờ Việt Nam", "Vietnam Time")."""
+    return babel_dates.get_timezone_name(get_timezone(), locale=get_locale())
+
+
+def format_moment(value, zone=False, seconds=False):
+    """A stored moment in the city's zone and the reader's language: "15:50, 06/12/2026"
+    (with the zone named after it when ``zone``: deadlines and expiries)."""
+    if not value:
+        return ""
+    pattern = f"{TIME_PATTERNS[bool(seconds)]}, {_day_pattern()}"
+    text = babel_dates.format_datetime(_in_city_zone(_parsed(value)), pattern, locale=get_locale())
+    return f"{text} ({zone_name()})" if zone else text
+
+
+def format_ago(value, now=None):
+    """How long ago a stored moment was, in words: "3 ngày trước", "3 days ago"."""
+    if not value:
+        return ""
+    now = now or datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    return format_timedelta(_parsed(value) - now, add_direction=True)
 
 
 def source_catalogues():
@@ -98,8 +170,9 @@ def compile_catalogues(target):
 def init_app(app):
     compiled = compile_catalogues(Path(app.instance_path) / "translations")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = compiled
-    babel.init_app(app, locale_selector=select_locale,
-                   default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
+    # The city's zone (EXPERTNET_TIMEZONE): an unknown name stops the start, not a page.
+    babel_dates.get_timezone(app.config["TIMEZONE"])
+    babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["TIMEZONE"])
     # Flask-Babel caches the locale on the application context, which a request
     # shares with an outer context (tests, CLI): choose it afresh for every request.
     app.before_request(refresh)

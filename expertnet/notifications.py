@@ -11,18 +11,19 @@ import datetime
 import json
 
 from flask import current_app
-from flask_babel import format_date
 
 from expertnet.db import database, utcnow
-from expertnet.i18n import _, ngettext
+from expertnet.i18n import _, format_day, ngettext
 from expertnet.models import Expert, Notification
 
 PER_PAGE = 20
 
 
 def _date(value):
+    """A day or a moment kept as ISO text, as the reader writes the day (a moment's day is
+    the city's: 20:30 UTC is already the next day in Hai Phong)."""
     try:
-        return format_date(datetime.date.fromisoformat(str(value)[:10]), "long")
+        return format_day(str(value))
     except ValueError:
         return str(value)
 

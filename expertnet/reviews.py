@@ -132,7 +132,7 @@ def tell_outcome(row, base):
         return None
     notifications.notify(user, f"review_{row.status}",
                          link=notifications.path_for("profiles.edit", expert_id=row.expert_id),
-                         date=row.created_at.date(), reason=row.reason or "")
+                         date=row.created_at, reason=row.reason or "")
     return emails.review_outcome(user.email, row.status == "accepted", row.created_at, row.reason,
                                  links.external_url(base, "profiles.edit", expert_id=row.expert_id),
                                  user.language)

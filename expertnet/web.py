@@ -1,12 +1,20 @@
 """What every response shares: security headers, error pages (JSON under /api/),
 and the helpers templates use to show codes in the reader's language."""
 from flask import Response, abort, current_app, jsonify, render_template, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_decimal
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from expertnet import access, archives, places, vocab
-from expertnet.i18n import LANGUAGE_NAMES, _, current_language
+from expertnet.i18n import (
+    LANGUAGE_NAMES,
+    _,
+    current_language,
+    format_ago,
+    format_day,
+    format_moment,
+    zone_name,
+)
 from expertnet.text import initials
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -121,13 +129,17 @@ def init_app(app):
         vocab=vocab,
         initials=initials,
         viewer=access.current_viewer,
+        zone_name=zone_name,
         # The packing an attached Office file was refused for, named by the refusal.
         max_unpacking_ratio=archives.MAX_RATIO,
     )
     app.jinja_env.filters.update(
         number=lambda value: format_decimal(value),
-        date=lambda value: format_date(value, format="long") if value else "",
-        datetime=lambda value: format_datetime(value, format="medium") if value else "",
+        # The one way a page writes a date or a time (i18n.py): the reader's language,
+        # the city's zone. ``|datetime(zone=True)`` names the zone, ``|ago`` says "3 days ago".
+        date=format_day,
+        datetime=format_moment,
+        ago=format_ago,
         paragraphs=paragraphs,
     )
 

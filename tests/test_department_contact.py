@@ -6,6 +6,7 @@ person agreed to share; every step is audited and counted in the programme repor
 import datetime
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -191,6 +192,9 @@ def test_no_answer_only_after_the_days_given(app, people, diaspora):
     # Too early: the person still has time to answer.
     early = _record(working, request.id, "no_answer")
     assert early.status_code == 409 and "The person has until" in early.get_data(as_text=True)
+    # A deadline: the moment in the city's zone, the zone named (issue 16).
+    assert re.search(r"The person has until \d\d:\d\d, \d{1,2} \w{3} 20\d\d \(Vietnam Time\) to answer",
+                     early.get_data(as_text=True))
     assert ContactRequest.get_by_id(request.id).status == "pending"
     queue = working.get("/curate/department-contacts").get_data(as_text=True)
     assert "overdue" not in queue.split("<tbody>")[1]

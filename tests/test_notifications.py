@@ -68,7 +68,7 @@ def test_the_navigation_counts_unread_and_marking_read_is_a_post(app, make_user,
     page = client.get("/notifications", headers=EN).text
     assert _unread_badge(page) == 2
     assert "3 new experts match your saved searches." in page
-    assert "was last confirmed on January 31, 2025" in page
+    assert "was last confirmed on 31 Jan 2025" in page
     # GET changes nothing; a POST without its token is refused.
     assert client.get(f"/notifications/{first.id}/read").status_code == 405
     assert client.post(f"/notifications/{first.id}/read").status_code == 400

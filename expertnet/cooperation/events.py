@@ -14,14 +14,13 @@ official sends at most ``EVENT_INVITATIONS_PER_DAY`` invitations in 24 hours.
 import datetime
 
 from flask import current_app
-from flask_babel import format_date
 from peewee import IntegrityError
 
 from expertnet import access, audit, catalog, consent, contact_requests, links, mail, vocab
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
 from expertnet.db import database, utcnow
 from expertnet.formkit import date_range_problems, form_date, text_problems
-from expertnet.i18n import _
+from expertnet.i18n import _, format_day
 from expertnet.models import AgreementLink, Event, EventInvitation, Expert, User
 from expertnet.text import clean, clean_multiline, fold
 
@@ -207,9 +206,9 @@ def _tell_expert(row, event):
         return None
 
     def compose():
-        when = format_date(event.starts_on, "long")
+        when = format_day(event.starts_on)
         if event.ends_on and event.ends_on != event.starts_on:
-            when = _("%(start)s to %(end)s", start=when, end=format_date(event.ends_on, "long"))
+            when = _("%(start)s to %(end)s", start=when, end=format_day(event.ends_on))
         place = event.location
         if event.online:
             place = _("%(place)s (also online)", place=place) if place else _("Online")

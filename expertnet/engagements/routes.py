@@ -3,7 +3,6 @@ import datetime
 import io
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
-from flask_babel import format_date
 from flask_login import current_user
 
 from expertnet import (
@@ -22,7 +21,7 @@ from expertnet.db import utcnow
 from expertnet.engagements import bp
 from expertnet.engagements.forms import EngagementForm
 from expertnet.formkit import form_date
-from expertnet.i18n import _, current_language
+from expertnet.i18n import _, current_language, format_day
 from expertnet.models import Attachment, Engagement, Need
 from expertnet.needs import records
 from expertnet.text import parse_id
@@ -251,8 +250,8 @@ def report_xlsx():
             return mission_country(code)
         return REPORT_VOCABULARIES[vocabulary].get(code, code)
 
-    period = _("From %(start)s to %(end)s", start=format_date(found.start, "long"),
-               end=format_date(found.end, "long"))
+    period = _("From %(start)s to %(end)s", start=format_day(found.start),
+               end=format_day(found.end))
     labels = {
         "sheet": _("Programme report"), "title": _("Programme report"), "period": period,
         "engagements": _("Engagements"), "count": _("Number"),

@@ -19,7 +19,7 @@ class NeedForm(FlaskForm):
     language = SelectField(_l("Language of the work"), validate_choice=False)
     starts_on = StringField(_l("From (date)"))
     ends_on = StringField(_l("Until (date)"))
-    location = StringField(_l("Place"))
+    location = StringField(_l("Venue"))
     online = BooleanField(_l("Online"))
     shared = BooleanField(_l("Share with colleagues of my department"))
 

@@ -27,7 +27,7 @@ class EventForm(_Form):
     title = StringField(_l("Title"))
     starts_on = StringField(_l("From (date)"))
     ends_on = StringField(_l("Until (date)"))
-    location = StringField(_l("Place"))
+    location = StringField(_l("Venue"))
     online = BooleanField(_l("Online"))
     department = StringField(_l("Organising department"))
     fields = SelectMultipleField(_l("Fields"), validate_choice=False)
