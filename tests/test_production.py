@@ -278,4 +278,9 @@ def test_the_search_page_with_a_kind_filter_offers_the_export_of_that_search(app
     login(make_user("curator"))
     page = client.get("/search?q=&kind=diaspora")
     assert page.status_code == 200
-    assert "/search/export.csv?kind=diaspora" in page.get_data(as_text=True)
+    # The export form carries the search's filter (the file format is the button's path).
+    text = page.get_data(as_text=True)
+    form = text[text.index('class="export-form"'):]
+    form = form[:form.index("</form>")]
+    assert '<input type="hidden" name="kind" value="diaspora">' in form
+    assert "/search/export.csv" in form

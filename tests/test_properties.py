@@ -440,6 +440,7 @@ def test_nul_characters_are_refused_everywhere_not_500(app, add, make_user):
 ROUTES_READING_IDS = [
     ("curator", "curate.import_decisions", "POST", ("page", "decision-{}"), {}),
     ("curator", "curate.import_batch", "GET", ("page",), {}),
+    ("curator", "curate.import_corrections", "POST", ("exclude-{}", "cell-{}-full_name"), {}),
     ("curator", "curate.quality_page", "GET", ("months",), {}),
     ("curator", "curate.quality_list", "GET", ("page", "months"), {}),
     ("curator", "curate.quality_bulk", "POST", ("ids", "months"), {"action": "set_visibility"}),
