@@ -19,7 +19,9 @@
    A query is kept only when at least ``MIN_RELEVANT`` profiles are relevant (names:
    one).
 4. Each query runs as the API runs it for a curator (every visibility level, top 10),
-   once per mode in :data:`MODES`: today's search (``legacy``) beside the current one.
+   once per mode in :data:`MODES`: today's search (``legacy``), the current one with the
+   words searched as typed (``literal``) and as the search page runs it, with the
+   directory's vocabularies understood (``new``).
 
 Figures per mode, overall and per kind: ``ndcg_at_10`` (graded gains over the ideal
 ranking of the judged profiles) and ``recall_at_10`` (relevant profiles in the top 10
@@ -39,8 +41,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 TOP = 10
 MIN_RELEVANT = 3
 VISIBILITY = ("public", "officials", "curators")
-# Search modes compared in the same run: request options of ``search.SearchRequest``.
-MODES = {"today": {}}
+# Search modes compared in the same run: request options of ``search.SearchRequest``
+# (``understand``: with the directory's vocabularies, as the search page searches).
+MODES = {"today": {"legacy": True}, "literal": {}, "new": {"understand": True}}
 
 # How officials name a role (the profile's ``available_for``), in each language.
 ROLES = {
@@ -265,8 +268,11 @@ def judge(found, judged):
     return {"ndcg": _dcg(gains) / ideal, "recall": relevant / min(TOP, len(judged))}
 
 
-def run_mode(store, queries, options):
-    from expertnet import search
+def run_mode(store, queries, options, taxonomy):
+    from expertnet import finder, search
+    options = dict(options)
+    if options.pop("understand", False):
+        options["vocabulary"] = finder.search_vocabulary(taxonomy)
     rows = []
     for query in queries:
         request = search.SearchRequest(text=query["text"], visibility=VISIBILITY, per_page=TOP,
@@ -308,7 +314,8 @@ def run(profile_count, seed, per_kind):
             experts = finder.load_in_order([expert.id for expert in Expert.select(Expert.id)])
             queries = make_queries(Profiles(experts, taxonomy), seed, per_kind)
             log(f"{len(queries)} judged queries")
-            by_mode = {mode: run_mode(store, queries, options) for mode, options in MODES.items()}
+            by_mode = {mode: run_mode(store, queries, options, taxonomy)
+                       for mode, options in MODES.items()}
             store.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

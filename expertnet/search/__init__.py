@@ -11,17 +11,19 @@ from whoosh import collectors, highlight
 
 from . import engine
 from . import query as search_query
-from .analysis import FOLDED
+from .analysis import FOLDED, highlight_analyzer
 from .index import IndexBusy, IndexStore, IndexUnavailable
-from .schema import FACET_FIELDS, SCHEMA_VERSION
+from .schema import EXACT_TEXT_FIELDS, FACET_FIELDS, SCHEMA_VERSION
 from .similar import SimilarRequest, SimilarResult, more_like_this
+from .understanding import Meaning, Vocabulary
 
 __all__ = [
-    "FACET_FIELDS", "IndexBusy", "IndexStore", "IndexUnavailable", "SCHEMA_VERSION",
+    "EXACT_TEXT_FIELDS", "FACET_FIELDS", "IndexBusy", "IndexStore", "IndexUnavailable", "SCHEMA_VERSION",
     "SearchRequest", "SearchResult", "init_app", "get_store", "search", "search_reference",
     "suggest",
     "contact_terms",
     "SimilarRequest", "SimilarResult", "more_like_this",
+    "Meaning", "Vocabulary",
 ]
 
 EXTENSION = "expertnet.search"
@@ -48,6 +50,14 @@ class SearchRequest:
     language: str = "vi"
     max_chars: int = 500
     max_terms: int = 12
+    # Today's search before issue 15 (every word required, folded free text): kept for
+    # the benchmark (bench.relevance) to measure against until issue 15 lands.
+    legacy: bool = False
+    # The directory's vocabularies (understanding.Vocabulary) to read roles, places,
+    # kinds and fields in the text as filters; None searches the words literally.
+    vocabulary: object = None
+    # Keys of understood meanings the person removed ("available_for:reviewing").
+    ignore: tuple = ()
 
 
 @dataclass
@@ -58,6 +68,10 @@ class SearchResult:
     highlights: dict
     page: int
     per_page: int
+    # Meanings understood and applied as filters, and those dropped because they left
+    # no result (understanding.Meaning).
+    understood: list = field(default_factory=list)
+    dropped: list = field(default_factory=list)
 
     @property
     def pages(self):
@@ -96,10 +110,13 @@ def search(store, request):
     highlights for the page only."""
     with store.searcher() as searcher:
         segments = store.segments(searcher)
-        plan = _plan(request, segments)
+
+        def run(plan):
+            evaluated = engine.evaluate(segments, plan)
+            return sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated), evaluated
+
+        plan, (total, evaluated), dropped = _final_plan(request, segments, run)
         sort = _effective_sort(request, plan)
-        evaluated = engine.evaluate(segments, plan)
-        total = sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated)
         facets = engine.count_facets(evaluated) if request.with_facets else {}
         first = (request.page - 1) * request.per_page
         last = first + request.per_page
@@ -109,20 +126,42 @@ def search(store, request):
             stored = searcher.stored_fields(int(docnum))
             ids.append(int(stored["id"]))
             if plan.words and request.with_highlights:
-                snippet = _snippet(stored, plan.highlight, request.language)
+                snippet = _snippet(stored, plan, request.language)
                 if snippet:
                     highlights[ids[-1]] = snippet
-    return SearchResult(ids, total, facets, highlights, request.page, request.per_page)
+    return SearchResult(ids, total, facets, highlights, request.page, request.per_page,
+                        plan.understood, dropped)
+
+
+def _final_plan(request, segments, run):
+    """The plan to answer with, its run, and the meanings dropped: an understood filter
+    that leaves no result is dropped (the last understood first; its words are then
+    searched as typed), and weak matches and typos widen what the strong words leave
+    (nearly) empty. ``run(plan)`` gives ``(total, evaluation)``."""
+    dropped = []
+    plan = _plan(request, segments)
+    outcome = run(plan)
+    while outcome[0] == 0 and plan.understood:
+        dropped.append(plan.understood[-1])
+        plan = _plan(request, segments, drop={meaning.key for meaning in dropped})
+        outcome = run(plan)
+    if plan.widen and outcome[0] < search_query.WIDEN_BELOW:
+        plan = _plan(request, segments, drop={meaning.key for meaning in dropped}, widen=True)
+        outcome = run(plan)
+    return plan, outcome, dropped
 
 
 def search_reference(store, request):
     """The same search evaluated by Whoosh itself (slow, no facets): the reference
     that the engine's ranking and totals are checked against."""
     with store.searcher() as searcher:
-        plan = _plan(request, store.segments(searcher))
+        def run(plan):
+            queries = search_query.to_whoosh(plan)
+            return sum(1 for _docnum in searcher.docs_for_query(queries[0])), queries
+
+        plan, (total, (matching, scoring)), dropped = _final_plan(
+            request, store.segments(searcher), run)
         sort = _effective_sort(request, plan)
-        matching, scoring = search_query.to_whoosh(plan)
-        total = sum(1 for _docnum in searcher.docs_for_query(matching))
         last = request.page * request.per_page
         if sort == "name":
             collector = collectors.SortingCollector("name_sort", limit=last)
@@ -135,7 +174,8 @@ def search_reference(store, request):
         searcher.search_with_collector(scoring if sort == "relevance" else matching, collector)
         hits = list(collector.results())[last - request.per_page:last]
         ids = [int(hit["id"]) for hit in hits]
-    return SearchResult(ids, total, {}, {}, request.page, request.per_page)
+    return SearchResult(ids, total, {}, {}, request.page, request.per_page, plan.understood,
+                        dropped)
 
 
 def _effective_sort(request, plan):
@@ -144,23 +184,27 @@ def _effective_sort(request, plan):
     return "name" if sort == "relevance" and not plan.has_text else sort
 
 
-def _plan(request, segments):
+def _plan(request, segments, widen=False, drop=()):
     return search_query.plan(
         request.text, request.filters, request.visibility, request.own_ids,
         include_contact=request.include_contact, lexicon=segments.lexicon,
-        max_chars=request.max_chars, max_terms=request.max_terms)
+        max_chars=request.max_chars, max_terms=request.max_terms, legacy=request.legacy,
+        widen=widen, vocabulary=request.vocabulary, ignore=tuple(request.ignore), drop=drop)
 
 
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
 
 
-def _snippet(stored, words, language):
-    """Marked fragments of the bio in the reader's language, else the other one."""
+def _snippet(stored, plan, language):
+    """Marked fragments of the bio in the reader's language, else the other one. A word
+    typed with diacritics marks only itself; one typed without marks every form."""
     other = "en" if language == "vi" else "vi"
+    analyzer = highlight_analyzer(plan.marked) if plan.marked else FOLDED
     for name in (f"bio_{language}", f"bio_{other}", "organization"):
         text = stored.get(name)
         if text:
-            snippet = highlight.highlight(text, words, FOLDED, _FRAGMENTER, MarkFormatter(), top=2)
+            snippet = highlight.highlight(text, plan.highlight, analyzer, _FRAGMENTER,
+                                          MarkFormatter(), top=2)
             if snippet:
                 return snippet
     return ""
