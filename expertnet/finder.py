@@ -21,6 +21,8 @@ FILTERS = {
     "trust": "trust",
 }
 SORTS = ("relevance", "name", "updated")
+# Index field → URL parameter (the names understood meanings are shown and removed by).
+PARAMETERS = {index_field: name for name, index_field in FILTERS.items()}
 
 
 class BadParameter(ValueError):
@@ -116,14 +118,42 @@ class Found:
     facets: dict
     highlights: dict
     criteria: Criteria
-    # What the search read in the words (search.understanding.Meaning), and what it
-    # dropped because it left no result.
+    # What the search read in the words (Understood), and what it dropped because it
+    # left no result.
     understood: list = field(default_factory=list)
     dropped: list = field(default_factory=list)
 
     @property
     def pages(self):
         return max(1, -(-self.total // self.criteria.per_page))
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A meaning read in the words, in URL terms: filter ``parameter`` on ``value``;
+    ``key`` is what ``ignore=`` takes to remove it; ``text`` the words that said it."""
+    parameter: str
+    value: str
+    text: str
+
+    @property
+    def key(self):
+        return f"{self.parameter}:{self.value}"
+
+
+def _understood(meanings):
+    return [Understood(PARAMETERS[meaning.name], meaning.value, meaning.text)
+            for meaning in meanings]
+
+
+def _ignored(criteria):
+    """``ignore=`` keys (URL terms: "field:ai") as the search's meaning keys ("fields:ai")."""
+    keys = []
+    for key in criteria.ignore:
+        name, _sep, value = key.partition(":")
+        if name in FILTERS:
+            keys.append(f"{FILTERS[name]}:{value}")
+    return tuple(keys)
 
 
 def search_vocabulary(taxonomy):
@@ -166,7 +196,7 @@ def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True
         with_facets=with_facets, with_highlights=with_highlights, language=current_language(),
         max_chars=config["SEARCH_MAX_QUERY_CHARS"], max_terms=config["SEARCH_MAX_QUERY_TERMS"],
         vocabulary=None if criteria.literal else search_vocabulary(catalog.load()),
-        ignore=tuple(criteria.ignore),
+        ignore=_ignored(criteria),
     )
 
 
@@ -204,8 +234,8 @@ def find(criteria, viewer=None, with_facets=True):
     experts = [expert for expert in experts if access.can_view(viewer, expert)]
     facets = {name: result.facets.get(field, {}) for name, field in FILTERS.items()} \
         if with_facets else {}
-    return Found(experts, result.total, facets, result.highlights, criteria, result.understood,
-                 result.dropped)
+    return Found(experts, result.total, facets, result.highlights, criteria,
+                 _understood(result.understood), _understood(result.dropped))
 
 
 def load_in_order(ids):

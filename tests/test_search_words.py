@@ -1,6 +1,8 @@
 """Issue 15: a word is a word. A word typed with its tone marks matches that word;
 its folded forms (another word in Vietnamese) and typos are weaker matches; function
 words are never required nor marked; a long query needs most of its words."""
+from urllib.parse import unquote
+
 from werkzeug.datastructures import MultiDict
 
 from expertnet import finder, search
@@ -130,7 +132,7 @@ def test_the_plan_leaves_function_words_out():
 
 # -- query understanding (issue 15 item 4) ----------------------------------------------
 def meanings(found):
-    return [(meaning.name, meaning.value) for meaning in found.understood]
+    return [(meaning.parameter, meaning.value) for meaning in found.understood]
 
 
 def test_role_words_become_the_kind_of_help(app, add):
@@ -183,13 +185,13 @@ def test_field_names_synonyms_and_abbreviations_become_the_field(app, add):
                            ("chuyên gia ATTT", "Hà Thu An"), ("học máy", "Mai Anh Tuấn")):
         found = find(text)
         assert names(found) == [expected], text
-        assert [name for name, _value in meanings(found)] == ["fields"], text
+        assert [name for name, _value in meanings(found)] == ["field"], text
 
 
 def test_an_understood_filter_that_leaves_nothing_is_dropped_with_a_note(app, add):
     add(full_name="Sato Kenji", kind="foreign", country="JP", fields="logistics")
     found = find("logistics ở Pháp")
-    assert [(meaning.name, meaning.value) for meaning in found.dropped] == [("country", "FR")]
+    assert [(meaning.parameter, meaning.value) for meaning in found.dropped] == [("country", "FR")]
     assert names(found) == ["Sato Kenji"]
 
 
@@ -211,3 +213,42 @@ def test_engine_matches_whoosh_with_understanding(app, add):
     for text in ("phản biện cảng xanh", "trí tuệ nhân tạo trong logistics ở Nhật",
                  "kiều bào TTNT", "logistics ở Pháp", "reviewers for AI in Japan"):
         compare(text=text, vocabulary=vocabulary)
+
+
+def test_the_api_says_what_it_understood_and_searches_literally_on_request(app, add, client):
+    add(full_name="Lê Thu Hà", fields="seaports", available_for="reviewing", country="JP")
+    add(full_name="Phan Văn Biển", fields="seaports", bio_vi="Phản biện đề tài cảng biển.")
+    body = client.get("/api/v1/experts", query_string={"q": "phản biện cảng biển ở Nhật"}).json
+    applied = {(item["parameter"], item["value"]) for item in body["understood"]["applied"]}
+    assert applied == {("available_for", "reviewing"), ("field", "seaports"), ("country", "JP")}
+    assert body["understood"]["literal"] is False and body["understood"]["dropped"] == []
+    assert [item["full_name"] for item in body["results"]] == ["Lê Thu Hà"]
+    texts = {item["parameter"]: item["text"] for item in body["understood"]["applied"]}
+    assert texts["available_for"] == "phản biện" and texts["country"] == "ở nhật"
+    literal = client.get("/api/v1/experts", query_string={"q": "phản biện cảng biển",
+                                                          "literal": "1"}).json
+    assert literal["understood"] == {"literal": True, "applied": [], "dropped": []}
+    assert [item["full_name"] for item in literal["results"]] == ["Phan Văn Biển"]
+    ignored = client.get("/api/v1/experts", query_string={
+        "q": "phản biện cảng biển", "ignore": "available_for:reviewing"}).json
+    assert [item["parameter"] for item in ignored["understood"]["applied"]] == ["field"]
+    dropped = client.get("/api/v1/experts", query_string={"q": "cảng biển ở Pháp"}).json
+    assert [(item["parameter"], item["value"]) for item in dropped["understood"]["dropped"]] == [
+        ("country", "FR")]
+    assert dropped["total"] == 2
+
+
+def test_the_search_page_shows_removable_chips_and_a_literal_link(app, add, client):
+    add(full_name="Lê Thu Hà", fields="seaports", available_for="reviewing", country="JP")
+    page = client.get("/search", query_string={"q": "phản biện cảng biển ở Nhật"},
+                      headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "Hiểu là:" in page
+    links = unquote(page)
+    assert "ignore=available_for:reviewing" in links and "ignore=country:JP" in links
+    assert "literal=1" in links
+    english = client.get("/search", query_string={"q": "logistics in France"},
+                         headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "was not applied" in english
+    literal = client.get("/search", query_string={"q": "phản biện", "literal": "1"},
+                         headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Read roles, places, kinds and fields in the words again" in literal

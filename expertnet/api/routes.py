@@ -64,7 +64,17 @@ def experts():
         "results": [summary(expert, found.highlights.get(expert.id, ""))
                     for expert in found.experts],
         "facets": found.facets,
+        "understood": {
+            "literal": criteria.literal,
+            "applied": [_meaning(item) for item in found.understood],
+            "dropped": [_meaning(item) for item in found.dropped],
+        },
     })
+
+
+def _meaning(item):
+    return {"parameter": item.parameter, "value": item.value, "text": item.text,
+            "ignore": item.key}
 
 
 @bp.get("/experts/<int:expert_id>")
