@@ -267,7 +267,9 @@ def _score_alternatives(segments, data, items, scores, matched, strong=None):
                 matched[ids] = True
             if strong is not None and not item.weak:
                 strong[ids] = True
-            if item.field in SCORED_FIELDS:
+            if item.constant:
+                scores[ids] += item.constant
+            elif item.field in SCORED_FIELDS:
                 idf = segments.idf(item.field, term)
                 lengths_here = lengths[ids]
                 bm25 = idf * ((weights * (K1 + 1)) /

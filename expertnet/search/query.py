@@ -63,6 +63,8 @@ PREFIX_EXPANSIONS = 64
 # above any sum of BM25 scores (a few tens per word), powers of two for exact sums.
 TIER_STRONG = float(2 ** 16)
 TIER_ANY = float(2 ** 12)
+# Per pair of adjacent words found together: of the order of a few words' BM25 scores.
+TIER_PAIR = float(2 ** 5)
 # Free-text matches by the folded form of a word typed with diacritics: weak and lower.
 WEAK_TEXT_FACTOR = 0.5
 # Fewer strong results than this: weak text matches and typos widen the search.
@@ -97,6 +99,8 @@ class Alternative:
     terms: tuple
     boost: float = 1.0
     weak: bool = False
+    # Non-zero: each matching term adds this constant instead of its BM25 score.
+    constant: float = 0.0
 
 
 @dataclass
@@ -259,9 +263,13 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
                                                 last=position == (required or [None])[-1])
         wider = wider or can_widen
         (result.words if position in required else result.optional).append(alternatives)
-    # Pairs as typed (function words included): adjacent words beat scattered ones.
+    # Pairs as typed (function words included): adjacent words beat scattered ones, by
+    # a constant per pair found as typed (a phrase of the name, fields, organisation or
+    # keywords) on top of its BM25 score.
     if len(required) + len(optional) > 1 and not result.contact:
-        result.bonus = [Alternative("bigrams", tuple(dict.fromkeys(bigrams(folded))), BOOST_BIGRAM)]
+        pairs = tuple(dict.fromkeys(bigrams(folded)))
+        result.bonus = [Alternative("bigrams", pairs, BOOST_BIGRAM),
+                        Alternative("bigrams", pairs, constant=TIER_PAIR)]
     # In a query that reads as a name (every other word is a name word), a function
     # word is a name too (Hoàng Trọng Dũng typed "hoang trong dung"): not required, it
     # ranks like a word.
@@ -330,7 +338,9 @@ def prefix_plan(field_name, text, visibility, own_ids=(), lexicon=None, max_term
 def to_whoosh(plan):
     """The same plan as a Whoosh query (the reference the engine is checked against)."""
     def alternatives(items):
-        return [wq.Term(item.field, term, boost=item.boost) for item in items for term in item.terms]
+        return [wq.ConstantScoreQuery(wq.Term(item.field, term), score=item.constant)
+                if item.constant else wq.Term(item.field, term, boost=item.boost)
+                for item in items for term in item.terms]
 
     parts = []
     for name, values in plan.filters:
