@@ -122,6 +122,8 @@ class Found:
     # left no result.
     understood: list = field(default_factory=list)
     dropped: list = field(default_factory=list)
+    # "Did you mean": the text with unknown words corrected ("" when none finds more).
+    suggestion: str = ""
 
     @property
     def pages(self):
@@ -235,7 +237,7 @@ def find(criteria, viewer=None, with_facets=True):
     facets = {name: result.facets.get(field, {}) for name, field in FILTERS.items()} \
         if with_facets else {}
     return Found(experts, result.total, facets, result.highlights, criteria,
-                 _understood(result.understood), _understood(result.dropped))
+                 _understood(result.understood), _understood(result.dropped), result.suggestion)
 
 
 def load_in_order(ids):

@@ -252,3 +252,26 @@ def test_the_search_page_shows_removable_chips_and_a_literal_link(app, add, clie
     literal = client.get("/search", query_string={"q": "phản biện", "literal": "1"},
                          headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Read roles, places, kinds and fields in the words again" in literal
+
+
+# -- did you mean (issue 15 item 7) ------------------------------------------------------
+def test_did_you_mean_corrects_a_word_nobody_holds(app, add, client):
+    add(full_name="Emma Berg", kind="foreign", fields="logistics",
+        bio_en="Supply chains and logistics for container ports.")
+    add(full_name="Ngô Văn Cảng", fields="seaports", bio_vi="Quản lý cảng container.")
+    found = find("logitics", literal="1")
+    assert found.total == 0 and found.suggestion == "logistics"
+    # A wrong tone mark: the directory's own word with its diacritics.
+    assert find("quản lý cẩng", literal="1").suggestion == "quản lý cảng"
+    body = client.get("/api/v1/experts", query_string={"q": "logitics"}).json
+    assert body["did_you_mean"] == "logistics"
+    page = client.get("/search", query_string={"q": "logitics"},
+                      headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "Có phải bạn muốn tìm:" in page and ">logistics</a>" in page
+
+
+def test_no_suggestion_when_the_words_are_known_or_results_are_enough(app, add):
+    for number in range(3):
+        add(full_name=f"Chuyên gia {number}", fields="logistics")
+    assert find("logistics").suggestion == ""
+    assert find("zzzzqqq").suggestion == ""

@@ -84,7 +84,8 @@ SCHEMAS = {
     },
     "SearchResult": {
         "type": "object",
-        "required": ["total", "page", "per_page", "results", "facets", "understood"],
+        "required": ["total", "page", "per_page", "results", "facets", "understood",
+                     "did_you_mean"],
         "properties": {
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
@@ -96,6 +97,11 @@ SCHEMAS = {
                 "properties": {name: _counts() for name in
                                ("kind", "field", "country", "language", "available_for", "trust")},
             },
+            "did_you_mean": {
+                "type": "string", "nullable": True,
+                "description": "with few or no results: q with the words no profile holds "
+                               "replaced by the nearest words of the directory, when that "
+                               "finds more"},
             "understood": {
                 "type": "object", "required": ["literal", "applied", "dropped"],
                 "description": "what the search read in q: role words (phản biện, reviewer) "

@@ -69,6 +69,7 @@ def experts():
             "applied": [_meaning(item) for item in found.understood],
             "dropped": [_meaning(item) for item in found.dropped],
         },
+        "did_you_mean": found.suggestion or None,
     })
 
 

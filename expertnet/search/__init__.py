@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 
 from whoosh import collectors, highlight
 
+from expertnet.text import clean, fold, nfc
+
 from . import engine
 from . import query as search_query
-from .analysis import FOLDED, highlight_analyzer
+from .analysis import FOLDED, WORD, exact_terms, highlight_analyzer
 from .index import IndexBusy, IndexStore, IndexUnavailable
 from .schema import EXACT_TEXT_FIELDS, FACET_FIELDS, SCHEMA_VERSION
 from .similar import SimilarRequest, SimilarResult, more_like_this
@@ -72,6 +74,8 @@ class SearchResult:
     # no result (understanding.Meaning).
     understood: list = field(default_factory=list)
     dropped: list = field(default_factory=list)
+    # "Did you mean": the text with its unknown words corrected, when that finds more.
+    suggestion: str = ""
 
     @property
     def pages(self):
@@ -116,6 +120,7 @@ def search(store, request):
             return sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated), evaluated
 
         plan, (total, evaluated), dropped = _final_plan(request, segments, run)
+        suggestion = _did_you_mean(request, segments, plan, total, run)
         sort = _effective_sort(request, plan)
         facets = engine.count_facets(evaluated) if request.with_facets else {}
         first = (request.page - 1) * request.per_page
@@ -130,7 +135,50 @@ def search(store, request):
                 if snippet:
                     highlights[ids[-1]] = snippet
     return SearchResult(ids, total, facets, highlights, request.page, request.per_page,
-                        plan.understood, dropped)
+                        plan.understood, dropped, suggestion)
+
+
+# Fewer results than this: look for a better spelling of the words nothing holds.
+SUGGEST_BELOW = 3
+# Where corrections come from: the directory's own words, with their diacritics.
+SUGGEST_FIELDS = ("name_exact", "field_text_exact", "tags_exact", "organization_exact",
+                  "place_exact", "text_exact")
+
+
+def _did_you_mean(request, segments, plan, total, run):
+    """The typed text with each word that no profile holds replaced by the most
+    frequent word of the directory one letter (two for long words) away, when the
+    corrected text finds something, and at least as much; "" otherwise."""
+    if total >= SUGGEST_BELOW or request.legacy or not plan.has_text:
+        return ""
+    lexicon = segments.lexicon
+    text = clean(request.text)[:request.max_chars]
+    corrected = text
+    for word in exact_terms(text)[:request.max_terms]:
+        if len(word) < 3 or word.isdigit() or any(lexicon.has(name, word) for name in SUGGEST_FIELDS):
+            continue
+        if any(lexicon.has(name, fold(word)) for name in ("name", "field_text", "tags", "text")) \
+                and word == fold(word):
+            continue
+        maxdist = 2 if len(word) >= 8 else 1
+        best = max(((lexicon.frequency(name, term), term) for name in SUGGEST_FIELDS
+                    for term in lexicon.near(name, word, maxdist, 1) if term != word),
+                   default=None)
+        if best is not None:
+            corrected = _replace_word(corrected, word, best[1])
+    if corrected == text:
+        return ""
+    better = search_query.plan(corrected, request.filters, request.visibility, request.own_ids,
+                               lexicon=lexicon, max_chars=request.max_chars,
+                               max_terms=request.max_terms, vocabulary=request.vocabulary)
+    # At least as many (a wrong tone mark may have been found by its folded form).
+    return corrected if run(better)[0] >= max(total, 1) else ""
+
+
+def _replace_word(text, word, replacement):
+    """``text`` with each occurrence of ``word`` (compared in lower case) replaced."""
+    return WORD.sub(lambda match: replacement if match.group(0).lower() == word else match.group(0),
+                    nfc(text))
 
 
 def _final_plan(request, segments, run):

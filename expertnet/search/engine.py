@@ -242,6 +242,11 @@ class Lexicon:
                                    for term in terms]
         return self._prefixes[key]
 
+    def frequency(self, field, text):
+        """Documents holding ``text`` in ``field``, over the segments (deleted ones too)."""
+        return sum(data.doc_frequency(field, text) for data in self.parts
+                   if data.has_term(field, text))
+
     def near(self, field, text, maxdist, prefixlength):
         key = (field, text, maxdist, prefixlength)
         if key not in self._near:
