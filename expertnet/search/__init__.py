@@ -203,12 +203,7 @@ def search_reference(store, request):
     """The same search evaluated by Whoosh itself (slow, no facets): the reference
     that the engine's ranking and totals are checked against."""
     with store.searcher() as searcher:
-        def run(plan):
-            queries = search_query.to_whoosh(plan)
-            return sum(1 for _docnum in searcher.docs_for_query(queries[0])), queries
-
-        plan, (total, (matching, scoring)), dropped = _final_plan(
-            request, store.segments(searcher), run)
+        plan, (total, (matching, scoring)), dropped = reference_queries(store, request, searcher)
         sort = _effective_sort(request, plan)
         last = request.page * request.per_page
         if sort == "name":
@@ -224,6 +219,17 @@ def search_reference(store, request):
         ids = [int(hit["id"]) for hit in hits]
     return SearchResult(ids, total, {}, {}, request.page, request.per_page, plan.understood,
                         dropped)
+
+
+def reference_queries(store, request, searcher):
+    """``(plan, (total, (matching, scoring)), dropped)``: the Whoosh queries of the
+    plan :func:`search` answers with (understood filters dropped and weak matches
+    widened alike), counted by Whoosh: what the engine is checked against."""
+    def run(plan):
+        queries = search_query.to_whoosh(plan)
+        return sum(1 for _docnum in searcher.docs_for_query(queries[0])), queries
+
+    return _final_plan(request, store.segments(searcher), run)
 
 
 def _effective_sort(request, plan):
