@@ -275,3 +275,13 @@ def test_no_suggestion_when_the_words_are_known_or_results_are_enough(app, add):
         add(full_name=f"Chuyên gia {number}", fields="logistics")
     assert find("logistics").suggestion == ""
     assert find("zzzzqqq").suggestion == ""
+
+
+def test_exports_keep_the_literal_switch_and_removed_meanings(app, add, client, login,
+                                                              make_user):
+    login(make_user("official"))
+    add(full_name="Lê Thu Hà", fields="seaports", bio_vi="Phản biện đề tài cảng biển.")
+    page = client.get("/search", query_string={"q": "phản biện cảng biển",
+                                               "ignore": "available_for:reviewing"}).get_data(as_text=True)
+    export = [line for line in unquote(page).splitlines() if "download" in line]
+    assert any("ignore=available_for:reviewing" in line for line in export)
