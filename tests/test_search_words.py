@@ -125,9 +125,10 @@ def test_the_plan_leaves_function_words_out():
     assert typed == ["tri", "tue", "nhan", "tao", "logistics"]
     assert plan.min_words == 4
     assert "trong" not in plan.highlight and "trí" in plan.highlight
-    # Folded, "co" is cơ (cơ khí) and "tai" is tái (tái tạo): kept.
-    folded = search_query.plan("co khi tai tao", {}, ("public",))
-    assert len(folded.words) == 4
+    # Folded, "co" is cơ (cơ khí), "tai" is tái (tái tạo), "an" is an (an ninh) and "to"
+    # is tô (ô tô): kept.
+    folded = search_query.plan("co khi tai tao an ninh o to", {}, ("public",))
+    assert len(folded.words) == 8
 
 
 # -- query understanding (issue 15 item 4) ----------------------------------------------

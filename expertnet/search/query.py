@@ -81,7 +81,8 @@ FUNCTION_WORDS = frozenset({
 })
 FOLDED_FUNCTION_WORDS = frozenset({
     "trong", "va", "cua", "cho", "cac", "nhung", "duoc", "voi", "nguoi", "hoac",
-    "in", "of", "for", "the", "and", "with", "experts", "expert", "an", "on", "to", "at",
+    # Not "an" (an ninh, the name An), "to" (ô tô), "on" (ổn định).
+    "in", "of", "for", "the", "and", "with", "experts", "expert", "at",
     "from", "who", "or", "people", "specialists", "specialist", "looking", "need",
 })
 # Function phrases of several words (folded): "chuyên gia" is how a query says "someone".
