@@ -286,3 +286,11 @@ def test_exports_keep_the_literal_switch_and_removed_meanings(app, add, client, 
                                                "ignore": "available_for:reviewing"}).get_data(as_text=True)
     export = [line for line in unquote(page).splitlines() if "download" in line]
     assert any("ignore=available_for:reviewing" in line for line in export)
+
+
+def test_a_field_read_in_the_words_still_highlights_them(app, add):
+    expert = add(full_name="Mai Anh Tuấn", fields="ai",
+                 bio_vi="Nghiên cứu trí tuệ nhân tạo cho cảng biển.")
+    found = find("trí tuệ nhân tạo")
+    assert meanings(found) == [("field", "ai")]
+    assert "<mark>trí</mark>" in found.highlights[expert.id]

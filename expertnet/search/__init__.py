@@ -130,7 +130,7 @@ def search(store, request):
         for docnum in docnums:
             stored = searcher.stored_fields(int(docnum))
             ids.append(int(stored["id"]))
-            if plan.words and request.with_highlights:
+            if plan.highlight and request.with_highlights:
                 snippet = _snippet(stored, plan, request.language)
                 if snippet:
                     highlights[ids[-1]] = snippet
@@ -170,7 +170,8 @@ def _did_you_mean(request, segments, plan, total, run):
         return ""
     better = search_query.plan(corrected, request.filters, request.visibility, request.own_ids,
                                lexicon=lexicon, max_chars=request.max_chars,
-                               max_terms=request.max_terms, vocabulary=request.vocabulary)
+                               max_terms=request.max_terms, vocabulary=request.vocabulary,
+                               ignore=tuple(request.ignore))
     # At least as many (a wrong tone mark may have been found by its folded form).
     return corrected if run(better)[0] >= max(total, 1) else ""
 
@@ -183,9 +184,10 @@ def _replace_word(text, word, replacement):
 
 def _final_plan(request, segments, run):
     """The plan to answer with, its run, and the meanings dropped: an understood filter
-    that leaves no result is dropped (the last understood first; its words are then
-    searched as typed), and weak matches and typos widen what the strong words leave
-    (nearly) empty. ``run(plan)`` gives ``(total, evaluation)``."""
+    that leaves no result is dropped (the last understood first; a field's words are
+    then searched as typed, a role's, place's or kind's only rank), and weak matches
+    and typos widen what the strong words leave (nearly) empty. ``run(plan)`` gives
+    ``(total, evaluation)``."""
     dropped = []
     plan = _plan(request, segments)
     outcome = run(plan)
