@@ -360,8 +360,13 @@ def reference_query(store, request, searcher):
     """The Whoosh query that ranks ``request``. The search package is being reworked:
     the current one plans a search and converts the plan (``to_whoosh``), the first
     one built the query directly (``build``)."""
+    from expertnet import search
     from expertnet.search import query as search_query
 
+    if hasattr(search, "reference_queries"):
+        # The plan the search answers with (a query the words leave nearly empty is
+        # widened to weak matches: the reference must be widened alike).
+        return search.reference_queries(store, request, searcher)[1][1][1]
     if hasattr(search_query, "to_whoosh"):
         plan = search_query.plan(
             request.text, request.filters, request.visibility, request.own_ids,

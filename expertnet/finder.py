@@ -1,8 +1,9 @@
 """Searching the directory as a given viewer: request parameters → a checked search →
 profiles loaded from the database in rank order. Shared by the pages and the API so
 both apply the same parameters, limits and visibility rules."""
+import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 
@@ -20,6 +21,8 @@ FILTERS = {
     "trust": "trust",
 }
 SORTS = ("relevance", "name", "updated")
+# Index field → URL parameter (the names understood meanings are shown and removed by).
+PARAMETERS = {index_field: name for name, index_field in FILTERS.items()}
 
 
 class BadParameter(ValueError):
@@ -36,6 +39,10 @@ class Criteria:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Search the words as typed: no roles, places, kinds or fields read in them.
+    literal: bool = False
+    # Understood meanings the person removed (their chips): "available_for:reviewing".
+    ignore: list = field(default_factory=list)
 
     def active_filters(self):
         return [(name, value) for name, values in self.filters.items() for value in values]
@@ -74,7 +81,12 @@ def parse_criteria(args, taxonomy=None):
     page = max(1, _integer(args, "page", 1))
     per_page = min(max(1, _integer(args, "per_page", config["SEARCH_PER_PAGE"])),
                    config["SEARCH_MAX_PER_PAGE"])
-    return Criteria(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
+    literal = args.get("literal", "") in ("1", "true", "on")
+    # Keys of understood meanings: only their shape is checked (an unknown key matches
+    # no meaning and changes nothing).
+    ignore = [key.strip()[:100] for key in args.getlist("ignore")[:20] if ":" in key]
+    return Criteria(q=q, filters=filters, sort=sort, page=page, per_page=per_page,
+                    literal=literal, ignore=ignore)
 
 
 def _check_filter(name, value, taxonomy):
@@ -106,10 +118,72 @@ class Found:
     facets: dict
     highlights: dict
     criteria: Criteria
+    # What the search read in the words (Understood), and what it dropped because it
+    # left no result.
+    understood: list = field(default_factory=list)
+    dropped: list = field(default_factory=list)
+    # "Did you mean": the text with unknown words corrected ("" when none finds more).
+    suggestion: str = ""
 
     @property
     def pages(self):
         return max(1, -(-self.total // self.criteria.per_page))
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A meaning read in the words, in URL terms: filter ``parameter`` on ``value``;
+    ``key`` is what ``ignore=`` takes to remove it; ``text`` the words that said it."""
+    parameter: str
+    value: str
+    text: str
+
+    @property
+    def key(self):
+        return f"{self.parameter}:{self.value}"
+
+
+def _understood(meanings):
+    return [Understood(PARAMETERS[meaning.name], meaning.value, meaning.text)
+            for meaning in meanings]
+
+
+def _ignored(criteria):
+    """``ignore=`` keys (URL terms: "field:ai") as the search's meaning keys ("fields:ai")."""
+    keys = []
+    for key in criteria.ignore:
+        name, _sep, value = key.partition(":")
+        if name in FILTERS:
+            keys.append(f"{FILTERS[name]}:{value}")
+    return tuple(keys)
+
+
+def search_vocabulary(taxonomy):
+    """The directory's vocabularies for understanding queries: kinds of help and kinds
+    of expert (vocab), fields with their names, synonyms and abbreviations (taxonomy),
+    countries by name in both languages (places; Viet Nam is home, not a filter).
+    Built once per taxonomy (a curator may edit synonyms)."""
+    words = tuple((code, tuple(taxonomy.words(code))) for code in taxonomy.fields)
+    return _vocabulary(words)
+
+
+@functools.lru_cache(maxsize=4)
+def _vocabulary(field_words):
+    meanings = []
+    for name in ("available_for", "kind"):
+        for code, aliases in vocab.QUERY_ALIASES[name].items():
+            meanings.append((name, code, aliases))
+    for code, texts in field_words:
+        meanings.append(("fields", code, texts))
+    names = {}
+    for code in places.country_codes():
+        names.setdefault(code, []).extend(places.country_name(code, lang) for lang in ("vi", "en"))
+    for alias, code in places.country_aliases().items():
+        names.setdefault(code, []).append(alias)
+    for code, texts in names.items():
+        if code != "VN":
+            meanings.append(("country", code, texts))
+    return search.Vocabulary.build(meanings, place_words=vocab.PLACE_WORDS)
 
 
 def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True):
@@ -123,6 +197,8 @@ def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True
         sort=criteria.sort, page=page, per_page=per_page,
         with_facets=with_facets, with_highlights=with_highlights, language=current_language(),
         max_chars=config["SEARCH_MAX_QUERY_CHARS"], max_terms=config["SEARCH_MAX_QUERY_TERMS"],
+        vocabulary=None if criteria.literal else search_vocabulary(catalog.load()),
+        ignore=_ignored(criteria),
     )
 
 
@@ -160,7 +236,8 @@ def find(criteria, viewer=None, with_facets=True):
     experts = [expert for expert in experts if access.can_view(viewer, expert)]
     facets = {name: result.facets.get(field, {}) for name, field in FILTERS.items()} \
         if with_facets else {}
-    return Found(experts, result.total, facets, result.highlights, criteria)
+    return Found(experts, result.total, facets, result.highlights, criteria,
+                 _understood(result.understood), _understood(result.dropped), result.suggestion)
 
 
 def load_in_order(ids):

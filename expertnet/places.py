@@ -15,7 +15,8 @@ _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
 _COUNTRY_ALIASES = {
     "USA": "US", "U.S.A.": "US", "America": "US", "Mỹ": "US", "Hoa Kỳ": "US",
     "UK": "GB", "England": "GB", "Anh": "GB", "Anh Quốc": "GB", "Vương quốc Anh": "GB",
-    "Britain": "GB", "South Korea": "KR", "Korea": "KR", "Hàn Quốc": "KR", "Đại Hàn": "KR",
+    "Britain": "GB", "South Korea": "KR", "Korea": "KR", "Hàn Quốc": "KR", "Hàn": "KR",
+    "Đại Hàn": "KR",
     "Russia": "RU", "Nga": "RU", "Czech Republic": "CZ", "Séc": "CZ", "Cộng hòa Séc": "CZ",
     "Holland": "NL", "Hà Lan": "NL", "Taiwan": "TW", "Đài Loan": "TW", "Việt Nam": "VN",
     "Vietnam": "VN", "UAE": "AE", "Trung Quốc": "CN", "China": "CN", "Nhật": "JP",
@@ -89,6 +90,11 @@ def language_matcher():
     spellings += [(language_name(code, lang), code) for code in language_codes()
                   for lang in ("vi", "en")]
     return vocab.Matcher(spellings)
+
+
+def country_aliases():
+    """The common ways of writing a country that CLDR does not list: alias → code."""
+    return dict(_COUNTRY_ALIASES)
 
 
 def parse_country(value):

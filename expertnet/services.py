@@ -134,6 +134,9 @@ def document_for(expert, field_codes, taxonomy, claimed=False):
         "name_sort": sort_key(expert.full_name),
         "updated": int(expert.updated_at.timestamp() * 1000),
     }
+    # The same free text with its diacritics: a word typed with tone marks is that word.
+    for name in search.EXACT_TEXT_FIELDS:
+        document[f"{name}_exact"] = document[name]
     # Whoosh would index an empty ID as the term "": leave empty values out instead.
     return {key: value for key, value in document.items() if value not in ("", None)}
 

@@ -3,8 +3,9 @@
 Codes are stable (they are stored on profiles, used in URLs and in the JSON API), so a
 code is never renamed: add a new one and migrate instead. Names follow GLOSSARY.md.
 Synonyms are what a search user or a spreadsheet author might type for the field, in
-either language; no synonym is shared by two fields (once folded: no diacritics, lower
-case), so an import cell or a query term resolves to one field only.
+either language, with the abbreviations officials write (TTNT, CĐS, ATTT); no synonym
+is shared by two fields (once folded: no diacritics, lower case), so an import cell or
+a query term resolves to one field only.
 
 The tree has at most two levels, parents before children. The top level follows the
 priority areas of Hai Phong's 2026–2030 S&T, innovation and digital-transformation
@@ -115,31 +116,31 @@ FIELDS = (
 
     _field("ai", None, "Trí tuệ nhân tạo", "Artificial intelligence",
            ["trí tuệ nhân tạo", "học máy", "học sâu", "AI", "thị giác máy tính",
-            "xử lý ngôn ngữ tự nhiên", "mô hình ngôn ngữ lớn"],
+            "xử lý ngôn ngữ tự nhiên", "mô hình ngôn ngữ lớn", "TTNT"],
            ["artificial intelligence", "machine learning", "deep learning", "AI",
             "computer vision", "natural language processing", "NLP",
             "large language models", "LLM"]),
     _field("data_science", None, "Khoa học dữ liệu", "Data science",
            ["khoa học dữ liệu", "dữ liệu lớn", "phân tích dữ liệu", "khai phá dữ liệu",
-            "thống kê"],
+            "thống kê", "KHDL"],
            ["data science", "big data", "data analytics", "data analysis", "data mining",
             "data engineering", "statistics"]),
     _field("digital_transformation", None, "Chuyển đổi số", "Digital transformation",
            ["chuyển đổi số", "chính quyền số", "chính phủ số", "kinh tế số", "số hóa",
-            "công nghệ thông tin", "CNTT"],
+            "công nghệ thông tin", "CNTT", "CĐS"],
            ["digital transformation", "digitalisation", "digitalization", "e-government",
             "digital government", "digital economy", "information technology", "ICT"]),
     _field("smart_city", "digital_transformation", "Đô thị thông minh", "Smart cities",
            ["đô thị thông minh", "thành phố thông minh", "giao thông thông minh"],
            ["smart cities", "smart city", "intelligent transport systems"]),
     _field("cybersecurity", None, "An ninh mạng", "Cybersecurity",
-           ["an ninh mạng", "an toàn thông tin", "bảo mật thông tin", "bảo vệ dữ liệu cá nhân"],
+           ["an ninh mạng", "an toàn thông tin", "bảo mật thông tin", "bảo vệ dữ liệu cá nhân", "ATTT"],
            ["cybersecurity", "cyber security", "information security", "network security",
             "data protection"]),
 
     _field("innovation", None, "Đổi mới sáng tạo", "Innovation",
            ["đổi mới sáng tạo", "hệ sinh thái đổi mới sáng tạo", "chuyển giao công nghệ",
-            "thương mại hóa kết quả nghiên cứu", "sở hữu trí tuệ"],
+            "thương mại hóa kết quả nghiên cứu", "sở hữu trí tuệ", "ĐMST"],
            ["innovation", "innovation ecosystem", "technology transfer",
             "commercialisation", "commercialization", "intellectual property"]),
     _field("startups", "innovation", "Khởi nghiệp sáng tạo", "Innovative start-ups",
@@ -160,7 +161,7 @@ FIELDS = (
            ["energy", "power systems", "electric power", "energy efficiency",
             "energy transition"]),
     _field("renewable_energy", "energy", "Năng lượng tái tạo", "Renewable energy",
-           ["năng lượng tái tạo", "năng lượng sạch", "điện mặt trời", "điện gió", "hydro xanh"],
+           ["năng lượng tái tạo", "năng lượng sạch", "điện mặt trời", "điện gió", "hydro xanh", "NLTT"],
            ["renewable energy", "renewables", "clean energy", "solar power", "wind power",
             "green hydrogen"]),
 
@@ -171,13 +172,13 @@ FIELDS = (
             "wastewater treatment", "waste management", "air pollution", "circular economy"]),
     _field("climate_change", "environment", "Biến đổi khí hậu", "Climate change",
            ["biến đổi khí hậu", "thích ứng với biến đổi khí hậu", "giảm phát thải",
-            "phát thải ròng bằng không", "nước biển dâng"],
+            "phát thải ròng bằng không", "nước biển dâng", "BĐKH"],
            ["climate change", "climate adaptation", "decarbonisation", "decarbonization",
             "net zero", "sea level rise", "carbon emissions"]),
 
     _field("biotechnology", None, "Công nghệ sinh học", "Biotechnology",
            ["công nghệ sinh học", "sinh học phân tử", "công nghệ gen", "công nghệ vi sinh",
-            "công nghệ thực phẩm"],
+            "công nghệ thực phẩm", "CNSH"],
            ["biotechnology", "biotech", "molecular biology", "genomics", "microbiology",
             "food technology"]),
     _field("materials", None, "Vật liệu mới", "Advanced materials",

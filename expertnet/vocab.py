@@ -224,6 +224,35 @@ _SYNONYMS = {
         "curators": ["không công khai", "nội bộ", "internal"],
     },
 }
+# How a search query names a kind of help or a kind of expert (issue 15), besides the
+# codes, labels and import spellings above: the words officials type, in both
+# languages. Search reads them as filters (``finder.search_vocabulary``).
+QUERY_ALIASES = {
+    "available_for": {
+        "reviewing": ["phản biện", "chuyên gia phản biện", "người phản biện", "thẩm định",
+                      "reviewer", "reviewers", "reviewing", "review", "peer review"],
+        "consulting": ["tư vấn", "chuyên gia tư vấn", "consultant", "consultants",
+                       "consulting", "advisor", "advisors", "adviser", "advisers"],
+        "lecturing": ["giảng dạy", "thỉnh giảng", "mời giảng", "giảng viên thỉnh giảng",
+                      "lecturer", "lecturers", "lecturing", "teaching", "visiting lecturer"],
+        "technology_transfer": ["chuyển giao công nghệ", "technology transfer"],
+        "research_collaboration": ["hợp tác nghiên cứu", "nghiên cứu chung",
+                                   "research collaboration", "joint research"],
+        "mentoring": ["hướng dẫn khởi nghiệp", "cố vấn khởi nghiệp", "cố vấn", "mentor",
+                      "mentors", "mentoring", "mentors for start-ups", "start-up mentors"],
+    },
+    "kind": {
+        "diaspora": ["kiều bào", "việt kiều", "trí thức việt kiều", "trí thức kiều bào",
+                     "kiều bào hải phòng", "người hải phòng ở nước ngoài",
+                     "trí thức người hải phòng ở nước ngoài", "overseas vietnamese",
+                     "overseas", "diaspora"],
+        "foreign": ["chuyên gia nước ngoài", "chuyên gia quốc tế", "người nước ngoài",
+                    "nước ngoài", "foreign", "foreign experts", "international experts"],
+        "domestic": ["chuyên gia trong nước", "trong nước", "domestic", "domestic experts"],
+    },
+}
+# Words that introduce a place in a query: "ở Nhật", "tại Hàn Quốc", "bên Đức", "in Japan".
+PLACE_WORDS = ("ở", "tại", "bên", "in", "from")
 
 # Trust signals (issue 4 item 11), as search filters and facets: a profile is either
 # confirmed by a curator or self-declared, and may also be claimed and carry an ORCID iD.

@@ -21,7 +21,8 @@ def mixed(add):
 
 def test_search_returns_the_documented_shape(client, mixed):
     body = client.get("/api/v1/experts?q=cong khai").json
-    assert set(body) == {"total", "page", "per_page", "results", "facets"}
+    assert set(body) == {"total", "page", "per_page", "results", "facets", "understood",
+                         "did_you_mean"}
     assert body["total"] == 1 and body["page"] == 1 and body["per_page"] == 20
     result = body["results"][0]
     assert set(result) == {"id", "external_id", "full_name", "kind", "country", "organization",

@@ -69,8 +69,23 @@ SCHEMAS = {
                           "description": "escaped text with <mark> around the words found"},
         },
     },
+    "Meaning": {
+        "type": "object", "required": ["parameter", "value", "text", "ignore"],
+        "description": "words of q read as a filter",
+        "properties": {
+            "parameter": {"type": "string",
+                          "enum": ["available_for", "field", "country", "kind"],
+                          "description": "the search parameter the words stand for"},
+            "value": {"type": "string", "description": "its value (a code)"},
+            "text": {"type": "string", "description": "the words of q that said it"},
+            "ignore": {"type": "string",
+                       "description": "pass as ignore= to search without this meaning"},
+        },
+    },
     "SearchResult": {
-        "type": "object", "required": ["total", "page", "per_page", "results", "facets"],
+        "type": "object",
+        "required": ["total", "page", "per_page", "results", "facets", "understood",
+                     "did_you_mean"],
         "properties": {
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
@@ -81,6 +96,25 @@ SCHEMAS = {
                 "required": ["kind", "field", "country", "language", "available_for", "trust"],
                 "properties": {name: _counts() for name in
                                ("kind", "field", "country", "language", "available_for", "trust")},
+            },
+            "did_you_mean": {
+                "type": "string", "nullable": True,
+                "description": "with few or no results: q with the words no profile holds "
+                               "replaced by the nearest words of the directory, when that "
+                               "finds more"},
+            "understood": {
+                "type": "object", "required": ["literal", "applied", "dropped"],
+                "description": "what the search read in q: role words (phản biện, reviewer) "
+                               "as available_for, place words (ở Nhật, in Japan) as country, "
+                               "kind words (kiều bào, foreign) as kind, field names, synonyms "
+                               "and abbreviations (TTNT, CĐS) as field; applied as filters "
+                               "(AND-ed) unless literal=1. A meaning that would leave no "
+                               "result is dropped and listed in dropped.",
+                "properties": {
+                    "literal": {"type": "boolean"},
+                    "applied": {"type": "array", "items": _ref("Meaning")},
+                    "dropped": {"type": "array", "items": _ref("Meaning")},
+                },
             },
         },
     },
@@ -158,7 +192,10 @@ UNAUTHORIZED = _error("the bearer token given is unknown, revoked or expired")
 
 SEARCH_PARAMETERS = [
     {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "free text; any text is accepted (cut to 500 characters and 12 words)"},
+     "description": "free text; any text is accepted (cut to 500 characters and 12 words). "
+                    "Words typed with diacritics match that word (other tone marks are weaker "
+                    "matches); function words (trong, và, in, of…) are not required; roles, "
+                    "places, kinds and fields named in it are read as filters (understood)"},
     _repeatable("kind", "kinds of expert (OR-ed)", enum=vocab.KINDS),
     _repeatable("field", "field codes from /api/v1/fields (OR-ed; a parent includes its "
                          "sub-fields); an unknown code answers 400"),
@@ -168,6 +205,14 @@ SEARCH_PARAMETERS = [
                 pattern="^[A-Za-z]{2}$"),
     _repeatable("available_for", "kinds of help offered (OR-ed)", enum=vocab.AVAILABILITY),
     _repeatable("trust", "trust signals (OR-ed)", enum=vocab.TRUST),
+    {"name": "literal", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
+     "description": "1: search the words of q as typed, without reading roles, places, "
+                    "kinds or fields in them (see understood in the result)"},
+    {"name": "ignore", "in": "query", "required": False, "style": "form", "explode": True,
+     "schema": {"type": "array", "items": {"type": "string", "maxLength": 100}},
+     "description": "meanings not to read in q, as given in understood (e.g. "
+                    "available_for:reviewing); unknown values change nothing"},
     {"name": "sort", "in": "query", "required": False,
      "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
     {"name": "page", "in": "query", "required": False,

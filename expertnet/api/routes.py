@@ -64,7 +64,18 @@ def experts():
         "results": [summary(expert, found.highlights.get(expert.id, ""))
                     for expert in found.experts],
         "facets": found.facets,
+        "understood": {
+            "literal": criteria.literal,
+            "applied": [_meaning(item) for item in found.understood],
+            "dropped": [_meaning(item) for item in found.dropped],
+        },
+        "did_you_mean": found.suggestion or None,
     })
+
+
+def _meaning(item):
+    return {"parameter": item.parameter, "value": item.value, "text": item.text,
+            "ignore": item.key}
 
 
 @bp.get("/experts/<int:expert_id>")

@@ -175,6 +175,10 @@ def search_url(criteria=None, add=None, remove=None, **changes):
             args["sort"] = criteria.sort
         if criteria.per_page != current_app.config["SEARCH_PER_PAGE"]:
             args["per_page"] = criteria.per_page
+        if criteria.literal:
+            args["literal"] = 1
+        if criteria.ignore:
+            args["ignore"] = list(criteria.ignore)
     if add:
         args[add[0]] = [*args.get(add[0], []), add[1]]
     if remove:

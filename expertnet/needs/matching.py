@@ -33,9 +33,12 @@ class Reasons:
 class Proposal:
     experts: list
     reasons: dict
+    # Experts matching well: scoring at least search.similar.MATCH_SHARE of the best.
     total: int
     facets: dict
     key_terms: list
+    # Every profile matching at all (what the facets count).
+    matching: int = 0
 
 
 def need_text(need):
@@ -88,7 +91,7 @@ def propose(need, viewer, refine=None, limit=PROPOSAL_SIZE):
     reasons = explain(need, experts, result.matched, wanted)
     facets = {name: result.facets.get(index_field, {})
               for name, index_field in finder.FILTERS.items()}
-    return Proposal(experts, reasons, result.total, facets, result.key_terms)
+    return Proposal(experts, reasons, result.good_total, facets, result.key_terms, result.total)
 
 
 def explain(need, experts, matched_words=None, wanted=None):

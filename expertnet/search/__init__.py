@@ -9,19 +9,23 @@ from dataclasses import dataclass, field
 
 from whoosh import collectors, highlight
 
+from expertnet.text import clean, fold, nfc
+
 from . import engine
 from . import query as search_query
-from .analysis import FOLDED
+from .analysis import FOLDED, WORD, exact_terms, highlight_analyzer
 from .index import IndexBusy, IndexStore, IndexUnavailable
-from .schema import FACET_FIELDS, SCHEMA_VERSION
+from .schema import EXACT_TEXT_FIELDS, FACET_FIELDS, SCHEMA_VERSION
 from .similar import SimilarRequest, SimilarResult, more_like_this
+from .understanding import Meaning, Vocabulary
 
 __all__ = [
-    "FACET_FIELDS", "IndexBusy", "IndexStore", "IndexUnavailable", "SCHEMA_VERSION",
+    "EXACT_TEXT_FIELDS", "FACET_FIELDS", "IndexBusy", "IndexStore", "IndexUnavailable", "SCHEMA_VERSION",
     "SearchRequest", "SearchResult", "init_app", "get_store", "search", "search_reference",
     "suggest",
     "contact_terms",
     "SimilarRequest", "SimilarResult", "more_like_this",
+    "Meaning", "Vocabulary",
 ]
 
 EXTENSION = "expertnet.search"
@@ -48,6 +52,14 @@ class SearchRequest:
     language: str = "vi"
     max_chars: int = 500
     max_terms: int = 12
+    # Today's search before issue 15 (every word required, folded free text): kept for
+    # the benchmark (bench.relevance) to measure against until issue 15 lands.
+    legacy: bool = False
+    # The directory's vocabularies (understanding.Vocabulary) to read roles, places,
+    # kinds and fields in the text as filters; None searches the words literally.
+    vocabulary: object = None
+    # Keys of understood meanings the person removed ("available_for:reviewing").
+    ignore: tuple = ()
 
 
 @dataclass
@@ -58,6 +70,12 @@ class SearchResult:
     highlights: dict
     page: int
     per_page: int
+    # Meanings understood and applied as filters, and those dropped because they left
+    # no result (understanding.Meaning).
+    understood: list = field(default_factory=list)
+    dropped: list = field(default_factory=list)
+    # "Did you mean": the text with its unknown words corrected, when that finds more.
+    suggestion: str = ""
 
     @property
     def pages(self):
@@ -96,10 +114,14 @@ def search(store, request):
     highlights for the page only."""
     with store.searcher() as searcher:
         segments = store.segments(searcher)
-        plan = _plan(request, segments)
+
+        def run(plan):
+            evaluated = engine.evaluate(segments, plan)
+            return sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated), evaluated
+
+        plan, (total, evaluated), dropped = _final_plan(request, segments, run)
+        suggestion = _did_you_mean(request, segments, plan, total, run)
         sort = _effective_sort(request, plan)
-        evaluated = engine.evaluate(segments, plan)
-        total = sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated)
         facets = engine.count_facets(evaluated) if request.with_facets else {}
         first = (request.page - 1) * request.per_page
         last = first + request.per_page
@@ -108,21 +130,83 @@ def search(store, request):
         for docnum in docnums:
             stored = searcher.stored_fields(int(docnum))
             ids.append(int(stored["id"]))
-            if plan.words and request.with_highlights:
-                snippet = _snippet(stored, plan.highlight, request.language)
+            if plan.highlight and request.with_highlights:
+                snippet = _snippet(stored, plan, request.language)
                 if snippet:
                     highlights[ids[-1]] = snippet
-    return SearchResult(ids, total, facets, highlights, request.page, request.per_page)
+    return SearchResult(ids, total, facets, highlights, request.page, request.per_page,
+                        plan.understood, dropped, suggestion)
+
+
+# Fewer results than this: look for a better spelling of the words nothing holds.
+SUGGEST_BELOW = 3
+# Where corrections come from: the directory's own words, with their diacritics.
+SUGGEST_FIELDS = ("name_exact", "field_text_exact", "tags_exact", "organization_exact",
+                  "place_exact", "text_exact")
+
+
+def _did_you_mean(request, segments, plan, total, run):
+    """The typed text with each word that no profile holds replaced by the most
+    frequent word of the directory one letter (two for long words) away, when the
+    corrected text finds something, and at least as much; "" otherwise."""
+    if total >= SUGGEST_BELOW or request.legacy or not plan.has_text:
+        return ""
+    lexicon = segments.lexicon
+    text = clean(request.text)[:request.max_chars]
+    corrected = text
+    for word in exact_terms(text)[:request.max_terms]:
+        if len(word) < 3 or word.isdigit() or any(lexicon.has(name, word) for name in SUGGEST_FIELDS):
+            continue
+        if any(lexicon.has(name, fold(word)) for name in ("name", "field_text", "tags", "text")) \
+                and word == fold(word):
+            continue
+        maxdist = 2 if len(word) >= 8 else 1
+        best = max(((lexicon.frequency(name, term), term) for name in SUGGEST_FIELDS
+                    for term in lexicon.near(name, word, maxdist, 1) if term != word),
+                   default=None)
+        if best is not None:
+            corrected = _replace_word(corrected, word, best[1])
+    if corrected == text:
+        return ""
+    better = search_query.plan(corrected, request.filters, request.visibility, request.own_ids,
+                               lexicon=lexicon, max_chars=request.max_chars,
+                               max_terms=request.max_terms, vocabulary=request.vocabulary,
+                               ignore=tuple(request.ignore))
+    # At least as many (a wrong tone mark may have been found by its folded form).
+    return corrected if run(better)[0] >= max(total, 1) else ""
+
+
+def _replace_word(text, word, replacement):
+    """``text`` with each occurrence of ``word`` (compared in lower case) replaced."""
+    return WORD.sub(lambda match: replacement if match.group(0).lower() == word else match.group(0),
+                    nfc(text))
+
+
+def _final_plan(request, segments, run):
+    """The plan to answer with, its run, and the meanings dropped: an understood filter
+    that leaves no result is dropped (the last understood first; a field's words are
+    then searched as typed, a role's, place's or kind's only rank), and weak matches
+    and typos widen what the strong words leave (nearly) empty. ``run(plan)`` gives
+    ``(total, evaluation)``."""
+    dropped = []
+    plan = _plan(request, segments)
+    outcome = run(plan)
+    while outcome[0] == 0 and plan.understood:
+        dropped.append(plan.understood[-1])
+        plan = _plan(request, segments, drop={meaning.key for meaning in dropped})
+        outcome = run(plan)
+    if plan.widen and outcome[0] < search_query.WIDEN_BELOW:
+        plan = _plan(request, segments, drop={meaning.key for meaning in dropped}, widen=True)
+        outcome = run(plan)
+    return plan, outcome, dropped
 
 
 def search_reference(store, request):
     """The same search evaluated by Whoosh itself (slow, no facets): the reference
     that the engine's ranking and totals are checked against."""
     with store.searcher() as searcher:
-        plan = _plan(request, store.segments(searcher))
+        plan, (total, (matching, scoring)), dropped = reference_queries(store, request, searcher)
         sort = _effective_sort(request, plan)
-        matching, scoring = search_query.to_whoosh(plan)
-        total = sum(1 for _docnum in searcher.docs_for_query(matching))
         last = request.page * request.per_page
         if sort == "name":
             collector = collectors.SortingCollector("name_sort", limit=last)
@@ -135,7 +219,19 @@ def search_reference(store, request):
         searcher.search_with_collector(scoring if sort == "relevance" else matching, collector)
         hits = list(collector.results())[last - request.per_page:last]
         ids = [int(hit["id"]) for hit in hits]
-    return SearchResult(ids, total, {}, {}, request.page, request.per_page)
+    return SearchResult(ids, total, {}, {}, request.page, request.per_page, plan.understood,
+                        dropped)
+
+
+def reference_queries(store, request, searcher):
+    """``(plan, (total, (matching, scoring)), dropped)``: the Whoosh queries of the
+    plan :func:`search` answers with (understood filters dropped and weak matches
+    widened alike), counted by Whoosh: what the engine is checked against."""
+    def run(plan):
+        queries = search_query.to_whoosh(plan)
+        return sum(1 for _docnum in searcher.docs_for_query(queries[0])), queries
+
+    return _final_plan(request, store.segments(searcher), run)
 
 
 def _effective_sort(request, plan):
@@ -144,23 +240,27 @@ def _effective_sort(request, plan):
     return "name" if sort == "relevance" and not plan.has_text else sort
 
 
-def _plan(request, segments):
+def _plan(request, segments, widen=False, drop=()):
     return search_query.plan(
         request.text, request.filters, request.visibility, request.own_ids,
         include_contact=request.include_contact, lexicon=segments.lexicon,
-        max_chars=request.max_chars, max_terms=request.max_terms)
+        max_chars=request.max_chars, max_terms=request.max_terms, legacy=request.legacy,
+        widen=widen, vocabulary=request.vocabulary, ignore=tuple(request.ignore), drop=drop)
 
 
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
 
 
-def _snippet(stored, words, language):
-    """Marked fragments of the bio in the reader's language, else the other one."""
+def _snippet(stored, plan, language):
+    """Marked fragments of the bio in the reader's language, else the other one. A word
+    typed with diacritics marks only itself; one typed without marks every form."""
     other = "en" if language == "vi" else "vi"
+    analyzer = highlight_analyzer(plan.marked) if plan.marked else FOLDED
     for name in (f"bio_{language}", f"bio_{other}", "organization"):
         text = stored.get(name)
         if text:
-            snippet = highlight.highlight(text, words, FOLDED, _FRAGMENTER, MarkFormatter(), top=2)
+            snippet = highlight.highlight(text, plan.highlight, analyzer, _FRAGMENTER,
+                                          MarkFormatter(), top=2)
             if snippet:
                 return snippet
     return ""

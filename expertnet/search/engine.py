@@ -242,6 +242,11 @@ class Lexicon:
                                    for term in terms]
         return self._prefixes[key]
 
+    def frequency(self, field, text):
+        """Documents holding ``text`` in ``field``, over the segments (deleted ones too)."""
+        return sum(data.doc_frequency(field, text) for data in self.parts
+                   if data.has_term(field, text))
+
     def near(self, field, text, maxdist, prefixlength):
         key = (field, text, maxdist, prefixlength)
         if key not in self._near:
@@ -252,7 +257,9 @@ class Lexicon:
         return self._near[key]
 
 
-def _score_alternatives(segments, data, items, scores, matched):
+def _score_alternatives(segments, data, items, scores, matched, strong=None):
+    """Add the BM25 scores of ``items``; mark the documents they match in ``matched``,
+    and in ``strong`` those matched by an alternative that is not weak."""
     for item in items:
         if item.field in SCORED_FIELDS:
             lengths = data.lengths(item.field)
@@ -263,7 +270,11 @@ def _score_alternatives(segments, data, items, scores, matched):
                 continue
             if matched is not None:
                 matched[ids] = True
-            if item.field in SCORED_FIELDS:
+            if strong is not None and not item.weak:
+                strong[ids] = True
+            if item.constant:
+                scores[ids] += item.constant
+            elif item.field in SCORED_FIELDS:
                 idf = segments.idf(item.field, term)
                 lengths_here = lengths[ids]
                 bm25 = idf * ((weights * (K1 + 1)) /
@@ -286,12 +297,8 @@ def evaluate(segments, plan):
                 accepted |= np.isin(data.ids, np.array(plan.own_ids, dtype=np.int64))
             mask &= accepted
         scores = np.zeros(data.size, dtype=np.float64)
-        if plan.words:
-            required = np.ones(data.size, dtype=bool)
-            for word in plan.words:
-                matched = np.zeros(data.size, dtype=bool)
-                _score_alternatives(segments, data, word, scores, matched)
-                required &= matched
+        if plan.words or plan.optional:
+            required = _words(segments, data, plan, scores)
         if plan.contact:
             contact = np.zeros(data.size, dtype=bool)
             _score_alternatives(segments, data, plan.contact, scores, contact)
@@ -302,6 +309,37 @@ def evaluate(segments, plan):
                 _score_alternatives(segments, data, plan.bonus, scores, None)
         evaluated.append((data, offset, mask, scores))
     return evaluated
+
+
+def _words(segments, data, plan, scores):
+    """The documents matching enough of the plan's words; their scores and tiers are
+    added to ``scores`` (the strong and total number of words each one matches)."""
+    if plan.min_words is None and not (plan.tier_strong or plan.tier_any):
+        # Every word required, no tiers (the legacy plan): as Whoosh's And of Ors.
+        required = np.ones(data.size, dtype=bool)
+        for word in plan.words:
+            matched = np.zeros(data.size, dtype=bool)
+            _score_alternatives(segments, data, word, scores, matched)
+            required &= matched
+        return required
+    count_any = np.zeros(data.size, dtype=np.int32)
+    count_strong = np.zeros(data.size, dtype=np.int32)
+    matched_words = []
+    for word in plan.words + plan.optional:
+        matched = np.zeros(data.size, dtype=bool)
+        strong = np.zeros(data.size, dtype=bool)
+        _score_alternatives(segments, data, word, scores, matched, strong)
+        count_any += matched
+        count_strong += strong
+        matched_words.append(matched)
+    scores += plan.tier_any * count_any + plan.tier_strong * count_strong
+    # Units matched: a unit of several words (one word of the vocabulary) needs them all.
+    groups = plan.units if plan.units is not None else [[number] for number in range(len(plan.words))]
+    units_matched = np.zeros(data.size, dtype=np.int32)
+    for group in groups:
+        units_matched += np.logical_and.reduce([matched_words[number] for number in group])
+    needed = len(groups) if plan.min_words is None else plan.min_words
+    return units_matched >= needed
 
 
 def count_facets(evaluated):

@@ -18,6 +18,10 @@ Fields, and why each exists:
 - ``organization`` (stored, for suggestions), ``tags`` (position and keywords),
   ``place`` (country names in both languages, city, hometown), ``text`` (both bios):
   folded free text. The bios are also stored, unindexed, for highlights.
+- ``field_text_exact``, ``organization_exact``, ``tags_exact``, ``place_exact``,
+  ``text_exact``: the same free text with its diacritics (lower case), so that a word
+  typed with its tone marks matches that word only (``phản`` is not ``Phan``, ``biện``
+  is not ``biển``); the folded fields answer words typed without diacritics.
 - ``bigrams``: pairs of consecutive syllables of the names, fields, organisation,
   position and keywords, so that words of two syllables ("công nghệ") rank the
   profiles that hold them as words first.
@@ -29,17 +33,21 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, exact_analyzer, folded_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 FACET_FIELDS = ("kind", "fields", "country", "languages", "available_for", "trust")
 MULTI_VALUED = frozenset({"fields", "languages", "available_for", "trust"})
 # Fields scored with BM25 (their lengths are read by the engine).
+# The free-text fields kept with their diacritics: ``<field>_exact`` beside ``<field>``.
+EXACT_TEXT_FIELDS = ("field_text", "organization", "tags", "place", "text")
 SCORED_FIELDS = ("name_exact", "name", "field_text", "organization", "tags", "place", "text",
-                 "bigrams")
+                 "bigrams", *(f"{name}_exact" for name in EXACT_TEXT_FIELDS))
 
 
 def build_schema():
     folded = folded_analyzer()
+    exact = {f"{name}_exact": TEXT(analyzer=exact_analyzer(), phrase=False)
+             for name in EXACT_TEXT_FIELDS}
     keyword = {"lowercase": False, "commas": False, "scorable": False}
     return Schema(
         id=ID(stored=True, unique=True),
@@ -60,6 +68,7 @@ def build_schema():
         place=TEXT(analyzer=folded, phrase=False),
         text=TEXT(analyzer=folded, phrase=False),
         bigrams=TEXT(analyzer=bigram_analyzer(), phrase=False),
+        **exact,
         bio_vi=STORED(),
         bio_en=STORED(),
         contact=KEYWORD(lowercase=True, commas=False, scorable=False),

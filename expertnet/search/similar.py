@@ -16,6 +16,7 @@ profile holds, in the text's own spelling (``tự động hóa cảng``, not the
 ``tu``, ``dong``, ``hoa``, ``cang``), so that the application can explain the proposal.
 """
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,9 @@ COMMON_SHARE = 0.3
 COMMON_MIN_DOCS = 50
 # The heaviest key terms a proposal names as what it rests on.
 KEY_TERMS_SHOWN = 12
+# "N experts match" counts the matches scoring at least this share of the best one: a
+# profile holding one common word of a long need is a match, not a suitable expert.
+MATCH_SHARE = 0.5
 
 
 class TfIdfModel(ExpansionModel):
@@ -92,6 +96,8 @@ class SimilarResult:
     # The phrases of the text the proposal rests on (its heaviest key terms), in the
     # text's spelling and order.
     key_terms: list
+    # Matches scoring at least MATCH_SHARE of the best score (``total`` counts all).
+    good_total: int = 0
 
 
 def key_terms(searcher, text, limit):
@@ -117,29 +123,53 @@ def key_terms(searcher, text, limit):
 MAX_PHRASE_WORDS = 6
 
 
+# A folded Vietnamese syllable: an optional initial consonant, one to three vowels, an
+# optional final consonant. A lone word of this shape is a syllable, not a word.
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+                       r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
+# A lone word shorter than this is not a reason (an abbreviation says too little alone).
+WHOLE_WORD_MIN_CHARS = 4
+
+
+def _function_word(word, key):
+    return (word in search_query.FUNCTION_WORDS if word != key
+            else key in search_query.FOLDED_FUNCTION_WORDS)
+
+
+def _whole_word(key):
+    """A word that stands alone: not a Vietnamese syllable (logistics, robotics)."""
+    return len(key) >= WHOLE_WORD_MIN_CHARS and key.isascii() and not _SYLLABLE.match(key)
+
+
 def phrases(text, folded):
-    """The runs of consecutive words of ``text`` that ``folded`` terms cover (single
-    words, or ``a_b`` pairs, which cover both words), in the text's own spelling (lower
-    case, diacritics kept), at most :data:`MAX_PHRASE_WORDS` long, each once, in the
-    order of the text: ``tự động hóa``, ``cảng container`` rather than syllables."""
+    """What ``folded`` terms cover of ``text``, as whole words and phrases in the text's
+    own spelling (lower case, diacritics kept), each once, in the order of the text:
+    consecutive words are joined only where their pair (``a_b``) is among the terms, so
+    ``tự động hóa``, ``cảng container``, never ``án phát`` from ``dự án phát triển``;
+    a word alone only when it is a whole word (``logistics``), never a lone syllable;
+    function words (``cho``, ``trong``, ``of``) never, neither alone nor at either end.
+    At most :data:`MAX_PHRASE_WORDS` words a phrase."""
     words = [token.text for token in EXACT(text)]
     keys = [fold(word) for word in words]
     pairs = {term for term in folded if "_" in term}
-    covered = [key in folded
-               or (index > 0 and f"{keys[index - 1]}_{key}" in pairs)
-               or (index + 1 < len(keys) and f"{key}_{keys[index + 1]}" in pairs)
-               for index, key in enumerate(keys)]
     found, run = [], []
-    for word, inside in zip(words, covered, strict=True):
-        if inside and len(run) < MAX_PHRASE_WORDS:
-            run.append(word)
+    for index, (word, key) in enumerate(zip(words, keys, strict=True)):
+        if _function_word(word, key):
+            found.append(run)
+            run = []
             continue
-        if run:
-            found.append(" ".join(run))
-        run = [word] if inside else []
-    if run:
-        found.append(" ".join(run))
-    return list(dict.fromkeys(found))
+        run.append(index)
+        linked = (index + 1 < len(words) and f"{key}_{keys[index + 1]}" in pairs
+                  and len(run) < MAX_PHRASE_WORDS)
+        if not linked:
+            found.append(run)
+            run = []
+    found.append(run)
+    kept = [" ".join(words[index] for index in run) for run in found
+            if (len(run) > 1 and tuple(keys[index] for index in run)
+                not in search_query.FUNCTION_PHRASES)
+            or (len(run) == 1 and keys[run[0]] in folded and _whole_word(keys[run[0]]))]
+    return list(dict.fromkeys(kept))
 
 
 def _plan(request, terms):
@@ -193,6 +223,7 @@ def more_like_this(store, request):
             return SimilarResult([], {}, {}, 0, {}, [])
         evaluated = engine.evaluate(segments, plan)
         total = sum(int(mask.sum()) for _data, _offset, mask, _scores in evaluated)
+        good_total = _good_total(evaluated)
         facets = engine.count_facets(evaluated) if request.with_facets else {}
         docnums = engine.top(evaluated, request.limit, "relevance")
         ids, scores, matched = [], {}, {}
@@ -204,7 +235,14 @@ def more_like_this(store, request):
             matched[expert_id] = phrases(text, _held_terms(data, local, terms))
     heaviest = sorted(terms, key=lambda item: -item[2])[:KEY_TERMS_SHOWN]
     return SimilarResult(ids, scores, matched, total, facets,
-                         phrases(text, {term for _name, term, _weight in heaviest}))
+                         phrases(text, {term for _name, term, _weight in heaviest}), good_total)
+
+
+def _good_total(evaluated):
+    """Matches scoring at least :data:`MATCH_SHARE` of the best match's score."""
+    matched = [scores[mask] for _data, _offset, mask, scores in evaluated]
+    best = max((float(found.max()) for found in matched if len(found)), default=0.0)
+    return sum(int((found >= MATCH_SHARE * best).sum()) for found in matched)
 
 
 def _locate(evaluated, docnum):

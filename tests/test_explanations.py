@@ -1,0 +1,95 @@
+"""Issue 15 item 5: a proposal explains itself with whole words and phrases, never a
+lone syllable nor a function word, whatever the need says (property test over
+generated needs, on the demo directory)."""
+import pytest
+from conftest import context_of
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from expertnet.access import Viewer
+from expertnet.cli import load_demo
+from expertnet.needs import matching
+from expertnet.search import query as search_query
+from expertnet.search.similar import _SYLLABLE, phrases
+from expertnet.taxonomy import FIELDS
+from expertnet.text import fold
+
+TOPICS = [name for field in FIELDS for name in (field["name_vi"], *field["synonyms_vi"],
+                                                 field["name_en"])]
+HELP = ["phản biện", "tư vấn", "giảng dạy", "chuyển giao công nghệ", "hợp tác nghiên cứu",
+        "reviewers for", "consultants on"]
+FILLERS = ["cần", "chuyên gia", "cho", "trong", "và", "của", "các", "những", "về", "có",
+           "được", "với", "là", "người", "dự án", "phát triển", "thành phố", "Lạch Huyện",
+           "cảng xanh", "in", "of", "for", "the", "and", "with", "experts"]
+
+
+class Need:
+    def __init__(self, title, description):
+        self.title, self.description = title, description
+        self.organization, self.fields, self.available_for, self.language = "Sở KH&CN", [], [], ""
+
+
+def assert_whole(phrase):
+    """No function word (as typed: with its diacritics, or folded when typed without),
+    no function phrase, no lone syllable."""
+    words = phrase.split()
+    assert words, phrase
+    for word in words:
+        typed_marked = word != fold(word)
+        assert word not in (search_query.FUNCTION_WORDS if typed_marked
+                            else search_query.FOLDED_FUNCTION_WORDS), phrase
+    assert tuple(fold(word) for word in words) not in search_query.FUNCTION_PHRASES, phrase
+    if len(words) == 1:
+        assert not _SYLLABLE.match(fold(words[0])), phrase
+
+
+@pytest.fixture(scope="module")
+def demo(module_app):
+    with context_of(module_app):
+        load_demo(count=320)
+    return module_app
+
+
+pieces = st.lists(st.sampled_from(TOPICS + HELP + FILLERS), min_size=1, max_size=8)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=pieces, description=pieces, folded=st.booleans())
+def test_reasons_and_key_terms_are_whole_words_without_function_words(demo, title,
+                                                                       description, folded):
+    title, description = " ".join(title), " ".join(description)
+    if folded:
+        title, description = fold(title), fold(description)
+    with context_of(demo):
+        found = matching.propose(Need(title, description), Viewer(role="curator"), limit=10)
+    for phrase in found.key_terms:
+        assert_whole(phrase)
+    for reasons in found.reasons.values():
+        for phrase in reasons.words:
+            assert_whole(phrase)
+
+
+def test_phrases_join_only_held_pairs_and_leave_out_syllables_and_function_words():
+    text = "Cần chuyên gia phản biện dự án phát triển cảng xanh cho Lạch Huyện trong logistics"
+    held = {"phan", "bien", "phan_bien", "du", "an", "phat", "trien", "phat_trien", "cang",
+            "xanh", "cang_xanh", "cho", "lach_huyen", "logistics", "trong", "can"}
+    assert phrases(text, held) == ["phản biện", "phát triển", "cảng xanh", "lạch huyện",
+                                   "logistics"]
+
+
+def test_experts_match_counts_only_those_above_the_stated_threshold(app, add):
+    strong = add(full_name="Lê Cảng Xanh", fields="seaports", available_for="reviewing",
+                 keywords="cảng xanh;giảm phát thải tàu biển",
+                 bio_vi="Phản biện các dự án cảng xanh và giảm phát thải tại Lạch Huyện.")
+    add(full_name="Trần Phát", fields="education", bio_vi="Phát triển chương trình đào tạo.")
+    need = Need("Phản biện dự án phát triển cảng xanh Lạch Huyện",
+                "Cần chuyên gia phản biện dự án cảng xanh, giảm phát thải tàu biển.")
+    need.available_for = ["reviewing"]
+    found = matching.propose(need, Viewer(role="curator"))
+    assert found.matching == 2 and found.total == 1
+    assert found.experts[0].id == strong.id
+    assert "cảng xanh" in found.reasons[strong.id].words
+    for reasons in found.reasons.values():
+        for phrase in reasons.words:
+            assert_whole(phrase)
