@@ -66,6 +66,7 @@ def migrated_template(tmp_path_factory):
     if PG_URL:
         name = f"expertnet_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         _pg_execute(f"CREATE DATABASE {name}")
+        _pg_execute(pg_pool.without_commit_flush(name))
         url = pg_pool.database_url(PG_URL, name)
     else:
         url = f"sqlite:///{folder / 'template.sqlite3'}"
