@@ -9,6 +9,7 @@ import uuid
 
 import pg_pool
 import pytest
+from jinja2 import BytecodeCache
 
 from expertnet import create_app, services
 from expertnet.access import ANONYMOUS, CURATOR, Viewer
@@ -29,6 +30,32 @@ def _pg_execute(sql, url=PG_URL):
         connection.close()
 
 
+# On PostgreSQL, the tests that never touch the database run in the SQLite run only:
+# .ci/run runs both side by side, and the same test twice proves nothing more. A test
+# touches the database when its fixtures include ``migrated_template`` (``app``,
+# ``database_url``, ``module_app`` and every fixture built on them). Today that leaves out
+# (about 200 tests): tests/test_analysis.py (the search analyzers), test_i18n.py (the
+# catalogues), test_browser.py (its server is ``run.py`` on a SQLite instance of its own),
+# test_taxonomy_demo.py (the demo data and the taxonomy files), test_hometowns.py,
+# test_scanners.py, and the tests of pure functions and static checks in other files (ORCID
+# check digits, name and organisation comparison, date arithmetic, duplicate scoring, the
+# segment builder on a temporary folder, templates without inline script, OpenAPI
+# parameters). ``pytest -rs`` lists them with this reason. A test that reaches the server
+# some other way (``PG_URL`` itself) and needs no fixture for it is marked
+# ``every_database``.
+DATABASE_INDEPENDENT = pytest.mark.skip(
+    reason="never touches the database: runs in the SQLite run only (tests/conftest.py)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not PG_URL:
+        return
+    for item in items:
+        if "migrated_template" not in getattr(item, "fixturenames", ()) \
+                and item.get_closest_marker("every_database") is None:
+            item.add_marker(DATABASE_INDEPENDENT)
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     """A database with every migration applied and the taxonomy synced, built once per
@@ -39,6 +66,7 @@ def migrated_template(tmp_path_factory):
     if PG_URL:
         name = f"expertnet_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         _pg_execute(f"CREATE DATABASE {name}")
+        _pg_execute(pg_pool.without_commit_flush(name))
         url = pg_pool.database_url(PG_URL, name)
     else:
         url = f"sqlite:///{folder / 'template.sqlite3'}"
@@ -106,6 +134,57 @@ def context_of(shared):
         database.close()
 
 
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the whole test session and shared by every test app.
+
+    Each test makes a new app, hence a new Jinja environment with an empty template
+    cache: without this, every test compiled again each template it rendered (72–114 ms
+    for a page's first render, 5 ms for the second). Jinja checks each entry against the
+    checksum of the template's source, so an edited template is compiled again."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _SharedBytecode()
+
+
+def _share_url_builders():
+    """Each test app compiles its ~160 URL rules again, and 90 % of ``create_app``'s time
+    (60 ms of 67) went to Werkzeug generating and compiling the Python function that
+    builds each rule's URLs — the same functions for every app. They are kept here per
+    rule for the session: a builder depends only on the rule's text, its parsed parts,
+    the names of its defaults and ``append_unknown`` (the converters it calls are looked
+    up on the rule it is bound to, at each call). A rule with a default for one of its
+    own variables has the default's converted value compiled in: built as usual.
+    Werkzeug's private ``Rule._compile_builder``: if it changes, this fails loudly here."""
+    from werkzeug.routing import Rule
+
+    compile_builder = Rule._compile_builder
+    built = {}
+
+    def shared_builder(rule, append_unknown=True):
+        defaults = rule.defaults or {}
+        if any(dynamic and part in defaults for dynamic, part in rule._trace):
+            return compile_builder(rule, append_unknown)
+        key = (rule.rule, tuple(rule._trace), tuple(defaults), append_unknown)
+        if key not in built:
+            built[key] = compile_builder(rule, append_unknown)
+        return built[key]
+
+    Rule._compile_builder = shared_builder
+
+
+_share_url_builders()
+
+
 def make_app(tmp_path, database_url, **config):
     settings = {
         "TESTING": True,
@@ -123,7 +202,10 @@ def make_app(tmp_path, database_url, **config):
         "ARGON2_PARALLELISM": 1,
     }
     settings.update(config)
-    return create_app(settings)
+    app = create_app(settings)
+    # Test apps only: a production worker compiles each template once and keeps it.
+    app.jinja_env.bytecode_cache = _BYTECODE
+    return app
 
 
 @pytest.fixture

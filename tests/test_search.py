@@ -112,15 +112,17 @@ def test_sort_by_update_puts_the_latest_first(app, add):
 
 
 def test_pagination_covers_every_result_once(app, add):
-    for number in range(23):
+    # Two full pages and a partial one: the number of profiles proves nothing more (each
+    # is saved and indexed one by one, so fewer is faster).
+    for number in range(7):
         add(full_name=f"Chuyên gia {number:02d}", fields="ai")
     seen = []
     for page in (1, 2, 3):
-        found = find("chuyen gia", page=str(page), per_page="10")
-        assert found.total == 23
+        found = find("chuyen gia", page=str(page), per_page="3")
+        assert found.total == 7
         seen += names(found)
-    assert sorted(seen) == sorted(f"Chuyên gia {number:02d}" for number in range(23))
-    assert names(find("chuyen gia", page="4", per_page="10")) == []
+    assert sorted(seen) == sorted(f"Chuyên gia {number:02d}" for number in range(7))
+    assert names(find("chuyen gia", page="4", per_page="3")) == []
 
 
 def test_highlights_mark_matches_and_escape_html(app, add):
