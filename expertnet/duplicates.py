@@ -489,6 +489,14 @@ def open_candidates():
                       DuplicateCandidate.expert_b))
 
 
+def candidates_for(expert_id, limit):
+    """``[(a_id, b_id)]``: the open pairs that name ``expert_id`` (the profile page's
+    links to compare them), best first."""
+    query = open_candidates().where((DuplicateCandidate.expert_a == expert_id)
+                                    | (DuplicateCandidate.expert_b == expert_id))
+    return [(row.expert_a, row.expert_b) for row in query.limit(limit)]
+
+
 def rescore(a_id, b_id):
     """The current :class:`Score` of two profiles (``None`` if one no longer exists)."""
     found = {item.id: item for item in records_from_db([a_id, b_id])}

@@ -106,6 +106,7 @@ EXPECTED = {
                                         "official": 404, "curator": 403, "admin": 403,
                                         "delegate": 403},
     ("profiles.my_data", "GET"): logged_in(302, 200),
+    ("profiles.my_data_page", "GET"): logged_in(302, 200),
     ("profiles.privacy", "GET"): logged_in(302, 200),
     # Experts ask for their own profile's deletion (both experts own one); no id to change.
     ("profiles.request_deletion", "POST"): {"anonymous": 302, "owner": 302, "other_expert": 302,

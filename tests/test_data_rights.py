@@ -47,13 +47,14 @@ def test_the_expert_downloads_everything_held_about_them(app, client, person, ma
                                 & (Audit.actor_id == user.id)).count() == 1
 
 
-def test_the_download_needs_a_fresh_login(app, person):
+@pytest.mark.parametrize("path", ["/account/data.json", "/account/data.html"])
+def test_the_download_needs_a_fresh_login(app, person, path):
     _expert, user = person
     first = app.test_client()
     log_in(first, user.email, remember=True)
     remembered = app.test_client()
     remembered.set_cookie("remember_token", first.get_cookie("remember_token").value)
-    response = remembered.get("/account/data.json")
+    response = remembered.get(path)
     assert response.status_code == 302 and "/auth/login" in response.location
 
 

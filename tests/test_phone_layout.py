@@ -1,8 +1,10 @@
 """Every page fits a phone (issue 16 item 1): as every role and in both languages, a
 390 × 844 browser walks the pages reachable from the navigation and from one record
 of each kind the demo instance holds (scripts.demo_records), and fails on a page wider
-than the screen, a server error, a console error, a control too small to tap, or a table
-whose columns are squeezed narrower than a word instead of scrolling in its box.
+than the screen, a server error, a console error, a control too small to tap, a table
+whose columns are squeezed narrower than a word instead of scrolling in its box, or a
+serious or critical axe finding (issue 16 item 7: every page walked, not only the four
+public pages of tests/test_browser.py).
 
 One server, one browser, one context per role and language; one page per kind of URL
 (``/needs/7`` and ``/needs/9`` are the same template), so the walk stays bounded.
@@ -25,6 +27,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)", allow_module_level=True)
 
 pytest.importorskip("playwright.sync_api")
+axe_playwright_python = pytest.importorskip("axe_playwright_python")
 
 PHONE = {"width": 390, "height": 844}
 LOCALES = {"vi": "vi-VN", "en": "en-US"}
@@ -51,6 +54,13 @@ SQUEEZED_CELLS = """() => [...document.querySelectorAll('.data-table:not(.stacke
   .filter(cell => { const width = cell.getBoundingClientRect().width;
                     return width > 0 && width < 60; })
   .slice(0, 3).map(cell => cell.outerHTML.slice(0, 120))"""
+# Accessibility (issue 16 item 7): axe on every page walked, in the page's own world (no
+# CSP bypass: a script the policy blocks must still show up as a console error).
+AXE_SOURCE = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
+AXE_SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .filter(violation => ['serious', 'critical'].includes(violation.impact))
+  .map(violation => [violation.id, violation.impact,
+                     violation.nodes.slice(0, 3).map(node => node.target.join(' '))])"""
 WIDER_THAN_SCREEN = """() => [...document.querySelectorAll('body *')].filter(element => {
   const box = element.getBoundingClientRect();
   return box.right > 391 && box.width > 0;
@@ -113,6 +123,15 @@ def check_layout(page, path, problems):
         problems.append((path, "small targets", small[:3]))
 
 
+def check_accessibility(page, path, problems):
+    """Serious or critical axe findings of the page as it stands (menus open or not)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SOURCE)
+    found = page.evaluate(AXE_SERIOUS)
+    if found:
+        problems.append((path, "axe", found))
+
+
 def walk(page, base, only=None):
     """Visit every kind of page reachable by links from ``/`` and the account page
     (those matching ``only`` when given); ``(visited paths, problems)``."""
@@ -136,6 +155,7 @@ def walk(page, base, only=None):
         # A phone browser zooms out to show a page wider than the screen, which widens
         # innerWidth itself: both must stay at the phone's width.
         check_layout(page, path, problems)
+        check_accessibility(page, path, problems)
         if len(visited) == 1 and page.locator("details.menu").count():
             # The navigation's menus, all unfolded at once: still within the screen.
             page.evaluate("() => document.querySelectorAll('details.menu')"
@@ -167,10 +187,11 @@ def test_every_page_fits_a_phone(browser, demo, role, language):
     visited, problems = walk(page, base, ONLY.get(role))
     assert page.locator("html").get_attribute("lang") == language
     context.close()
-    assert problems == []
+    assert problems == [], "\n".join(map(repr, problems))
     # The walk reached the records of the demo, not only the navigation.
     expected = {"anonymous": {"/fields", "/experts/N"},
-                "expert": {"/account/requests", "/account/privacy", "/experts/N/edit"},
+                "expert": {"/account/requests", "/account/privacy", "/experts/N/edit",
+                           "/account/data.html"},
                 "official": {"/needs/N", "/events/N", "/delegations/N", "/agreements/N",
                              "/jobs/N", "/engagements/N"},
                 "curator": {"/curate/imports/N", "/curate/duplicates/N/N", "/experts/N/history"},

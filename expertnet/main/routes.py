@@ -98,7 +98,17 @@ def profile(expert_id):
         # Who edits on the expert's behalf: for curators, the expert and the delegates.
         delegates=delegates.of_profile(expert.id)
         if viewer.is_curator or viewer.acts_for(expert.id) else None,
-        linked_data=person_linked_data(expert, fields, contact, language))
+        linked_data=person_linked_data(expert, fields, contact, language),
+        actions=profile_actions(viewer, expert))
+
+
+def profile_actions(viewer, expert):
+    """The action bar: each role's tools on the profile (``profiles.actions``)."""
+    from flask_login import current_user
+
+    from expertnet.profiles import actions
+    user = current_user if current_user.is_authenticated else None
+    return actions.for_profile(viewer, user, expert)
 
 
 def cooperation_history(expert_id):

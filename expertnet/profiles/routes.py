@@ -32,7 +32,8 @@ from expertnet.admin.routes import role_required
 from expertnet.db import utcnow
 from expertnet.i18n import _, current_language
 from expertnet.models import DeletionRequest, Expert
-from expertnet.profiles import bp
+from expertnet.profiles import bp, readable_data
+from expertnet.profiles.curation import column_labels
 from expertnet.profiles.forms import (
     VISIBILITY_FIELDS,
     ClaimForm,
@@ -276,6 +277,18 @@ def my_data():
     response = jsonify(data)
     response.headers["Content-Disposition"] = 'attachment; filename="expertnet-my-data.json"'
     return response
+
+
+@bp.get("/account/data.html")
+@fresh_login_required
+def my_data_page():
+    """The same data as ``/account/data.json``, as a page to read or print (to PDF) in
+    the reader's language; the same fresh login, and logged like the download."""
+    data = subject.export(current_user)
+    if current_user.expert_id:
+        audit.record("data.export", actor_id=current_user.id, expert_id=current_user.expert_id)
+    return render_template("profiles/my_data.html", generated_at=data["generated_at"],
+                           sections=readable_data.sections(data, column_labels()))
 
 
 @bp.get("/account/privacy")
