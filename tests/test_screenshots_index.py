@@ -2,6 +2,8 @@
 screenshots themselves are taken by ``python -m scripts.screenshots``."""
 import re
 
+import pytest
+
 from scripts import screenshots
 
 
@@ -69,3 +71,22 @@ def test_the_committed_index_lists_every_page_of_every_role():
     assert screenshots.total_size(out) <= screenshots.TOTAL_LIMIT
     index = (out / "README.md").read_text(encoding="utf-8")
     assert "(official/vi-phone-need.png)" in index
+
+
+def test_a_screenshot_is_reduced_to_a_palette_when_pillow_is_there(tmp_path):
+    image_module = pytest.importorskip("PIL.Image")
+    chops = pytest.importorskip("PIL.ImageChops")
+    stat = pytest.importorskip("PIL.ImageStat")
+    # A real screenshot as Chromium writes it (RGB, anti-aliased Vietnamese text).
+    original = screenshots.ROOT / "docs" / "screenshots" / "anonymous" / "vi-phone-home.png"
+    path = tmp_path / original.name
+    path.write_bytes(original.read_bytes())
+
+    screenshots.compress(path)
+
+    assert path.stat().st_size < original.stat().st_size * 0.7
+    with image_module.open(path) as reduced, image_module.open(original) as before:
+        assert reduced.mode == "P" and reduced.size == before.size
+        # Still the same picture: on average a pixel moves by less than 2 of 255.
+        difference = chops.difference(reduced.convert("RGB"), before.convert("RGB"))
+        assert max(stat.Stat(difference).mean) < 2
