@@ -1,51 +1,227 @@
-"""Screenshots of every page in both languages at desktop and phone widths.
+"""Screenshots of the main pages of every role, in both languages, at desktop and phone
+sizes, with an index (issue 16 item 6).
 
     .venv/bin/python -m scripts.screenshots [--out docs/screenshots]
 
-Starts ``run.py`` on a temporary instance with the demo data and drives Debian's
-Chromium (``apt-get install -y chromium``) with Playwright.
+Seeds a temporary instance with an account per role and one record of each kind
+(scripts.demo_records), starts ``run.py`` on it, drives Debian's Chromium
+(``apt-get install -y chromium``) with Playwright, and writes viewport-sized PNGs to
+``<out>/<role>/<language>-<size>-<page>.png`` and the index ``<out>/README.md``.
+The images are committed, so the page list stays short (the main pages of each role)
+and, when Pillow is installed, each image is reduced to a 256-colour palette.
 """
 import argparse
 import json
+import os
+import re
+import subprocess
+import sys
 import tempfile
-import urllib.request
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
-from playwright.sync_api import sync_playwright
+from scripts.live_server import ROOT, serve_demo
 
-from scripts.live_server import ROOT, launch_chromium, serve_demo
+ROLES = ("anonymous", "expert", "official", "curator", "admin")
+LANGUAGES = {"vi": "vi-VN", "en": "en-US"}
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# A search every demo answers with harbour experts, typed as a Vietnamese reader would.
+SEARCH = "/search?q=" + quote("cảng biển")
 
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-LOCALES = {"vi": "vi-VN", "en": "en-US"}
+# Per role, the pages shown: (name, path opened, then the links followed in turn, each
+# the first whose path matches the pattern). A record's page is reached through its
+# list, as a person would, since the demo's ids are not known in advance.
+PAGES = {
+    "anonymous": [
+        ("home", "/"),
+        ("search", SEARCH),
+    ],
+    "expert": [
+        ("account", "/account"),
+        ("profile-edit", "/account/profile"),
+        ("requests", "/account/requests"),
+    ],
+    "official": [
+        ("profile", SEARCH, r"^/experts/\d+$"),
+        ("need", "/needs", r"^/needs/\d+$"),
+        ("event", "/events", r"^/events/\d+$"),
+    ],
+    "curator": [
+        ("profile", SEARCH, r"^/experts/\d+$"),
+        ("import", "/curate/imports", r"^/curate/imports/\d+$"),
+        ("duplicate-pair", "/curate/duplicates", r"^/curate/duplicates/\d+/\d+$"),
+    ],
+    "admin": [
+        ("users", "/admin/users"),
+        ("audit", "/admin/audit"),
+    ],
+}
+# Each committed image stays in the repository's history for good: the pages above are
+# the main one or few of each role, chosen so that the whole set (4 images a page, about
+# 70 kB each as Chromium writes them) stays within TOTAL_LIMIT.
+MAX_PAGES_PER_ROLE = 12
+TOTAL_LIMIT = 4 * 1024 * 1024
+NAME = re.compile(r"^(?P<language>[a-z]{2})-(?P<size>desktop|phone)-(?P<page>[a-z0-9-]+)\.png$")
 
 
-def pages(base):
-    with urllib.request.urlopen(base + "/api/v1/experts?q=logistics&per_page=1") as response:
-        profile = json.load(response)["results"][0]["id"]
-    return {"home": "/", "search": "/search?q=cong+nghe+bien", "profile": f"/experts/{profile}",
-            "fields": "/fields"}
+def shot_path(out, role, language, size, page):
+    return Path(out) / role / f"{language}-{size}-{page}.png"
+
+
+def follow(hrefs, pattern, base=""):
+    """The first of ``hrefs`` (absolute or site-relative) on this site whose path matches
+    ``pattern``, as a site-relative path; None when there is none."""
+    for href in hrefs:
+        if base and href.startswith(base + "/"):
+            href = href[len(base):]
+        if not href.startswith("/") or href.startswith("//"):
+            continue
+        path = href.split("#")[0]
+        if re.search(pattern, urlsplit(path).path):
+            return path
+    return None
+
+
+def images(out):
+    """The screenshots in ``out``: ``{role: {page: {(language, size): path}}}``."""
+    found = {}
+    for role in ROLES:
+        for image in sorted((Path(out) / role).glob("*.png")):
+            match = NAME.match(image.name)
+            if match:
+                pages = found.setdefault(role, {})
+                pages.setdefault(match["page"], {})[match["language"], match["size"]] = image
+    return found
+
+
+def total_size(out):
+    return sum(path.stat().st_size for pages in images(out).values()
+               for shots in pages.values() for path in shots.values())
+
+
+def write_index(out):
+    """Write ``<out>/README.md``: one table row per role and page, one column per
+    language and size, each cell a link to the image (from the files in ``out``, so the
+    index says what is there). Returns the index's path."""
+    out = Path(out)
+    columns = [(language, size) for language in LANGUAGES for size in SIZES]
+    lines = ["# Screenshots", "",
+             "The main pages of every role, in Vietnamese and English, on a desktop "
+             f"({SIZES['desktop']['width']} × {SIZES['desktop']['height']}) and a phone "
+             f"({SIZES['phone']['width']} × {SIZES['phone']['height']}), taken from the demo "
+             "data of `scripts/demo_records.py`. Generated by "
+             "`python -m scripts.screenshots`, which rewrites this file: do not edit it.", "",
+             "| role | page | " + " | ".join(f"{lang} {size}" for lang, size in columns) + " |",
+             "| --- | --- | " + " | ".join("---" for _ in columns) + " |"]
+    found = images(out)
+    count = 0
+    for role in ROLES:
+        pages = found.get(role, {})
+        listed = [name for name, *_ in PAGES[role]]
+        # The listed pages in their order, then any other image left in the folder.
+        for page in [name for name in listed if name in pages] + sorted(set(pages) - set(listed)):
+            shots = pages[page]
+            count += len(shots)
+            cells = [f"[{lang} {size}]({role}/{shots[lang, size].name})"
+                     if (lang, size) in shots else "—" for lang, size in columns]
+            lines.append(f"| {role} | {page} | " + " | ".join(cells) + " |")
+    lines += ["", f"{count} images, {total_size(out) / 1024 / 1024:.1f} MB in all.", ""]
+    index = out / "README.md"
+    index.write_text("\n".join(lines), encoding="utf-8")
+    return index
+
+
+def compress(path):
+    """Reduce a screenshot to a 256-colour palette when Pillow is there (text and flat
+    colours survive it well); otherwise leave Chromium's PNG as it is."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        reduced = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    reduced.save(path, optimize=True)
+
+
+def seed(instance):
+    """Accounts and records of each kind on a fresh instance: ``{role: [email, pw]}``."""
+    env = dict(os.environ, EXPERTNET_INSTANCE_PATH=str(instance))
+    env.pop("EXPERTNET_DATABASE_URL", None)
+    env.pop("EXPERTNET_INDEX_DIR", None)
+    seeded = subprocess.run([sys.executable, "-m", "scripts.demo_records"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    return json.loads(seeded.stdout.strip().splitlines()[-1])
+
+
+def log_in(page, base, email, password):
+    page.goto(base + "/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if "/auth/login" in page.url:
+        raise RuntimeError(f"{email} could not log in")
+
+
+def open_page(page, base, start, *patterns):
+    """Open ``start`` then follow each link pattern in turn; the response of the last
+    page opened, or an error message."""
+    response = page.goto(base + start)
+    for pattern in patterns:
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        target = follow(hrefs, pattern, base)
+        if target is None:
+            return f"no link matching {pattern} on {start}"
+        response = page.goto(base + target)
+    if response is None or response.status >= 400:
+        return f"{page.url} answered {response and response.status}"
+    return None
+
+
+def take(browser, base, accounts, out):
+    """Every role's pages in every language and size; the problems met (empty if none)."""
+    problems = []
+    for role in ROLES:
+        for old in (out / role).glob("*.png"):
+            old.unlink()
+        (out / role).mkdir(parents=True, exist_ok=True)
+        for language, locale in LANGUAGES.items():
+            for size, viewport in SIZES.items():
+                phone = size == "phone"
+                context = browser.new_context(locale=locale, viewport=viewport,
+                                              is_mobile=phone, has_touch=phone)
+                page = context.new_page()
+                if role != "anonymous":
+                    log_in(page, base, *accounts[role])
+                for name, start, *patterns in PAGES[role]:
+                    problem = open_page(page, base, start, *patterns)
+                    if problem:
+                        problems.append(f"{role} {language} {size} {name}: {problem}")
+                        continue
+                    target = shot_path(out, role, language, size, name)
+                    page.screenshot(path=str(target), full_page=False)
+                    compress(target)
+                    print(target)
+                context.close()
+    return problems
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     out = Path(parser.parse_args().out)
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder, serve_demo(Path(folder) / "instance") as base, \
-            sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        for language, locale in LOCALES.items():
-            for size, viewport in SIZES.items():
-                context = browser.new_context(locale=locale, viewport=viewport,
-                                              is_mobile=size == "phone")
-                page = context.new_page()
-                for name, path in pages(base).items():
-                    page.goto(base + path)
-                    target = out / f"{name}-{language}-{size}.png"
-                    page.screenshot(path=str(target), full_page=name == "profile")
-                    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
-                context.close()
-        browser.close()
+    from scripts.live_server import chromium
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder) / "instance"
+        accounts = seed(instance)
+        with serve_demo(instance) as base, chromium() as browser:
+            problems = take(browser, base, accounts, out)
+    print(write_index(out))
+    if total_size(out) > TOTAL_LIMIT:
+        problems.append(f"the images weigh {total_size(out)} bytes, more than {TOTAL_LIMIT}: "
+                        "show fewer pages in PAGES")
+    if problems:
+        sys.exit("Not as it should be:\n" + "\n".join(problems))
 
 
 if __name__ == "__main__":
