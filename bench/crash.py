@@ -74,9 +74,11 @@ class Acknowledgements:
 
 
 def child(folder, database_url, ack_path, run):
-    from expertnet import create_app, importer, services
-    from expertnet.db import database
-    from expertnet.models import Expert
+    from expertnet import create_app
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert
+    from expertnet.curation import importer
+    from expertnet.directory import services
 
     acks = Acknowledgements(ack_path)
     acks.write(phase="start-up", run=run)
@@ -155,9 +157,10 @@ def read_acknowledgements(path):
 def check(folder, database_url, ack_path):
     """Restart (create the app: migrations and the start-up reconcile) and check; returns
     a list of failures (empty when everything holds)."""
-    from expertnet import create_app, services
-    from expertnet.db import database, is_sqlite
-    from expertnet.models import Audit, ChangeLog, Expert
+    from expertnet import create_app
+    from expertnet.core.db import database, is_sqlite
+    from expertnet.core.models import Audit, ChangeLog, Expert
+    from expertnet.directory import services
 
     failures = []
     app = create_app(app_config(folder, database_url))

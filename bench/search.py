@@ -167,8 +167,9 @@ def ensure_corpus(folder, profiles, seed):
 
 def rebuild_index(folder):
     """Child process: ``services.rebuild`` timed, with this process's peak memory."""
-    from expertnet import search, services
-    from expertnet.db import database
+    from expertnet import search
+    from expertnet.core.db import database
+    from expertnet.directory import services
 
     app = open_app(folder)
     with app.app_context(), database.connection_context():
@@ -217,8 +218,8 @@ def index_size_mb(store):
 # -- the query mix ---------------------------------------------------------------------
 def _sample_profiles(profiles, rng):
     """Names, keywords, countries and fields of a seeded sample of profiles."""
-    from expertnet.models import Expert
-    from expertnet.services import field_codes_by_expert
+    from expertnet.core.models import Expert
+    from expertnet.directory.services import field_codes_by_expert
 
     ids = sorted(rng.sample(range(1, profiles + 1), min(SAMPLE_PROFILES, profiles)))
     rows = list(Expert.select().where(Expert.id.in_(ids)).order_by(Expert.id))
@@ -243,7 +244,7 @@ def _pick(fixed, sampled, count, rng):
 
 def make_queries(profiles, total, seed):
     """The fixed, deterministic query mix (same corpus and seed → same queries)."""
-    from expertnet.text import fold
+    from expertnet.core.text import fold
 
     rng = random.Random(f"bench-queries-{seed}")
     sample = _sample_profiles(profiles, rng)
@@ -407,8 +408,9 @@ def check_exact(store, queries, answers):
 # -- edits -----------------------------------------------------------------------------
 def time_edits(store, profiles, seed, restore):
     """``EDITS`` keyword edits, each timed until a search finds the new keyword."""
-    from expertnet import search, services
-    from expertnet.models import Expert
+    from expertnet import search
+    from expertnet.core.models import Expert
+    from expertnet.directory import services
 
     rng = random.Random(f"bench-edits-{seed}")
     ids = rng.sample(range(1, profiles + 1), min(EDITS, profiles))
@@ -463,8 +465,9 @@ def parse_args():
 
 def measure(folder, args, work):
     """Everything measured in this (the serving) process; returns the report."""
-    from expertnet import catalog, search
-    from expertnet.db import database
+    from expertnet import search
+    from expertnet.core.db import database
+    from expertnet.taxonomy import store as catalog
 
     app = open_app(folder)
     memory = {}

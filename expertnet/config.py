@@ -23,7 +23,7 @@ INDEX_BACKGROUND_MERGE = True
 # Reconcile the index with the database when the app starts (cheap when in step).
 RECONCILE_ON_START = True
 # Several hosts on one PostgreSQL, each with its own index: catch up from the change
-# log (expertnet/catchup.py) on requests, at most every INTERVAL seconds per worker,
+# log (expertnet/directory/catchup.py) on requests, at most every INTERVAL seconds per worker,
 # and in a background thread of each worker. A missing sequence number is waited for
 # GRACE seconds (a transaction still in flight) before it is taken as rolled back.
 INDEX_CATCHUP = False

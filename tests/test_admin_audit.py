@@ -1,8 +1,8 @@
 """Account management (admins, CLI) and the audit trail."""
 from conftest import PASSWORD, log_in, post_form
 
-from expertnet import services
-from expertnet.models import Audit, User
+from expertnet.core.models import Audit, User
+from expertnet.directory import services
 
 
 def test_create_user_from_the_command_line(runner, app):

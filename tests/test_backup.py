@@ -9,9 +9,9 @@ import time
 import pytest
 from conftest import PG_URL, profile
 
-from expertnet import services
-from expertnet.db import database
-from expertnet.models import Audit, Expert, ExpertField
+from expertnet.core.db import database
+from expertnet.core.models import Audit, Expert, ExpertField
+from expertnet.directory import services
 
 PROFILES = 6
 

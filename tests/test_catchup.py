@@ -6,9 +6,9 @@ import time
 import pytest
 from conftest import PG_URL
 
-from expertnet import catchup, services
-from expertnet.db import utcnow
-from expertnet.models import ChangeLog
+from expertnet.core.db import utcnow
+from expertnet.core.models import ChangeLog
+from expertnet.directory import catchup, services
 
 
 # -- the bookkeeping alone -------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_a_database_that_went_back_is_reconciled(app, add, second_host):
         assert set(store.stored_versions()) == {kept.id, gone.id}
     # What a restore of an older backup looks like: the log is shorter, the profile gone.
     ChangeLog.delete().where(ChangeLog.expert_id == gone.id).execute()
-    from expertnet.models import Expert, ExpertField
+    from expertnet.core.models import Expert, ExpertField
     ExpertField.delete().where(ExpertField.expert == gone.id).execute()
     Expert.delete().where(Expert.id == gone.id).execute()
     with host.app_context():

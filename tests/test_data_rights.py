@@ -6,8 +6,9 @@ import json
 import pytest
 from conftest import csrf_token, log_in, post_form
 
-from expertnet import consent, services
-from expertnet.models import Audit, Consent, DeletionRequest, Expert, User
+from expertnet.accounts import consent
+from expertnet.core.models import Audit, Consent, DeletionRequest, Expert, User
+from expertnet.directory import services
 
 
 @pytest.fixture

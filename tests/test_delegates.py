@@ -5,8 +5,9 @@ import pytest
 from conftest import PASSWORD, log_in, post_form
 from test_profile_edit import form_data, save
 
-from expertnet import consent, delegates, services
-from expertnet.models import Audit, Delegation, Expert, PendingChange
+from expertnet.accounts import consent, delegates
+from expertnet.core.models import Audit, Delegation, Expert, PendingChange
+from expertnet.directory import services
 
 
 @pytest.fixture

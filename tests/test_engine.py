@@ -64,7 +64,7 @@ def test_sorts_and_later_pages_match_whoosh(demo, sort):
 
 def test_edits_and_deletes_are_seen_through_cached_segments(demo_to_edit, add):
     demo = demo_to_edit
-    from expertnet import services
+    from expertnet.directory import services
     before = search.search(demo, search.SearchRequest(text="nguyen", per_page=5))
     expert = add(full_name="Nguyễn Mới Thêm")
     after = search.search(demo, search.SearchRequest(text="nguyen mới thêm"))

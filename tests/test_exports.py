@@ -8,9 +8,11 @@ import re
 import pytest
 from conftest import PASSWORD, csrf_token
 
-from expertnet import consent, importer, services
-from expertnet.models import Audit, Expert
-from expertnet.validation import COLUMNS
+from expertnet.accounts import consent
+from expertnet.core.models import Audit, Expert
+from expertnet.curation import importer
+from expertnet.directory import services
+from expertnet.directory.validation import COLUMNS
 
 RICH = [
     {"external_id": "DA-1", "kind": "diaspora", "full_name": "Nguyễn Văn Đức",
@@ -231,7 +233,7 @@ def test_a_vcard_of_a_hidden_profile_is_a_404_and_anonymous_must_log_in(
 
 def test_a_withdrawn_consent_takes_the_profile_out_of_officials_exports(
         app, client, make_user, login, people):
-    from expertnet import consent
+    from expertnet.accounts import consent
     owner = make_user("expert", expert=people[1])
     consent.decide(people[1], owner, "publish", False, consent.NOTICE_VERSION)
     as_role(make_user, login, "official")

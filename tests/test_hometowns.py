@@ -2,9 +2,11 @@
 what people type, the stored spelling, and search by either scheme."""
 import pytest
 
-from expertnet import catalog, hometowns, services
-from expertnet.importer import import_rows
-from expertnet.models import Expert
+from expertnet.core.models import Expert
+from expertnet.curation.importer import import_rows
+from expertnet.directory import services
+from expertnet.taxonomy import hometowns
+from expertnet.taxonomy import store as catalog
 
 
 def test_the_table_has_every_current_unit_once():
@@ -111,9 +113,9 @@ def test_both_schemes_and_folded_input_find_the_same_profile(app, client, add):
 
 
 def test_migration_0020_queues_every_profile_and_reconcile_indexes_the_names(app, client, add):
-    from expertnet import migrations
-    from expertnet.db import database
-    from expertnet.models import PendingIndex
+    from expertnet.core import migrations
+    from expertnet.core.db import database
+    from expertnet.core.models import PendingIndex
 
     expert = add(full_name="Vũ Quê Cũ", hometown="Kẻ Sặt")
     # An index written before hometown names were indexed: the plain document only.

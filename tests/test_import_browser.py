@@ -11,9 +11,11 @@ import pytest
 from conftest import csrf_token
 from defusedxml import DefusedXmlException
 
-from expertnet import batches, importer, search, services
-from expertnet.models import Audit, ColumnMapping, Expert, ImportBatch, ImportRow
-from expertnet.validation import COLUMNS
+from expertnet import search
+from expertnet.core.models import Audit, ColumnMapping, Expert, ImportBatch, ImportRow
+from expertnet.curation import batches, importer
+from expertnet.directory import services
+from expertnet.directory.validation import COLUMNS
 
 # The contract's columns and the survey's consent (without it, privacy by default keeps
 # every imported profile for curators only).

@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_import_browser import commit, csv_bytes, decide, post, row, uploaded_batch
 
-from expertnet import import_modes, services
-from expertnet.import_modes import ADDED, ERASED, KEPT, Change, resolve
-from expertnet.models import Audit, Expert, ImportBatch
-from expertnet.text import fold
+from expertnet.core.models import Audit, Expert, ImportBatch
+from expertnet.core.text import fold
+from expertnet.curation import import_modes
+from expertnet.curation.import_modes import ADDED, ERASED, KEPT, Change, resolve
+from expertnet.directory import services
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))

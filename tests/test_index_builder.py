@@ -8,9 +8,10 @@ from whoosh import fields, qparser
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import NO_MERGE
 
-from expertnet import search, services
+from expertnet import search
 from expertnet.cli import load_demo
-from expertnet.db import database
+from expertnet.core.db import database
+from expertnet.directory import services
 from expertnet.search import builder
 from expertnet.search.schema import build_schema
 

@@ -5,8 +5,8 @@ import time
 
 from werkzeug.datastructures import MultiDict
 
-from expertnet import finder, services
-from expertnet.access import CURATOR
+from expertnet.core.access import CURATOR
+from expertnet.directory import finder, services
 
 
 def segment_count(store):

@@ -7,8 +7,9 @@ import json
 import pytest
 from conftest import csrf_token, log_in
 
-from expertnet import consent, engagement_records, invitations, merging, reviews, services
-from expertnet.models import (
+from expertnet.accounts import consent, invitations, reviews
+from expertnet.cooperation import engagements as engagement_records
+from expertnet.core.models import (
     Audit,
     Consent,
     ContactBlock,
@@ -22,7 +23,9 @@ from expertnet.models import (
     ShortlistEntry,
     User,
 )
-from expertnet.needs import records
+from expertnet.curation import merging
+from expertnet.directory import services
+from expertnet.outreach import needs as records
 
 
 def _ids(client, q):
@@ -247,7 +250,7 @@ def test_the_owners_data_download_includes_the_merged_away_profiles_entries(
         app, client, people, login):
     keep, drop, owner = people
     _merge(keep, drop)
-    from expertnet import subject
+    from expertnet.accounts import data_rights as subject
     data = subject.export(User.get_by_id(owner.id))
     assert data["profile"]["id"] == keep.id
     actions = [(entry["action"], entry["changes"].get("merged_into")) for entry in data["audit"]]

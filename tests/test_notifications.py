@@ -7,9 +7,12 @@ import re
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import contact_requests, invitations, notifications, registrations, reviews, services
-from expertnet.models import ContactRequest, Expert, Notification, PendingChange
-from expertnet.needs import records
+from expertnet.accounts import invitations, registrations, reviews
+from expertnet.core.models import ContactRequest, Expert, Notification, PendingChange
+from expertnet.directory import services
+from expertnet.notifications import inbox as notifications
+from expertnet.outreach import contact_requests
+from expertnet.outreach import needs as records
 
 EN = {"Accept-Language": "en"}
 VI = {"Accept-Language": "vi"}
@@ -147,8 +150,8 @@ def test_a_claimed_invitation_tells_the_curator_who_sent_it(app, make_user, add)
 
 
 def test_a_registration_decision_is_notified_even_without_mail(app, make_user, add):
-    from expertnet.db import utcnow
-    from expertnet.models import Registration
+    from expertnet.core.db import utcnow
+    from expertnet.core.models import Registration
     expert = add(full_name="Hoàng Minh", visibility="curators")
     person = make_user("expert", expert=expert)
     row = Registration.create(expert=expert.id, user_id=person.id, status="pending",

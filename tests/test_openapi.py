@@ -17,8 +17,10 @@ from schemathesis.checks import (
 )
 from schemathesis.generation import GenerationMode
 
-from expertnet import accounts, finder, merging, services
+from expertnet.accounts import users as accounts
 from expertnet.api import openapi, routes
+from expertnet.curation import merging
+from expertnet.directory import finder, services
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]

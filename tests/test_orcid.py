@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import orcid, services
-from expertnet.models import Audit, Expert, OrcidImport, PendingChange, User
+from expertnet.core.models import Audit, Expert, OrcidImport, PendingChange, User
+from expertnet.curation import orcid
+from expertnet.directory import services
 
 FIXTURES = Path(__file__).parent / "fixtures" / "orcid"
 FULL = "0000-0002-1825-0097"
@@ -254,7 +255,7 @@ def test_only_the_ticked_changes_are_applied_audited_and_searchable(
     assert imported.changed["from"] == "upload" and imported.changed["orcid"] == FULL
     assert OrcidImport.get().status == "applied"
     # The index follows: the organisation from ORCID is found.
-    from expertnet import finder
+    from expertnet.directory import finder
     found = finder.find(finder.parse_criteria(
         __import__("werkzeug").datastructures.MultiDict({"q": "Tokyo Marine"})))
     assert [e.id for e in found.experts] == [expert.id]
@@ -324,7 +325,7 @@ def test_a_merge_keeps_the_record_with_the_kept_profile(app, add, curator_client
 
 def test_the_person_downloads_the_record_kept_and_deletion_removes_it(app, add, make_user, login,
                                                                       client):
-    from expertnet import subject
+    from expertnet.accounts import data_rights as subject
 
     own = add(full_name="Nguyễn Thị Hồng Nhung", visibility="curators")
     user = make_user("expert", expert=own)

@@ -6,8 +6,9 @@ import re
 import pytest
 from conftest import csrf_token, log_in, post_form
 
-from expertnet import consent, services
-from expertnet.models import Audit, Expert, PendingChange, User
+from expertnet.accounts import consent
+from expertnet.core.models import Audit, Expert, PendingChange, User
+from expertnet.directory import services
 
 
 def form_data(expert, /, **changes):

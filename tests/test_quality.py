@@ -6,10 +6,13 @@ import re
 import pytest
 from conftest import csrf_token
 
-from expertnet import consent, finder, mail, quality, services
-from expertnet.access import CURATOR
-from expertnet.db import utcnow
-from expertnet.models import Audit, Expert, Invitation
+from expertnet.accounts import consent
+from expertnet.core import outbox as mail
+from expertnet.core.access import CURATOR
+from expertnet.core.db import utcnow
+from expertnet.core.models import Audit, Expert, Invitation
+from expertnet.curation import quality
+from expertnet.directory import finder, services
 
 
 @pytest.fixture

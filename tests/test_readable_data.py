@@ -7,9 +7,10 @@ import re
 import pytest
 from conftest import client_as
 
-from expertnet import consent, services
-from expertnet.models import Audit, Expert
-from expertnet.profiles import readable_data
+from expertnet.accounts import consent
+from expertnet.core.models import Audit, Expert
+from expertnet.directory import services
+from expertnet.directory.controllers.profiles import readable_data
 
 
 @pytest.fixture

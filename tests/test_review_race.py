@@ -7,9 +7,10 @@ import threading
 import pytest
 from conftest import PASSWORD, log_in, post_form
 
-from expertnet import reviews, services
-from expertnet.db import database
-from expertnet.models import Audit, Expert, PendingChange
+from expertnet.accounts import reviews
+from expertnet.core.db import database
+from expertnet.core.models import Audit, Expert, PendingChange
+from expertnet.directory import services
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ import re
 import pytest
 from conftest import client_as, links_in, post_form
 
-from expertnet import saved_searches, services
-from expertnet.db import utcnow
-from expertnet.models import Expert, Notification, SavedSearch, SavedSearchHit
-from expertnet.needs import records
+from expertnet.core.db import utcnow
+from expertnet.core.models import Expert, Notification, SavedSearch, SavedSearchHit
+from expertnet.directory import services
+from expertnet.outreach import needs as records
+from expertnet.outreach import saved_searches
 
 EN = {"Accept-Language": "en"}
 PORT = {"fields": "seaports", "bio_vi": "Tự động hóa cảng biển", "organization": "Viện Cảng"}

@@ -5,8 +5,9 @@ conflict."""
 import pytest
 from test_import import write_csv
 
-from expertnet import importer, services
-from expertnet.models import Audit, Expert
+from expertnet.core.models import Audit, Expert
+from expertnet.curation import importer
+from expertnet.directory import services
 
 COLUMNS = ["external_id", "kind", "full_name", "organization", "city", "fields", "phone"]
 

@@ -11,9 +11,10 @@ import pytest
 from conftest import client_as
 from flask_babel import force_locale
 
-from expertnet import dashboard, services
-from expertnet.access import CURATOR, Viewer
-from expertnet.models import Expert
+from expertnet.core.access import CURATOR, Viewer
+from expertnet.core.models import Expert
+from expertnet.directory import services
+from expertnet.programme import statistics as dashboard
 
 OFFICIAL = Viewer(role="official")
 
@@ -247,8 +248,8 @@ def test_empty_directory(app, make_user):
 
 
 def test_counts_read_the_statistics_index_not_the_rows(app):
-    from expertnet.db import database, is_sqlite
-    from expertnet.migrations import STATISTICS_INDEX_COLUMNS
+    from expertnet.core.db import database, is_sqlite
+    from expertnet.core.migrations import STATISTICS_INDEX_COLUMNS
     index = {index.name: index for index in database.get_indexes("expert")}["expert_statistics"]
     assert tuple(index.columns) == STATISTICS_INDEX_COLUMNS
     if is_sqlite():

@@ -3,9 +3,10 @@ import pytest
 from peewee import CharField
 from playhouse.migrate import migrate
 
-from expertnet import migrations, services
-from expertnet.db import database, is_sqlite
-from expertnet.models import Expert
+from expertnet.core import migrations
+from expertnet.core.db import database, is_sqlite
+from expertnet.core.models import Expert
+from expertnet.directory import services
 from expertnet.search import index as search_index
 
 

@@ -2,8 +2,8 @@
 refused, even when both editors loaded the profile before either saved."""
 import pytest
 
-from expertnet import services
-from expertnet.models import Audit, Expert
+from expertnet.core.models import Audit, Expert
+from expertnet.directory import services
 
 
 def test_a_save_based_on_an_old_version_is_refused(app, add):

@@ -6,12 +6,12 @@ A signed agreement whose end date has passed reads as expired (``status_of``) ev
 before anyone changes its stored status."""
 from peewee import IntegrityError
 
-from expertnet import attachments, audit, places, vocab
+from expertnet.cooperation import attachments
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
-from expertnet.db import database, utcnow
-from expertnet.formkit import form_date, text_problems
-from expertnet.i18n import _
-from expertnet.models import (
+from expertnet.core import audit, places, vocab
+from expertnet.core.db import database, utcnow
+from expertnet.core.i18n import _
+from expertnet.core.models import (
     Agreement,
     AgreementExpert,
     AgreementFile,
@@ -19,7 +19,8 @@ from expertnet.models import (
     Event,
     Mission,
 )
-from expertnet.text import clean, clean_multiline, fold
+from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.web.forms import form_date, text_problems
 
 MAX_LENGTHS = {"title": 200, "partner": 300, "department": 300, "description": 10_000}
 # Statuses that mean the agreement was signed (the report counts them by signing date).

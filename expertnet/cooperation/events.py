@@ -16,13 +16,17 @@ import datetime
 from flask import current_app
 from peewee import IntegrityError
 
-from expertnet import access, audit, catalog, consent, contact_requests, links, mail, vocab
+from expertnet.accounts import consent
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
-from expertnet.db import database, utcnow
-from expertnet.formkit import date_range_problems, form_date, text_problems
-from expertnet.i18n import _, format_day
-from expertnet.models import AgreementLink, Event, EventInvitation, Expert, User
-from expertnet.text import clean, clean_multiline, fold
+from expertnet.core import access, audit, links, vocab
+from expertnet.core import outbox as mail
+from expertnet.core.db import database, utcnow
+from expertnet.core.i18n import _, format_day
+from expertnet.core.models import AgreementLink, Event, EventInvitation, Expert, User
+from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.outreach import contact_requests
+from expertnet.taxonomy import store as catalog
+from expertnet.web.forms import date_range_problems, form_date, text_problems
 
 MAX_LENGTHS = {"title": 200, "location": 200, "department": 300, "description": 10_000}
 REPLIES = ("invited", "accepted", "declined", "no_reply")  # what an official records

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from whoosh import collectors, highlight
 
-from expertnet.text import clean, fold, nfc
+from expertnet.core.text import clean, fold, nfc
 
 from . import engine
 from . import query as search_query

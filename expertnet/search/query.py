@@ -37,7 +37,7 @@ from itertools import combinations
 
 from whoosh import query as wq
 
-from expertnet.text import clean
+from expertnet.core.text import clean
 
 from .analysis import bigrams, exact_terms, folded_terms
 from .understanding import understand, units
