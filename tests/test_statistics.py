@@ -249,7 +249,7 @@ def test_empty_directory(app, make_user):
 
 def test_counts_read_the_statistics_index_not_the_rows(app):
     from expertnet.core.db import database, is_sqlite
-    from expertnet.core.migrations import STATISTICS_INDEX_COLUMNS
+    from expertnet.core.migrations.m27_0013_statistics_index import STATISTICS_INDEX_COLUMNS
     index = {index.name: index for index in database.get_indexes("expert")}["expert_statistics"]
     assert tuple(index.columns) == STATISTICS_INDEX_COLUMNS
     if is_sqlite():
