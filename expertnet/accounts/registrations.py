@@ -107,7 +107,7 @@ def start(values, password, consents, language):
     return row
 
 
-@tasks.task()
+@tasks.task("expertnet.registrations.send_link")
 def send_link(registration_id, base):
     row = Registration.get_or_none((Registration.id == registration_id)
                                    & (Registration.status == "unverified"))

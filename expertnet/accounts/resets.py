@@ -61,7 +61,7 @@ def request_link(email, language):
     send_link(accounts.normalize_email(email), links.base_url(anonymous=True), language)
 
 
-@tasks.task()
+@tasks.task("expertnet.resets.send_link")
 def send_link(email, base, language):
     user = accounts.find_by_email(email)
     if user is None or not user.active:

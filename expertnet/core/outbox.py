@@ -103,7 +103,7 @@ def retry_delay(attempts):
     return float(config["MAIL_RETRY_DELAY"]) * float(config["MAIL_RETRY_FACTOR"]) ** max(0, attempts - 1)
 
 
-@tasks.task()
+@tasks.task("expertnet.mail.deliver")
 def deliver(message_id, *legacy):
     """Send the message ``message_id`` if it is still due and nobody else claimed it.
     Returns its status afterwards (None when there was nothing to do). ``legacy``:
@@ -252,7 +252,7 @@ def _erase_old_bodies(now):
          .execute())
 
 
-@tasks.periodic(crontab(minute="*"))
+@tasks.periodic("expertnet.mail.deliver_due_task", crontab(minute="*"))
 def deliver_due_task():
     """Every minute in the worker: retries that are due, and anything left behind."""
     deliver_due()

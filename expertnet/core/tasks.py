@@ -47,18 +47,22 @@ def _configure(kind, storage_kwargs, immediate):
     huey.storage = huey.create_storage()
 
 
-def task(**options):
-    """``@task()``: a Huey task run inside the app's context with a database connection."""
-    return _declare(huey.task, options)
+def task(identity, **options):
+    """``@task("expertnet.module.name")``: a Huey task run inside the app's context with a
+    database connection. ``identity`` is what the queue stores to find the task again: it
+    stays the same when the code moves, so that a task queued before a deploy still runs."""
+    return _declare(huey.task, identity, options)
 
 
-def periodic(validate_datetime, **options):
-    """``@periodic(crontab(...))``: a task the consumer (``flask worker``) runs on its
-    schedule, inside the app's context like :func:`task`."""
-    return _declare(functools.partial(huey.periodic_task, validate_datetime), options)
+def periodic(identity, validate_datetime, **options):
+    """``@periodic("expertnet.module.name", crontab(...))``: a task the consumer (``flask
+    worker``) runs on its schedule, inside the app's context like :func:`task`."""
+    return _declare(functools.partial(huey.periodic_task, validate_datetime), identity, options)
 
 
-def _declare(declare, options):
+def _declare(declare, identity, options):
+    module, _, name = identity.rpartition(".")
+
     def decorate(function):
         @functools.wraps(function)
         def in_app(*args, **kwargs):
@@ -78,7 +82,9 @@ def _declare(declare, options):
                 finally:
                     if opened and not database.is_closed():
                         database.close()
-        return declare(**options)(in_app)
+        # Huey names a task "<function's module>.<name>".
+        in_app.__module__ = module
+        return declare(name=name, **options)(in_app)
     return decorate
 
 

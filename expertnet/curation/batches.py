@@ -218,7 +218,7 @@ def start_staging(batch):
     _run(stage, stage_task, batch.id, batch.total_rows)
 
 
-@tasks.task()
+@tasks.task("expertnet.batches.stage_task")
 def stage_task(batch_id):
     stage(batch_id)
 
@@ -709,7 +709,7 @@ def commit(batch, actor, erase_confirmed=False):
     _run(apply, apply_task, batch.id, count)
 
 
-@tasks.task()
+@tasks.task("expertnet.batches.apply_task")
 def apply_task(batch_id):
     apply(batch_id)
 
@@ -861,7 +861,7 @@ def start_rollback(batch, actor):
     _run(roll_back, rollback_task, batch.id, _applied(batch).count())
 
 
-@tasks.task()
+@tasks.task("expertnet.batches.rollback_task")
 def rollback_task(batch_id):
     roll_back(batch_id)
 

@@ -110,7 +110,7 @@ def start_invitations(planned, actor, base_url, language):
         "language": language})
 
 
-@tasks.task()
+@tasks.task("expertnet.jobs.run_task")
 def run_task(job_id):
     run(job_id)
 

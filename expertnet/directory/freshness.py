@@ -95,7 +95,7 @@ def remind(base, dry_run=False):
     return due
 
 
-@tasks.task()
+@tasks.task("expertnet.freshness.send_reminder")
 def send_reminder(expert_id, base):
     """E-mail the owner, if the profile is still stale and due (a second run of the
     command, or a confirmation meanwhile, sends nothing)."""

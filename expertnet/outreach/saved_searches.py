@@ -332,7 +332,7 @@ def _mail_digest(user, sections, total, base):
     mail.send(user.email, "digest", compose, language)
 
 
-@tasks.periodic(crontab(minute="0"))
+@tasks.periodic("expertnet.saved_searches.send_digests_task", crontab(minute="0"))
 def send_digests_task():
     """Every hour in the worker; digests go out at ``DIGEST_HOUR`` (UTC)."""
     if utcnow().hour == int(current_app.config["DIGEST_HOUR"]):
