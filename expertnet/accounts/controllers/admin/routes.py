@@ -1,33 +1,19 @@
 """``/admin/users`` and ``/admin/mail`` (admins) and ``/admin/audit`` (curators and
 admins)."""
-from functools import wraps
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_login import current_user, fresh_login_required, login_required, login_user
+from flask_login import current_user, fresh_login_required, login_user
 
 from expertnet.accounts import users as accounts
 from expertnet.accounts.controllers.admin import bp
 from expertnet.accounts.controllers.admin.forms import DepartmentForm, NewUserForm, RoleForm
 from expertnet.core import audit
 from expertnet.core import outbox as mail
-from expertnet.core.access import current_viewer
 from expertnet.core.i18n import _
 from expertnet.core.text import parse_id, parse_page
 from expertnet.notifications import emails
 from expertnet.web.forms import NewPasswordForm
-
-
-def role_required(*roles):
-    """Anonymous → the login page; a logged-in account without the role → 403."""
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_viewer().role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
+from expertnet.web.guards import role_required
 
 
 def _user_or_404(user_id):

@@ -9,8 +9,8 @@ from expertnet.accounts.controllers.auth import bp
 from expertnet.accounts.controllers.auth.forms import ConfirmPasswordForm, LoginForm, ResetRequestForm
 from expertnet.core.i18n import _, current_language
 from expertnet.core.ratelimit import limiter
-from expertnet.directory.controllers.main.routes import safe_next
 from expertnet.web.forms import NewPasswordForm
+from expertnet.web.guards import safe_next
 from expertnet.web.recent import confirmed_fresh, mark_password_given
 
 

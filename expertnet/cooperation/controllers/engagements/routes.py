@@ -5,7 +5,6 @@ import io
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.cooperation import (
     attachments,
 )
@@ -29,6 +28,7 @@ from expertnet.programme import report as programme_report
 from expertnet.taxonomy import store as catalog
 from expertnet.web import attachments as attachment_views
 from expertnet.web.forms import form_date
+from expertnet.web.guards import role_required
 
 ROLES = engagement_records.ROLES
 

@@ -4,7 +4,6 @@
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.cooperation import agreements, attachments, common, events
 from expertnet.cooperation import missions as delegations
 from expertnet.cooperation.controllers.programme import bp
@@ -25,11 +24,11 @@ from expertnet.core.models import (
 )
 from expertnet.core.text import parse_id
 from expertnet.directory import finder
-from expertnet.directory.controllers.main.routes import safe_next
 from expertnet.outreach import needs as records
 from expertnet.outreach import shortlists
 from expertnet.taxonomy import store as catalog
 from expertnet.web import attachments as attachment_views
+from expertnet.web.guards import role_required, safe_next
 
 ROLES = common.ROLES
 DATES = ("starts_on", "ends_on", "signed_on")

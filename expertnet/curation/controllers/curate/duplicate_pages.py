@@ -6,7 +6,6 @@ goes through ``duplicates`` (dismissals, the stored search) or ``merging`` → `
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import audit
 from expertnet.core.i18n import _, current_language
 from expertnet.core.models import Expert, User
@@ -17,6 +16,7 @@ from expertnet.curation.controllers.curate.forms import MergeForm, PostForm
 from expertnet.directory import services, validation
 from expertnet.directory.controllers.profiles.curation import column_labels
 from expertnet.directory.editing import display
+from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 20

@@ -4,7 +4,6 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 from flask_login import current_user
 
 from expertnet.accounts import users as accounts
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core.i18n import _, current_language
 from expertnet.core.models import Expert, ImportBatch, ImportRow
 from expertnet.core.text import parse_id, parse_page
@@ -19,6 +18,7 @@ from expertnet.curation.controllers.curate.forms import (
 )
 from expertnet.directory.editing import display
 from expertnet.taxonomy import store as catalog
+from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50

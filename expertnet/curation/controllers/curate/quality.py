@@ -5,7 +5,6 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from expertnet.accounts import invitations
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import links as site_links
 from expertnet.core import vocab
 from expertnet.core.i18n import current_language
@@ -14,6 +13,7 @@ from expertnet.curation import jobs, quality
 from expertnet.curation.controllers.curate import bp
 from expertnet.curation.controllers.curate.forms import TokenForm
 from expertnet.taxonomy import store as catalog
+from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50

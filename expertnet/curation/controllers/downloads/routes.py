@@ -9,13 +9,13 @@ export is logged per profile, as on the profile page."""
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import access, audit
 from expertnet.core.db import database
 from expertnet.core.i18n import current_language
 from expertnet.curation import exports, jobs
 from expertnet.curation.controllers.downloads import bp
 from expertnet.directory import finder
+from expertnet.web.guards import role_required
 from expertnet.web.recent import recent_login_required
 
 EXPORTERS = ("official", "curator", "admin")

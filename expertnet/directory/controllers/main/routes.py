@@ -1,5 +1,4 @@
 """The pages: home, search results, a profile, and the language switch."""
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
@@ -23,18 +22,9 @@ from expertnet.taxonomy import (
 from expertnet.taxonomy import (
     store as catalog,
 )
+from expertnet.web.guards import safe_next
 
 ONE_YEAR = 365 * 24 * 3600
-
-
-def safe_next(target, fallback="/"):
-    """Only a path on this site: never ``//host``, ``/\\host`` or a scheme."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return fallback
-    return target
 
 
 @bp.get("/")

@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from expertnet.accounts import registrations, reviews
 from expertnet.accounts import users as accounts
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import links
 from expertnet.core.i18n import _, current_language
 from expertnet.core.models import Audit, Expert, PendingChange
@@ -21,6 +20,7 @@ from expertnet.directory.controllers.profiles.forms import (
     RestoreForm,
 )
 from expertnet.directory.editing import display
+from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")
 # The audit entries that change a profile's values (shown in its history).

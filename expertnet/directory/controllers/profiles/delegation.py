@@ -4,12 +4,12 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from expertnet.accounts import delegates
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import access
 from expertnet.core.access import current_viewer
 from expertnet.core.models import Expert
 from expertnet.directory.controllers.profiles import bp
 from expertnet.directory.controllers.profiles.forms import DelegateForm
+from expertnet.web.guards import role_required
 
 
 def _expert_for_delegates(expert_id, viewer):

@@ -5,11 +5,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from expertnet.accounts import consent, registrations
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import links
 from expertnet.core.models import Registration
 from expertnet.directory.controllers.profiles import bp
 from expertnet.directory.controllers.profiles.forms import RejectRegistrationForm
+from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")
 

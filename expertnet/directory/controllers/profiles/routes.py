@@ -21,7 +21,6 @@ from expertnet.accounts import (
 from expertnet.accounts import (
     users as accounts,
 )
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import (
     access,
     audit,
@@ -54,6 +53,7 @@ from expertnet.directory.editing import completeness, display, editable_or_abort
 from expertnet.notifications import emails
 from expertnet.outreach import contact_requests
 from expertnet.taxonomy import store as catalog
+from expertnet.web.guards import role_required
 
 
 @bp.get("/account/profile")

@@ -4,12 +4,12 @@ changes anything) and the curators' list of stale profiles."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core.models import Expert
 from expertnet.core.text import parse_page
 from expertnet.directory import freshness, services
 from expertnet.directory.controllers.profiles import bp
 from expertnet.taxonomy import store as catalog
+from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50

@@ -4,7 +4,6 @@ from flask import abort, has_request_context, redirect, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core.access import current_viewer
 from expertnet.core.text import parse_id, parse_page
 from expertnet.directory import finder
@@ -13,6 +12,7 @@ from expertnet.outreach import saved_searches
 from expertnet.outreach.controllers.alerts import bp
 from expertnet.outreach.controllers.alerts.forms import SaveSearchForm, SettingsForm
 from expertnet.outreach.controllers.needs.routes import need_or_404
+from expertnet.web.guards import role_required
 
 
 def _page():

@@ -3,7 +3,6 @@ requests through the Department, and the expert's answers (``/account/requests``
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import access, audit
 from expertnet.core.access import current_viewer
 from expertnet.core.db import utcnow
@@ -14,6 +13,7 @@ from expertnet.outreach import needs as records
 from expertnet.outreach.controllers.contacts import bp
 from expertnet.outreach.controllers.contacts.forms import ContactRequestForm, OutcomeForm
 from expertnet.outreach.controllers.needs.routes import need_or_404
+from expertnet.web.guards import role_required
 
 
 @bp.route("/needs/<int:need_id>/contact/<int:expert_id>", methods=["GET", "POST"])

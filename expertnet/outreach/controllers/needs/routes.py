@@ -2,7 +2,6 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation import events
 from expertnet.core import access, audit
@@ -10,12 +9,12 @@ from expertnet.core.access import current_viewer
 from expertnet.core.models import Need, User
 from expertnet.core.text import clean_multiline, parse_id
 from expertnet.directory import finder
-from expertnet.directory.controllers.main.routes import safe_next
 from expertnet.outreach import contact_requests, matching, shortlists
 from expertnet.outreach import needs as records
 from expertnet.outreach.controllers.needs import bp
 from expertnet.outreach.controllers.needs.forms import NeedForm
 from expertnet.taxonomy import store as catalog
+from expertnet.web.guards import role_required, safe_next
 
 
 def need_or_404(need_id, viewer=None):

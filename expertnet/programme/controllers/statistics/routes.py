@@ -5,12 +5,12 @@ import json
 
 from flask import Response, abort, render_template, request
 
-from expertnet.accounts.controllers.admin.routes import role_required
 from expertnet.core import cells, vocab
 from expertnet.core.access import current_viewer
 from expertnet.core.i18n import _, current_language
 from expertnet.programme import statistics as dashboard
 from expertnet.programme.controllers.statistics import bp
+from expertnet.web.guards import role_required
 
 ROLES = ("official", "curator", "admin")
 
