@@ -7,7 +7,7 @@ is half-written, the index agrees with the database, and no stale lock blocks wr
 
 The child process (``python -m bench.crash child …``) loops over random operations
 through the application's own code paths (``importer.import_rows``,
-``services.save_profile``, ``services.delete_profile``, ``services.rebuild``) and
+``services.save_profile``, ``data_rights.delete_profile``, ``services.rebuild``) and
 appends one JSON line to an acknowledgement file after each operation returns, i.e.
 after its commit: what it acknowledges must be in the database afterwards. It also
 writes the phase it enters, so that the report tells where the kills landed.
@@ -38,6 +38,8 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
+
+from expertnet.accounts import data_rights
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FIELD_CHOICES = (["ai"], ["logistics", "seaports"], ["seaports"])
@@ -123,7 +125,7 @@ def child(folder, database_url, ack_path, run):
                 # Named before it starts: a deletion that commits and is killed before its
                 # acknowledgement legitimately removes an acknowledged profile.
                 acks.write(phase="delete", run=run, id=expert.id)
-                services.delete_profile(expert, via="cli")
+                data_rights.delete_profile(expert, via="cli")
                 acks.write(op="delete", id=expert.id)
             else:
                 acks.write(phase="reindex", run=run)

@@ -6,8 +6,10 @@ import time
 import pytest
 from conftest import PG_URL
 
+from expertnet.accounts import data_rights
 from expertnet.core.db import utcnow
 from expertnet.core.models import ChangeLog
+from expertnet.curation import merging
 from expertnet.directory import catchup, services
 
 
@@ -70,7 +72,7 @@ def test_a_write_through_one_host_is_found_through_the_other_within_two_seconds(
     assert found == ["Đinh Văn Xa"] and waited < 2.0
     services.save_profile({"full_name": "Đinh Văn Gần"}, expert=expert)
     assert wait_for(other, "Đinh", ["Đinh Văn Gần"])[0] == ["Đinh Văn Gần"]
-    services.delete_profile(expert)
+    data_rights.delete_profile(expert)
     assert wait_for(other, "Đinh", [])[0] == []
 
 
@@ -184,7 +186,7 @@ def test_a_merge_reaches_the_other_host(app, add, second_host):
         follower.run()
         assert set(store.stored_versions()) == {keep.id, drop.id}
     values = {**services.stored_values(keep), "other_names": ["Gộp Bỏ Đi"]}
-    services.merge_profiles(keep, drop, values, keep.version, drop.version)
+    merging.merge_profiles(keep, drop, values, keep.version, drop.version)
     with host.app_context():
         follower.run()
         assert store.stored_versions() == services.database_versions() == {keep.id: 2}

@@ -5,7 +5,7 @@ import pytest
 from conftest import PASSWORD, log_in, post_form
 from test_profile_edit import form_data, save
 
-from expertnet.accounts import consent, delegates
+from expertnet.accounts import consent, data_rights, delegates
 from expertnet.core.models import Audit, Delegation, Expert, PendingChange
 from expertnet.directory import services
 
@@ -180,5 +180,5 @@ def test_the_data_export_and_a_deletion(app, team):
     assert [row["email"] for row in owner_data["delegates"]] == ["thu.ky@example.org"]
     secretary_data = client_for(app, team["secretary"]).get("/account/data.json").json
     assert secretary_data["delegated_profiles"] == [team["expert"].id]
-    services.delete_profile(Expert.get_by_id(team["expert"].id))
+    data_rights.delete_profile(Expert.get_by_id(team["expert"].id))
     assert Delegation.select().count() == 0

@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import PASSWORD, csrf_token
 
-from expertnet.accounts import consent
+from expertnet.accounts import consent, data_rights
 from expertnet.core.models import Audit, Expert
 from expertnet.curation import importer
 from expertnet.directory import services
@@ -80,7 +80,7 @@ def test_an_export_reimports_into_an_empty_directory_field_by_field(
     path = tmp_path / f"export.{kind}"
     path.write_bytes(response.get_data())
     for expert in list(Expert.select()):
-        services.delete_profile(expert)
+        data_rights.delete_profile(expert)
     assert Expert.select().count() == 0
     report = importer.import_file(path)
     assert report.exit_code == 0, report.problems

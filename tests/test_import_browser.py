@@ -12,6 +12,7 @@ from conftest import csrf_token
 from defusedxml import DefusedXmlException
 
 from expertnet import search
+from expertnet.accounts import data_rights
 from expertnet.core.models import Audit, ColumnMapping, Expert, ImportBatch, ImportRow
 from expertnet.curation import batches, importer
 from expertnet.directory import services
@@ -248,7 +249,7 @@ def test_a_commit_that_cannot_be_undone_at_once_can_be_rolled_back_later(
     rows = [{"kind": "domestic", "full_name": f"Người Số {n}", "external_id": f"S-{n}"}
             for n in range(1, 6)]
     batch = uploaded_batch(client, csv_bytes(rows))
-    real_upsert, real_delete = services.upsert_profiles, services.delete_profile
+    real_upsert, real_delete = services.upsert_profiles, data_rights.delete_profile
     calls = []
 
     def failing_upsert(*args, **kwargs):
@@ -261,10 +262,10 @@ def test_a_commit_that_cannot_be_undone_at_once_can_be_rolled_back_later(
         raise RuntimeError("still full")
 
     monkeypatch.setattr(services, "upsert_profiles", failing_upsert)
-    monkeypatch.setattr(services, "delete_profile", failing_delete)
+    monkeypatch.setattr(data_rights, "delete_profile", failing_delete)
     commit(client, batch)
     monkeypatch.setattr(services, "upsert_profiles", real_upsert)
-    monkeypatch.setattr(services, "delete_profile", real_delete)
+    monkeypatch.setattr(data_rights, "delete_profile", real_delete)
     batch = ImportBatch.get_by_id(batch.id)
     assert batch.status == "committed" and "roll it back" in batch.error
     assert Expert.select().count() == 2  # the first chunk

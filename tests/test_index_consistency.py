@@ -3,6 +3,7 @@ import shutil
 
 from werkzeug.datastructures import MultiDict
 
+from expertnet.accounts import data_rights
 from expertnet.core.access import CURATOR
 from expertnet.core.models import PendingIndex
 from expertnet.directory import finder, services
@@ -39,7 +40,7 @@ def test_an_edit_replaces_the_document_and_a_delete_removes_it(app, add):
     services.save_profile({"full_name": "Phan Văn Mới"}, expert=expert)
     assert snapshot(["phan van cu"])["phan van cu"][1] == 0
     assert snapshot(["phan van moi"])["phan van moi"][0] == [expert.id]
-    services.delete_profile(expert)
+    data_rights.delete_profile(expert)
     assert snapshot(["phan van moi"])["phan van moi"][1] == 0
 
 

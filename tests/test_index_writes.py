@@ -5,6 +5,7 @@ import time
 
 from werkzeug.datastructures import MultiDict
 
+from expertnet.accounts import data_rights
 from expertnet.core.access import CURATOR
 from expertnet.directory import finder, services
 
@@ -103,7 +104,7 @@ def test_a_merge_writes_without_the_writer_lock_and_keeps_edits_made_meanwhile(a
         # The merged segment is written: saves go on meanwhile (no lock is held), and
         # they touch documents of the segments being merged.
         services.save_profile({"keywords": ["cảng biển"]}, expert=experts[0])
-        services.delete_profile(experts[1])
+        data_rights.delete_profile(experts[1])
         return written
 
     store._write_merged = write_then_edit

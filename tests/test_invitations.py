@@ -8,7 +8,7 @@ import pytest
 from conftest import PASSWORD, csrf_token, log_in, post_form
 from itsdangerous import URLSafeTimedSerializer
 
-from expertnet.accounts import invitations
+from expertnet.accounts import data_rights, invitations
 from expertnet.core.models import Audit, Invitation, User
 
 
@@ -101,8 +101,7 @@ def test_only_curators_invite(app, add, make_user, login, client):
 
 def test_deleting_the_profile_deletes_its_invitations(app, invited):
     from expertnet.core.models import Expert
-    from expertnet.directory import services
     expert, _curator, path = invited
-    services.delete_profile(Expert.get_by_id(expert.id))
+    data_rights.delete_profile(Expert.get_by_id(expert.id))
     assert Invitation.select().count() == 0
     assert claim(app, path)[1].status_code == 404

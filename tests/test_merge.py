@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import csrf_token, log_in
 
-from expertnet.accounts import consent, invitations, reviews
+from expertnet.accounts import consent, data_rights, invitations, reviews
 from expertnet.cooperation import engagements as engagement_records
 from expertnet.core.models import (
     Audit,
@@ -176,7 +176,7 @@ def test_a_changed_profile_is_not_merged(people):
 def test_two_claimed_profiles_are_not_merged(people, make_user):
     keep, drop, _owner = people
     make_user("expert", expert=keep)
-    with pytest.raises(services.MergeRefused):
+    with pytest.raises(merging.MergeRefused):
         _merge(keep, drop)
     assert Expert.get_or_none(Expert.id == drop.id) is not None
 
@@ -240,7 +240,7 @@ def test_only_curators_merge(app, client, make_user, people, role):
 def test_deleting_the_kept_profile_erases_the_merged_away_values_too(people):
     keep, drop, _owner = people
     _merge(keep, drop)
-    services.delete_profile(Expert.get_by_id(keep.id))
+    data_rights.delete_profile(Expert.get_by_id(keep.id))
     for row in Audit.select().where(Audit.expert_id.in_([keep.id, drop.id])):
         text = json.dumps(row.changed, ensure_ascii=False)
         assert "Duc Van Nguyen" not in text and "duc@example.org" not in text
@@ -268,5 +268,5 @@ def test_redirects_follow_a_second_merge_in_one_step(app, client, add):
     _merge(third, second)
     assert client.get(f"/experts/{first.id}").location == f"/experts/{third.id}"
     assert client.get(f"/experts/{second.id}").location == f"/experts/{third.id}"
-    services.delete_profile(Expert.get_by_id(third.id))
+    data_rights.delete_profile(Expert.get_by_id(third.id))
     assert client.get(f"/experts/{first.id}").status_code == 404

@@ -7,9 +7,8 @@ import re
 import pytest
 from conftest import client_as, post_form
 
-from expertnet.accounts import invitations, registrations, reviews
+from expertnet.accounts import data_rights, invitations, registrations, reviews
 from expertnet.core.models import ContactRequest, Expert, Notification, PendingChange
-from expertnet.directory import services
 from expertnet.notifications import inbox as notifications
 from expertnet.outreach import contact_requests
 from expertnet.outreach import needs as records
@@ -143,7 +142,7 @@ def test_a_claimed_invitation_tells_the_curator_who_sent_it(app, make_user, add)
             "Phạm Văn Long accepted your invitation and now keeps their profile."
     # The name is read when shown: once the profile is deleted, no name is left behind.
     assert "Phạm Văn Long" not in note.params
-    services.delete_profile(Expert.get_by_id(expert.id))
+    data_rights.delete_profile(Expert.get_by_id(expert.id))
     with app.test_request_context(headers=EN):
         assert notifications.text(Notification.get_by_id(note.id)) == \
             "(a deleted profile) accepted your invitation and now keeps their profile."

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import client_as, post_form
 
+from expertnet.accounts import data_rights
 from expertnet.core.models import Audit, Expert, OrcidImport, PendingChange, User
-from expertnet.curation import orcid
+from expertnet.curation import merging, orcid
 from expertnet.directory import services
 
 FIXTURES = Path(__file__).parent / "fixtures" / "orcid"
@@ -317,7 +318,7 @@ def test_a_merge_keeps_the_record_with_the_kept_profile(app, add, curator_client
     post_form(curator_client, location, {"version": str(drop.version), "apply": ["orcid"]})
     values = services.stored_values(Expert.get_by_id(keep.id))
     values["orcid"] = FULL
-    services.merge_profiles(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), values,
+    merging.merge_profiles(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), values,
                             Expert.get_by_id(keep.id).version, Expert.get_by_id(drop.id).version)
     assert OrcidImport.get().expert_id == keep.id
     assert orcid.latest_applied(Expert.get_by_id(keep.id)) is not None
@@ -337,7 +338,7 @@ def test_the_person_downloads_the_record_kept_and_deletion_removes_it(app, add, 
     assert (held["orcid"], held["source"], held["status"], held["applied_fields"]) == (
         VIETNAMESE, "upload", "applied", ["keywords"])
     assert held["record"]["employments"][0]["organization"] == "Viện Khoa học và Công nghệ Hàng hải"
-    services.delete_profile(Expert.get_by_id(own.id))
+    data_rights.delete_profile(Expert.get_by_id(own.id))
     assert OrcidImport.select().count() == 0
 
 

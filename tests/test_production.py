@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import make_app, profile
 
+from expertnet.accounts import data_rights
 from expertnet.core.db import database, utcnow
 from expertnet.core.models import PendingIndex
 from expertnet.directory import services
@@ -60,7 +61,7 @@ def test_a_write_through_one_app_is_found_through_another_on_its_next_request(ap
     services.save_profile({"full_name": "Lê Văn Muộn"}, expert=early)
     assert found_ids(other, "Lê Văn Muộn") == [early.id]
     assert found_ids(other, "Lê Văn Sớm") == []
-    services.delete_profile(early)
+    data_rights.delete_profile(early)
     assert found_ids(other, "Lê Văn Muộn") == []
 
 

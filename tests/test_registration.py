@@ -8,11 +8,10 @@ import re
 import pytest
 from conftest import PASSWORD, csrf_token, links_in, log_in, post_form
 
-from expertnet.accounts import registrations
+from expertnet.accounts import data_rights, registrations
 from expertnet.accounts.consent import NOTICE_VERSION
 from expertnet.core.db import utcnow
 from expertnet.core.models import Audit, Consent, Expert, Registration, User
-from expertnet.directory import services
 
 EN = {"Accept-Language": "en"}
 
@@ -264,7 +263,7 @@ def test_without_mail_registration_is_closed(app, client):
 
 def test_deleting_the_profile_deletes_its_registration(app, mailbox):
     _guest, user = registered(app, mailbox)
-    services.delete_profile(Expert.get_by_id(user.expert_id))
+    data_rights.delete_profile(Expert.get_by_id(user.expert_id))
     assert Registration.select().count() == 0
     assert registrations.latest_of(user) is None
 

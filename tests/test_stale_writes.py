@@ -5,6 +5,7 @@ conflict."""
 import pytest
 from test_import import write_csv
 
+from expertnet.accounts import data_rights
 from expertnet.core.models import Audit, Expert
 from expertnet.curation import importer
 from expertnet.directory import services
@@ -74,7 +75,7 @@ def test_a_profile_deleted_meanwhile_is_reported_not_recreated(app, tmp_path, im
 
     def interleaved(to_write, report, notice_version):
         original(to_write, report, notice_version)
-        services.delete_profile(Expert.get(Expert.external_id == "ST-1"))
+        data_rights.delete_profile(Expert.get(Expert.external_id == "ST-1"))
     monkeypatch.setattr(importer, "apply_consent", interleaved)
     changed = {**imported, "organization": "Viện Mới"}
     report = importer.import_file(write_csv(tmp_path / "b.csv", [changed], columns=COLUMNS))

@@ -11,8 +11,10 @@ import pytest
 from conftest import client_as
 from flask_babel import force_locale
 
+from expertnet.accounts import data_rights
 from expertnet.core.access import CURATOR, Viewer
 from expertnet.core.models import Expert
+from expertnet.curation import merging
 from expertnet.directory import services
 from expertnet.programme import statistics as dashboard
 
@@ -106,9 +108,9 @@ def test_kind_filter_and_deleted_or_merged_profiles(people):
     board = build(CURATOR, "en", kind="domestic")
     assert board.profiles == 1 and "diaspora_country" not in board.charts
     assert _rows(board.charts["country"]) == {"Vietnam": 1}
-    services.delete_profile(people["g"])
+    data_rights.delete_profile(people["g"])
     keep, drop = Expert.get_by_id(people["c"].id), Expert.get_by_id(people["d"].id)
-    services.merge_profiles(keep, drop, services.stored_values(keep), keep.version, drop.version)
+    merging.merge_profiles(keep, drop, services.stored_values(keep), keep.version, drop.version)
     board = build(CURATOR, "en", kind="diaspora")
     assert board.profiles == 3
     assert _rows(board.charts["diaspora_country"]) == {"Japan": 2, "France": 1}

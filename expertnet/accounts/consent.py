@@ -24,13 +24,12 @@ import re
 
 from peewee import JOIN
 
-from expertnet.core import audit
+from expertnet.core import audit, signals
 from expertnet.core.db import database
 from expertnet.core.i18n import _l
 from expertnet.core.models import Consent, Expert, User
 from expertnet.core.text import fold
 from expertnet.directory import services
-from expertnet.outreach import contact_requests
 
 # Bump when the notice's text changes: each consent keeps the version that was shown.
 NOTICE_VERSION = "2026-01"
@@ -125,19 +124,19 @@ def history(expert_id):
 def decide(expert, user, purpose, granted, notice_version, via="screen"):
     """Record a decision. A withdrawal first restricts the profile through the
     services (so that it is hidden, index included, before anything else can fail),
-    then stores the decision and its audit entry together."""
+    then stores the decision and its audit entry together with what depended on the
+    consent: :data:`signals.consent_withdrawn` closes contact requests and cancels
+    event invitations in the same transaction."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
+    actor = user.id if user else None
     if not granted:
         # Read afresh: the caller's copy may be older than the stored version.
         expert = Expert.get_by_id(expert.id)
-        services.save_profile(dict(RESTRICTIONS[purpose]), expert=expert,
-                              actor=user.id if user else None, via=via)
-        contact_requests.close_for_expert(expert.id, actor=user.id if user else None,
-                                          reason=purpose)
-        from expertnet.cooperation import events  # events imports this module
-        events.cancel_for_expert(expert.id, actor=user.id if user else None, reason=purpose)
+        services.save_profile(dict(RESTRICTIONS[purpose]), expert=expert, actor=actor, via=via)
     with database.atomic():
+        if not granted:
+            signals.consent_withdrawn.send(expert.id, purpose=purpose, actor=actor)
         row = Consent.create(expert=expert.id, user=user.id if user else None, purpose=purpose,
                              granted=bool(granted), notice_version=notice_version)
         audit.record("consent.grant" if granted else "consent.withdraw",

@@ -1,6 +1,6 @@
 """The data subject's rights (Law 91/2025): to see and download everything held about
 them, to know who saw their contact details, and to ask for deletion (confirmed by a
-curator, then carried out by ``services.delete_profile``)."""
+curator, then carried out by :func:`delete_profile`)."""
 import json
 
 from expertnet.accounts import (
@@ -9,13 +9,15 @@ from expertnet.accounts import (
     registrations,
 )
 from expertnet.cooperation import engagements as engagement_records
-from expertnet.core import audit
+from expertnet.core import audit, signals
 from expertnet.core.db import database, utcnow
 from expertnet.core.models import (
     Audit,
+    Consent,
     Delegation,
     DeletionRequest,
     Expert,
+    Invitation,
     OrcidImport,
     PendingChange,
     User,
@@ -193,7 +195,7 @@ def confirm(request, actor):
     request as done."""
     expert = Expert.get_or_none(Expert.id == request.expert_id)
     if expert is not None:
-        services.delete_profile(expert, actor=actor, via="screen",
+        delete_profile(expert, actor=actor, via="screen",
                                 changes={"request": request.id})
     _handled(request, "done", actor)
 
@@ -203,3 +205,29 @@ def refuse(request, actor):
         _handled(request, "refused", actor)
         audit.record("deletion.refuse", actor_id=actor, expert_id=request.expert_id,
                      changes={"request": request.id})
+
+
+def delete_profile(expert, actor=None, via="cli", changes=None):
+    """Erase a profile: its row, field links, consents, invitations and delegations, its
+    account's link, the personal values in its earlier audit entries, and (after the
+    commit) its index document. Every module that keeps rows about the person deletes
+    them on :data:`signals.profile_deleted` (contact requests, blocks, places on
+    shortlists, engagements with their files, invitations to events, places in
+    delegations and agreements), in this transaction. ``changes`` (no personal data:
+    e.g. a deletion request's id) go into the audit stub."""
+    with database.atomic():
+        audit.scrub(expert.id)
+        for old_id in services.merged_ids(expert.id):
+            audit.scrub(old_id)  # the entries of the profiles merged into this one
+        # The stub keeps no personal data: who deleted which id, when, from where.
+        audit.record("profile.delete", actor_id=actor, expert_id=expert.id, source=via,
+                     changes=changes)
+        Consent.delete().where(Consent.expert == expert.id).execute()
+        Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
+        Delegation.delete().where(Delegation.expert == expert.id).execute()
+        PendingChange.delete().where(PendingChange.expert == expert.id).execute()
+        after_commit = signals.profile_deleted.send(expert.id)
+        User.update(expert=None).where(User.expert == expert.id).execute()
+        services.remove_profile(expert)
+    signals.run_after_commit(after_commit)
+    services.index_after_commit([expert.id])

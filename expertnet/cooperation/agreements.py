@@ -8,7 +8,7 @@ from peewee import IntegrityError
 
 from expertnet.cooperation import attachments
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
-from expertnet.core import audit, places, vocab
+from expertnet.core import audit, places, signals, vocab
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.models import (
@@ -214,5 +214,12 @@ def for_expert(expert_id):
                 .order_by(Agreement.signed_on.desc(nulls="first"), Agreement.id.desc()))
 
 
-def erase_for_expert(expert_id):
+@signals.profile_deleted.connect
+def erase_for_expert(expert_id, **_):
+    """A profile's erasure: its places in agreements go."""
     AgreementExpert.delete().where(AgreementExpert.expert == expert_id).execute()
+
+
+@signals.profiles_merged.connect
+def repoint_for_merge(drop_id, keep, **_):
+    signals.repoint(AgreementExpert, AgreementExpert.expert, drop_id, keep, AgreementExpert.agreement)

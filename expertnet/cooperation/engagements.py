@@ -5,8 +5,10 @@ engagement says something about a person: it is shown to nobody who may not see 
 profile, and not to the public or other experts). The one who recorded an engagement
 and curators change it and its attachments. Each change is audited.
 """
+import functools
+
 from expertnet.cooperation import attachments
-from expertnet.core import access, audit, vocab
+from expertnet.core import access, audit, signals, vocab
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.models import Attachment, Engagement, Need
@@ -147,14 +149,20 @@ def detach(engagement, row, actor):
     attachments.remove([row.stored_name])
 
 
-def erase_for_expert(expert_id):
+@signals.profile_deleted.connect
+def erase_for_expert(expert_id, **_):
     """Inside a profile's deletion: its engagements and their attachments' rows go;
-    returns the stored names of the files to remove once the deletion is committed."""
+    returns what removes their files once the deletion is committed."""
     ids = [row.id for row in Engagement.select(Engagement.id).where(Engagement.expert == expert_id)]
     if not ids:
-        return []
+        return None
     names = [row.stored_name for row in
              Attachment.select(Attachment.stored_name).where(Attachment.engagement.in_(ids))]
     Attachment.delete().where(Attachment.engagement.in_(ids)).execute()
     Engagement.delete().where(Engagement.id.in_(ids)).execute()
-    return names
+    return functools.partial(attachments.remove, names)
+
+
+@signals.profiles_merged.connect
+def repoint_for_merge(drop_id, keep, **_):
+    signals.repoint(Engagement, Engagement.expert, drop_id, keep)

@@ -18,7 +18,7 @@ from peewee import IntegrityError
 
 from expertnet.accounts import consent
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
-from expertnet.core import access, audit, links, vocab
+from expertnet.core import access, audit, links, signals, vocab
 from expertnet.core import outbox as mail
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, format_day
@@ -339,6 +339,17 @@ def cancel_for_expert(expert_id, actor=None, reason="consent"):
     return cancelled
 
 
-def erase_for_expert(expert_id):
-    """Inside a profile's deletion."""
+@signals.consent_withdrawn.connect
+def _cancel_on_withdrawal(expert_id, purpose, actor=None, **_):
+    cancel_for_expert(expert_id, actor=actor, reason=purpose)
+
+
+@signals.profiles_merged.connect
+def repoint_for_merge(drop_id, keep, **_):
+    signals.repoint(EventInvitation, EventInvitation.expert, drop_id, keep, EventInvitation.event)
+
+
+@signals.profile_deleted.connect
+def erase_for_expert(expert_id, **_):
+    """Inside a profile's deletion: its invitations to events go."""
     EventInvitation.delete().where(EventInvitation.expert == expert_id).execute()

@@ -8,7 +8,7 @@ import datetime
 from peewee import IntegrityError
 
 from expertnet.cooperation.common import Problems, Refused, visible_experts, write
-from expertnet.core import audit, places, vocab
+from expertnet.core import audit, places, signals, vocab
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.models import AgreementLink, Mission, MissionExpert, MissionFollowUp
@@ -171,5 +171,12 @@ def for_expert(expert_id):
     return [(row.mission, row.role) for row in rows]
 
 
-def erase_for_expert(expert_id):
+@signals.profile_deleted.connect
+def erase_for_expert(expert_id, **_):
+    """A profile's erasure: its places in delegations go."""
     MissionExpert.delete().where(MissionExpert.expert == expert_id).execute()
+
+
+@signals.profiles_merged.connect
+def repoint_for_merge(drop_id, keep, **_):
+    signals.repoint(MissionExpert, MissionExpert.expert, drop_id, keep, MissionExpert.mission)

@@ -40,7 +40,7 @@ from flask import current_app
 from flask_babel import force_locale
 from peewee import fn
 
-from expertnet.accounts import consent
+from expertnet.accounts import consent, data_rights
 from expertnet.core import (
     audit,
     tasks,
@@ -900,7 +900,7 @@ def _undo_row(batch, row, actor, via):
     verdict = _verdict(row, expert)
     note = {"batch": batch.id}
     if verdict == "delete":
-        services.delete_profile(expert, actor=actor, via=via, changes=note)
+        data_rights.delete_profile(expert, actor=actor, via=via, changes=note)
         return "deleted"
     if verdict != "restore":
         return "gone" if verdict == "gone" else "kept"

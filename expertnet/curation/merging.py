@@ -6,7 +6,7 @@ keep; list items (other names, fields, keywords, languages, availability) can ta
 both. :func:`merge` turns those choices into the kept profile's values, checks them
 like any edit, narrows visibility where the person's latest consent decision (on
 either profile) was a withdrawal, and writes everything through
-``services.merge_profiles`` (one transaction, then the index).
+:func:`merge_profiles` (one transaction, then the index).
 
 Values merge as an import's ``update`` does (``import_modes``, issue 13 item 6): lists
 take both by default, a name equal to the other once folded keeps the form with more
@@ -19,8 +19,22 @@ and a confirmation (:class:`NarrowingNotConfirmed`).
 from dataclasses import dataclass
 
 from expertnet.accounts import consent
+from expertnet.core import audit, signals
+from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import Consent, Expert
+from expertnet.core.models import (
+    Audit,
+    Consent,
+    Delegation,
+    DeletionRequest,
+    DuplicateCandidate,
+    Expert,
+    Invitation,
+    MergedProfile,
+    OrcidImport,
+    PendingChange,
+    User,
+)
 from expertnet.curation import import_modes
 from expertnet.directory import services, validation
 from expertnet.taxonomy import store as catalog
@@ -31,7 +45,92 @@ _RANK = import_modes.RANK
 CHOICES = ("a", "b", "both")
 
 
-class NarrowingNotConfirmed(services.MergeRefused):
+class MergeRefused(Exception):
+    """A merge that cannot be done as asked (``reason`` is for the curator)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# The rows below this module's floor that point at a profile, moved from the merged-away
+# profile to the kept one: (model, field, unique with). The modules above (shortlists,
+# contact requests, engagements, events, delegations, agreements) move theirs on
+# signals.profiles_merged. Audit entries stay with the id they were written for (the
+# merge entry links both ids), except views of contact details, which the person may ask
+# about.
+MERGE_REPOINTS = (
+    (Consent, Consent.expert, None),
+    (Invitation, Invitation.expert, None),
+    (PendingChange, PendingChange.expert, None),
+    (DeletionRequest, DeletionRequest.expert_id, None),
+    (MergedProfile, MergedProfile.new_id, None),
+    (Delegation, Delegation.expert, Delegation.user),
+    # Records read for either profile (the kept one's iD decides which still count).
+    (OrcidImport, OrcidImport.expert, None),
+)
+
+
+def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, via="screen",
+                   chosen=None):
+    """Merge ``drop`` into ``keep`` in one transaction, then update the index.
+
+    ``values`` are the kept profile's values after the merge (``validation.normalize``
+    output, already checked by the caller). Both versions are checked (a profile changed
+    since the curator compared them raises ``services.VersionConflict``). Everything that
+    points at ``drop`` (:data:`MERGE_REPOINTS`, the rows of the modules that receive
+    :data:`signals.profiles_merged`, its owner account, views of its contact details)
+    moves to ``keep``; ``drop`` is deleted and its old id redirects to ``keep``
+    (``MergedProfile``). The ``profile.merge`` audit entry on ``keep`` holds both ids, the
+    values chosen (``chosen``), what changed, and every value of ``drop``, so that the
+    merged-away record can be traced; a second entry on ``drop``'s id points to ``keep``.
+    """
+    if keep.id == drop.id:
+        raise MergeRefused(_("A profile cannot be merged with itself."))
+    with database.atomic():
+        owners = list(User.select(User.id, User.expert).where(User.expert.in_([keep.id, drop.id])))
+        if len(owners) > 1:
+            raise MergeRefused(_("Both profiles are claimed by an account: a profile can have "
+                                 "one owner only. Ask one of them to give up theirs first."))
+        codes, merged_away = services.claim_pair(keep, drop, keep_version, drop_version)
+        _keep_one_pending_review(keep.id, drop.id)
+        for model, field, unique_with in MERGE_REPOINTS:
+            signals.repoint(model, field, drop.id, keep.id, unique_with)
+        signals.profiles_merged.send(drop.id, keep=keep.id)
+        User.update(expert=keep.id).where(User.expert == drop.id).execute()
+        (Audit.update(expert_id=keep.id)
+         .where((Audit.expert_id == drop.id) & (Audit.action == "contact.view")).execute())
+        DuplicateCandidate.delete().where((DuplicateCandidate.expert_a == drop.id)
+                                          | (DuplicateCandidate.expert_b == drop.id)).execute()
+        changes = services.absorb(keep, drop, values, codes, drop_version)
+        entry = audit.entry("profile.merge", actor_id=actor, expert_id=keep.id, source=via,
+                            changes={"merged_from": drop.id, **changes,
+                                     "chosen": chosen or {}, "merged_profile": merged_away})
+        audit.write_many([entry, audit.entry("profile.merge", actor_id=actor,
+                                             expert_id=drop.id, source=via,
+                                             changes={"merged_into": keep.id})])
+        entry_id = (Audit.select(Audit.id).where((Audit.expert_id == keep.id)
+                                                 & (Audit.action == "profile.merge"))
+                    .order_by(Audit.id.desc()).scalar())
+        MergedProfile.insert(old_id=drop.id, new_id=keep.id, merged_at=utcnow(),
+                             audit_id=entry_id).execute()
+    services.flush_pending([keep.id, drop.id])
+    return keep
+
+
+def _keep_one_pending_review(keep_id, drop_id):
+    """A profile has at most one proposal waiting: when both profiles have one, the
+    merged-away profile's is closed (its owner proposes again on the merged profile)."""
+    waiting = {row.expert_id: row for row in PendingChange.select().where(
+        PendingChange.expert.in_([keep_id, drop_id]) & (PendingChange.status == "pending"))}
+    if keep_id in waiting and drop_id in waiting:
+        (PendingChange.update(status="rejected", decided_at=utcnow(),
+                              reason=_("Merged with profile #%(id)s; propose the change again.",
+                                       id=keep_id))
+         .where(PendingChange.id == waiting[drop_id].id).execute())
+
+
+class NarrowingNotConfirmed(MergeRefused):
     """The choices make a published profile less visible and the curator did not
     confirm it."""
 
@@ -153,7 +252,7 @@ def merge(keep, drop, choices, keep_version, drop_version, actor=None, via="scre
           narrow_confirmed=False):
     """Merge ``drop`` into ``keep`` with the curator's ``choices`` (see
     :func:`chosen_values`; "a" is ``keep``). Raises ``validation.ProfileErrors``,
-    ``services.VersionConflict``, ``services.MergeRefused`` or
+    ``services.VersionConflict``, :class:`MergeRefused` or
     :class:`NarrowingNotConfirmed` (the choices make a published profile less visible
     and ``narrow_confirmed`` is false); returns the kept profile."""
     rows = compare(keep, drop)
@@ -169,8 +268,8 @@ def merge(keep, drop, choices, keep_version, drop_version, actor=None, via="scre
         raise NarrowingNotConfirmed(_(
             "The profile you keep would be less visible than it is now. Confirm that you "
             "want to narrow who sees it, or choose the wider visibility."))
-    return services.merge_profiles(keep, drop, values, keep_version, drop_version,
-                                   actor=actor, via=via, chosen=chosen)
+    return merge_profiles(keep, drop, values, keep_version, drop_version,
+                          actor=actor, via=via, chosen=chosen)
 
 
 def pair_or_none(a_id, b_id):

@@ -14,12 +14,6 @@ from dataclasses import dataclass
 from peewee import fn
 
 from expertnet import search
-from expertnet.cooperation import (
-    attachments,
-)
-from expertnet.cooperation import (
-    engagements as engagement_records,
-)
 from expertnet.core import (
     audit,
     places,
@@ -27,26 +21,12 @@ from expertnet.core import (
 from expertnet.core.db import database, is_postgres, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.models import (
-    AgreementExpert,
-    Audit,
     ChangeLog,
     Consent,
-    ContactBlock,
-    ContactRequest,
-    Delegation,
-    DeletionRequest,
-    DuplicateCandidate,
-    Engagement,
-    EventInvitation,
     Expert,
     ExpertField,
-    Invitation,
     MergedProfile,
-    MissionExpert,
-    OrcidImport,
-    PendingChange,
     PendingIndex,
-    ShortlistEntry,
     User,
 )
 from expertnet.core.text import fold, sort_key
@@ -465,72 +445,13 @@ def mark_claimed(expert_id):
         _queue(expert)
 
 
-def delete_profile(expert, actor=None, via="cli", changes=None):
-    """Erase a profile: its row, field links, consents, invitations and delegations, its
-    contact requests, blocks, places on shortlists and engagements (with their files), its
-    invitations to events and places in delegations and agreements, its account's link, the
-    personal values in its earlier audit entries, and (after the commit) its index
-    document. ``changes`` (no personal data: e.g. a deletion request's id) go into
-    the audit stub."""
-    with database.atomic():
-        audit.scrub(expert.id)
-        for old_id in merged_ids(expert.id):
-            audit.scrub(old_id)  # the entries of the profiles merged into this one
-        # The stub keeps no personal data: who deleted which id, when, from where.
-        audit.record("profile.delete", actor_id=actor, expert_id=expert.id, source=via,
-                     changes=changes)
-        Consent.delete().where(Consent.expert == expert.id).execute()
-        Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
-        Delegation.delete().where(Delegation.expert == expert.id).execute()
-        PendingChange.delete().where(PendingChange.expert == expert.id).execute()
-        # SECURITY.md: deletion removes the profile's contact requests.
-        ContactRequest.delete().where(ContactRequest.expert == expert.id).execute()
-        ContactBlock.delete().where(ContactBlock.expert == expert.id).execute()
-        ShortlistEntry.delete().where(ShortlistEntry.expert == expert.id).execute()
-        files = engagement_records.erase_for_expert(expert.id)
-        # Events, delegations and agreements name the person: their places there go.
-        for model in (EventInvitation, MissionExpert, AgreementExpert):
-            model.delete().where(model.expert == expert.id).execute()
-        User.update(expert=None).where(User.expert == expert.id).execute()
-        ExpertField.delete().where(ExpertField.expert == expert.id).execute()
-        expert.delete_instance()
-        _record_change(expert.id, expert.version + 1)
-    attachments.remove(files)
-    index_after_commit([expert.id])
-
-
-# -- merging duplicates -------------------------------------------------------------------
-class MergeRefused(Exception):
-    """A merge that cannot be done as asked (``reason`` is for the curator)."""
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
-
-
-# Every reference to a profile that a merge moves from the merged-away profile to the kept
-# one: (model, field). A later table that points at profiles (shortlists, engagements)
-# adds one line here. Audit entries stay with the id they were written for (the merge
-# entry links both ids), except views of contact details, which the person may ask about.
-MERGE_REPOINTS = (
-    (Consent, Consent.expert, None),
-    (Invitation, Invitation.expert, None),
-    (PendingChange, PendingChange.expert, None),
-    (DeletionRequest, DeletionRequest.expert_id, None),
-    (MergedProfile, MergedProfile.new_id, None),
-    # Unique per (need, expert) and (expert, department): where both profiles have a row
-    # for the same need or department, the kept profile's row stays and the other goes.
-    (ShortlistEntry, ShortlistEntry.expert, ShortlistEntry.need),
-    (ContactRequest, ContactRequest.expert, ContactRequest.need),
-    (ContactBlock, ContactBlock.expert, ContactBlock.department),
-    (Engagement, Engagement.expert, None),
-    (Delegation, Delegation.expert, Delegation.user),
-    (EventInvitation, EventInvitation.expert, EventInvitation.event),
-    (MissionExpert, MissionExpert.expert, MissionExpert.mission),
-    (AgreementExpert, AgreementExpert.expert, AgreementExpert.agreement),
-    # Records read for either profile (the kept one's iD decides which still count).
-    (OrcidImport, OrcidImport.expert, None),
-)
+def remove_profile(expert):
+    """Inside an erasure's transaction (``data_rights.delete_profile``), once every other
+    module has deleted its rows about the person: the profile's field links and its row
+    go, and the change is recorded for the index."""
+    ExpertField.delete().where(ExpertField.expert == expert.id).execute()
+    expert.delete_instance()
+    _record_change(expert.id, expert.version + 1)
 
 
 def stored_values(expert, codes=None):
@@ -540,81 +461,38 @@ def stored_values(expert, codes=None):
     return values
 
 
-def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, via="screen",
-                   chosen=None):
-    """Merge ``drop`` into ``keep`` in one transaction, then update the index.
-
-    ``values`` are the kept profile's values after the merge (``validation.normalize``
-    output, already checked by the caller). Both versions are checked (a profile changed
-    since the curator compared them raises :class:`VersionConflict`). Everything that
-    points at ``drop`` (:data:`MERGE_REPOINTS`, its owner account, views of its contact
-    details) moves to ``keep``; ``drop`` is deleted and its old id redirects to ``keep``
-    (``MergedProfile``). The ``profile.merge`` audit entry on ``keep`` holds both ids, the
-    values chosen (``chosen``), what changed, and every value of ``drop``, so that the
-    merged-away record can be traced; a second entry on ``drop``'s id points to ``keep``.
-    """
-    if keep.id == drop.id:
-        raise MergeRefused(_("A profile cannot be merged with itself."))
-    with database.atomic():
-        owners = list(User.select(User.id, User.expert).where(User.expert.in_([keep.id, drop.id])))
-        if len(owners) > 1:
-            raise MergeRefused(_("Both profiles are claimed by an account: a profile can have "
-                                 "one owner only. Ask one of them to give up theirs first."))
-        codes = field_codes_by_expert([keep.id, drop.id])
-        merged_away = {"id": drop.id, **stored_values(drop, codes[drop.id]),
-                       "source": drop.source, "created_at": drop.created_at,
-                       "version": drop_version}
-        _claim_version(keep, keep_version)
-        claimed = (Expert.update(version=Expert.version + 1)
-                   .where((Expert.id == drop.id) & (Expert.version == drop_version)).execute())
-        if not claimed:
-            raise VersionConflict(drop.id)
-        _keep_one_pending_review(keep.id, drop.id)
-        for model, field, unique_with in MERGE_REPOINTS:
-            if unique_with is not None:
-                kept = model.select(unique_with).where(field == keep.id)
-                model.delete().where((field == drop.id) & unique_with.in_(kept)).execute()
-            model.update({field: keep.id}).where(field == drop.id).execute()
-        User.update(expert=keep.id).where(User.expert == drop.id).execute()
-        (Audit.update(expert_id=keep.id)
-         .where((Audit.expert_id == drop.id) & (Audit.action == "contact.view")).execute())
-        DuplicateCandidate.delete().where((DuplicateCandidate.expert_a == drop.id)
-                                          | (DuplicateCandidate.expert_b == drop.id)).execute()
-        ExpertField.delete().where(ExpertField.expert == drop.id).execute()
-        Expert.delete().where(Expert.id == drop.id).execute()
-        changes = _apply(keep, values, codes[keep.id])
-        keep.name_key = fold(keep.full_name)
-        keep.updated_at = utcnow()
-        keep.save()
-        if "fields" in values and values["fields"] != codes[keep.id]:
-            _set_fields(keep, values["fields"])
-        _queue(keep)
-        _record_change(drop.id, drop_version + 1)
-        entry = audit.entry("profile.merge", actor_id=actor, expert_id=keep.id, source=via,
-                            changes={"merged_from": drop.id, **changes,
-                                     "chosen": chosen or {}, "merged_profile": merged_away})
-        audit.write_many([entry, audit.entry("profile.merge", actor_id=actor,
-                                             expert_id=drop.id, source=via,
-                                             changes={"merged_into": keep.id})])
-        entry_id = (Audit.select(Audit.id).where((Audit.expert_id == keep.id)
-                                                 & (Audit.action == "profile.merge"))
-                    .order_by(Audit.id.desc()).scalar())
-        MergedProfile.insert(old_id=drop.id, new_id=keep.id, merged_at=utcnow(),
-                             audit_id=entry_id).execute()
-    flush_pending([keep.id, drop.id])
-    return keep
+def claim_pair(keep, drop, keep_version, drop_version):
+    """Inside a merge's transaction (``merging.merge_profiles``): both versions are
+    checked and bumped (a profile changed since the curator compared them raises
+    :class:`VersionConflict`). Returns the field codes of both profiles and every value
+    of ``drop``, for the audit entry that lets the merged-away record be traced."""
+    codes = field_codes_by_expert([keep.id, drop.id])
+    merged_away = {"id": drop.id, **stored_values(drop, codes[drop.id]),
+                   "source": drop.source, "created_at": drop.created_at,
+                   "version": drop_version}
+    _claim_version(keep, keep_version)
+    claimed = (Expert.update(version=Expert.version + 1)
+               .where((Expert.id == drop.id) & (Expert.version == drop_version)).execute())
+    if not claimed:
+        raise VersionConflict(drop.id)
+    return codes, merged_away
 
 
-def _keep_one_pending_review(keep_id, drop_id):
-    """A profile has at most one proposal waiting: when both profiles have one, the
-    merged-away profile's is closed (its owner proposes again on the merged profile)."""
-    waiting = {row.expert_id: row for row in PendingChange.select().where(
-        PendingChange.expert.in_([keep_id, drop_id]) & (PendingChange.status == "pending"))}
-    if keep_id in waiting and drop_id in waiting:
-        (PendingChange.update(status="rejected", decided_at=utcnow(),
-                              reason=_("Merged with profile #%(id)s; propose the change again.",
-                                       id=keep_id))
-         .where(PendingChange.id == waiting[drop_id].id).execute())
+def absorb(keep, drop, values, codes, drop_version):
+    """Inside a merge's transaction, once everything that pointed at ``drop`` points at
+    ``keep``: ``drop`` goes and ``keep`` takes ``values``. Returns what changed on
+    ``keep``, ``{name: [old, new]}``."""
+    ExpertField.delete().where(ExpertField.expert == drop.id).execute()
+    Expert.delete().where(Expert.id == drop.id).execute()
+    changes = _apply(keep, values, codes[keep.id])
+    keep.name_key = fold(keep.full_name)
+    keep.updated_at = utcnow()
+    keep.save()
+    if "fields" in values and values["fields"] != codes[keep.id]:
+        _set_fields(keep, values["fields"])
+    _queue(keep)
+    _record_change(drop.id, drop_version + 1)
+    return changes
 
 
 def merged_into(old_id):

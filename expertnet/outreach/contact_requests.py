@@ -10,7 +10,7 @@ only, and stops doing so the moment the expert revokes it.
 - An expert blocks further requests from everyone or from one department.
 - Withdrawing the ``contact`` or ``publish`` consent cancels the pending requests and
   revokes the accepted ones; a deleted profile takes its requests and blocks with it
-  (``services.delete_profile``).
+  (``data_rights.delete_profile``).
 - An official sends at most ``CONTACT_REQUESTS_PER_DAY`` requests in 24 hours.
 
 **Through the Department** (issue 13 item 8): most of the diaspora has not claimed its
@@ -38,7 +38,7 @@ from flask import current_app, url_for
 from peewee import JOIN, IntegrityError
 
 from expertnet.accounts import consent
-from expertnet.core import access, audit, vocab
+from expertnet.core import access, audit, signals, vocab
 from expertnet.core import outbox as mail
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, format_moment
@@ -448,3 +448,22 @@ def record_outcome(request, curator, outcome, fields=(), note=""):
     _tell_outcome(request, status, by="department")
     return ContactRequest.get_by_id(request.id)
 
+
+
+@signals.consent_withdrawn.connect
+def _close_on_withdrawal(expert_id, purpose, actor=None, **_):
+    close_for_expert(expert_id, actor=actor, reason=purpose)
+
+
+@signals.profile_deleted.connect
+def erase_for_expert(expert_id, **_):
+    """A profile's erasure (SECURITY.md: deletion removes the profile's contact requests)."""
+    ContactRequest.delete().where(ContactRequest.expert == expert_id).execute()
+    ContactBlock.delete().where(ContactBlock.expert == expert_id).execute()
+
+
+@signals.profiles_merged.connect
+def repoint_for_merge(drop_id, keep, **_):
+    # Unique per (need, expert) and (expert, department): the kept profile's row wins.
+    signals.repoint(ContactRequest, ContactRequest.expert, drop_id, keep, ContactRequest.need)
+    signals.repoint(ContactBlock, ContactBlock.expert, drop_id, keep, ContactBlock.department)

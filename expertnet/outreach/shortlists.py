@@ -6,7 +6,7 @@ processing of their personal data: each change is audited (the note's text is no
 copied into the audit trail)."""
 from peewee import fn
 
-from expertnet.core import access, audit
+from expertnet.core import access, audit, signals
 from expertnet.core.db import database
 from expertnet.core.models import ShortlistEntry
 from expertnet.directory import finder
@@ -80,3 +80,16 @@ def remove(need, entry, actor):
         audit.record("shortlist.remove", actor_id=actor, expert_id=entry.expert_id,
                      changes={"need": need.id})
     records.refresh_status(need.id)
+
+
+@signals.profile_deleted.connect
+def erase_for_expert(expert_id, **_):
+    """A profile's erasure: its places on shortlists go."""
+    ShortlistEntry.delete().where(ShortlistEntry.expert == expert_id).execute()
+
+
+@signals.profiles_merged.connect
+def repoint_for_merge(drop_id, keep, **_):
+    # Unique per (need, expert): where both profiles are on a need's shortlist, the kept
+    # profile's entry stays.
+    signals.repoint(ShortlistEntry, ShortlistEntry.expert, drop_id, keep, ShortlistEntry.need)

@@ -142,7 +142,7 @@ def merge(a_id, b_id):
         return _compare_page(*fresh, form=form, conflict=True, status=409)
     except merging.NarrowingNotConfirmed as exc:
         return _compare_page(a, b, form=form, refused=exc.reason, narrowing=True, status=409)
-    except services.MergeRefused as exc:
+    except merging.MergeRefused as exc:
         return _compare_page(a, b, form=form, refused=exc.reason, status=409)
     return redirect(url_for("curate.duplicates_list", merged=kept.id))
 
