@@ -40,7 +40,7 @@ def create_app(test_config=None):
     i18n.init_app(app)
     db.init_app(app)
     # First after the database: its before_request runs before any that may refuse.
-    observability.init_app(app)
+    observability.init_app(app, db.database)
     search.init_app(app)
     tasks.init_app(app)
 

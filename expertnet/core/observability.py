@@ -113,9 +113,10 @@ class SlowQueryLog:
                      duration_ms=duration, statement=sql[:STATEMENT_MAX_CHARS])
 
 
-def init_app(app):
+def init_app(app, database):
+    """``database``: the app's database proxy (passed in: the database module builds its
+    classes on :class:`SlowQueryLog`, so this module cannot import it)."""
     _setup_handler()
-    from expertnet.core.db import database
     threshold = app.config.get("SLOW_QUERY_MS")
     database.obj.slow_query_ms = None if threshold in (None, "") else float(threshold)
 
