@@ -6,7 +6,7 @@ from conftest import PASSWORD, log_in, post_form
 from test_profile_edit import form_data, save
 
 from expertnet.accounts import consent, data_rights, delegates
-from expertnet.core.models import Audit, Delegation, Expert, PendingChange
+from expertnet.core.models import Audit, Expert, PendingChange, ProfileDelegate
 from expertnet.directory import services
 
 
@@ -72,7 +72,7 @@ def test_a_naming_that_makes_no_sense_is_refused_with_a_reason(app, team, email,
     response = post_form(curator, f"/experts/{team['expert'].id}/delegates", {"email": email},
                          headers={"Accept-Language": "en"})
     assert response.status_code == 200 and message in response.text
-    assert Delegation.select().count() == 1
+    assert ProfileDelegate.select().count() == 1
 
 
 def test_the_delegate_edits_through_the_owners_flow_audited_on_behalf(app, team):
@@ -181,4 +181,4 @@ def test_the_data_export_and_a_deletion(app, team):
     secretary_data = client_for(app, team["secretary"]).get("/account/data.json").json
     assert secretary_data["delegated_profiles"] == [team["expert"].id]
     data_rights.delete_profile(Expert.get_by_id(team["expert"].id))
-    assert Delegation.select().count() == 0
+    assert ProfileDelegate.select().count() == 0

@@ -14,12 +14,12 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.models import (
     Audit,
     Consent,
-    Delegation,
     DeletionRequest,
     Expert,
     Invitation,
     OrcidImport,
     PendingChange,
+    ProfileDelegate,
     User,
 )
 from expertnet.directory import (
@@ -69,8 +69,8 @@ def export(user):
         "delegates": [],
         # Profiles this account edits on their experts' behalf (ids only: they are
         # other people's data).
-        "delegated_profiles": [row.expert_id for row in Delegation.select(Delegation.expert)
-                               .where(Delegation.user == user.id).order_by(Delegation.id)],
+        "delegated_profiles": [row.expert_id for row in ProfileDelegate.select(ProfileDelegate.expert)
+                               .where(ProfileDelegate.user == user.id).order_by(ProfileDelegate.id)],
         "deletion_requests": [
             {"created_at": _time(row.created_at), "status": row.status,
              "handled_at": _time(row.handled_at)}
@@ -224,7 +224,7 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
                      changes=changes)
         Consent.delete().where(Consent.expert == expert.id).execute()
         Invitation.delete().where(Invitation.expert == expert.id).execute()  # holds an e-mail
-        Delegation.delete().where(Delegation.expert == expert.id).execute()
+        ProfileDelegate.delete().where(ProfileDelegate.expert == expert.id).execute()
         PendingChange.delete().where(PendingChange.expert == expert.id).execute()
         after_commit = signals.profile_deleted.send(expert.id)
         User.update(expert=None).where(User.expert == expert.id).execute()

@@ -12,7 +12,7 @@ from expertnet.accounts import users as accounts
 from expertnet.core import audit
 from expertnet.core.db import database
 from expertnet.core.i18n import _
-from expertnet.core.models import Delegation, Expert, User
+from expertnet.core.models import Expert, ProfileDelegate, User
 
 # Curators and admins edit every profile already: naming them would mean nothing.
 DELEGATE_ROLES = ("expert", "official")
@@ -36,10 +36,10 @@ def add(expert, email, actor):
     if user.expert_id == expert.id:
         raise DelegateError(_("This account owns the profile."))
     with database.atomic():
-        if Delegation.select().where((Delegation.expert == expert.id)
-                                     & (Delegation.user == user.id)).exists():
+        if ProfileDelegate.select().where((ProfileDelegate.expert == expert.id)
+                                     & (ProfileDelegate.user == user.id)).exists():
             raise DelegateError(_("This account is a delegate for this profile already."))
-        row = Delegation.create(expert=expert.id, user=user.id, created_by=actor)
+        row = ProfileDelegate.create(expert=expert.id, user=user.id, created_by=actor)
         audit.record("delegate.add", actor_id=actor, expert_id=expert.id,
                      changes={"user": user.id})
     return row
@@ -48,8 +48,8 @@ def add(expert, email, actor):
 def remove(expert, user_id, actor):
     """End a delegation; False when there was none."""
     with database.atomic():
-        removed = Delegation.delete().where((Delegation.expert == expert.id)
-                                            & (Delegation.user == user_id)).execute()
+        removed = ProfileDelegate.delete().where((ProfileDelegate.expert == expert.id)
+                                            & (ProfileDelegate.user == user_id)).execute()
         if removed:
             audit.record("delegate.remove", actor_id=actor, expert_id=expert.id,
                          changes={"user": user_id})
@@ -57,13 +57,13 @@ def remove(expert, user_id, actor):
 
 
 def of_profile(expert_id):
-    """``[(Delegation, User)]`` of a profile, oldest first."""
-    rows = (Delegation.select(Delegation, User).join(User, on=(Delegation.user == User.id))
-            .where(Delegation.expert == expert_id).order_by(Delegation.id))
+    """``[(ProfileDelegate, User)]`` of a profile, oldest first."""
+    rows = (ProfileDelegate.select(ProfileDelegate, User).join(User, on=(ProfileDelegate.user == User.id))
+            .where(ProfileDelegate.expert == expert_id).order_by(ProfileDelegate.id))
     return [(row, row.user) for row in rows]
 
 
 def profiles_of(user_id):
     """The profiles an account may edit as a delegate, by name."""
-    return list(Expert.select().join(Delegation, on=(Delegation.expert == Expert.id))
-                .where(Delegation.user == user_id).order_by(Expert.full_name))
+    return list(Expert.select().join(ProfileDelegate, on=(ProfileDelegate.expert == Expert.id))
+                .where(ProfileDelegate.user == user_id).order_by(Expert.full_name))

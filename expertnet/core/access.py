@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context
 
-from expertnet.core.models import Delegation, Expert
+from expertnet.core.models import Expert, ProfileDelegate
 
 CONTACT_FIELDS = ("email", "phone")
 
@@ -30,7 +30,7 @@ class Viewer:
     user_id: int | None = None
     # Profiles the viewer owns: always visible to them, whatever their visibility.
     own_expert_ids: tuple = ()
-    # Profiles the viewer may edit as a delegate (models.Delegation): visible and
+    # Profiles the viewer may edit as a delegate (models.ProfileDelegate): visible and
     # editable like their own, but the consents stay the person's.
     delegated_expert_ids: tuple = ()
 
@@ -55,8 +55,8 @@ CURATOR = Viewer(role="curator")
 def viewer_for(user):
     """The viewer of an account (a ``models.User``). Its delegations are read afresh
     (once per request): removing one takes effect on the delegate's next request."""
-    delegated = tuple(row.expert_id for row in Delegation.select(Delegation.expert)
-                      .where(Delegation.user == user.id).order_by(Delegation.id))
+    delegated = tuple(row.expert_id for row in ProfileDelegate.select(ProfileDelegate.expert)
+                      .where(ProfileDelegate.user == user.id).order_by(ProfileDelegate.id))
     return Viewer(role=user.role, user_id=user.id,
                   own_expert_ids=(user.expert_id,) if user.expert_id else (),
                   delegated_expert_ids=delegated)

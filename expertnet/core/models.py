@@ -531,7 +531,7 @@ class Attachment(BaseModel):
     sha256 = CharField(max_length=64)
     uploaded_by = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow)
-class Delegation(BaseModel):
+class ProfileDelegate(BaseModel):
     """A curator names an account (an assistant, an association secretary) that may
     edit one expert's profile on their behalf (issue 4 item 11). Removing the row ends
     it at once: the delegate's rights are read from here on every request."""
@@ -543,6 +543,7 @@ class Delegation(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
+        table_name = "delegation"  # its name before the class was renamed
         indexes = ((("expert", "user"), True),)
 
 
@@ -676,7 +677,7 @@ NEED_MODELS = (Need,)
 SHORTLIST_MODELS = (ShortlistEntry,)
 CONTACT_REQUEST_MODELS = (ContactRequest, ContactBlock)
 ENGAGEMENT_MODELS = (Engagement, Attachment)
-DELEGATION_MODELS = (Delegation,)
+DELEGATION_MODELS = (ProfileDelegate,)
 CHANGE_LOG_MODELS = (ChangeLog,)
 
 
@@ -730,7 +731,7 @@ class Mission(BaseModel):
     (a visiting delegation); the country and city it went to or came from, when, which
     department, its members (officials by name, one per line; experts of the directory
     in ``MissionExpert``), the organisations it met (one per line) and its follow-ups.
-    Named Mission in the code: ``Delegation`` is a profile's editing delegate."""
+    Named Mission in the code: ``ProfileDelegate`` is a profile's editing delegate."""
 
     id = AutoField()
     direction = CharField(max_length=16, index=True)

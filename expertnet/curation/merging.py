@@ -25,7 +25,6 @@ from expertnet.core.i18n import _
 from expertnet.core.models import (
     Audit,
     Consent,
-    Delegation,
     DeletionRequest,
     DuplicateCandidate,
     Expert,
@@ -33,6 +32,7 @@ from expertnet.core.models import (
     MergedProfile,
     OrcidImport,
     PendingChange,
+    ProfileDelegate,
     User,
 )
 from expertnet.curation import import_modes
@@ -65,7 +65,7 @@ MERGE_REPOINTS = (
     (PendingChange, PendingChange.expert, None),
     (DeletionRequest, DeletionRequest.expert_id, None),
     (MergedProfile, MergedProfile.new_id, None),
-    (Delegation, Delegation.expert, Delegation.user),
+    (ProfileDelegate, ProfileDelegate.expert, ProfileDelegate.user),
     # Records read for either profile (the kept one's iD decides which still count).
     (OrcidImport, OrcidImport.expert, None),
 )
