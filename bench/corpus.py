@@ -14,7 +14,7 @@ generator seeded from the same seed, to what issue 7 asks of the corpus:
 The database is loaded directly (``validation.normalize`` then ``insert_many`` in
 transactions of 1,000 rows), not through the importer: the importer checks for
 duplicates and indexes every batch, which takes an hour at 100,000 profiles. The
-index is built afterwards by the project's own ``services.rebuild``.
+index is built afterwards by the project's own ``indexing.rebuild``.
 
 A finished corpus leaves :data:`MARKER` in the instance folder, so that ``--keep``
 can reuse it; a marker for another size, seed or corpus version is refused.

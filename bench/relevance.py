@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.relevance [--profiles 2000] [--seed 2026] [--per-kind 10]
 
 1. The benchmark corpus (:mod:`bench.corpus`, the same deterministic bilingual profiles
-   as ``bench.search``) in a temporary instance, indexed by ``services.rebuild``.
+   as ``bench.search``) in a temporary instance, indexed by ``indexing.rebuild``.
 2. Natural queries, the way officials type them, drawn with a seeded generator from
    the corpus's own profiles, in kinds: a role and a topic (``phản biện cảng biển``),
    a topic and a place (``logistics ở Nhật``), a kind and a topic (``kiều bào trí tuệ
@@ -300,7 +300,7 @@ def run(profile_count, seed, per_kind):
     from expertnet import create_app, search
     from expertnet.core.db import database
     from expertnet.core.models import Expert
-    from expertnet.directory import finder, services
+    from expertnet.directory import finder, indexing
     from expertnet.taxonomy import store as catalog
 
     folder = Path(tempfile.mkdtemp(prefix="bench-relevance-"))
@@ -311,8 +311,8 @@ def run(profile_count, seed, per_kind):
                           "INDEX_BACKGROUND_MERGE": False})
         with app.app_context(), database.connection_context():
             store = search.get_store(app)
-            log("index: services.rebuild")
-            services.rebuild(store)
+            log("index: indexing.rebuild")
+            indexing.rebuild(store)
             taxonomy = catalog.load()
             experts = finder.load_in_order([expert.id for expert in Expert.select(Expert.id)])
             queries = make_queries(Profiles(experts, taxonomy), seed, per_kind)

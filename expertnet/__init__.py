@@ -118,17 +118,17 @@ def _start_up(app):
     worker processes forked after this."""
     from expertnet.core import migrations
     from expertnet.core.db import database
-    from expertnet.directory import services
+    from expertnet.directory import indexing
     from expertnet.taxonomy import store as catalog
 
     migrations.upgrade(database)
     with app.app_context(), database.connection_context():
         taxonomy_changed = catalog.sync()
         store = app.extensions["expertnet.search"]
-        if taxonomy_changed and store.status() == "ok" and services.count_profiles():
-            services.rebuild(store)
+        if taxonomy_changed and store.status() == "ok" and indexing.count_profiles():
+            indexing.rebuild(store)
         elif app.config["RECONCILE_ON_START"]:
-            summary = services.reconcile(store)
+            summary = indexing.reconcile(store)
             if summary["indexed"] or summary["removed"]:
                 log.info("index reconciled: %s", summary)
         else:

@@ -18,12 +18,12 @@ ACCOUNTS = {role: f"{role}@demo.example.org" for role in ("expert", "official", 
 
 
 def _profile(full_name, email, **values):
-    from expertnet.directory import services
+    from expertnet.directory import writes
     raw = {"kind": "diaspora", "full_name": full_name, "visibility": "officials",
            "country": "JP", "fields": "seaports", "email": email,
            "organization": "Đại học Hàng hải Kobe"}
     raw.update(values)
-    return services.save_profile(raw).expert
+    return writes.save_profile(raw).expert
 
 
 def _accounts(owned):

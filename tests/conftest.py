@@ -14,7 +14,7 @@ from jinja2 import BytecodeCache
 from expertnet import create_app
 from expertnet.core.access import ANONYMOUS, CURATOR, Viewer
 from expertnet.core.db import connect_url, database
-from expertnet.directory import services
+from expertnet.directory import writes
 
 PG_URL = os.environ.get("EXPERTNET_TEST_DATABASE_URL", "")
 
@@ -259,7 +259,7 @@ def profile(**values):
 def add(app):
     """Create a profile through the service layer; returns the Expert."""
     def add(**values):
-        return services.save_profile(profile(**values)).expert
+        return writes.save_profile(profile(**values)).expert
     return add
 
 

@@ -39,7 +39,7 @@ from expertnet.curation import (
     jobs,
     orcid,
 )
-from expertnet.directory import services
+from expertnet.directory import writes
 from expertnet.notifications import inbox as notifications
 from expertnet.outreach import needs as records
 from expertnet.outreach import saved_searches, shortlists
@@ -390,7 +390,7 @@ def world(app, make_user, add):
         expert=other.id, user_id=users["other_expert"].id, status="pending", nonce=endpoint,
         verified_at=utcnow(), expires_at=utcnow()).id
         for endpoint in ("profiles.approve_registration", "profiles.reject_registration")}
-    services.save_profile({"organization": "Viện Sửa"}, expert=own)
+    writes.save_profile({"organization": "Viện Sửa"}, expert=own)
     batch = ImportBatch.create(user_id=users["curator"].id, file_name="survey.csv", sha256="0" * 64,
                                status="ready", mapping='["kind", "full_name"]', total_rows=1)
     staged = ImportRow.create(batch=batch, number=2, outcome="new",

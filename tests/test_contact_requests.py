@@ -12,7 +12,7 @@ from expertnet.accounts import data_rights as subject
 from expertnet.core import outbox as mail
 from expertnet.core.db import database
 from expertnet.core.models import Audit, ContactBlock, ContactRequest, DeletionRequest, Need
-from expertnet.directory import services
+from expertnet.directory import writes
 from expertnet.outreach import contact_requests
 from expertnet.outreach import needs as records
 
@@ -152,7 +152,7 @@ def test_blocks_from_everyone_or_one_department(app, people, expert, make_user):
               form_path="/account/requests")
     assert _ask(other, _need(stranger, "Được hỏi lại"), expert).status_code == 302
     # Another expert cannot touch these requests or blocks.
-    intruder = client_as(app, make_user("expert", expert=services.save_profile(
+    intruder = client_as(app, make_user("expert", expert=writes.save_profile(
         {"kind": "domestic", "full_name": "Người Khác"}).expert))
     first = ContactRequest.select().order_by(ContactRequest.id).first()
     assert post_form(intruder, f"/account/requests/{first.id}/accept", {},

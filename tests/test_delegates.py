@@ -7,7 +7,7 @@ from test_profile_edit import form_data, save
 
 from expertnet.accounts import consent, data_rights, delegates
 from expertnet.core.models import Audit, Expert, PendingChange, ProfileDelegate
-from expertnet.directory import services
+from expertnet.directory import writes
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_a_delegates_stale_save_is_refused_like_the_owners(app, team):
     secretary = client_for(app, team["secretary"])
     expert = team["expert"]
     stale = form_data(Expert.get_by_id(expert.id), position="Thư ký")
-    services.save_profile({"city": "Hải Phòng"}, expert=Expert.get_by_id(expert.id))
+    writes.save_profile({"city": "Hải Phòng"}, expert=Expert.get_by_id(expert.id))
     response = post_form(secretary, f"/experts/{expert.id}/edit", stale,
                          headers={"Accept-Language": "en"})
     assert response.status_code == 200 and "Someone else saved this profile" in response.text

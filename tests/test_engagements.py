@@ -146,8 +146,8 @@ def test_attachments_are_checked_by_content_and_served_as_downloads(app, officia
 def test_an_engagement_of_a_hidden_profile_is_hidden_too(app, official, expert, add):
     _record(client_as(app, official), expert)
     engagement = Engagement.get()
-    from expertnet.directory import services
-    services.save_profile({"visibility": "curators"}, expert=expert)
+    from expertnet.directory import writes
+    writes.save_profile({"visibility": "curators"}, expert=expert)
     client = client_as(app, official)
     assert client.get(f"/engagements/{engagement.id}").status_code == 404
     assert "Tư vấn bến container" not in client.get("/engagements").get_data(as_text=True)

@@ -11,7 +11,7 @@ from conftest import PASSWORD, csrf_token
 from expertnet.accounts import consent, data_rights
 from expertnet.core.models import Audit, Expert
 from expertnet.curation import importer
-from expertnet.directory import services
+from expertnet.directory import writes
 from expertnet.directory.validation import COLUMNS
 
 RICH = [
@@ -35,7 +35,7 @@ RICH = [
 @pytest.fixture
 def people(app):
     """The profiles, with the consents their visibility needs (as the screens ask)."""
-    experts = [services.save_profile(dict(values)).expert for values in RICH]
+    experts = [writes.save_profile(dict(values)).expert for values in RICH]
     for expert in experts:
         for purpose in consent.PURPOSES:
             consent.decide(expert, None, purpose, True, consent.NOTICE_VERSION)

@@ -88,11 +88,11 @@ def test_saving_the_profile_counts_as_confirming_it(app, owned, client, login):
 
 
 def test_a_curators_edit_does_not_confirm_for_the_owner(app, owned, make_user):
-    from expertnet.directory import services
+    from expertnet.directory import writes
     expert, _owner = owned
     Expert.update(owner_confirmed_at=utcnow() - datetime.timedelta(days=400)).where(
         Expert.id == expert.id).execute()
-    services.save_profile({"city": "Hải Phòng"}, expert=Expert.get_by_id(expert.id),
+    writes.save_profile({"city": "Hải Phòng"}, expert=Expert.get_by_id(expert.id),
                           actor=make_user("curator").id)
     assert freshness.is_stale(Expert.get_by_id(expert.id))
 

@@ -16,18 +16,18 @@ from expertnet.core import outbox as mail
 from expertnet.core.db import utcnow
 from expertnet.core.models import Audit, Invitation, Job, User
 from expertnet.curation import exports, jobs
-from expertnet.directory import finder, services
+from expertnet.directory import finder, writes
 
 
 @pytest.fixture
 def many(app):
     """Eight public profiles with consent, one for curators only, one with a formula."""
-    experts = [services.save_profile({"kind": "domestic", "full_name": f"Chuyên Gia {n}",
+    experts = [writes.save_profile({"kind": "domestic", "full_name": f"Chuyên Gia {n}",
                                       "visibility": "public", "email": f"cg{n}@example.org",
                                       "fields": "ai"}).expert for n in range(8)]
-    experts.append(services.save_profile({"kind": "domestic", "full_name": "Nội Bộ",
+    experts.append(writes.save_profile({"kind": "domestic", "full_name": "Nội Bộ",
                                           "visibility": "curators", "fields": "ai"}).expert)
-    experts.append(services.save_profile({"kind": "domestic", "visibility": "public",
+    experts.append(writes.save_profile({"kind": "domestic", "visibility": "public",
                                           "full_name": "Công Thức",
                                           "organization": '=HYPERLINK("http://x","y")'}).expert)
     for expert in experts:

@@ -24,7 +24,7 @@ from expertnet.core.models import (
     User,
 )
 from expertnet.curation import merging
-from expertnet.directory import services
+from expertnet.directory import indexing, writes
 from expertnet.outreach import needs as records
 
 
@@ -74,7 +74,7 @@ def test_everything_pointing_at_the_merged_away_profile_moves(app, people, make_
     reviews.propose(drop, owner.id, {"organization": "Viện Mới"})
     request = DeletionRequest.create(expert_id=drop.id, requested_by=owner.id)
     official = make_user("official")
-    services.audit.record("contact.view", actor_id=official.id, expert_id=drop.id,
+    writes.audit.record("contact.view", actor_id=official.id, expert_id=drop.id,
                           changes={"fields": ["email"]})
     _merge(keep, drop)
     assert User.get_by_id(owner.id).expert_id == keep.id
@@ -132,7 +132,7 @@ def test_the_index_keeps_one_document(app, client, store, people):
     assert _ids(client, "duc nguyen") == [keep.id]
     assert _ids(client, "Duc Van Nguyen") == [keep.id]
     assert drop.id not in store.stored_versions()
-    assert services.pending_count() == 0
+    assert indexing.pending_count() == 0
 
 
 def test_the_old_address_redirects_to_the_kept_profile(app, client, people):
@@ -162,13 +162,13 @@ def test_a_redirect_never_reveals_a_profile_the_reader_may_not_see(app, client, 
 def test_a_changed_profile_is_not_merged(people):
     keep, drop, _owner = people
     keep_version, drop_version = keep.version, drop.version
-    services.save_profile({"city": "Hà Nội"}, expert=Expert.get_by_id(drop.id))
-    with pytest.raises(services.VersionConflict):
+    writes.save_profile({"city": "Hà Nội"}, expert=Expert.get_by_id(drop.id))
+    with pytest.raises(writes.VersionConflict):
         merging.merge(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), {}, keep_version,
                       drop_version)
     assert Expert.get_or_none(Expert.id == drop.id) is not None
     assert Expert.get_by_id(keep.id).version == keep_version  # nothing was written
-    with pytest.raises(services.VersionConflict):
+    with pytest.raises(writes.VersionConflict):
         merging.merge(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), {},
                       keep_version - 1, Expert.get_by_id(drop.id).version)
 
@@ -215,7 +215,7 @@ def test_a_stale_comparison_page_answers_409(app, client, make_user, login, peop
     keep, drop, _owner = people
     login(make_user("curator"))
     token = csrf_token(client, f"/curate/duplicates/{keep.id}/{drop.id}")
-    services.save_profile({"city": "Huế"}, expert=Expert.get_by_id(keep.id))
+    writes.save_profile({"city": "Huế"}, expert=Expert.get_by_id(keep.id))
     response = client.post(f"/curate/duplicates/{keep.id}/{drop.id}/merge", data={
         "csrf_token": token, "keep": "a", "version_a": str(keep.version),
         "version_b": str(drop.version)})

@@ -282,12 +282,12 @@ def test_the_printable_summary_has_one_sheet_per_expert(client, login, official,
 
 def test_a_shortlisted_profile_hidden_later_drops_out_and_hidden_ones_cannot_be_added(
         client, login, official, add, experts):
-    from expertnet.directory import services
+    from expertnet.directory import writes
     from expertnet.outreach import shortlists
     login(official)
     need = _need(official, title="Cảng")
     shortlists.add(need, experts["port"], official.id)
-    services.save_profile({"visibility": "curators"}, expert=experts["port"])
+    writes.save_profile({"visibility": "curators"}, expert=experts["port"])
     assert "Trần Văn Cảng" not in _shortlist_page(client, need)
     hidden = add(full_name="Ẩn", visibility="curators")
     response = post_form(client, f"/needs/{need.id}/shortlist", {"expert_id": hidden.id},

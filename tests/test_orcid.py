@@ -12,7 +12,7 @@ from conftest import client_as, post_form
 from expertnet.accounts import data_rights
 from expertnet.core.models import Audit, Expert, OrcidImport, PendingChange, User
 from expertnet.curation import merging, orcid
-from expertnet.directory import services
+from expertnet.directory import writes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "orcid"
 FULL = "0000-0002-1825-0097"
@@ -280,7 +280,7 @@ def test_the_profile_says_the_record_came_from_a_file_not_that_it_is_verified(
 def test_a_profile_changed_since_the_preview_is_not_overwritten(app, expert, curator_client):
     location = _preview(curator_client, expert)
     version = expert.version
-    services.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(expert.id))
+    writes.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(expert.id))
     response = post_form(curator_client, location, {"version": str(version),
                                                     "apply": ["organization"]})
     assert response.status_code == 200
@@ -316,7 +316,7 @@ def test_a_merge_keeps_the_record_with_the_kept_profile(app, add, curator_client
     drop = add(full_name="Tran Quang Minh", visibility="public")
     location = _preview(curator_client, drop)
     post_form(curator_client, location, {"version": str(drop.version), "apply": ["orcid"]})
-    values = services.stored_values(Expert.get_by_id(keep.id))
+    values = writes.stored_values(Expert.get_by_id(keep.id))
     values["orcid"] = FULL
     merging.merge_profiles(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), values,
                             Expert.get_by_id(keep.id).version, Expert.get_by_id(drop.id).version)

@@ -17,7 +17,7 @@ from expertnet.accounts import users as accounts
 from expertnet.core import outbox as mail
 from expertnet.core.db import database, utcnow
 from expertnet.core.models import MailMessage
-from expertnet.directory import services
+from expertnet.directory import writes
 
 SUBJECT = "Lời mời tham gia mạng lưới chuyên gia Hải Phòng"
 BODY = "Xin chào Nguyễn Văn Đức,\n\nMở liên kết này: https://experts.example/invitations/abc"
@@ -291,7 +291,7 @@ def test_a_request_never_waits_for_the_smtp_server(tmp_path, database_url, smtp)
     huey = app.extensions["expertnet.tasks"]
     try:
         with app.app_context():
-            expert = services.save_profile({"kind": "domestic", "full_name": "Vũ Đức Long",
+            expert = writes.save_profile({"kind": "domestic", "full_name": "Vũ Đức Long",
                                             "visibility": "curators"}).expert
             client = _log_in(app, "curator")
             started = time.monotonic()

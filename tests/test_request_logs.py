@@ -11,7 +11,7 @@ from conftest import client_as
 from expertnet.core import observability
 from expertnet.core.db import utcnow
 from expertnet.core.models import PendingIndex
-from expertnet.directory import services
+from expertnet.directory import indexing
 
 NAME = "Nguyễn Thị Bảo Ngọc"
 EMAIL = "bao.ngoc@example.org"
@@ -116,7 +116,7 @@ def test_slow_statements_are_logged_without_their_values(app, add, logs):
     database.obj.slow_query_ms = 0.0  # everything is "slow"
     try:
         add(full_name=NAME, email=EMAIL)
-        services.count_profiles()
+        indexing.count_profiles()
     finally:
         database.obj.slow_query_ms = None
     slow = logs.of("slow_query")
@@ -159,7 +159,7 @@ def test_healthz_shows_the_index_lag(app, client, add):
     expert = add(full_name="Đỗ Chờ Chỉ Mục")
     body = client.get("/healthz").json
     assert body["index"]["pending"] == 0 and body["index"]["oldest_pending_seconds"] == 0.0
-    assert body["database"]["latest_change"] == services.last_change() > 0
+    assert body["database"]["latest_change"] == indexing.last_change() > 0
     PendingIndex.create(expert_id=expert.id, version=expert.version,
                         queued_at=utcnow() - datetime.timedelta(seconds=30))
     body = client.get("/healthz").json

@@ -10,7 +10,7 @@ from test_profile_edit import form_data
 
 from expertnet.core.i18n import _
 from expertnet.core.models import Audit, Expert, MailMessage, PendingChange, User
-from expertnet.directory import services
+from expertnet.directory import writes
 
 
 def found(client, text):
@@ -106,7 +106,7 @@ def test_a_profile_changed_meanwhile_is_shown_not_overwritten(app, people):
     curator = client_for(app, people["curator"])
     token = csrf_token(curator, f"/curate/reviews/{row.id}")
     seen = Expert.get_by_id(expert.id).version
-    services.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(expert.id))
+    writes.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(expert.id))
     response = curator.post(f"/curate/reviews/{row.id}/accept",
                             data={"csrf_token": token, "version": str(seen)})
     assert response.status_code == 409

@@ -104,10 +104,10 @@ def test_sort_by_name_uses_the_given_name(app, add):
 
 
 def test_sort_by_update_puts_the_latest_first(app, add):
-    from expertnet.directory import services
+    from expertnet.directory import writes
     first = add(full_name="Một")
     add(full_name="Hai")
-    services.save_profile({"position": "Giám đốc"}, expert=first)
+    writes.save_profile({"position": "Giám đốc"}, expert=first)
     assert names(find("", sort="updated"))[0] == "Một"
 
 

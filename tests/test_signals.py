@@ -173,7 +173,7 @@ def test_a_failing_receiver_rolls_the_erasure_back(world, failing):
 # -- profiles_merged ------------------------------------------------------------------
 def _merge(keep, drop):
     keep, drop = Expert.get_by_id(keep.id), Expert.get_by_id(drop.id)
-    return merging.merge_profiles(keep, drop, merging.services.stored_values(keep),
+    return merging.merge_profiles(keep, drop, merging.writes.stored_values(keep),
                                   keep.version, drop.version)
 
 

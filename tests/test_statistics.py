@@ -15,7 +15,7 @@ from expertnet.accounts import data_rights
 from expertnet.core.access import CURATOR, Viewer
 from expertnet.core.models import Expert
 from expertnet.curation import merging
-from expertnet.directory import services
+from expertnet.directory import writes
 from expertnet.programme import statistics as dashboard
 
 OFFICIAL = Viewer(role="official")
@@ -110,7 +110,7 @@ def test_kind_filter_and_deleted_or_merged_profiles(people):
     assert _rows(board.charts["country"]) == {"Vietnam": 1}
     data_rights.delete_profile(people["g"])
     keep, drop = Expert.get_by_id(people["c"].id), Expert.get_by_id(people["d"].id)
-    merging.merge_profiles(keep, drop, services.stored_values(keep), keep.version, drop.version)
+    merging.merge_profiles(keep, drop, writes.stored_values(keep), keep.version, drop.version)
     board = build(CURATOR, "en", kind="diaspora")
     assert board.profiles == 3
     assert _rows(board.charts["diaspora_country"]) == {"Japan": 2, "France": 1}

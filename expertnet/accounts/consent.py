@@ -29,7 +29,7 @@ from expertnet.core.db import database
 from expertnet.core.i18n import _l
 from expertnet.core.models import Consent, Expert, User
 from expertnet.core.text import fold
-from expertnet.directory import services
+from expertnet.directory import writes
 
 # Bump when the notice's text changes: each consent keeps the version that was shown.
 NOTICE_VERSION = "2026-01"
@@ -133,7 +133,7 @@ def decide(expert, user, purpose, granted, notice_version, via="screen"):
     if not granted:
         # Read afresh: the caller's copy may be older than the stored version.
         expert = Expert.get_by_id(expert.id)
-        services.save_profile(dict(RESTRICTIONS[purpose]), expert=expert, actor=actor, via=via)
+        writes.save_profile(dict(RESTRICTIONS[purpose]), expert=expert, actor=actor, via=via)
     with database.atomic():
         if not granted:
             signals.consent_withdrawn.send(expert.id, purpose=purpose, actor=actor)

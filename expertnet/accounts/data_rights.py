@@ -22,10 +22,7 @@ from expertnet.core.models import (
     ProfileDelegate,
     User,
 )
-from expertnet.directory import (
-    services,
-    validation,
-)
+from expertnet.directory import indexing, validation, writes
 from expertnet.outreach import contact_requests
 
 
@@ -94,7 +91,7 @@ def export(user):
     data["profile"] = profile
     data["consents"] = consent.export(expert.id)
     # Entries about profiles merged into this one are about the same person.
-    ids = [expert.id, *services.merged_ids(expert.id)]
+    ids = [expert.id, *writes.merged_ids(expert.id)]
     rows = list(Audit.select().where(Audit.expert_id.in_(ids)).order_by(Audit.id))
     roles = dict(User.select(User.id, User.role)
                  .where(User.id.in_([row.actor_id for row in rows if row.actor_id])).tuples())
@@ -217,7 +214,7 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
     e.g. a deletion request's id) go into the audit stub."""
     with database.atomic():
         audit.scrub(expert.id)
-        for old_id in services.merged_ids(expert.id):
+        for old_id in writes.merged_ids(expert.id):
             audit.scrub(old_id)  # the entries of the profiles merged into this one
         # The stub keeps no personal data: who deleted which id, when, from where.
         audit.record("profile.delete", actor_id=actor, expert_id=expert.id, source=via,
@@ -228,6 +225,6 @@ def delete_profile(expert, actor=None, via="cli", changes=None):
         PendingChange.delete().where(PendingChange.expert == expert.id).execute()
         after_commit = signals.profile_deleted.send(expert.id)
         User.update(expert=None).where(User.expert == expert.id).execute()
-        services.remove_profile(expert)
+        writes.remove_profile(expert)
     signals.run_after_commit(after_commit)
-    services.index_after_commit([expert.id])
+    indexing.index_after_commit([expert.id])

@@ -17,7 +17,7 @@ from expertnet.accounts import users as accounts
 from expertnet.core import audit, links
 from expertnet.core.db import database, utcnow
 from expertnet.core.models import Expert, Invitation, MailMessage, User
-from expertnet.directory import services
+from expertnet.directory import indexing
 from expertnet.notifications import emails
 from expertnet.notifications import inbox as notifications
 
@@ -96,5 +96,5 @@ def claim(invitation, password):
                                                              expert_id=invitation.expert_id),
                                  expert_id=invitation.expert_id)
     # The claim is a trust signal in the index: indexed now that it is committed.
-    services.index_after_commit()
+    indexing.index_after_commit()
     return user

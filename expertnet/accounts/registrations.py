@@ -7,7 +7,7 @@ waits for a curator before anyone else sees it.
    confirmation link, or, for an address that has an account, a "you already have an
    account" message, and forgets the row.
 2. :func:`complete` (the person opened the link and pressed the button, a POST): the
-   account and the profile are created through ``accounts`` and ``services``, the
+   account and the profile are created through ``accounts`` and ``writes``, the
    profile visible to curators only, with the consents ticked on the form; the row is
    ``pending`` and keeps none of what was typed.
 3. A curator :func:`approve`\\ s (the visibility the person chose takes effect, within the
@@ -41,10 +41,7 @@ from expertnet.core import (
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.models import Expert, Registration, User
-from expertnet.directory import (
-    services,
-    validation,
-)
+from expertnet.directory import validation, writes
 from expertnet.notifications import (
     emails,
 )
@@ -159,13 +156,13 @@ def complete(row):
         user = accounts.create_user(row.email, "expert", password_hash=row.password_hash,
                                     source="screen")
         # Last of the writes that can fail: the profile is indexed as soon as it is saved.
-        expert = services.save_profile(_profile_values(row, consents), source="registration",
+        expert = writes.save_profile(_profile_values(row, consents), source="registration",
                                        actor=user.id, via="screen").expert
         accounts.assign_profile(user, expert.id)
         for purpose, granted in consents.items():
             if granted:
                 consent.decide(expert, user, purpose, True, row.notice_version)
-        services.record_owner_confirmation(expert, actor=user.id, audited=False)
+        writes.record_owner_confirmation(expert, actor=user.id, audited=False)
         # The account and the profile hold it all now: the row keeps no copy.
         (Registration.update(user_id=user.id, expert=expert.id, email="", password_hash="",
                              full_name="", country="", kind="")
@@ -249,7 +246,7 @@ def approve(row, actor):
     # Published only after the decision is committed: the index never shows a profile
     # whose approval could still roll back.
     if visibility != "curators":
-        services.save_profile({"visibility": visibility}, expert=Expert.get_by_id(row.expert_id),
+        writes.save_profile({"visibility": visibility}, expert=Expert.get_by_id(row.expert_id),
                               actor=actor, via="screen")
 
 

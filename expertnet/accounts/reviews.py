@@ -3,7 +3,7 @@ for wait for a curator; the owner's other changes publish at once.
 
 A proposal is a ``PendingChange``: field → proposed value (already normalised), the
 published values when it was made and the profile's version then. A curator accepts
-it (written through ``services.save_profile`` with the version the curator saw, so a
+it (written through ``writes.save_profile`` with the version the curator saw, so a
 profile changed meanwhile is refused and shown again) or rejects it with a reason.
 Every step is audited, and the proposer is told the outcome by e-mail (when mail is
 configured) besides their edit page.
@@ -18,7 +18,7 @@ from expertnet.accounts import users as accounts
 from expertnet.core import audit, links
 from expertnet.core.db import database, utcnow
 from expertnet.core.models import PendingChange
-from expertnet.directory import services
+from expertnet.directory import indexing, writes
 from expertnet.notifications import emails
 from expertnet.notifications import inbox as notifications
 
@@ -78,7 +78,7 @@ class AlreadyDecided(Exception):
 
 
 def accept(row, expert, expected_version, actor):
-    """Publish the proposal. Raises ``services.VersionConflict`` when the profile
+    """Publish the proposal. Raises ``writes.VersionConflict`` when the profile
     changed since the curator read ``expected_version`` and :class:`AlreadyDecided`
     when the proposal was decided meanwhile; either way nothing is written."""
     raw = dict(row.proposed_values)
@@ -86,12 +86,12 @@ def accept(row, expert, expected_version, actor):
         # Claimed first: a curator deciding at the same moment waits for this
         # transaction and then finds nothing pending.
         _claim(row, "accepted", actor)
-        services.save_profile(raw, expert=expert, expected_version=expected_version,
+        writes.save_profile(raw, expert=expert, expected_version=expected_version,
                               actor=actor, via="screen")
         _audit_decision(row, "accepted", actor)
     row.status, row.reviewer_id = "accepted", actor
     # Indexed once the claim and the profile committed together.
-    services.flush_pending()
+    indexing.flush_pending()
 
 
 def reject(row, actor, reason=""):

@@ -12,7 +12,7 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.models import ROLES, ApiToken, Expert, User
 from expertnet.core.text import clean, parse_id
-from expertnet.directory import services
+from expertnet.directory import indexing, writes
 from expertnet.directory.validation import _EMAIL
 
 
@@ -100,8 +100,8 @@ def create_user(email, role, password=None, expert_id=None, language="", actor=N
         audit.record("user.create", actor_id=actor, expert_id=user.expert_id, source=source,
                      changes={"user": user.id, "email": email, "role": [None, role]})
         if expert is not None:
-            services.mark_claimed(expert.id)  # "claimed by its owner" is searchable
-    services.index_after_commit()
+            writes.mark_claimed(expert.id)  # "claimed by its owner" is searchable
+    indexing.index_after_commit()
     return user
 
 

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from expertnet.core.i18n import _, compile_catalogues, source_catalogues
 from expertnet.curation import import_modes, importer
-from expertnet.directory import services
+from expertnet.directory import indexing
 
 
 class _Progress:
@@ -130,9 +130,9 @@ def _row_changes(report, language):
 @click.command("reindex")
 def reindex():
     """Rebuild the search index from the database (into a new folder, then swapped in)."""
-    total = services.count_profiles()
+    total = indexing.count_profiles()
     with _Progress(_("Indexing"), total) as progress:
-        count = services.rebuild(progress=progress)
+        count = indexing.rebuild(progress=progress)
     click.echo(_("%(count)s profiles indexed.", count=count))
 
 

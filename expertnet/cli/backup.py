@@ -14,7 +14,7 @@ from expertnet.cli import _Progress
 from expertnet.core import audit
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.directory import services
+from expertnet.directory import indexing
 from expertnet.ops import backup
 
 
@@ -64,9 +64,9 @@ def restore_command(source, yes):
         sys.exit(1)
     with database.connection_context():
         audit.record("database.restore", source="cli")
-        total = services.count_profiles()
+        total = indexing.count_profiles()
         with _Progress(_("Indexing"), total) as progress:
-            count = services.rebuild(progress=progress)
+            count = indexing.rebuild(progress=progress)
     click.echo(_("Database restored from %(path)s; %(count)s profiles indexed.",
                  path=source, count=count))
 

@@ -143,7 +143,7 @@ class PendingIndex(BaseModel):
 
 class ChangeLog(BaseModel):
     """Every change of a profile, in commit order as far as a sequence can tell: written
-    by ``services`` in the transaction of the change, read by the index catch-up of each
+    by ``writes`` in the transaction of the change, read by the index catch-up of each
     host (``expertnet.directory.catchup``). ``seq`` is a BIGSERIAL on PostgreSQL and the rowid on
     SQLite (monotonic there as long as the newest row is never deleted). Rows name the
     profile and its version only: the catch-up re-reads the profile itself."""

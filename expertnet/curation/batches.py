@@ -13,7 +13,7 @@ committed as a whole and rolled back as a whole afterwards.
    skip) and corrects or excludes invalid rows, one row at a time or every invalid
    cell of the batch on one page (``corrections``, ``correct_rows``); the commit is
    refused until every such row is decided.
-4. ``apply``: the rows are written through ``services`` (audited as ``import``, with
+4. ``apply``: the rows are written through ``writes`` (audited as ``import``, with
    the batch's id), each row linked to its profile with the values it replaced.
 5. ``roll_back``: created profiles are deleted and updated ones get their replaced
    values back, except profiles somebody changed since (shown and kept).
@@ -54,10 +54,7 @@ from expertnet.curation import (
     import_modes,
     importer,
 )
-from expertnet.directory import (
-    services,
-    validation,
-)
+from expertnet.directory import search_documents, validation, writes
 from expertnet.taxonomy import store as catalog
 
 log = logging.getLogger(__name__)
@@ -359,7 +356,7 @@ def resolve_rows(batch, items):
     found = list(Expert.select().where(Expert.id.in_(list(chosen))
                                        | Expert.external_id.in_(list(keys)))) \
         if chosen or keys else []
-    codes = services.field_codes_by_expert([expert.id for expert in found])
+    codes = search_documents.field_codes_by_expert([expert.id for expert in found])
     for expert in found:
         expert.codes = codes[expert.id]
     by_id = {expert.id: expert for expert in found}
@@ -766,7 +763,7 @@ def _apply_chunk(batch, chunk, attempts=3):
     for attempt in range(attempts):
         try:
             return _write_chunk(batch, chunk)
-        except services.VersionConflict:
+        except writes.VersionConflict:
             # A profile changed between reading it and writing it: read again.
             if attempt == attempts - 1:
                 raise
@@ -804,7 +801,7 @@ def _write_chunk(batch, chunk):
                 plan=json.dumps(plan_of(item.resolution)),
                 version_after=outcome.expert.version).where(ImportRow.id == row.id).execute()
 
-    services.upsert_profiles([(item.values, target) for item, target in to_write],
+    writes.upsert_profiles([(item.values, target) for item, target in to_write],
                              source=_source(batch), actor=batch.committed_by, via="import",
                              expected_versions=expected, note={"batch": batch.id},
                              consents=[item.record for item, _target in to_write],
@@ -909,10 +906,10 @@ def _undo_row(batch, row, actor, via):
     for purpose in consent.withdrawn([expert.id]).get(expert.id, ()):
         values.update(consent.RESTRICTIONS[purpose])
     try:
-        services.upsert_profiles([(values, expert)], actor=actor, via=via,
+        writes.upsert_profiles([(values, expert)], actor=actor, via=via,
                                  expected_versions={expert.id: row.version_after},
                                  action="profile.restore", note=note)
-    except services.VersionConflict:
+    except writes.VersionConflict:
         return "kept"
     return "restored"
 

@@ -108,7 +108,7 @@ def consent_state(decisions, row_purposes):
 def resolve(stored, values, explicit, mode=DEFAULT_MODE, allowed=frozenset(),
             withdrawn=frozenset(), consented_visibility="public"):
     """What importing ``values`` (``validation.normalize`` output; ``explicit``: the
-    columns whose cell was filled in) does to ``stored`` (``services.stored_values``
+    columns whose cell was filled in) does to ``stored`` (``writes.stored_values``
     of the profile, or ``None`` to create one) in ``mode``. ``allowed`` and
     ``withdrawn`` are the purposes from :func:`consent_state`. Returns a
     :class:`Resolution`."""

@@ -1,7 +1,7 @@
 """Import profiles from CSV (UTF-8, with or without BOM) or XLSX (first sheet).
 
 parse → validate every row → match (``external_id``, else likely duplicates) → write
-valid rows through ``services`` in batches → a report of every rejected row with its
+valid rows through ``writes`` in batches → a report of every rejected row with its
 spreadsheet row number (the header is row 1), its column and the reason.
 Re-importing a file changes nothing the second time: rows are matched on
 ``external_id`` and an identical row is "unchanged" (no new version). What a row does
@@ -39,7 +39,7 @@ from expertnet.core.i18n import _
 from expertnet.core.models import Expert
 from expertnet.core.text import clean, fold
 from expertnet.curation import import_modes
-from expertnet.directory import services, validation
+from expertnet.directory import search_documents, validation, writes
 from expertnet.taxonomy import store as catalog
 
 BATCH_SIZE = 500
@@ -73,7 +73,7 @@ class RowToWrite:
     # Purposes the person consented to in the survey, and when (a date or None).
     purposes: frozenset = frozenset()
     given_on: datetime.date | None = None
-    # Consents to record with the profile (dicts for services.upsert_profiles).
+    # Consents to record with the profile (dicts for writes.upsert_profiles).
     record: list = field(default_factory=list)
     # What the row does to its profile (import_modes.Resolution), set by apply_consent.
     resolution: object = None
@@ -509,8 +509,8 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
                 for expert in Expert.select().where(Expert.external_id.in_(external_ids))} \
         if external_ids else {}
     # The field codes read with the rows: the write merges onto a profile edited
-    # meanwhile by what this file changes (services.upsert_profiles).
-    codes = services.field_codes_by_expert([expert.id for expert in existing.values()])
+    # meanwhile by what this file changes (writes.upsert_profiles).
+    codes = search_documents.field_codes_by_expert([expert.id for expert in existing.values()])
     for expert in existing.values():
         expert.codes = codes[expert.id]
     to_write = []
@@ -545,7 +545,7 @@ def _write_batch(batch, report, dry_run, allow_duplicates, source, seen_external
                 "updated" if row.resolution.written else "unchanged"
             report.count(row, status)
         return
-    outcomes = services.upsert_profiles([(row.values, expert) for row, expert in to_write],
+    outcomes = writes.upsert_profiles([(row.values, expert) for row, expert in to_write],
                                         source=source,
                                         consents=[row.record for row, _expert in to_write],
                                         notes=[audit_note(row, report.mode)
@@ -574,7 +574,7 @@ def apply_consent(to_write, report, notice_version):
     experts = [expert for _row, expert in to_write if expert is not None]
     on_record = consent.latest_decisions([expert.id for expert in experts])
     missing = [expert.id for expert in experts if getattr(expert, "codes", None) is None]
-    codes = services.field_codes_by_expert(missing) if missing else {}
+    codes = search_documents.field_codes_by_expert(missing) if missing else {}
     for row, expert in to_write:
         decisions = on_record.get(expert.id, {}) if expert is not None else {}
         for purpose in consent.RESTRICTIONS:
@@ -591,7 +591,7 @@ def apply_consent(to_write, report, notice_version):
         stored = None
         if expert is not None:
             expert_codes = getattr(expert, "codes", None)
-            stored = services.stored_values(
+            stored = writes.stored_values(
                 expert, codes[expert.id] if expert_codes is None else expert_codes)
         row.resolution = import_modes.resolve(
             stored, row.values, row.explicit, report.mode, allowed, withdrawn,

@@ -36,7 +36,7 @@ from expertnet.core.models import (
     User,
 )
 from expertnet.curation import import_modes
-from expertnet.directory import services, validation
+from expertnet.directory import indexing, search_documents, validation, writes
 from expertnet.taxonomy import store as catalog
 
 LIST_COLUMNS = tuple(column for column in validation.COLUMNS if column in validation.LIST_COLUMNS)
@@ -77,7 +77,7 @@ def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, v
 
     ``values`` are the kept profile's values after the merge (``validation.normalize``
     output, already checked by the caller). Both versions are checked (a profile changed
-    since the curator compared them raises ``services.VersionConflict``). Everything that
+    since the curator compared them raises ``writes.VersionConflict``). Everything that
     points at ``drop`` (:data:`MERGE_REPOINTS`, the rows of the modules that receive
     :data:`signals.profiles_merged`, its owner account, views of its contact details)
     moves to ``keep``; ``drop`` is deleted and its old id redirects to ``keep``
@@ -92,7 +92,7 @@ def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, v
         if len(owners) > 1:
             raise MergeRefused(_("Both profiles are claimed by an account: a profile can have "
                                  "one owner only. Ask one of them to give up theirs first."))
-        codes, merged_away = services.claim_pair(keep, drop, keep_version, drop_version)
+        codes, merged_away = writes.claim_pair(keep, drop, keep_version, drop_version)
         _keep_one_pending_review(keep.id, drop.id)
         for model, field, unique_with in MERGE_REPOINTS:
             signals.repoint(model, field, drop.id, keep.id, unique_with)
@@ -102,7 +102,7 @@ def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, v
          .where((Audit.expert_id == drop.id) & (Audit.action == "contact.view")).execute())
         DuplicateCandidate.delete().where((DuplicateCandidate.expert_a == drop.id)
                                           | (DuplicateCandidate.expert_b == drop.id)).execute()
-        changes = services.absorb(keep, drop, values, codes, drop_version)
+        changes = writes.absorb(keep, drop, values, codes, drop_version)
         entry = audit.entry("profile.merge", actor_id=actor, expert_id=keep.id, source=via,
                             changes={"merged_from": drop.id, **changes,
                                      "chosen": chosen or {}, "merged_profile": merged_away})
@@ -114,7 +114,7 @@ def merge_profiles(keep, drop, values, keep_version, drop_version, actor=None, v
                     .order_by(Audit.id.desc()).scalar())
         MergedProfile.insert(old_id=drop.id, new_id=keep.id, merged_at=utcnow(),
                              audit_id=entry_id).execute()
-    services.flush_pending([keep.id, drop.id])
+    indexing.flush_pending([keep.id, drop.id])
     return keep
 
 
@@ -180,9 +180,9 @@ def _default(column, a, b, withdrawn=()):
 def compare(a, b):
     """The rows of the side-by-side comparison of two stored profiles, in contract
     order. ``a`` is the profile offered as the one to keep."""
-    codes = services.field_codes_by_expert([a.id, b.id])
-    values_a = services.stored_values(a, codes[a.id])
-    values_b = services.stored_values(b, codes[b.id])
+    codes = search_documents.field_codes_by_expert([a.id, b.id])
+    values_a = writes.stored_values(a, codes[a.id])
+    values_b = writes.stored_values(b, codes[b.id])
     withdrawn = _withdrawn_purposes(a.id, b.id)
     return [Row(column, values_a[column], values_b[column],
                 _default(column, values_a[column], values_b[column], withdrawn))
@@ -252,7 +252,7 @@ def merge(keep, drop, choices, keep_version, drop_version, actor=None, via="scre
           narrow_confirmed=False):
     """Merge ``drop`` into ``keep`` with the curator's ``choices`` (see
     :func:`chosen_values`; "a" is ``keep``). Raises ``validation.ProfileErrors``,
-    ``services.VersionConflict``, :class:`MergeRefused` or
+    ``writes.VersionConflict``, :class:`MergeRefused` or
     :class:`NarrowingNotConfirmed` (the choices make a published profile less visible
     and ``narrow_confirmed`` is false); returns the kept profile."""
     rows = compare(keep, drop)

@@ -12,7 +12,7 @@ server fetch it itself; it is off by default and never called in tests.
    name and other names, biography, keywords, researcher URLs, employments, educations
    and works. The file itself is not kept.
 2. :func:`proposal` compares the summary with the profile, field by field (old → new).
-3. :func:`apply` writes the fields the person ticked through ``services`` (version
+3. :func:`apply` writes the fields the person ticked through ``writes`` (version
    checked, audited); an owner's changes to the fields curators vouch for wait for a
    curator (``reviews``), as on the edit form.
 
@@ -37,7 +37,7 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.models import MAX_LENGTHS, Expert, OrcidImport
 from expertnet.core.text import clean, fold
-from expertnet.directory import services, validation
+from expertnet.directory import indexing, validation, writes
 from expertnet.taxonomy import store as catalog
 
 # The fields a record may fill, in the order the preview shows them.
@@ -457,20 +457,20 @@ def apply(row, expert, chosen, expected_version, viewer, actor):
 
     Returns ``(written, proposed)``: the fields saved now and those waiting for a
     curator (an owner's or delegate's changes to vouched fields). Raises
-    ``services.VersionConflict`` when the profile changed since the preview,
-    ``validation.ProfileErrors`` or ``services.ProfileGone``."""
+    ``writes.VersionConflict`` when the profile changed since the preview,
+    ``validation.ProfileErrors`` or ``writes.ProfileGone``."""
     record = Record.from_json(row.record)
     if expert.version != expected_version:
-        raise services.VersionConflict(expert.id)
+        raise writes.VersionConflict(expert.id)
     values = {name: new for name, _old, new in proposal(record, expert) if name in chosen}
     proposed = {}
     if not viewer.is_curator:
-        _published, proposed = reviews.split(values, services.stored_values(expert))
+        _published, proposed = reviews.split(values, writes.stored_values(expert))
         values = {name: value for name, value in values.items() if name not in reviews.VOUCHED}
     note = {"orcid_import": row.id, "orcid_source": row.source}
     with database.atomic():
         if values:
-            services.save_profile(values, expert=expert, expected_version=expected_version,
+            writes.save_profile(values, expert=expert, expected_version=expected_version,
                                   actor=actor, via="screen", note=note)
         (OrcidImport.update(status="applied", applied_at=utcnow(),
                             applied_fields=json.dumps([*values, *proposed]))
@@ -478,7 +478,7 @@ def apply(row, expert, chosen, expected_version, viewer, actor):
         audit.record("orcid.import", actor_id=actor, expert_id=expert.id, source="screen",
                      changes={"orcid": record.orcid, "from": row.source, "sha256": row.sha256,
                               "fields": list(values), "proposed": list(proposed)})
-    services.flush_pending([expert.id])
+    indexing.flush_pending([expert.id])
     if proposed:
         reviews.propose(Expert.get_by_id(expert.id), actor, proposed, note=note)
     return list(values), list(proposed)

@@ -1,5 +1,5 @@
 """The data quality page: what is missing from which profiles, and bulk actions on a
-curator's selection. Every write goes through ``services`` (one audited transaction
+curator's selection. Every write goes through ``writes`` (one audited transaction
 for the selection, index updated), invitations through ``invitations``.
 """
 import datetime
@@ -13,7 +13,7 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l
 from expertnet.core.models import Consent, Expert, ExpertField, User
 from expertnet.core.text import parse_id
-from expertnet.directory import services
+from expertnet.directory import search_documents, writes
 from expertnet.taxonomy import store as catalog
 
 CHECKS = {
@@ -113,7 +113,7 @@ def plan(action, experts, value=""):
     if action == "assign_field":
         if value not in catalog.load().fields:
             raise ValueError(value)
-        codes = services.field_codes_by_expert([expert.id for expert in experts])
+        codes = search_documents.field_codes_by_expert([expert.id for expert in experts])
         for expert in experts:
             result.rows.append((expert, "same" if value in codes[expert.id] else "do", ""))
     elif action == "set_visibility":
@@ -153,11 +153,11 @@ def apply(planned, actor):
     note = {"bulk": planned.action}
     links = []
     if planned.action == "assign_field" and changing:
-        codes = services.field_codes_by_expert([expert.id for expert in changing])
-        services.upsert_profiles([({"fields": [*codes[expert.id], planned.value]}, expert)
+        codes = search_documents.field_codes_by_expert([expert.id for expert in changing])
+        writes.upsert_profiles([({"fields": [*codes[expert.id], planned.value]}, expert)
                                   for expert in changing], actor=actor, via="screen", note=note)
     elif planned.action == "set_visibility" and changing:
-        services.upsert_profiles([({"visibility": planned.value}, expert) for expert in changing],
+        writes.upsert_profiles([({"visibility": planned.value}, expert) for expert in changing],
                                  actor=actor, via="screen", note=note)
     elif planned.action == "invite":
         for expert in changing:

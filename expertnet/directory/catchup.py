@@ -37,7 +37,7 @@ from peewee import fn
 from expertnet import search
 from expertnet.core.db import database, utcnow
 from expertnet.core.models import ChangeLog, Expert
-from expertnet.directory import services
+from expertnet.directory import indexing
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class CatchUp:
         if position is None:
             # An index that never recorded a position (new, or from before the log):
             # compare everything once; reconcile records the position.
-            services.reconcile(self.store)
+            indexing.reconcile(self.store)
             self._reset()
             return 0
         generation = self.store.generation()
@@ -121,7 +121,7 @@ class CatchUp:
             filled = list(ChangeLog.select(ChangeLog.seq, ChangeLog.expert_id)
                           .where(ChangeLog.seq.in_(sorted(self._gaps))).tuples()) if self._gaps else []
             if not rows and not filled and not self._gaps:
-                if position > services.last_change():
+                if position > indexing.last_change():
                     self._went_back()
                 break
             changed += self._apply({expert_id for _seq, expert_id in rows + filled})
@@ -144,15 +144,15 @@ class CatchUp:
         in_index = self.store.versions_of(ids)
         stale = [expert_id for expert_id in ids if in_database.get(expert_id) != in_index.get(expert_id)]
         if stale:
-            services.index_ids(stale, store=self.store)
+            indexing.index_ids(stale, store=self.store)
         return len(stale)
 
     def _went_back(self):
         """The log ends below our position: the database was restored from a backup (or
         replaced). Compare everything and start again from its end."""
         log.warning("the change log went back (a restore?): reconciling the index")
-        services.reconcile(self.store)
-        self.store.write_position(services.position_before(utcnow()))
+        indexing.reconcile(self.store)
+        self.store.write_position(indexing.position_before(utcnow()))
         self._reset()
 
     def _reset(self):
@@ -167,7 +167,7 @@ def lag(store):
     position = store.read_position() or 0
     behind, oldest = (ChangeLog.select(fn.COUNT(ChangeLog.seq), fn.MIN(ChangeLog.changed_at))
                       .where(ChangeLog.seq > position).tuples().get())
-    return {"position": position, "latest": services.last_change(), "behind": behind,
+    return {"position": position, "latest": indexing.last_change(), "behind": behind,
             "lag_seconds": round((utcnow() - oldest).total_seconds(), 1) if oldest else 0.0}
 
 

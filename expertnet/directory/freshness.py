@@ -17,7 +17,7 @@ from peewee import fn
 from expertnet.core import links, tasks
 from expertnet.core.db import utcnow
 from expertnet.core.models import Expert, User
-from expertnet.directory import services
+from expertnet.directory import writes
 from expertnet.notifications import emails
 from expertnet.notifications import inbox as notifications
 
@@ -115,7 +115,7 @@ def send_reminder(expert_id, base):
         notifications.notify(owner, "stale_reminder",
                              link=notifications.path_for("profiles.edit", expert_id=expert.id),
                              expert_id=expert.id, date=last_confirmed(expert))
-        services.note_stale_reminder(expert.id, now)
+        writes.note_stale_reminder(expert.id, now)
 
 
 def find_confirmation(token):

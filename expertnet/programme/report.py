@@ -37,7 +37,7 @@ from expertnet.core.models import (
     Mission,
 )
 from expertnet.core.text import clean, fold
-from expertnet.directory import services
+from expertnet.directory import search_documents
 from expertnet.taxonomy import store as catalog
 
 # Steps of a request through the Department, and the statuses that reached each answer
@@ -82,7 +82,7 @@ def build(start, end, viewer):
     rows = list(_visible(Engagement.select(Engagement, Expert.id, Expert.kind).join(Expert), viewer)
                 .where(Engagement.starts_on.between(start, end)))
     taxonomy = catalog.load()
-    codes = services.field_codes_by_expert({row.expert_id for row in rows})
+    codes = search_documents.field_codes_by_expert({row.expert_id for row in rows})
     by_field = Counter()
     for row in rows:
         roots = {code for code in taxonomy.with_ancestors(codes.get(row.expert_id, []))

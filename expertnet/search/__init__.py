@@ -1,6 +1,6 @@
 """The search face of expertnet: the only package that knows Whoosh.
 
-It takes plain documents (dicts built by ``services``) and answers searches with ids,
+It takes plain documents (dicts built by ``directory.search_documents``) and answers searches with ids,
 totals, facet counts and highlights; it knows neither the models nor the request.
 The application keeps one :class:`IndexStore` per index folder in
 ``app.extensions["expertnet.search"]``.

@@ -1,6 +1,6 @@
 """Curators' tools for the database as a whole: likely duplicates and merges, imports in the browser (batches,
 column mapping, preview, commit, rollback) and the data quality page with its bulk
-actions. Profiles are written only through ``services`` (via ``batches`` and
+actions. Profiles are written only through ``writes`` (via ``batches`` and
 ``quality``)."""
 from flask import Blueprint
 

@@ -1,7 +1,7 @@
 """``/curate/duplicates``: likely duplicate pairs (score and reasons, best first),
 "not a duplicate", a new search of the whole database; ``/curate/duplicates/<a>/<b>``:
 the two profiles side by side and their merge. Curators and admins only; every write
-goes through ``duplicates`` (dismissals, the stored search) or ``merging`` → ``services``
+goes through ``duplicates`` (dismissals, the stored search) or ``merging`` → ``writes``
 (the merge), all audited."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +13,7 @@ from expertnet.core.text import parse_id, parse_page
 from expertnet.curation import duplicates, merging
 from expertnet.curation.controllers.curate import bp
 from expertnet.curation.controllers.curate.forms import MergeForm, PostForm
-from expertnet.directory import services, validation
+from expertnet.directory import validation, writes
 from expertnet.directory.controllers.profiles.curation import column_labels
 from expertnet.directory.editing import display
 from expertnet.web.guards import role_required
@@ -135,7 +135,7 @@ def merge(a_id, b_id):
                              narrow_confirmed=request.form.get("narrow") == "1")
     except validation.ProfileErrors as exc:
         return _compare_page(a, b, form=form, errors=exc.errors, status=400)
-    except services.VersionConflict:
+    except writes.VersionConflict:
         fresh = merging.pair_or_none(a.id, b.id)
         if fresh is None:
             abort(404)

@@ -1,6 +1,6 @@
 """Self-service: an expert edits their own profile, gives or withdraws consent,
 downloads their data and asks for deletion; curators edit any profile and confirm
-deletions. Every write goes through ``services`` (validate → commit → index)."""
+deletions. Every write goes through ``writes`` (validate → commit → index)."""
 from flask import Blueprint
 
 bp = Blueprint("profiles", __name__)

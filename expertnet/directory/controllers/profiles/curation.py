@@ -1,7 +1,7 @@
 """Curators' pages: ``/curate/reviews`` (the review queue, a side-by-side diff per
 proposal, accept or reject) and ``/experts/<id>/history`` (the profile's changes, old →
 new, with a restore to the values before any of them). Writes go through
-``services`` and ``reviews``; all are audited."""
+``writes`` and ``reviews``; all are audited."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from expertnet.core import links
 from expertnet.core.i18n import _, current_language
 from expertnet.core.models import Audit, Expert, PendingChange
 from expertnet.core.text import parse_id
-from expertnet.directory import services, validation
+from expertnet.directory import validation, writes
 from expertnet.directory.controllers.profiles import bp
 from expertnet.directory.controllers.profiles.forms import (
     AcceptReviewForm,
@@ -106,11 +106,11 @@ def accept_review(change_id):
     expert = Expert.get_by_id(row.expert_id)
     try:
         reviews.accept(row, expert, version, actor=current_user.id)
-    except services.VersionConflict:
+    except writes.VersionConflict:
         return _diff_page(row, conflict=True, status=409)
     except validation.ProfileErrors:
         return _diff_page(row, conflict=True, status=409)
-    except services.ProfileGone:
+    except writes.ProfileGone:
         abort(404)
     except reviews.AlreadyDecided:
         return _queue_page("taken", status=409)
@@ -157,7 +157,7 @@ def values_before(entries, entry_id):
 
 
 def _raw(values):
-    """Audited values back into what ``services.save_profile`` reads."""
+    """Audited values back into what ``writes.save_profile`` reads."""
     return {name: "" if value is None else (str(value) if isinstance(value, int) else value)
             for name, value in values.items()}
 
@@ -205,16 +205,16 @@ def restore(expert_id, entry_id):
         abort(404)
     version = _posted_version(RestoreForm())
     try:
-        services.save_profile(_raw(target), expert=expert, expected_version=version,
+        writes.save_profile(_raw(target), expert=expert, expected_version=version,
                               actor=current_user.id, via="screen", action="profile.restore",
                               note={"restored": entry_id})
-    except services.VersionConflict:
+    except writes.VersionConflict:
         return _history_page(Expert.get_by_id(expert.id), status=409, error=_(
             "The profile changed since you opened this page. Check its history again."))
     except validation.ProfileErrors as exc:
         return _history_page(expert, status=409, error="; ".join(
             f"{name}: {message}" for name, message in exc.errors))
-    except services.ProfileGone:
+    except writes.ProfileGone:
         abort(404)
     return redirect(url_for("profiles.history", expert_id=expert.id, restored=1))
 
@@ -225,5 +225,5 @@ def restore(expert_id, entry_id):
 def confirm(expert_id):
     """A curator confirms the profile is right (who and when are shown on it)."""
     expert = _curator_expert_or_404(expert_id)
-    services.confirm_profile(expert, actor=current_user.id, via="screen")
+    writes.confirm_profile(expert, actor=current_user.id, via="screen")
     return redirect(url_for("main.profile", expert_id=expert.id))

@@ -116,7 +116,7 @@ class ProfileForm(FlaskForm):
         return [field.name for field in self if field.name not in ("version", "csrf_token")]
 
     def profile_values(self):
-        """Raw values for ``services.save_profile``: text as typed, lists as code lists."""
+        """Raw values for ``writes.save_profile``: text as typed, lists as code lists."""
         raw = {}
         for name in self.columns():
             value = self[name].data

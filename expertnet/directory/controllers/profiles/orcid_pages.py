@@ -11,7 +11,7 @@ from expertnet.core.access import current_viewer
 from expertnet.core.i18n import _, current_language
 from expertnet.core.text import parse_id
 from expertnet.curation import columns, orcid
-from expertnet.directory import services, validation
+from expertnet.directory import validation, writes
 from expertnet.directory.controllers.profiles import bp
 from expertnet.directory.controllers.profiles.forms import OrcidApplyForm, OrcidForm
 from expertnet.directory.editing import display, editable_or_abort
@@ -80,12 +80,12 @@ def orcid_preview(expert_id, import_id):
         chosen = set(request.form.getlist("apply")) & set(orcid.FIELDS)
         try:
             written, proposed = orcid.apply(row, expert, chosen, version, viewer, current_user.id)
-        except services.VersionConflict:
+        except writes.VersionConflict:
             conflict = True
             expert = editable_or_abort(expert_id, viewer)
             form.version.data = str(expert.version)
             form.version.raw_data = [str(expert.version)]
-        except services.ProfileGone:
+        except writes.ProfileGone:
             abort(404)
         except validation.ProfileErrors:
             abort(400)  # the proposal is made to fit the profile's limits

@@ -34,11 +34,7 @@ from expertnet.core.db import utcnow
 from expertnet.core.i18n import _, current_language
 from expertnet.core.models import DeletionRequest, Expert
 from expertnet.core.text import parse_id
-from expertnet.directory import (
-    freshness,
-    services,
-    validation,
-)
+from expertnet.directory import freshness, validation, writes
 from expertnet.directory.controllers.profiles import bp, readable_data
 from expertnet.directory.controllers.profiles.curation import column_labels
 from expertnet.directory.controllers.profiles.forms import (
@@ -161,13 +157,13 @@ def _save(form, expert, stored, held=None):
             raw = {name: value for name, value in raw.items() if name not in reviews.VOUCHED}
         note = _on_behalf(viewer, expert)
         try:
-            services.save_profile(raw, expert=expert, expected_version=version,
+            writes.save_profile(raw, expert=expert, expected_version=version,
                                   actor=current_user.id, via="screen", note=note)
         except validation.ProfileErrors as exc:
             errors = exc.errors
-        except services.VersionConflict:
+        except writes.VersionConflict:
             return _conflict(form, values)
-        except services.ProfileGone:
+        except writes.ProfileGone:
             abort(404)  # deleted while this person was editing it
         else:
             _after_save(expert, values, held)
@@ -186,7 +182,7 @@ def _after_save(expert, values, held):
     registration keeps the visibility they chose for the curator's approval."""
     if expert.id not in current_viewer().own_expert_ids:
         return
-    services.record_owner_confirmation(expert, actor=current_user.id, audited=False)
+    writes.record_owner_confirmation(expert, actor=current_user.id, audited=False)
     if held is not None and held.status == "pending" and values.get("visibility"):
         registrations.set_wanted_visibility(held, values["visibility"], current_user.id)
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from expertnet.core.models import Expert
 from expertnet.core.text import parse_page
-from expertnet.directory import freshness, services
+from expertnet.directory import freshness, writes
 from expertnet.directory.controllers.profiles import bp
 from expertnet.taxonomy import store as catalog
 from expertnet.web.guards import role_required
@@ -21,7 +21,7 @@ def still_correct():
     """The owner confirms their own profile (there is no id to change)."""
     if not current_user.expert_id:
         abort(404)
-    services.record_owner_confirmation(Expert.get_by_id(current_user.expert_id),
+    writes.record_owner_confirmation(Expert.get_by_id(current_user.expert_id),
                                        actor=current_user.id)
     return redirect(url_for("account.home", confirmed=1))
 
@@ -36,7 +36,7 @@ def check_profile(token):
         abort(404)
     expert, owner = found
     if request.method == "POST":
-        services.record_owner_confirmation(expert, actor=owner.id)
+        writes.record_owner_confirmation(expert, actor=owner.id)
         return redirect(url_for("profiles.check_profile", token=token, done=1))
     taxonomy = catalog.load()
     fields = [taxonomy.fields[code] for code in expert.field_codes if code in taxonomy.fields]

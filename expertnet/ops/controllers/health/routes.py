@@ -9,7 +9,7 @@ from flask import current_app, jsonify
 from expertnet import search
 from expertnet.core.db import connection_optional, database
 from expertnet.core.ratelimit import limiter
-from expertnet.directory import catchup, services
+from expertnet.directory import catchup, indexing
 from expertnet.ops.controllers.health import bp
 
 
@@ -19,7 +19,7 @@ from expertnet.ops.controllers.health import bp
 def healthz():
     store = search.get_store()
     changes = (lambda: catchup.lag(store)) if catchup.EXTENSION in current_app.extensions else None
-    report = services.health(store, database, changes=changes,
+    report = indexing.health(store, database, changes=changes,
                              max_lag_seconds=current_app.config["HEALTH_MAX_LAG_SECONDS"])
     response = jsonify(report)
     response.status_code = 200 if report["status"] == "ok" else 503
