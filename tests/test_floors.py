@@ -77,11 +77,9 @@ KNOWN_UPWARD = {
 
 # (importing module, imported controllers module) across modules.
 KNOWN_CONTROLLER_IMPORTS = {
-    # Shared page helpers that belong in web/ (the column labels of a review, a form field).
+    # The merge's comparison page shows the profile form's labels, as the review page does.
     ("expertnet.curation.controllers.curate.duplicate_pages",
      "expertnet.directory.controllers.profiles.curation"),
-    ("expertnet.outreach.controllers.needs.forms",
-     "expertnet.directory.controllers.profiles.forms"),
 }
 
 # The importer reads headers through columns' proposals, and columns reads the importer's

@@ -2,7 +2,7 @@
 import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, SelectMultipleField, widgets
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from expertnet.core import places
@@ -25,6 +25,13 @@ def country_choices(language, empty=None):
     codes = sorted(places.country_codes(), key=lambda code: fold(places.country_name(code, language)))
     pairs = [(code, places.country_name(code, language)) for code in codes]
     return choice_list([empty, *pairs] if empty else pairs)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class NewPasswordForm(FlaskForm):

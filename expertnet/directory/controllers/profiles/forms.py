@@ -14,7 +14,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -23,7 +22,7 @@ from expertnet.core.i18n import LANGUAGE_NAMES, _l, current_language
 from expertnet.core.text import fold
 from expertnet.directory import validation
 from expertnet.taxonomy import store as catalog
-from expertnet.web.forms import NewPasswordForm, choice_list, country_choices
+from expertnet.web.forms import CheckboxesField, NewPasswordForm, choice_list, country_choices
 
 # Text fields holding a list: items separated by ";" (as in an import).
 LIST_TEXT_FIELDS = ("other_names", "keywords")
@@ -32,13 +31,6 @@ MULTI_FIELDS = ("fields", "languages", "available_for")
 # What an owner may not change: a curator's classification and the import key.
 CURATOR_ONLY = ("kind", "external_id")
 VISIBILITY_FIELDS = ("visibility", "email_visibility", "phone_visibility")
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as a list of checkboxes."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def _select(label, **kwargs):

@@ -6,9 +6,8 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from expertnet.core import places, vocab
 from expertnet.core.i18n import _l, current_language
 from expertnet.core.text import fold
-from expertnet.directory.controllers.profiles.forms import CheckboxesField
 from expertnet.taxonomy import store as catalog
-from expertnet.web.forms import choice_list
+from expertnet.web.forms import CheckboxesField, choice_list
 
 
 class NeedForm(FlaskForm):
