@@ -23,13 +23,6 @@ KNOWN_UPWARD = {
     ("expertnet.accounts.controllers.account.routes", "expertnet.outreach.contact_requests"),
     ("expertnet.accounts.controllers.account.routes", "expertnet.outreach.saved_searches"),
     ("expertnet.accounts.controllers.admin.routes", "expertnet.notifications.emails"),
-    # The data download collects every module's rows about the person (wants a signal, as the erasure
-    # has).
-    ("expertnet.accounts.data_rights", "expertnet.cooperation.agreements"),
-    ("expertnet.accounts.data_rights", "expertnet.cooperation.engagements"),
-    ("expertnet.accounts.data_rights", "expertnet.cooperation.events"),
-    ("expertnet.accounts.data_rights", "expertnet.cooperation.missions"),
-    ("expertnet.accounts.data_rights", "expertnet.outreach.contact_requests"),
     # Account mail and in-site notices: their texts live one floor up (notifications).
     ("expertnet.accounts.invitations", "expertnet.notifications.emails"),
     ("expertnet.accounts.invitations", "expertnet.notifications.inbox"),

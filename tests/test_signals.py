@@ -214,3 +214,22 @@ def test_a_failing_receiver_rolls_the_merge_back(world, failing):
     assert Expert.get_or_none(Expert.id == drop.id) is not None
     assert set(_counts(drop.id).values()) == {1}
     assert set(_counts(keep.id).values()) == {0}
+
+
+# -- personal_data_requested ----------------------------------------------------------
+def test_the_data_download_holds_every_modules_rows_about_the_person(world):
+    data = data_rights.export(world["owner"])
+    assert [row["need"] for row in data["contact_requests"]] == ["Tư vấn logistics cảng Lạch Huyện"]
+    assert [row["title"] for row in data["engagements"]] == ["Bài giảng về cảng biển"]
+    assert [row["event"] for row in data["events"]] == ["Hội thảo chuyển đổi số"]
+    assert [row["delegation"] for row in data["delegations"]] == ["Đoàn công tác Hàn Quốc"]
+    assert [row["agreement"] for row in data["agreements"]] == ["Biên bản ghi nhớ với Đại học Pusan"]
+
+
+@pytest.mark.parametrize("module, section", [
+    (contact_requests, "contact_requests"), (engagements, "engagements"), (events, "events"),
+    (missions, "delegations"), (agreements, "agreements")])
+def test_each_module_answers_for_its_own_section(world, module, section):
+    assert list(module.export_for_person(world["expert"].id)) == [section]
+    assert len(module.export_for_person(world["expert"].id)[section]) == 1
+    assert module.export_for_person(world["other"].id) == {section: []}

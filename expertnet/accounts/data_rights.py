@@ -8,9 +8,8 @@ from expertnet.accounts import (
     delegates,
     registrations,
 )
-from expertnet.cooperation import engagements as engagement_records
 from expertnet.core import audit, signals
-from expertnet.core.db import database, utcnow
+from expertnet.core.db import database, utc_text, utcnow
 from expertnet.core.models import (
     Audit,
     Consent,
@@ -23,11 +22,6 @@ from expertnet.core.models import (
     User,
 )
 from expertnet.directory import indexing, validation, writes
-from expertnet.outreach import contact_requests
-
-
-def _time(value):
-    return value.isoformat() + "Z" if value else None
 
 
 def contact_views(expert_id):
@@ -56,10 +50,10 @@ def export(user):
     entry about the profile (edits, imports, views of contact details) and deletion
     requests."""
     data = {
-        "generated_at": _time(utcnow()),
+        "generated_at": utc_text(utcnow()),
         "account": {"email": user.email, "role": user.role, "language": user.language,
-                    "created_at": _time(user.created_at),
-                    "last_login_at": _time(user.last_login_at)},
+                    "created_at": utc_text(user.created_at),
+                    "last_login_at": utc_text(user.last_login_at)},
         "profile": None, "consents": [], "audit": [], "contact_views": [], "review_proposals": [],
         "contact_requests": [], "engagements": [], "events": [], "delegations": [],
         "agreements": [], "orcid_records": [],
@@ -69,25 +63,25 @@ def export(user):
         "delegated_profiles": [row.expert_id for row in ProfileDelegate.select(ProfileDelegate.expert)
                                .where(ProfileDelegate.user == user.id).order_by(ProfileDelegate.id)],
         "deletion_requests": [
-            {"created_at": _time(row.created_at), "status": row.status,
-             "handled_at": _time(row.handled_at)}
+            {"created_at": utc_text(row.created_at), "status": row.status,
+             "handled_at": utc_text(row.handled_at)}
             for row in DeletionRequest.select().where(DeletionRequest.requested_by == user.id)
             .order_by(DeletionRequest.id)],
     }
     registration = registrations.latest_of(user)
     data["registration"] = registration and {
-        "confirmed_at": _time(registration.verified_at), "status": registration.status,
+        "confirmed_at": utc_text(registration.verified_at), "status": registration.status,
         "wanted_visibility": registration.wanted_visibility,
-        "decided_at": _time(registration.decided_at), "reason": registration.reason}
+        "decided_at": utc_text(registration.decided_at), "reason": registration.reason}
     expert = Expert.get_or_none(Expert.id == user.expert_id) if user.expert_id else None
     if expert is None:
         return data
     profile = {"id": expert.id}
     for name in validation.COLUMNS:
         profile[name] = expert.field_codes if name == "fields" else getattr(expert, name)
-    profile.update(source=expert.source, created_at=_time(expert.created_at),
-                   updated_at=_time(expert.updated_at), version=expert.version,
-                   owner_confirmed_at=_time(expert.owner_confirmed_at))
+    profile.update(source=expert.source, created_at=utc_text(expert.created_at),
+                   updated_at=utc_text(expert.updated_at), version=expert.version,
+                   owner_confirmed_at=utc_text(expert.owner_confirmed_at))
     data["profile"] = profile
     data["consents"] = consent.export(expert.id)
     # Entries about profiles merged into this one are about the same person.
@@ -95,59 +89,27 @@ def export(user):
     rows = list(Audit.select().where(Audit.expert_id.in_(ids)).order_by(Audit.id))
     roles = dict(User.select(User.id, User.role)
                  .where(User.id.in_([row.actor_id for row in rows if row.actor_id])).tuples())
-    data["audit"] = [{"when": _time(row.created_at), "action": row.action,
+    data["audit"] = [{"when": utc_text(row.created_at), "action": row.action,
                       "by_role": roles.get(row.actor_id), "source": row.source,
                       "changes": row.changed} for row in rows]
-    data["contact_views"] = [{**view, "when": _time(view["when"])}
+    data["contact_views"] = [{**view, "when": utc_text(view["when"])}
                              for view in contact_views(expert.id)]
-    data["delegates"] = [{"email": delegate.email, "since": _time(row.created_at)}
+    data["delegates"] = [{"email": delegate.email, "since": utc_text(row.created_at)}
                          for row, delegate in delegates.of_profile(expert.id)]
     # Changes proposed to vouched fields and what became of them (reviews.py).
     data["review_proposals"] = [
-        {"created_at": _time(row.created_at), "status": row.status,
-         "proposed": row.proposed_values, "decided_at": _time(row.decided_at),
+        {"created_at": utc_text(row.created_at), "status": row.status,
+         "proposed": row.proposed_values, "decided_at": utc_text(row.decided_at),
          "reason": row.reason}
         for row in PendingChange.select().where(PendingChange.expert == expert.id)
         .order_by(PendingChange.id)]
-    # Officials' requests for the contact details, and the answers (contact_requests.py).
-    data["contact_requests"] = [
-        {"created_at": _time(row.created_at), "department": row.department,
-         "need": row.need.title, "purpose": row.purpose, "message": row.message,
-         "status": row.status, "decided_at": _time(row.decided_at),
-         "revoked_at": _time(row.revoked_at),
-         # Through the Department: the answer a curator recorded, and its note.
-         "channel": row.channel, "shared": list(contact_requests.shared(row))
-         if row.status == "accepted" else [], "note": row.outcome_note}
-        for row in contact_requests.for_expert(expert.id)]
-    # What officials recorded about the person's work with the city (attachments are
-    # named, not included: a curator can hand them over).
-    data["engagements"] = [
-        {"kind": row.kind, "title": row.title, "starts_on": row.starts_on.isoformat(),
-         "ends_on": row.ends_on.isoformat() if row.ends_on else None,
-         "department": row.department, "outcome": row.outcome,
-         "attachments": [file.filename for file in engagement_records.files(row)]}
-        for row in engagement_records.for_expert(expert.id)]
-    # Events the person was invited to, delegations and agreements that name them.
-    from expertnet.cooperation import agreements, events
-    from expertnet.cooperation import missions as delegations
-    data["events"] = [
-        {"event": row.event.title, "kind": row.event.kind,
-         "starts_on": row.event.starts_on.isoformat(), "role": row.role, "status": row.status,
-         "attendance": row.attendance or None, "invited_at": _time(row.invited_at),
-         "answered_at": _time(row.answered_at)}
-        for row in events.for_expert(expert.id)]
-    data["delegations"] = [
-        {"delegation": mission.title, "direction": mission.direction,
-         "country": mission.country, "starts_on": mission.starts_on.isoformat(), "role": role}
-        for mission, role in delegations.for_expert(expert.id)]
-    data["agreements"] = [
-        {"agreement": row.title, "partner": row.partner, "status": row.status,
-         "signed_on": row.signed_on.isoformat() if row.signed_on else None}
-        for row in agreements.for_expert(expert.id)]
+    # What the modules above keep about the person (contact requests, engagements, events,
+    # delegations, agreements): each module answers for its own tables.
+    data.update(signals.sections_from(signals.personal_data_requested.send(expert.id)))
     # ORCID records read for the profile: the summary kept, where it came from, what was applied.
     data["orcid_records"] = [
-        {"orcid": row.orcid, "source": row.source, "read_at": _time(row.created_at),
-         "status": row.status, "applied_at": _time(row.applied_at),
+        {"orcid": row.orcid, "source": row.source, "read_at": utc_text(row.created_at),
+         "status": row.status, "applied_at": utc_text(row.applied_at),
          "applied_fields": json.loads(row.applied_fields or "[]"),
          "record": json.loads(row.record or "{}")}
         for row in OrcidImport.select().where(OrcidImport.expert == expert.id)

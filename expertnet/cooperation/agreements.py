@@ -223,3 +223,12 @@ def erase_for_expert(expert_id, **_):
 @signals.profiles_merged.connect
 def repoint_for_merge(drop_id, keep, **_):
     signals.repoint(AgreementExpert, AgreementExpert.expert, drop_id, keep, AgreementExpert.agreement)
+
+
+@signals.personal_data_requested.connect
+def export_for_person(expert_id, **_):
+    """The agreements that name the person."""
+    return {"agreements": [
+        {"agreement": row.title, "partner": row.partner, "status": row.status,
+         "signed_on": row.signed_on.isoformat() if row.signed_on else None}
+        for row in for_expert(expert_id)]}

@@ -166,3 +166,15 @@ def erase_for_expert(expert_id, **_):
 @signals.profiles_merged.connect
 def repoint_for_merge(drop_id, keep, **_):
     signals.repoint(Engagement, Engagement.expert, drop_id, keep)
+
+
+@signals.personal_data_requested.connect
+def export_for_person(expert_id, **_):
+    """What officials recorded about the person's work with the city (attachments are
+    named, not included: a curator can hand them over)."""
+    return {"engagements": [
+        {"kind": row.kind, "title": row.title, "starts_on": row.starts_on.isoformat(),
+         "ends_on": row.ends_on.isoformat() if row.ends_on else None,
+         "department": row.department, "outcome": row.outcome,
+         "attachments": [file.filename for file in files(row)]}
+        for row in for_expert(expert_id)]}

@@ -20,7 +20,7 @@ from expertnet.accounts import consent
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
 from expertnet.core import access, audit, links, signals, vocab
 from expertnet.core import outbox as mail
-from expertnet.core.db import database, utcnow
+from expertnet.core.db import database, utc_text, utcnow
 from expertnet.core.i18n import _, format_day
 from expertnet.core.models import AgreementLink, Event, EventInvitation, Expert, User
 from expertnet.core.text import clean, clean_multiline, fold
@@ -353,3 +353,14 @@ def repoint_for_merge(drop_id, keep, **_):
 def erase_for_expert(expert_id, **_):
     """Inside a profile's deletion: its invitations to events go."""
     EventInvitation.delete().where(EventInvitation.expert == expert_id).execute()
+
+
+@signals.personal_data_requested.connect
+def export_for_person(expert_id, **_):
+    """The events the person was invited to."""
+    return {"events": [
+        {"event": row.event.title, "kind": row.event.kind,
+         "starts_on": row.event.starts_on.isoformat(), "role": row.role, "status": row.status,
+         "attendance": row.attendance or None, "invited_at": utc_text(row.invited_at),
+         "answered_at": utc_text(row.answered_at)}
+        for row in for_expert(expert_id)]}

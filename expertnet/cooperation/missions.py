@@ -180,3 +180,12 @@ def erase_for_expert(expert_id, **_):
 @signals.profiles_merged.connect
 def repoint_for_merge(drop_id, keep, **_):
     signals.repoint(MissionExpert, MissionExpert.expert, drop_id, keep, MissionExpert.mission)
+
+
+@signals.personal_data_requested.connect
+def export_for_person(expert_id, **_):
+    """The delegations (trips) that name the person."""
+    return {"delegations": [
+        {"delegation": mission.title, "direction": mission.direction,
+         "country": mission.country, "starts_on": mission.starts_on.isoformat(), "role": role}
+        for mission, role in for_expert(expert_id)]}

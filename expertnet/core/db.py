@@ -83,3 +83,8 @@ def init_app(app):
 def utcnow():
     """Naive UTC (stored without a zone on both databases)."""
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+def utc_text(value):
+    """A stored (naive UTC) time as ISO 8601 text with its ``Z``; ``None`` stays ``None``."""
+    return value.isoformat() + "Z" if value else None

@@ -25,6 +25,19 @@ A profile is being merged into another (sender: the merged-away id; ``keep``: th
 id). Sent inside the merge's transaction: each module repoints its rows to ``keep``
 (where a row would then be there twice, the kept profile's stays).""")
 
+personal_data_requested = _signals.signal("personal-data-requested", doc="""
+A person downloads everything held about them (sender: their profile's id). Each module
+that keeps rows about the person returns a dict of sections for the download (e.g.
+``{"events": [...]}``), read in the download's transaction.""")
+
+
+def sections_from(results):
+    """The sections receivers of :data:`personal_data_requested` returned, as one dict."""
+    found = {}
+    for _receiver, sections in results:
+        found.update(sections or {})
+    return found
+
 
 def run_after_commit(results):
     """Call what receivers returned to be done once the transaction is committed."""

@@ -40,7 +40,7 @@ from peewee import JOIN, IntegrityError
 from expertnet.accounts import consent
 from expertnet.core import access, audit, signals, vocab
 from expertnet.core import outbox as mail
-from expertnet.core.db import database, utcnow
+from expertnet.core.db import database, utc_text, utcnow
 from expertnet.core.i18n import _, format_moment
 from expertnet.core.models import ContactBlock, ContactRequest, Expert, Need, ShortlistEntry, User
 from expertnet.core.text import clean, clean_multiline, fold
@@ -467,3 +467,17 @@ def repoint_for_merge(drop_id, keep, **_):
     # Unique per (need, expert) and (expert, department): the kept profile's row wins.
     signals.repoint(ContactRequest, ContactRequest.expert, drop_id, keep, ContactRequest.need)
     signals.repoint(ContactBlock, ContactBlock.expert, drop_id, keep, ContactBlock.department)
+
+
+@signals.personal_data_requested.connect
+def export_for_person(expert_id, **_):
+    """Officials' requests for the person's contact details, and the answers."""
+    return {"contact_requests": [
+        {"created_at": utc_text(row.created_at), "department": row.department,
+         "need": row.need.title, "purpose": row.purpose, "message": row.message,
+         "status": row.status, "decided_at": utc_text(row.decided_at),
+         "revoked_at": utc_text(row.revoked_at),
+         # Through the Department: the answer a curator recorded, and its note.
+         "channel": row.channel, "shared": list(shared(row))
+         if row.status == "accepted" else [], "note": row.outcome_note}
+        for row in for_expert(expert_id)]}
