@@ -20,11 +20,11 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _l
 from expertnet.core.models import ColumnMapping
 from expertnet.core.text import clean, fold
-from expertnet.curation import importer
+from expertnet.curation import contract
 from expertnet.directory import validation
 
 # What a file's header may be mapped to: the profile's columns and the survey's consent.
-IMPORT_COLUMNS = importer.IMPORT_COLUMNS
+IMPORT_COLUMNS = contract.IMPORT_COLUMNS
 
 # The columns' names as the profile form shows them (the same catalogue entries).
 LABELS = {
@@ -155,9 +155,9 @@ def consent_column(key):
         return ""
     named = [purpose for purpose, words in PURPOSE_WORDS.items() if _has(key, words)]
     if len(named) == 2:
-        return importer.CONSENT_COLUMN
+        return contract.CONSENT_COLUMN
     if len(named) == 1:
-        return next(column for column, purpose in importer.PURPOSE_COLUMNS.items()
+        return next(column for column, purpose in contract.PURPOSE_COLUMNS.items()
                     if purpose == named[0])
     return ""
 
@@ -187,7 +187,7 @@ def needs_mapping(header):
     for name in header:
         if not clean(name):
             continue
-        if importer.contract_column(name) or validation.is_sensitive_column(header_key(name)):
+        if contract.contract_column(name) or validation.is_sensitive_column(header_key(name)):
             continue
         return True
     return False
@@ -209,8 +209,8 @@ def propose(header):
         column, how = "", "none"
         if sensitive or not key:
             pass
-        elif importer.contract_column(name):
-            column, how = importer.contract_column(name), "exact"
+        elif contract.contract_column(name):
+            column, how = contract.contract_column(name), "exact"
         elif key in remembered:
             column, how = remembered[key], "remembered"
         elif guess(name, table):
@@ -229,7 +229,7 @@ def remember(header, chosen, user_id):
     rows = []
     for name, column in zip(header, chosen, strict=False):
         key = header_key(name)
-        if not key or importer.contract_column(name) or validation.is_sensitive_column(key):
+        if not key or contract.contract_column(name) or validation.is_sensitive_column(key):
             continue
         rows.append({"header_key": key, "column": column if column in IMPORT_COLUMNS else "",
                      "user_id": user_id, "updated_at": utcnow()})

@@ -38,7 +38,14 @@ from expertnet.core import archives, cells
 from expertnet.core.i18n import _
 from expertnet.core.models import Expert
 from expertnet.core.text import clean, fold
-from expertnet.curation import import_modes
+from expertnet.curation import columns, import_modes
+from expertnet.curation.contract import (
+    CONSENT_COLUMN,
+    IMPORT_COLUMNS,
+    PURPOSE_COLUMNS,
+    column_key,
+    contract_column,
+)
 from expertnet.directory import search_documents, validation, writes
 from expertnet.taxonomy import store as catalog
 
@@ -53,12 +60,6 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
 WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-# Columns the importer reads besides the profile's own (validation.COLUMNS): the
-# survey's consent, as one cell listing purposes or as one yes/no column per purpose.
-CONSENT_COLUMN = "consent"
-PURPOSE_COLUMNS = {"consent_publish": "publish", "consent_contact": "contact"}
-# Every column a file may hold: the profile's and the survey's consent.
-IMPORT_COLUMNS = (*validation.COLUMNS, CONSENT_COLUMN, *PURPOSE_COLUMNS)
 
 
 @dataclass
@@ -131,10 +132,6 @@ class ImportReport:
 
 
 # -- reading -----------------------------------------------------------------------
-def _header_key(name):
-    return clean(name).lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
-
-
 def _cell_text(value):
     if value is None:
         return ""
@@ -358,12 +355,6 @@ def count_rows(path, name=None):
 
 
 # -- importing ---------------------------------------------------------------------
-def contract_column(name):
-    """The contract column a header names exactly (``Full name`` → ``full_name``), or ""."""
-    key = _header_key(name)
-    return key if key in IMPORT_COLUMNS else ""
-
-
 def map_header(header, report, chosen=None):
     """Column index → contract column; unknown and sensitive columns are reported.
     ``chosen`` (one entry per header cell: a contract column, or "" to ignore it) is a
@@ -373,15 +364,13 @@ def map_header(header, report, chosen=None):
     if len(header) > MAX_COLUMNS:
         raise ImportFileError(_("the file has too many columns (%(count)s)", count=len(header)))
     if chosen is None:
-        from expertnet.curation import columns  # columns reads this module's contract
-
         chosen = [proposal["column"] for proposal in columns.propose(header)]
         for name, column in zip(header, chosen, strict=True):
             if column and not contract_column(name):
                 report.recognised_columns.append((clean(name), column))
     mapping = {}
     for index, name in enumerate(header):
-        key = _header_key(name)
+        key = column_key(name)
         column = chosen[index] if index < len(chosen) else ""
         if validation.is_sensitive_column(key):
             # Never imported, whatever a mapping says (Law 91/2025).
