@@ -61,6 +61,15 @@ KNOWN_UPWARD = {
     # Freshness reminders: their texts live in notifications.
     ("expertnet.directory.freshness", "expertnet.notifications.emails"),
     ("expertnet.directory.freshness", "expertnet.notifications.inbox"),
+    # The profile page's action bar offers each role's tools where the role stands (a need's
+    # shortlist, a contact request, an event invitation, the duplicates of the profile), and
+    # the readable data page names the consents' purposes.
+    ("expertnet.directory.controllers.profiles.actions", "expertnet.cooperation.events"),
+    ("expertnet.directory.controllers.profiles.actions", "expertnet.curation.duplicates"),
+    ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.contact_requests"),
+    ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.needs"),
+    ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.shortlists"),
+    ("expertnet.directory.controllers.profiles.readable_data", "expertnet.accounts.consent"),
     # The need pages show the engagements and events recorded for the need.
     ("expertnet.outreach.controllers.needs.routes", "expertnet.cooperation.engagements"),
     ("expertnet.outreach.controllers.needs.routes", "expertnet.cooperation.events"),
