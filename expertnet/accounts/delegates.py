@@ -1,4 +1,4 @@
-"""Delegates (issue 4 item 11): a curator names an existing account — an assistant, an
+"""Delegates: a curator names an existing account — an assistant, an
 association secretary — that may edit one expert's profile on the expert's behalf.
 
 A delegate edits through the owner's own flow (``/experts/<id>/edit``: the review queue

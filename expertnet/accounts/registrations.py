@@ -1,4 +1,4 @@
-"""Self-registration (issue 4 item 4): experts abroad register themselves; the profile
+"""Self-registration: experts abroad register themselves; the profile
 waits for a curator before anyone else sees it.
 
 1. :func:`start`: the form's values are kept in a ``Registration`` (``unverified``; the

@@ -1,4 +1,4 @@
-"""The review queue (issue 4 item 6): an owner's changes to the fields a curator vouches
+"""The review queue: an owner's changes to the fields a curator vouches
 for wait for a curator; the owner's other changes publish at once.
 
 A proposal is a ``PendingChange``: field → proposed value (already normalised), the

@@ -1,4 +1,4 @@
-"""How far a profile is verified (issue 4 item 11), as shown on its page: self-declared
+"""How far a profile is verified, as shown on its page: self-declared
 or confirmed by a curator (who, when), claimed by its owner, ORCID iD given, and whether
 its ORCID record was imported (from an uploaded file or from ORCID's API, and when).
 

@@ -332,7 +332,7 @@ class MailMessage(BaseModel):
 
 
 class Registration(BaseModel):
-    """A person who registered themselves (issue 4 item 4), from the form to a curator's
+    """A person who registered themselves, from the form to a curator's
     decision. ``status``: ``unverified`` (the e-mail address is not confirmed yet: the
     row holds what the person typed, the password only as its hash), ``pending`` (the
     account and the profile exist, visible to curators only, waiting for a curator),
@@ -533,7 +533,7 @@ class Attachment(BaseModel):
     created_at = DateTimeField(default=utcnow)
 class ProfileDelegate(BaseModel):
     """A curator names an account (an assistant, an association secretary) that may
-    edit one expert's profile on their behalf (issue 4 item 11). Removing the row ends
+    edit one expert's profile on their behalf. Removing the row ends
     it at once: the delegate's rights are read from here on every request."""
 
     id = AutoField()
@@ -681,7 +681,7 @@ DELEGATION_MODELS = (ProfileDelegate,)
 CHANGE_LOG_MODELS = (ChangeLog,)
 
 
-# -- events, delegations and agreements (issue 6 item 5; cooperation/) ----------------------
+# -- events, delegations and agreements (cooperation/) ----------------------
 class Event(BaseModel):
     """A conference, workshop or technology fair the city organises
     (``vocab.EVENT_KINDS``): when, where (or online), which department organises it, in

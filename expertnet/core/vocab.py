@@ -224,7 +224,7 @@ _SYNONYMS = {
         "curators": ["không công khai", "nội bộ", "internal"],
     },
 }
-# How a search query names a kind of help or a kind of expert (issue 15), besides the
+# How a search query names a kind of help or a kind of expert, besides the
 # codes, labels and import spellings above: the words officials type, in both
 # languages. Search reads them as filters (``finder.search_vocabulary``).
 QUERY_ALIASES = {
@@ -254,7 +254,7 @@ QUERY_ALIASES = {
 # Words that introduce a place in a query: "ở Nhật", "tại Hàn Quốc", "bên Đức", "in Japan".
 PLACE_WORDS = ("ở", "tại", "bên", "in", "from")
 
-# Trust signals (issue 4 item 11), as search filters and facets: a profile is either
+# Trust signals, as search filters and facets: a profile is either
 # confirmed by a curator or self-declared, and may also be claimed and carry an ORCID iD.
 TRUST = {
     "confirmed": _l("Confirmed by a curator"),

@@ -1,4 +1,4 @@
-"""What an import row does to a profile (issue 13 items 1, 4 and 6): the one place
+"""What an import row does to a profile: the one place
 where a row's values meet the stored ones, for the command line, the browser import
 and the merge of two profiles.
 

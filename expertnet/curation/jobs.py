@@ -1,4 +1,4 @@
-"""Background jobs a person asks for and watches (issue 5 item 8): a large export of a
+"""Background jobs a person asks for and watches: a large export of a
 search and a large batch of invitations to claim profiles. Small ones are done within
 the request, as before; from ``EXPORT_BACKGROUND_ROWS`` profiles (an export) or
 ``INVITE_BACKGROUND_COUNT`` profiles (invitations) they run as Huey tasks

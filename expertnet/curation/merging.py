@@ -1,4 +1,4 @@
-"""Merging two profiles of the same person, field by field (issue 5 item 2).
+"""Merging two profiles of the same person, field by field.
 
 A curator compares two profiles side by side, chooses which one is kept (its id stays;
 the other id redirects to it) and, for every item where they differ, whose value to
@@ -8,7 +8,7 @@ like any edit, narrows visibility where the person's latest consent decision (on
 either profile) was a withdrawal, and writes everything through
 :func:`merge_profiles` (one transaction, then the index).
 
-Values merge as an import's ``update`` does (``import_modes``, issue 13 item 6): lists
+Values merge as an import's ``update`` does (``import_modes``): lists
 take both by default, a name equal to the other once folded keeps the form with more
 diacritics, and the kept profile takes the wider visibility of the two unless the
 person withdrew that consent (on either record). One of the two profiles is already

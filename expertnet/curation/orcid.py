@@ -1,4 +1,4 @@
-"""ORCID records (issue 5 item 7): attach an ORCID iD to a profile and prefill the profile
+"""ORCID records: attach an ORCID iD to a profile and prefill the profile
 from the public record.
 
 The record is the JSON that ORCID's public API v3.0 answers for

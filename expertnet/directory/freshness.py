@@ -1,4 +1,4 @@
-"""Keeping profiles fresh (issue 4 item 12).
+"""Keeping profiles fresh.
 
 A profile is *stale* when its owner has not confirmed it for ``STALE_MONTHS`` months:
 the time of their last "still correct" or save (``owner_confirmed_at``), or, for a

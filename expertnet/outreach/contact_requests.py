@@ -1,4 +1,4 @@
-"""Contact requests with consent (issue 6; SECURITY.md "Visibility").
+"""Contact requests with consent (SECURITY.md "Visibility").
 
 An official who may not see an expert's contact details asks for them, for one need,
 with a purpose and a message. The expert (through the account that owns the profile)
@@ -13,7 +13,7 @@ only, and stops doing so the moment the expert revokes it.
   (``data_rights.delete_profile``).
 - An official sends at most ``CONTACT_REQUESTS_PER_DAY`` requests in 24 hours.
 
-**Through the Department** (issue 13 item 8): most of the diaspora has not claimed its
+**Through the Department**: most of the diaspora has not claimed its
 profile, so nobody could answer on the site. An official then asks the Department to
 make contact: the same form, limits and checks, on the same model with
 ``channel="department"``. The request waits in the curators' queue; a curator reaches

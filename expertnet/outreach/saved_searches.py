@@ -1,4 +1,4 @@
-"""Saved searches and alerts (issue 6 item 7): an official keeps a search of the directory
+"""Saved searches and alerts: an official keeps a search of the directory
 (its parameters) or a need under a name, sees on the dashboard how many experts match
 it that they have not seen yet, and gets an e-mail digest of the new ones.
 

@@ -1,4 +1,4 @@
-"""The programme report (issue 6 item 6): for a date range, engagements counted by
+"""The programme report: for a date range, engagements counted by
 kind, by field, by department served and by kind of expert, and the experts newly
 added or newly active, as a page and as an XLSX workbook.
 
@@ -14,7 +14,7 @@ expert; the delegations starting in the range, outgoing and incoming, and the co
 they went to or came from; the agreements signed in the range (not drafts), with
 domestic and with foreign partners.
 
-Contact requests through the Department (issue 13 item 8): those opened in the range,
+Contact requests through the Department: those opened in the range,
 and those whose answer came in it (``decided_at``): consent given (including a consent
 withdrawn since), declined, no answer.
 """

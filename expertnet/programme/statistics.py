@@ -1,4 +1,4 @@
-"""The statistics dashboard (issue 5 item 6): profiles counted by kind, field, country,
+"""The statistics dashboard: profiles counted by kind, field, country,
 availability, sector and hometown, overseas Hai Phong intellectuals by country (a world
 map) and by host city, and profiles added per month.
 

@@ -52,8 +52,8 @@ class SearchRequest:
     language: str = "vi"
     max_chars: int = 500
     max_terms: int = 12
-    # Today's search before issue 15 (every word required, folded free text): kept for
-    # the benchmark (bench.relevance) to measure against until issue 15 lands.
+    # The search as it was before it understood words (every word required, folded free
+    # text): kept for the benchmark (bench.relevance) to measure against.
     legacy: bool = False
     # The directory's vocabularies (understanding.Vocabulary) to read roles, places,
     # kinds and fields in the text as filters; None searches the words literally.

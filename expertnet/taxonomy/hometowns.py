@@ -1,4 +1,4 @@
-"""Hai Phong hometowns in both naming schemes (issue 5 item 3).
+"""Hai Phong hometowns in both naming schemes.
 
 On 1 July 2025 Hai Phong merged with Hai Duong province and districts were abolished:
 the city is now made of wards, communes and special zones. People abroad still write

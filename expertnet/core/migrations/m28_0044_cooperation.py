@@ -7,5 +7,5 @@ NAME = "0044_cooperation"
 
 
 def apply(migrator, db):
-    # Events, delegations and agreements (issue 6 item 5).
+    # Events, delegations and agreements.
     db.create_tables(COOPERATION_MODELS, safe=True)

@@ -7,7 +7,7 @@ NAME = "0050_import_modes"
 
 
 def apply(migrator, db):
-    # A browser import's mode and visibility for consenting rows (issue 13), and what
+    # A browser import's mode and visibility for consenting rows, and what
     # each staged row would do (its visibility and the fields it changes, JSON).
     _add_missing_columns(migrator, db, "import_batch", {
         "mode": CharField(max_length=16, default="update"),

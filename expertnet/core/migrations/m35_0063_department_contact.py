@@ -7,7 +7,7 @@ NAME = "0063_department_contact"
 
 
 def apply(migrator, db):
-    # Contact requests through the Department (issue 13 item 8): who answers, and what
+    # Contact requests through the Department: who answers, and what
     # the curator recorded of the person's answer.
     _add_missing_columns(migrator, db, "contact_request", {
         "channel": CharField(max_length=16, default="expert"),

@@ -85,7 +85,7 @@ def profile(expert_id):
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
         other_language=other, contact=contact, trust=trust.signals(expert, viewer),
         hometown_other=hometowns.other_scheme(expert.hometown),
-        # Officials and curators see what the expert did for the city (issue 6).
+        # Officials and curators see what the expert did for the city.
         engagements=[(row, expert) for row in engagement_records.for_expert(expert.id)]
         if engagement_records.may_see(viewer, expert) else None,
         # Events, delegations and agreements that name the expert: for the same readers.

@@ -1,4 +1,4 @@
-"""The action bar of a profile page (issue 16): each role's tools where the role stands.
+"""The action bar of a profile page: each role's tools where the role stands.
 
 Every item is offered only when the viewer passes the same check as the page or form it
 leads to (``may_edit`` for the edit and consent pages, the curators' roles for history,

@@ -1,4 +1,4 @@
-"""The data download as a page a person reads (issue 16 item 5): the same facts as
+"""The data download as a page a person reads: the same facts as
 ``subject.export`` (the JSON), section by section, as summary lists (label: value) in the
 reader's language, with dates and times through the same Babel helpers as every page.
 
