@@ -1,5 +1,5 @@
 """A database migrated by the code before the migrations became one file per step
-(main at 83f71c6) upgrades cleanly: every step it recorded is recognised by its name, no
+(main at 0a75377) upgrades cleanly: every step it recorded is recognised by its name, no
 step runs twice, the steps added since run, and its data reads as before. The fixtures
 in tests/fixtures/migrated/ were made with that code (``make.py`` there, run with that
 checkout on ``PYTHONPATH``): a SQLite file and a PostgreSQL dump (``pg_dump --inserts``)."""
