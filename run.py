@@ -8,8 +8,8 @@ import os
 
 from expertnet import create_app
 from expertnet.cli import load_demo
-from expertnet.db import database
-from expertnet.models import Expert
+from expertnet.core.db import database
+from expertnet.core.models import Expert
 
 
 def main():

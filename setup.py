@@ -3,7 +3,7 @@
 The design card keeps catalogues in ``translations/`` beside the package; an installed
 (non-editable) package would not find them, so the build copies the ``.po`` files into
 ``expertnet/translations``. ``.mo`` files are never committed: the app compiles them
-into its instance folder on start-up (see expertnet/i18n.py).
+into its instance folder on start-up (see expertnet/core/i18n.py).
 """
 import shutil
 from pathlib import Path

@@ -1,6 +1,6 @@
 """The benchmark corpus: N deterministic bilingual profiles in a SQLite instance.
 
-The rows come from ``expertnet.demo.demo_rows(N, seed)`` and are then adjusted, with a
+The rows come from ``expertnet.demo.generator.demo_rows(N, seed)`` and are then adjusted, with a
 generator seeded from the same seed, to what issue 7 asks of the corpus:
 
 - at least 40 countries: the demo draws from 38, so a few profiles abroad move to
@@ -14,7 +14,7 @@ generator seeded from the same seed, to what issue 7 asks of the corpus:
 The database is loaded directly (``validation.normalize`` then ``insert_many`` in
 transactions of 1,000 rows), not through the importer: the importer checks for
 duplicates and indexes every batch, which takes an hour at 100,000 profiles. The
-index is built afterwards by the project's own ``services.rebuild``.
+index is built afterwards by the project's own ``indexing.rebuild``.
 
 A finished corpus leaves :data:`MARKER` in the instance folder, so that ``--keep``
 can reuse it; a marker for another size, seed or corpus version is refused.
@@ -98,8 +98,8 @@ def _fit_bios(row, rng, field_names):
 
 def adjusted_rows(count, seed):
     """``demo_rows(count, seed)`` adjusted to the issue's corpus (see the module doc)."""
-    from expertnet.demo import demo_rows
-    from expertnet.taxonomy import FIELDS
+    from expertnet.demo.generator import demo_rows
+    from expertnet.taxonomy.fields import FIELDS
 
     field_names = {field["code"]: (field["name_vi"], field["name_en"]) for field in FIELDS}
     rows = demo_rows(count, seed)
@@ -121,8 +121,8 @@ def adjusted_rows(count, seed):
 def _expert_rows(rows, taxonomy, seed):
     """``(expert dict, field links)`` per row, ready for ``insert_many``; ids follow the
     rows (1..N) so that every run numbers the profiles alike."""
-    from expertnet import validation
-    from expertnet.text import fold
+    from expertnet.core.text import fold
+    from expertnet.directory import validation
 
     rng = random.Random(f"bench-dates-{seed}")
     for expert_id, row in enumerate(rows, start=1):
@@ -144,9 +144,10 @@ def build(folder, count, seed):
     profiles would otherwise weigh on the benchmark's peak memory."""
     from peewee import chunked
 
-    from expertnet import catalog, create_app
-    from expertnet.db import database
-    from expertnet.models import Expert, ExpertField
+    from expertnet import create_app
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert, ExpertField
+    from expertnet.taxonomy import store as catalog
 
     started = time.perf_counter()
     rows = adjusted_rows(count, seed)

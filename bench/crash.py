@@ -7,7 +7,7 @@ is half-written, the index agrees with the database, and no stale lock blocks wr
 
 The child process (``python -m bench.crash child …``) loops over random operations
 through the application's own code paths (``importer.import_rows``,
-``services.save_profile``, ``services.delete_profile``, ``services.rebuild``) and
+``directory_writes.save_profile``, ``data_rights.delete_profile``, ``indexing.rebuild``) and
 appends one JSON line to an acknowledgement file after each operation returns, i.e.
 after its commit: what it acknowledges must be in the database afterwards. It also
 writes the phase it enters, so that the report tells where the kills landed.
@@ -38,6 +38,8 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
+
+from expertnet.accounts import data_rights
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FIELD_CHOICES = (["ai"], ["logistics", "seaports"], ["seaports"])
@@ -74,9 +76,12 @@ class Acknowledgements:
 
 
 def child(folder, database_url, ack_path, run):
-    from expertnet import create_app, importer, services
-    from expertnet.db import database
-    from expertnet.models import Expert
+    from expertnet import create_app
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert
+    from expertnet.curation import importer
+    from expertnet.directory import indexing
+    from expertnet.directory import writes as directory_writes
 
     acks = Acknowledgements(ack_path)
     acks.write(phase="start-up", run=run)
@@ -111,7 +116,7 @@ def child(folder, database_url, ack_path, run):
             elif roll < 0.85:
                 acks.write(phase="edit", run=run)
                 expert = Expert.select().order_by(Expert.id).offset(rng.randrange(count)).get()
-                outcome = services.save_profile({"keywords": marker,
+                outcome = directory_writes.save_profile({"keywords": marker,
                                                  "fields": ";".join(fields_for(marker))},
                                                 expert=expert, via="cli")
                 acks.write(op="save", id=outcome.expert.id, version=outcome.expert.version,
@@ -121,11 +126,11 @@ def child(folder, database_url, ack_path, run):
                 # Named before it starts: a deletion that commits and is killed before its
                 # acknowledgement legitimately removes an acknowledged profile.
                 acks.write(phase="delete", run=run, id=expert.id)
-                services.delete_profile(expert, via="cli")
+                data_rights.delete_profile(expert, via="cli")
                 acks.write(op="delete", id=expert.id)
             else:
                 acks.write(phase="reindex", run=run)
-                services.rebuild()
+                indexing.rebuild()
                 acks.write(op="reindex")
             if not database.is_closed() and not database.in_transaction():
                 database.close()
@@ -155,9 +160,11 @@ def read_acknowledgements(path):
 def check(folder, database_url, ack_path):
     """Restart (create the app: migrations and the start-up reconcile) and check; returns
     a list of failures (empty when everything holds)."""
-    from expertnet import create_app, services
-    from expertnet.db import database, is_sqlite
-    from expertnet.models import Audit, ChangeLog, Expert
+    from expertnet import create_app
+    from expertnet.core.db import database, is_sqlite
+    from expertnet.core.models import Audit, ChangeLog, Expert
+    from expertnet.directory import indexing, search_documents
+    from expertnet.directory import writes as directory_writes
 
     failures = []
     app = create_app(app_config(folder, database_url))
@@ -166,7 +173,7 @@ def check(folder, database_url, ack_path):
         with app.app_context(), database.connection_context():
             latest, _phases = read_acknowledgements(ack_path)
             experts = {expert.id: expert for expert in Expert.select()}
-            codes = services.field_codes_by_expert(list(experts))
+            codes = search_documents.field_codes_by_expert(list(experts))
             for expert_id, ack in latest.items():
                 expert = experts.get(expert_id)
                 if ack["op"] == "delete":
@@ -206,14 +213,14 @@ def check(folder, database_url, ack_path):
                 integrity = database.execute_sql("PRAGMA integrity_check").fetchall()
                 if integrity != [("ok",)]:
                     failures.append(f"integrity_check: {integrity[:3]}")
-            in_index, in_database = store.stored_versions(), services.database_versions()
+            in_index, in_database = store.stored_versions(), indexing.database_versions()
             if in_index != in_database:
                 differ = {key for key in set(in_index) | set(in_database)
                           if in_index.get(key) != in_database.get(key)}
                 failures.append(f"index and database differ for {len(differ)} profiles "
                                 f"(e.g. {sorted(differ)[:5]})")
-            if services.pending_count():
-                failures.append(f"{services.pending_count()} index records still pending")
+            if indexing.pending_count():
+                failures.append(f"{indexing.pending_count()} index records still pending")
             for name in ("rebuild", "catchup"):
                 with store.exclusive(name) as free:
                     if not free:
@@ -222,7 +229,7 @@ def check(folder, database_url, ack_path):
                 started = time.monotonic()
                 probe = Expert.get_by_id(min(experts))
                 marker = f"probe{int(time.time() * 1000)}"
-                saved = services.save_profile({"keywords": marker,
+                saved = directory_writes.save_profile({"keywords": marker,
                                                "fields": ";".join(fields_for(marker))},
                                               expert=probe, via="cli").expert
                 if store.versions_of([saved.id]).get(saved.id) != saved.version or \

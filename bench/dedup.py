@@ -56,7 +56,7 @@ SWEEP = (40, 45, 50, 55, 60, 65, 70, 75, 80)
 
 
 def _strip_marks(text):
-    from expertnet.demo import _ascii
+    from expertnet.demo.generator import _ascii
     return _ascii(text)
 
 
@@ -174,9 +174,10 @@ def load(folder, rows, seed):
     corpus does (``validation.normalize``, then bulk inserts); returns the app."""
     from peewee import chunked
 
-    from expertnet import catalog, create_app
-    from expertnet.db import database
-    from expertnet.models import Expert, ExpertField
+    from expertnet import create_app
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert, ExpertField
+    from expertnet.taxonomy import store as catalog
 
     app = create_app({"INSTANCE_PATH": str(folder), "RECONCILE_ON_START": False})
     with app.app_context(), database.connection_context():
@@ -213,8 +214,8 @@ def evaluate(candidates, truth, kinds, threshold):
 
 def timing(count, seed):
     """Seconds to search ``count`` generated people (records built in memory)."""
-    from expertnet import duplicates
-    from expertnet.text import clean
+    from expertnet.core.text import clean
+    from expertnet.curation import duplicates
 
     started = time.perf_counter()
     rows = corpus.adjusted_rows(count, seed)
@@ -239,8 +240,8 @@ def main(argv=None):
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args(argv)
 
-    from expertnet import duplicates
-    from expertnet.db import database
+    from expertnet.core.db import database
+    from expertnet.curation import duplicates
 
     rows, truth, kinds = generate(args.profiles, args.seed)
     with tempfile.TemporaryDirectory(prefix="bench-dedup-") as folder:

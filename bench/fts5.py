@@ -19,14 +19,14 @@ the temporary table, would otherwise scan every value of every profile (40–90 
 100,000 profiles even for a handful of hits).
 
 The rows are read from the database (profiles, field codes and the taxonomy), not
-from ``services.document_for``, whose keys follow the index schema and change with it.
+from ``search_documents.document_for``, whose keys follow the index schema and change with it.
 """
 import re
 import sqlite3
 import time
 
-from expertnet import places
-from expertnet.text import sort_key
+from expertnet.core import places
+from expertnet.core.text import sort_key
 
 COLUMNS = ("name", "organization", "position", "keywords", "field_text", "place", "bio_vi",
            "bio_en")
@@ -62,8 +62,8 @@ def fold_d(text):
 
 def _profiles(taxonomy):
     """``(expert, expanded field codes)`` for every profile, in id order, in batches."""
-    from expertnet.models import Expert
-    from expertnet.services import field_codes_by_expert
+    from expertnet.core.models import Expert
+    from expertnet.directory.writes import field_codes_by_expert
 
     last_id = 0
     while True:

@@ -259,9 +259,9 @@ def stop(server):
 # -- preparing and checking ----------------------------------------------------------------
 def prepare(folder):
     """The curator account; returns the profile ids (in a child process: no app here)."""
-    from expertnet import accounts
-    from expertnet.db import database
-    from expertnet.models import Expert
+    from expertnet.accounts import users as accounts
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert
 
     app = search_bench.open_app(folder)
     store = app.extensions["expertnet.search"]
@@ -279,9 +279,9 @@ def prepare(folder):
 
 def check_edits(folder, edits):
     """Lost updates: acknowledged edits missing from the database or the index."""
-    from expertnet import services
-    from expertnet.db import database
-    from expertnet.models import Expert
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert
+    from expertnet.directory import indexing
 
     app = search_bench.open_app(folder)
     store = app.extensions["expertnet.search"]
@@ -296,7 +296,7 @@ def check_edits(folder, edits):
                 lost.append((expert_id, "database"))
             elif in_index.get(expert_id) != expert.version:
                 lost.append((expert_id, "index"))
-        pending = services.pending_count()
+        pending = indexing.pending_count()
     store.close()
     return lost, pending
 

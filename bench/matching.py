@@ -44,7 +44,7 @@ HELP = {
 
 
 def _need_text(field, kind, style, rng):
-    from expertnet.text import fold
+    from expertnet.core.text import fold
     vi_names = [field.name_vi, *field.synonyms_vi]
     en_names = [field.name_en, *field.synonyms_en]
     vi_help, en_help = HELP[kind]
@@ -67,10 +67,10 @@ def _dcg(gains):
 
 def run(profiles, needs, seed):
     from expertnet import cli, create_app
-    from expertnet.access import Viewer
-    from expertnet.db import database
-    from expertnet.models import Expert
-    from expertnet.needs import matching
+    from expertnet.core.access import Viewer
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert
+    from expertnet.outreach import matching
 
     folder = Path(tempfile.mkdtemp(prefix="bench-matching-"))
     app = create_app({"INSTANCE_PATH": str(folder / "instance"), "SECRET_KEY": "bench",
@@ -80,7 +80,8 @@ def run(profiles, needs, seed):
         started = time.perf_counter()
         cli.load_demo(profiles, seed)
         load_s = time.perf_counter() - started
-        from expertnet import catalog, finder
+        from expertnet.directory import finder
+        from expertnet.taxonomy import store as catalog
         taxonomy = catalog.load()
         experts = finder.load_in_order([expert.id for expert in Expert.select(Expert.id)])
         held = {expert.id: set(taxonomy.with_ancestors(expert.codes)) for expert in experts}

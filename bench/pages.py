@@ -39,7 +39,7 @@ def main():
 
     from expertnet import create_app
     from expertnet.cli import load_demo
-    from expertnet.db import database
+    from expertnet.core.db import database
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"INSTANCE_PATH": folder})

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.relevance [--profiles 2000] [--seed 2026] [--per-kind 10]
 
 1. The benchmark corpus (:mod:`bench.corpus`, the same deterministic bilingual profiles
-   as ``bench.search``) in a temporary instance, indexed by ``services.rebuild``.
+   as ``bench.search``) in a temporary instance, indexed by ``indexing.rebuild``.
 2. Natural queries, the way officials type them, drawn with a seeded generator from
    the corpus's own profiles, in kinds: a role and a topic (``phản biện cảng biển``),
    a topic and a place (``logistics ở Nhật``), a kind and a topic (``kiều bào trí tuệ
@@ -99,7 +99,7 @@ class Profiles:
     keywords (folded), name."""
 
     def __init__(self, experts, taxonomy):
-        from expertnet.text import fold
+        from expertnet.core.text import fold
         self.experts = experts
         self.taxonomy = taxonomy
         self.fields = {e.id: set(taxonomy.with_ancestors(e.codes)) for e in experts}
@@ -107,7 +107,7 @@ class Profiles:
 
     def having(self, fields=(), role=None, country=None, kind=None, keyword=None):
         """Ids of the profiles with every attribute asked for."""
-        from expertnet.text import fold
+        from expertnet.core.text import fold
         found = set()
         for expert in self.experts:
             if any(code not in self.fields[expert.id] for code in fields):
@@ -182,7 +182,7 @@ class Generator:
     def tone_trap(self):
         """A Vietnamese keyword of the corpus whose folded syllables are also names (or
         other words with other tone marks), alone or after a role word."""
-        from expertnet.text import fold
+        from expertnet.core.text import fold
         names = {fold(part) for e in self.profiles.experts for part in e.full_name.split()}
         keywords = sorted({keyword for e in self.profiles.experts for keyword in e.keywords
                            if keyword != fold(keyword)
@@ -198,13 +198,13 @@ class Generator:
         return self.rng.choice((self.role_topic, self.topic_place, self.kind_topic))("en")
 
     def folded(self):
-        from expertnet.text import fold
+        from expertnet.core.text import fold
         text, judged = self.rng.choice((self.role_topic, self.topic_place, self.kind_topic,
                                         self.function_words))()
         return fold(text), judged
 
     def name(self):
-        from expertnet.text import fold
+        from expertnet.core.text import fold
         expert = self.rng.choice(self.profiles.experts)
         typed = expert.full_name if self.rng.random() < 0.6 else fold(expert.full_name)
         judged = {}
@@ -216,7 +216,7 @@ class Generator:
         return typed, judged
 
     def field(self):
-        from expertnet.text import fold
+        from expertnet.core.text import fold
         field = self._field()
         language = self.rng.choice(("vi", "en", "folded"))
         text = _topic(field, "en" if language == "en" else "vi", self.rng)
@@ -226,8 +226,8 @@ class Generator:
 
 def _keyword_pairs():
     """Folded keyword → its other-language forms, from the demo's concept pairs."""
-    from expertnet.demo import _KEYWORDS
-    from expertnet.text import fold
+    from expertnet.core.text import fold
+    from expertnet.demo.generator import _KEYWORDS
     pairs = {}
     for concepts in _KEYWORDS.values():
         for vi, en in concepts:
@@ -269,7 +269,8 @@ def judge(found, judged):
 
 
 def run_mode(store, queries, options, taxonomy):
-    from expertnet import finder, search
+    from expertnet import search
+    from expertnet.directory import finder
     options = dict(options)
     if options.pop("understand", False):
         options["vocabulary"] = finder.search_vocabulary(taxonomy)
@@ -296,9 +297,11 @@ def figures(rows):
 
 def run(profile_count, seed, per_kind):
     from bench import corpus
-    from expertnet import catalog, create_app, finder, search, services
-    from expertnet.db import database
-    from expertnet.models import Expert
+    from expertnet import create_app, search
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert
+    from expertnet.directory import finder, indexing
+    from expertnet.taxonomy import store as catalog
 
     folder = Path(tempfile.mkdtemp(prefix="bench-relevance-"))
     try:
@@ -308,8 +311,8 @@ def run(profile_count, seed, per_kind):
                           "INDEX_BACKGROUND_MERGE": False})
         with app.app_context(), database.connection_context():
             store = search.get_store(app)
-            log("index: services.rebuild")
-            services.rebuild(store)
+            log("index: indexing.rebuild")
+            indexing.rebuild(store)
             taxonomy = catalog.load()
             experts = finder.load_in_order([expert.id for expert in Expert.select(Expert.id)])
             queries = make_queries(Profiles(experts, taxonomy), seed, per_kind)

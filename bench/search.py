@@ -5,7 +5,7 @@
 
 1. Corpus (:mod:`bench.corpus`): a fresh SQLite instance with N deterministic bilingual
    profiles, loaded in a child process (its rows stay out of this process's memory).
-2. Index: ``services.rebuild`` — the project's own code — in a child process, timed
+2. Index: ``indexing.rebuild`` — the project's own code — in a child process, timed
    (``build_s``); its peak memory is reported apart (``build_peak_rss_mb``), so that
    ``peak_rss_mb`` is the serving side: searches with facets and highlights, edits.
 3. A fixed mix of queries drawn from the corpus with a seeded generator: names (with
@@ -17,7 +17,7 @@
 4. The FTS5 baseline (:mod:`bench.fts5`) built and queried in the same run.
 5. Exactness: for every text query sorted by relevance, expertnet's top 20 against an
    exhaustive ranking of the same Whoosh query (every match scored, then sorted).
-6. Edit latency: 50 ``services.save_profile`` edits, each followed by a search that
+6. Edit latency: 50 ``writes.save_profile`` edits, each followed by a search that
    must find the new value.
 
 Writes ``bench/results/search-<N>.json``.
@@ -166,15 +166,16 @@ def ensure_corpus(folder, profiles, seed):
 
 
 def rebuild_index(folder):
-    """Child process: ``services.rebuild`` timed, with this process's peak memory."""
-    from expertnet import search, services
-    from expertnet.db import database
+    """Child process: ``indexing.rebuild`` timed, with this process's peak memory."""
+    from expertnet import search
+    from expertnet.core.db import database
+    from expertnet.directory import indexing
 
     app = open_app(folder)
     with app.app_context(), database.connection_context():
         store = search.get_store(app)
         started = time.perf_counter()
-        indexed = services.rebuild(store)
+        indexed = indexing.rebuild(store)
         build_s = time.perf_counter() - started
         store.close()
     # CPU of this process and of the build processes it started (a loaded machine
@@ -201,7 +202,7 @@ def ensure_index(folder, profiles, reuse):
         if current and recorded.get("schema_version") == search.SCHEMA_VERSION:
             log("index: reusing the kept index")
             return {**recorded, "index_reused": True}
-    log("index: services.rebuild")
+    log("index: indexing.rebuild")
     built = in_child(rebuild_index, str(folder))
     log(f"index: built in {built['build_s']} s ({built['build_cpu_s']} s of CPU)")
     marker.write_text(json.dumps(built, indent=2) + "\n")
@@ -217,8 +218,8 @@ def index_size_mb(store):
 # -- the query mix ---------------------------------------------------------------------
 def _sample_profiles(profiles, rng):
     """Names, keywords, countries and fields of a seeded sample of profiles."""
-    from expertnet.models import Expert
-    from expertnet.services import field_codes_by_expert
+    from expertnet.core.models import Expert
+    from expertnet.directory.writes import field_codes_by_expert
 
     ids = sorted(rng.sample(range(1, profiles + 1), min(SAMPLE_PROFILES, profiles)))
     rows = list(Expert.select().where(Expert.id.in_(ids)).order_by(Expert.id))
@@ -243,7 +244,7 @@ def _pick(fixed, sampled, count, rng):
 
 def make_queries(profiles, total, seed):
     """The fixed, deterministic query mix (same corpus and seed → same queries)."""
-    from expertnet.text import fold
+    from expertnet.core.text import fold
 
     rng = random.Random(f"bench-queries-{seed}")
     sample = _sample_profiles(profiles, rng)
@@ -407,8 +408,9 @@ def check_exact(store, queries, answers):
 # -- edits -----------------------------------------------------------------------------
 def time_edits(store, profiles, seed, restore):
     """``EDITS`` keyword edits, each timed until a search finds the new keyword."""
-    from expertnet import search, services
-    from expertnet.models import Expert
+    from expertnet import search
+    from expertnet.core.models import Expert
+    from expertnet.directory import indexing, writes
 
     rng = random.Random(f"bench-edits-{seed}")
     ids = rng.sample(range(1, profiles + 1), min(EDITS, profiles))
@@ -418,7 +420,7 @@ def time_edits(store, profiles, seed, restore):
         originals.append((expert_id, list(expert.keywords), expert.version, expert.updated_at))
         token = f"benchedit{number:03d}"
         started = time.perf_counter()
-        services.save_profile({"keywords": [*expert.keywords, token]}, expert=expert)
+        writes.save_profile({"keywords": [*expert.keywords, token]}, expert=expert)
         saved = time.perf_counter()
         found = search.search(store, expertnet_request(Query("edit", token)))
         timings.append((time.perf_counter() - started) * 1000)
@@ -431,9 +433,9 @@ def time_edits(store, profiles, seed, restore):
         # A kept corpus must not drift between runs: values, version and update time
         # back as they were, and the documents re-indexed from them.
         for expert_id, keywords, version, updated_at in originals:
-            services.save_profile({"keywords": keywords}, expert=Expert.get_by_id(expert_id))
+            writes.save_profile({"keywords": keywords}, expert=Expert.get_by_id(expert_id))
             Expert.update(version=version, updated_at=updated_at).where(Expert.id == expert_id).execute()
-        services.index_ids(ids, store=store)
+        indexing.index_ids(ids, store=store)
     return {"edit_p50_ms": round(statistics.median(timings), 1),
             "edit_p95_ms": round(percentile(timings, 0.95), 1),
             "edit_max_ms": round(max(timings), 1), "edits": len(timings),
@@ -463,8 +465,9 @@ def parse_args():
 
 def measure(folder, args, work):
     """Everything measured in this (the serving) process; returns the report."""
-    from expertnet import catalog, search
-    from expertnet.db import database
+    from expertnet import search
+    from expertnet.core.db import database
+    from expertnet.taxonomy import store as catalog
 
     app = open_app(folder)
     memory = {}

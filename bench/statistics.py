@@ -33,8 +33,8 @@ def spread_dates(months=24):
     """Give the profiles creation dates over the last ``months`` months (one UPDATE)."""
     from peewee import SQL
 
-    from expertnet.db import is_postgres
-    from expertnet.models import Expert
+    from expertnet.core.db import is_postgres
+    from expertnet.core.models import Expert
     if is_postgres():
         shift = SQL(f"created_at - ((id % {months}) * interval '30 days')")
     else:
@@ -49,10 +49,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    from expertnet import accounts, create_app
+    from expertnet import create_app
+    from expertnet.accounts import users as accounts
     from expertnet.cli import load_demo
-    from expertnet.db import database
-    from expertnet.models import Expert
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"INSTANCE_PATH": args.instance or folder})

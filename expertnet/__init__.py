@@ -34,36 +34,38 @@ def create_app(test_config=None):
     # Answers keep the documented key order (total, page, per_page, results, facets).
     app.json.sort_keys = False
 
-    from expertnet import db, i18n, observability, search, tasks
+    from expertnet import search
+    from expertnet.core import db, i18n, observability, tasks
 
     i18n.init_app(app)
     db.init_app(app)
     # First after the database: its before_request runs before any that may refuse.
-    observability.init_app(app)
+    observability.init_app(app, db.database)
     search.init_app(app)
     tasks.init_app(app)
 
-    from expertnet import mail
+    from expertnet.core import outbox as mail
     mail.init_app(app)
 
-    from expertnet import auth, web
+    from expertnet.accounts.controllers import auth
+    from expertnet.web import responses as web
     auth.init_app(app)
     web.init_app(app)
 
-    from expertnet.account import bp as account_bp
-    from expertnet.admin import bp as admin_bp
-    from expertnet.alerts import bp as alerts_bp
+    from expertnet.accounts.controllers.account import bp as account_bp
+    from expertnet.accounts.controllers.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
-    from expertnet.contacts import bp as contacts_bp
-    from expertnet.curate import bp as curate_bp
-    from expertnet.downloads import bp as downloads_bp
-    from expertnet.engagements import bp as engagements_bp
-    from expertnet.health import bp as health_bp
-    from expertnet.main import bp as main_bp
-    from expertnet.needs import bp as needs_bp
-    from expertnet.profiles import bp as profiles_bp
-    from expertnet.programme import bp as programme_bp
-    from expertnet.statistics import bp as statistics_bp
+    from expertnet.cooperation.controllers.engagements import bp as engagements_bp
+    from expertnet.cooperation.controllers.programme import bp as programme_bp
+    from expertnet.curation.controllers.curate import bp as curate_bp
+    from expertnet.curation.controllers.downloads import bp as downloads_bp
+    from expertnet.directory.controllers.main import bp as main_bp
+    from expertnet.directory.controllers.profiles import bp as profiles_bp
+    from expertnet.ops.controllers.health import bp as health_bp
+    from expertnet.outreach.controllers.alerts import bp as alerts_bp
+    from expertnet.outreach.controllers.contacts import bp as contacts_bp
+    from expertnet.outreach.controllers.needs import bp as needs_bp
+    from expertnet.programme.controllers.statistics import bp as statistics_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -80,7 +82,8 @@ def create_app(test_config=None):
     app.register_blueprint(statistics_bp)
     app.register_blueprint(alerts_bp)
 
-    from expertnet import catchup, cli
+    from expertnet import cli
+    from expertnet.directory import catchup
     catchup.init_app(app)
     cli.init_app(app)
 
@@ -113,17 +116,19 @@ def _start_up(app):
     """Migrate the schema, sync the taxonomy and bring the index in step with the
     database. The connection is closed again so that no connection is inherited by
     worker processes forked after this."""
-    from expertnet import catalog, migrations, services
-    from expertnet.db import database
+    from expertnet.core import migrations
+    from expertnet.core.db import database
+    from expertnet.directory import indexing
+    from expertnet.taxonomy import store as catalog
 
     migrations.upgrade(database)
     with app.app_context(), database.connection_context():
         taxonomy_changed = catalog.sync()
         store = app.extensions["expertnet.search"]
-        if taxonomy_changed and store.status() == "ok" and services.count_profiles():
-            services.rebuild(store)
+        if taxonomy_changed and store.status() == "ok" and indexing.count_profiles():
+            indexing.rebuild(store)
         elif app.config["RECONCILE_ON_START"]:
-            summary = services.reconcile(store)
+            summary = indexing.reconcile(store)
             if summary["indexed"] or summary["removed"]:
                 log.info("index reconciled: %s", summary)
         else:

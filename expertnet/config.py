@@ -23,7 +23,7 @@ INDEX_BACKGROUND_MERGE = True
 # Reconcile the index with the database when the app starts (cheap when in step).
 RECONCILE_ON_START = True
 # Several hosts on one PostgreSQL, each with its own index: catch up from the change
-# log (expertnet/catchup.py) on requests, at most every INTERVAL seconds per worker,
+# log (expertnet/directory/catchup.py) on requests, at most every INTERVAL seconds per worker,
 # and in a background thread of each worker. A missing sequence number is waited for
 # GRACE seconds (a transaction still in flight) before it is taken as rolled back.
 INDEX_CATCHUP = False
@@ -94,7 +94,7 @@ WTF_CSRF_CHECK_DEFAULT = False
 WTF_CSRF_TIME_LIMIT = 3600 * 8
 
 # -- invitations to claim a profile ---------------------------------------------------
-# Days an invitation link stays valid; single-use. Days, not hours (issue 13): people
+# Days an invitation link stays valid; single-use. Days, not hours: people
 # abroad read their mail late and answer slowly. Password reset and registration links,
 # which a person asks for themselves, keep their short lifetimes in hours.
 INVITATION_DAYS = 14
@@ -189,17 +189,17 @@ IMPORT_BACKGROUND_ROWS = 1000
 # an export holds at most this many profiles.
 RECENT_LOGIN_MINUTES = 30
 EXPORT_MAX_ROWS = 100_000
-# -- contact requests (issue 6) ---------------------------------------------------------
+# -- contact requests ---------------------------------------------------------
 # Requests one official may send in 24 hours (beyond: 429).
 CONTACT_REQUESTS_PER_DAY = 20
 # Days the Department gives an unclaimed expert to answer a request it passes on; after
 # them the curators' queue shows the request overdue and a curator may close it as
-# "no answer" (issue 13 item 8).
+# "no answer".
 DEPARTMENT_CONTACT_DAYS = 21
 # Event invitations one official may send in 24 hours (each may e-mail an expert; beyond: 429).
 EVENT_INVITATIONS_PER_DAY = 200
 
-# -- engagement attachments (issue 6) ------------------------------------------------------
+# -- engagement attachments ------------------------------------------------------
 # Bytes per file (beyond: 413). Types are checked by content: PDF, DOCX, XLSX, PNG, JPEG.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # What a DOCX or XLSX may really unpack to (counted by inflating it, archives.py).

@@ -18,16 +18,16 @@ ACCOUNTS = {role: f"{role}@demo.example.org" for role in ("expert", "official", 
 
 
 def _profile(full_name, email, **values):
-    from expertnet import services
+    from expertnet.directory import writes
     raw = {"kind": "diaspora", "full_name": full_name, "visibility": "officials",
            "country": "JP", "fields": "seaports", "email": email,
            "organization": "Đại học Hàng hải Kobe"}
     raw.update(values)
-    return services.save_profile(raw).expert
+    return writes.save_profile(raw).expert
 
 
 def _accounts(owned):
-    from expertnet import accounts
+    from expertnet.accounts import users as accounts
     users = {}
     for role, email in ACCOUNTS.items():
         users[role] = accounts.create_user(email, role, password=PASSWORD,
@@ -37,8 +37,8 @@ def _accounts(owned):
 
 
 def _need_and_contact(official, owned, other):
-    from expertnet import contact_requests
-    from expertnet.needs import records, shortlists
+    from expertnet.outreach import contact_requests, shortlists
+    from expertnet.outreach import needs as records
     need = records.save({"title": "Tư vấn tự động hóa bến container Lạch Huyện",
                          "organization": "Sở Khoa học và Công nghệ",
                          "description": "Cần chuyên gia tư vấn về tự động hóa cảng biển.",
@@ -52,8 +52,9 @@ def _need_and_contact(official, owned, other):
 
 
 def _cooperation(official, owned, need):
-    from expertnet import engagement_records
-    from expertnet.cooperation import agreements, delegations, events
+    from expertnet.cooperation import agreements, events
+    from expertnet.cooperation import engagements as engagement_records
+    from expertnet.cooperation import missions as delegations
     event = events.save({"kind": "conference", "title": "Hội thảo Cảng biển thông minh",
                          "starts_on": "2027-06-10", "ends_on": "2027-06-11",
                          "location": "Trung tâm Hội nghị thành phố Hải Phòng",
@@ -83,7 +84,10 @@ def _cooperation(official, owned, need):
 
 
 def _curation(curator, official):
-    from expertnet import access, batches, demo, duplicates, finder, jobs
+    from expertnet.core import access
+    from expertnet.curation import batches, duplicates, jobs
+    from expertnet.demo import generator as demo
+    from expertnet.directory import finder
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "chuyen-gia-so-ngoai-vu.csv"
         demo.write_csv(path, demo.demo_rows(count=6, seed=7))
@@ -99,8 +103,8 @@ def _curation(curator, official):
 def seed():
     from expertnet import create_app
     from expertnet.cli import load_demo
-    from expertnet.db import database
-    from expertnet.models import Expert
+    from expertnet.core.db import database
+    from expertnet.core.models import Expert
     os.environ.setdefault("EXPERTNET_TASKS_IMMEDIATE", "true")
     app = create_app()
     with app.app_context():

@@ -11,9 +11,10 @@ import pg_pool
 import pytest
 from jinja2 import BytecodeCache
 
-from expertnet import create_app, services
-from expertnet.access import ANONYMOUS, CURATOR, Viewer
-from expertnet.db import connect_url, database
+from expertnet import create_app
+from expertnet.core.access import ANONYMOUS, CURATOR, Viewer
+from expertnet.core.db import connect_url, database
+from expertnet.directory import writes
 
 PG_URL = os.environ.get("EXPERTNET_TEST_DATABASE_URL", "")
 
@@ -258,7 +259,7 @@ def profile(**values):
 def add(app):
     """Create a profile through the service layer; returns the Expert."""
     def add(**values):
-        return services.save_profile(profile(**values)).expert
+        return writes.save_profile(profile(**values)).expert
     return add
 
 
@@ -293,7 +294,7 @@ def log_in(client, email, password=PASSWORD, remember=False):
 @pytest.fixture
 def make_user(app):
     """Create an account through the account service: ``make_user("curator")``."""
-    from expertnet import accounts
+    from expertnet.accounts import users as accounts
 
     def make_user(role="expert", email=None, password=PASSWORD, expert=None):
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
@@ -319,7 +320,7 @@ SITE = "https://experts.example"
 def mailbox(app):
     """E-mail on (kept in memory, sent at once) and the site's address configured;
     the list of messages sent."""
-    from expertnet import mail
+    from expertnet.core import outbox as mail
     app.config.update(MAIL_BACKEND="memory", BASE_URL=SITE)
     return mail.outbox()
 

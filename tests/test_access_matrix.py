@@ -9,19 +9,17 @@ import re
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import (
-    accounts,
+from expertnet.accounts import (
     delegates,
-    engagement_records,
-    jobs,
-    notifications,
-    orcid,
-    saved_searches,
-    services,
 )
-from expertnet.cooperation import agreements, delegations, events
-from expertnet.db import utcnow
-from expertnet.models import (
+from expertnet.accounts import (
+    users as accounts,
+)
+from expertnet.cooperation import agreements, events
+from expertnet.cooperation import engagements as engagement_records
+from expertnet.cooperation import missions as delegations
+from expertnet.core.db import utcnow
+from expertnet.core.models import (
     ApiToken,
     Audit,
     ContactBlock,
@@ -37,7 +35,14 @@ from expertnet.models import (
     Registration,
     User,
 )
-from expertnet.needs import records, shortlists
+from expertnet.curation import (
+    jobs,
+    orcid,
+)
+from expertnet.directory import writes
+from expertnet.notifications import inbox as notifications
+from expertnet.outreach import needs as records
+from expertnet.outreach import saved_searches, shortlists
 
 # "delegate": an expert account without a profile of its own, named by a curator to edit
 # the owner's profile on the owner's behalf.
@@ -385,7 +390,7 @@ def world(app, make_user, add):
         expert=other.id, user_id=users["other_expert"].id, status="pending", nonce=endpoint,
         verified_at=utcnow(), expires_at=utcnow()).id
         for endpoint in ("profiles.approve_registration", "profiles.reject_registration")}
-    services.save_profile({"organization": "Viện Sửa"}, expert=own)
+    writes.save_profile({"organization": "Viện Sửa"}, expert=own)
     batch = ImportBatch.create(user_id=users["curator"].id, file_name="survey.csv", sha256="0" * 64,
                                status="ready", mapping='["kind", "full_name"]', total_rows=1)
     staged = ImportRow.create(batch=batch, number=2, outcome="new",

@@ -5,10 +5,11 @@ import re
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import duplicates
 from expertnet.cooperation import events
-from expertnet.models import DeletionRequest
-from expertnet.needs import records, shortlists
+from expertnet.core.models import DeletionRequest
+from expertnet.curation import duplicates
+from expertnet.outreach import needs as records
+from expertnet.outreach import shortlists
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Account management (admins, CLI) and the audit trail."""
 from conftest import PASSWORD, log_in, post_form
 
-from expertnet import services
-from expertnet.models import Audit, User
+from expertnet.core.models import Audit, User
+from expertnet.directory import writes
 
 
 def test_create_user_from_the_command_line(runner, app):
@@ -80,10 +80,10 @@ def test_only_admins_manage_accounts(client, make_user, login):
 
 def test_every_profile_write_is_audited_with_old_and_new_values(app, make_user):
     curator = make_user("curator")
-    outcome = services.save_profile({"kind": "domestic", "full_name": "Lê Thị Hoa",
+    outcome = writes.save_profile({"kind": "domestic", "full_name": "Lê Thị Hoa",
                                      "visibility": "public"}, actor=curator.id, via="screen")
     expert = outcome.expert
-    services.save_profile({"organization": "Đại học Hàng hải", "fields": "ai"}, expert=expert,
+    writes.save_profile({"organization": "Đại học Hàng hải", "fields": "ai"}, expert=expert,
                           actor=curator.id, via="screen")
     rows = list(Audit.select().where(Audit.expert_id == expert.id).order_by(Audit.id))
     assert [row.action for row in rows] == ["profile.create", "profile.update"]
@@ -92,7 +92,7 @@ def test_every_profile_write_is_audited_with_old_and_new_values(app, make_user):
     assert rows[1].changed == {"organization": ["", "Đại học Hàng hải"], "fields": [[], ["ai"]]}
     assert rows[1].actor_id == curator.id and rows[1].source == "screen"
     # An unchanged save writes nothing.
-    services.save_profile({"organization": "Đại học Hàng hải"}, expert=expert)
+    writes.save_profile({"organization": "Đại học Hàng hải"}, expert=expert)
     assert Audit.select().where(Audit.expert_id == expert.id).count() == 2
 
 

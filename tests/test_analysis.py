@@ -3,8 +3,8 @@ import unicodedata
 
 import pytest
 
+from expertnet.core.text import clean, fold, sort_key
 from expertnet.search.analysis import exact_terms, folded_terms
-from expertnet.text import clean, fold, sort_key
 
 
 @pytest.mark.parametrize("text", ["Nguyễn Văn Đức", "nguyen van duc", "NGUYEN VAN DUC",

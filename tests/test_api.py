@@ -1,8 +1,8 @@
 """The JSON API contract, and what anonymous callers may never see."""
 import pytest
 
-from expertnet import services
-from expertnet.models import Expert
+from expertnet.core.models import Expert
+from expertnet.directory import writes
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def mixed(add):
                          fields="ai", country="KR", kind="diaspora"),
         "curators": add(full_name="Chỉ Quản Lý", email="cur@example.org", visibility="curators",
                         fields="logistics", country="FR", kind="foreign"),
-        "default": services.save_profile({"kind": "domestic", "full_name": "Không Khai Báo"}).expert,
+        "default": writes.save_profile({"kind": "domestic", "full_name": "Không Khai Báo"}).expert,
     }
 
 

@@ -13,9 +13,9 @@ from test_import_browser import _zip
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from expertnet import archives
 from expertnet.cooperation import agreements
-from expertnet.models import AgreementFile
+from expertnet.core import archives
+from expertnet.core.models import AgreementFile
 
 # Words of a real report: text that compresses like a document does (a few times), not
 # like a bomb (a thousand times).

@@ -5,8 +5,9 @@ import re
 import pytest
 from conftest import PASSWORD, csrf_token, log_in, post_form
 
-from expertnet import accounts, passwords
-from expertnet.models import User
+from expertnet.accounts import passwords
+from expertnet.accounts import users as accounts
+from expertnet.core.models import User
 
 
 def _without_token(html):

@@ -9,9 +9,10 @@ import time
 import pytest
 from conftest import PG_URL, profile
 
-from expertnet import services
-from expertnet.db import database
-from expertnet.models import Audit, Expert, ExpertField
+from expertnet.core.db import database
+from expertnet.core.models import Audit, Expert, ExpertField
+from expertnet.directory import indexing, search_documents
+from expertnet.directory import writes as directory_writes
 
 PROFILES = 6
 
@@ -53,7 +54,7 @@ class Writer(threading.Thread):
                 while not self.stop.is_set():
                     expert = Expert.get_by_id(self.ids[self.done % PROFILES])
                     self.started = self.done + 1
-                    services.save_profile(step_values(self.done), expert=expert, via="cli")
+                    directory_writes.save_profile(step_values(self.done), expert=expert, via="cli")
                     self.done += 1
         except Exception as exc:  # noqa: BLE001 - reported by the test
             self.failure = exc
@@ -62,7 +63,7 @@ class Writer(threading.Thread):
 
 
 def current_state(ids):
-    codes = services.field_codes_by_expert(ids)
+    codes = search_documents.field_codes_by_expert(ids)
     return {expert.id: (expert.version, expert.keywords, codes[expert.id])
             for expert in Expert.select().where(Expert.id.in_(ids))}
 
@@ -75,7 +76,7 @@ def found(client, text):
 def test_a_backup_taken_under_writes_restores_a_consistent_database(app, runner, client, store,
                                                                     tmp_path):
     needs_pg_dump()
-    ids = [services.save_profile(profile(full_name=f"Sao Lưu {n}", fields="seaports")).expert.id
+    ids = [directory_writes.save_profile(profile(full_name=f"Sao Lưu {n}", fields="seaports")).expert.id
            for n in range(PROFILES)]
     writer = Writer(app, ids)
     writer.start()
@@ -118,7 +119,7 @@ def test_a_backup_taken_under_writes_restores_a_consistent_database(app, runner,
     assert ExpertField.select().count() == PROFILES
     # After the restore's reindex the search finds the backed-up state, and nothing of
     # the writes made after the backup.
-    assert store.stored_versions() == services.database_versions()
+    assert store.stored_versions() == indexing.database_versions()
     for step in range(writer.done):
         expected = [ids[step % PROFILES]] if restored[ids[step % PROFILES]][1] == [f"step{step}"] \
             else []

@@ -6,9 +6,11 @@ import time
 import pytest
 from conftest import PG_URL
 
-from expertnet import catchup, services
-from expertnet.db import utcnow
-from expertnet.models import ChangeLog
+from expertnet.accounts import data_rights
+from expertnet.core.db import utcnow
+from expertnet.core.models import ChangeLog
+from expertnet.curation import merging
+from expertnet.directory import catchup, indexing, writes
 
 
 # -- the bookkeeping alone -------------------------------------------------------------
@@ -68,9 +70,9 @@ def test_a_write_through_one_host_is_found_through_the_other_within_two_seconds(
     assert names_found(client, "Đinh") == ["Đinh Văn Xa"]  # this host: at once
     found, waited = wait_for(other, "Đinh", ["Đinh Văn Xa"])
     assert found == ["Đinh Văn Xa"] and waited < 2.0
-    services.save_profile({"full_name": "Đinh Văn Gần"}, expert=expert)
+    writes.save_profile({"full_name": "Đinh Văn Gần"}, expert=expert)
     assert wait_for(other, "Đinh", ["Đinh Văn Gần"])[0] == ["Đinh Văn Gần"]
-    services.delete_profile(expert)
+    data_rights.delete_profile(expert)
     assert wait_for(other, "Đinh", [])[0] == []
 
 
@@ -82,11 +84,11 @@ def test_catching_up_twice_changes_nothing_and_a_rebuild_records_its_position(ap
     with host.app_context():
         assert follower.run() == 3
         assert follower.run() == 0
-        assert store.read_position() == services.last_change()
+        assert store.read_position() == indexing.last_change()
         assert store.stored_versions() == {expert.id: 1 for expert in experts}
-        services.rebuild(store)
+        indexing.rebuild(store)
         # The grace period keeps the newest changes to be checked again: nothing to do.
-        assert store.read_position() <= services.last_change()
+        assert store.read_position() <= indexing.last_change()
         assert follower.run() == 0
 
 
@@ -96,7 +98,7 @@ def test_healthz_of_a_host_reports_its_place_in_the_change_log(app, add, second_
     body = other.get("/healthz").json
     assert body["status"] == "ok" and body["index"]["in_step"] is True
     assert body["index"]["changes"]["behind"] == 0
-    assert body["index"]["changes"]["position"] == services.last_change()
+    assert body["index"]["changes"]["position"] == indexing.last_change()
 
 
 def test_a_missing_sequence_number_is_waited_for_then_given_up(app, add, second_host):
@@ -116,7 +118,7 @@ def test_a_missing_sequence_number_is_waited_for_then_given_up(app, add, second_
         assert set(store.stored_versions()) == {first.id, second.id}  # later ones applied
         time.sleep(0.35)
         follower.run()
-        assert store.read_position() == services.last_change()
+        assert store.read_position() == indexing.last_change()
 
 
 def test_a_database_that_went_back_is_reconciled(app, add, second_host):
@@ -132,13 +134,13 @@ def test_a_database_that_went_back_is_reconciled(app, add, second_host):
         assert set(store.stored_versions()) == {kept.id, gone.id}
     # What a restore of an older backup looks like: the log is shorter, the profile gone.
     ChangeLog.delete().where(ChangeLog.expert_id == gone.id).execute()
-    from expertnet.models import Expert, ExpertField
+    from expertnet.core.models import Expert, ExpertField
     ExpertField.delete().where(ExpertField.expert == gone.id).execute()
     Expert.delete().where(Expert.id == gone.id).execute()
     with host.app_context():
         follower.run()
         assert set(store.stored_versions()) == {kept.id}
-        assert store.read_position() <= services.last_change()
+        assert store.read_position() <= indexing.last_change()
 
 
 @pytest.mark.skipif(not PG_URL, reason="SQLite serialises writers (BEGIN IMMEDIATE): sequence "
@@ -171,7 +173,7 @@ def test_a_change_committed_after_a_later_one_is_not_skipped(app, add, second_ho
     with host.app_context():
         follower.run()
         assert store.versions_of([slow.id, fast.id]) == {slow.id: 2, fast.id: 1}
-        assert store.read_position() == services.last_change()
+        assert store.read_position() == indexing.last_change()
     assert names_found(host.test_client(), "Chậm Trễ") == ["Chậm Trễ Mới"]
 
 
@@ -183,8 +185,8 @@ def test_a_merge_reaches_the_other_host(app, add, second_host):
     with host.app_context():
         follower.run()
         assert set(store.stored_versions()) == {keep.id, drop.id}
-    values = {**services.stored_values(keep), "other_names": ["Gộp Bỏ Đi"]}
-    services.merge_profiles(keep, drop, values, keep.version, drop.version)
+    values = {**writes.stored_values(keep), "other_names": ["Gộp Bỏ Đi"]}
+    merging.merge_profiles(keep, drop, values, keep.version, drop.version)
     with host.app_context():
         follower.run()
-        assert store.stored_versions() == services.database_versions() == {keep.id: 2}
+        assert store.stored_versions() == indexing.database_versions() == {keep.id: 2}

@@ -6,8 +6,8 @@ import pytest
 from conftest import csrf_token, log_in, post_form
 from test_profile_edit import save
 
-from expertnet import consent
-from expertnet.models import Audit, Consent, Expert
+from expertnet.accounts import consent
+from expertnet.core.models import Audit, Consent, Expert
 
 
 @pytest.fixture
@@ -127,7 +127,8 @@ def test_a_reimport_never_undoes_a_withdrawal(app, tmp_path, make_user):
     """Importing the same file again must not publish what the person withdrew."""
     from test_import import write_csv
 
-    from expertnet import importer, search
+    from expertnet import search
+    from expertnet.curation import importer
     row = {"external_id": "RE-1", "kind": "diaspora", "full_name": "Lã Thị Rút Lại",
            "visibility": "public", "email": "rut.lai@example.org", "email_visibility": "public",
            "consent": "publish;contact"}

@@ -7,10 +7,14 @@ import pytest
 from conftest import client_as, post_form
 from peewee import IntegrityError
 
-from expertnet import consent, contact_requests, mail, services, subject
-from expertnet.db import database
-from expertnet.models import Audit, ContactBlock, ContactRequest, DeletionRequest, Need
-from expertnet.needs import records
+from expertnet.accounts import consent
+from expertnet.accounts import data_rights as subject
+from expertnet.core import outbox as mail
+from expertnet.core.db import database
+from expertnet.core.models import Audit, ContactBlock, ContactRequest, DeletionRequest, Need
+from expertnet.directory import writes
+from expertnet.outreach import contact_requests
+from expertnet.outreach import needs as records
 
 EMAIL = "duc.expert@example.org"
 
@@ -88,7 +92,7 @@ def test_accepted_details_show_to_that_official_on_that_need_until_revoked(app, 
     # Nowhere else: not on the profile, not in the API, not on another need, not for a colleague.
     assert EMAIL not in asking.get(f"/experts/{expert.id}").get_data(as_text=True)
     assert "email" not in asking.get(f"/api/v1/experts/{expert.id}").json
-    from expertnet.needs import shortlists
+    from expertnet.outreach import shortlists
     shortlists.add(other_need, expert, official.id)
     assert EMAIL not in asking.get(f"/needs/{other_need.id}").get_data(as_text=True)
     colleague = client_as(app, people["colleague"])
@@ -148,7 +152,7 @@ def test_blocks_from_everyone_or_one_department(app, people, expert, make_user):
               form_path="/account/requests")
     assert _ask(other, _need(stranger, "Được hỏi lại"), expert).status_code == 302
     # Another expert cannot touch these requests or blocks.
-    intruder = client_as(app, make_user("expert", expert=services.save_profile(
+    intruder = client_as(app, make_user("expert", expert=writes.save_profile(
         {"kind": "domestic", "full_name": "Người Khác"}).expert))
     first = ContactRequest.select().order_by(ContactRequest.id).first()
     assert post_form(intruder, f"/account/requests/{first.id}/accept", {},

@@ -3,8 +3,8 @@ and admins' included, on pages and through the API; the person sees who, by role
 import pytest
 from conftest import PASSWORD, log_in
 
-from expertnet import accounts
-from expertnet.models import Audit
+from expertnet.accounts import users as accounts
+from expertnet.core.models import Audit
 
 
 @pytest.fixture

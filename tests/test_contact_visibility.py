@@ -5,8 +5,10 @@ import itertools
 import pytest
 from conftest import log_in
 
-from expertnet import access, catalog, validation
-from expertnet.models import Audit
+from expertnet.core import access
+from expertnet.core.models import Audit
+from expertnet.directory import validation
+from expertnet.taxonomy import store as catalog
 
 LEVELS = ("public", "officials", "curators")
 ROLES = ("anonymous", "other_expert", "official", "owner", "curator", "admin")

@@ -6,8 +6,9 @@ import json
 import pytest
 from conftest import csrf_token, log_in, post_form
 
-from expertnet import consent, services
-from expertnet.models import Audit, Consent, DeletionRequest, Expert, User
+from expertnet.accounts import consent
+from expertnet.core.models import Audit, Consent, DeletionRequest, Expert, User
+from expertnet.directory import writes
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def person(app, add, make_user, login):
     expert = add(full_name="Hoàng Minh Tuấn", visibility="public", email="tuan@example.org",
                  phone="+84 913 000 111", organization="Viện Tuấn Minh", fields="ai")
     user = make_user("expert", expert=expert)
-    services.save_profile({"city": "Hải Phòng"}, expert=expert, actor=user.id, via="screen")
+    writes.save_profile({"city": "Hải Phòng"}, expert=expert, actor=user.id, via="screen")
     login(user)
     consent.decide(expert, user, "publish", True, consent.NOTICE_VERSION)
     return Expert.get_by_id(expert.id), user

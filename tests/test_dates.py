@@ -1,5 +1,5 @@
 """Dates, times and numbers in the reader's language and the city's zone (issue 16 item 3):
-one set of helpers (expertnet.i18n) behind the ``date``, ``datetime`` and ``ago`` filters,
+one set of helpers (expertnet.core.i18n) behind the ``date``, ``datetime`` and ``ago`` filters,
 the e-mails and the exports. Vietnamese 06/12/2026 and 15:50, 06/12/2026; English
 6 Dec 2026 and 15:50, 6 Dec 2026; stored moments are UTC and shown in EXPERTNET_TIMEZONE."""
 import datetime
@@ -12,10 +12,12 @@ import pytest
 from conftest import client_as, make_app
 from flask_babel import force_locale
 
-from expertnet import create_app, emails, notifications
-from expertnet.db import utcnow
-from expertnet.i18n import format_ago, format_day, format_moment
-from expertnet.models import Audit
+from expertnet import create_app
+from expertnet.core.db import utcnow
+from expertnet.core.i18n import format_ago, format_day, format_moment
+from expertnet.core.models import Audit
+from expertnet.notifications import emails
+from expertnet.notifications import inbox as notifications
 
 # 08:50 UTC is 15:50 in Hai Phong (UTC+7, no summer time).
 MOMENT = datetime.datetime(2026, 12, 6, 8, 50, 4)
@@ -149,8 +151,8 @@ def test_the_programme_report_workbook_writes_its_period_in_the_readers_language
 
 # Where a date may still be written by other means, and why: machine formats (vCard's
 # REV, file and folder names), and a month's label on the statistics charts (Babel).
-MACHINE_FORMATS = {"expertnet/exports.py", "expertnet/search/index.py", "expertnet/cli_backup.py",
-                   "expertnet/dashboard.py", "expertnet/i18n.py"}
+MACHINE_FORMATS = {"expertnet/curation/exports.py", "expertnet/search/index.py", "expertnet/cli/backup.py",
+                   "expertnet/programme/statistics.py", "expertnet/core/i18n.py"}
 
 
 def test_no_date_is_formatted_by_hand():

@@ -5,8 +5,9 @@ import pytest
 from conftest import PASSWORD, log_in, post_form
 from test_profile_edit import form_data, save
 
-from expertnet import consent, delegates, services
-from expertnet.models import Audit, Delegation, Expert, PendingChange
+from expertnet.accounts import consent, data_rights, delegates
+from expertnet.core.models import Audit, Expert, PendingChange, ProfileDelegate
+from expertnet.directory import writes
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_a_naming_that_makes_no_sense_is_refused_with_a_reason(app, team, email,
     response = post_form(curator, f"/experts/{team['expert'].id}/delegates", {"email": email},
                          headers={"Accept-Language": "en"})
     assert response.status_code == 200 and message in response.text
-    assert Delegation.select().count() == 1
+    assert ProfileDelegate.select().count() == 1
 
 
 def test_the_delegate_edits_through_the_owners_flow_audited_on_behalf(app, team):
@@ -132,7 +133,7 @@ def test_a_delegates_stale_save_is_refused_like_the_owners(app, team):
     secretary = client_for(app, team["secretary"])
     expert = team["expert"]
     stale = form_data(Expert.get_by_id(expert.id), position="Thư ký")
-    services.save_profile({"city": "Hải Phòng"}, expert=Expert.get_by_id(expert.id))
+    writes.save_profile({"city": "Hải Phòng"}, expert=Expert.get_by_id(expert.id))
     response = post_form(secretary, f"/experts/{expert.id}/edit", stale,
                          headers={"Accept-Language": "en"})
     assert response.status_code == 200 and "Someone else saved this profile" in response.text
@@ -179,5 +180,5 @@ def test_the_data_export_and_a_deletion(app, team):
     assert [row["email"] for row in owner_data["delegates"]] == ["thu.ky@example.org"]
     secretary_data = client_for(app, team["secretary"]).get("/account/data.json").json
     assert secretary_data["delegated_profiles"] == [team["expert"].id]
-    services.delete_profile(Expert.get_by_id(team["expert"].id))
-    assert Delegation.select().count() == 0
+    data_rights.delete_profile(Expert.get_by_id(team["expert"].id))
+    assert ProfileDelegate.select().count() == 0

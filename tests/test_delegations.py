@@ -6,10 +6,10 @@ import datetime
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import subject
-from expertnet.cooperation import delegations
-from expertnet.db import utcnow
-from expertnet.models import Audit, DeletionRequest, Mission, MissionExpert, MissionFollowUp
+from expertnet.accounts import data_rights as subject
+from expertnet.cooperation import missions as delegations
+from expertnet.core.db import utcnow
+from expertnet.core.models import Audit, DeletionRequest, Mission, MissionExpert, MissionFollowUp
 
 MISSION = {"direction": "outgoing", "title": "Đoàn công tác tại Nhật Bản", "country": "JP",
            "city": "Kobe", "starts_on": "2026-04-06", "ends_on": "2026-04-10",

@@ -13,11 +13,16 @@ import pytest
 from conftest import client_as, post_form
 from playhouse.migrate import SchemaMigrator, migrate
 
-from expertnet import consent, contact_requests, mail, migrations, programme_report, subject
-from expertnet.access import Viewer
-from expertnet.db import database, utcnow
-from expertnet.models import Audit, ContactRequest, Need, Notification
-from expertnet.needs import records, shortlists
+from expertnet.accounts import consent
+from expertnet.accounts import data_rights as subject
+from expertnet.core import migrations
+from expertnet.core import outbox as mail
+from expertnet.core.access import Viewer
+from expertnet.core.db import database, utcnow
+from expertnet.core.models import Audit, ContactRequest, Need, Notification
+from expertnet.outreach import contact_requests, shortlists
+from expertnet.outreach import needs as records
+from expertnet.programme import report as programme_report
 
 EMAIL = "minh.tran@example.jp"
 PHONE = "+81 90 1234 5678"
@@ -381,5 +386,5 @@ def test_the_migration_adds_its_columns_to_an_older_database(app):
     columns = {column.name for column in database.get_columns("contact_request")}
     assert {"channel", "handled_by", "shared_fields", "outcome_note"} <= columns
     # Idempotent: run again on a database that has them.
-    migrations._0063_department_contact(migrator, database)
+    migrations.step("0063_department_contact")(migrator, database)
     assert migrations.upgrade(database) == []

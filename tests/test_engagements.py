@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import access, subject
-from expertnet.db import utcnow
-from expertnet.models import Attachment, Audit, DeletionRequest, Engagement, Need
-from expertnet.needs import matching, records, shortlists
+from expertnet.accounts import data_rights as subject
+from expertnet.core import access
+from expertnet.core.db import utcnow
+from expertnet.core.models import Attachment, Audit, DeletionRequest, Engagement, Need
+from expertnet.outreach import matching, shortlists
+from expertnet.outreach import needs as records
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -144,8 +146,8 @@ def test_attachments_are_checked_by_content_and_served_as_downloads(app, officia
 def test_an_engagement_of_a_hidden_profile_is_hidden_too(app, official, expert, add):
     _record(client_as(app, official), expert)
     engagement = Engagement.get()
-    from expertnet import services
-    services.save_profile({"visibility": "curators"}, expert=expert)
+    from expertnet.directory import writes
+    writes.save_profile({"visibility": "curators"}, expert=expert)
     client = client_as(app, official)
     assert client.get(f"/engagements/{engagement.id}").status_code == 404
     assert "Tư vấn bến container" not in client.get("/engagements").get_data(as_text=True)

@@ -4,6 +4,7 @@ import pytest
 from conftest import context_of
 
 from expertnet import search
+from expertnet.accounts import data_rights
 from expertnet.cli import load_demo
 
 QUERIES = [
@@ -64,12 +65,11 @@ def test_sorts_and_later_pages_match_whoosh(demo, sort):
 
 def test_edits_and_deletes_are_seen_through_cached_segments(demo_to_edit, add):
     demo = demo_to_edit
-    from expertnet import services
     before = search.search(demo, search.SearchRequest(text="nguyen", per_page=5))
     expert = add(full_name="Nguyễn Mới Thêm")
     after = search.search(demo, search.SearchRequest(text="nguyen mới thêm"))
     assert after.ids == [expert.id]
-    services.delete_profile(expert)
+    data_rights.delete_profile(expert)
     again = search.search(demo, search.SearchRequest(text="nguyen", per_page=5))
     assert again.total == before.total and again.ids == before.ids
 

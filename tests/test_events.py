@@ -7,9 +7,11 @@ import re
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import access, consent, subject
+from expertnet.accounts import consent
+from expertnet.accounts import data_rights as subject
 from expertnet.cooperation import common, events
-from expertnet.models import (
+from expertnet.core import access
+from expertnet.core.models import (
     Audit,
     ContactBlock,
     DeletionRequest,
@@ -17,7 +19,8 @@ from expertnet.models import (
     EventInvitation,
     Expert,
 )
-from expertnet.needs import records, shortlists
+from expertnet.outreach import needs as records
+from expertnet.outreach import shortlists
 
 EVENT = {"kind": "conference", "title": "Hội thảo Cảng biển thông minh",
          "starts_on": "2026-06-10", "ends_on": "2026-06-11", "location": "Hải Phòng",
@@ -249,7 +252,7 @@ def test_deleting_the_event_or_the_profile_removes_the_invitations(app, people, 
 
 
 def test_merging_two_profiles_keeps_one_invitation_per_event(app, people, event, add):
-    from expertnet import merging
+    from expertnet.curation import merging
 
     twin = add(full_name="Nguyễn Văn Cảng", visibility="officials", fields="seaports")
     other = events.save({**EVENT, "title": "Hội thảo khác"}, people["official"].id)
@@ -304,7 +307,7 @@ def test_a_block_of_the_organising_department_refuses_the_invitation(app, people
 
 def _queries(monkeypatch):
     """A list that grows by one SQL statement for each query the database runs."""
-    from expertnet.db import database
+    from expertnet.core.db import database
     run = []
     real = database.obj.execute_sql
 

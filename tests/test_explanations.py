@@ -6,13 +6,13 @@ from conftest import context_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expertnet.access import Viewer
 from expertnet.cli import load_demo
-from expertnet.needs import matching
+from expertnet.core.access import Viewer
+from expertnet.core.text import fold
+from expertnet.outreach import matching
 from expertnet.search import query as search_query
 from expertnet.search.similar import _SYLLABLE, phrases
-from expertnet.taxonomy import FIELDS
-from expertnet.text import fold
+from expertnet.taxonomy.fields import FIELDS
 
 TOPICS = [name for field in FIELDS for name in (field["name_vi"], *field["synonyms_vi"],
                                                  field["name_en"])]

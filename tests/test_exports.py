@@ -8,9 +8,11 @@ import re
 import pytest
 from conftest import PASSWORD, csrf_token
 
-from expertnet import consent, importer, services
-from expertnet.models import Audit, Expert
-from expertnet.validation import COLUMNS
+from expertnet.accounts import consent, data_rights
+from expertnet.core.models import Audit, Expert
+from expertnet.curation import importer
+from expertnet.directory import writes
+from expertnet.directory.validation import COLUMNS
 
 RICH = [
     {"external_id": "DA-1", "kind": "diaspora", "full_name": "Nguyễn Văn Đức",
@@ -33,7 +35,7 @@ RICH = [
 @pytest.fixture
 def people(app):
     """The profiles, with the consents their visibility needs (as the screens ask)."""
-    experts = [services.save_profile(dict(values)).expert for values in RICH]
+    experts = [writes.save_profile(dict(values)).expert for values in RICH]
     for expert in experts:
         for purpose in consent.PURPOSES:
             consent.decide(expert, None, purpose, True, consent.NOTICE_VERSION)
@@ -78,7 +80,7 @@ def test_an_export_reimports_into_an_empty_directory_field_by_field(
     path = tmp_path / f"export.{kind}"
     path.write_bytes(response.get_data())
     for expert in list(Expert.select()):
-        services.delete_profile(expert)
+        data_rights.delete_profile(expert)
     assert Expert.select().count() == 0
     report = importer.import_file(path)
     assert report.exit_code == 0, report.problems
@@ -231,7 +233,7 @@ def test_a_vcard_of_a_hidden_profile_is_a_404_and_anonymous_must_log_in(
 
 def test_a_withdrawn_consent_takes_the_profile_out_of_officials_exports(
         app, client, make_user, login, people):
-    from expertnet import consent
+    from expertnet.accounts import consent
     owner = make_user("expert", expert=people[1])
     consent.decide(people[1], owner, "publish", False, consent.NOTICE_VERSION)
     as_role(make_user, login, "official")

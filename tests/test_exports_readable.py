@@ -12,10 +12,11 @@ import openpyxl
 import pytest
 from conftest import _database_copy, client_as, make_app
 
-from expertnet import consent, services
-from expertnet.db import connect_url, database
-from expertnet.models import Expert, Job
-from expertnet.validation import COLUMNS
+from expertnet.accounts import consent
+from expertnet.core.db import connect_url, database
+from expertnet.core.models import Expert, Job
+from expertnet.directory import writes
+from expertnet.directory.validation import COLUMNS
 
 PEOPLE = [
     {"external_id": "KS-HP-0007", "kind": "diaspora", "full_name": "Nguyễn Thị Thu Hương",
@@ -52,7 +53,7 @@ def with_consent(expert):
 
 @pytest.fixture
 def people(app):
-    return [with_consent(services.save_profile(dict(values)).expert) for values in PEOPLE]
+    return [with_consent(writes.save_profile(dict(values)).expert) for values in PEOPLE]
 
 
 @pytest.fixture

@@ -7,10 +7,12 @@ import pytest
 from conftest import context_of
 from werkzeug.datastructures import MultiDict
 
-from expertnet import catalog, finder, importer, services
-from expertnet.access import ANONYMOUS, CURATOR, Viewer, visible_levels
-from expertnet.db import utcnow
-from expertnet.models import Expert, User
+from expertnet.core.access import ANONYMOUS, CURATOR, Viewer, visible_levels
+from expertnet.core.db import utcnow
+from expertnet.core.models import Expert, User
+from expertnet.curation import importer
+from expertnet.directory import finder, indexing
+from expertnet.taxonomy import store as catalog
 
 KINDS = ["domestic", "foreign", "diaspora"]
 COUNTRIES = ["VN", "JP", "KR", "US", "FR", "DE"]
@@ -65,7 +67,7 @@ def _seed():
         Expert.id.in_(confirmed)).execute()
     User.insert_many([{"email": f"owner{i}@example.org", "role": "expert", "expert": i}
                       for i in claimed]).execute()
-    services.index_ids(ids)
+    indexing.index_ids(ids)
     return rows
 
 

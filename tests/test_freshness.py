@@ -8,9 +8,9 @@ import itsdangerous.timed
 import pytest
 from conftest import SITE, csrf_token, links_in, log_in, make_app, post_form
 
-from expertnet import freshness
-from expertnet.db import utcnow
-from expertnet.models import Audit, Expert
+from expertnet.core.db import utcnow
+from expertnet.core.models import Audit, Expert
+from expertnet.directory import freshness
 
 EN = {"Accept-Language": "en"}
 
@@ -88,11 +88,11 @@ def test_saving_the_profile_counts_as_confirming_it(app, owned, client, login):
 
 
 def test_a_curators_edit_does_not_confirm_for_the_owner(app, owned, make_user):
-    from expertnet import services
+    from expertnet.directory import writes
     expert, _owner = owned
     Expert.update(owner_confirmed_at=utcnow() - datetime.timedelta(days=400)).where(
         Expert.id == expert.id).execute()
-    services.save_profile({"city": "Hải Phòng"}, expert=Expert.get_by_id(expert.id),
+    writes.save_profile({"city": "Hải Phòng"}, expert=Expert.get_by_id(expert.id),
                           actor=make_user("curator").id)
     assert freshness.is_stale(Expert.get_by_id(expert.id))
 
@@ -105,7 +105,7 @@ def test_remind_stale_emails_each_owner_once_per_period(app, runner, owned, add,
     expert, owner = owned
     aged(add(full_name="Không Có Chủ"), 500)          # no owner: nobody to remind
     inactive = aged(add(full_name="Đã Nghỉ"), 500)
-    from expertnet import accounts
+    from expertnet.accounts import users as accounts
     accounts.deactivate(make_user("expert", expert=inactive))
     fresh = add(full_name="Vừa Cập Nhật")
     make_user("expert", expert=fresh)
@@ -147,7 +147,7 @@ def test_the_reminder_link_leads_to_a_page_with_the_button(app, runner, owned, m
 
 def test_a_reminder_link_dies_with_time_or_with_the_ownership(app, runner, owned, mailbox,
                                                               monkeypatch):
-    from expertnet.models import User
+    from expertnet.core.models import User
     expert, owner = owned
     _remind(runner)
     [check, _edit] = links_in(mailbox[0])
@@ -178,7 +178,7 @@ def test_the_worker_sends_what_the_command_queued(tmp_path, database_url, owned)
     huey = queued.extensions["expertnet.tasks"]
     try:
         with queued.app_context():
-            from expertnet import mail
+            from expertnet.core import outbox as mail
             result = queued.test_cli_runner().invoke(args=["remind-stale"])
             assert result.exit_code == 0 and "1 reminders queued" in result.output
             assert mail.outbox() == []

@@ -2,9 +2,11 @@
 what people type, the stored spelling, and search by either scheme."""
 import pytest
 
-from expertnet import catalog, hometowns, services
-from expertnet.importer import import_rows
-from expertnet.models import Expert
+from expertnet.core.models import Expert
+from expertnet.curation.importer import import_rows
+from expertnet.directory import indexing, search_documents, writes
+from expertnet.taxonomy import hometowns
+from expertnet.taxonomy import store as catalog
 
 
 def test_the_table_has_every_current_unit_once():
@@ -81,7 +83,7 @@ def test_canonical_is_stable():
 
 
 def test_edits_and_imports_store_the_canonical_spelling(app):
-    saved = services.save_profile({"kind": "diaspora", "full_name": "Phạm Quê Một",
+    saved = writes.save_profile({"kind": "diaspora", "full_name": "Phạm Quê Một",
                                    "hometown": "quan kien an, hai phong"}).expert
     assert Expert.get_by_id(saved.id).hometown == "quận Kiến An, Hải Phòng"
     header = ["external_id", "kind", "full_name", "hometown"]
@@ -111,14 +113,14 @@ def test_both_schemes_and_folded_input_find_the_same_profile(app, client, add):
 
 
 def test_migration_0020_queues_every_profile_and_reconcile_indexes_the_names(app, client, add):
-    from expertnet import migrations
-    from expertnet.db import database
-    from expertnet.models import PendingIndex
+    from expertnet.core import migrations
+    from expertnet.core.db import database
+    from expertnet.core.models import PendingIndex
 
     expert = add(full_name="Vũ Quê Cũ", hometown="Kẻ Sặt")
     # An index written before hometown names were indexed: the plain document only.
     store = app.extensions["expertnet.search"]
-    document = services.document_for(expert, [], catalog.load())
+    document = search_documents.document_for(expert, [], catalog.load())
     document["place"] = "Kẻ Sặt"
     store.apply([document])
     assert expert.id not in _found(client, "Bình Giang")
@@ -127,7 +129,7 @@ def test_migration_0020_queues_every_profile_and_reconcile_indexes_the_names(app
             migrations.SchemaMigration.name == "0020_reindex_for_hometowns").execute()
     assert migrations.upgrade(database) == ["0020_reindex_for_hometowns"]
     assert PendingIndex.select().where(PendingIndex.expert_id == expert.id).exists()
-    services.reconcile()
+    indexing.reconcile()
     assert expert.id in _found(client, "Bình Giang")
 
 

@@ -4,9 +4,9 @@ import unicodedata
 
 import pytest
 
-from expertnet import importer
-from expertnet.models import Expert
-from expertnet.validation import COLUMNS
+from expertnet.core.models import Expert
+from expertnet.curation import importer
+from expertnet.directory.validation import COLUMNS
 
 GOOD = [
     {"external_id": "HP-1", "kind": "diaspora", "full_name": "Nguyễn Văn Đức",

@@ -11,9 +11,12 @@ import pytest
 from conftest import csrf_token
 from defusedxml import DefusedXmlException
 
-from expertnet import batches, importer, search, services
-from expertnet.models import Audit, ColumnMapping, Expert, ImportBatch, ImportRow
-from expertnet.validation import COLUMNS
+from expertnet import search
+from expertnet.accounts import data_rights
+from expertnet.core.models import Audit, ColumnMapping, Expert, ImportBatch, ImportRow
+from expertnet.curation import batches, importer
+from expertnet.directory import writes
+from expertnet.directory.validation import COLUMNS
 
 # The contract's columns and the survey's consent (without it, privacy by default keeps
 # every imported profile for curators only).
@@ -144,7 +147,7 @@ def test_duplicate_choices_are_respected_and_the_batch_is_linked_and_audited(
         {"kind": "domestic", "full_name": "Hoàng Văn Nam", "email": "nam@example.org"},
         {"kind": "domestic", "full_name": "Người Khác", "email": "nam@example.org"},
     ]
-    services.save_profile({"kind": "domestic", "full_name": "Hoàng V. Nam",
+    writes.save_profile({"kind": "domestic", "full_name": "Hoàng V. Nam",
                            "email": "nam@example.org"})
     batch = uploaded_batch(client, csv_bytes(rows))
     assert [row(batch, n).outcome for n in (5, 6, 7)] == ["duplicate"] * 3
@@ -189,7 +192,7 @@ def test_rollback_deletes_what_was_created_and_restores_what_was_updated(
     created = Expert.get(Expert.full_name == "Nguyễn Thu Trang")
     twin_before = Expert.get_by_id(existing["twin"].id)
     # Somebody edits one of the updated profiles after the import.
-    services.save_profile({"position": "Trưởng khoa"}, expert=twin_before)
+    writes.save_profile({"position": "Trưởng khoa"}, expert=twin_before)
 
     page = client.get(f"/curate/imports/{batch.id}/rollback").text
     history = f"/experts/{existing['twin'].id}/history"
@@ -220,7 +223,7 @@ def test_a_failure_in_the_middle_of_a_commit_leaves_the_database_as_it_was(
                                 "external_id": f"N-{n}"} for n in range(1, 8)]
     batch = uploaded_batch(client, csv_bytes(rows))
     before = {e.id: (e.version, e.organization) for e in Expert.select()}
-    real = services.upsert_profiles
+    real = writes.upsert_profiles
     calls = []
 
     def failing(*args, **kwargs):
@@ -229,9 +232,9 @@ def test_a_failure_in_the_middle_of_a_commit_leaves_the_database_as_it_was(
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "upsert_profiles", failing)
+    monkeypatch.setattr(writes, "upsert_profiles", failing)
     commit(client, batch)
-    monkeypatch.setattr(services, "upsert_profiles", real)
+    monkeypatch.setattr(writes, "upsert_profiles", real)
     batch = ImportBatch.get_by_id(batch.id)
     assert batch.status == "failed" and "Nothing was imported" in batch.error
     assert {e.id: e.organization for e in Expert.select()} == \
@@ -246,7 +249,7 @@ def test_a_commit_that_cannot_be_undone_at_once_can_be_rolled_back_later(
     rows = [{"kind": "domestic", "full_name": f"Người Số {n}", "external_id": f"S-{n}"}
             for n in range(1, 6)]
     batch = uploaded_batch(client, csv_bytes(rows))
-    real_upsert, real_delete = services.upsert_profiles, services.delete_profile
+    real_upsert, real_delete = writes.upsert_profiles, data_rights.delete_profile
     calls = []
 
     def failing_upsert(*args, **kwargs):
@@ -258,11 +261,11 @@ def test_a_commit_that_cannot_be_undone_at_once_can_be_rolled_back_later(
     def failing_delete(*args, **kwargs):
         raise RuntimeError("still full")
 
-    monkeypatch.setattr(services, "upsert_profiles", failing_upsert)
-    monkeypatch.setattr(services, "delete_profile", failing_delete)
+    monkeypatch.setattr(writes, "upsert_profiles", failing_upsert)
+    monkeypatch.setattr(data_rights, "delete_profile", failing_delete)
     commit(client, batch)
-    monkeypatch.setattr(services, "upsert_profiles", real_upsert)
-    monkeypatch.setattr(services, "delete_profile", real_delete)
+    monkeypatch.setattr(writes, "upsert_profiles", real_upsert)
+    monkeypatch.setattr(data_rights, "delete_profile", real_delete)
     batch = ImportBatch.get_by_id(batch.id)
     assert batch.status == "committed" and "roll it back" in batch.error
     assert Expert.select().count() == 2  # the first chunk

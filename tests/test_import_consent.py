@@ -10,9 +10,11 @@ from flask_babel import force_locale
 from test_import import write_csv
 from test_profile_edit import save
 
-from expertnet import consent, importer, search
+from expertnet import search
+from expertnet.accounts import consent
 from expertnet.cli import format_report, load_demo
-from expertnet.models import Audit, Consent, Expert
+from expertnet.core.models import Audit, Consent, Expert
+from expertnet.curation import importer
 
 
 def row(**values):
@@ -182,8 +184,8 @@ def test_a_long_file_name_is_kept_in_the_notice_version(app, tmp_path):
 
 
 def test_0011_widens_the_notice_version_of_an_older_postgresql_database(app):
-    from expertnet import migrations
-    from expertnet.db import database, is_postgres
+    from expertnet.core import migrations
+    from expertnet.core.db import database, is_postgres
     if not is_postgres():
         pytest.skip("SQLite does not enforce VARCHAR lengths: 0011 has nothing to do there")
 

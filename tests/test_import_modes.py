@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_import_browser import commit, csv_bytes, decide, post, row, uploaded_batch
 
-from expertnet import import_modes, services
-from expertnet.import_modes import ADDED, ERASED, KEPT, Change, resolve
-from expertnet.models import Audit, Expert, ImportBatch
-from expertnet.text import fold
+from expertnet.core.models import Audit, Expert, ImportBatch
+from expertnet.core.text import fold
+from expertnet.curation import import_modes
+from expertnet.curation.import_modes import ADDED, ERASED, KEPT, Change, resolve
+from expertnet.directory import writes
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
@@ -403,7 +404,7 @@ def test_an_interrupted_update_commit_leaves_every_profile_whole(app, client, cu
     rows = [{**THIN, "languages": "ko", "city": "Osaka"},
             {"kind": "domestic", "full_name": "Người Sau", "external_id": "N-1"}]
     batch = uploaded_batch(client, csv_bytes(rows, [*THIN, "consent"]))
-    real = services.upsert_profiles
+    real = writes.upsert_profiles
     calls = []
 
     def failing(*args, **kwargs):
@@ -412,9 +413,9 @@ def test_an_interrupted_update_commit_leaves_every_profile_whole(app, client, cu
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "upsert_profiles", failing)
+    monkeypatch.setattr(writes, "upsert_profiles", failing)
     commit(client, batch)
-    monkeypatch.setattr(services, "upsert_profiles", real)
+    monkeypatch.setattr(writes, "upsert_profiles", real)
     assert ImportBatch.get_by_id(batch.id).status == "failed"
     huy = Expert.get_by_id(rich.id)
     assert (huy.city, huy.languages, huy.other_names, huy.phone) == \

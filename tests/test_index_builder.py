@@ -8,9 +8,10 @@ from whoosh import fields, qparser
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import NO_MERGE
 
-from expertnet import search, services
+from expertnet import search
 from expertnet.cli import load_demo
-from expertnet.db import database
+from expertnet.core.db import database
+from expertnet.directory import indexing
 from expertnet.search import builder
 from expertnet.search.schema import build_schema
 
@@ -145,7 +146,7 @@ def test_several_processes_write_segments_in_document_order(tmp_path):
 def test_the_demo_directory_indexes_as_whoosh_indexes_it(app, tmp_path):
     load_demo(count=200)
     with database.connection_context():
-        documents = list(services.all_documents())
+        documents = list(indexing.all_documents())
     schema = build_schema()
     expected = whoosh_index(tmp_path / "whoosh", schema, documents)
     actual = built_index(tmp_path / "built", schema, documents)
@@ -155,11 +156,11 @@ def test_the_demo_directory_indexes_as_whoosh_indexes_it(app, tmp_path):
 def test_a_rebuild_with_two_processes_searches_like_one(app, add, store):
     for number in range(9):
         add(full_name=f"Chuyên gia {number}", fields="ai" if number % 2 else "logistics")
-    services.rebuild(store)
+    indexing.rebuild(store)
     request = search.SearchRequest(text="chuyen gia", visibility=("public",), per_page=50)
     before = search.search(store, request)
     store.PARALLEL_BUILD_MIN = 2
-    services.rebuild(store)
+    indexing.rebuild(store)
     with store.searcher() as searcher:
         assert len(searcher.reader().leaf_readers()) == 2
     after = search.search(store, request)

@@ -3,9 +3,10 @@ import shutil
 
 from werkzeug.datastructures import MultiDict
 
-from expertnet import finder, services
-from expertnet.access import CURATOR
-from expertnet.models import PendingIndex
+from expertnet.accounts import data_rights
+from expertnet.core.access import CURATOR
+from expertnet.core.models import PendingIndex
+from expertnet.directory import finder, indexing, writes
 from expertnet.search import IndexBusy
 
 QUERIES = ["", "nguyen", "logistics", "tri tue nhan tao", "Đức", "cang bien"]
@@ -36,10 +37,10 @@ def test_a_saved_profile_is_found_by_the_next_request(client, add):
 
 def test_an_edit_replaces_the_document_and_a_delete_removes_it(app, add):
     expert = add(full_name="Phan Văn Cũ")
-    services.save_profile({"full_name": "Phan Văn Mới"}, expert=expert)
+    writes.save_profile({"full_name": "Phan Văn Mới"}, expert=expert)
     assert snapshot(["phan van cu"])["phan van cu"][1] == 0
     assert snapshot(["phan van moi"])["phan van moi"][0] == [expert.id]
-    services.delete_profile(expert)
+    data_rights.delete_profile(expert)
     assert snapshot(["phan van moi"])["phan van moi"][1] == 0
 
 
@@ -49,7 +50,7 @@ def test_deleted_index_is_rebuilt_with_identical_results(app, add, store):
     store.close()
     shutil.rmtree(store.root)
     assert store.status() == "missing"
-    summary = services.reconcile()
+    summary = indexing.reconcile()
     assert summary["rebuilt"] is True
     assert snapshot() == before
 
@@ -76,7 +77,7 @@ def test_a_failed_index_write_keeps_the_database_write_and_is_repaired(app, add,
     assert PendingIndex.get_or_none(PendingIndex.expert_id == expert.id) is not None
     assert snapshot(["lac mat chi muc"])["lac mat chi muc"][1] == 0
     monkeypatch.undo()
-    summary = services.reconcile()
+    summary = indexing.reconcile()
     assert summary["indexed"] >= 1
     assert snapshot(["lac mat chi muc"])["lac mat chi muc"][0] == [expert.id]
     assert PendingIndex.select().count() == 0
@@ -96,11 +97,11 @@ def test_reconcile_mends_stale_and_orphan_documents(app, add, store):
     kept = add(full_name="Giữ Lại")
     # Simulate a crash between commit and index: the index holds an old version and a
     # document of a profile that no longer exists.
-    from expertnet.models import Expert
+    from expertnet.core.models import Expert
     Expert.update(version=Expert.version + 5, full_name="Đã Đổi").where(Expert.id == kept.id).execute()
     store.apply([{"id": "999999", "id_num": 999999, "version": 1, "kind": "domestic",
                   "visibility": "public", "name": "Ma", "name_exact": "Ma", "name_sort": "ma"}])
-    summary = services.reconcile()
+    summary = indexing.reconcile()
     assert summary["indexed"] == 1 and summary["removed"] == 1
     assert snapshot(["da doi"])["da doi"][0] == [kept.id]
     assert snapshot(["ma"])["ma"][1] == 0
@@ -128,5 +129,5 @@ def test_a_held_writer_lock_times_out_instead_of_hanging(app, add, store):
         assert PendingIndex.get_or_none(PendingIndex.expert_id == expert.id) is not None
     finally:
         writer.cancel()
-    services.flush_pending()
+    indexing.flush_pending()
     assert snapshot(["cho khoa"])["cho khoa"][0] == [expert.id]

@@ -5,8 +5,9 @@ import time
 
 from werkzeug.datastructures import MultiDict
 
-from expertnet import finder, services
-from expertnet.access import CURATOR
+from expertnet.accounts import data_rights
+from expertnet.core.access import CURATOR
+from expertnet.directory import finder, indexing, writes
 
 
 def segment_count(store):
@@ -47,10 +48,10 @@ def test_a_background_merge_leaves_the_index_whole(app, add, store):
 def test_a_rebuild_in_batches_searches_like_one_segment(app, add, store):
     for number in range(7):
         add(full_name=f"Chuyên gia {number}", fields="ai" if number % 2 else "logistics")
-    services.rebuild(store)
+    indexing.rebuild(store)
     before = {query: found(query) for query in ("", "chuyen gia", "logistics")}
     store.BUILD_SEGMENT = 2
-    services.rebuild(store)
+    indexing.rebuild(store)
     assert segment_count(store) == 4
     assert {query: found(query) for query in before} == before
 
@@ -102,8 +103,8 @@ def test_a_merge_writes_without_the_writer_lock_and_keeps_edits_made_meanwhile(a
         written = write_merged(*args)
         # The merged segment is written: saves go on meanwhile (no lock is held), and
         # they touch documents of the segments being merged.
-        services.save_profile({"keywords": ["cảng biển"]}, expert=experts[0])
-        services.delete_profile(experts[1])
+        writes.save_profile({"keywords": ["cảng biển"]}, expert=experts[0])
+        data_rights.delete_profile(experts[1])
         return written
 
     store._write_merged = write_then_edit

@@ -8,9 +8,10 @@ import itsdangerous.timed
 import pytest
 from conftest import PASSWORD, SITE, csrf_token, links_in, post_form
 
-from expertnet import invitations, mail
-from expertnet.db import utcnow
-from expertnet.models import Invitation, MailMessage, User
+from expertnet.accounts import invitations
+from expertnet.core import outbox as mail
+from expertnet.core.db import utcnow
+from expertnet.core.models import Invitation, MailMessage, User
 
 
 class Clock:

@@ -5,8 +5,8 @@ import pytest
 from conftest import SITE, csrf_token, links_in, make_app, post_form
 from flask_babel import force_locale
 
-from expertnet.i18n import _
-from expertnet.models import Invitation, MailMessage, User
+from expertnet.core.i18n import _
+from expertnet.core.models import Invitation, MailMessage, User
 
 SUBJECT = "Invitation to keep your profile in the Hai Phong expert network"
 
@@ -70,7 +70,7 @@ def test_without_base_url_the_curators_request_names_the_site(app, add, curator,
 def test_a_failed_message_shows_as_failed(app, add, curator, mailbox, monkeypatch):
     import smtplib
 
-    from expertnet import mail
+    from expertnet.core import outbox as mail
 
     def refuse(message):
         raise smtplib.SMTPRecipientsRefused({"long@example.org": (550, b"no such user")})
@@ -106,7 +106,7 @@ def test_from_a_worker_the_message_waits_and_carries_the_configured_address(tmp_
             page = client.get(response.location, headers={"Accept-Language": "en"}).text
             assert "State of the e-mail: waiting to be sent" in page
             huey.execute(huey.dequeue())
-            from expertnet import mail
+            from expertnet.core import outbox as mail
             [message] = mail.outbox()
             assert f"{SITE}/invitations/" in message.get_content()
     finally:

@@ -8,8 +8,8 @@ import pytest
 from conftest import PASSWORD, csrf_token, log_in, post_form
 from itsdangerous import URLSafeTimedSerializer
 
-from expertnet import invitations
-from expertnet.models import Audit, Invitation, User
+from expertnet.accounts import data_rights, invitations
+from expertnet.core.models import Audit, Invitation, User
 
 
 @pytest.fixture
@@ -100,9 +100,8 @@ def test_only_curators_invite(app, add, make_user, login, client):
 
 
 def test_deleting_the_profile_deletes_its_invitations(app, invited):
-    from expertnet import services
-    from expertnet.models import Expert
+    from expertnet.core.models import Expert
     expert, _curator, path = invited
-    services.delete_profile(Expert.get_by_id(expert.id))
+    data_rights.delete_profile(Expert.get_by_id(expert.id))
     assert Invitation.select().count() == 0
     assert claim(app, path)[1].status_code == 404

@@ -10,20 +10,24 @@ import pytest
 from conftest import client_as, csrf_token, log_in
 from werkzeug.datastructures import MultiDict
 
-from expertnet import access, consent, exports, finder, jobs, mail, services, tasks
-from expertnet.db import utcnow
-from expertnet.models import Audit, Invitation, Job, User
+from expertnet.accounts import consent
+from expertnet.core import access, tasks
+from expertnet.core import outbox as mail
+from expertnet.core.db import utcnow
+from expertnet.core.models import Audit, Invitation, Job, User
+from expertnet.curation import exports, jobs
+from expertnet.directory import finder, writes
 
 
 @pytest.fixture
 def many(app):
     """Eight public profiles with consent, one for curators only, one with a formula."""
-    experts = [services.save_profile({"kind": "domestic", "full_name": f"Chuyên Gia {n}",
+    experts = [writes.save_profile({"kind": "domestic", "full_name": f"Chuyên Gia {n}",
                                       "visibility": "public", "email": f"cg{n}@example.org",
                                       "fields": "ai"}).expert for n in range(8)]
-    experts.append(services.save_profile({"kind": "domestic", "full_name": "Nội Bộ",
+    experts.append(writes.save_profile({"kind": "domestic", "full_name": "Nội Bộ",
                                           "visibility": "curators", "fields": "ai"}).expert)
-    experts.append(services.save_profile({"kind": "domestic", "visibility": "public",
+    experts.append(writes.save_profile({"kind": "domestic", "visibility": "public",
                                           "full_name": "Công Thức",
                                           "organization": '=HYPERLINK("http://x","y")'}).expert)
     for expert in experts:
@@ -120,7 +124,7 @@ def test_rights_lost_before_the_job_runs_export_nothing(app, many, make_user):
 def test_an_unexpected_failure_is_shown_in_both_languages(app, many, make_user, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr("expertnet.exports.write", broken)
+    monkeypatch.setattr("expertnet.curation.exports.write", broken)
     official = make_user("official")
     client, _response = export_as(app, official)
     job = Job.get()
@@ -223,7 +227,7 @@ def test_a_queued_export_records_its_progress_as_it_runs(app_factory, many, make
             stored = Job.get_by_id(self.job_id)
             seen.append((stored.status, stored.done, stored.total))
         monkeypatch.setattr(jobs._Reporter, "__call__", spy)
-        monkeypatch.setattr("expertnet.exports.Logged.__init__.__defaults__", (None, 2, "screen"))
+        monkeypatch.setattr("expertnet.curation.exports.Logged.__init__.__defaults__", (None, 2, "screen"))
         task = tasks.huey.dequeue()
         tasks.huey.execute(task)
         job = Job.get_by_id(job.id)

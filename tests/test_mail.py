@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from expertnet import mail
-from expertnet.models import MailMessage
+from expertnet.core import outbox as mail
+from expertnet.core.models import MailMessage
 from tests.conftest import make_app
 
 

@@ -7,8 +7,9 @@ import json
 import pytest
 from conftest import csrf_token, log_in
 
-from expertnet import consent, engagement_records, invitations, merging, reviews, services
-from expertnet.models import (
+from expertnet.accounts import consent, data_rights, invitations, reviews
+from expertnet.cooperation import engagements as engagement_records
+from expertnet.core.models import (
     Audit,
     Consent,
     ContactBlock,
@@ -22,7 +23,9 @@ from expertnet.models import (
     ShortlistEntry,
     User,
 )
-from expertnet.needs import records
+from expertnet.curation import merging
+from expertnet.directory import indexing, writes
+from expertnet.outreach import needs as records
 
 
 def _ids(client, q):
@@ -71,7 +74,7 @@ def test_everything_pointing_at_the_merged_away_profile_moves(app, people, make_
     reviews.propose(drop, owner.id, {"organization": "Viện Mới"})
     request = DeletionRequest.create(expert_id=drop.id, requested_by=owner.id)
     official = make_user("official")
-    services.audit.record("contact.view", actor_id=official.id, expert_id=drop.id,
+    writes.audit.record("contact.view", actor_id=official.id, expert_id=drop.id,
                           changes={"fields": ["email"]})
     _merge(keep, drop)
     assert User.get_by_id(owner.id).expert_id == keep.id
@@ -129,7 +132,7 @@ def test_the_index_keeps_one_document(app, client, store, people):
     assert _ids(client, "duc nguyen") == [keep.id]
     assert _ids(client, "Duc Van Nguyen") == [keep.id]
     assert drop.id not in store.stored_versions()
-    assert services.pending_count() == 0
+    assert indexing.pending_count() == 0
 
 
 def test_the_old_address_redirects_to_the_kept_profile(app, client, people):
@@ -159,13 +162,13 @@ def test_a_redirect_never_reveals_a_profile_the_reader_may_not_see(app, client, 
 def test_a_changed_profile_is_not_merged(people):
     keep, drop, _owner = people
     keep_version, drop_version = keep.version, drop.version
-    services.save_profile({"city": "Hà Nội"}, expert=Expert.get_by_id(drop.id))
-    with pytest.raises(services.VersionConflict):
+    writes.save_profile({"city": "Hà Nội"}, expert=Expert.get_by_id(drop.id))
+    with pytest.raises(writes.VersionConflict):
         merging.merge(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), {}, keep_version,
                       drop_version)
     assert Expert.get_or_none(Expert.id == drop.id) is not None
     assert Expert.get_by_id(keep.id).version == keep_version  # nothing was written
-    with pytest.raises(services.VersionConflict):
+    with pytest.raises(writes.VersionConflict):
         merging.merge(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), {},
                       keep_version - 1, Expert.get_by_id(drop.id).version)
 
@@ -173,7 +176,7 @@ def test_a_changed_profile_is_not_merged(people):
 def test_two_claimed_profiles_are_not_merged(people, make_user):
     keep, drop, _owner = people
     make_user("expert", expert=keep)
-    with pytest.raises(services.MergeRefused):
+    with pytest.raises(merging.MergeRefused):
         _merge(keep, drop)
     assert Expert.get_or_none(Expert.id == drop.id) is not None
 
@@ -212,7 +215,7 @@ def test_a_stale_comparison_page_answers_409(app, client, make_user, login, peop
     keep, drop, _owner = people
     login(make_user("curator"))
     token = csrf_token(client, f"/curate/duplicates/{keep.id}/{drop.id}")
-    services.save_profile({"city": "Huế"}, expert=Expert.get_by_id(keep.id))
+    writes.save_profile({"city": "Huế"}, expert=Expert.get_by_id(keep.id))
     response = client.post(f"/curate/duplicates/{keep.id}/{drop.id}/merge", data={
         "csrf_token": token, "keep": "a", "version_a": str(keep.version),
         "version_b": str(drop.version)})
@@ -237,7 +240,7 @@ def test_only_curators_merge(app, client, make_user, people, role):
 def test_deleting_the_kept_profile_erases_the_merged_away_values_too(people):
     keep, drop, _owner = people
     _merge(keep, drop)
-    services.delete_profile(Expert.get_by_id(keep.id))
+    data_rights.delete_profile(Expert.get_by_id(keep.id))
     for row in Audit.select().where(Audit.expert_id.in_([keep.id, drop.id])):
         text = json.dumps(row.changed, ensure_ascii=False)
         assert "Duc Van Nguyen" not in text and "duc@example.org" not in text
@@ -247,7 +250,7 @@ def test_the_owners_data_download_includes_the_merged_away_profiles_entries(
         app, client, people, login):
     keep, drop, owner = people
     _merge(keep, drop)
-    from expertnet import subject
+    from expertnet.accounts import data_rights as subject
     data = subject.export(User.get_by_id(owner.id))
     assert data["profile"]["id"] == keep.id
     actions = [(entry["action"], entry["changes"].get("merged_into")) for entry in data["audit"]]
@@ -265,5 +268,5 @@ def test_redirects_follow_a_second_merge_in_one_step(app, client, add):
     _merge(third, second)
     assert client.get(f"/experts/{first.id}").location == f"/experts/{third.id}"
     assert client.get(f"/experts/{second.id}").location == f"/experts/{third.id}"
-    services.delete_profile(Expert.get_by_id(third.id))
+    data_rights.delete_profile(Expert.get_by_id(third.id))
     assert client.get(f"/experts/{first.id}").status_code == 404

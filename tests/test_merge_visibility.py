@@ -5,8 +5,9 @@ names and lists merge as an import's ``update`` does."""
 import pytest
 from conftest import csrf_token
 
-from expertnet import consent, merging
-from expertnet.models import Expert
+from expertnet.accounts import consent
+from expertnet.core.models import Expert
+from expertnet.curation import merging
 
 
 @pytest.fixture

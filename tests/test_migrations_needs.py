@@ -3,9 +3,9 @@ a department, and the tables of needs, shortlists, contact requests and engageme
 are created."""
 from playhouse.migrate import SchemaMigrator, migrate
 
-from expertnet import migrations
-from expertnet.db import database
-from expertnet.models import (
+from expertnet.core import migrations
+from expertnet.core.db import database
+from expertnet.core.models import (
     CONTACT_REQUEST_MODELS,
     ENGAGEMENT_MODELS,
     NEED_MODELS,

@@ -2,9 +2,9 @@
 one (0001 already created them from the current models)."""
 from playhouse.migrate import SchemaMigrator, migrate
 
-from expertnet import migrations
-from expertnet.db import database
-from expertnet.models import Expert
+from expertnet.core import migrations
+from expertnet.core.db import database
+from expertnet.core.models import Expert
 
 
 def _columns():

@@ -3,9 +3,11 @@ and folded need texts), reasons for each, nothing hidden proposed, conflicts fla
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import access, search
-from expertnet.models import Need
-from expertnet.needs import matching, records
+from expertnet import search
+from expertnet.core import access
+from expertnet.core.models import Need
+from expertnet.outreach import matching
+from expertnet.outreach import needs as records
 
 PORT = dict(full_name="Trần Văn Cảng", organization="Công ty Tự động hóa Cảng",
             fields="automation;seaports", available_for="consulting;reviewing",
@@ -78,7 +80,7 @@ def test_a_reviewing_need_for_coral_reefs_finds_the_marine_biologist(experts, of
 
 
 def test_fields_named_in_the_text_count_as_fields(app, experts, official):
-    from expertnet import catalog
+    from expertnet.taxonomy import store as catalog
     taxonomy = catalog.load()
     assert "aquaculture" in matching.fields_mentioned("Cần chuyên gia về nuoi bien", taxonomy)
     assert "marine_environment" in matching.fields_mentioned("coral reefs and marine conservation",
@@ -229,7 +231,7 @@ def _shortlist_page(client, need):
 
 def test_the_shortlist_keeps_order_notes_and_works_without_javascript(client, login, official,
                                                                       experts):
-    from expertnet.models import Audit, ShortlistEntry
+    from expertnet.core.models import Audit, ShortlistEntry
     login(official)
     need = _need(official, title="Tự động hóa cảng biển")
     for name in ("port", "coral", "ai"):
@@ -270,7 +272,7 @@ def test_the_shortlist_keeps_order_notes_and_works_without_javascript(client, lo
 def test_the_printable_summary_has_one_sheet_per_expert(client, login, official, experts):
     login(official)
     need = _need(official, title="Tự động hóa cảng biển")
-    from expertnet.needs import shortlists
+    from expertnet.outreach import shortlists
     for name in ("port", "coral"):
         shortlists.add(need, experts[name], official.id)
     page = client.get(f"/needs/{need.id}/shortlist/print").get_data(as_text=True)
@@ -280,12 +282,12 @@ def test_the_printable_summary_has_one_sheet_per_expert(client, login, official,
 
 def test_a_shortlisted_profile_hidden_later_drops_out_and_hidden_ones_cannot_be_added(
         client, login, official, add, experts):
-    from expertnet import services
-    from expertnet.needs import shortlists
+    from expertnet.directory import writes
+    from expertnet.outreach import shortlists
     login(official)
     need = _need(official, title="Cảng")
     shortlists.add(need, experts["port"], official.id)
-    services.save_profile({"visibility": "curators"}, expert=experts["port"])
+    writes.save_profile({"visibility": "curators"}, expert=experts["port"])
     assert "Trần Văn Cảng" not in _shortlist_page(client, need)
     hidden = add(full_name="Ẩn", visibility="curators")
     response = post_form(client, f"/needs/{need.id}/shortlist", {"expert_id": hidden.id},
@@ -295,7 +297,7 @@ def test_a_shortlisted_profile_hidden_later_drops_out_and_hidden_ones_cannot_be_
 
 
 def test_colleagues_share_the_shortlist_and_others_do_not(app, official, make_user, experts):
-    from expertnet.needs import shortlists
+    from expertnet.outreach import shortlists
     need = _need(official, title="Cảng")
     shortlists.add(need, experts["port"], official.id)
     colleague = make_user("official")
@@ -310,7 +312,7 @@ def test_colleagues_share_the_shortlist_and_others_do_not(app, official, make_us
 
 
 def test_admins_set_the_department_of_an_account(client, login, make_user):
-    from expertnet.models import User
+    from expertnet.core.models import User
     admin = make_user("admin")
     official = make_user("official")
     login(admin)

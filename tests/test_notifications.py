@@ -7,9 +7,11 @@ import re
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import contact_requests, invitations, notifications, registrations, reviews, services
-from expertnet.models import ContactRequest, Expert, Notification, PendingChange
-from expertnet.needs import records
+from expertnet.accounts import data_rights, invitations, registrations, reviews
+from expertnet.core.models import ContactRequest, Expert, Notification, PendingChange
+from expertnet.notifications import inbox as notifications
+from expertnet.outreach import contact_requests
+from expertnet.outreach import needs as records
 
 EN = {"Accept-Language": "en"}
 VI = {"Accept-Language": "vi"}
@@ -140,15 +142,15 @@ def test_a_claimed_invitation_tells_the_curator_who_sent_it(app, make_user, add)
             "Phạm Văn Long accepted your invitation and now keeps their profile."
     # The name is read when shown: once the profile is deleted, no name is left behind.
     assert "Phạm Văn Long" not in note.params
-    services.delete_profile(Expert.get_by_id(expert.id))
+    data_rights.delete_profile(Expert.get_by_id(expert.id))
     with app.test_request_context(headers=EN):
         assert notifications.text(Notification.get_by_id(note.id)) == \
             "(a deleted profile) accepted your invitation and now keeps their profile."
 
 
 def test_a_registration_decision_is_notified_even_without_mail(app, make_user, add):
-    from expertnet.db import utcnow
-    from expertnet.models import Registration
+    from expertnet.core.db import utcnow
+    from expertnet.core.models import Registration
     expert = add(full_name="Hoàng Minh", visibility="curators")
     person = make_user("expert", expert=expert)
     row = Registration.create(expert=expert.id, user_id=person.id, status="pending",

@@ -17,8 +17,10 @@ from schemathesis.checks import (
 )
 from schemathesis.generation import GenerationMode
 
-from expertnet import accounts, finder, merging, services
+from expertnet.accounts import users as accounts
 from expertnet.api import openapi, routes
+from expertnet.curation import merging
+from expertnet.directory import finder, indexing
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
@@ -139,4 +141,4 @@ def test_a_merged_id_answers_the_documented_301(app, client, add):
     operation = schema["/experts/{expert_id}"]["GET"]
     case = operation.Case(path_parameters={"expert_id": gone.id})
     case.call_and_validate(checks=CHECKS)
-    assert services.count_profiles() == 1
+    assert indexing.count_profiles() == 1

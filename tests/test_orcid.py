@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import client_as, post_form
 
-from expertnet import orcid, services
-from expertnet.models import Audit, Expert, OrcidImport, PendingChange, User
+from expertnet.accounts import data_rights
+from expertnet.core.models import Audit, Expert, OrcidImport, PendingChange, User
+from expertnet.curation import merging, orcid
+from expertnet.directory import writes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "orcid"
 FULL = "0000-0002-1825-0097"
@@ -254,7 +256,7 @@ def test_only_the_ticked_changes_are_applied_audited_and_searchable(
     assert imported.changed["from"] == "upload" and imported.changed["orcid"] == FULL
     assert OrcidImport.get().status == "applied"
     # The index follows: the organisation from ORCID is found.
-    from expertnet import finder
+    from expertnet.directory import finder
     found = finder.find(finder.parse_criteria(
         __import__("werkzeug").datastructures.MultiDict({"q": "Tokyo Marine"})))
     assert [e.id for e in found.experts] == [expert.id]
@@ -278,7 +280,7 @@ def test_the_profile_says_the_record_came_from_a_file_not_that_it_is_verified(
 def test_a_profile_changed_since_the_preview_is_not_overwritten(app, expert, curator_client):
     location = _preview(curator_client, expert)
     version = expert.version
-    services.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(expert.id))
+    writes.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(expert.id))
     response = post_form(curator_client, location, {"version": str(version),
                                                     "apply": ["organization"]})
     assert response.status_code == 200
@@ -314,9 +316,9 @@ def test_a_merge_keeps_the_record_with_the_kept_profile(app, add, curator_client
     drop = add(full_name="Tran Quang Minh", visibility="public")
     location = _preview(curator_client, drop)
     post_form(curator_client, location, {"version": str(drop.version), "apply": ["orcid"]})
-    values = services.stored_values(Expert.get_by_id(keep.id))
+    values = writes.stored_values(Expert.get_by_id(keep.id))
     values["orcid"] = FULL
-    services.merge_profiles(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), values,
+    merging.merge_profiles(Expert.get_by_id(keep.id), Expert.get_by_id(drop.id), values,
                             Expert.get_by_id(keep.id).version, Expert.get_by_id(drop.id).version)
     assert OrcidImport.get().expert_id == keep.id
     assert orcid.latest_applied(Expert.get_by_id(keep.id)) is not None
@@ -324,7 +326,7 @@ def test_a_merge_keeps_the_record_with_the_kept_profile(app, add, curator_client
 
 def test_the_person_downloads_the_record_kept_and_deletion_removes_it(app, add, make_user, login,
                                                                       client):
-    from expertnet import subject
+    from expertnet.accounts import data_rights as subject
 
     own = add(full_name="Nguyễn Thị Hồng Nhung", visibility="curators")
     user = make_user("expert", expert=own)
@@ -336,7 +338,7 @@ def test_the_person_downloads_the_record_kept_and_deletion_removes_it(app, add, 
     assert (held["orcid"], held["source"], held["status"], held["applied_fields"]) == (
         VIETNAMESE, "upload", "applied", ["keywords"])
     assert held["record"]["employments"][0]["organization"] == "Viện Khoa học và Công nghệ Hàng hải"
-    services.delete_profile(Expert.get_by_id(own.id))
+    data_rights.delete_profile(Expert.get_by_id(own.id))
     assert OrcidImport.select().count() == 0
 
 

@@ -13,9 +13,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from conftest import PASSWORD, SITE, make_app, post_form
 
-from expertnet import accounts, mail, services
-from expertnet.db import database, utcnow
-from expertnet.models import MailMessage
+from expertnet.accounts import users as accounts
+from expertnet.core import outbox as mail
+from expertnet.core.db import database, utcnow
+from expertnet.core.models import MailMessage
+from expertnet.directory import writes
 
 SUBJECT = "Lời mời tham gia mạng lưới chuyên gia Hải Phòng"
 BODY = "Xin chào Nguyễn Văn Đức,\n\nMở liên kết này: https://experts.example/invitations/abc"
@@ -289,7 +291,7 @@ def test_a_request_never_waits_for_the_smtp_server(tmp_path, database_url, smtp)
     huey = app.extensions["expertnet.tasks"]
     try:
         with app.app_context():
-            expert = services.save_profile({"kind": "domestic", "full_name": "Vũ Đức Long",
+            expert = writes.save_profile({"kind": "domestic", "full_name": "Vũ Đức Long",
                                             "visibility": "curators"}).expert
             client = _log_in(app, "curator")
             started = time.monotonic()
@@ -314,8 +316,8 @@ def test_the_migrations_upgrade_an_older_database_and_a_queued_legacy_task_still
     from playhouse.migrate import SchemaMigrator
     from playhouse.migrate import migrate as apply
 
-    from expertnet import migrations
-    from expertnet.models import NOTIFICATION_MODELS, SAVED_SEARCH_MODELS
+    from expertnet.core import migrations
+    from expertnet.core.models import NOTIFICATION_MODELS, SAVED_SEARCH_MODELS
 
     names = ["0031_mail_outbox", "0032_notifications", "0033_saved_searches"]
     with database.atomic():

@@ -9,8 +9,8 @@ import pytest
 from conftest import PASSWORD, csrf_token, links_in, log_in, make_app, post_form
 from itsdangerous import URLSafeTimedSerializer
 
-from expertnet import invitations, resets
-from expertnet.models import Audit, User
+from expertnet.accounts import invitations, resets
+from expertnet.core.models import Audit, User
 
 NEW = "a brand new passphrase"
 
@@ -84,7 +84,7 @@ def test_an_unknown_address_gets_the_same_answer_and_costs_the_same(app, person,
 
 
 def test_no_message_for_an_unknown_or_deactivated_account(app, person, mailbox):
-    from expertnet import accounts
+    from expertnet.accounts import users as accounts
     ask(app.test_client(), "nobody@example.org")
     accounts.deactivate(person)
     ask(app.test_client(), person.email)
@@ -116,7 +116,7 @@ def test_the_link_expires_in_hours_and_belongs_to_its_purpose(app, person, mailb
 
 
 def test_logging_out_everywhere_also_kills_an_unused_link(app, person, mailbox):
-    from expertnet import accounts
+    from expertnet.accounts import users as accounts
     ask(app.test_client(), person.email)
     accounts.end_sessions(person)
     assert choose(app, _link(mailbox)).status_code == 404
@@ -200,7 +200,7 @@ def test_from_a_worker_the_lookup_and_the_message_happen_in_the_task(tmp_path, d
     huey = queued.extensions["expertnet.tasks"]
     try:
         with queued.app_context():
-            from expertnet import mail
+            from expertnet.core import outbox as mail
             response = ask(queued.test_client(), person.email)
             assert response.status_code == 302 and mail.outbox() == []
             huey.execute(huey.dequeue())   # the reset task: looks up, queues the message

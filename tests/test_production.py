@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import make_app, profile
 
-from expertnet import services
-from expertnet.db import database, utcnow
-from expertnet.models import PendingIndex
+from expertnet.accounts import data_rights
+from expertnet.core.db import database, utcnow
+from expertnet.core.models import PendingIndex
+from expertnet.directory import indexing, writes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +37,7 @@ def open_files_under(folder):
 def test_create_app_leaves_no_connection_or_file_open(tmp_path, database_url):
     first = make_app(tmp_path, database_url)
     with first.app_context():
-        services.save_profile(profile(full_name="Trước Khi Tách"))
+        writes.save_profile(profile(full_name="Trước Khi Tách"))
     first.extensions["expertnet.search"].close()
     database.close()
     # A second start-up migrates, reconciles (reading the index) and loads the rate
@@ -57,10 +58,10 @@ def test_a_write_through_one_app_is_found_through_another_on_its_next_request(ap
     assert found_ids(other, "Lê Văn Sớm") == []  # its searcher is open, on the old index
     early = add(full_name="Lê Văn Sớm")
     assert found_ids(other, "Lê Văn Sớm") == [early.id]
-    services.save_profile({"full_name": "Lê Văn Muộn"}, expert=early)
+    writes.save_profile({"full_name": "Lê Văn Muộn"}, expert=early)
     assert found_ids(other, "Lê Văn Muộn") == [early.id]
     assert found_ids(other, "Lê Văn Sớm") == []
-    services.delete_profile(early)
+    data_rights.delete_profile(early)
     assert found_ids(other, "Lê Văn Muộn") == []
 
 
@@ -72,7 +73,7 @@ def test_healthz_answers_200_with_counts_and_no_personal_data(client, add):
     body = response.json
     assert body["status"] == "ok"
     assert body["database"] == {"reachable": True, "profiles": 1,
-                                "latest_change": services.last_change()}
+                                "latest_change": indexing.last_change()}
     assert body["index"] == {"readable": True, "documents": 1, "pending": 0,
                              "oldest_pending_seconds": 0.0, "lag_seconds": 0.0, "in_step": True}
     text = response.get_data(as_text=True)
@@ -92,7 +93,7 @@ def test_healthz_tolerates_a_fresh_lag_but_not_an_old_one(app, client, add, stor
     PendingIndex.update(queued_at=utcnow() - datetime.timedelta(minutes=5)).execute()
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json["index"]["pending"] == 1
-    services.reconcile(store)
+    indexing.reconcile(store)
     assert client.get("/healthz").status_code == 200
 
 
@@ -149,7 +150,7 @@ def test_gunicorn_workers_share_the_index_and_see_each_others_writes(tmp_path, d
         pytest.skip("gunicorn is not installed (pip install -e '.[prod]')")
     app = make_app(tmp_path, database_url)
     with app.app_context():
-        first = services.save_profile(profile(full_name="Hoàng Trước")).expert
+        first = writes.save_profile(profile(full_name="Hoàng Trước")).expert
     app.extensions["expertnet.search"].close()
     database.close()
     port = free_port()
@@ -175,8 +176,8 @@ def test_gunicorn_workers_share_the_index_and_see_each_others_writes(tmp_path, d
         search = f"{base}/api/v1/experts?q=hoang"
         assert {get_json(search)[1]["total"] for _ in range(12)} == {1}
         with app.app_context():
-            second = services.save_profile(profile(full_name="Hoàng Sau")).expert
-            services.save_profile({"full_name": "Hoàng Đổi Tên"}, expert=first)
+            second = writes.save_profile(profile(full_name="Hoàng Sau")).expert
+            writes.save_profile({"full_name": "Hoàng Đổi Tên"}, expert=first)
         database.close()
         # Every request, whichever worker answers it, sees both writes at once.
         for _ in range(12):
@@ -196,7 +197,7 @@ def test_an_index_writer_waiting_for_the_lock_writes_the_newest_version(app, add
     not put back the older document it would have read before waiting."""
     import threading
 
-    from expertnet.models import Expert
+    from expertnet.core.models import Expert
 
     expert = add(full_name="Tạ Phiên Bản")
     held = store._writer()  # another worker's long index write
@@ -215,7 +216,7 @@ def test_an_index_writer_waiting_for_the_lock_writes_the_newest_version(app, add
 
 def _save_in(app, expert, name):
     with app.app_context():
-        services.save_profile({"full_name": name}, expert=expert)
+        writes.save_profile({"full_name": name}, expert=expert)
         database.close()
 
 
@@ -223,7 +224,7 @@ def test_saving_profiles_without_an_import_key_through_the_form_never_collides(a
                                                                              make_user, login):
     from conftest import csrf_token
 
-    from expertnet.models import Expert
+    from expertnet.core.models import Expert
 
     experts = [add(full_name=f"Không Mã {number}") for number in range(2)]
     login(make_user("curator"))

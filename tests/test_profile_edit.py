@@ -6,8 +6,9 @@ import re
 import pytest
 from conftest import csrf_token, log_in, post_form
 
-from expertnet import consent, services
-from expertnet.models import Audit, Expert, PendingChange, User
+from expertnet.accounts import consent
+from expertnet.core.models import Audit, Expert, PendingChange, User
+from expertnet.directory import writes
 
 
 def form_data(expert, /, **changes):
@@ -175,7 +176,7 @@ def test_a_concurrent_save_is_refused_and_both_versions_are_shown(client, owned,
     version = int(read["version"])
     # Meanwhile a curator saves another position (a field the owner publishes directly:
     # vouched fields go to the review queue, tests/test_reviews.py).
-    services.save_profile({"position": "Viện trưởng"}, expert=Expert.get_by_id(expert.id),
+    writes.save_profile({"position": "Viện trưởng"}, expert=Expert.get_by_id(expert.id),
                           expected_version=version, actor=make_user("curator").id, via="screen")
     response = client.post(path, data={**read, "position": "Giáo sư thỉnh giảng",
                                        "csrf_token": token}, headers={"Accept-Language": "en"})

@@ -8,8 +8,10 @@ import openpyxl
 import pytest
 from conftest import client_as
 
-from expertnet import access, engagement_records, programme_report
-from expertnet.db import utcnow
+from expertnet.cooperation import engagements as engagement_records
+from expertnet.core import access
+from expertnet.core.db import utcnow
+from expertnet.programme import report as programme_report
 
 
 @pytest.fixture
@@ -79,7 +81,8 @@ def test_the_page_and_the_workbook(app, recorded, official, make_user):
 def cooperation(recorded, official):
     """Events, participations, delegations and agreements of this year (and one of last
     year, one draft and one hidden participant that must not count for officials)."""
-    from expertnet.cooperation import agreements, delegations, events
+    from expertnet.cooperation import agreements, events
+    from expertnet.cooperation import missions as delegations
 
     year = recorded["start"].year
 
@@ -97,7 +100,7 @@ def cooperation(recorded, official):
     absent = events.invite(workshop, recorded["port"], official, "panellist")
     events.record_attendance(absent, "absent", official.id)
     # A curators-only profile that came: curators count it, officials do not.
-    from expertnet.models import EventInvitation
+    from expertnet.core.models import EventInvitation
     EventInvitation.create(event=workshop.id, expert=recorded["hidden"].id, role="speaker",
                            status="accepted", attendance="attended")
     for direction, country, day in (("outgoing", "JP", f"{year}-04-01"),
@@ -167,7 +170,7 @@ def test_the_page_and_the_workbook_show_them_localised(app, cooperation, officia
 def test_a_delegate_counts_the_profile_they_edit(recorded, official, make_user):
     """The report counts what the reader may open (``access.can_view``): a hidden
     profile an official edits as a delegate counts for that official, not for another."""
-    from expertnet import delegates
+    from expertnet.accounts import delegates
     delegates.add(recorded["hidden"], official.email, make_user("curator").id)
     report = programme_report.build(recorded["start"], recorded["end"],
                                     access.viewer_for(official))

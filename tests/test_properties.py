@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from test_access_matrix import EXPECTED, _client_as, _url
 from test_access_matrix import world as world  # noqa: F401 - the fixture: a profile, a need, a batch…
 
-from expertnet import batches, importer
-from expertnet.db import database
-from expertnet.models import Expert, ImportRow
+from expertnet.core.db import database
+from expertnet.core.models import Expert, ImportRow
+from expertnet.curation import batches, importer
 from expertnet.search import query
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
@@ -540,7 +540,7 @@ def test_ids_posted_as_huge_or_unusual_digits_are_refused_not_500(app, world):  
 
 
 def test_one_parser_reads_every_posted_id():
-    from expertnet.text import LAST_PAGE, parse_id, parse_page
+    from expertnet.core.text import LAST_PAGE, parse_id, parse_page
 
     assert [parse_id(raw) for raw in ("12", " 12 ", "#12", "007", "9" * 18)] == [12, 12, 12, 7, int("9" * 18)]
     assert [parse_id(raw) for raw in (*ODD_NUMBERS, "", None, "##1", "1#", "12 13")] == [None] * 14

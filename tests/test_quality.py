@@ -6,10 +6,13 @@ import re
 import pytest
 from conftest import csrf_token
 
-from expertnet import consent, finder, mail, quality, services
-from expertnet.access import CURATOR
-from expertnet.db import utcnow
-from expertnet.models import Audit, Expert, Invitation
+from expertnet.accounts import consent
+from expertnet.core import outbox as mail
+from expertnet.core.access import CURATOR
+from expertnet.core.db import utcnow
+from expertnet.core.models import Audit, Expert, Invitation
+from expertnet.curation import quality
+from expertnet.directory import finder, indexing
 
 
 @pytest.fixture
@@ -132,7 +135,7 @@ def test_a_bulk_post_without_a_selection_or_action_changes_nothing(app, client, 
     assert bulk(client, {"action": "drop_tables", "ids": [mix["bare"].id]}).status_code == 400
     assert bulk(client, {"action": "assign_field", "field": "nope",
                          "ids": [mix["bare"].id]}).status_code == 400
-    assert services.count_profiles() == 3
+    assert indexing.count_profiles() == 3
 
 
 def test_only_curators_see_the_data_quality_page(app, client, make_user, login):

@@ -5,7 +5,7 @@ import sys
 
 from conftest import PASSWORD, csrf_token, make_app
 
-from expertnet.ratelimit import SqliteStorage
+from expertnet.core.ratelimit import SqliteStorage
 
 
 def _attempt(client, email, address="203.0.113.7", password="wrong password!", headers=None):
@@ -65,7 +65,7 @@ def test_the_default_store_is_a_file_shared_by_processes(tmp_path):
     path = tmp_path / "limits.sqlite3"
     here = SqliteStorage(f"expertnet+sqlite://{path}")
     assert here.incr("login/1.2.3.4", 900) == 1
-    script = ("import sys; from expertnet.ratelimit import SqliteStorage; "
+    script = ("import sys; from expertnet.core.ratelimit import SqliteStorage; "
               "s = SqliteStorage(sys.argv[1]); print(s.incr('login/1.2.3.4', 900))")
     other_process = subprocess.run([sys.executable, "-c", script, f"expertnet+sqlite://{path}"],
                                    capture_output=True, text=True, check=True)

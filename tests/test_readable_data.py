@@ -7,9 +7,10 @@ import re
 import pytest
 from conftest import client_as
 
-from expertnet import consent, services
-from expertnet.models import Audit, Expert
-from expertnet.profiles import readable_data
+from expertnet.accounts import consent
+from expertnet.core.models import Audit, Expert
+from expertnet.directory import writes
+from expertnet.directory.controllers.profiles import readable_data
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def person(app, add, make_user):
                  phone="+84 913 000 111", organization="Viện Tuấn Minh", fields="ai",
                  languages="vi;en")
     user = make_user("expert", expert=expert)
-    services.save_profile({"city": "Hải Phòng"}, expert=expert, actor=user.id, via="screen")
+    writes.save_profile({"city": "Hải Phòng"}, expert=expert, actor=user.id, via="screen")
     consent.decide(expert, user, "publish", True, consent.NOTICE_VERSION)
     official = make_user("official")
     client_as(app, official).get(f"/experts/{expert.id}")  # a view of the contact details

@@ -8,10 +8,10 @@ import re
 import pytest
 from conftest import PASSWORD, csrf_token, links_in, log_in, post_form
 
-from expertnet import registrations, services
-from expertnet.consent import NOTICE_VERSION
-from expertnet.db import utcnow
-from expertnet.models import Audit, Consent, Expert, Registration, User
+from expertnet.accounts import data_rights, registrations
+from expertnet.accounts.consent import NOTICE_VERSION
+from expertnet.core.db import utcnow
+from expertnet.core.models import Audit, Consent, Expert, Registration, User
 
 EN = {"Accept-Language": "en"}
 
@@ -158,7 +158,7 @@ def test_a_curator_approves_and_the_chosen_visibility_takes_effect(app, mailbox,
 
 
 def test_approval_never_publishes_beyond_the_consent_in_force(app, mailbox, curator):
-    from expertnet import consent
+    from expertnet.accounts import consent
     guest, user = registered(app, mailbox, visibility="officials")
     expert = Expert.get_by_id(user.expert_id)
     consent.decide(expert, user, "publish", False, NOTICE_VERSION)
@@ -263,13 +263,13 @@ def test_without_mail_registration_is_closed(app, client):
 
 def test_deleting_the_profile_deletes_its_registration(app, mailbox):
     _guest, user = registered(app, mailbox)
-    services.delete_profile(Expert.get_by_id(user.expert_id))
+    data_rights.delete_profile(Expert.get_by_id(user.expert_id))
     assert Registration.select().count() == 0
     assert registrations.latest_of(user) is None
 
 
 def test_the_data_export_includes_the_registration(app, mailbox):
-    from expertnet import subject
+    from expertnet.accounts import data_rights as subject
     _guest, user = registered(app, mailbox)
     data = subject.export(User.get_by_id(user.id))
     assert data["registration"]["status"] == "pending"

@@ -8,9 +8,10 @@ import logging
 import pytest
 from conftest import client_as
 
-from expertnet import observability, services
-from expertnet.db import utcnow
-from expertnet.models import PendingIndex
+from expertnet.core import observability
+from expertnet.core.db import utcnow
+from expertnet.core.models import PendingIndex
+from expertnet.directory import indexing
 
 NAME = "Nguyễn Thị Bảo Ngọc"
 EMAIL = "bao.ngoc@example.org"
@@ -95,7 +96,7 @@ def test_a_valid_request_id_is_echoed_and_a_bad_one_replaced(client, logs):
 
 
 def test_a_bearer_request_logs_the_tokens_account_id(app, make_user, logs):
-    from expertnet import accounts
+    from expertnet.accounts import users as accounts
     user = make_user("official")
     _row, token = accounts.create_token(user)
     response = app.test_client().get("/api/v1/experts", headers={"Authorization": f"Bearer {token}"})
@@ -111,11 +112,11 @@ def test_the_request_log_can_be_switched_off(app, client, logs):
 
 
 def test_slow_statements_are_logged_without_their_values(app, add, logs):
-    from expertnet.db import database
+    from expertnet.core.db import database
     database.obj.slow_query_ms = 0.0  # everything is "slow"
     try:
         add(full_name=NAME, email=EMAIL)
-        services.count_profiles()
+        indexing.count_profiles()
     finally:
         database.obj.slow_query_ms = None
     slow = logs.of("slow_query")
@@ -128,7 +129,7 @@ def test_slow_statements_are_logged_without_their_values(app, add, logs):
 def test_the_threshold_comes_from_the_configuration(tmp_path, database_url):
     from conftest import make_app
 
-    from expertnet.db import database
+    from expertnet.core.db import database
     make_app(tmp_path, database_url, SLOW_QUERY_MS=123)
     assert database.obj.slow_query_ms == 123.0
     make_app(tmp_path, database_url, SLOW_QUERY_MS=None)
@@ -158,7 +159,7 @@ def test_healthz_shows_the_index_lag(app, client, add):
     expert = add(full_name="Đỗ Chờ Chỉ Mục")
     body = client.get("/healthz").json
     assert body["index"]["pending"] == 0 and body["index"]["oldest_pending_seconds"] == 0.0
-    assert body["database"]["latest_change"] == services.last_change() > 0
+    assert body["database"]["latest_change"] == indexing.last_change() > 0
     PendingIndex.create(expert_id=expert.id, version=expert.version,
                         queued_at=utcnow() - datetime.timedelta(seconds=30))
     body = client.get("/healthz").json

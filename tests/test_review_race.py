@@ -7,9 +7,10 @@ import threading
 import pytest
 from conftest import PASSWORD, log_in, post_form
 
-from expertnet import reviews, services
-from expertnet.db import database
-from expertnet.models import Audit, Expert, PendingChange
+from expertnet.accounts import reviews
+from expertnet.core.db import database
+from expertnet.core.models import Audit, Expert, PendingChange
+from expertnet.directory import writes
 
 
 @pytest.fixture
@@ -70,8 +71,8 @@ def test_a_reject_then_an_accept_publishes_nothing(app, proposal, make_user):
 
 def test_a_refused_accept_leaves_the_proposal_pending(app, proposal, make_user):
     expert, row = proposal
-    services.save_profile({"city": "Huế"}, expert=Expert.get_by_id(expert.id))
-    with pytest.raises(services.VersionConflict):
+    writes.save_profile({"city": "Huế"}, expert=Expert.get_by_id(expert.id))
+    with pytest.raises(writes.VersionConflict):
         reviews.accept(PendingChange.get_by_id(row.id), expert, expert.version,
                        actor=make_user("curator").id)
     assert PendingChange.get_by_id(row.id).status == "pending"  # the claim was rolled back

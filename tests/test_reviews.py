@@ -8,9 +8,9 @@ from conftest import PASSWORD, csrf_token, links_in, log_in, post_form
 from flask_babel import force_locale
 from test_profile_edit import form_data
 
-from expertnet import services
-from expertnet.i18n import _
-from expertnet.models import Audit, Expert, MailMessage, PendingChange, User
+from expertnet.core.i18n import _
+from expertnet.core.models import Audit, Expert, MailMessage, PendingChange, User
+from expertnet.directory import writes
 
 
 def found(client, text):
@@ -106,7 +106,7 @@ def test_a_profile_changed_meanwhile_is_shown_not_overwritten(app, people):
     curator = client_for(app, people["curator"])
     token = csrf_token(curator, f"/curate/reviews/{row.id}")
     seen = Expert.get_by_id(expert.id).version
-    services.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(expert.id))
+    writes.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(expert.id))
     response = curator.post(f"/curate/reviews/{row.id}/accept",
                             data={"csrf_token": token, "version": str(seen)})
     assert response.status_code == 409
@@ -193,7 +193,7 @@ def test_only_curators_see_the_history(app, people):
 
 
 def test_a_restore_never_undoes_a_consent_withdrawal(app, people):
-    from expertnet import consent
+    from expertnet.accounts import consent
 
     expert = people["expert"]
     curator = client_for(app, people["curator"])
@@ -214,7 +214,7 @@ def test_a_restore_never_undoes_a_consent_withdrawal(app, people):
 
 
 def test_the_owners_data_download_holds_their_proposals(app, people):
-    from expertnet import subject
+    from expertnet.accounts import data_rights as subject
 
     propose(app, people, full_name="Lê Thị Mai Anh")
     data = subject.export(people["owner"])

@@ -7,10 +7,11 @@ import re
 import pytest
 from conftest import client_as, links_in, post_form
 
-from expertnet import saved_searches, services
-from expertnet.db import utcnow
-from expertnet.models import Expert, Notification, SavedSearch, SavedSearchHit
-from expertnet.needs import records
+from expertnet.core.db import utcnow
+from expertnet.core.models import Expert, Notification, SavedSearch, SavedSearchHit
+from expertnet.directory import writes
+from expertnet.outreach import needs as records
+from expertnet.outreach import saved_searches
 
 EN = {"Accept-Language": "en"}
 PORT = {"fields": "seaports", "bio_vi": "Tự động hóa cảng biển", "organization": "Viện Cảng"}
@@ -74,7 +75,7 @@ def test_a_profile_becoming_visible_is_new_and_hidden_ones_never_count(app, add,
     assert viewer_ids == []  # the official may not see it
     assert not SavedSearchHit.select().where(SavedSearchHit.expert == hidden.id).exists()
     # The expert consents and widens the visibility: now it is new for the official.
-    services.save_profile({"visibility": "officials"}, expert=Expert.get_by_id(hidden.id))
+    writes.save_profile({"visibility": "officials"}, expert=Expert.get_by_id(hidden.id))
     assert saved_searches.unseen_ids(saved, saved_searches.access.viewer_for(officer)) == [hidden.id]
 
 
@@ -109,7 +110,7 @@ def test_the_digest_lists_new_experts_once_and_only_those_the_official_may_see(
     assert _digests(app, days=2)["users"] == 0
     assert mailbox == []
     # A change to a known expert does not make them new.
-    services.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(for_officials.id))
+    writes.save_profile({"organization": "Viện Khác"}, expert=Expert.get_by_id(for_officials.id))
     assert _digests(app, days=3)["users"] == 0
     # A new one comes alone.
     _port_expert(add, "Thêm Một Người", visibility="public")
@@ -232,7 +233,7 @@ def test_an_old_match_edited_into_the_checked_window_is_not_new(app, add, office
     experts = [_port_expert(add, f"Chuyên Gia {number}") for number in range(5)]
     saved = saved_searches.create(officer, "Cảng", pairs=[("q", "cảng")])
     viewer = saved_searches.access.viewer_for(officer)
-    services.save_profile({"organization": "Viện Mới"}, expert=Expert.get_by_id(experts[0].id))
+    writes.save_profile({"organization": "Viện Mới"}, expert=Expert.get_by_id(experts[0].id))
     assert saved_searches.unseen_ids(saved, viewer) == []
     newcomer = _port_expert(add, "Người Mới")
     assert saved_searches.unseen_ids(saved, viewer) == [newcomer.id]

@@ -3,8 +3,8 @@ typos, prefixes, sorting, highlights, and queries that never break."""
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from expertnet import finder
-from expertnet.access import ANONYMOUS, CURATOR
+from expertnet.core.access import ANONYMOUS, CURATOR
+from expertnet.directory import finder
 
 
 def find(q="", viewer=CURATOR, **params):
@@ -104,10 +104,10 @@ def test_sort_by_name_uses_the_given_name(app, add):
 
 
 def test_sort_by_update_puts_the_latest_first(app, add):
-    from expertnet import services
+    from expertnet.directory import writes
     first = add(full_name="Một")
     add(full_name="Hai")
-    services.save_profile({"position": "Giám đốc"}, expert=first)
+    writes.save_profile({"position": "Giám đốc"}, expert=first)
     assert names(find("", sort="updated"))[0] == "Một"
 
 

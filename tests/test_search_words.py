@@ -5,8 +5,9 @@ from urllib.parse import unquote
 
 from werkzeug.datastructures import MultiDict
 
-from expertnet import finder, search
-from expertnet.access import CURATOR
+from expertnet import search
+from expertnet.core.access import CURATOR
+from expertnet.directory import finder
 from expertnet.search import query as search_query
 
 
@@ -206,7 +207,7 @@ def test_a_removed_chip_is_not_applied(app, add):
 
 
 def test_engine_matches_whoosh_with_understanding(app, add):
-    from expertnet import catalog
+    from expertnet.taxonomy import store as catalog
     add(full_name="Lê Thu Hà", fields="seaports;ai", available_for="reviewing", country="JP",
         kind="diaspora", keywords="cảng xanh")
     add(full_name="Sato Kenji", kind="foreign", country="JP", fields="logistics;ai")

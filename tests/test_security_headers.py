@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import client_as
 
-from expertnet import web
+from expertnet.web import responses as web
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "expertnet" / "templates"
 EXPECTED_CSP = {

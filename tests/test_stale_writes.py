@@ -1,12 +1,14 @@
-"""``services.upsert_profiles`` re-reads the rows inside its transaction: a write based on
+"""``writes.upsert_profiles`` re-reads the rows inside its transaction: a write based on
 a copy read earlier merges what it changes onto the current row instead of saving the
 stale copy whole over someone else's edit. Editors holding a version still get a
 conflict."""
 import pytest
 from test_import import write_csv
 
-from expertnet import importer, services
-from expertnet.models import Audit, Expert
+from expertnet.accounts import data_rights
+from expertnet.core.models import Audit, Expert
+from expertnet.curation import importer
+from expertnet.directory import writes
 
 COLUMNS = ["external_id", "kind", "full_name", "organization", "city", "fields", "phone"]
 
@@ -27,7 +29,7 @@ def _meanwhile(monkeypatch, edit):
     def interleaved(to_write, report, notice_version):
         original(to_write, report, notice_version)
         current = Expert.get(Expert.external_id == "ST-1")
-        services.save_profile(edit, expert=current, expected_version=current.version,
+        writes.save_profile(edit, expert=current, expected_version=current.version,
                               via="screen")
     monkeypatch.setattr(importer, "apply_consent", interleaved)
 
@@ -73,7 +75,7 @@ def test_a_profile_deleted_meanwhile_is_reported_not_recreated(app, tmp_path, im
 
     def interleaved(to_write, report, notice_version):
         original(to_write, report, notice_version)
-        services.delete_profile(Expert.get(Expert.external_id == "ST-1"))
+        data_rights.delete_profile(Expert.get(Expert.external_id == "ST-1"))
     monkeypatch.setattr(importer, "apply_consent", interleaved)
     changed = {**imported, "organization": "Viện Mới"}
     report = importer.import_file(write_csv(tmp_path / "b.csv", [changed], columns=COLUMNS))
@@ -84,9 +86,9 @@ def test_a_profile_deleted_meanwhile_is_reported_not_recreated(app, tmp_path, im
 def test_a_stale_copy_saved_without_a_version_is_merged(app, add):
     expert = add(full_name="Cao Thị Hai Bản", organization="Viện A", city="Huế")
     stale = Expert.get_by_id(expert.id)
-    services.save_profile({"city": "Vinh"}, expert=Expert.get_by_id(expert.id),
+    writes.save_profile({"city": "Vinh"}, expert=Expert.get_by_id(expert.id),
                           expected_version=1)
-    outcome = services.save_profile({"organization": "Viện B", "city": "Huế"}, expert=stale)
+    outcome = writes.save_profile({"organization": "Viện B", "city": "Huế"}, expert=stale)
     stored = Expert.get_by_id(expert.id)
     assert (stored.organization, stored.city, stored.version) == ("Viện B", "Vinh", 3)
     # The caller's copy and the outcome now hold what is stored.
@@ -95,11 +97,11 @@ def test_a_stale_copy_saved_without_a_version_is_merged(app, add):
 
 def test_an_editor_with_an_old_version_still_gets_a_conflict(app, add):
     expert = add(full_name="Cao Thị Hai Bản", organization="Viện A")
-    services.save_profile({"city": "Vinh"}, expert=Expert.get_by_id(expert.id))
+    writes.save_profile({"city": "Vinh"}, expert=Expert.get_by_id(expert.id))
     stale = Expert.get_by_id(expert.id)
     stale.version = 1  # what the editor's form says
-    with pytest.raises(services.VersionConflict):
-        services.upsert_profiles([({"organization": "Viện B"}, stale)],
+    with pytest.raises(writes.VersionConflict):
+        writes.upsert_profiles([({"organization": "Viện B"}, stale)],
                                  expected_versions={expert.id: 1})
     assert Expert.get_by_id(expert.id).organization == "Viện A"
 
@@ -111,10 +113,10 @@ def test_a_second_app_sees_the_merged_row(app, app_factory, add):
     stale = Expert.get_by_id(expert.id)
     other = app_factory()
     with other.app_context():
-        services.save_profile({"city": "Vinh"}, expert=Expert.get_by_id(expert.id),
+        writes.save_profile({"city": "Vinh"}, expert=Expert.get_by_id(expert.id),
                               expected_version=1)
     with app.app_context():
-        services.upsert_profiles([({"organization": "Viện B", "city": "Huế"}, stale)])
+        writes.upsert_profiles([({"organization": "Viện B", "city": "Huế"}, stale)])
     with other.app_context():
         stored = Expert.get_by_id(expert.id)
         assert (stored.organization, stored.city) == ("Viện B", "Vinh")

@@ -11,9 +11,12 @@ import pytest
 from conftest import client_as
 from flask_babel import force_locale
 
-from expertnet import dashboard, services
-from expertnet.access import CURATOR, Viewer
-from expertnet.models import Expert
+from expertnet.accounts import data_rights
+from expertnet.core.access import CURATOR, Viewer
+from expertnet.core.models import Expert
+from expertnet.curation import merging
+from expertnet.directory import writes
+from expertnet.programme import statistics as dashboard
 
 OFFICIAL = Viewer(role="official")
 
@@ -105,9 +108,9 @@ def test_kind_filter_and_deleted_or_merged_profiles(people):
     board = build(CURATOR, "en", kind="domestic")
     assert board.profiles == 1 and "diaspora_country" not in board.charts
     assert _rows(board.charts["country"]) == {"Vietnam": 1}
-    services.delete_profile(people["g"])
+    data_rights.delete_profile(people["g"])
     keep, drop = Expert.get_by_id(people["c"].id), Expert.get_by_id(people["d"].id)
-    services.merge_profiles(keep, drop, services.stored_values(keep), keep.version, drop.version)
+    merging.merge_profiles(keep, drop, writes.stored_values(keep), keep.version, drop.version)
     board = build(CURATOR, "en", kind="diaspora")
     assert board.profiles == 3
     assert _rows(board.charts["diaspora_country"]) == {"Japan": 2, "France": 1}
@@ -247,8 +250,8 @@ def test_empty_directory(app, make_user):
 
 
 def test_counts_read_the_statistics_index_not_the_rows(app):
-    from expertnet.db import database, is_sqlite
-    from expertnet.migrations import STATISTICS_INDEX_COLUMNS
+    from expertnet.core.db import database, is_sqlite
+    from expertnet.core.migrations.m27_0013_statistics_index import STATISTICS_INDEX_COLUMNS
     index = {index.name: index for index in database.get_indexes("expert")}["expert_statistics"]
     assert tuple(index.columns) == STATISTICS_INDEX_COLUMNS
     if is_sqlite():

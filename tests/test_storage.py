@@ -3,9 +3,10 @@ import pytest
 from peewee import CharField
 from playhouse.migrate import migrate
 
-from expertnet import migrations, services
-from expertnet.db import database, is_sqlite
-from expertnet.models import Expert
+from expertnet.core import migrations
+from expertnet.core.db import database, is_sqlite
+from expertnet.core.models import Expert
+from expertnet.directory import indexing
 from expertnet.search import index as search_index
 
 
@@ -57,7 +58,7 @@ def test_an_unreadable_index_is_rebuilt(app, add, store):
     for toc in live.glob("_MAIN_*.toc"):
         toc.write_bytes(b"garbage")
     assert store.status() == "unreadable"
-    services.reconcile()
+    indexing.reconcile()
     assert store.stored_versions() == {expert.id: expert.version}
 
 

@@ -12,9 +12,13 @@ from conftest import csrf_token
 from flask_babel import force_locale
 from test_import_browser import commit, uploaded_batch
 
-from expertnet import batches, catalog, columns, consent, importer, validation, vocab
+from expertnet.accounts import consent
 from expertnet.cli import format_report
-from expertnet.models import Audit, Consent, Expert, ImportBatch, ImportRow
+from expertnet.core import vocab
+from expertnet.core.models import Audit, Consent, Expert, ImportBatch, ImportRow
+from expertnet.curation import batches, columns, importer
+from expertnet.directory import validation
+from expertnet.taxonomy import store as catalog
 
 # A ward office's sheet: a running number, the person, where they work and live, one
 # column per consent as the office ticked it, and the officer's own notes.

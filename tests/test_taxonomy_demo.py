@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
-from expertnet import taxonomy
-from expertnet.demo import COLUMNS, demo_rows, write_csv
+from expertnet.demo.generator import COLUMNS, demo_rows, write_csv
+from expertnet.taxonomy import fields as taxonomy
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "import-template.csv"
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")

@@ -2,8 +2,8 @@
 password change and a deactivation revoke every token (README, accounts section)."""
 from conftest import PASSWORD, post_form
 
-from expertnet import accounts
-from expertnet.models import ApiToken, Audit
+from expertnet.accounts import users as accounts
+from expertnet.core.models import ApiToken, Audit
 
 NEW_PASSWORD = "a brand new harbour lighthouse"
 

@@ -3,8 +3,8 @@ import re
 
 from conftest import post_form
 
-from expertnet import accounts
-from expertnet.models import ApiToken
+from expertnet.accounts import users as accounts
+from expertnet.core.models import ApiToken
 
 
 def _bearer(token):

@@ -5,8 +5,10 @@ import pytest
 from conftest import PASSWORD, log_in, post_form
 from test_profile_edit import save
 
-from expertnet import invitations, search, services
-from expertnet.models import Expert
+from expertnet import search
+from expertnet.accounts import invitations
+from expertnet.core.models import Expert
+from expertnet.directory import writes
 from expertnet.search import index as search_index
 
 ORCID = "0000-0002-1825-0097"
@@ -27,7 +29,7 @@ def mixed(app, add, make_user):
     }
     curator = make_user("curator")
     for name in ("public", "officials", "curators"):
-        services.confirm_profile(Expert.get_by_id(experts[name].id), actor=curator.id)
+        writes.confirm_profile(Expert.get_by_id(experts[name].id), actor=curator.id)
     make_user("expert", expert=experts["officials"])
     return experts, curator
 

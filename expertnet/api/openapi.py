@@ -5,8 +5,8 @@ Written by hand next to the routes it describes and kept honest by tests:
 described here with its methods and path parameters, that every documented query
 parameter is one the views read, and runs schemathesis against the app (no 5xx,
 answers that match these schemas, only documented status codes)."""
-from expertnet import vocab
-from expertnet.finder import SORTS
+from expertnet.core import vocab
+from expertnet.directory.finder import SORTS
 
 VERSION = "1.0.0"
 

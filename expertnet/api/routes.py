@@ -1,10 +1,13 @@
 """JSON API v1 (contract in DESIGN.md and the README)."""
 from flask import jsonify, request, url_for
 
-from expertnet import access, audit, catalog, finder, search
+from expertnet import search
 from expertnet.api import bp
-from expertnet.i18n import _, current_language
-from expertnet.web import json_error
+from expertnet.core import access, audit
+from expertnet.core.i18n import _, current_language
+from expertnet.directory import finder
+from expertnet.taxonomy import store as catalog
+from expertnet.web.responses import json_error
 
 PROFILE_FIELDS = (
     "id", "external_id", "kind", "full_name", "other_names", "title", "degree",

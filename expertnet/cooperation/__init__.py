@@ -1,4 +1,4 @@
-"""Events, delegations and cooperation agreements (issue 6 item 5): the domain modules
+"""Events, delegations and cooperation agreements: the domain modules
 through which every one of them is written (``events``, ``delegations``,
 ``agreements``), each change audited. The pages are the ``programme`` blueprint's.
 

@@ -6,12 +6,12 @@ A signed agreement whose end date has passed reads as expired (``status_of``) ev
 before anyone changes its stored status."""
 from peewee import IntegrityError
 
-from expertnet import attachments, audit, places, vocab
+from expertnet.cooperation import attachments
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
-from expertnet.db import database, utcnow
-from expertnet.formkit import form_date, text_problems
-from expertnet.i18n import _
-from expertnet.models import (
+from expertnet.core import audit, places, signals, vocab
+from expertnet.core.db import database, utcnow
+from expertnet.core.i18n import _
+from expertnet.core.models import (
     Agreement,
     AgreementExpert,
     AgreementFile,
@@ -19,7 +19,8 @@ from expertnet.models import (
     Event,
     Mission,
 )
-from expertnet.text import clean, clean_multiline, fold
+from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.web.forms import form_date, text_problems
 
 MAX_LENGTHS = {"title": 200, "partner": 300, "department": 300, "description": 10_000}
 # Statuses that mean the agreement was signed (the report counts them by signing date).
@@ -213,5 +214,21 @@ def for_expert(expert_id):
                 .order_by(Agreement.signed_on.desc(nulls="first"), Agreement.id.desc()))
 
 
-def erase_for_expert(expert_id):
+@signals.profile_deleted.connect
+def erase_for_expert(expert_id, **_):
+    """A profile's erasure: its places in agreements go."""
     AgreementExpert.delete().where(AgreementExpert.expert == expert_id).execute()
+
+
+@signals.profiles_merged.connect
+def repoint_for_merge(drop_id, keep, **_):
+    signals.repoint(AgreementExpert, AgreementExpert.expert, drop_id, keep, AgreementExpert.agreement)
+
+
+@signals.personal_data_requested.connect
+def export_for_person(expert_id, **_):
+    """The agreements that name the person."""
+    return {"agreements": [
+        {"agreement": row.title, "partner": row.partner, "status": row.status,
+         "signed_on": row.signed_on.isoformat() if row.signed_on else None}
+        for row in for_expert(expert_id)]}

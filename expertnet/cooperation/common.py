@@ -1,9 +1,10 @@
 """What events, delegations and agreements share: who may read and change them, the
 errors their checks raise, and the profiles they name as a viewer may see them."""
-from expertnet import access, audit, finder
-from expertnet.db import database, utcnow
-from expertnet.models import User
-from expertnet.text import clean, fold
+from expertnet.core import access, audit
+from expertnet.core.db import database, utcnow
+from expertnet.core.models import User
+from expertnet.core.text import clean, fold
+from expertnet.directory import finder
 
 ROLES = ("official", "curator", "admin")
 
@@ -70,8 +71,8 @@ def visible_experts(viewer, expert_ids):
 
 def field_problems(raw_codes, errors):
     """The known field codes of ``raw_codes`` (in order, once); an unknown one is an error."""
-    from expertnet import catalog
-    from expertnet.i18n import _
+    from expertnet.core.i18n import _
+    from expertnet.taxonomy import store as catalog
 
     taxonomy = catalog.load()
     if isinstance(raw_codes, str):  # "ai; seaports", as typed or imported

@@ -16,13 +16,17 @@ import datetime
 from flask import current_app
 from peewee import IntegrityError
 
-from expertnet import access, audit, catalog, consent, contact_requests, links, mail, vocab
+from expertnet.accounts import consent
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
-from expertnet.db import database, utcnow
-from expertnet.formkit import date_range_problems, form_date, text_problems
-from expertnet.i18n import _, format_day
-from expertnet.models import AgreementLink, Event, EventInvitation, Expert, User
-from expertnet.text import clean, clean_multiline, fold
+from expertnet.core import access, audit, links, signals, vocab
+from expertnet.core import outbox as mail
+from expertnet.core.db import database, utc_text, utcnow
+from expertnet.core.i18n import _, format_day
+from expertnet.core.models import AgreementLink, Event, EventInvitation, Expert, User
+from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.outreach import contact_requests
+from expertnet.taxonomy import store as catalog
+from expertnet.web.forms import date_range_problems, form_date, text_problems
 
 MAX_LENGTHS = {"title": 200, "location": 200, "department": 300, "description": 10_000}
 REPLIES = ("invited", "accepted", "declined", "no_reply")  # what an official records
@@ -335,6 +339,28 @@ def cancel_for_expert(expert_id, actor=None, reason="consent"):
     return cancelled
 
 
-def erase_for_expert(expert_id):
-    """Inside a profile's deletion."""
+@signals.consent_withdrawn.connect
+def _cancel_on_withdrawal(expert_id, purpose, actor=None, **_):
+    cancel_for_expert(expert_id, actor=actor, reason=purpose)
+
+
+@signals.profiles_merged.connect
+def repoint_for_merge(drop_id, keep, **_):
+    signals.repoint(EventInvitation, EventInvitation.expert, drop_id, keep, EventInvitation.event)
+
+
+@signals.profile_deleted.connect
+def erase_for_expert(expert_id, **_):
+    """Inside a profile's deletion: its invitations to events go."""
     EventInvitation.delete().where(EventInvitation.expert == expert_id).execute()
+
+
+@signals.personal_data_requested.connect
+def export_for_person(expert_id, **_):
+    """The events the person was invited to."""
+    return {"events": [
+        {"event": row.event.title, "kind": row.event.kind,
+         "starts_on": row.event.starts_on.isoformat(), "role": row.role, "status": row.status,
+         "attendance": row.attendance or None, "invited_at": utc_text(row.invited_at),
+         "answered_at": utc_text(row.answered_at)}
+        for row in for_expert(expert_id)]}

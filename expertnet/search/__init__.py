@@ -1,6 +1,6 @@
 """The search face of expertnet: the only package that knows Whoosh.
 
-It takes plain documents (dicts built by ``services``) and answers searches with ids,
+It takes plain documents (dicts built by ``directory.search_documents``) and answers searches with ids,
 totals, facet counts and highlights; it knows neither the models nor the request.
 The application keeps one :class:`IndexStore` per index folder in
 ``app.extensions["expertnet.search"]``.
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from whoosh import collectors, highlight
 
-from expertnet.text import clean, fold, nfc
+from expertnet.core.text import clean, fold, nfc
 
 from . import engine
 from . import query as search_query
@@ -52,8 +52,8 @@ class SearchRequest:
     language: str = "vi"
     max_chars: int = 500
     max_terms: int = 12
-    # Today's search before issue 15 (every word required, folded free text): kept for
-    # the benchmark (bench.relevance) to measure against until issue 15 lands.
+    # The search as it was before it understood words (every word required, folded free
+    # text): kept for the benchmark (bench.relevance) to measure against.
     legacy: bool = False
     # The directory's vocabularies (understanding.Vocabulary) to read roles, places,
     # kinds and fields in the text as filters; None searches the words literally.

@@ -15,7 +15,7 @@ import re
 from whoosh.analysis import Filter, LowercaseFilter, Tokenizer
 from whoosh.analysis.acore import Token
 
-from expertnet.text import fold, nfc
+from expertnet.core.text import fold, nfc
 
 # Words are runs of letters/digits, allowing inner apostrophes, dots and hyphens
 # (O'Brien, e.g. "v2.0", "Jean-Pierre" stays joined and also works split by the

@@ -45,7 +45,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.system import pack_byte, pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from expertnet.text import fold, nfc
+from expertnet.core.text import fold, nfc
 
 from .analysis import WORD, bigram_analyzer, exact_analyzer, folded_analyzer
 

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 LIVE = "live"
 VERSION_FILE = "SCHEMA_VERSION"
 # In a generation: the position in the database's change log up to which every change
-# is in this index (written by the catch-up of several hosts; see expertnet/catchup.py).
+# is in this index (written by the catch-up of several hosts; see expertnet/directory/catchup.py).
 POSITION_FILE = "CHANGE_POSITION"
 
 

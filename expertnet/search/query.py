@@ -12,7 +12,7 @@ completes as a prefix in names, so ``Nguyen Van Du`` already finds Đức. Conse
 words typed together earn a bonus where they appear together (syllable bigrams),
 which is how Vietnamese two-syllable words rank first.
 
-A word is a word (issue 15): in Vietnamese a tone mark makes another word, so a word
+A word is a word: in Vietnamese a tone mark makes another word, so a word
 typed *with* diacritics matches that word in the free text (the ``*_exact`` fields);
 its folded forms (``phản`` ~ ``Phan`` ~ ``phần``) and one-letter typos are *weak*
 matches. A word typed without diacritics matches every form, as before. Names keep
@@ -37,7 +37,7 @@ from itertools import combinations
 
 from whoosh import query as wq
 
-from expertnet.text import clean
+from expertnet.core.text import clean
 
 from .analysis import bigrams, exact_terms, folded_terms
 from .understanding import understand, units
@@ -296,7 +296,8 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
 
 
 def _legacy_words(result, text, lexicon, max_terms):
-    """Today's words (before issue 15): every word required, folded free text."""
+    """The words as read before the search understood them: every word required, folded
+    free text."""
     folded = folded_terms(text)[:max_terms]
     exact = exact_terms(text)[:max_terms]
     last = len(folded) - 1

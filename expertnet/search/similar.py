@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh.classify import ExpansionModel
 
-from expertnet.text import clean, fold
+from expertnet.core.text import clean, fold
 
 from . import engine
 from . import query as search_query

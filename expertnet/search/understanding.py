@@ -1,4 +1,4 @@
-"""Query understanding (issue 15): the directory's own vocabularies read in a query.
+"""Query understanding: the directory's own vocabularies read in a query.
 
 Officials type what they want in words: ``phản biện cảng xanh`` (reviewers for green
 ports), ``logistics ở Nhật``, ``kiều bào trí tuệ nhân tạo``, ``TTNT``. The application

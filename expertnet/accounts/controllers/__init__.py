@@ -1,0 +1,1 @@
+"""The accounts' pages (blueprints ``auth``, ``account`` and ``admin``)."""

@@ -1,7 +1,0 @@
-"""Notifications (``/notifications``, every signed-in account) and saved searches with
-their alerts (``/saved-searches``, officials, curators and admins)."""
-from flask import Blueprint
-
-bp = Blueprint("alerts", __name__)
-
-from expertnet.alerts import routes  # noqa: E402,F401  (registers the views)

@@ -1,0 +1,1 @@
+"""The cooperation pages (blueprints ``engagements`` and ``programme``)."""

@@ -1,0 +1,29 @@
+"""The engagement form: values only; the checks are ``engagement_records.normalize``'s."""
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+
+from expertnet.core import vocab
+from expertnet.core.i18n import _l
+from expertnet.web.forms import choice_list
+
+
+class EngagementForm(FlaskForm):
+    expert_id = StringField(_l("Number of the expert's profile"))
+    need_id = SelectField(_l("For the need"), validate_choice=False)
+    kind = SelectField(_l("What happened"), validate_choice=False)
+    title = StringField(_l("Title"))
+    starts_on = StringField(_l("From (date)"))
+    ends_on = StringField(_l("Until (date)"))
+    department = StringField(_l("Department or organisation served"))
+    outcome = TextAreaField(_l("Outcome"))
+
+    COLUMNS = ("kind", "title", "starts_on", "ends_on", "department", "outcome")
+
+    def __init__(self, *args, needs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choice_list([("", _l("Choose…")), *vocab.ENGAGEMENT_KINDS.items()])
+        self.need_id.choices = choice_list(
+            [("", _l("No need")), *((str(need.id), need.title) for need in needs)])
+
+    def raw(self):
+        return {name: self[name].data for name in self.COLUMNS}

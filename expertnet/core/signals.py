@@ -1,0 +1,55 @@
+"""The named events a lower module announces so that higher ones act on their own tables
+(blinker, as Flask and Indico use it). A module never calls up the floors: it sends one
+of these, inside its transaction, and each module that keeps rows about the sender
+connects a receiver in its own code. A receiver that raises rolls the whole change back.
+
+Senders are profile ids; keyword arguments carry the rest. Receivers are module-level
+functions connected where the module is defined (``create_app`` imports every module).
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+consent_withdrawn = _signals.signal("consent-withdrawn", doc="""
+A person withdrew a consent (sender: the profile's id; ``purpose``, ``actor``). Sent inside
+the transaction that records the withdrawal: contact requests and event invitations that
+depended on it are closed in the same transaction.""")
+
+profile_deleted = _signals.signal("profile-deleted", doc="""
+A profile is being erased (sender: its id). Sent inside the erasure's transaction, before
+the profile's row goes: each module deletes its rows about the person. A receiver may
+return a function to call once the erasure is committed (removing stored files).""")
+
+profiles_merged = _signals.signal("profiles-merged", doc="""
+A profile is being merged into another (sender: the merged-away id; ``keep``: the kept
+id). Sent inside the merge's transaction: each module repoints its rows to ``keep``
+(where a row would then be there twice, the kept profile's stays).""")
+
+personal_data_requested = _signals.signal("personal-data-requested", doc="""
+A person downloads everything held about them (sender: their profile's id). Each module
+that keeps rows about the person returns a dict of sections for the download (e.g.
+``{"events": [...]}``), read in the download's transaction.""")
+
+
+def sections_from(results):
+    """The sections receivers of :data:`personal_data_requested` returned, as one dict."""
+    found = {}
+    for _receiver, sections in results:
+        found.update(sections or {})
+    return found
+
+
+def run_after_commit(results):
+    """Call what receivers returned to be done once the transaction is committed."""
+    for _receiver, after in results:
+        if after is not None:
+            after()
+
+
+def repoint(model, field, drop_id, keep_id, unique_with=None):
+    """Move ``model``'s rows from ``drop_id`` to ``keep_id``; with ``unique_with``, a row
+    the kept profile already has for the same value wins and the other goes."""
+    if unique_with is not None:
+        kept = model.select(unique_with).where(field == keep_id)
+        model.delete().where((field == drop_id) & unique_with.in_(kept)).execute()
+    model.update({field: keep_id}).where(field == drop_id).execute()

@@ -1,0 +1,1 @@
+"""Imports, duplicates, merging, quality, exports, jobs and ORCID; the curators' pages."""

@@ -1,0 +1,1 @@
+"""The curators' pages (blueprints ``curate`` and ``downloads``)."""

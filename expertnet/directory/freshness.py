@@ -1,0 +1,132 @@
+"""Keeping profiles fresh.
+
+A profile is *stale* when its owner has not confirmed it for ``STALE_MONTHS`` months:
+the time of their last "still correct" or save (``owner_confirmed_at``), or, for a
+profile never confirmed by an owner, its last change (``updated_at``, then
+``created_at``). The owner sees a banner on their pages and, by e-mail, a signed link
+to a page with a "still correct" button (a GET never changes anything); the command
+``remind-stale`` queues one reminder per stale owned profile, at most once every
+``STALE_REMIND_DAYS`` days (``stale_reminded_at``). Curators list stale profiles.
+"""
+import calendar
+import datetime
+
+from flask import current_app
+from peewee import fn
+
+from expertnet.core import links, tasks
+from expertnet.core.db import utcnow
+from expertnet.core.models import Expert, User
+from expertnet.directory import writes
+from expertnet.notifications import emails
+from expertnet.notifications import inbox as notifications
+
+SALT = "expertnet.profile.still-correct"
+
+
+def months_before(moment, months):
+    """``moment`` minus whole calendar months (31 March - 1 month = 28/29 February)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def cutoff(now=None):
+    """Profiles last confirmed before this moment are stale."""
+    return months_before(now or utcnow(), int(current_app.config["STALE_MONTHS"]))
+
+
+def _last_confirmed_column():
+    return fn.COALESCE(Expert.owner_confirmed_at, Expert.updated_at, Expert.created_at)
+
+
+def last_confirmed(expert):
+    return expert.owner_confirmed_at or expert.updated_at or expert.created_at
+
+
+def is_stale(expert, now=None):
+    return last_confirmed(expert) < cutoff(now)
+
+
+def stale_since(expert):
+    """When a stale profile was last confirmed (for its owner's banner); None when
+    there is no profile or it is not stale."""
+    if expert is None or not is_stale(expert):
+        return None
+    return last_confirmed(expert)
+
+
+def stale_profiles(owned_only=False, page=1, per_page=50):
+    """``(rows, total)``: stale profiles, longest unconfirmed first; each row is
+    ``(expert, owner account or None)``."""
+    query = (Expert.select().where(_last_confirmed_column() < cutoff())
+             .order_by(_last_confirmed_column(), Expert.id))
+    if owned_only:
+        query = query.where(Expert.id.in_(User.select(User.expert).where(User.expert.is_null(False))))
+    experts = list(query.paginate(page, per_page))
+    owners = {user.expert_id: user for user in
+              User.select().where(User.expert.in_([expert.id for expert in experts]))}
+    return [(expert, owners.get(expert.id)) for expert in experts], query.count()
+
+
+def _remind_before(now):
+    return now - datetime.timedelta(days=int(current_app.config["STALE_REMIND_DAYS"]))
+
+
+def due_reminders(now=None):
+    """``[(expert, owner)]``: stale profiles whose active owner was not reminded in the
+    last STALE_REMIND_DAYS days."""
+    now = now or utcnow()
+    query = (Expert.select(Expert, User).join(User, on=(User.expert == Expert.id), attr="owner")
+             .where((_last_confirmed_column() < cutoff(now)) & User.active
+                    & (Expert.stale_reminded_at.is_null()
+                       | (Expert.stale_reminded_at < _remind_before(now))))
+             .order_by(Expert.id))
+    return [(expert, expert.owner) for expert in query]
+
+
+def remind(base, dry_run=False):
+    """Queue a reminder per due profile (none with ``dry_run``); the due list."""
+    due = due_reminders()
+    if not dry_run:
+        for expert, _owner in due:
+            send_reminder(expert.id, base)
+    return due
+
+
+@tasks.task("expertnet.freshness.send_reminder")
+def send_reminder(expert_id, base):
+    """E-mail the owner, if the profile is still stale and due (a second run of the
+    command, or a confirmation meanwhile, sends nothing)."""
+    now = utcnow()
+    expert = Expert.get_or_none(Expert.id == expert_id)
+    owner = User.get_or_none(User.expert == expert_id)
+    if expert is None or owner is None or not owner.active or not is_stale(expert, now):
+        return
+    if expert.stale_reminded_at is not None and expert.stale_reminded_at >= _remind_before(now):
+        return
+    token = links.sign(SALT, {"e": expert.id, "u": owner.id})
+    message = emails.stale_reminder(
+        owner.email, expert.full_name, last_confirmed(expert),
+        links.external_url(base, "profiles.check_profile", token=token),
+        links.external_url(base, "profiles.edit", expert_id=expert.id), owner.language)
+    if message is not None:
+        notifications.notify(owner, "stale_reminder",
+                             link=notifications.path_for("profiles.edit", expert_id=expert.id),
+                             expert_id=expert.id, date=last_confirmed(expert))
+        writes.note_stale_reminder(expert.id, now)
+
+
+def find_confirmation(token):
+    """``(expert, owner)`` named by a still-valid "still correct" link, else None: the
+    account must still be active and own the profile."""
+    days = int(current_app.config["STALE_LINK_DAYS"])
+    data = links.unsign(SALT, token, days * 24 * 3600)
+    if data is None:
+        return None
+    owner = User.get_or_none(User.id == data.get("u"))
+    if owner is None or not owner.active or owner.expert_id is None \
+            or owner.expert_id != data.get("e"):
+        return None
+    return Expert.get_by_id(owner.expert_id), owner

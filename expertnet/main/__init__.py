@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-bp = Blueprint("main", __name__)
-
-from expertnet.main import routes  # noqa: E402,F401  (registers the routes)

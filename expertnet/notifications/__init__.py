@@ -1,0 +1,1 @@
+"""In-site notifications and the texts of e-mails."""

@@ -1,0 +1,1 @@
+"""Needs, shortlists, matching, contact requests, saved searches and alerts; their pages."""

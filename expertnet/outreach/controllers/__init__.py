@@ -1,0 +1,1 @@
+"""The outreach pages (blueprints ``needs``, ``contacts`` and ``alerts``)."""

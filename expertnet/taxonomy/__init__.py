@@ -1,0 +1,1 @@
+"""The bilingual field taxonomy (seed and database copy) and Hai Phong's hometowns."""
