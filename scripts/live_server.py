@@ -2,6 +2,7 @@
 for browser tests and screenshots. It runs in its own process, exactly as a user
 would start it."""
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -16,6 +17,28 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+def seed_demo(instance):
+    """Create a fresh instance in ``instance`` with an account per role and one record of
+    each kind (``scripts.demo_records``); the accounts as ``{role: [email, password]}``."""
+    env = dict(os.environ, EXPERTNET_INSTANCE_PATH=str(instance))
+    env.pop("EXPERTNET_DATABASE_URL", None)
+    env.pop("EXPERTNET_INDEX_DIR", None)
+    seeded = subprocess.run([sys.executable, "-m", "scripts.demo_records"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    return json.loads(seeded.stdout.strip().splitlines()[-1])
+
+
+def log_in(page, base, email, password):
+    """Log a Playwright page in through the login form, as a person would."""
+    page.goto(base + "/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if "/auth/login" in page.url:
+        raise RuntimeError(f"{email} could not log in")
 
 
 def free_port():

@@ -1,4 +1,4 @@
-"""Screenshots of the main pages of every role, in both languages, at desktop and phone
+"""Screenshots of every kind of page of every role, in both languages, at desktop and phone
 sizes, with an index (issue 16 item 6).
 
     .venv/bin/python -m scripts.screenshots [--out docs/screenshots]
@@ -7,20 +7,19 @@ Seeds a temporary instance with an account per role and one record of each kind
 (scripts.demo_records), starts ``run.py`` on it, drives Debian's Chromium
 (``apt-get install -y chromium``) with Playwright, and writes viewport-sized PNGs to
 ``<out>/<role>/<language>-<size>-<page>.png`` and the index ``<out>/README.md``.
-The images are committed, so the page list stays short (the main pages of each role)
-and, when Pillow is installed, each image is reduced to a 256-colour palette.
+The images are committed, so each is reduced to a 256-colour palette (Pillow) and
+the whole set stays within TOTAL_LIMIT.
 """
 import argparse
-import json
-import os
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from scripts.live_server import ROOT, serve_demo
+from PIL import Image
+
+from scripts.live_server import ROOT, chromium, log_in, seed_demo, serve_demo
 
 ROLES = ("anonymous", "expert", "official", "curator", "admin")
 LANGUAGES = {"vi": "vi-VN", "en": "en-US"}
@@ -28,39 +27,83 @@ SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "hei
 # A search every demo answers with harbour experts, typed as a Vietnamese reader would.
 SEARCH = "/search?q=" + quote("cảng biển")
 
-# Per role, the pages shown: (name, path opened, then the links followed in turn, each
-# the first whose path matches the pattern). A record's page is reached through its
-# list, as a person would, since the demo's ids are not known in advance.
+# Per role, every kind of page it reaches (those tests/test_phone_layout.py walks: the
+# navigation's pages and one record of each kind): (name, path opened, then the links
+# followed in turn, each the first whose path matches the pattern). A record's page is
+# reached through its list, as a person would, since the demo's ids are not known in
+# advance. A curator's pages are not shown again for the administrator, who sees the same.
 PAGES = {
     "anonymous": [
         ("home", "/"),
         ("search", SEARCH),
+        ("profile", SEARCH, r"^/experts/\d+$"),
+        ("fields", "/fields"),
+        ("login", "/auth/login"),
+        ("register", "/auth/register"),
+        ("password-reset", "/auth/reset"),
     ],
     "expert": [
         ("account", "/account"),
         ("profile-edit", "/account/profile"),
         ("requests", "/account/requests"),
+        ("events", "/account/events"),
+        ("privacy", "/account/privacy"),
+        ("data", "/account/data.html"),
+        ("tokens", "/account/tokens"),
+        ("password", "/account/password"),
+        ("notifications", "/notifications"),
     ],
     "official": [
+        ("home", "/"),
         ("profile", SEARCH, r"^/experts/\d+$"),
+        ("needs", "/needs"),
         ("need", "/needs", r"^/needs/\d+$"),
+        ("need-new", "/needs/new"),
+        ("shortlist-print", "/needs", r"^/needs/\d+$", r"^/needs/\d+/shortlist/print$"),
+        ("contact-requests", "/needs/requests"),
+        ("events", "/events"),
         ("event", "/events", r"^/events/\d+$"),
+        ("delegations", "/delegations"),
+        ("delegation", "/delegations", r"^/delegations/\d+$"),
+        ("agreements", "/agreements"),
+        ("agreement", "/agreements", r"^/agreements/\d+$"),
+        ("engagements", "/engagements"),
+        ("engagement", "/engagements", r"^/engagements/\d+$"),
+        ("engagement-report", "/engagements/report"),
+        ("jobs", "/jobs"),
+        ("job", "/jobs", r"^/jobs/\d+$"),
+        ("statistics", "/statistics"),
+        ("saved-searches", "/saved-searches"),
+        ("notifications", "/notifications"),
     ],
     "curator": [
         ("profile", SEARCH, r"^/experts/\d+$"),
+        ("profile-edit", SEARCH, r"^/experts/\d+$", r"^/experts/\d+/edit$"),
+        ("profile-history", SEARCH, r"^/experts/\d+$", r"^/experts/\d+/history$"),
+        ("imports", "/curate/imports"),
         ("import", "/curate/imports", r"^/curate/imports/\d+$"),
+        ("duplicates", "/curate/duplicates"),
         ("duplicate-pair", "/curate/duplicates", r"^/curate/duplicates/\d+/\d+$"),
+        ("reviews", "/curate/reviews"),
+        ("registrations", "/curate/registrations"),
+        ("quality", "/curate/quality"),
+        ("stale", "/curate/stale"),
+        ("department-contacts", "/curate/department-contacts"),
     ],
     "admin": [
         ("users", "/admin/users"),
         ("audit", "/admin/audit"),
+        ("mail", "/admin/mail"),
+        ("deletions", "/admin/deletions"),
     ],
 }
-# Each committed image stays in the repository's history for good: the pages above are
-# the main one or few of each role, chosen so that the whole set (4 images a page, about
-# 70 kB each as Chromium writes them) stays within TOTAL_LIMIT.
-MAX_PAGES_PER_ROLE = 12
-TOTAL_LIMIT = 4 * 1024 * 1024
+# Pages that redirect by design: where each may land. An expert's "my profile" opens
+# the edit page of their own record.
+REDIRECTS = {"/account/profile": r"^/experts/\d+/edit$"}
+# Each committed image stays in the repository's history for good: 256 colours bring a
+# screenshot to about 25 kB, so every kind of page (4 images each) fits within TOTAL_LIMIT.
+MAX_PAGES_PER_ROLE = 24
+TOTAL_LIMIT = 6 * 1024 * 1024
 NAME = re.compile(r"^(?P<language>[a-z]{2})-(?P<size>desktop|phone)-(?P<page>[a-z0-9-]+)\.png$")
 
 
@@ -106,7 +149,7 @@ def write_index(out):
     out = Path(out)
     columns = [(language, size) for language in LANGUAGES for size in SIZES]
     lines = ["# Screenshots", "",
-             "The main pages of every role, in Vietnamese and English, on a desktop "
+             "Every kind of page of every role, in Vietnamese and English, on a desktop "
              f"({SIZES['desktop']['width']} × {SIZES['desktop']['height']}) and a phone "
              f"({SIZES['phone']['width']} × {SIZES['phone']['height']}), taken from the demo "
              "data of `scripts/demo_records.py`. Generated by "
@@ -132,40 +175,18 @@ def write_index(out):
 
 
 def compress(path):
-    """Reduce a screenshot to a 256-colour palette when Pillow is there (text and flat
-    colours survive it well); otherwise leave Chromium's PNG as it is."""
-    try:
-        from PIL import Image
-    except ImportError:
-        return
+    """Reduce a screenshot to a 256-colour palette: text and the pages' flat colours
+    survive it well, and the image is about a third of Chromium's, which is what lets
+    every kind of page be committed."""
     with Image.open(path) as image:
         reduced = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
     reduced.save(path, optimize=True)
 
 
-def seed(instance):
-    """Accounts and records of each kind on a fresh instance: ``{role: [email, pw]}``."""
-    env = dict(os.environ, EXPERTNET_INSTANCE_PATH=str(instance))
-    env.pop("EXPERTNET_DATABASE_URL", None)
-    env.pop("EXPERTNET_INDEX_DIR", None)
-    seeded = subprocess.run([sys.executable, "-m", "scripts.demo_records"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)
-    return json.loads(seeded.stdout.strip().splitlines()[-1])
-
-
-def log_in(page, base, email, password):
-    page.goto(base + "/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    if "/auth/login" in page.url:
-        raise RuntimeError(f"{email} could not log in")
-
-
 def open_page(page, base, start, *patterns):
     """Open ``start`` then follow each link pattern in turn; the response of the last
     page opened, or an error message."""
+    target = start
     response = page.goto(base + start)
     for pattern in patterns:
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
@@ -175,6 +196,16 @@ def open_page(page, base, start, *patterns):
         response = page.goto(base + target)
     if response is None or response.status >= 400:
         return f"{page.url} answered {response and response.status}"
+    return redirected(target, page.url)
+
+
+def redirected(target, url):
+    """A message when opening ``target`` landed on ``url`` elsewhere than by design: a
+    page the role may not open redirects (to the login or home page), which would
+    otherwise be shown under the page's name. None when it landed where it should."""
+    landed, asked = urlsplit(url).path, urlsplit(target).path
+    if landed != asked and not re.search(REDIRECTS.get(asked, "^$"), landed):
+        return f"{target} redirected to {url}"
     return None
 
 
@@ -210,10 +241,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     out = Path(parser.parse_args().out)
-    from scripts.live_server import chromium
     with tempfile.TemporaryDirectory() as folder:
         instance = Path(folder) / "instance"
-        accounts = seed(instance)
+        accounts = seed_demo(instance)
         with serve_demo(instance) as base, chromium() as browser:
             problems = take(browser, base, accounts, out)
     print(write_index(out))

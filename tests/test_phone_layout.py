@@ -9,17 +9,14 @@ public pages of tests/test_browser.py).
 One server, one browser, one context per role and language; one page per kind of URL
 (``/needs/7`` and ``/needs/9`` are the same template), so the walk stays bounded.
 Skipped when /usr/bin/chromium is missing, unless EXPERTNET_REQUIRE_BROWSER=1."""
-import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from scripts.live_server import CHROMIUM, ROOT, chromium, serve_demo
+from scripts.live_server import CHROMIUM, chromium, log_in, seed_demo, serve_demo
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("EXPERTNET_REQUIRE_BROWSER") == "1":
@@ -72,12 +69,7 @@ def demo(tmp_path_factory):
     """The demo instance with an account per role and a record of each kind, served by
     ``run.py``: ``(base_url, {role: [email, password]})``."""
     instance = tmp_path_factory.mktemp("phone") / "instance"
-    env = dict(os.environ, EXPERTNET_INSTANCE_PATH=str(instance))
-    env.pop("EXPERTNET_DATABASE_URL", None)
-    env.pop("EXPERTNET_INDEX_DIR", None)
-    seeded = subprocess.run([sys.executable, "-m", "scripts.demo_records"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)
-    accounts = json.loads(seeded.stdout.strip().splitlines()[-1])
+    accounts = seed_demo(instance)
     with serve_demo(instance) as url:
         yield url, accounts
 
@@ -101,15 +93,6 @@ def kind_of(url):
     parts = urlsplit(url)
     path = SAME_TEMPLATE.sub("/curate/quality/check", re.sub(r"\d+", "N", parts.path))
     return path + ("?" if parts.query else "")
-
-
-def log_in(page, base, email, password):
-    page.goto(base + "/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url, f"{email} could not log in"
 
 
 def check_layout(page, path, problems):
