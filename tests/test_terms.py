@@ -219,3 +219,13 @@ def test_the_command_seeds_and_suggests(app, add, runner):
     assert TermPair.select().where(TermPair.status == "suggested").count() >= 1
     assert TermPair.select().where(TermPair.source == "taxonomy").count() > 10
     assert _audits("terms.suggest")[0]["limit"] == 5000
+
+
+def test_function_words_of_a_translation_are_not_required(app, add):
+    add(full_name="Sarah Miller", bio_en="Seaports and inland waterways; maritime law.")
+    terms.accept(suggested_pair("cảng biển và hàng hải", "seaports and maritime"), actor_id=None)
+    # The field is not applied (the chip removed): the words themselves find her.
+    found = find("cảng biển và hàng hải", ignore="field:seaports")
+    assert names(found) == ["Sarah Miller"]
+    snippet = found.highlights[found.experts[0].id]
+    assert "<mark>maritime</mark>" in snippet and "<mark>and</mark>" not in snippet

@@ -220,7 +220,7 @@ def jobs_cleanup():
 @click.option("--limit", default=5000, show_default=True, type=click.IntRange(1, 1_000_000),
               help="Mine at most this many profiles with both bios (the first by id).")
 def suggest_terms(limit):
-    """Seed the bilingual term list from the taxonomy (accepted pairs) and store the pairs
+    """Seed the bilingual term list from the taxonomy's field names (accepted pairs) and store the pairs
     mined from profiles with both bios as suggestions for the curators (/curate/terms)."""
     from expertnet.core import audit
     from expertnet.taxonomy import store as catalog

@@ -316,6 +316,14 @@ def _translate(vocabulary, exact, folded, by_position):
             if not span or len(exact_words) != len(folded_words) \
                     or folded_words == tuple(folded[start:end]):
                 continue
+            # Function words of the translation ("and" in "seaports and maritime") are
+            # never required, like the typed ones.
+            kept = [(word, folded_word) for word, folded_word in zip(exact_words, folded_words,
+                                                                      strict=True)
+                    if word not in FUNCTION_WORDS and folded_word not in FOLDED_FUNCTION_WORDS]
+            if not kept:
+                continue
+            exact_words, folded_words = zip(*kept, strict=True)
             count, size = len(span), len(folded_words)
             given = {index: set() for index in range(count)}
             for word in range(size):

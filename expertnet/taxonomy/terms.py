@@ -2,8 +2,9 @@
 matching read as the same thing (``giảm phát thải`` ~ ``emission reduction``), beyond
 the taxonomy's fields.
 
-Seeded from the taxonomy (each field's Vietnamese and English names, and its synonyms
-where both languages list as many: accepted at once) and from pairs *suggested* by
+Seeded from the taxonomy (each field's Vietnamese and English names, accepted at once;
+its synonym lists are not aligned translations — ``nghề cá`` sits beside ``mariculture``
+— and already find the field in both languages through the index) and from pairs *suggested* by
 :func:`suggest`, mined from the profiles that have both bios: a Vietnamese phrase and
 an English phrase that occur in the same profiles far more often than chance. A
 curator accepts (as mined or edited), rejects, or later removes a pair on
@@ -121,18 +122,13 @@ def _decide(pair, actor_id, status, **values):
 
 
 def seed_from_taxonomy(taxonomy):
-    """Each field's two names, and its synonyms where both languages list as many (in
-    the same order), as accepted pairs. Pairs already listed, whatever their status,
-    are left as the curators left them. Returns the number added."""
-    pairs = []
-    for code in taxonomy.fields:
-        field = taxonomy.fields[code]
-        pairs.append((field.name_vi, field.name_en))
-        if len(field.synonyms_vi) == len(field.synonyms_en):
-            pairs.extend(zip(field.synonyms_vi, field.synonyms_en, strict=True))
+    """Each field's two names as accepted pairs (only the names: the synonym lists of
+    the two languages are not translations of each other item by item). Pairs already
+    listed, whatever their status, are left as the curators left them. Returns the
+    number added."""
     rows = {}
-    for vi, en in pairs:
-        vi, en = clean(vi)[:MAX_TERM], clean(en)[:MAX_TERM]
+    for field in taxonomy.fields.values():
+        vi, en = clean(field.name_vi)[:MAX_TERM], clean(field.name_en)[:MAX_TERM]
         if vi and en and fold(vi) != fold(en):
             rows.setdefault(key_of(vi, en), {"vi": vi, "en": en, "key": key_of(vi, en),
                                              "status": "accepted", "source": "taxonomy"})
