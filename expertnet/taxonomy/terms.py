@@ -25,10 +25,13 @@ MAX_TERM = 200
 # Mining, bounded and deterministic: the first MINE_PROFILES profiles with both bios (by
 # id), the first MINE_PHRASES candidate phrases of each bio, pairs seen together in at
 # least MIN_TOGETHER profiles whose Dice coefficient reaches MIN_DICE and which occur
-# together at least MIN_LIFT times more often than if they were independent.
+# together at least MIN_LIFT times more often than if they were independent. Two phrases
+# sharing a word are not a translation but one name written in both bios ("Busan Hàn
+# Quốc" ~ "Busan South Korea"), and a "Vietnamese" phrase also written in English bios
+# is English (a university's name).
 MINE_PROFILES = 5000
 MINE_PHRASES = 60
-MIN_TOGETHER = 2
+MIN_TOGETHER = 3
 MIN_DICE = 0.6
 MIN_LIFT = 3.0
 MAX_SUGGESTIONS = 200
@@ -165,8 +168,8 @@ def _phrases(text, sizes):
 
 def mine(profiles):
     """Suggested pairs from ``profiles`` (``(id, bio_vi, bio_en)``): a Vietnamese phrase
-    of two to four syllables and an English phrase of one to three words, each the
-    other's best partner by Dice coefficient. Returns ``[(vi, en, score, example ids)]``
+    of two to four syllables and an English phrase of one to three words, sharing no
+    word, each the other's best partner by Dice coefficient. Returns ``[(vi, en, score, example ids)]``
     best first; ``score`` is the Dice coefficient (1.0: always together)."""
     read = [(expert_id, _phrases(bio_vi, (2, 3, 4)), _phrases(bio_en, (1, 2, 3)))
             for expert_id, bio_vi, bio_en in profiles]
@@ -185,7 +188,7 @@ def mine(profiles):
     total = len(read)
     best_vi, best_en = {}, {}
     for (vi, en), count in together.items():
-        if count < MIN_TOGETHER:
+        if count < MIN_TOGETHER or vi in en_seen or _share_a_word(vi, en):
             continue
         vi_count, en_count = len(vi_seen[vi]), len(en_seen[en])
         dice = 2 * count / (vi_count + en_count)
@@ -196,14 +199,20 @@ def mine(profiles):
         for best, side, other in ((best_vi, vi, en), (best_en, en, vi)):
             if side not in best or (rank, other) > (best[side][0], best[side][1]):
                 best[side] = (rank, other)
-    found = [(vi, en, round(rank[0], 3)) for vi, (rank, en) in best_vi.items()
-             if best_en.get(en, (None, None))[1] == vi and fold(vi) != fold(en)]
-    found.sort(key=lambda item: (-item[2], item[0], item[1]))
+    # Best first: by Dice, then by how many profiles hold the pair (more evidence).
+    found = [(vi, en, rank) for vi, (rank, en) in best_vi.items()
+             if best_en.get(en, (None, None))[1] == vi]
+    found.sort(key=lambda item: (-item[2][0], -item[2][1], item[0], item[1]))
     result = []
-    for vi, en, score in found[:MAX_SUGGESTIONS]:
+    for vi, en, (dice, _count, _length) in found[:MAX_SUGGESTIONS]:
+        score = round(dice, 3)
         examples = sorted(set(vi_seen[vi]) & set(en_seen[en]))[:EXAMPLES]
         result.append((vi, en, score, examples))
     return result
+
+
+def _share_a_word(first, second):
+    return bool(set(fold(first).split()) & set(fold(second).split()))
 
 
 def suggest(limit=MINE_PROFILES):
