@@ -88,12 +88,17 @@ def _curation(curator, official):
     from expertnet.curation import batches, duplicates, jobs
     from expertnet.demo import generator as demo
     from expertnet.directory import finder
+    from expertnet.taxonomy import store as catalog
+    from expertnet.taxonomy import terms
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "chuyen-gia-so-ngoai-vu.csv"
         demo.write_csv(path, demo.demo_rows(count=6, seed=7))
         with open(path, "rb") as stream:
             batches.create(stream, path.name, curator.id, "vi")
     duplicates.refresh()
+    # The term list: the fields' names accepted, pairs mined from the bios suggested.
+    terms.seed_from_taxonomy(catalog.load())
+    terms.suggest()
     viewer = access.viewer_for(official)
     criteria = finder.Criteria(q="cảng", filters={}, sort="relevance")
     job = jobs.start_export(criteria, "csv", viewer, 100)

@@ -205,6 +205,9 @@ EXPECTED = {
     ("curate.compare", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.merge", "POST"): only({"admin", "curator"}, 400, 403),
     ("curate.dismiss", "POST"): only({"admin", "curator"}, 302, 403),
+    # The bilingual term list: curators only; the matrix posts no pair nor decision (400).
+    ("curate.terms_page", "GET"): only({"admin", "curator"}, 200, 403),
+    ("curate.terms_decide", "POST"): only({"admin", "curator"}, 400, 403),
     # Needs (issue 6): officials, curators and admins work with them; the matrix's need
     # belongs to the official (curators and admins see every need). An empty POST shows
     # the form again with its errors.

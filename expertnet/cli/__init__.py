@@ -216,11 +216,28 @@ def jobs_cleanup():
     click.echo(f"{jobs.cleanup()} files deleted")
 
 
+@click.command("suggest-terms")
+@click.option("--limit", default=5000, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Mine at most this many profiles with both bios (the first by id).")
+def suggest_terms(limit):
+    """Seed the bilingual term list from the taxonomy's field names (accepted pairs) and store the pairs
+    mined from profiles with both bios as suggestions for the curators (/curate/terms)."""
+    from expertnet.core import audit
+    from expertnet.taxonomy import store as catalog
+    from expertnet.taxonomy import terms
+
+    seeded = terms.seed_from_taxonomy(catalog.load())
+    suggested = terms.suggest(limit)
+    audit.record("terms.suggest", source="cli",
+                 changes={"seeded": seeded, "suggested": suggested, "limit": limit})
+    click.echo(f"{seeded} pairs from the taxonomy, {suggested} new suggestions to review")
+
+
 def init_app(app):
     from expertnet.cli.accounts import COMMANDS as ACCOUNT_COMMANDS
     from expertnet.cli.backup import COMMANDS as BACKUP_COMMANDS
     from expertnet.cli.mail import COMMANDS as MAIL_COMMANDS
     for command in (import_profiles, reindex, seed_demo, worker, find_duplicates, jobs_cleanup,
-                    translate,
+                    suggest_terms, translate,
                     *ACCOUNT_COMMANDS, *MAIL_COMMANDS, *BACKUP_COMMANDS):
         app.cli.add_command(command)

@@ -15,6 +15,7 @@ from peewee import (
     CompositeKey,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -967,3 +968,30 @@ class SavedSearchHit(BaseModel):
 
 NOTIFICATION_MODELS = (Notification,)
 SAVED_SEARCH_MODELS = (SavedSearch, SavedSearchHit)
+
+
+class TermPair(BaseModel):
+    """A Vietnamese ↔ English pair of terms that search and need matching read as the
+    same thing (taxonomy/terms.py): ``suggested`` (mined from profiles with both bios,
+    ``score`` and ``examples``: ids of profiles holding both), ``accepted`` (seeded from
+    the taxonomy or accepted by a curator), ``rejected`` or ``removed`` (kept, so that
+    the same pair is never suggested again). ``key``: both sides folded, one row per
+    pair whatever its case or diacritics."""
+
+    id = AutoField()
+    vi = CharField(max_length=200)
+    en = CharField(max_length=200)
+    key = CharField(max_length=401, unique=True)
+    status = CharField(max_length=16, default="suggested", index=True)
+    source = CharField(max_length=16, default="mined")
+    score = FloatField(default=0.0)
+    examples = JSONListField(default=list)
+    reviewed_by = IntegerField(null=True)
+    reviewed_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "term_pair"
+
+
+TERM_MODELS = (TermPair,)

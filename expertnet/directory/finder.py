@@ -12,6 +12,7 @@ from expertnet.core import access, observability, places, vocab
 from expertnet.core.i18n import _, current_language
 from expertnet.core.models import Expert, ExpertField, MergedProfile
 from expertnet.taxonomy import store as catalog
+from expertnet.taxonomy import terms
 
 # URL parameter → index field
 FILTERS = {
@@ -160,17 +161,19 @@ def _ignored(criteria):
     return tuple(keys)
 
 
-def search_vocabulary(taxonomy):
+def search_vocabulary(taxonomy, pairs=()):
     """The directory's vocabularies for understanding queries: kinds of help and kinds
     of expert (vocab), fields with their names, synonyms and abbreviations (taxonomy),
-    countries by name in both languages (places; Viet Nam is home, not a filter).
-    Built once per taxonomy (a curator may edit synonyms)."""
+    countries by name in both languages (places; Viet Nam is home, not a filter), and
+    the accepted pairs of the bilingual term list (``terms.accepted_pairs()``). Built
+    once per taxonomy and term list: a curator's edit or decision makes a new key, so
+    the next search reads it, in every process."""
     words = tuple((code, tuple(taxonomy.words(code))) for code in taxonomy.fields)
-    return _vocabulary(words)
+    return _vocabulary(words, tuple(pairs))
 
 
 @functools.lru_cache(maxsize=4)
-def _vocabulary(field_words):
+def _vocabulary(field_words, pairs=()):
     meanings = []
     for name in ("available_for", "kind"):
         for code, aliases in vocab.QUERY_ALIASES[name].items():
@@ -185,7 +188,7 @@ def _vocabulary(field_words):
     for code, texts in names.items():
         if code != "VN":
             meanings.append(("country", code, texts))
-    return search.Vocabulary.build(meanings, place_words=vocab.PLACE_WORDS)
+    return search.Vocabulary.build(meanings, place_words=vocab.PLACE_WORDS, pairs=pairs)
 
 
 def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True):
@@ -199,7 +202,8 @@ def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True
         sort=criteria.sort, page=page, per_page=per_page,
         with_facets=with_facets, with_highlights=with_highlights, language=current_language(),
         max_chars=config["SEARCH_MAX_QUERY_CHARS"], max_terms=config["SEARCH_MAX_QUERY_TERMS"],
-        vocabulary=None if criteria.literal else search_vocabulary(catalog.load()),
+        vocabulary=None if criteria.literal else search_vocabulary(catalog.load(),
+                                                                   terms.accepted_pairs()),
         ignore=_ignored(criteria),
     )
 

@@ -13,6 +13,7 @@ from expertnet.core.models import Engagement
 from expertnet.core.text import fold
 from expertnet.directory import finder
 from expertnet.taxonomy import store as catalog
+from expertnet.taxonomy import terms
 
 PROPOSAL_SIZE = 30
 # A review done for the need's organisation within this many days is a conflict.
@@ -49,6 +50,14 @@ def need_text(need):
     return "\n".join([need.title, need.title, need.description])
 
 
+def with_translations(text):
+    """``text`` and, below it, the other side of each pair of the bilingual term list
+    it says: a need written in Vietnamese about "giảm phát thải" also finds the profile
+    whose only bio, in English, is about "emission reduction"."""
+    found = terms.translations(text, terms.accepted_pairs())
+    return "\n".join([text, *found]) if found else text
+
+
 # Names and synonyms shorter than this are not looked for in a need's text ("AI",
 # "IoT" would match inside other words' abbreviations too easily).
 MENTION_MIN_CHARS = 4
@@ -81,7 +90,7 @@ def propose(need, viewer, refine=None, limit=PROPOSAL_SIZE):
     taxonomy = catalog.load()
     wanted = need_fields(need, taxonomy)
     request = search.SimilarRequest(
-        text=need_text(need), fields=tuple(need.fields), mentioned_fields=tuple(wanted),
+        text=with_translations(need_text(need)), fields=tuple(need.fields), mentioned_fields=tuple(wanted),
         available_for=tuple(need.available_for),
         languages=(need.language,) if need.language else (),
         filters={finder.FILTERS[name]: tuple(values) for name, values in (refine or {}).items()},

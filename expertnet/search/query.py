@@ -40,7 +40,7 @@ from whoosh import query as wq
 from expertnet.core.text import clean
 
 from .analysis import bigrams, exact_terms, folded_terms
-from .understanding import understand, units
+from .understanding import translated, understand, units
 
 BOOST_NAME_EXACT = 8.0
 BOOST_NAME = 5.0
@@ -259,11 +259,14 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
         seen.add(folded[position])
         (optional if position in ranking else required).append(position)
     wider = False
+    by_position = {}
     for position in required + optional:
         alternatives, can_widen = _alternatives(folded[position], exact[position], lexicon, widen,
                                                 last=position == (required or [None])[-1])
         wider = wider or can_widen
+        by_position[position] = alternatives
         (result.words if position in required else result.optional).append(alternatives)
+    translations = _translate(vocabulary, exact, folded, by_position)
     # Pairs as typed (function words included): adjacent words beat scattered ones, by
     # a constant per pair found as typed (a phrase of the name, fields, organisation or
     # keywords) on top of its BM25 score.
@@ -286,6 +289,9 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
     shown = required + optional
     result.marked = frozenset(exact[p] for p in shown if exact[p] != folded[p])
     result.highlight = frozenset(exact[p] if exact[p] in result.marked else folded[p] for p in shown)
+    # The other language's words a phrase matched through the term list are marked too.
+    result.marked |= frozenset(word for word, folded_word in translations if word != folded_word)
+    result.highlight |= frozenset(word for word, _folded_word in translations)
     # Syllables of one word of the vocabulary (trí tuệ nhân tạo) count as one word.
     index = {position: number for number, position in enumerate(required)}
     result.units = [group for group in ([index[p] for p in unit if p in index]
@@ -293,6 +299,57 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
     result.min_words = min_words(len(result.units))
     result.tier_strong, result.tier_any = TIER_STRONG, TIER_ANY
     result.widen = wider and not widen
+
+
+def _translate(vocabulary, exact, folded, by_position):
+    """Add to the typed words of each phrase one side of the term list says (``giảm
+    phát thải``) the other side's words (``emission reduction``) as *weak* alternatives:
+    they match, never as strongly as the words typed, so an exact match stays first.
+    The translation's words are spread over the phrase's words (each gets at least one,
+    each translation word goes to at least one): the phrase is one unit of matching,
+    which needs all its words, so it needs every word of the translation. Returns the
+    ``(exact, folded)`` translation words added."""
+    added = []
+    for start, end, terms in translated(vocabulary, exact, folded):
+        span = [position for position in range(start, end) if position in by_position]
+        for exact_words, folded_words in terms:
+            if not span or len(exact_words) != len(folded_words) \
+                    or folded_words == tuple(folded[start:end]):
+                continue
+            # Function words of the translation ("and" in "seaports and maritime") are
+            # never required, like the typed ones.
+            kept = [(word, folded_word) for word, folded_word in zip(exact_words, folded_words,
+                                                                      strict=True)
+                    if word not in FUNCTION_WORDS and folded_word not in FOLDED_FUNCTION_WORDS]
+            if not kept:
+                continue
+            exact_words, folded_words = zip(*kept, strict=True)
+            count, size = len(span), len(folded_words)
+            given = {index: set() for index in range(count)}
+            for word in range(size):
+                given[word * count // size].add(word)
+            for index in range(count):
+                given[index].add(index * size // count)
+            for index, words in given.items():
+                by_position[span[index]].extend(_translation_alternatives(
+                    [(exact_words[word], folded_words[word]) for word in sorted(words)]))
+            added.extend(zip(exact_words, folded_words, strict=True))
+    return added
+
+
+def _translation_alternatives(words):
+    """Weak free-text alternatives for translation ``words`` (``(exact, folded)``): a word
+    with diacritics matches that word only, like a word typed with them."""
+    marked = tuple(word for word, folded_word in words if word != folded_word)
+    plain = tuple(folded_word for word, folded_word in words if word == folded_word)
+    alternatives = []
+    for name, boost in TEXT_FIELD_BOOSTS:
+        if marked:
+            alternatives.append(Alternative(f"{name}_exact", marked, boost * WEAK_TEXT_FACTOR,
+                                            weak=True))
+        if plain:
+            alternatives.append(Alternative(name, plain, boost * WEAK_TEXT_FACTOR, weak=True))
+    return alternatives
 
 
 def _legacy_words(result, text, lexicon, max_terms):

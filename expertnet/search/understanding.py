@@ -51,11 +51,15 @@ class Vocabulary:
     folded: dict = field(default_factory=dict)   # folded words → meaning
     place_words: frozenset = frozenset()         # folded words that introduce a place
     phrases: frozenset = frozenset()             # folded phrases of several words (units)
+    # Folded phrase → the other language's terms of the bilingual term list, each as
+    # ``(this side's exact words, (other side's exact words, folded words))``: a query
+    # saying one side also matches the other.
+    translations: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, meanings, place_words=()):
+    def build(cls, meanings, place_words=(), pairs=()):
         """``meanings``: ``(index field, value, phrases)`` triples, phrases in either
-        language, with their diacritics."""
+        language, with their diacritics; ``pairs``: ``(vi, en)`` terms of the term list."""
         exact, folded, phrases = {}, {}, set()
         for name, value, texts in meanings:
             for text in texts:
@@ -68,8 +72,22 @@ class Vocabulary:
                 folded.setdefault(folded_words, (name, value))
                 if len(folded_words) > 1:
                     phrases.add(folded_words)
+        translations = {}
+        for vi, en in pairs:
+            for side, other in ((vi, en), (en, vi)):
+                words = tuple(folded_terms(side))
+                target = (tuple(exact_terms(side)),
+                          (tuple(exact_terms(other)), tuple(folded_terms(other))))
+                if not words or not target[1][1] or len(words) > MAX_PHRASE:
+                    continue
+                found = translations.setdefault(words, [])
+                if target not in found:
+                    found.append(target)
+                if len(words) > 1:
+                    phrases.add(words)
         places = frozenset(tuple(folded_terms(word)) for word in place_words)
-        return cls(exact, folded, frozenset(word for (word,) in places), frozenset(phrases))
+        return cls(exact, folded, frozenset(word for (word,) in places), frozenset(phrases),
+                   {words: tuple(found) for words, found in translations.items()})
 
 
 def _meaning_at(vocabulary, exact, folded, start):
@@ -108,6 +126,28 @@ def understand(vocabulary, exact, folded, lexicon, ignore=()):
         meaning = Meaning(name, value, position, end, " ".join(exact[position:end]))
         if meaning.key not in ignore:
             found.append(meaning)
+        position = end
+    return found
+
+
+def translated(vocabulary, exact, folded):
+    """``(start, end, terms)`` for each longest phrase of the typed words that one side
+    of the term list says (``terms``: the other side's ``(exact words, folded words)``).
+    A phrase typed with diacritics is compared with them, like the vocabularies'."""
+    found = []
+    position = 0
+    while vocabulary is not None and vocabulary.translations and position < len(folded):
+        end = position + 1
+        for stop in range(min(len(folded), position + MAX_PHRASE), position, -1):
+            typed = tuple(exact[position:stop])
+            marked = typed != tuple(folded[position:stop])
+            terms = tuple(other for side, other in
+                          vocabulary.translations.get(tuple(folded[position:stop]), ())
+                          if not marked or side == typed)
+            if terms:
+                found.append((position, stop, terms))
+                end = stop
+                break
         position = end
     return found
 

@@ -1,7 +1,7 @@
 """Curators' tools for the database as a whole: likely duplicates and merges, imports in the browser (batches,
 column mapping, preview, commit, rollback) and the data quality page with its bulk
-actions. Profiles are written only through ``writes`` (via ``batches`` and
-``quality``)."""
+actions, and the bilingual term list search reads. Profiles are written only through
+``writes`` (via ``batches`` and ``quality``); the term list through ``terms``."""
 from flask import Blueprint
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
@@ -20,4 +20,5 @@ from expertnet.curation.controllers.curate import (  # noqa: E402  (registers th
     duplicate_pages,  # noqa: F401
     imports,  # noqa: F401
     quality,  # noqa: F401
+    term_pages,  # noqa: F401
 )

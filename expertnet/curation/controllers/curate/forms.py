@@ -6,7 +6,14 @@ fields. Likewise the per-item choices of a merge are radio buttons named
 is checked there against "a", "b" and "both"."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import AnyOf, InputRequired, Optional
 
 from expertnet.core.i18n import _l
@@ -76,3 +83,24 @@ class MergeForm(FlaskForm):
 
 class PostForm(FlaskForm):
     """A button that changes something (dismiss a pair, search again): CSRF only."""
+
+
+class TermDecisionForm(FlaskForm):
+    """A curator's decision on a pair of the bilingual term list: accept (with the terms
+    as edited in the two boxes), reject a suggestion, or remove an accepted pair. Each
+    decision is a button named after it (``accept=1``); exactly one is posted."""
+
+    DECISIONS = ("accept", "reject", "remove")
+
+    pair_id = HiddenField(validators=[InputRequired()])
+    accept = BooleanField()
+    reject = BooleanField()
+    remove = BooleanField()
+    vi = StringField(_l("Vietnamese term"), validators=[Optional()])
+    en = StringField(_l("English term"), validators=[Optional()])
+
+    @property
+    def decision(self):
+        """The decision posted, or None when none or several were."""
+        chosen = [name for name in self.DECISIONS if self[name].data]
+        return chosen[0] if len(chosen) == 1 else None
