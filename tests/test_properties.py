@@ -441,6 +441,7 @@ ROUTES_READING_IDS = [
     ("curator", "curate.import_decisions", "POST", ("page", "decision-{}"), {}),
     ("curator", "curate.import_batch", "GET", ("page",), {}),
     ("curator", "curate.import_corrections", "POST", ("exclude-{}", "cell-{}-full_name"), {}),
+    ("curator", "curate.terms_decide", "POST", ("pair_id",), {"reject": "1"}),
     ("curator", "curate.quality_page", "GET", ("months",), {}),
     ("curator", "curate.quality_list", "GET", ("page", "months"), {}),
     ("curator", "curate.quality_bulk", "POST", ("ids", "months"), {"action": "set_visibility"}),
