@@ -202,10 +202,18 @@ def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True
         sort=criteria.sort, page=page, per_page=per_page,
         with_facets=with_facets, with_highlights=with_highlights, language=current_language(),
         max_chars=config["SEARCH_MAX_QUERY_CHARS"], max_terms=config["SEARCH_MAX_QUERY_TERMS"],
-        vocabulary=None if criteria.literal else search_vocabulary(catalog.load(),
-                                                                   terms.accepted_pairs()),
+        vocabulary=_vocabulary_for(criteria),
         ignore=_ignored(criteria),
     )
+
+
+def _vocabulary_for(criteria):
+    """What reads the query's words, or None when there are no words to read (a listing,
+    a facet count, the home page: the fields page asks once per kind) or the search is
+    literal: the taxonomy and the term list are then not read at all."""
+    if criteria.literal or not (criteria.q or "").strip():
+        return None
+    return search_vocabulary(catalog.load(), terms.accepted_pairs())
 
 
 def find_all(criteria, viewer, limit, batch=500):
