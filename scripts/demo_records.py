@@ -110,6 +110,7 @@ def seed():
     from expertnet.cli import load_demo
     from expertnet.core.db import database
     from expertnet.core.models import Expert
+    from expertnet.demo import programme as programme_demo
     os.environ.setdefault("EXPERTNET_TASKS_IMMEDIATE", "true")
     app = create_app()
     with app.app_context():
@@ -129,6 +130,7 @@ def seed():
         need = _need_and_contact(users["official"], owned, other)
         _cooperation(users["official"], owned, need)
         _curation(users["curator"], users["official"])
+        programme_demo.seed(users["official"], owned)
         if not database.is_closed():
             database.close()
     return {role: [email, PASSWORD] for role, email in ACCOUNTS.items()}

@@ -58,13 +58,8 @@ def board():
                            shown=indicators.shown, states=indicators.STATES, rule=indicators.RULE)
 
 
-@bp.get("/programme/indicators/<indicator_code>")
-@role_required(*ROLES)
-def indicator(indicator_code):
+def _indicator_page(found, year, cumulative=False, errors=(), values=None, status=200):
     viewer = current_viewer()
-    found = _indicator_or_404(indicator_code)
-    year = _year()
-    cumulative = request.args.get("period") == "cumulative"
     line = indicators.line(found, year)
     exact = indicators.exact_for(viewer)
     chart = None
@@ -77,8 +72,16 @@ def indicator(indicator_code):
                            shown=indicators.shown, states=indicators.STATES, rule=indicators.RULE,
                            chart=chart, links=computations.LINKS,
                            may_enter=indicators.may_enter(viewer, found),
-                           rejected=request.args.get("rejected", ""), errors=[], values={},
-                           limit=current_app.config["ATTACHMENT_MAX_BYTES"])
+                           rejected=request.args.get("rejected", ""), errors=list(errors),
+                           values=values or {},
+                           limit=current_app.config["ATTACHMENT_MAX_BYTES"]), status
+
+
+@bp.get("/programme/indicators/<indicator_code>")
+@role_required(*ROLES)
+def indicator(indicator_code):
+    return _indicator_page(_indicator_or_404(indicator_code), _year(),
+                           request.args.get("period") == "cumulative")
 
 
 @bp.route("/programme/indicators/<indicator_code>/edit", methods=["GET", "POST"])
@@ -115,13 +118,8 @@ def enter_value(indicator_code):
     try:
         row = indicators.enter_value(found, request.form, current_user.id, stream, filename)
     except indicators.Problems as exc:
-        year = _year(request.form.get("year"))
-        return render_template(
-            "indicators/indicator.html", line=indicators.line(found, year), indicator=found,
-            year=year, years=computations.YEARS, cumulative=False, exact=indicators.exact_for(viewer),
-            drill=None, shown=indicators.shown, states=indicators.STATES, rule=indicators.RULE,
-            chart=None, links=computations.LINKS, may_enter=True, rejected="", errors=exc.errors,
-            values=request.form, limit=limit), 400
+        return _indicator_page(found, _year(request.form.get("year")), errors=exc.errors,
+                               values=request.form, status=400)
     except attachments.Rejected as exc:
         if exc.reason == "too_large":
             abort(413)
@@ -131,8 +129,8 @@ def enter_value(indicator_code):
                     code=303)
 
 
-def _value_or_404(value_id):
-    row = IndicatorValue.get_or_none(IndicatorValue.id == value_id)
+def _or_404(model, record_id):
+    row = model.get_or_none(model.id == record_id)
     if row is None:
         abort(404)
     return row
@@ -141,7 +139,7 @@ def _value_or_404(value_id):
 @bp.get("/programme/indicators/values/<int:value_id>/evidence")
 @role_required(*ROLES)
 def evidence(value_id):
-    row = _value_or_404(value_id)
+    row = _or_404(IndicatorValue, value_id)
     if not row.stored_name:
         abort(404)
     return attachment_views.download(row)
@@ -150,7 +148,7 @@ def evidence(value_id):
 @bp.post("/programme/indicators/values/<int:value_id>/delete")
 @role_required(*ROLES)
 def remove_value(value_id):
-    row = _value_or_404(value_id)
+    row = _or_404(IndicatorValue, value_id)
     if not indicators.may_enter(current_viewer(), row.indicator):
         abort(403)
     indicators.remove_value(row, current_user.id)
@@ -159,13 +157,6 @@ def remove_value(value_id):
 
 
 # -- yearly reports ----------------------------------------------------------------------------
-def _report_or_404(report_id):
-    found = ProgrammeReport.get_or_none(ProgrammeReport.id == report_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/programme/reports")
 @role_required(*ROLES)
 def report_list():
@@ -205,13 +196,13 @@ def _show_report(found, errors=(), values=None, status=200):
 @bp.get("/programme/reports/<int:report_id>")
 @role_required(*ROLES)
 def report(report_id):
-    return _show_report(_report_or_404(report_id))
+    return _show_report(_or_404(ProgrammeReport, report_id))
 
 
 @bp.post("/programme/reports/<int:report_id>")
 @role_required(*ROLES)
 def report_save(report_id):
-    found = _report_or_404(report_id)
+    found = _or_404(ProgrammeReport, report_id)
     if not reports.may_edit(current_viewer(), found):
         abort(403)
     try:
@@ -224,7 +215,7 @@ def report_save(report_id):
 @bp.post("/programme/reports/<int:report_id>/submit")
 @role_required(*ROLES)
 def report_submit(report_id):
-    found = _report_or_404(report_id)
+    found = _or_404(ProgrammeReport, report_id)
     if not reports.may_edit(current_viewer(), found):
         abort(403)
     try:
@@ -235,7 +226,7 @@ def report_submit(report_id):
 
 
 def _export(report_id, extension):
-    found = _report_or_404(report_id)
+    found = _or_404(ProgrammeReport, report_id)
     language = "en" if request.args.get("lang") == "en" else "vi"
     with force_locale(language):
         data = reports.contents(found)
