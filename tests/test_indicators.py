@@ -259,3 +259,13 @@ def test_the_api(app, records, official, make_user):
                       headers=_token(official)).status_code == 400
     assert client.get("/api/v1/programme/indicators?year=x²",
                       headers=_token(official)).status_code == 400
+
+
+def test_a_refused_edit_names_the_fields_in_the_readers_words(app, make_user):
+    client = client_as(app, make_user("admin"))
+    path = "/programme/indicators/trainees/edit"
+    page = post_form(client, path, {"name_vi": "", "name_en": "Trainees", "target_2028": "x",
+                                    "version": "1"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "Tên tiếng Việt: " in text and "Chỉ tiêu năm 2028: " in text

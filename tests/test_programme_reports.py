@@ -149,3 +149,17 @@ def test_the_pages_and_the_exports(app, trips, foreign_affairs, make_user):
     english = Document(io.BytesIO(client.get(path + ".docx?lang=en").data))
     assert "Difficulties and obstacles" in "\n".join(p.text for p in english.paragraphs)
     assert client.get("/programme/reports/999999.docx").status_code == 404
+
+
+def test_a_refused_draft_names_the_indicator_and_keeps_what_was_typed(app, foreign_affairs):
+    client = client_as(app, foreign_affairs)
+    post_form(client, "/programme/reports/new", {"year": "2027", "kind": "department"},
+              form_path="/programme/reports")
+    report = ProgrammeReport.get()
+    path = f"/programme/reports/{report.id}"
+    page = post_form(client, path, _form(report, correction_trainees="40",
+                                         narrative_results="Kết quả năm 2027"))
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert f"{indicators.by_code('trainees').name_vi}: Hãy ghi lý do điều chỉnh." in text
+    assert "Kết quả năm 2027" in text and ProgrammeReport.get().narrative == "{}"

@@ -186,11 +186,17 @@ def report_new():
 def _show_report(found, errors=(), values=None, status=200):
     viewer = current_viewer()
     data = reports.contents(found)
-    return render_template("indicators/report.html", report=found, data=data, errors=list(errors),
+    language = current_language()
+    labels = {f"narrative_{section}": str(title) for section, title in reports.SECTIONS.items()}
+    for line in data["lines"]:
+        name = line["name_vi"] if language == "vi" else line["name_en"]
+        labels[f"correction_{line['code']}"] = labels[f"reason_{line['code']}"] = name
+    return render_template("indicators/report.html", report=found, data=data, labels=labels,
+                           errors=list(errors),
                            values=values, may_edit=reports.may_edit(viewer, found),
                            sections=reports.SECTIONS, kinds=reports.KINDS, statuses=reports.STATUSES,
-                           header=reports.table_header(), rows=reports.table_rows(data, current_language()),
-                           contributions=reports.contribution_rows(data, current_language())), status
+                           header=reports.table_header(), rows=reports.table_rows(data, language),
+                           contributions=reports.contribution_rows(data, language)), status
 
 
 @bp.get("/programme/reports/<int:report_id>")
