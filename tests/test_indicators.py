@@ -6,6 +6,7 @@ with their evidence (audited), and the JSON API."""
 import datetime
 import io
 import json
+import re
 
 import pytest
 from conftest import client_as, post_form
@@ -269,3 +270,12 @@ def test_a_refused_edit_names_the_fields_in_the_readers_words(app, make_user):
     text = page.get_data(as_text=True)
     assert page.status_code == 400
     assert "Tên tiếng Việt: " in text and "Chỉ tiêu năm 2028: " in text
+
+
+def test_a_long_list_of_records_is_cut_and_says_so(app, records, make_user, monkeypatch):
+    from expertnet.programme.controllers.indicators import routes
+    monkeypatch.setattr(routes, "SHOWN_ROWS", 1)
+    client = client_as(app, make_user("curator"))
+    page = client.get("/programme/indicators/engagements?year=2026").get_data(as_text=True)
+    assert len(re.findall(r'href="/engagements/\d+"', page)) == 1
+    assert "Danh sách hiển thị 1 bản ghi đầu tiên trong tổng số 4 bản ghi." in page

@@ -18,6 +18,8 @@ from expertnet.web import attachments as attachment_views
 from expertnet.web.guards import role_required
 
 ROLES = ("official", "curator", "admin")
+# The records listed under an indicator at most (the number counts them all).
+SHOWN_ROWS = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -70,7 +72,7 @@ def _indicator_page(found, year, cumulative=False, errors=(), values=None, statu
                            years=computations.YEARS, cumulative=cumulative, exact=exact,
                            drill=indicators.drill(found, year, viewer, cumulative),
                            shown=indicators.shown, states=indicators.STATES, rule=indicators.RULE,
-                           chart=chart, links=computations.LINKS,
+                           chart=chart, links=computations.LINKS, shown_rows=SHOWN_ROWS,
                            may_enter=indicators.may_enter(viewer, found),
                            rejected=request.args.get("rejected", ""), errors=list(errors),
                            values=values or {},
