@@ -236,7 +236,8 @@ HEADER_ROWS = """() => [...document.querySelectorAll('.header-row > *')]
 # The widest header a count can make: two-digit counts on the notifications and on the group
 # holding a curator's queue of requests through the Department, whether or not any wait.
 WITH_COUNTS = """() => {
-  const count = () => Object.assign(document.createElement('strong'), {className: 'badge', textContent: '12'});
+  const count = () => Object.assign(document.createElement('strong'),
+                                    {className: 'badge', textContent: '12'});
   document.querySelector('.notifications-link:not(:has(.badge))')?.append(' ', count());
   const tasks = document.querySelector('details.menu:has(a[href="/curate/department-contacts"]) > summary');
   if (tasks && !tasks.querySelector('.badge')) tasks.append(' ', count());
