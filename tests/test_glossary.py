@@ -124,6 +124,9 @@ TWO_MEANINGS = {
     "Closed": {"need status": "Đã đóng"},
     "Review": {"engagement kind": "Phản biện"},
     "Accepted": {"event reply": "Đã nhận lời"},
+    # A need has a title ("Tiêu đề"); an event, a delegation, an agreement, an engagement a name.
+    "Title": {None: "Tiêu đề", "event": "Tên sự kiện", "delegation": "Tên đoàn công tác",
+              "agreement": "Tên thỏa thuận", "engagement": "Tên hoạt động"},
 }
 
 

@@ -11,7 +11,7 @@ class EngagementForm(FlaskForm):
     expert_id = StringField(_l("Number of the expert's profile"))
     need_id = SelectField(_l("For the need"), validate_choice=False)
     kind = SelectField(_l("What happened"), validate_choice=False)
-    title = StringField(_l("Title"))
+    title = StringField(_lp("engagement", "Title"))
     starts_on = StringField(_l("From (date)"))
     ends_on = StringField(_l("Until (date)"))
     department = StringField(_l("Department or organisation served"))
