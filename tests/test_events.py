@@ -115,7 +115,7 @@ def test_consent_and_blocks_are_respected(app, people, event, mailbox):
     ContactBlock.create(expert=unclaimed.id, department="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
     with pytest.raises(common.Refused) as blocked:
         events.invite(event, unclaimed, official)
-    assert "không nhận yêu cầu từ đơn vị của bạn" in str(blocked.value.message)
+    assert "không nhận yêu cầu từ đơn vị của anh/chị" in str(blocked.value.message)
     assert EventInvitation.select().count() == 0 and mailbox == []
 
 
@@ -296,7 +296,7 @@ def test_a_block_of_the_organising_department_refuses_the_invitation(app, people
     for inviter in (people["official"], make_user("curator")):
         with pytest.raises(common.Refused) as blocked:
             events.invite(event, people["claimed"], inviter)
-        assert "không nhận yêu cầu từ đơn vị của bạn" in str(blocked.value.message)
+        assert "không nhận yêu cầu từ đơn vị của anh/chị" in str(blocked.value.message)
     assert EventInvitation.select().count() == 0 and mailbox == []
     # A block of another department does not stop it.
     ContactBlock.delete().execute()

@@ -180,7 +180,7 @@ def translate_extract():
     folder = source_catalogues()
     root = folder.parent
     pot = folder / "messages.pot"
-    _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "_n:1,2",
+    _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "_lp:1c,2", "-k", "_n:1,2",
              "--no-location", "--sort-output", "-o", str(pot), str(root / "expertnet"))
     _pybabel("update", "-i", str(pot), "-d", str(folder), "--no-wrap", "--ignore-obsolete")
 
