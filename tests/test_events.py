@@ -9,18 +9,15 @@ from conftest import client_as, post_form
 
 from expertnet.accounts import consent
 from expertnet.accounts import data_rights as subject
+from expertnet.accounts.models import DeletionRequest
 from expertnet.cooperation import common, events
+from expertnet.cooperation.models import Event, EventInvitation
 from expertnet.core import access
-from expertnet.core.models import (
-    Audit,
-    ContactBlock,
-    DeletionRequest,
-    Event,
-    EventInvitation,
-    Expert,
-)
+from expertnet.core.models import Audit
+from expertnet.directory.models import Expert
 from expertnet.outreach import needs as records
 from expertnet.outreach import shortlists
+from expertnet.outreach.models import ContactBlock
 
 EVENT = {"kind": "conference", "title": "Hội thảo Cảng biển thông minh",
          "starts_on": "2026-06-10", "ends_on": "2026-06-11", "location": "Hải Phòng",

@@ -223,11 +223,12 @@ def suggest_terms(limit):
     """Seed the bilingual term list from the taxonomy's field names (accepted pairs) and store the pairs
     mined from profiles with both bios as suggestions for the curators (/curate/terms)."""
     from expertnet.core import audit
+    from expertnet.curation import term_suggestions
     from expertnet.taxonomy import store as catalog
     from expertnet.taxonomy import terms
 
     seeded = terms.seed_from_taxonomy(catalog.load())
-    suggested = terms.suggest(limit)
+    suggested = term_suggestions.suggest(limit)
     audit.record("terms.suggest", source="cli",
                  changes={"seeded": seeded, "suggested": suggested, "limit": limit})
     click.echo(f"{seeded} pairs from the taxonomy, {suggested} new suggestions to review")
