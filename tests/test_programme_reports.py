@@ -12,8 +12,9 @@ from conftest import client_as, post_form
 from docx import Document
 
 from expertnet.cooperation import missions
+from expertnet.cooperation.models import Mission
 from expertnet.core import access
-from expertnet.core.models import Audit, Mission
+from expertnet.core.models import Audit
 from expertnet.programme import indicators, reports
 from expertnet.programme.models import ProgrammeReport
 

@@ -25,10 +25,11 @@ import datetime
 from dataclasses import dataclass
 
 from expertnet.cooperation.agreements import SIGNED
+from expertnet.cooperation.models import Agreement, Engagement, Mission
 from expertnet.core import vocab
 from expertnet.core.i18n import _l
-from expertnet.core.models import Agreement, Engagement, Expert, Mission
 from expertnet.core.text import clean, fold
+from expertnet.directory.models import Expert
 
 # The first year of the programme: a cumulative value counts from its first day.
 FIRST_YEAR = 2026

@@ -14,12 +14,14 @@ so far.
 import json
 from dataclasses import dataclass, field
 
+from expertnet.accounts.models import User
 from expertnet.cooperation import attachments
-from expertnet.core import access, audit
+from expertnet.core import audit
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l
-from expertnet.core.models import Expert, User
 from expertnet.core.text import clean, clean_multiline, fold, parse_id
+from expertnet.directory.models import Expert
+from expertnet.directory.visibility import visible_condition
 from expertnet.programme import computations
 from expertnet.programme.computations import YEARS, cumulative_range, year_range
 from expertnet.programme.models import Indicator, IndicatorValue
@@ -198,7 +200,7 @@ def drill(indicator, year, viewer, cumulative=False):
     visible = set()
     if about:
         visible = {expert_id for (expert_id,) in Expert.select(Expert.id).where(
-            Expert.id.in_(list(about)) & access.visible_condition(viewer)).tuples()}
+            Expert.id.in_(list(about)) & visible_condition(viewer)).tuples()}
     shown_rows = [source for source in sources if source.expert_id is None or source.expert_id in visible]
     return Drill(sources=shown_rows, hidden=len(sources) - len(shown_rows),
                  total=sum(source.amount for source in sources))

@@ -14,10 +14,10 @@ import json
 
 from flask import current_app
 
+from expertnet.accounts.models import User
 from expertnet.core import audit
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l, format_day, format_moment
-from expertnet.core.models import User
 from expertnet.core.text import clean, clean_multiline, fold, parse_id
 from expertnet.programme import indicators
 from expertnet.programme.computations import YEARS, year_range
