@@ -109,6 +109,7 @@ def seed():
     from expertnet import create_app
     from expertnet.cli import load_demo
     from expertnet.core.db import database
+    from expertnet.demo import programme as programme_demo
     from expertnet.directory.models import Expert
     os.environ.setdefault("EXPERTNET_TASKS_IMMEDIATE", "true")
     app = create_app()
@@ -129,6 +130,7 @@ def seed():
         need = _need_and_contact(users["official"], owned, other)
         _cooperation(users["official"], owned, need)
         _curation(users["curator"], users["official"])
+        programme_demo.seed(users["official"], owned)
         if not database.is_closed():
             database.close()
     return {role: [email, PASSWORD] for role, email in ACCOUNTS.items()}

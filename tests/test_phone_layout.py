@@ -31,7 +31,7 @@ LOCALES = {"vi": "vi-VN", "en": "en-US"}
 ROLES = ("anonymous", "expert", "official", "curator", "admin")
 # Links that are not pages: downloads, language switches (the context's locale chooses
 # the language), one-time tokens, and the JSON the pages' scripts read.
-NOT_PAGES = re.compile(r"^/(api|static|lang)/|\.(json|csv|xlsx|vcf)$|/(vcard|download|status)$"
+NOT_PAGES = re.compile(r"^/(api|static|lang)/|\.(json|csv|xlsx|docx|vcf)$|/(vcard|download|status|evidence)$"
                        r"|/(files|attachments)/\d+$|^/(invitations|profile-check)/"
                        r"|^/auth/(reset|register)/.|^/saved-searches/unsubscribe/|/export\.")
 # A safety bound: the walk visits one page per kind of URL, far fewer than this.
@@ -80,8 +80,9 @@ def browser():
         yield browser
 
 
-# One template under several paths: the data-quality checks.
+# One template under several paths: the data-quality checks, the programme's indicators.
 SAME_TEMPLATE = re.compile(r"^/curate/quality/[a-z_]+")
+SAME_INDICATOR = re.compile(r"^/programme/indicators/(?!values/)[a-z_]+")
 # Pages of the administrator's that a curator does not reach: the curators' pages (the
 # same templates, the same header) are walked as a curator already.
 ONLY = {"admin": re.compile(r"^/(admin/|account$|$)")}
@@ -92,6 +93,7 @@ def kind_of(url):
     with a query, e.g. a filtered search, is visited once beside the page without)."""
     parts = urlsplit(url)
     path = SAME_TEMPLATE.sub("/curate/quality/check", re.sub(r"\d+", "N", parts.path))
+    path = SAME_INDICATOR.sub("/programme/indicators/code", path)
     return path + ("?" if parts.query else "")
 
 
@@ -176,7 +178,8 @@ def test_every_page_fits_a_phone(browser, demo, role, language):
                 "expert": {"/account/requests", "/account/privacy", "/experts/N/edit",
                            "/account/data.html"},
                 "official": {"/needs/N", "/events/N", "/delegations/N", "/agreements/N",
-                             "/jobs/N", "/engagements/N"},
+                             "/jobs/N", "/engagements/N", "/programme/indicators",
+                             "/programme/indicators/code", "/programme/reports/N"},
                 "curator": {"/curate/imports/N", "/curate/duplicates/N/N", "/experts/N/history"},
                 "admin": {"/admin/users", "/admin/audit", "/admin/mail", "/admin/deletions"}}[role]
     assert expected <= {kind_of(path).split("?")[0] for path in visited}, sorted(visited)
