@@ -56,7 +56,10 @@ def create_app(test_config=None):
     from expertnet.accounts.controllers.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
     from expertnet.cooperation.controllers.engagements import bp as engagements_bp
+    from expertnet.cooperation.controllers.officials_abroad import bp as officials_abroad_bp
     from expertnet.cooperation.controllers.programme import bp as programme_bp
+    from expertnet.cooperation.controllers.trainings import bp as trainings_bp
+    from expertnet.councils.controllers import bp as councils_bp
     from expertnet.curation.controllers.curate import bp as curate_bp
     from expertnet.curation.controllers.downloads import bp as downloads_bp
     from expertnet.directory.controllers.main import bp as main_bp
@@ -81,6 +84,9 @@ def create_app(test_config=None):
     app.register_blueprint(health_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(trainings_bp)
+    app.register_blueprint(officials_abroad_bp)
+    app.register_blueprint(councils_bp)
 
     from expertnet import cli
     from expertnet.directory import catchup
