@@ -68,6 +68,7 @@ def create_app(test_config=None):
     from expertnet.outreach.controllers.alerts import bp as alerts_bp
     from expertnet.outreach.controllers.contacts import bp as contacts_bp
     from expertnet.outreach.controllers.needs import bp as needs_bp
+    from expertnet.programme.controllers.budget import bp as budget_bp
     from expertnet.programme.controllers.statistics import bp as statistics_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -87,6 +88,7 @@ def create_app(test_config=None):
     app.register_blueprint(trainings_bp)
     app.register_blueprint(officials_abroad_bp)
     app.register_blueprint(councils_bp)
+    app.register_blueprint(budget_bp)
 
     from expertnet import cli
     from expertnet.directory import catchup

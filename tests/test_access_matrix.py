@@ -46,6 +46,7 @@ from expertnet.directory import writes
 from expertnet.notifications import inbox as notifications
 from expertnet.outreach import needs as records
 from expertnet.outreach import saved_searches, shortlists
+from expertnet.programme import budget
 
 # "delegate": an expert account without a profile of its own, named by a curator to edit
 # the owner's profile on the owner's behalf.
@@ -358,6 +359,11 @@ EXPECTED = {
     ("councils.delete_meeting", "POST"): only(NEED_ROLES, 302, 403),
     ("councils.conclude", "POST"): only(NEED_ROLES, 400, 403),
     ("councils.my_councils", "GET"): EXPERT_SIDE,
+    ("budget.finance", "GET"): NEED_WORK,
+    ("budget.record", "GET"): NEED_WORK,
+    ("budget.add", "POST"): only(NEED_ROLES, 400, 403),
+    ("budget.update", "POST"): only(NEED_ROLES, 400, 403),
+    ("budget.remove", "POST"): only(NEED_ROLES, 302, 403),
     # Accepting without the declaration's box ticked is refused (400).
     ("councils.my_council_accept", "POST"): only({"owner"}, 400, 404),
     ("councils.my_council_decline", "POST"): OWNER_SIDE,
@@ -541,6 +547,11 @@ def world(app, make_user, add):
     per_endpoint["councils.delete_meeting"] = {"meeting_id": meeting.id}
     for endpoint in ("councils.my_council_accept", "councils.my_council_decline"):
         per_endpoint[endpoint] = {"member_id": own_seat.id}
+    costs = {name: budget.add("event", made["kept"], {"category": "venue", "planned": "1000000"},
+                              official_id) for name in ("kept", "removed")}
+    for endpoint in ("budget.record", "budget.add", "budget.update", "budget.remove"):
+        per_endpoint[endpoint] = {"kind": "event", "record_id": made["kept"].id,
+                                  "line_id": costs["removed" if endpoint == "budget.remove" else "kept"].id}
     orcid_row = orcid.stage(own, orcid.Record(orcid="0000-0002-1825-0097", keywords=["AI"]),
                             b"{}", users["curator"].id, "upload")
     job = Job.create(kind="export", owner_id=users["curator"].id, status="done", done=1, total=1,

@@ -350,3 +350,27 @@ def test_official_abroad_forms_refuse_bad_input_and_write_nothing(app, official,
     page = client.get(f"/officials-abroad/{record.id}").get_data(as_text=True)
     assert official.email in page
     assert client.get(f"/officials-abroad/{record.id}/edit").status_code == 200
+
+
+# -- a profile's erasure, merge and data download ---------------------------------------------
+def test_seats_and_lectures_follow_the_profile(app, official, people, add):
+    experts, _users = people
+    council = _council(official)
+    _compose(council, experts, official.id)
+    course = trainings.save({"topic": "Cảng xanh", "starts_on": "2026-04-01", "department": DEPARTMENT,
+                             "organiser_name": "Sở KH&CN"}, official.id, viewer_for(official))
+    trainings.add_lecturer(course, official.id, expert=experts["member"])
+    assert operations.export_for_person(experts["member"].id)["councils"] == []  # only proposed
+    operations.invite(council, official)
+    assert [row["council"] for row in operations.export_for_person(experts["member"].id)["councils"]] \
+        == [council.title]
+    assert trainings.export_for_person(experts["member"].id)["trainings_taught"][0]["topic"] == "Cảng xanh"
+    twin = add(full_name="Lê Kiều Bào (2)")
+    operations.repoint_for_merge(experts["member"].id, keep=twin.id)
+    trainings.repoint_for_merge(experts["member"].id, keep=twin.id)
+    assert CouncilMember.select().where(CouncilMember.expert == twin.id).count() == 1
+    assert TrainingLecturer.get().expert_id == twin.id
+    operations.erase_for_expert(twin.id)
+    trainings.erase_for_expert(twin.id)
+    assert CouncilMember.select().where(CouncilMember.expert == twin.id).count() == 0
+    assert TrainingLecturer.select().count() == 0

@@ -478,6 +478,8 @@ ROUTES_READING_IDS = [
      {"kind": "review", "title": "Hội đồng", "department": "Sở KH&CN"}),
     ("official", "councils.add_member", "POST", ("expert_id",), {"role": "member"}),
     ("official", "councils.add_member", "POST", ("fee",), {"role": "member"}),
+    ("official", "budget.add", "POST", ("planned", "actual"), {"category": "fees"}),
+    ("official", "budget.finance", "GET", ("year",), {}),
     ("official", "alerts.mark_seen", "POST", ("expert_id",), {}),
     ("owner", "alerts.notifications_page", "GET", ("page",), {}),
     ("owner", "alerts.mark_read", "POST", ("?page",), {}),

@@ -1,12 +1,15 @@
 """Step 38 of the migrations, recorded as ``0084_councils_trainings``: training courses,
-officials sent abroad, and advisory and review councils.
+officials sent abroad, advisory and review councils, and the budget lines of the
+programme's records.
 
 The tables are declared here as they stand at this step (frozen copies, not imports of
-``expertnet.cooperation.training_models`` or ``expertnet.councils.models``): the
+``expertnet.cooperation.training_models``, ``expertnet.councils.models`` or
+``expertnet.programme.budget_models``): the
 migrations sit on the ground floor, and a later change to a model must not change what
 this step created. The tables they point at are named by their id column only."""
 from peewee import (
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -176,8 +179,25 @@ class CouncilOpinion(FrozenModel):
         indexes = ((("meeting", "member"), True),)
 
 
+class BudgetLine(FrozenModel):
+    id = AutoField()
+    record_kind = CharField(max_length=16)
+    record_id = IntegerField()
+    category = CharField(max_length=16)
+    planned = BigIntegerField(default=0)
+    actual = BigIntegerField(null=True)
+    note = TextField(default="")
+    created_by = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "budget_line"
+        indexes = ((("record_kind", "record_id"), False),)
+
+
 TABLES = (Training, TrainingLecturer, TrainingFile, OfficialAbroad,
-          Council, CouncilMember, CouncilMeeting, CouncilOpinion)
+          Council, CouncilMember, CouncilMeeting, CouncilOpinion, BudgetLine)
 
 
 def apply(migrator, db):
