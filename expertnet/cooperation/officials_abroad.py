@@ -8,12 +8,12 @@ from peewee import JOIN
 
 from expertnet.cooperation.common import Problems, organisation_problems, write
 from expertnet.cooperation.training_models import OfficialAbroad
-from expertnet.core import audit, places
+from expertnet.core import audit
 from expertnet.core.db import database
 from expertnet.core.i18n import _, _l
 from expertnet.core.models import Mission, User
 from expertnet.core.text import clean, clean_multiline, fold, parse_id
-from expertnet.web.forms import date_range_problems, form_date, text_problems
+from expertnet.web.forms import date_range_problems, form_country, form_date, text_problems
 
 PURPOSES = {
     "training": _l("Training"),
@@ -52,13 +52,7 @@ def normalize(raw, viewer):
     values["user"] = user.id if user is not None else None
     host = organisation_problems(raw.get("host"), values["host_name"], viewer, "host", errors)
     values["host"] = host.id if host is not None else None
-    country = clean(raw.get("country")).upper()
-    if not country:
-        errors.append(("country", _("is required")))
-    elif not places.is_country(country):
-        errors.append(("country", _("“%(value)s” is not a country code", value=country[:20])))
-        country = ""
-    values["country"] = country
+    values["country"] = form_country(raw.get("country"), "country", errors)
     if values["purpose"] not in PURPOSES:
         errors.append(("purpose", _("Choose why the official went abroad.")))
     values["starts_on"] = form_date(raw.get("starts_on"), "starts_on", errors, required=True)

@@ -17,23 +17,18 @@ from expertnet.directory import finder
 from expertnet.outreach import needs as records
 from expertnet.outreach import shortlists
 from expertnet.taxonomy import store as catalog
-from expertnet.web.guards import role_required
+from expertnet.web.forms import record_form_page
+from expertnet.web.guards import editable_or_403, record_or_404, role_required
 
 ROLES = common.ROLES
 
 
 def _or_404(council_id):
-    council = Council.get_or_none(Council.id == council_id)
-    if council is None:
-        abort(404)
-    return council
+    return record_or_404(Council, council_id)
 
 
 def _editable(council_id):
-    council = _or_404(council_id)
-    if not common.may_edit(current_viewer(), council):
-        abort(403)
-    return council
+    return editable_or_403(Council, council_id, common.may_edit)
 
 
 def _url(council, **values):
@@ -41,21 +36,11 @@ def _url(council, **values):
 
 
 def _form_page(form, council, action):
-    if form.validate_on_submit():
-        try:
-            saved = operations.save(form.raw(), current_user.id, council)
-        except common.Problems as exc:
-            for name, message in exc.errors:
-                target = form._fields.get(name, form.title)
-                target.errors = [*target.errors, message]
-        else:
-            return redirect(_url(saved))
-    elif request.method == "POST":
-        abort(400)  # a form that did not come from here (no CSRF token)
     heading = _("Edit the council") if council else _("Compose a council")
-    back = _url(council) if council else url_for("councils.index")
-    return render_template("_edit_record.html", form=form, heading=heading, action=action,
-                           back=back, back_label=_("Back"))
+    return record_form_page(
+        form, lambda raw: operations.save(raw, current_user.id, council), _url, "title",
+        heading=heading, action=action, back=_url(council) if council else url_for("councils.index"),
+        back_label=_("Back"))
 
 
 @bp.get("/councils")

@@ -1,6 +1,6 @@
 """``/officials-abroad`` (officials, curators, admins): officials sent abroad for
 training, work or an exchange."""
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from expertnet.cooperation import common
@@ -10,23 +10,18 @@ from expertnet.cooperation.controllers.officials_abroad.forms import OfficialAbr
 from expertnet.cooperation.training_models import OfficialAbroad
 from expertnet.core.access import current_viewer
 from expertnet.core.i18n import _
-from expertnet.web.guards import role_required
+from expertnet.web.forms import record_form_page
+from expertnet.web.guards import editable_or_403, record_or_404, role_required
 
 ROLES = common.ROLES
 
 
 def _or_404(record_id):
-    record = OfficialAbroad.get_or_none(OfficialAbroad.id == record_id)
-    if record is None:
-        abort(404)
-    return record
+    return record_or_404(OfficialAbroad, record_id)
 
 
 def _editable(record_id):
-    record = _or_404(record_id)
-    if not common.may_edit(current_viewer(), record):
-        abort(403)
-    return record
+    return editable_or_403(OfficialAbroad, record_id, common.may_edit)
 
 
 def _url(record):
@@ -43,21 +38,11 @@ def _values(record):
 
 
 def _form_page(form, record, action):
-    if form.validate_on_submit():
-        try:
-            saved = records.save(form.raw(), current_user.id, current_viewer(), record)
-        except common.Problems as exc:
-            for name, message in exc.errors:
-                target = form._fields.get(name, form.name)
-                target.errors = [*target.errors, message]
-        else:
-            return redirect(_url(saved))
-    elif request.method == "POST":
-        abort(400)  # a form that did not come from here (no CSRF token)
     heading = _("Edit the stay abroad") if record else _("Record an official sent abroad")
-    back = _url(record) if record else url_for("officials_abroad.index")
-    return render_template("_edit_record.html", form=form, heading=heading, action=action,
-                           back=back, back_label=_("Back"))
+    return record_form_page(
+        form, lambda raw: records.save(raw, current_user.id, current_viewer(), record), _url, "name",
+        heading=heading, action=action,
+        back=_url(record) if record else url_for("officials_abroad.index"), back_label=_("Back"))
 
 
 @bp.get("/officials-abroad")

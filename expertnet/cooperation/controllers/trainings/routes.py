@@ -12,23 +12,18 @@ from expertnet.core.i18n import _
 from expertnet.core.text import clean, parse_id
 from expertnet.directory import finder
 from expertnet.web import attachments as attachment_views
-from expertnet.web.guards import role_required
+from expertnet.web.forms import record_form_page
+from expertnet.web.guards import editable_or_403, record_or_404, role_required
 
 ROLES = common.ROLES
 
 
 def _or_404(record_id):
-    record = Training.get_or_none(Training.id == record_id)
-    if record is None:
-        abort(404)
-    return record
+    return record_or_404(Training, record_id)
 
 
 def _editable(record_id):
-    record = _or_404(record_id)
-    if not common.may_edit(current_viewer(), record):
-        abort(403)
-    return record
+    return editable_or_403(Training, record_id, common.may_edit)
 
 
 def _url(record):
@@ -46,21 +41,11 @@ def _values(record):
 
 
 def _form_page(form, record, action):
-    if form.validate_on_submit():
-        try:
-            saved = trainings.save(form.raw(), current_user.id, current_viewer(), record)
-        except common.Problems as exc:
-            for name, message in exc.errors:
-                target = form._fields.get(name, form.topic)
-                target.errors = [*target.errors, message]
-        else:
-            return redirect(_url(saved))
-    elif request.method == "POST":
-        abort(400)  # a form that did not come from here (no CSRF token)
     heading = _("Edit the training course") if record else _("Record a training course")
-    back = _url(record) if record else url_for("trainings.index")
-    return render_template("_edit_record.html", form=form, heading=heading, action=action,
-                           back=back, back_label=_("Back"))
+    return record_form_page(
+        form, lambda raw: trainings.save(raw, current_user.id, current_viewer(), record), _url, "topic",
+        heading=heading, action=action, back=_url(record) if record else url_for("trainings.index"),
+        back_label=_("Back"))
 
 
 @bp.get("/trainings")
