@@ -374,3 +374,25 @@ def test_seats_and_lectures_follow_the_profile(app, official, people, add):
     trainings.erase_for_expert(twin.id)
     assert CouncilMember.select().where(CouncilMember.expert == twin.id).count() == 0
     assert TrainingLecturer.select().count() == 0
+
+
+def test_a_council_composed_from_a_need_proposes_its_shortlist(app, official, people, login, client):
+    from expertnet.outreach import needs as records
+    from expertnet.outreach import shortlists
+
+    experts, _users = people
+    need = records.save({"title": "Phản biện đề án cảng xanh", "organization": DEPARTMENT,
+                         "fields": ["seaports"]}, owner=official)
+    shortlists.add(need, experts["member"], official.id)
+    login(official)
+    form = client.get(f"/councils/new?need={need.id}").get_data(as_text=True)
+    assert "Phản biện đề án cảng xanh" in form and f'value="{need.id}"' in form
+    raw = {"kind": "review", "title": need.title, "department": DEPARTMENT, "size": "3",
+           "fields": ["seaports"], "need": str(need.id)}
+    form_path = f"/councils/new?need={need.id}"
+    assert post_form(client, "/councils/new", raw, form_path=form_path).status_code == 302
+    council = Council.get()
+    assert council.need_id == need.id
+    page = client.get(f"/councils/{council.id}/compose").get_data(as_text=True)
+    assert experts["member"].full_name in page and experts["chair"].full_name not in page
+    assert need.title in client.get(f"/councils/{council.id}").get_data(as_text=True)

@@ -88,13 +88,14 @@ def _page(council, problem=None, errors=None, status=200):
     rows = operations.members(council)
     experts = common.visible_experts(viewer, [row.expert_id for row in rows])
     review = checks.review(council) if council.status != "concluded" else None
+    need = Need.get_or_none(Need.id == council.need_id) if council.need_id else None
     taxonomy = catalog.load()
     return render_template("councils/show.html", council=council, rows=rows, experts=experts,
                            review=review, meetings=operations.meetings(council),
                            accepted=[row for row in rows if row.status == "accepted"],
                            may_edit=common.may_edit(viewer, council), problem=problem,
                            errors=errors or {}, taxonomy=taxonomy, ops=operations,
-                           need=council.need if council.need_id else None), status
+                           need=need if need is not None and records.may_see(viewer, need) else None), status
 
 
 @bp.get("/councils/<int:council_id>")
