@@ -56,7 +56,10 @@ def create_app(test_config=None):
     from expertnet.accounts.controllers.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
     from expertnet.cooperation.controllers.engagements import bp as engagements_bp
+    from expertnet.cooperation.controllers.officials_abroad import bp as officials_abroad_bp
     from expertnet.cooperation.controllers.programme import bp as programme_bp
+    from expertnet.cooperation.controllers.trainings import bp as trainings_bp
+    from expertnet.councils.controllers import bp as councils_bp
     from expertnet.curation.controllers.curate import bp as curate_bp
     from expertnet.curation.controllers.downloads import bp as downloads_bp
     from expertnet.directory.controllers.main import bp as main_bp
@@ -65,6 +68,7 @@ def create_app(test_config=None):
     from expertnet.outreach.controllers.alerts import bp as alerts_bp
     from expertnet.outreach.controllers.contacts import bp as contacts_bp
     from expertnet.outreach.controllers.needs import bp as needs_bp
+    from expertnet.programme.controllers.budget import bp as budget_bp
     from expertnet.programme.controllers.indicators import bp as indicators_bp
     from expertnet.programme.controllers.statistics import bp as statistics_bp
     app.register_blueprint(main_bp)
@@ -83,6 +87,10 @@ def create_app(test_config=None):
     app.register_blueprint(statistics_bp)
     app.register_blueprint(indicators_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(trainings_bp)
+    app.register_blueprint(officials_abroad_bp)
+    app.register_blueprint(councils_bp)
+    app.register_blueprint(budget_bp)
 
     from expertnet import cli
     from expertnet.directory import catchup

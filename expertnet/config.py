@@ -198,6 +198,11 @@ CONTACT_REQUESTS_PER_DAY = 20
 DEPARTMENT_CONTACT_DAYS = 21
 # Event invitations one official may send in 24 hours (each may e-mail an expert; beyond: 429).
 EVENT_INVITATIONS_PER_DAY = 200
+# Councils (councils/checks.py): how many councils an expert may have sat on in the last
+# 12 months before another one is refused (rotation), and how far back an engagement with
+# the requesting department or the organisation under review is a conflict of interest.
+COUNCIL_CAP = 3
+COUNCIL_COWORK_MONTHS = 24
 
 # -- engagement attachments ------------------------------------------------------
 # Bytes per file (beyond: 413). Types are checked by content: PDF, DOCX, XLSX, PNG, JPEG.

@@ -129,6 +129,7 @@ def seed():
         users = _accounts(owned)
         need = _need_and_contact(users["official"], owned, other)
         _cooperation(users["official"], owned, need)
+        __import__("expertnet.demo.councils", fromlist=["seed"]).seed(users["official"], owned, other)
         _curation(users["curator"], users["official"])
         programme_demo.seed(users["official"], owned)
         if not database.is_closed():

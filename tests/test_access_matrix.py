@@ -16,13 +16,15 @@ from expertnet.accounts import (
     users as accounts,
 )
 from expertnet.accounts.models import ApiToken, DeletionRequest, PendingChange, Registration, User
-from expertnet.cooperation import agreements, events
+from expertnet.cooperation import agreements, events, officials_abroad, trainings
 from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation import missions as delegations
 from expertnet.cooperation.models import EventInvitation
 from expertnet.core import access
 from expertnet.core.db import utcnow
 from expertnet.core.models import Audit, MailMessage
+from expertnet.councils import operations as council_operations
+from expertnet.councils.models import CouncilMeeting, CouncilMember
 from expertnet.curation import (
     jobs,
     orcid,
@@ -34,7 +36,7 @@ from expertnet.notifications import inbox as notifications
 from expertnet.outreach import needs as records
 from expertnet.outreach import saved_searches, shortlists
 from expertnet.outreach.models import ContactBlock, ContactRequest
-from expertnet.programme import indicators
+from expertnet.programme import budget, indicators
 from expertnet.programme import reports as programme_reports
 
 # "delegate": an expert account without a profile of its own, named by a curator to edit
@@ -311,6 +313,51 @@ EXPECTED = {
     ("programme.agreement_attach", "POST"): only(NEED_ROLES, 400, 403),
     ("programme.agreement_download", "GET"): NEED_WORK,
     ("programme.agreement_detach", "POST"): only(NEED_ROLES, 302, 403),
+    # Training courses, officials abroad and councils: officials, curators and admins; an
+    # empty POST shows the form again (200) or is refused as bad input (400); inviting a
+    # council whose checks fail is a 409. Experts answer their own council invitations.
+    ("trainings.index", "GET"): NEED_WORK,
+    ("trainings.new", "GET"): NEED_WORK,
+    ("trainings.new", "POST"): NEED_WORK,
+    ("trainings.show", "GET"): NEED_WORK,
+    ("trainings.edit", "GET"): NEED_WORK,
+    ("trainings.edit", "POST"): NEED_WORK,
+    ("trainings.delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("trainings.add_lecturer", "POST"): only(NEED_ROLES, 400, 403),
+    ("trainings.remove_lecturer", "POST"): only(NEED_ROLES, 302, 403),
+    ("trainings.attach", "POST"): only(NEED_ROLES, 400, 403),
+    ("trainings.download", "GET"): NEED_WORK,
+    ("trainings.detach", "POST"): only(NEED_ROLES, 302, 403),
+    ("officials_abroad.index", "GET"): NEED_WORK,
+    ("officials_abroad.new", "GET"): NEED_WORK,
+    ("officials_abroad.new", "POST"): NEED_WORK,
+    ("officials_abroad.show", "GET"): NEED_WORK,
+    ("officials_abroad.edit", "GET"): NEED_WORK,
+    ("officials_abroad.edit", "POST"): NEED_WORK,
+    ("officials_abroad.delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("councils.index", "GET"): NEED_WORK,
+    ("councils.new", "GET"): NEED_WORK,
+    ("councils.new", "POST"): NEED_WORK,
+    ("councils.show", "GET"): NEED_WORK,
+    ("councils.edit", "GET"): NEED_WORK,
+    ("councils.edit", "POST"): NEED_WORK,
+    ("councils.delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("councils.compose", "GET"): NEED_WORK,
+    ("councils.add_member", "POST"): only(NEED_ROLES, 400, 403),
+    ("councils.remove_member", "POST"): only(NEED_ROLES, 302, 403),
+    ("councils.invite", "POST"): only(NEED_ROLES, 409, 403),
+    ("councils.add_meeting", "POST"): only(NEED_ROLES, 400, 403),
+    ("councils.delete_meeting", "POST"): only(NEED_ROLES, 302, 403),
+    ("councils.conclude", "POST"): only(NEED_ROLES, 400, 403),
+    ("councils.my_councils", "GET"): EXPERT_SIDE,
+    ("budget.finance", "GET"): NEED_WORK,
+    ("budget.record", "GET"): NEED_WORK,
+    ("budget.add", "POST"): only(NEED_ROLES, 400, 403),
+    ("budget.update", "POST"): only(NEED_ROLES, 400, 403),
+    ("budget.remove", "POST"): only(NEED_ROLES, 302, 403),
+    # Accepting without the declaration's box ticked is refused (400).
+    ("councils.my_council_accept", "POST"): only({"owner"}, 400, 404),
+    ("councils.my_council_decline", "POST"): OWNER_SIDE,
     # ORCID records: whoever may edit the profile; an empty POST shows the form again, an
     # apply without the version read is a 400.
     ("profiles.orcid_import", "GET"): {**OWN_PROFILE, "anonymous": 302},
@@ -485,6 +532,39 @@ def world(app, make_user, add):
     per_endpoint["programme.agreement_detach"] = {"file_id": signed_files["detached"].id}
     for endpoint in ("programme.my_event_accept", "programme.my_event_decline"):
         per_endpoint[endpoint] = {"invitation_id": own_invitation.id}
+    viewer = access.viewer_for(users["official"])
+    courses = {name: trainings.save({"topic": "Kỹ năng số", "starts_on": "2026-05-05",
+                                     "department": "Sở KH&CN", "organiser_name": "Sở KH&CN"},
+                                    official_id, viewer) for name in ("kept", "deleted")}
+    lecturer = trainings.add_lecturer(courses["kept"], official_id, name="Ông Khách Mời")
+    lists = {name: trainings.attach(courses["kept"], io.BytesIO(b"%PDF-1.4\n"), f"{name}.pdf",
+                                    official_id) for name in ("kept", "detached")}
+    per_endpoint["trainings.delete"] = {"training_id": courses["deleted"].id}
+    per_endpoint["trainings.remove_lecturer"] = {"lecturer_id": lecturer.id}
+    per_endpoint["trainings.download"] = {"file_id": lists["kept"].id}
+    per_endpoint["trainings.detach"] = {"file_id": lists["detached"].id}
+    stays = {name: officials_abroad.save({"name": "Nguyễn Văn Cán", "department": "Sở KH&CN",
+                                          "host_name": "Đại học Kobe", "country": "JP",
+                                          "purpose": "training", "starts_on": "2026-05-06"},
+                                         official_id, viewer) for name in ("kept", "deleted")}
+    per_endpoint["officials_abroad.delete"] = {"record_id": stays["deleted"].id}
+    bodies = {name: council_operations.save({"kind": "review", "title": "Hội đồng phản biện",
+                                             "department": "Sở KH&CN", "size": "3"}, official_id)
+              for name in ("kept", "deleted")}
+    seat = council_operations.add_member(bodies["kept"], listed["removed"], "member", "", official_id)
+    own_seat = CouncilMember.create(council=bodies["kept"].id, expert=own.id, role="chair",
+                                    status="invited")
+    meeting = CouncilMeeting.create(council=bodies["kept"].id, held_on=datetime.date(2026, 5, 7))
+    per_endpoint["councils.delete"] = {"council_id": bodies["deleted"].id}
+    per_endpoint["councils.remove_member"] = {"member_id": seat.id}
+    per_endpoint["councils.delete_meeting"] = {"meeting_id": meeting.id}
+    for endpoint in ("councils.my_council_accept", "councils.my_council_decline"):
+        per_endpoint[endpoint] = {"member_id": own_seat.id}
+    costs = {name: budget.add("event", made["kept"], {"category": "venue", "planned": "1000000"},
+                              official_id) for name in ("kept", "removed")}
+    for endpoint in ("budget.record", "budget.add", "budget.update", "budget.remove"):
+        per_endpoint[endpoint] = {"kind": "event", "record_id": made["kept"].id,
+                                  "line_id": costs["removed" if endpoint == "budget.remove" else "kept"].id}
     orcid_row = orcid.stage(own, orcid.Record(orcid="0000-0002-1825-0097", keywords=["AI"]),
                             b"{}", users["curator"].id, "upload")
     job = Job.create(kind="export", owner_id=users["curator"].id, status="done", done=1, total=1,
@@ -509,7 +589,8 @@ def world(app, make_user, add):
             "per_endpoint": per_endpoint, "asked": asked, "block": block,
             "engagement": engagements["kept"], "file": files["kept"],
             "event": made["kept"], "mission": missions["kept"], "follow_up": follow_up,
-            "agreement": signed["kept"], "agreement_file": signed_files["kept"]}
+            "agreement": signed["kept"], "agreement_file": signed_files["kept"],
+            "training": courses["kept"], "stay": stays["kept"], "council": bodies["kept"]}
 
 
 def _client_as(app, world, role):
@@ -570,7 +651,9 @@ def _url(rule, world):
               "mission_id": world["mission"].id, "follow_up_id": world["follow_up"].id,
               "agreement_id": world["agreement"].id, "file_id": world["agreement_file"].id,
               "indicator_code": "trainees", "value_id": world["indicator_value"],
-              "report_id": world["programme_report"]}
+              "report_id": world["programme_report"],
+              "training_id": world["training"].id, "record_id": world["stay"].id,
+              "council_id": world["council"].id}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

@@ -119,7 +119,7 @@ def test_a_glossary_term_alone_is_translated_with_the_glossary_word():
 TWO_MEANINGS = {
     "Outcome": {"engagement": "Kết quả", "import row": "Kết quả đối chiếu"},
     "Result": {"import row": "Kết quả nhập"},
-    "Work": {"profile section": "Nơi công tác", "background job": "Công việc"},
+    "Work": {"profile section": "Nơi công tác", "background job": "Công việc", "purpose abroad": "Làm việc"},
     "Open": {"need status": "Đang mở"},
     "Closed": {"need status": "Đã đóng"},
     "Review": {"engagement kind": "Phản biện"},

@@ -179,7 +179,8 @@ def test_every_page_fits_a_phone(browser, demo, role, language):
                            "/account/data.html"},
                 "official": {"/needs/N", "/events/N", "/delegations/N", "/agreements/N",
                              "/jobs/N", "/engagements/N", "/programme/indicators",
-                             "/programme/indicators/code", "/programme/reports/N"},
+                             "/programme/indicators/code", "/programme/reports/N", "/councils/N",
+                             "/trainings/N", "/officials-abroad/N"},
                 "curator": {"/curate/imports/N", "/curate/duplicates/N/N", "/experts/N/history"},
                 "admin": {"/admin/users", "/admin/audit", "/admin/mail", "/admin/deletions"}}[role]
     assert expected <= {kind_of(path).split("?")[0] for path in visited}, sorted(visited)

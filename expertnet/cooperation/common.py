@@ -102,3 +102,42 @@ def write(model, noun, values, actor, record=None, audited_fields=()):
                      changes={noun: record.id,
                               **{name: getattr(record, name) for name in audited_fields}})
     return record
+
+
+# -- organisations named by a record (an organiser, a host institution) ------------------
+MAX_ORGANISATION_CHOICES = 500
+
+
+def organisations_for(viewer):
+    """The organisation records ``viewer`` may name, by name: ``[(id, name)]``."""
+    from expertnet.core.i18n import current_language
+    from expertnet.core.text import sort_key
+    from expertnet.organisations.models import Organisation
+
+    rows = (Organisation.select(Organisation.id, Organisation.name_vi, Organisation.name_en,
+                                Organisation.visibility)
+            .where(Organisation.visibility.in_(access.visible_levels(viewer)))
+            .limit(MAX_ORGANISATION_CHOICES))
+    language = current_language()
+    return sorted(((row.id, row.name(language)) for row in rows), key=lambda pair: sort_key(pair[1]))
+
+
+def organisation_problems(raw_id, name, viewer, field, errors):
+    """The organisation record chosen in ``raw_id`` (one ``viewer`` may see) or None; a
+    record or a name (the fallback typed when there is no record) is required."""
+    from expertnet.core.i18n import _
+    from expertnet.core.text import parse_id
+    from expertnet.organisations.models import Organisation
+
+    raw = clean(str(raw_id or ""))
+    organisation = None
+    if raw:
+        organisation_id = parse_id(raw)
+        organisation = Organisation.get_or_none(Organisation.id == organisation_id) \
+            if organisation_id else None
+        if organisation is None or organisation.visibility not in access.visible_levels(viewer):
+            errors.append((field, _("Choose an organisation from the list.")))
+            organisation = None
+    elif not name:
+        errors.append((field, _("Choose the organisation or type its name.")))
+    return organisation

@@ -9,11 +9,11 @@ from peewee import IntegrityError
 
 from expertnet.cooperation.common import Problems, Refused, visible_experts, write
 from expertnet.cooperation.models import AgreementLink, Mission, MissionExpert, MissionFollowUp
-from expertnet.core import audit, places, signals, vocab
+from expertnet.core import audit, signals, vocab
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, clean_multiline, fold
-from expertnet.web.forms import date_range_problems, form_date, text_problems
+from expertnet.web.forms import date_range_problems, form_country, form_date, text_problems
 
 MAX_LENGTHS = {"title": 200, "city": 120, "department": 300, "purpose": 10_000,
                "officials": 5_000, "organisations": 5_000}
@@ -34,13 +34,7 @@ def normalize(raw):
     if values["direction"] not in vocab.MISSION_DIRECTIONS:
         errors.append(("direction", _("Choose whether the delegation goes abroad or visits.")))
     errors += text_problems(values, ("title", "department"), MAX_LENGTHS)
-    country = clean(raw.get("country")).upper()
-    if not country:
-        errors.append(("country", _("is required")))
-    elif not places.is_country(country):
-        errors.append(("country", _("“%(value)s” is not a country code", value=country[:20])))
-        country = ""
-    values["country"] = country
+    values["country"] = form_country(raw.get("country"), "country", errors)
     values["starts_on"] = form_date(raw.get("starts_on"), "starts_on", errors, required=True)
     values["ends_on"] = form_date(raw.get("ends_on"), "ends_on", errors)
     date_range_problems(values, errors)

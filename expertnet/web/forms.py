@@ -70,3 +70,41 @@ def date_range_problems(values, errors):
     """``ends_on`` before ``starts_on`` (both already parsed), added to ``errors``."""
     if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
         errors.append(("ends_on", _("ends before it starts")))
+
+
+def form_country(value, name, errors, required=True):
+    """An ISO country code chosen in a form ("" when none), or a problem appended to
+    ``errors`` as ``(name, message)``."""
+    country = clean(value).upper()
+    if not country:
+        if required:
+            errors.append((name, _("is required")))
+        return ""
+    if not places.is_country(country):
+        errors.append((name, _("“%(value)s” is not a country code", value=country[:20])))
+        return ""
+    return country
+
+
+def record_form_page(form, save, url_of, fallback, **page):
+    """A record's create or edit form (``_edit_record.html`` with ``page``'s heading,
+    action, back link): on a valid POST, ``save(form.raw())`` and go to ``url_of(saved)``;
+    the ``errors`` (``[(field, message)]``) of what ``save`` raises are put on the fields
+    (on ``fallback`` when no field has the name) and the form is shown again. A POST
+    without the form's CSRF token did not come from the form: 400."""
+    from flask import abort, redirect, render_template, request
+
+    if form.validate_on_submit():
+        try:
+            saved = save(form.raw())
+        except ValueError as exc:
+            if not hasattr(exc, "errors"):
+                raise
+            for name, message in exc.errors:
+                target = form._fields.get(name, form[fallback])
+                target.errors = [*target.errors, message]
+        else:
+            return redirect(url_of(saved))
+    elif request.method == "POST":
+        abort(400)
+    return render_template("_edit_record.html", form=form, **page)

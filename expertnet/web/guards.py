@@ -31,3 +31,20 @@ def safe_next(target, fallback="/"):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
         return fallback
     return target
+
+
+def record_or_404(model, record_id):
+    """The row of ``model`` with this id, or 404."""
+    record = model.get_or_none(model.id == record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def editable_or_403(model, record_id, may_edit):
+    """The row (404 if none) that the current viewer may change (``may_edit(viewer,
+    record)``), else 403."""
+    record = record_or_404(model, record_id)
+    if not may_edit(current_viewer(), record):
+        abort(403)
+    return record
