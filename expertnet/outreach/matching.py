@@ -20,10 +20,17 @@ PROPOSAL_SIZE = 30
 REVIEW_CONFLICT_DAYS = 365
 
 
+# Where a word of the need stands in a profile, in the order reasons name them.
+PLACES = ("fields", "keywords", "position", "organization", "bio")
+
+
 @dataclass
 class Reasons:
     fields: list = field(default_factory=list)  # codes of the need the profile has
     words: list = field(default_factory=list)  # words of the need found in the profile
+    # Where each of ``words`` stands: ``{place: [phrase, ...]}`` for the places of
+    # :data:`PLACES` (a phrase found nowhere as written is not a reason).
+    where: dict = field(default_factory=dict)
     available_for: list = field(default_factory=list)  # kinds of help asked and offered
     language: str = ""  # the need's language, when the expert speaks it
     conflicts: list = field(default_factory=list)  # [(reason, detail)]
@@ -116,13 +123,40 @@ def explain(need, experts, matched_words=None, wanted=None):
     found = {}
     for expert in experts:
         held = set(taxonomy.with_ancestors(expert.codes))
+        where = places_of(matched_words.get(expert.id, []), expert, taxonomy)
         found[expert.id] = Reasons(
             fields=[code for code in wanted if code in held],
-            words=list(matched_words.get(expert.id, [])),
+            words=list(dict.fromkeys(phrase for phrases in where.values() for phrase in phrases)),
+            where=where,
             available_for=[code for code in need.available_for if code in expert.available_for],
             language=need.language if need.language and need.language in expert.languages else "",
             conflicts=conflicts.get(expert.id, []))
     return found
+
+
+def places_of(phrases, expert, taxonomy):
+    """``{place: [phrase, ...]}``: where each phrase of the need stands, as whole words
+    whatever the accents, in ``expert``'s profile: the names and synonyms of its fields,
+    its keywords, its position, its organisation, its bios. A phrase held nowhere as
+    written (its words apart, or only through a translation's other words) is left out."""
+    texts = {
+        "fields": [word for code in expert.codes if code in taxonomy.fields
+                   for word in taxonomy.words(code)],
+        "keywords": list(expert.keywords or ()),
+        "position": [expert.position or ""],
+        "organization": [expert.organization or ""],
+        "bio": [expert.bio_vi or "", expert.bio_en or ""],
+    }
+    folded = {place: [f" {' '.join(_words(text))} " for text in values if text]
+              for place, values in texts.items()}
+    found = {}
+    for phrase in phrases:
+        wanted = f" {' '.join(_words(phrase))} "
+        if wanted.strip():
+            for place in PLACES:
+                if any(wanted in text for text in folded[place]):
+                    found.setdefault(place, []).append(phrase)
+    return {place: found[place] for place in PLACES if place in found}
 
 
 # -- conflicts of interest ------------------------------------------------------------

@@ -32,7 +32,9 @@ from expertnet.directory import finder
 from expertnet.notifications import inbox as notifications
 
 ROLES = ("official", "curator", "admin")
-SEARCH_KEYS = ("q", *finder.FILTERS)
+# The search page's parameters a saved search replays: the words, the filters, and how
+# the words were read (``literal``: as typed; ``ignore``: understood meanings removed).
+SEARCH_KEYS = ("q", *finder.FILTERS, "literal", "ignore")
 FREQUENCIES = {
     "daily": _l("every day"),
     "weekly": _l("every week"),

@@ -17,7 +17,9 @@ index is not understood on its own.
 
 The vocabulary's phrases are also the units of matching: adjacent syllables forming
 a known word (``trí tuệ nhân tạo``) count as one word when a query needs most of its
-words (:func:`units`).
+words, and are marked as one word in snippets (:func:`units`). Besides the phrases
+that mean something, the application gives phrases that are only words: the keywords
+of the directory's profiles (``giảm phát thải``, ``cảng xanh``).
 """
 from dataclasses import dataclass, field
 
@@ -57,10 +59,15 @@ class Vocabulary:
     translations: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, meanings, place_words=(), pairs=()):
+    def build(cls, meanings, place_words=(), pairs=(), words=()):
         """``meanings``: ``(index field, value, phrases)`` triples, phrases in either
-        language, with their diacritics; ``pairs``: ``(vi, en)`` terms of the term list."""
+        language, with their diacritics; ``pairs``: ``(vi, en)`` terms of the term list;
+        ``words``: phrases that are words and nothing more (units only)."""
         exact, folded, phrases = {}, {}, set()
+        for text in words:
+            folded_words = tuple(folded_terms(text))
+            if 1 < len(folded_words) <= MAX_PHRASE:
+                phrases.add(folded_words)
         for name, value, texts in meanings:
             for text in texts:
                 exact_words = tuple(exact_terms(text))
