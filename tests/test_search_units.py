@@ -182,3 +182,23 @@ def test_a_saved_search_keeps_literal_and_removed_meanings(app, add, official):
     assert len(finder.find_ids(finder.parse_criteria(MultiDict({"q": "phản biện"})), viewer, 10)) == 1
     listing = client.get(f"/saved-searches/{saved.id}").text
     assert "literal=1" in listing
+
+
+# -- counts and reasons that say what they rest on -----------------------------------------
+def test_the_search_page_states_the_threshold_its_count_rests_on(app, add, client):
+    add(full_name="Cao Minh Đạt", keywords="cảng xanh;kiểm soát khí thải;năng lượng;hàng hải")
+    add(full_name="Lưu Thị Hồng", keywords="cảng xanh;kiểm soát khí thải;năng lượng")
+    query = "cảng xanh kiểm soát khí thải năng lượng hàng hải"
+    found = find(query, literal="1")
+    assert (found.needed, found.words) == (3, ["cảng xanh", "kiểm soát khí thải", "năng lượng",
+                                               "hàng hải"])
+    assert found.total == 2
+    page = client.get("/search", query_string={"q": query, "literal": "1"},
+                      headers={"Accept-Language": "en"}).text
+    assert ("holds at least 3 of the 4 words that carry this search (cảng xanh, kiểm soát khí "
+            "thải, năng lượng, hàng hải)") in page
+    page = client.get("/search", query_string={"q": query, "literal": "1"},
+                      headers={"Accept-Language": "vi"}).text
+    assert "ít nhất 3 trong 4 từ chính" in page
+    # Every word needed: nothing to state.
+    assert find("cảng xanh", literal="1").needed == 0

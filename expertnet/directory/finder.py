@@ -130,6 +130,9 @@ class Found:
     dropped: list = field(default_factory=list)
     # "Did you mean": the text with unknown words corrected ("" when none finds more).
     suggestion: str = ""
+    # A match needs ``needed`` of ``words`` (0: every word): what ``total`` counts.
+    needed: int = 0
+    words: list = field(default_factory=list)
 
     @property
     def pages(self):
@@ -316,7 +319,8 @@ def find(criteria, viewer=None, with_facets=True):
     facets = {name: result.facets.get(field, {}) for name, field in FILTERS.items()} \
         if with_facets else {}
     return Found(experts, result.total, facets, result.highlights, criteria,
-                 _understood(result.understood), _understood(result.dropped), result.suggestion)
+                 _understood(result.understood), _understood(result.dropped), result.suggestion,
+                 result.needed, result.words)
 
 
 def load_in_order(ids):

@@ -78,6 +78,10 @@ class SearchResult:
     dropped: list = field(default_factory=list)
     # "Did you mean": the text with its unknown words corrected, when that finds more.
     suggestion: str = ""
+    # The threshold ``total`` counts by, when a match needs only some of the words:
+    # ``needed`` of the ``words`` (as typed, a word of several syllables as one).
+    needed: int = 0
+    words: list = field(default_factory=list)
 
     @property
     def pages(self):
@@ -124,8 +128,10 @@ def search(store, request):
                 snippet = _snippet(stored, plan, request.language)
                 if snippet:
                     highlights[ids[-1]] = snippet
+    partial = plan.min_words is not None and plan.units and plan.min_words < len(plan.units)
     return SearchResult(ids, total, facets, highlights, request.page, request.per_page,
-                        plan.understood, dropped, suggestion)
+                        plan.understood, dropped, suggestion,
+                        plan.min_words if partial else 0, list(plan.unit_texts) if partial else [])
 
 
 # Fewer results than this: look for a better spelling of the words nothing holds.

@@ -136,6 +136,8 @@ class Plan:
     units: list = None
     # The meanings understood in the query and applied as filters (understanding.py).
     understood: list = field(default_factory=list)
+    # ``units`` as typed (``["cảng xanh", "giảm phát thải"]``): what ``min_words`` counts.
+    unit_texts: list = field(default_factory=list)
 
     @property
     def has_text(self):
@@ -301,8 +303,9 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
     _highlights(result, exact, folded, shown, said, groups, translations)
     # Syllables of one word of the vocabulary (trí tuệ nhân tạo) count as one word.
     index = {position: number for number, position in enumerate(required)}
-    result.units = [group for group in ([index[p] for p in unit if p in index]
-                                        for unit in groups) if group]
+    kept = [[p for p in unit if p in index] for unit in groups]
+    result.units = [[index[p] for p in unit] for unit in kept if unit]
+    result.unit_texts = [" ".join(exact[p] for p in unit) for unit in kept if unit]
     result.min_words = min_words(len(result.units))
     result.tier_strong, result.tier_any = TIER_STRONG, TIER_ANY
     result.widen = wider and not widen
