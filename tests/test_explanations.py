@@ -43,6 +43,19 @@ def assert_whole(phrase):
         assert not _SYLLABLE.match(fold(words[0])), phrase
 
 
+def assert_reasons(reasons):
+    """Whole words only, each saying where it stands (every word shown stands somewhere)."""
+    for phrase in reasons.words:
+        assert_whole(phrase)
+    assert set(reasons.where) <= set(matching.PLACES)
+    assert reasons.words == list(dict.fromkeys(
+        phrase for held in reasons.where.values() for phrase in held))
+    for held in reasons.where.values():
+        assert held
+        for phrase in held:
+            assert_whole(phrase)
+
+
 @pytest.fixture(scope="module")
 def demo(module_app):
     with context_of(module_app):
@@ -66,16 +79,7 @@ def test_reasons_and_key_terms_are_whole_words_without_function_words(demo, titl
     for phrase in found.key_terms:
         assert_whole(phrase)
     for reasons in found.reasons.values():
-        for phrase in reasons.words:
-            assert_whole(phrase)
-        # Each reason says where it stands, and every word shown stands somewhere.
-        assert set(reasons.where) <= set(matching.PLACES)
-        assert reasons.words == list(dict.fromkeys(
-            phrase for held in reasons.where.values() for phrase in held))
-        for held in reasons.where.values():
-            assert held
-            for phrase in held:
-                assert_whole(phrase)
+        assert_reasons(reasons)
 
 
 def test_phrases_join_only_held_pairs_and_leave_out_syllables_and_function_words():
@@ -99,16 +103,7 @@ def test_experts_match_counts_only_those_above_the_stated_threshold(app, add):
     assert found.experts[0].id == strong.id
     assert "cảng xanh" in found.reasons[strong.id].words
     for reasons in found.reasons.values():
-        for phrase in reasons.words:
-            assert_whole(phrase)
-        # Each reason says where it stands, and every word shown stands somewhere.
-        assert set(reasons.where) <= set(matching.PLACES)
-        assert reasons.words == list(dict.fromkeys(
-            phrase for held in reasons.where.values() for phrase in held))
-        for held in reasons.where.values():
-            assert held
-            for phrase in held:
-                assert_whole(phrase)
+        assert_reasons(reasons)
 
 
 def test_each_reason_says_where_the_words_of_the_need_stand(app, add, official, client):

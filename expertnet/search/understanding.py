@@ -19,7 +19,11 @@ The vocabulary's phrases are also the units of matching: adjacent syllables form
 a known word (``trí tuệ nhân tạo``) count as one word when a query needs most of its
 words, and are marked as one word in snippets (:func:`units`). Besides the phrases
 that mean something, the application gives phrases that are only words: the keywords
-of the directory's profiles (``giảm phát thải``, ``cảng xanh``).
+of the directory's profiles (``giảm phát thải``, ``cảng xanh``). No general Vietnamese
+word list is read: the maintained one on PyPI (underthesea's Viet74K, Apache-2.0) comes
+with a 25 MB toolkit that pulls huggingface-hub and a native core, pyvi's (MIT) with
+scikit-learn and has not been released since 2021; and the directory's own words are
+the ones its officials type.
 """
 from dataclasses import dataclass, field
 
