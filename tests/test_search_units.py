@@ -202,3 +202,22 @@ def test_the_search_page_states_the_threshold_its_count_rests_on(app, add, clien
     assert "ít nhất 3 trong 4 từ chính" in page
     # Every word needed: nothing to state.
     assert find("cảng xanh", literal="1").needed == 0
+
+
+def test_each_search_result_says_where_the_words_stand(app, add, client):
+    expert = add(full_name="Cao Minh Đạt", keywords="cảng xanh", position="Trưởng phòng logistics",
+                 organization="Công ty Cảng xanh", bio_vi="Tư vấn logistics cho cảng biển.")
+    found = find("cảng xanh trong logistics", literal="1")
+    assert found.reasons[expert.id] == {"keywords": ["cảng xanh"], "position": ["logistics"],
+                                        "organization": ["cảng xanh"], "bio": ["logistics"]}
+    # A word typed with its tone marks is found with them only; function words never.
+    add(full_name="Phan Văn Biển", bio_vi="Phan biên tập sách về cảng.")
+    found = find("phản biện cảng", literal="1")
+    assert all("phản biện" not in phrases for why in found.reasons.values()
+               for phrases in why.values())
+    for language, words in (("en", ("In the keywords: cảng xanh", "In the position: logistics")),
+                            ("vi", ("Trong từ khóa: cảng xanh", "Trong chức vụ: logistics"))):
+        page = client.get("/search", query_string={"q": "cảng xanh trong logistics"},
+                          headers={"Accept-Language": language}).text
+        assert all(word in page for word in words), language
+        assert "trong</li>" not in page

@@ -12,6 +12,7 @@ from expertnet import search
 from expertnet.core import access, observability, places, vocab
 from expertnet.core.i18n import _, current_language
 from expertnet.core.models import ChangeLog, Expert, ExpertField, MergedProfile
+from expertnet.directory import reasons
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy import terms
 
@@ -133,6 +134,8 @@ class Found:
     # A match needs ``needed`` of ``words`` (0: every word): what ``total`` counts.
     needed: int = 0
     words: list = field(default_factory=list)
+    # Profile id → where the words searched for stand in it (reasons.where_found).
+    reasons: dict = field(default_factory=dict)
 
     @property
     def pages(self):
@@ -318,9 +321,15 @@ def find(criteria, viewer=None, with_facets=True):
     experts = [expert for expert in experts if access.can_view(viewer, expert)]
     facets = {name: result.facets.get(field, {}) for name, field in FILTERS.items()} \
         if with_facets else {}
+    why = {}
+    if result.terms and experts:
+        if criteria.taxonomy is None:
+            criteria.taxonomy = catalog.load()
+        why = {expert.id: reasons.where_found(result.terms, expert, criteria.taxonomy)
+               for expert in experts}
     return Found(experts, result.total, facets, result.highlights, criteria,
                  _understood(result.understood), _understood(result.dropped), result.suggestion,
-                 result.needed, result.words)
+                 result.needed, result.words, why)
 
 
 def load_in_order(ids):

@@ -11,7 +11,7 @@ from expertnet.core import access
 from expertnet.core.db import utcnow
 from expertnet.core.models import Engagement
 from expertnet.core.text import fold
-from expertnet.directory import finder
+from expertnet.directory import finder, reasons
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy import terms
 
@@ -21,7 +21,7 @@ REVIEW_CONFLICT_DAYS = 365
 
 
 # Where a word of the need stands in a profile, in the order reasons name them.
-PLACES = ("fields", "keywords", "position", "organization", "bio")
+PLACES = reasons.PLACES
 
 
 @dataclass
@@ -123,7 +123,10 @@ def explain(need, experts, matched_words=None, wanted=None):
     found = {}
     for expert in experts:
         held = set(taxonomy.with_ancestors(expert.codes))
-        where = places_of(matched_words.get(expert.id, []), expert, taxonomy)
+        # The need's words are looked for whatever their accents (a need is prose).
+        by_key = {fold(phrase): phrase for phrase in matched_words.get(expert.id, [])}
+        where = {place: [by_key[key] for key in keys]
+                 for place, keys in reasons.where_found(list(by_key), expert, taxonomy).items()}
         found[expert.id] = Reasons(
             fields=[code for code in wanted if code in held],
             words=list(dict.fromkeys(phrase for phrases in where.values() for phrase in phrases)),
@@ -132,31 +135,6 @@ def explain(need, experts, matched_words=None, wanted=None):
             language=need.language if need.language and need.language in expert.languages else "",
             conflicts=conflicts.get(expert.id, []))
     return found
-
-
-def places_of(phrases, expert, taxonomy):
-    """``{place: [phrase, ...]}``: where each phrase of the need stands, as whole words
-    whatever the accents, in ``expert``'s profile: the names and synonyms of its fields,
-    its keywords, its position, its organisation, its bios. A phrase held nowhere as
-    written (its words apart, or only through a translation's other words) is left out."""
-    texts = {
-        "fields": [word for code in expert.codes if code in taxonomy.fields
-                   for word in taxonomy.words(code)],
-        "keywords": list(expert.keywords or ()),
-        "position": [expert.position or ""],
-        "organization": [expert.organization or ""],
-        "bio": [expert.bio_vi or "", expert.bio_en or ""],
-    }
-    folded = {place: [f" {' '.join(_words(text))} " for text in values if text]
-              for place, values in texts.items()}
-    found = {}
-    for phrase in phrases:
-        wanted = f" {' '.join(_words(phrase))} "
-        if wanted.strip():
-            for place in PLACES:
-                if any(wanted in text for text in folded[place]):
-                    found.setdefault(place, []).append(phrase)
-    return {place: found[place] for place in PLACES if place in found}
 
 
 # -- conflicts of interest ------------------------------------------------------------

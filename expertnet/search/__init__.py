@@ -82,6 +82,8 @@ class SearchResult:
     # ``needed`` of the ``words`` (as typed, a word of several syllables as one).
     needed: int = 0
     words: list = field(default_factory=list)
+    # Every word searched for (as typed, a word of several syllables as one).
+    terms: list = field(default_factory=list)
 
     @property
     def pages(self):
@@ -131,7 +133,8 @@ def search(store, request):
     partial = plan.min_words is not None and plan.units and plan.min_words < len(plan.units)
     return SearchResult(ids, total, facets, highlights, request.page, request.per_page,
                         plan.understood, dropped, suggestion,
-                        plan.min_words if partial else 0, list(plan.unit_texts) if partial else [])
+                        plan.min_words if partial else 0, list(plan.unit_texts) if partial else [],
+                        list(plan.word_texts))
 
 
 # Fewer results than this: look for a better spelling of the words nothing holds.

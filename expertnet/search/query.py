@@ -138,6 +138,8 @@ class Plan:
     understood: list = field(default_factory=list)
     # ``units`` as typed (``["cảng xanh", "giảm phát thải"]``): what ``min_words`` counts.
     unit_texts: list = field(default_factory=list)
+    # Every word searched for, optional ones included, as typed, a unit as one.
+    word_texts: list = field(default_factory=list)
 
     @property
     def has_text(self):
@@ -306,6 +308,9 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
     kept = [[p for p in unit if p in index] for unit in groups]
     result.units = [[index[p] for p in unit] for unit in kept if unit]
     result.unit_texts = [" ".join(exact[p] for p in unit) for unit in kept if unit]
+    searched = set(shown)
+    result.word_texts = [" ".join(exact[p] for p in unit) for unit in groups
+                         if not searched.isdisjoint(unit) and said.isdisjoint(unit)]
     result.min_words = min_words(len(result.units))
     result.tier_strong, result.tier_any = TIER_STRONG, TIER_ANY
     result.widen = wider and not widen
