@@ -221,3 +221,38 @@ def test_each_search_result_says_where_the_words_stand(app, add, client):
                           headers={"Accept-Language": language}).text
         assert all(word in page for word in words), language
         assert "trong</li>" not in page
+
+
+def test_a_saved_search_replays_only_what_was_understood_when_it_was_saved(app, add, official):
+    add(full_name="Lê Thu Hà", fields="seaports", available_for="reviewing", country="JP",
+        bio_vi="Phản biện đề tài cảng biển.")
+    add(full_name="Phan Văn Biển", fields="seaports", country="JP",
+        bio_vi="Phản biện các dự án cảng biển ở Nhật.")
+    client = client_as(app, official)
+    page = client.get("/search", query_string={"q": "phản biện cảng biển"}).text
+    form = page[page.index('class="save-search"'):]
+    form = form[:form.index("</form>")]
+    assert ('<input type="hidden" name="understood" value="available_for:reviewing,field:seaports">'
+            in form)
+    assert post_form(client, "/saved-searches",
+                     {"name": "Phản biện cảng", "frequency": "daily", "q": "phản biện cảng biển",
+                      "understood": "available_for:reviewing,field:seaports"},
+                     form_path="/saved-searches").status_code == 302
+    saved = SavedSearch.get(SavedSearch.name == "Phản biện cảng")
+    viewer = finder.access.viewer_for(official)
+    assert len(saved_searches.matching_ids(saved, viewer)) == 1
+    # Words the vocabularies read since ("ở Nhật" would be Japan) are not read on replay.
+    saved.query = json.dumps([["q", "phản biện cảng biển ở Nhật"],
+                              ["understood", "available_for:reviewing,field:seaports"]])
+    saved.save()
+    criteria = finder.parse_criteria(MultiDict(saved.pairs))
+    found = finder.find(criteria, viewer=viewer)
+    assert {(item.parameter, item.value) for item in found.understood} == {
+        ("available_for", "reviewing"), ("field", "seaports")}
+    # Nothing understood then: nothing understood on replay.
+    found = finder.find(finder.parse_criteria(MultiDict({"q": "phản biện cảng biển",
+                                                         "understood": "-"})), viewer=viewer)
+    assert found.understood == [] and len(found.experts) == 2
+    # The page keeps it while the words stay, and drops it for other words.
+    page = client.get("/search", query_string={"q": "phản biện cảng biển", "understood": "-"}).text
+    assert "understood=-" in page

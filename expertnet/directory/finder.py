@@ -48,6 +48,10 @@ class Criteria:
     literal: bool = False
     # Understood meanings the person removed (their chips): "available_for:reviewing".
     ignore: list = field(default_factory=list)
+    # Keys of the only meanings that may be understood ("field:ai"; None: any): what a
+    # saved search understood when it was saved (``understood=field:ai,country:JP``, or
+    # ``understood=-`` for nothing).
+    only: list = None
     # The taxonomy the request loaded (taxonomy.store.Taxonomy), read again by nothing.
     taxonomy: object = field(default=None, repr=False, compare=False)
 
@@ -92,8 +96,10 @@ def parse_criteria(args, taxonomy=None):
     # Keys of understood meanings: only their shape is checked (an unknown key matches
     # no meaning and changes nothing).
     ignore = [key.strip()[:100] for key in args.getlist("ignore")[:20] if ":" in key]
+    only = args.get("understood", "").strip()
+    only = ([key.strip()[:100] for key in only.split(",")[:20] if ":" in key] if only else None)
     return Criteria(q=q, filters=filters, sort=sort, page=page, per_page=per_page,
-                    literal=literal, ignore=ignore, taxonomy=taxonomy)
+                    literal=literal, ignore=ignore, only=only, taxonomy=taxonomy)
 
 
 def _check_filter(name, value, taxonomy):
@@ -160,10 +166,11 @@ def _understood(meanings):
             for meaning in meanings]
 
 
-def _ignored(criteria):
-    """``ignore=`` keys (URL terms: "field:ai") as the search's meaning keys ("fields:ai")."""
+def _ignored(criteria, keys_in=None):
+    """``ignore=`` keys (URL terms: "field:ai") as the search's meaning keys ("fields:ai");
+    ``keys_in``: other keys of URL terms (``understood=``)."""
     keys = []
-    for key in criteria.ignore:
+    for key in criteria.ignore if keys_in is None else keys_in:
         name, _sep, value = key.partition(":")
         if name in FILTERS:
             keys.append(f"{FILTERS[name]}:{value}")
@@ -271,6 +278,7 @@ def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True
         max_chars=config["SEARCH_MAX_QUERY_CHARS"], max_terms=config["SEARCH_MAX_QUERY_TERMS"],
         vocabulary=_vocabulary_for(criteria),
         ignore=_ignored(criteria), literal=criteria.literal,
+        only=None if criteria.only is None else _ignored(criteria, criteria.only),
     )
 
 

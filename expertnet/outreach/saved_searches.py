@@ -33,8 +33,9 @@ from expertnet.notifications import inbox as notifications
 
 ROLES = ("official", "curator", "admin")
 # The search page's parameters a saved search replays: the words, the filters, and how
-# the words were read (``literal``: as typed; ``ignore``: understood meanings removed).
-SEARCH_KEYS = ("q", *finder.FILTERS, "literal", "ignore")
+# the words were read (``literal``: as typed; ``ignore``: understood meanings removed;
+# ``understood``: the meanings understood then, the only ones a replay may apply).
+SEARCH_KEYS = ("q", *finder.FILTERS, "literal", "ignore", "understood")
 FREQUENCIES = {
     "daily": _l("every day"),
     "weekly": _l("every week"),

@@ -62,6 +62,8 @@ class SearchRequest:
     ignore: tuple = ()
     # The words as typed: the vocabulary's words are units, nothing else is read.
     literal: bool = False
+    # Keys of the only meanings that may be understood (None: any), as saved.
+    only: tuple = None
 
 
 @dataclass
@@ -170,7 +172,8 @@ def _did_you_mean(request, segments, plan, total, run):
     better = search_query.plan(corrected, request.filters, request.visibility, request.own_ids,
                                lexicon=lexicon, max_chars=request.max_chars,
                                max_terms=request.max_terms, vocabulary=request.vocabulary,
-                               ignore=tuple(request.ignore), literal=request.literal)
+                               ignore=tuple(request.ignore), literal=request.literal,
+                               only=request.only)
     # At least as many (a wrong tone mark may have been found by its folded form).
     return corrected if run(better)[0] >= max(total, 1) else ""
 
@@ -245,7 +248,7 @@ def _plan(request, segments, widen=False, drop=()):
         include_contact=request.include_contact, lexicon=segments.lexicon,
         max_chars=request.max_chars, max_terms=request.max_terms, legacy=request.legacy,
         widen=widen, vocabulary=request.vocabulary, ignore=tuple(request.ignore), drop=drop,
-        literal=request.literal)
+        literal=request.literal, only=request.only)
 
 
 def _snippet(stored, plan, language):

@@ -168,13 +168,14 @@ class NoLexicon:
 
 def plan(text, filters, visibility, own_ids=(), include_contact=False, lexicon=None,
          max_chars=500, max_terms=12, legacy=False, widen=False, vocabulary=None, ignore=(),
-         drop=(), literal=False):
+         drop=(), literal=False, only=None):
     """The plan for a search. ``filters`` maps index fields to accepted values.
     ``widen``: with the weak text matches and typos (see the module's doc).
     ``vocabulary``: the vocabularies to understand the query with (none: literal);
     ``ignore``, ``drop``: keys of meanings not to apply (removed by the person, or
     dropped because they left no result); ``literal``: the vocabulary's words are units
-    of matching and highlighting only (no meaning read, no translation)."""
+    of matching and highlighting only (no meaning read, no translation); ``only``: the
+    keys of the only meanings that may apply (None: any)."""
     lexicon = lexicon or NoLexicon()
     result = Plan(own_ids=tuple(own_ids))
     text = clean(text)[:max_chars]
@@ -185,7 +186,7 @@ def plan(text, filters, visibility, own_ids=(), include_contact=False, lexicon=N
     if legacy:
         _legacy_words(result, text, lexicon, max_terms)
     else:
-        _words(result, text, lexicon, max_terms, widen, vocabulary, ignore, drop, literal)
+        _words(result, text, lexicon, max_terms, widen, vocabulary, ignore, drop, literal, only)
     for name, values in filters.items():
         values = tuple(value for value in values if value)
         if values:
@@ -244,10 +245,10 @@ def _alternatives(word, exact_word, lexicon, widen, last):
 
 
 def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), drop=(),
-           literal=False):
+           literal=False, only=None):
     folded = folded_terms(text)[:max_terms]
     exact = exact_terms(text)[:max_terms]
-    meanings = understand(vocabulary, exact, folded, lexicon, ignore) \
+    meanings = understand(vocabulary, exact, folded, lexicon, ignore, only) \
         if vocabulary and not literal else []
     result.understood = [meaning for meaning in meanings if meaning.key not in drop]
     # What a role, a place or a kind said is a filter now; a field's words stay, to rank.

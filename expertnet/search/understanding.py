@@ -112,9 +112,11 @@ def _meaning_at(vocabulary, exact, folded, start):
     return None
 
 
-def understand(vocabulary, exact, folded, lexicon, ignore=()):
+def understand(vocabulary, exact, folded, lexicon, ignore=(), only=None):
     """The meanings found in the typed words (``exact`` and ``folded``, as the plan cut
-    them), in order; ``ignore``: keys of meanings not to apply (a chip removed)."""
+    them), in order; ``ignore``: keys of meanings not to apply (a chip removed);
+    ``only``, unless None: the keys of the only meanings that may apply (a saved search
+    replays what was understood when it was saved, whatever the vocabularies read since)."""
     found = []
     position = 0
     while position < len(folded):
@@ -135,7 +137,7 @@ def understand(vocabulary, exact, folded, lexicon, ignore=()):
             continue
         (name, value), end = hit
         meaning = Meaning(name, value, position, end, " ".join(exact[position:end]))
-        if meaning.key not in ignore:
+        if meaning.key not in ignore and (only is None or meaning.key in only):
             found.append(meaning)
         position = end
     return found
