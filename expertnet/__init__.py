@@ -65,6 +65,7 @@ def create_app(test_config=None):
     from expertnet.outreach.controllers.alerts import bp as alerts_bp
     from expertnet.outreach.controllers.contacts import bp as contacts_bp
     from expertnet.outreach.controllers.needs import bp as needs_bp
+    from expertnet.programme.controllers.indicators import bp as indicators_bp
     from expertnet.programme.controllers.statistics import bp as statistics_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -80,6 +81,7 @@ def create_app(test_config=None):
     app.register_blueprint(programme_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(indicators_bp)
     app.register_blueprint(alerts_bp)
 
     from expertnet import cli

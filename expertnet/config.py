@@ -219,3 +219,9 @@ ORCID_API_URL = "https://pub.orcid.org/v3.0"
 EXPORT_BACKGROUND_ROWS = 2000
 INVITE_BACKGROUND_COUNT = 25
 JOB_RESULT_DAYS = 7
+
+# -- the programme's indicators and yearly reports (programme/) -------------------------------
+# The department that consolidates the departments' yearly reports into the city's report:
+# its officials (accounts whose department is this name, compared without accents or
+# case) and admins may start and consolidate it.
+PROGRAMME_LEAD_DEPARTMENT = "Sở Khoa học và Công nghệ"

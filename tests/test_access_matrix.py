@@ -15,34 +15,27 @@ from expertnet.accounts import (
 from expertnet.accounts import (
     users as accounts,
 )
+from expertnet.accounts.models import ApiToken, DeletionRequest, PendingChange, Registration, User
 from expertnet.cooperation import agreements, events
 from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation import missions as delegations
+from expertnet.cooperation.models import EventInvitation
+from expertnet.core import access
 from expertnet.core.db import utcnow
-from expertnet.core.models import (
-    ApiToken,
-    Audit,
-    ContactBlock,
-    ContactRequest,
-    DeletionRequest,
-    EventInvitation,
-    Expert,
-    ImportBatch,
-    ImportRow,
-    Job,
-    MailMessage,
-    PendingChange,
-    Registration,
-    User,
-)
+from expertnet.core.models import Audit, MailMessage
 from expertnet.curation import (
     jobs,
     orcid,
 )
+from expertnet.curation.models import ImportBatch, ImportRow, Job
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
 from expertnet.outreach import needs as records
 from expertnet.outreach import saved_searches, shortlists
+from expertnet.outreach.models import ContactBlock, ContactRequest
+from expertnet.programme import indicators
+from expertnet.programme import reports as programme_reports
 
 # "delegate": an expert account without a profile of its own, named by a curator to edit
 # the owner's profile on the owner's behalf.
@@ -355,6 +348,28 @@ EXPECTED = {
     ("alerts.unsubscribe", "POST"): same(404),
     # The load balancer's health check: counts only, for everyone.
     ("health.healthz", "GET"): same(200),
+    # Programme indicators and yearly reports: officials, curators and admins read them.
+    # Admins edit indicators (the matrix posts no fields: 400); the matrix's indicator
+    # takes entered values and answers to the Department of Science and Technology, whose
+    # officials and admins enter them (the matrix's official has no department: 403; an
+    # admin posting no value: 400) and remove them. A draft report changes for its
+    # department and admins (the admin's empty form: 400; submitting: 303); a year not
+    # posted starts no report (400).
+    ("indicators.board", "GET"): NEED_WORK,
+    ("indicators.indicator", "GET"): NEED_WORK,
+    ("indicators.edit", "GET"): only({"admin"}, 200, 403),
+    ("indicators.edit", "POST"): only({"admin"}, 400, 403),
+    ("indicators.enter_value", "POST"): {**only(NEED_ROLES, 403, 403), "admin": 400},
+    ("indicators.evidence", "GET"): NEED_WORK,
+    ("indicators.remove_value", "POST"): {**only(NEED_ROLES, 403, 403), "admin": 303},
+    ("indicators.report_list", "GET"): NEED_WORK,
+    ("indicators.report_new", "POST"): only(NEED_ROLES, 400, 403),
+    ("indicators.report", "GET"): NEED_WORK,
+    ("indicators.report_save", "POST"): {**only(NEED_ROLES, 403, 403), "admin": 400},
+    ("indicators.report_submit", "POST"): {**only(NEED_ROLES, 403, 403), "admin": 303},
+    ("indicators.report_xlsx", "GET"): NEED_WORK,
+    ("indicators.report_docx", "GET"): NEED_WORK,
+    ("api.programme_indicators", "GET"): {**only(NEED_ROLES, 200, 403), "anonymous": 401},
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -476,7 +491,18 @@ def world(app, make_user, add):
                      result_file="matrix.csv", result_name="expertnet-experts.csv",
                      finished_at=utcnow(), expires_at=utcnow() + datetime.timedelta(days=1))
     (jobs.folder() / job.result_file).write_text("external_id\n", encoding="utf-8")
-    return {"orcid_import": orcid_row.id, "job": job.id,
+    trainees = indicators.by_code("trainees")
+    values = {year: indicators.enter_value(trainees, {"year": str(year), "value": "10", "note": "Danh sách"},
+                                           users["admin"].id, io.BytesIO(b"%PDF-1.4\n"), "lop.pdf")
+              for year in (2026, 2027)}
+    per_endpoint["indicators.remove_value"] = {"value_id": values[2027].id}
+    target.department = "Sở Khoa học và Công nghệ"
+    target.save()
+    department = access.viewer_for(target)
+    drafts = {year: programme_reports.start(year, "department", department) for year in (2026, 2027)}
+    per_endpoint["indicators.report_submit"] = {"report_id": drafts[2027].id}
+    return {"indicator_value": values[2026].id, "programme_report": drafts[2026].id,
+            "orcid_import": orcid_row.id, "job": job.id,
             "own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
             "registrations": registrations, "batch": batch.id, "row": staged.id, "need": need,
@@ -542,7 +568,9 @@ def _url(rule, world):
               "block_id": world["block"].id, "engagement_id": world["engagement"].id,
               "attachment_id": world["file"].id, "event_id": world["event"].id,
               "mission_id": world["mission"].id, "follow_up_id": world["follow_up"].id,
-              "agreement_id": world["agreement"].id, "file_id": world["agreement_file"].id}
+              "agreement_id": world["agreement"].id, "file_id": world["agreement_file"].id,
+              "indicator_code": "trainees", "value_id": world["indicator_value"],
+              "report_id": world["programme_report"]}
     url = rule.rule
     if rule.endpoint in world["requests"]:
         values["request_id"] = world["requests"][rule.endpoint]

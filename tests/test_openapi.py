@@ -55,7 +55,9 @@ def test_documented_query_parameters_are_read_by_their_views():
     """Every query parameter the document lists is one the view actually reads."""
     read = {"/experts": {"q", "sort", "page", "per_page", "literal", "ignore", "understood",
                          *finder.FILTERS},
-            "/suggest": set(re.findall(r'request\.args\.get\("(\w+)"', inspect.getsource(routes.suggest)))}
+            "/suggest": set(re.findall(r'request\.args\.get\("(\w+)"', inspect.getsource(routes.suggest))),
+            "/programme/indicators": set(re.findall(r'request\.args\.get\("(\w+)"',
+                                                    inspect.getsource(routes.programme_indicators)))}
     assert read["/suggest"] == {"q"}
     criteria_source = inspect.getsource(finder.parse_criteria)
     for name in ("q", "sort", "page", "per_page", "literal", "ignore", "understood"):
@@ -69,7 +71,8 @@ def test_the_document_is_a_valid_openapi_schema(app):
     schema = schemathesis.openapi.from_dict(openapi.document())
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {operation.label for operation in operations} == {
-        "GET /experts", "GET /experts/{expert_id}", "GET /fields", "GET /suggest", "GET /openapi.json"}
+        "GET /experts", "GET /experts/{expert_id}", "GET /fields", "GET /suggest", "GET /openapi.json",
+        "GET /programme/indicators"}
 
 
 @pytest.fixture

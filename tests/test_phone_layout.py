@@ -31,7 +31,7 @@ LOCALES = {"vi": "vi-VN", "en": "en-US"}
 ROLES = ("anonymous", "expert", "official", "curator", "admin")
 # Links that are not pages: downloads, language switches (the context's locale chooses
 # the language), one-time tokens, and the JSON the pages' scripts read.
-NOT_PAGES = re.compile(r"^/(api|static|lang)/|\.(json|csv|xlsx|vcf)$|/(vcard|download|status)$"
+NOT_PAGES = re.compile(r"^/(api|static|lang)/|\.(json|csv|xlsx|docx|vcf)$|/(vcard|download|status|evidence)$"
                        r"|/(files|attachments)/\d+$|^/(invitations|profile-check)/"
                        r"|^/auth/(reset|register)/.|^/saved-searches/unsubscribe/|/export\.")
 # A safety bound: the walk visits one page per kind of URL, far fewer than this.
@@ -80,8 +80,9 @@ def browser():
         yield browser
 
 
-# One template under several paths: the data-quality checks.
+# One template under several paths: the data-quality checks, the programme's indicators.
 SAME_TEMPLATE = re.compile(r"^/curate/quality/[a-z_]+")
+SAME_INDICATOR = re.compile(r"^/programme/indicators/(?!values/)[a-z_]+")
 # Pages of the administrator's that a curator does not reach: the curators' pages (the
 # same templates, the same header) are walked as a curator already.
 ONLY = {"admin": re.compile(r"^/(admin/|account$|$)")}
@@ -92,6 +93,7 @@ def kind_of(url):
     with a query, e.g. a filtered search, is visited once beside the page without)."""
     parts = urlsplit(url)
     path = SAME_TEMPLATE.sub("/curate/quality/check", re.sub(r"\d+", "N", parts.path))
+    path = SAME_INDICATOR.sub("/programme/indicators/code", path)
     return path + ("?" if parts.query else "")
 
 
@@ -176,7 +178,8 @@ def test_every_page_fits_a_phone(browser, demo, role, language):
                 "expert": {"/account/requests", "/account/privacy", "/experts/N/edit",
                            "/account/data.html"},
                 "official": {"/needs/N", "/events/N", "/delegations/N", "/agreements/N",
-                             "/jobs/N", "/engagements/N"},
+                             "/jobs/N", "/engagements/N", "/programme/indicators",
+                             "/programme/indicators/code", "/programme/reports/N"},
                 "curator": {"/curate/imports/N", "/curate/duplicates/N/N", "/experts/N/history"},
                 "admin": {"/admin/users", "/admin/audit", "/admin/mail", "/admin/deletions"}}[role]
     assert expected <= {kind_of(path).split("?")[0] for path in visited}, sorted(visited)
@@ -226,4 +229,44 @@ def test_an_expert_answers_a_contact_request_on_a_phone(browser, demo, language,
     # Each value is introduced by its column's name, the table's head being hidden.
     label = "Người đề nghị" if language == "vi" else "Who asks"
     assert page.locator(f'td[data-label="{label}"]').first.is_visible()
+    context.close()
+
+
+DESK = {"width": 1280, "height": 800}
+# The header's parts (brand, tools, account, language) and the top of each.
+HEADER_ROWS = """() => [...document.querySelectorAll('.header-row > *')]
+  .map(element => Math.round(element.getBoundingClientRect().top))"""
+# The widest header a count can make: two-digit counts on the notifications and on the group
+# holding a curator's queue of requests through the Department, whether or not any wait.
+WITH_COUNTS = """() => {
+  const count = () => Object.assign(document.createElement('strong'),
+                                    {className: 'badge', textContent: '12'});
+  document.querySelector('.notifications-link:not(:has(.badge))')?.append(' ', count());
+  const tasks = document.querySelector('details.menu:has(a[href="/curate/department-contacts"]) > summary');
+  if (tasks && !tasks.querySelector('.badge')) tasks.append(' ', count());
+}"""
+
+
+@pytest.mark.parametrize("language", LOCALES)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_header_is_one_row_at_a_desk(browser, demo, role, language):
+    """At 1280 px a curator's or an administrator's header took two or three rows; every
+    role's now holds one row (its groups open below it), with counts on its badges too."""
+    base, accounts = demo
+    context = browser.new_context(viewport=DESK, locale=LOCALES[language])
+    page = context.new_page()
+    if role != "anonymous":
+        log_in(page, base, *accounts[role])
+    page.goto(base + "/")
+    page.evaluate(WITH_COUNTS)
+    assert len(set(page.evaluate(HEADER_ROWS))) == 1, page.evaluate(HEADER_ROWS)
+    assert page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height") < 72
+    # Each group opens within the screen, the account's at the right edge included.
+    for summary in page.locator("details.menu > summary").all():
+        summary.click()
+        menu = summary.locator("xpath=..").locator("ul")
+        box = menu.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= DESK["width"]
+        summary.click()
+    assert not page.evaluate(OVERFLOWS, DESK["width"])
     context.close()

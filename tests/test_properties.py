@@ -26,8 +26,9 @@ from test_access_matrix import EXPECTED, _client_as, _url
 from test_access_matrix import world as world  # noqa: F401 - the fixture: a profile, a need, a batch…
 
 from expertnet.core.db import database
-from expertnet.core.models import Expert, ImportRow
 from expertnet.curation import batches, importer
+from expertnet.curation.models import ImportRow
+from expertnet.directory.models import Expert
 from expertnet.search import query
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
@@ -475,6 +476,15 @@ ROUTES_READING_IDS = [
      {"email": "chu.ho.so.moi@example.org", "role": "expert", "password": "một mật khẩu đủ dài"}),
     ("admin", "admin.audit_log", "GET", ("expert", "page"), {}),
     ("admin", "admin.mail_queue", "GET", ("page",), {}),
+    ("official", "indicators.board", "GET", ("year",), {}),
+    ("official", "indicators.indicator", "GET", ("year",), {}),
+    ("official", "indicators.report_list", "GET", ("year",), {}),
+    ("official", "indicators.report_new", "POST", ("year",), {"kind": "department"}),
+    ("admin", "indicators.enter_value", "POST", ("year", "value"), {"note": "Danh sách lớp"}),
+    ("admin", "indicators.edit", "POST", ("version", "target_2026", "period_low"),
+     {"name_vi": "Chỉ tiêu", "name_en": "Indicator"}),
+    ("admin", "indicators.report_save", "POST", ("version", "correction_trainees"),
+     {"reason_trainees": "Lý do"}),
 ]
 ODD_NUMBERS = ("9" * 40, "²", "１２", "٣", "-1", "1e3", "+7", " 7_0 ", "0x1f")
 _READS_A_NUMBER = re.compile(r"parse_id\(|\bint\(|type=int")

@@ -10,9 +10,9 @@ from werkzeug.datastructures import MultiDict
 
 from expertnet import search
 from expertnet.core.access import CURATOR
-from expertnet.core.models import SavedSearch
 from expertnet.directory import finder, writes
 from expertnet.outreach import saved_searches
+from expertnet.outreach.models import SavedSearch
 from expertnet.search import highlighting
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy import terms

@@ -41,7 +41,32 @@ def _counts():
     return {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 
 
+_COUNT = {"type": "integer", "minimum": 0, "nullable": True}
+_STATES = ["green", "amber", "red", "not_started", "no_target"]
 SCHEMAS = {
+    "Indicators": {
+        "type": "object", "required": ["year", "exact", "results"],
+        "properties": {
+            "year": {"type": "integer"},
+            "exact": {"type": "boolean", "description": "false: small counts of people are hidden"},
+            "results": {"type": "array", "items": {
+                "type": "object",
+                "required": ["code", "name", "unit", "entered", "target", "value", "state",
+                             "cumulative_target", "cumulative", "cumulative_state", "period_target",
+                             "suppressed"],
+                "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"},
+                    "unit": {"type": "string"}, "entered": {"type": "boolean"},
+                    "target": _COUNT, "value": _COUNT,
+                    "state": {"type": "string", "enum": _STATES},
+                    "cumulative_target": _COUNT, "cumulative": _COUNT,
+                    "cumulative_state": {"type": "string", "enum": _STATES},
+                    "period_target": {"type": "object", "required": ["low", "high"],
+                                      "properties": {"low": _COUNT, "high": _COUNT}},
+                    "suppressed": {"type": "boolean"},
+                }}},
+        },
+    },
     "Error": {
         "type": "object", "required": ["error"],
         "properties": {"error": {
@@ -263,6 +288,26 @@ PATHS = {
                         "schema": {"type": "string"}, "description": "cut to 100 characters"}],
         "responses": {"200": _json(_ref("Suggestions"), "names, organisations and fields"),
                       "401": UNAUTHORIZED},
+    }},
+    "/programme/indicators": {"get": {
+        "operationId": "programmeIndicators",
+        "summary": "The programme's indicators: target and value for a year and since 2026 "
+                   "(officials, curators and admins)",
+        "description": "The numbers are the programme's, not the caller's: every record counts, "
+                       "including those about profiles the caller may not open. For officials, a "
+                       "count of people of 1 or 2 is null with suppressed true (as on the board). "
+                       "entered: the value is entered by the responsible department with its "
+                       "evidence rather than computed from the records.",
+        "parameters": [{"name": "year", "in": "query", "required": False,
+                        "schema": {"type": "integer", "minimum": 2026, "maximum": 2030},
+                        "description": "a year of the programme; default: this year (within "
+                                       "2026–2030); another value answers 400"}],
+        "responses": {
+            "200": _json(_ref("Indicators"), "every indicator, in the board's order"),
+            "400": _error("the year is not a year of the programme"),
+            "401": _error("no token or session, or a token that is unknown, revoked or expired"),
+            "403": _error("the caller is an expert, not an official, curator or admin"),
+        },
     }},
     "/openapi.json": {"get": {
         "operationId": "openapi",

@@ -4,8 +4,11 @@ from flask import jsonify, request, url_for
 from expertnet import search
 from expertnet.api import bp
 from expertnet.core import access, audit
+from expertnet.core.db import utcnow
 from expertnet.core.i18n import _, current_language
+from expertnet.core.text import parse_id
 from expertnet.directory import finder
+from expertnet.programme import computations, indicators
 from expertnet.taxonomy import store as catalog
 from expertnet.web.responses import json_error
 
@@ -134,3 +137,42 @@ def suggest():
 def openapi_document():
     from expertnet.api import openapi
     return jsonify(openapi.document(request.script_root + "/api/v1"))
+
+
+@bp.get("/programme/indicators")
+def programme_indicators():
+    """Each indicator's target and value for ``year`` and since the programme began
+    (officials' tokens and above). Counts of people of 1 or 2 are ``null`` with
+    ``"suppressed": true`` for officials, as on the board."""
+    viewer = access.current_viewer()
+    if viewer.user_id is None:
+        return json_error(401, _("Sign in or send a token to read the programme's indicators."))
+    if viewer.role not in ("official", "curator", "admin"):
+        return json_error(403, _("Only officials, curators and administrators may read the "
+                                 "programme's indicators."))
+    raw = request.args.get("year", "")
+    year = parse_id(raw) if raw else min(max(utcnow().date().year, computations.YEARS[0]),
+                                         computations.YEARS[-1])
+    if year not in computations.YEARS:
+        return json_error(400, _("Give a year of the programme, %(first)s to %(last)s.",
+                                 first=computations.YEARS[0], last=computations.YEARS[-1]),
+                          parameter="year")
+    exact = indicators.exact_for(viewer)
+    language = current_language()
+    results = []
+    for line in indicators.board(year):
+        value = indicators.shown(line.value, line.personal, exact)
+        cumulative = indicators.shown(line.cumulative, line.personal, exact)
+        results.append({
+            "code": line.indicator.code, "name": line.indicator.name(language),
+            "unit": line.indicator.unit(language), "entered": line.entered,
+            "target": line.target, "value": value if not isinstance(value, str) else None,
+            "state": line.state,
+            "cumulative_target": line.cumulative_target,
+            "cumulative": cumulative if not isinstance(cumulative, str) else None,
+            "cumulative_state": line.cumulative_state,
+            "period_target": {"low": line.indicator.period_low, "high": line.indicator.period_high},
+            "suppressed": isinstance(value, str) or isinstance(cumulative, str),
+        })
+    return jsonify({"year": year, "exact": exact, "results": results})
+

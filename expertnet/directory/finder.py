@@ -11,8 +11,8 @@ from peewee import fn
 from expertnet import search
 from expertnet.core import access, observability, places, vocab
 from expertnet.core.i18n import _, current_language
-from expertnet.core.models import ChangeLog, Expert, ExpertField, MergedProfile
 from expertnet.directory import reasons
+from expertnet.directory.models import ChangeLog, Expert, ExpertField, MergedProfile
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy import terms
 
