@@ -20,8 +20,12 @@
    one).
 4. Each query runs as the API runs it for a curator (every visibility level, top 10),
    once per mode in :data:`MODES`: today's search (``legacy``), the current one with the
-   words searched as typed (``literal``) and as the search page runs it, with the
-   directory's vocabularies understood (``new``).
+   words searched as typed (``literal``), with the vocabularies of the taxonomy alone
+   understood (``taxonomy_only``: what this benchmark measured before the term list and
+   the keywords reached it), and as the search page runs it (``new``): the taxonomy,
+   the accepted pairs of the term list (seeded from the taxonomy as ``flask
+   suggest-terms`` does) and the profiles' keywords as units
+   (``finder.vocabulary_for``).
 
 Figures per mode, overall and per kind: ``ndcg_at_10`` (graded gains over the ideal
 ranking of the judged profiles) and ``recall_at_10`` (relevant profiles in the top 10
@@ -43,7 +47,8 @@ MIN_RELEVANT = 3
 VISIBILITY = ("public", "officials", "curators")
 # Search modes compared in the same run: request options of ``search.SearchRequest``
 # (``understand``: with the directory's vocabularies, as the search page searches).
-MODES = {"today": {"legacy": True}, "literal": {}, "new": {"understand": True}}
+MODES = {"today": {"legacy": True}, "literal": {}, "taxonomy_only": {"understand": "taxonomy"},
+         "new": {"understand": "site"}}
 
 # How officials name a role (the profile's ``available_for``), in each language.
 ROLES = {
@@ -272,8 +277,11 @@ def run_mode(store, queries, options, taxonomy):
     from expertnet import search
     from expertnet.directory import finder
     options = dict(options)
-    if options.pop("understand", False):
+    understand = options.pop("understand", None)
+    if understand == "taxonomy":
         options["vocabulary"] = finder.search_vocabulary(taxonomy)
+    elif understand == "site":
+        options["vocabulary"] = finder.vocabulary_for(taxonomy)
     rows = []
     for query in queries:
         request = search.SearchRequest(text=query["text"], visibility=VISIBILITY, per_page=TOP,
@@ -302,6 +310,7 @@ def run(profile_count, seed, per_kind):
     from expertnet.directory import finder, indexing
     from expertnet.directory.models import Expert
     from expertnet.taxonomy import store as catalog
+    from expertnet.taxonomy import terms
 
     folder = Path(tempfile.mkdtemp(prefix="bench-relevance-"))
     try:
@@ -314,6 +323,7 @@ def run(profile_count, seed, per_kind):
             log("index: indexing.rebuild")
             indexing.rebuild(store)
             taxonomy = catalog.load()
+            terms.seed_from_taxonomy(taxonomy)
             experts = finder.load_in_order([expert.id for expert in Expert.select(Expert.id)])
             queries = make_queries(Profiles(experts, taxonomy), seed, per_kind)
             log(f"{len(queries)} judged queries")

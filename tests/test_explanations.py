@@ -43,6 +43,19 @@ def assert_whole(phrase):
         assert not _SYLLABLE.match(fold(words[0])), phrase
 
 
+def assert_reasons(reasons):
+    """Whole words only, each saying where it stands (every word shown stands somewhere)."""
+    for phrase in reasons.words:
+        assert_whole(phrase)
+    assert set(reasons.where) <= set(matching.PLACES)
+    assert reasons.words == list(dict.fromkeys(
+        phrase for held in reasons.where.values() for phrase in held))
+    for held in reasons.where.values():
+        assert held
+        for phrase in held:
+            assert_whole(phrase)
+
+
 @pytest.fixture(scope="module")
 def demo(module_app):
     with context_of(module_app):
@@ -66,8 +79,7 @@ def test_reasons_and_key_terms_are_whole_words_without_function_words(demo, titl
     for phrase in found.key_terms:
         assert_whole(phrase)
     for reasons in found.reasons.values():
-        for phrase in reasons.words:
-            assert_whole(phrase)
+        assert_reasons(reasons)
 
 
 def test_phrases_join_only_held_pairs_and_leave_out_syllables_and_function_words():
@@ -91,5 +103,35 @@ def test_experts_match_counts_only_those_above_the_stated_threshold(app, add):
     assert found.experts[0].id == strong.id
     assert "cảng xanh" in found.reasons[strong.id].words
     for reasons in found.reasons.values():
-        for phrase in reasons.words:
-            assert_whole(phrase)
+        assert_reasons(reasons)
+
+
+def test_each_reason_says_where_the_words_of_the_need_stand(app, add, official, client):
+    from conftest import client_as
+
+    from expertnet.core.access import viewer_for
+    from expertnet.outreach import needs as records
+    expert = add(full_name="Cao Minh Đạt", keywords="cảng xanh", position="Trưởng phòng logistics",
+                 organization="Công ty Kiểm soát khí thải", fields="seaports",
+                 bio_vi="Tư vấn kiểm soát khí thải cho cảng xanh.")
+    add(full_name="Lưu Thị Hồng", bio_vi="Nuôi trồng thủy sản.")
+    need = records.save({"title": "Cảng xanh và kiểm soát khí thải trong logistics",
+                         "description": "Cần chuyên gia về cảng xanh, logistics, kiểm soát khí thải.",
+                         "organization": "Sở Giao thông vận tải", "shared": True}, owner=official)
+    found = matching.propose(need, viewer_for(official))
+    where = found.reasons[expert.id].where
+    assert "cảng xanh" in where["keywords"] and "cảng xanh" in where["bio"]
+    assert "kiểm soát khí thải" in where["organization"]
+    assert "logistics" in where["position"]
+    assert list(where) == [place for place in matching.PLACES if place in where]
+    browser = client_as(app, official)
+    for language, words in (("en", ("In the keywords:", "In the position:", "In the organisation:",
+                                     "In the biography:")),
+                            ("vi", ("Trong từ khóa:", "Trong chức vụ:", "Trong tên cơ quan, đơn vị:",
+                                    "Trong tiểu sử:"))):
+        page = browser.get(f"/needs/{need.id}/proposal",
+                           headers={"Accept-Language": language}).get_data(as_text=True)
+        assert all(word in page for word in words), language
+    # The count is of the experts above the threshold the page states in words.
+    page = browser.get(f"/needs/{need.id}/proposal", headers={"Accept-Language": "en"}).text
+    assert f"{found.total} expert" in page and "at least half as high as the best match" in page

@@ -4,6 +4,7 @@ rebuild writes committed batches that search exactly like one segment."""
 import time
 
 from werkzeug.datastructures import MultiDict
+from whoosh import index as whoosh_index
 
 from expertnet.accounts import data_rights
 from expertnet.core.access import CURATOR
@@ -143,3 +144,46 @@ def test_one_merge_at_a_time(app, add, store):
         assert not store.merge_small()  # another merge runs: nothing to do
     assert store.merge_small()
     assert segment_count(store) == 1
+
+
+def _stale_generation_once(monkeypatch, store, commit):
+    """Whoosh finds the latest generation, then ``commit`` (another process's save, a
+    background merge's swap) writes the next table of contents and deletes that one,
+    then Whoosh opens it: the interleaving that failed intermittently, made certain."""
+    latest = whoosh_index.TOC._latest_generation.__func__
+    calls = []
+
+    def stale(cls, storage, indexname):
+        generation = latest(cls, storage, indexname)
+        if not calls:
+            calls.append(generation)
+            commit()
+            assert latest(cls, storage, indexname) > generation
+            assert not storage.file_exists(whoosh_index.TOC._filename(indexname, generation))
+        return generation
+
+    monkeypatch.setattr(whoosh_index.TOC, "_latest_generation", classmethod(stale))
+    return calls
+
+
+def test_a_table_of_contents_replaced_while_being_opened_is_read_again(app, add, store,
+                                                                        monkeypatch):
+    store.MAX_SEGMENTS = 100
+    add(full_name="Một")
+    assert found()[1] == 1
+    calls = _stale_generation_once(monkeypatch, store, lambda: add(full_name="Hai"))
+    add(full_name="Ba")  # the searcher is out of date: a new one reads the contents
+    assert found()[1] == 3
+    assert calls
+    assert store.status() == "ok"
+
+
+def test_a_merge_snapshot_survives_a_save_committed_as_it_starts(app, add, store, monkeypatch):
+    store.MAX_SEGMENTS = 100
+    for name in ("Một", "Hai", "Ba"):
+        add(full_name=name)
+    calls = _stale_generation_once(monkeypatch, store, lambda: add(full_name="Bốn"))
+    assert store.merge_small()
+    assert calls
+    monkeypatch.undo()
+    assert found()[1] == 4

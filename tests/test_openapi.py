@@ -53,13 +53,14 @@ def test_the_document_is_served_and_describes_every_api_rule(client, app):
 
 def test_documented_query_parameters_are_read_by_their_views():
     """Every query parameter the document lists is one the view actually reads."""
-    read = {"/experts": {"q", "sort", "page", "per_page", "literal", "ignore", *finder.FILTERS},
+    read = {"/experts": {"q", "sort", "page", "per_page", "literal", "ignore", "understood",
+                         *finder.FILTERS},
             "/suggest": set(re.findall(r'request\.args\.get\("(\w+)"', inspect.getsource(routes.suggest))),
             "/programme/indicators": set(re.findall(r'request\.args\.get\("(\w+)"',
                                                     inspect.getsource(routes.programme_indicators)))}
     assert read["/suggest"] == {"q"}
     criteria_source = inspect.getsource(finder.parse_criteria)
-    for name in ("q", "sort", "page", "per_page", "literal", "ignore"):
+    for name in ("q", "sort", "page", "per_page", "literal", "ignore", "understood"):
         assert f'"{name}"' in criteria_source
     for path, operations in openapi.PATHS.items():
         documented = {p["name"] for p in operations["get"].get("parameters", []) if p["in"] == "query"}

@@ -90,8 +90,6 @@ NAMES = [
     ("whoosh.util.filelock:try_for", "index.py takes the writer lock with a timeout"),
     ("whoosh.support.levenshtein:distance", "engine.py's terms_within"),
     ("whoosh.classify:ExpansionModel", "similar.py's TfIdfModel"),
-    ("whoosh.highlight:get_text", "search/__init__.py's MarkFormatter"),
-    ("whoosh.highlight:htmlescape", "search/__init__.py's MarkFormatter"),
 ]
 
 

@@ -238,6 +238,11 @@ SEARCH_PARAMETERS = [
      "schema": {"type": "array", "items": {"type": "string", "maxLength": 100}},
      "description": "meanings not to read in q, as given in understood (e.g. "
                     "available_for:reviewing); unknown values change nothing"},
+    {"name": "understood", "in": "query", "required": False,
+     "schema": {"type": "string", "maxLength": 2100},
+     "description": "the only meanings that may be read in q, comma-separated as given in "
+                    "understood (e.g. available_for:reviewing,field:seaports), or - for none: "
+                    "what a saved search understood when it was saved"},
     {"name": "sort", "in": "query", "required": False,
      "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
     {"name": "page", "in": "query", "required": False,

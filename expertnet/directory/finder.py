@@ -1,16 +1,18 @@
 """Searching the directory as a given viewer: request parameters → a checked search →
 profiles loaded from the database in rank order. Shared by the pages and the API so
 both apply the same parameters, limits and visibility rules."""
-import functools
+import threading
 import time
 from dataclasses import dataclass, field
 
 from flask import current_app
+from peewee import fn
 
 from expertnet import search
 from expertnet.core import access, observability, places, vocab
 from expertnet.core.i18n import _, current_language
-from expertnet.directory.models import Expert, ExpertField, MergedProfile
+from expertnet.directory import reasons
+from expertnet.directory.models import ChangeLog, Expert, ExpertField, MergedProfile
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy import terms
 
@@ -46,6 +48,12 @@ class Criteria:
     literal: bool = False
     # Understood meanings the person removed (their chips): "available_for:reviewing".
     ignore: list = field(default_factory=list)
+    # Keys of the only meanings that may be understood ("field:ai"; None: any): what a
+    # saved search understood when it was saved (``understood=field:ai,country:JP``, or
+    # ``understood=-`` for nothing).
+    only: list = None
+    # The taxonomy the request loaded (taxonomy.store.Taxonomy), read again by nothing.
+    taxonomy: object = field(default=None, repr=False, compare=False)
 
     def active_filters(self):
         return [(name, value) for name, values in self.filters.items() for value in values]
@@ -88,8 +96,10 @@ def parse_criteria(args, taxonomy=None):
     # Keys of understood meanings: only their shape is checked (an unknown key matches
     # no meaning and changes nothing).
     ignore = [key.strip()[:100] for key in args.getlist("ignore")[:20] if ":" in key]
+    only = args.get("understood", "").strip()
+    only = ([key.strip()[:100] for key in only.split(",")[:20] if ":" in key] if only else None)
     return Criteria(q=q, filters=filters, sort=sort, page=page, per_page=per_page,
-                    literal=literal, ignore=ignore)
+                    literal=literal, ignore=ignore, only=only, taxonomy=taxonomy)
 
 
 def _check_filter(name, value, taxonomy):
@@ -127,6 +137,11 @@ class Found:
     dropped: list = field(default_factory=list)
     # "Did you mean": the text with unknown words corrected ("" when none finds more).
     suggestion: str = ""
+    # A match needs ``needed`` of ``words`` (0: every word): what ``total`` counts.
+    needed: int = 0
+    words: list = field(default_factory=list)
+    # Profile id → where the words searched for stand in it (reasons.where_found).
+    reasons: dict = field(default_factory=dict)
 
     @property
     def pages(self):
@@ -151,35 +166,30 @@ def _understood(meanings):
             for meaning in meanings]
 
 
-def _ignored(criteria):
-    """``ignore=`` keys (URL terms: "field:ai") as the search's meaning keys ("fields:ai")."""
+def _ignored(criteria, keys_in=None):
+    """``ignore=`` keys (URL terms: "field:ai") as the search's meaning keys ("fields:ai");
+    ``keys_in``: other keys of URL terms (``understood=``)."""
     keys = []
-    for key in criteria.ignore:
+    for key in criteria.ignore if keys_in is None else keys_in:
         name, _sep, value = key.partition(":")
         if name in FILTERS:
             keys.append(f"{FILTERS[name]}:{value}")
     return tuple(keys)
 
 
-def search_vocabulary(taxonomy, pairs=()):
+def search_vocabulary(taxonomy, pairs=(), words=()):
     """The directory's vocabularies for understanding queries: kinds of help and kinds
     of expert (vocab), fields with their names, synonyms and abbreviations (taxonomy),
-    countries by name in both languages (places; Viet Nam is home, not a filter), and
-    the accepted pairs of the bilingual term list (``terms.accepted_pairs()``). Built
-    once per taxonomy and term list: a curator's edit or decision makes a new key, so
-    the next search reads it, in every process."""
-    words = tuple((code, tuple(taxonomy.words(code))) for code in taxonomy.fields)
-    return _vocabulary(words, tuple(pairs))
-
-
-@functools.lru_cache(maxsize=4)
-def _vocabulary(field_words, pairs=()):
+    countries by name in both languages (places; Viet Nam is home, not a filter), the
+    accepted pairs of the bilingual term list (``terms.accepted_pairs()``), and
+    ``words``: phrases that are words of the directory (its profiles' keywords), units
+    of matching and highlighting only."""
     meanings = []
     for name in ("available_for", "kind"):
         for code, aliases in vocab.QUERY_ALIASES[name].items():
             meanings.append((name, code, aliases))
-    for code, texts in field_words:
-        meanings.append(("fields", code, texts))
+    for code in taxonomy.fields:
+        meanings.append(("fields", code, tuple(taxonomy.words(code))))
     names = {}
     for code in places.country_codes():
         names.setdefault(code, []).extend(places.country_name(code, lang) for lang in ("vi", "en"))
@@ -188,7 +198,71 @@ def _vocabulary(field_words, pairs=()):
     for code, texts in names.items():
         if code != "VN":
             meanings.append(("country", code, texts))
-    return search.Vocabulary.build(meanings, place_words=vocab.PLACE_WORDS, pairs=pairs)
+    return search.Vocabulary.build(meanings, place_words=vocab.PLACE_WORDS, pairs=tuple(pairs),
+                                   words=words)
+
+
+# The application's cache of what reads queries (app.extensions): one per application,
+# so nothing of one database's vocabulary reaches another's.
+VOCABULARY_EXTENSION = "expertnet.vocabulary"
+
+
+class _VocabularyCache:
+    """The vocabulary of the latest versions of the taxonomy, the term list and the
+    profiles' keywords, rebuilt when one changes. The versions are cheap to read at
+    each search (the taxonomy is loaded by the page anyway; the term list and the
+    change log answer one aggregate query each); the keywords are read whole once,
+    then only those of the profiles changed since (the change log's newer rows): a
+    keyword no profile holds any more stays a unit until the process restarts, which
+    only groups typed words."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.key = None
+        self.vocabulary = None
+        self.keywords = {}   # profile id → its phrases of several words
+        self.seen_up_to = None
+
+    def get(self, taxonomy):
+        terms_version = terms.version()
+        with self.lock:
+            keywords_changed = self._read_keywords()
+            key = (taxonomy.version, terms_version)
+            if self.vocabulary is None or key != self.key or keywords_changed:
+                words = sorted({phrase for phrases in self.keywords.values() for phrase in phrases})
+                self.vocabulary = search_vocabulary(taxonomy, terms.accepted_pairs(), words)
+                self.key = key
+            return self.vocabulary
+
+    def _read_keywords(self):
+        """Bring the keywords up to the change log's newest row; whether any changed."""
+        newest = ChangeLog.select(fn.MAX(ChangeLog.seq)).scalar() or 0
+        if newest == self.seen_up_to:
+            return False
+        if self.seen_up_to is None or newest < self.seen_up_to:
+            rows = Expert.select(Expert.id, Expert.keywords).tuples()
+            self.keywords = {}
+        else:
+            changed = ChangeLog.select(ChangeLog.expert_id).where(ChangeLog.seq > self.seen_up_to)
+            rows = Expert.select(Expert.id, Expert.keywords).where(Expert.id.in_(changed)).tuples()
+        before = dict(self.keywords)
+        for expert_id, keywords in rows:
+            phrases = tuple(keyword for keyword in keywords or () if len(keyword.split()) > 1)
+            if phrases:
+                self.keywords[expert_id] = phrases
+            else:
+                self.keywords.pop(expert_id, None)
+        self.seen_up_to = newest
+        return self.keywords != before
+
+
+def vocabulary_for(taxonomy):
+    """What reads the words of a search: the directory's vocabularies (see
+    :func:`search_vocabulary`), built once per version of the taxonomy, the term list
+    and the keywords, so that a curator's edit or decision, or a profile's new keyword,
+    is read by the next search."""
+    cache = current_app.extensions.setdefault(VOCABULARY_EXTENSION, _VocabularyCache())
+    return cache.get(taxonomy)
 
 
 def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True):
@@ -203,17 +277,22 @@ def _request(criteria, viewer, page, per_page, with_facets, with_highlights=True
         with_facets=with_facets, with_highlights=with_highlights, language=current_language(),
         max_chars=config["SEARCH_MAX_QUERY_CHARS"], max_terms=config["SEARCH_MAX_QUERY_TERMS"],
         vocabulary=_vocabulary_for(criteria),
-        ignore=_ignored(criteria),
+        ignore=_ignored(criteria), literal=criteria.literal,
+        only=None if criteria.only is None else _ignored(criteria, criteria.only),
     )
 
 
 def _vocabulary_for(criteria):
     """What reads the query's words, or None when there are no words to read (a listing,
-    a facet count, the home page: the fields page asks once per kind) or the search is
-    literal: the taxonomy and the term list are then not read at all."""
-    if criteria.literal or not (criteria.q or "").strip():
+    a facet count, the home page: the fields page asks once per kind): the taxonomy and
+    the term list are then not read at all. A literal search reads only the units of
+    several syllables in it. The taxonomy the page loaded travels with the criteria
+    (read once per request)."""
+    if not (criteria.q or "").strip():
         return None
-    return search_vocabulary(catalog.load(), terms.accepted_pairs())
+    if criteria.taxonomy is None:
+        criteria.taxonomy = catalog.load()
+    return vocabulary_for(criteria.taxonomy)
 
 
 def find_all(criteria, viewer, limit, batch=500):
@@ -250,8 +329,15 @@ def find(criteria, viewer=None, with_facets=True):
     experts = [expert for expert in experts if access.can_view(viewer, expert)]
     facets = {name: result.facets.get(field, {}) for name, field in FILTERS.items()} \
         if with_facets else {}
+    why = {}
+    if result.terms and experts:
+        if criteria.taxonomy is None:
+            criteria.taxonomy = catalog.load()
+        why = {expert.id: reasons.where_found(result.terms, expert, criteria.taxonomy)
+               for expert in experts}
     return Found(experts, result.total, facets, result.highlights, criteria,
-                 _understood(result.understood), _understood(result.dropped), result.suggestion)
+                 _understood(result.understood), _understood(result.dropped), result.suggestion,
+                 result.needed, result.words, why)
 
 
 def load_in_order(ids):

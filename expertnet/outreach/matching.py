@@ -11,7 +11,7 @@ from expertnet.cooperation.models import Engagement
 from expertnet.core import access
 from expertnet.core.db import utcnow
 from expertnet.core.text import fold
-from expertnet.directory import finder
+from expertnet.directory import finder, reasons
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy import terms
 
@@ -20,10 +20,17 @@ PROPOSAL_SIZE = 30
 REVIEW_CONFLICT_DAYS = 365
 
 
+# Where a word of the need stands in a profile, in the order reasons name them.
+PLACES = reasons.PLACES
+
+
 @dataclass
 class Reasons:
     fields: list = field(default_factory=list)  # codes of the need the profile has
     words: list = field(default_factory=list)  # words of the need found in the profile
+    # Where each of ``words`` stands: ``{place: [phrase, ...]}`` for the places of
+    # :data:`PLACES` (a phrase found nowhere as written is not a reason).
+    where: dict = field(default_factory=dict)
     available_for: list = field(default_factory=list)  # kinds of help asked and offered
     language: str = ""  # the need's language, when the expert speaks it
     conflicts: list = field(default_factory=list)  # [(reason, detail)]
@@ -116,9 +123,14 @@ def explain(need, experts, matched_words=None, wanted=None):
     found = {}
     for expert in experts:
         held = set(taxonomy.with_ancestors(expert.codes))
+        # The need's words are looked for whatever their accents (a need is prose).
+        by_key = {fold(phrase): phrase for phrase in matched_words.get(expert.id, [])}
+        where = {place: [by_key[key] for key in keys]
+                 for place, keys in reasons.where_found(list(by_key), expert, taxonomy).items()}
         found[expert.id] = Reasons(
             fields=[code for code in wanted if code in held],
-            words=list(matched_words.get(expert.id, [])),
+            words=list(dict.fromkeys(phrase for phrases in where.values() for phrase in phrases)),
+            where=where,
             available_for=[code for code in need.available_for if code in expert.available_for],
             language=need.language if need.language and need.language in expert.languages else "",
             conflicts=conflicts.get(expert.id, []))

@@ -34,7 +34,10 @@ from expertnet.notifications import inbox as notifications
 from expertnet.outreach.models import Need, SavedSearch, SavedSearchHit
 
 ROLES = ("official", "curator", "admin")
-SEARCH_KEYS = ("q", *finder.FILTERS)
+# The search page's parameters a saved search replays: the words, the filters, and how
+# the words were read (``literal``: as typed; ``ignore``: understood meanings removed;
+# ``understood``: the meanings understood then, the only ones a replay may apply).
+SEARCH_KEYS = ("q", *finder.FILTERS, "literal", "ignore", "understood")
 FREQUENCIES = {
     "daily": _l("every day"),
     "weekly": _l("every week"),

@@ -7,13 +7,13 @@ The application keeps one :class:`IndexStore` per index folder in
 """
 from dataclasses import dataclass, field
 
-from whoosh import collectors, highlight
+from whoosh import collectors
 
 from expertnet.core.text import clean, fold, nfc
 
-from . import engine
+from . import engine, highlighting
 from . import query as search_query
-from .analysis import FOLDED, WORD, exact_terms, highlight_analyzer
+from .analysis import WORD, exact_terms
 from .index import IndexBusy, IndexStore, IndexUnavailable
 from .schema import EXACT_TEXT_FIELDS, FACET_FIELDS, SCHEMA_VERSION
 from .similar import SimilarRequest, SimilarResult, more_like_this
@@ -60,6 +60,10 @@ class SearchRequest:
     vocabulary: object = None
     # Keys of understood meanings the person removed ("available_for:reviewing").
     ignore: tuple = ()
+    # The words as typed: the vocabulary's words are units, nothing else is read.
+    literal: bool = False
+    # Keys of the only meanings that may be understood (None: any), as saved.
+    only: tuple = None
 
 
 @dataclass
@@ -76,22 +80,16 @@ class SearchResult:
     dropped: list = field(default_factory=list)
     # "Did you mean": the text with its unknown words corrected, when that finds more.
     suggestion: str = ""
+    # The threshold ``total`` counts by, when a match needs only some of the words:
+    # ``needed`` of the ``words`` (as typed, a word of several syllables as one).
+    needed: int = 0
+    words: list = field(default_factory=list)
+    # Every word searched for (as typed, a word of several syllables as one).
+    terms: list = field(default_factory=list)
 
     @property
     def pages(self):
         return max(1, -(-self.total // self.per_page))
-
-
-class MarkFormatter(highlight.Formatter):
-    """``<mark>``-wrapped matches in HTML-escaped text (safe to render as markup)."""
-
-    between = " … "
-
-    def _text(self, text):
-        return highlight.htmlescape(text, quote=False)
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
 
 
 def init_app(app):
@@ -130,12 +128,15 @@ def search(store, request):
         for docnum in docnums:
             stored = searcher.stored_fields(int(docnum))
             ids.append(int(stored["id"]))
-            if plan.highlight and request.with_highlights:
+            if (plan.highlight or plan.phrases) and request.with_highlights:
                 snippet = _snippet(stored, plan, request.language)
                 if snippet:
                     highlights[ids[-1]] = snippet
+    partial = plan.min_words is not None and plan.units and plan.min_words < len(plan.units)
     return SearchResult(ids, total, facets, highlights, request.page, request.per_page,
-                        plan.understood, dropped, suggestion)
+                        plan.understood, dropped, suggestion,
+                        plan.min_words if partial else 0, list(plan.unit_texts) if partial else [],
+                        list(plan.word_texts))
 
 
 # Fewer results than this: look for a better spelling of the words nothing holds.
@@ -171,7 +172,8 @@ def _did_you_mean(request, segments, plan, total, run):
     better = search_query.plan(corrected, request.filters, request.visibility, request.own_ids,
                                lexicon=lexicon, max_chars=request.max_chars,
                                max_terms=request.max_terms, vocabulary=request.vocabulary,
-                               ignore=tuple(request.ignore))
+                               ignore=tuple(request.ignore), literal=request.literal,
+                               only=request.only)
     # At least as many (a wrong tone mark may have been found by its folded form).
     return corrected if run(better)[0] >= max(total, 1) else ""
 
@@ -245,24 +247,20 @@ def _plan(request, segments, widen=False, drop=()):
         request.text, request.filters, request.visibility, request.own_ids,
         include_contact=request.include_contact, lexicon=segments.lexicon,
         max_chars=request.max_chars, max_terms=request.max_terms, legacy=request.legacy,
-        widen=widen, vocabulary=request.vocabulary, ignore=tuple(request.ignore), drop=drop)
-
-
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+        widen=widen, vocabulary=request.vocabulary, ignore=tuple(request.ignore), drop=drop,
+        literal=request.literal, only=request.only)
 
 
 def _snippet(stored, plan, language):
-    """Marked fragments of the bio in the reader's language, else the other one. A word
-    typed with diacritics marks only itself; one typed without marks every form."""
+    """Marked fragments of the bio in the reader's language, else the other one, else
+    the organisation (highlighting.py says what is marked)."""
     other = "en" if language == "vi" else "vi"
-    analyzer = highlight_analyzer(plan.marked) if plan.marked else FOLDED
     for name in (f"bio_{language}", f"bio_{other}", "organization"):
         text = stored.get(name)
         if text:
-            snippet = highlight.highlight(text, plan.highlight, analyzer, _FRAGMENTER,
-                                          MarkFormatter(), top=2)
-            if snippet:
-                return snippet
+            found = highlighting.snippet(text, plan.highlight, plan.phrases, plan.marked)
+            if found:
+                return found
     return ""
 
 

@@ -74,24 +74,6 @@ class FoldFilter(Filter):
             yield token
 
 
-class MarkedFoldFilter(Filter):
-    """Folds every token but those in ``marked`` (lower case, with diacritics): the
-    highlighter's view of a query whose words typed with diacritics mark only
-    themselves (``phản`` marks phản, not Phan), the others every form."""
-
-    def __init__(self, marked):
-        self.marked = frozenset(marked)
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.marked == self.marked
-
-    def __call__(self, tokens):
-        for token in tokens:
-            if token.text not in self.marked:
-                token.text = fold(token.text)
-            yield token
-
-
 class BigramFilter(Filter):
     """Pairs of consecutive (folded) syllables joined by ``_``: ``công nghệ biển`` →
     ``cong_nghe``, ``nghe_bien``. Vietnamese words are mostly two syllables, so a
@@ -121,11 +103,6 @@ def exact_analyzer():
 
 def bigram_analyzer():
     return NfcTokenizer() | LowercaseFilter() | FoldFilter() | BigramFilter()
-
-
-def highlight_analyzer(marked):
-    """For highlights only (never pickled into the schema): see MarkedFoldFilter."""
-    return NfcTokenizer() | LowercaseFilter() | MarkedFoldFilter(marked)
 
 
 FOLDED = folded_analyzer()

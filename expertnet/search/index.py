@@ -144,6 +144,38 @@ def _commit(writer, **options):
         raise
 
 
+# Attempts at reading the table of contents of the latest generation (see _Index).
+TOC_ATTEMPTS = 20
+
+
+class _Index(whoosh_index.FileIndex):
+    """Whoosh's index, reading its table of contents safely beside writers. Reading
+    it is two steps: list the folder for the latest generation, then open
+    ``_MAIN_<generation>.toc``. A commit in between (a save in another process, or the
+    swap of a background merge) writes the next table of contents and deletes that
+    one, and the open failed with ``FileNotFoundError``: a searcher opened at that
+    instant failed the request, and ``status`` called the index unreadable. The newer
+    table of contents is on disk before the older is deleted (written under a
+    temporary name, renamed, then the old ones cleaned), so listing again finds it.
+    Whoosh's own ``reader()`` retries the same way; this codebase reads the table of
+    contents directly (searchers, merges, segment commits), and so does opening."""
+
+    def __init__(self, storage, schema):  # noqa: D107 - Whoosh's, with the retrying read
+        self.storage = storage
+        self._schema = schema
+        self.indexname = whoosh_index._DEF_INDEX_NAME
+        # Whoosh's constructor reads the table of contents once to check it is readable.
+        self._read_toc()
+
+    def _read_toc(self):
+        for _attempt in range(TOC_ATTEMPTS - 1):
+            try:
+                return super()._read_toc()
+            except FileNotFoundError:
+                continue
+        return super()._read_toc()
+
+
 class IndexUnavailable(RuntimeError):
     """The index is missing, of an older schema, or unreadable: rebuild it."""
 
@@ -255,7 +287,7 @@ class IndexStore:
         # edit, to GBs at 100,000 profiles). The engine reads each posting list once
         # into its own cache, so plain reads cost little.
         storage = FileStorage(str(self.live_path), supports_mmap=False)
-        return whoosh_index.FileIndex(storage, schema=self.schema)
+        return _Index(storage, schema=self.schema)
 
     def ensure(self):
         """Create an empty index when there is none usable; returns the status found."""
@@ -623,8 +655,8 @@ class IndexStore:
     def _new_searcher(self):
         ix = self._open()
         for attempt in range(10):
-            toc = ix._read_toc()
             try:
+                toc = ix._read_toc()
                 readers = [_ReaderView(self._base_reader(ix.storage, segment), segment, toc.generation)
                            for segment in toc.segments]
                 break

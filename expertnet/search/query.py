@@ -121,6 +121,9 @@ class Plan:
     highlight: frozenset = frozenset()
     # Words typed with diacritics: they mark only themselves (lower case, NFC).
     marked: frozenset = frozenset()
+    # Words of several syllables (units: ``phản biện``), as the words of ``highlight``
+    # are written: marked as one where they stand together, never syllable by syllable.
+    phrases: frozenset = frozenset()
     # Words needed for a match (None: all of them).
     min_words: int = None
     # Added per word matched strongly, and per word matched at all (0: legacy ranking).
@@ -133,6 +136,10 @@ class Plan:
     units: list = None
     # The meanings understood in the query and applied as filters (understanding.py).
     understood: list = field(default_factory=list)
+    # ``units`` as typed (``["cảng xanh", "giảm phát thải"]``): what ``min_words`` counts.
+    unit_texts: list = field(default_factory=list)
+    # Every word searched for, optional ones included, as typed, a unit as one.
+    word_texts: list = field(default_factory=list)
 
     @property
     def has_text(self):
@@ -161,12 +168,14 @@ class NoLexicon:
 
 def plan(text, filters, visibility, own_ids=(), include_contact=False, lexicon=None,
          max_chars=500, max_terms=12, legacy=False, widen=False, vocabulary=None, ignore=(),
-         drop=()):
+         drop=(), literal=False, only=None):
     """The plan for a search. ``filters`` maps index fields to accepted values.
     ``widen``: with the weak text matches and typos (see the module's doc).
     ``vocabulary``: the vocabularies to understand the query with (none: literal);
     ``ignore``, ``drop``: keys of meanings not to apply (removed by the person, or
-    dropped because they left no result)."""
+    dropped because they left no result); ``literal``: the vocabulary's words are units
+    of matching and highlighting only (no meaning read, no translation); ``only``: the
+    keys of the only meanings that may apply (None: any)."""
     lexicon = lexicon or NoLexicon()
     result = Plan(own_ids=tuple(own_ids))
     text = clean(text)[:max_chars]
@@ -177,7 +186,7 @@ def plan(text, filters, visibility, own_ids=(), include_contact=False, lexicon=N
     if legacy:
         _legacy_words(result, text, lexicon, max_terms)
     else:
-        _words(result, text, lexicon, max_terms, widen, vocabulary, ignore, drop)
+        _words(result, text, lexicon, max_terms, widen, vocabulary, ignore, drop, literal, only)
     for name, values in filters.items():
         values = tuple(value for value in values if value)
         if values:
@@ -235,10 +244,12 @@ def _alternatives(word, exact_word, lexicon, widen, last):
     return alternatives, wider
 
 
-def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), drop=()):
+def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), drop=(),
+           literal=False, only=None):
     folded = folded_terms(text)[:max_terms]
     exact = exact_terms(text)[:max_terms]
-    meanings = understand(vocabulary, exact, folded, lexicon, ignore) if vocabulary else []
+    meanings = understand(vocabulary, exact, folded, lexicon, ignore, only) \
+        if vocabulary and not literal else []
     result.understood = [meaning for meaning in meanings if meaning.key not in drop]
     # What a role, a place or a kind said is a filter now; a field's words stay, to rank.
     # A meaning dropped for leaving no result: a field's words are searched as typed
@@ -266,7 +277,7 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
         wider = wider or can_widen
         by_position[position] = alternatives
         (result.words if position in required else result.optional).append(alternatives)
-    translations = _translate(vocabulary, exact, folded, by_position)
+    translations = _translate(None if literal else vocabulary, exact, folded, by_position)
     # Pairs as typed (function words included): adjacent words beat scattered ones, by
     # a constant per pair found as typed (a phrase of the name, fields, organisation or
     # keywords) on top of its BM25 score.
@@ -288,14 +299,19 @@ def _words(result, text, lexicon, max_terms, widen, vocabulary=None, ignore=(), 
                             weak=exact[position] != folded[position])])
     shown = required + optional
     result.marked = frozenset(exact[p] for p in shown if exact[p] != folded[p])
-    result.highlight = frozenset(exact[p] if exact[p] in result.marked else folded[p] for p in shown)
     # The other language's words a phrase matched through the term list are marked too.
-    result.marked |= frozenset(word for word, folded_word in translations if word != folded_word)
-    result.highlight |= frozenset(word for word, _folded_word in translations)
+    result.marked |= frozenset(word for words in translations for word, folded_word in words
+                               if word != folded_word)
+    groups = units(vocabulary, folded)
+    _highlights(result, exact, folded, shown, said, groups, translations)
     # Syllables of one word of the vocabulary (trí tuệ nhân tạo) count as one word.
     index = {position: number for number, position in enumerate(required)}
-    result.units = [group for group in ([index[p] for p in unit if p in index]
-                                        for unit in units(vocabulary, folded)) if group]
+    kept = [[p for p in unit if p in index] for unit in groups]
+    result.units = [[index[p] for p in unit] for unit in kept if unit]
+    result.unit_texts = [" ".join(exact[p] for p in unit) for unit in kept if unit]
+    searched = set(shown)
+    result.word_texts = [" ".join(exact[p] for p in unit) for unit in groups
+                         if not searched.isdisjoint(unit) and said.isdisjoint(unit)]
     result.min_words = min_words(len(result.units))
     result.tier_strong, result.tier_any = TIER_STRONG, TIER_ANY
     result.widen = wider and not widen
@@ -308,7 +324,7 @@ def _translate(vocabulary, exact, folded, by_position):
     The translation's words are spread over the phrase's words (each gets at least one,
     each translation word goes to at least one): the phrase is one unit of matching,
     which needs all its words, so it needs every word of the translation. Returns the
-    ``(exact, folded)`` translation words added."""
+    translations added, each a tuple of its ``(exact, folded)`` words."""
     added = []
     for start, end, terms in translated(vocabulary, exact, folded):
         span = [position for position in range(start, end) if position in by_position]
@@ -318,11 +334,12 @@ def _translate(vocabulary, exact, folded, by_position):
                 continue
             # Function words of the translation ("and" in "seaports and maritime") are
             # never required, like the typed ones.
-            kept = [(word, folded_word) for word, folded_word in zip(exact_words, folded_words,
-                                                                      strict=True)
-                    if word not in FUNCTION_WORDS and folded_word not in FOLDED_FUNCTION_WORDS]
+            whole = tuple(zip(exact_words, folded_words, strict=True))
+            kept = [(word, folded_word) for word, folded_word in whole
+                    if not _is_function_word(word, folded_word)]
             if not kept:
                 continue
+            added.append(whole)
             exact_words, folded_words = zip(*kept, strict=True)
             count, size = len(span), len(folded_words)
             given = {index: set() for index in range(count)}
@@ -333,8 +350,54 @@ def _translate(vocabulary, exact, folded, by_position):
             for index, words in given.items():
                 by_position[span[index]].extend(_translation_alternatives(
                     [(exact_words[word], folded_words[word]) for word in sorted(words)]))
-            added.extend(zip(exact_words, folded_words, strict=True))
     return added
+
+
+def _is_function_word(word, folded_word):
+    return word in FUNCTION_WORDS if word != folded_word else folded_word in FOLDED_FUNCTION_WORDS
+
+
+def _highlights(result, exact, folded, shown, said, groups, translations):
+    """What snippets mark: each word as typed (``highlight``), each word of several
+    syllables as one (``phrases``), never a function word. A syllable of a unit is
+    not marked alone (``phản`` of ``phản biện`` is not the word typed where it stands
+    without ``biện``), unless it is a whole word by itself (``logistics``). A
+    translation (``emission reduction``) is a phrase, and its meaningful words are
+    marked alone too (English words are words)."""
+    def key(position):
+        return exact[position] if exact[position] != folded[position] else folded[position]
+
+    shown = set(shown)
+    singles, phrases = set(), set()
+    for group in groups:
+        if len(group) > 1 and not shown.isdisjoint(group) and said.isdisjoint(group):
+            phrases.add(tuple(key(position) for position in group))
+            singles.update(key(position) for position in group
+                           if position in shown and whole_word(folded[position]))
+        else:
+            singles.update(key(position) for position in group if position in shown)
+    for words in translations:
+        keyed = tuple(word if word != folded_word else folded_word for word, folded_word in words)
+        if len(keyed) > 1:
+            phrases.add(keyed)
+        singles.update(word for word, folded_word in words
+                       if not _is_function_word(word, folded_word))
+    result.highlight = frozenset(singles)
+    result.phrases = frozenset(phrases)
+
+
+# A folded Vietnamese syllable: an optional initial consonant, one to three vowels, an
+# optional final consonant. A lone word of this shape is a syllable, not a word.
+SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+                      r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
+# A lone word shorter than this is not a whole word (an abbreviation says too little alone).
+WHOLE_WORD_MIN_CHARS = 4
+
+
+def whole_word(folded_word):
+    """A word that stands alone: not a Vietnamese syllable (logistics, robotics)."""
+    return (len(folded_word) >= WHOLE_WORD_MIN_CHARS and folded_word.isascii()
+            and not SYLLABLE.match(folded_word))
 
 
 def _translation_alternatives(words):

@@ -16,7 +16,6 @@ profile holds, in the text's own spelling (``tự động hóa cảng``, not the
 ``tu``, ``dong``, ``hoa``, ``cang``), so that the application can explain the proposal.
 """
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,12 +122,8 @@ def key_terms(searcher, text, limit):
 MAX_PHRASE_WORDS = 6
 
 
-# A folded Vietnamese syllable: an optional initial consonant, one to three vowels, an
-# optional final consonant. A lone word of this shape is a syllable, not a word.
-_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
-                       r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
-# A lone word shorter than this is not a reason (an abbreviation says too little alone).
-WHOLE_WORD_MIN_CHARS = 4
+# A lone word of a syllable's shape is a syllable, not a word (query.SYLLABLE).
+_SYLLABLE = search_query.SYLLABLE
 
 
 def _function_word(word, key):
@@ -136,9 +131,7 @@ def _function_word(word, key):
             else key in search_query.FOLDED_FUNCTION_WORDS)
 
 
-def _whole_word(key):
-    """A word that stands alone: not a Vietnamese syllable (logistics, robotics)."""
-    return len(key) >= WHOLE_WORD_MIN_CHARS and key.isascii() and not _SYLLABLE.match(key)
+_whole_word = search_query.whole_word
 
 
 def phrases(text, folded):

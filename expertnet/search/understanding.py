@@ -17,7 +17,13 @@ index is not understood on its own.
 
 The vocabulary's phrases are also the units of matching: adjacent syllables forming
 a known word (``trí tuệ nhân tạo``) count as one word when a query needs most of its
-words (:func:`units`).
+words, and are marked as one word in snippets (:func:`units`). Besides the phrases
+that mean something, the application gives phrases that are only words: the keywords
+of the directory's profiles (``giảm phát thải``, ``cảng xanh``). No general Vietnamese
+word list is read: the maintained one on PyPI (underthesea's Viet74K, Apache-2.0) comes
+with a 25 MB toolkit that pulls huggingface-hub and a native core, pyvi's (MIT) with
+scikit-learn and has not been released since 2021; and the directory's own words are
+the ones its officials type.
 """
 from dataclasses import dataclass, field
 
@@ -57,10 +63,15 @@ class Vocabulary:
     translations: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, meanings, place_words=(), pairs=()):
+    def build(cls, meanings, place_words=(), pairs=(), words=()):
         """``meanings``: ``(index field, value, phrases)`` triples, phrases in either
-        language, with their diacritics; ``pairs``: ``(vi, en)`` terms of the term list."""
+        language, with their diacritics; ``pairs``: ``(vi, en)`` terms of the term list;
+        ``words``: phrases that are words and nothing more (units only)."""
         exact, folded, phrases = {}, {}, set()
+        for text in words:
+            folded_words = tuple(folded_terms(text))
+            if 1 < len(folded_words) <= MAX_PHRASE:
+                phrases.add(folded_words)
         for name, value, texts in meanings:
             for text in texts:
                 exact_words = tuple(exact_terms(text))
@@ -101,9 +112,11 @@ def _meaning_at(vocabulary, exact, folded, start):
     return None
 
 
-def understand(vocabulary, exact, folded, lexicon, ignore=()):
+def understand(vocabulary, exact, folded, lexicon, ignore=(), only=None):
     """The meanings found in the typed words (``exact`` and ``folded``, as the plan cut
-    them), in order; ``ignore``: keys of meanings not to apply (a chip removed)."""
+    them), in order; ``ignore``: keys of meanings not to apply (a chip removed);
+    ``only``, unless None: the keys of the only meanings that may apply (a saved search
+    replays what was understood when it was saved, whatever the vocabularies read since)."""
     found = []
     position = 0
     while position < len(folded):
@@ -124,7 +137,7 @@ def understand(vocabulary, exact, folded, lexicon, ignore=()):
             continue
         (name, value), end = hit
         meaning = Meaning(name, value, position, end, " ".join(exact[position:end]))
-        if meaning.key not in ignore:
+        if meaning.key not in ignore and (only is None or meaning.key in only):
             found.append(meaning)
         position = end
     return found

@@ -1,5 +1,6 @@
 """The field taxonomy as stored in the database: seeded from ``taxonomy.FIELDS``, and
 looked up by code or by any name or synonym in either language."""
+import hashlib
 from dataclasses import dataclass
 
 from expertnet.core import vocab
@@ -12,6 +13,9 @@ from expertnet.taxonomy.models import Field
 @dataclass(frozen=True)
 class Taxonomy:
     fields: dict  # code → Field, in taxonomy order
+    # A digest of every field's code, parent, names and synonyms: equal versions, equal
+    # taxonomies (what is built from the taxonomy is cached by it).
+    version: str = ""
 
     def ancestors(self, code):
         found = []
@@ -94,8 +98,11 @@ class Taxonomy:
 
 
 def load():
-    rows = Field.select().order_by(Field.position, Field.code)
-    return Taxonomy({field.code: field for field in rows})
+    rows = list(Field.select().order_by(Field.position, Field.code))
+    digest = hashlib.sha256(repr([(field.code, field.parent_id, field.name_vi, field.name_en,
+                                   field.synonyms_vi, field.synonyms_en) for field in rows])
+                            .encode()).hexdigest()[:16]
+    return Taxonomy({field.code: field for field in rows}, digest)
 
 
 def sync():

@@ -16,6 +16,8 @@ curators' controller audits each decision.
 import re
 from collections import Counter, defaultdict
 
+from peewee import fn
+
 from expertnet.core.db import database, utcnow
 from expertnet.core.text import clean, fold
 from expertnet.taxonomy.models import TermPair
@@ -57,6 +59,14 @@ def accepted_pairs():
     return tuple((row.vi, row.en) for row in
                  TermPair.select(TermPair.vi, TermPair.en)
                  .where(TermPair.status == "accepted").order_by(TermPair.id))
+
+
+def version():
+    """What changes whenever the accepted pairs do (one aggregate query): their number,
+    the newest id and the latest decision. A pair accepted or edited (a newer decision)
+    or removed (one fewer) changes it; what is built from the pairs is cached by it."""
+    return (TermPair.select(fn.COUNT(TermPair.id), fn.MAX(TermPair.id), fn.MAX(TermPair.reviewed_at))
+            .where(TermPair.status == "accepted").tuples().get())
 
 
 def listed(status):

@@ -186,6 +186,9 @@ def search_url(criteria=None, add=None, remove=None, **changes):
             args["literal"] = 1
         if criteria.ignore:
             args["ignore"] = list(criteria.ignore)
+        # What a saved search understood stays while its words do.
+        if criteria.only is not None and "q" not in changes:
+            args["understood"] = ",".join(criteria.only) or "-"
     if add:
         args[add[0]] = [*args.get(add[0], []), add[1]]
     if remove:
