@@ -62,6 +62,7 @@ def create_app(test_config=None):
     from expertnet.directory.controllers.main import bp as main_bp
     from expertnet.directory.controllers.profiles import bp as profiles_bp
     from expertnet.ops.controllers.health import bp as health_bp
+    from expertnet.organisations.controllers.pages import bp as organisations_bp
     from expertnet.outreach.controllers.alerts import bp as alerts_bp
     from expertnet.outreach.controllers.contacts import bp as contacts_bp
     from expertnet.outreach.controllers.needs import bp as needs_bp
@@ -81,6 +82,10 @@ def create_app(test_config=None):
     app.register_blueprint(health_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(organisations_bp)
+    # Higher modules' answers to the organisations' signals (links, page sections).
+    from expertnet.cooperation import organisation_links as cooperation_links  # noqa: F401
+    from expertnet.outreach import organisation_links as outreach_links  # noqa: F401
 
     from expertnet import cli
     from expertnet.directory import catchup

@@ -418,6 +418,8 @@ class Need(BaseModel):
     title = CharField(max_length=200)
     description = TextField(default="")
     organization = CharField(max_length=300)
+    # The organisation record ``organization`` was reconciled with (organisations), if any.
+    organisation_id = IntegerField(null=True, index=True)
     fields = JSONListField(default=list)
     available_for = JSONListField(default=list)
     language = CharField(max_length=8, default="")
@@ -766,6 +768,20 @@ class MissionExpert(BaseModel):
         indexes = ((("mission", "expert", "role"), True),)
 
 
+class MissionOrganisation(BaseModel):
+    """One line of a delegation's ``organisations`` (by its folded text) reconciled with
+    an organisation record: the text stays as written in the delegation."""
+
+    id = AutoField()
+    mission = ForeignKeyField(Mission, backref="organisation_links", on_delete="CASCADE")
+    text_key = CharField(max_length=300)
+    organisation_id = IntegerField(index=True)
+
+    class Meta:
+        table_name = "mission_organisation"
+        indexes = ((("mission", "text_key"), True),)
+
+
 class MissionFollowUp(BaseModel):
     """What a delegation left to do: text, due date, done (and when)."""
 
@@ -790,6 +806,8 @@ class Agreement(BaseModel):
     id = AutoField()
     title = CharField(max_length=200)
     partner = CharField(max_length=300)
+    # The organisation record ``partner`` was reconciled with (organisations), if any.
+    partner_organisation_id = IntegerField(null=True, index=True)
     partner_country = CharField(max_length=2, default="")
     partner_scope = CharField(max_length=16, index=True)
     status = CharField(max_length=16, default="draft", index=True)
