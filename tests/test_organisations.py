@@ -115,7 +115,8 @@ def test_curator_forms_create_edit_delete(app, client, make_user, login):
     assert response.headers["Location"].endswith(f"/organisations/{created.id}")
     bad = post_form(client, f"/organisations/{created.id}/edit",
                     {**VMU, "name_vi": "", "name_en": "", "version": "1"})
-    assert bad.status_code == 422 and "Give the name in Vietnamese or in English." in bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Give the name in Vietnamese or in English." in bad.get_data(as_text=True)
     assert Organisation.get().name_vi == VMU["name_vi"]
     gone = post_form(client, f"/organisations/{created.id}/delete", {},
                      form_path=f"/organisations/{created.id}")
@@ -202,8 +203,8 @@ def test_duplicates_found_and_merged(app, add):
     english = writes.save({"name_en": "Vietnam Maritime University", "type": "university",
                            "fields": "", "visibility": "public"}).organisation
     acronym = writes.save({"name_vi": "Trường ĐH Hàng hải VN", "type": "university"}).organisation
-    unrelated = org(name_vi="Đại học Y Dược Hải Phòng", name_en="Hai Phong University of Medicine and Pharmacy",
-                    acronym="HPMU")
+    unrelated = org(name_vi="Đại học Y Dược Hải Phòng", acronym="HPMU",
+                    name_en="Hai Phong University of Medicine and Pharmacy")
     pairs = {(first.id, second.id) for first, second, _why in duplicates.candidates()}
     assert (kept.id, english.id) in pairs and (kept.id, acronym.id) in pairs
     assert not any(unrelated.id in pair for pair in pairs)

@@ -134,6 +134,8 @@ def reindex():
     with _Progress(_("Indexing"), total) as progress:
         count = indexing.rebuild(progress=progress)
     click.echo(_("%(count)s profiles indexed.", count=count))
+    from expertnet.organisations import indexing as organisation_indexing
+    click.echo(_("%(count)s organisations indexed.", count=organisation_indexing.rebuild()))
 
 
 @click.command("seed-demo")
@@ -237,7 +239,8 @@ def init_app(app):
     from expertnet.cli.accounts import COMMANDS as ACCOUNT_COMMANDS
     from expertnet.cli.backup import COMMANDS as BACKUP_COMMANDS
     from expertnet.cli.mail import COMMANDS as MAIL_COMMANDS
+    from expertnet.cli.organisations import COMMANDS as ORGANISATION_COMMANDS
     for command in (import_profiles, reindex, seed_demo, worker, find_duplicates, jobs_cleanup,
                     suggest_terms, translate,
-                    *ACCOUNT_COMMANDS, *MAIL_COMMANDS, *BACKUP_COMMANDS):
+                    *ACCOUNT_COMMANDS, *MAIL_COMMANDS, *BACKUP_COMMANDS, *ORGANISATION_COMMANDS):
         app.cli.add_command(command)

@@ -3,7 +3,7 @@
 (``curation.import_modes``): ``update`` (a filled cell replaces, an empty one keeps, a
 list adds), ``fill`` (only empty values are filled) and ``replace`` (the row is the
 whole truth for the columns of the file); a name equal once folded never replaces one
-with more diacritics. Headers are recognised in Vietnamese and English.
+with more diacritics, and an empty cell never erases a name. Headers are recognised in Vietnamese and English.
 
 A row with a known ``external_id`` updates that record; a row without one that names a
 record already there (same name once folded, or same acronym in the same country) is
@@ -111,7 +111,9 @@ def _resolve(record, values, explicit, mode):
         if column in LIST_COLUMNS:
             result[column] = list(new) if mode == "replace" else import_modes.merge_list(old, new)
             continue
-        if column in ("name_vi", "name_en") and old and new:
+        if column in ("name_vi", "name_en") and old:
+            if not new:
+                continue  # an empty cell never erases a name, in any mode
             pair = import_modes.merge_names(old, new)
             if pair is not None:
                 result[column] = pair[0]
