@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from expertnet.api import routes  # noqa: E402,F401  (registers the routes)
+from expertnet.api import organisations, routes  # noqa: E402,F401,I001  (registers the routes)

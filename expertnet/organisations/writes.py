@@ -232,7 +232,7 @@ def remove_contact(row, actor=None):
                      changes={"organisation": row.organisation_id, "contact": row.id})
 
 
-def visible_contacts(organisation, viewer):
+def visible_contacts(organisation, viewer, source="screen"):
     """``[(contact, profile or None, {field: value})]`` of the contact persons ``viewer``
     may see, with the contact details the profile rules allow them (a linked profile's
     own details and levels; a named contact's by its own levels). Views of a profile's
@@ -250,7 +250,7 @@ def visible_contacts(organisation, viewer):
             continue
         if profile is not None:
             fields = access.visible_contact_fields(viewer, profile)
-            audit.contact_view(viewer, profile, fields, source="screen")
+            audit.contact_view(viewer, profile, fields, source=source)
             details = {name: getattr(profile, name) for name in fields if getattr(profile, name)}
         else:
             fields = access.visible_contact_fields(viewer, named)
