@@ -13,7 +13,8 @@ def records(app, add):
     for visibility in ("public", "officials", "curators"):
         made[visibility] = writes.save({
             "name_vi": f"Viện {visibility}", "name_en": f"Institute {visibility}",
-            "acronym": visibility[:3].upper(), "type": "research_institute", "country": "VN", "fields": "ai", "visibility": visibility,
+            "acronym": visibility[:3].upper(), "type": "research_institute", "country": "VN",
+            "fields": "ai", "visibility": visibility,
             "description_vi": "Nghiên cứu biển"}).organisation
         writes.add_contact(made[visibility], {"name": "Lê Thu", "email": f"thu.{visibility}@example.org",
                                               "phone": "+84 912 345 678", "visibility": "public",
