@@ -1,6 +1,7 @@
 """Reconciling free-text organisations (profiles, agreements, delegations, needs) with
 the register: suggestions on Vietnamese, English, acronym and abbreviated names, a
 curator's decisions, bulk accept, and the links applied by the modules that own them."""
+import datetime
 import json
 
 import pytest
@@ -173,3 +174,29 @@ def test_reconcile_pages_for_curators_only_and_bad_input(app, client, register, 
     response = post_form(client, "/organisations/reconcile/bulk", {"threshold": "95"},
                          form_path="/organisations/reconcile")
     assert response.status_code == 302 and LinkDecision.select().count() == 5
+
+
+def test_the_programme_report_counts_organisations_and_partners(app, client, register, add, make_user,
+                                                               login):
+    from expertnet.core import access
+    from expertnet.programme import report
+    expert, other, loner, agreement, mission, need = _sources(app, add, make_user)
+    writes.save({"name_vi": "Viện ẩn", "type": "research_institute", "country": "VN"})  # curators only
+    agreements.save({"title": agreement.title, "partner": agreement.partner, "partner_country": "VN",
+                     "status": "signed", "signed_on": "2026-03-02", "department": "Sở KH&CN"},
+                    None, agreement)
+    reconcile.bulk_accept(threshold=95)
+    # Records made today count whenever the test runs: the range ends far ahead.
+    start, end = datetime.date(2026, 1, 1), datetime.date(2100, 12, 31)
+    official = report.build(start, end, access.Viewer(role="official"))
+    assert official.organisations == 4
+    assert dict(official.organisations_by_type)["university"] == 4
+    assert official.organisations_by_country == [("VN", 3), ("JP", 1)]
+    assert dict(official.partners_by_cooperation) == {"agreement": 1, "delegation": 1}
+    assert official.partners == 2
+    assert report.build(start, end, access.CURATOR).organisations == 5
+    login(make_user("official"))
+    page = client.get("/engagements/report?from=2026-01-01&to=2100-12-31",
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Organisations by type" in page
+    assert client.get("/engagements/report.xlsx?from=2026-01-01&to=2100-12-31").status_code == 200
