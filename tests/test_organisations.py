@@ -217,3 +217,20 @@ def test_duplicates_found_and_merged(app, add):
     assert Organisation.select().count() == 2
     assert indexing.health()["in_step"]
     assert Audit.select().where(Audit.action == "organisation.merge").count() == 2
+
+
+def test_demo_register_links_the_demo_profiles(app):
+    from expertnet.cli import load_demo
+    from expertnet.demo import organisations as demo
+    load_demo(count=40, seed=3)
+    total = Organisation.select().count()
+    assert total >= 60
+    types = {row.type for row in Organisation.select()}
+    assert {"university", "research_institute", "enterprise", "diaspora_association",
+            "representative_office", "innovation_centre", "international_organisation"} <= types
+    assert {row.country for row in Organisation.select()} >= {"VN", "JP", "KR", "US"}
+    assert Affiliation.select().count() > 0
+    vmu = Organisation.get(Organisation.acronym == "VMU")
+    assert vmu.name_en == "Vietnam Maritime University" and vmu.visibility == "public"
+    assert demo.seed() == total  # idempotent
+    assert indexing.health()["in_step"]

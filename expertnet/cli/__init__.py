@@ -155,8 +155,10 @@ def load_demo(count=320, seed=2026, progress_label=None):
     numbered = ((number, [row[column] for column in header])
                 for number, row in enumerate(rows, start=2))
     with _Progress(progress_label or "", len(rows)) as progress:
-        return importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
-                                    estimate=len(rows), source="demo")
+        report = importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
+                                      estimate=len(rows), source="demo")
+    demo.seed_records()
+    return report
 
 
 @click.command("worker")
