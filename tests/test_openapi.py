@@ -19,7 +19,7 @@ from schemathesis.generation import GenerationMode
 
 from expertnet.accounts import users as accounts
 from expertnet.api import openapi, routes
-from expertnet.api import organisations as api_organisations
+from expertnet.api.organisations import routes as api_organisations
 from expertnet.curation import merging
 from expertnet.directory import finder, indexing
 from expertnet.organisations import writes as organisation_writes

@@ -150,6 +150,7 @@ def seed_demo(count, seed):
 
 def load_demo(count=320, seed=2026, progress_label=None):
     from expertnet.demo import generator as demo  # Faker is imported only when demo data is wanted
+    from expertnet.demo import organisations as demo_organisations
     rows = demo.demo_rows(count=count, seed=seed)
     header = list(rows[0].keys())
     numbered = ((number, [row[column] for column in header])
@@ -157,7 +158,7 @@ def load_demo(count=320, seed=2026, progress_label=None):
     with _Progress(progress_label or "", len(rows)) as progress:
         report = importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
                                       estimate=len(rows), source="demo")
-    demo.seed_records()
+    demo_organisations.seed()  # the register, linked to the profiles just loaded
     return report
 
 

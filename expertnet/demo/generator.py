@@ -1540,12 +1540,6 @@ def demo_rows(count: int = 320, seed: int = 2026) -> list[dict[str, str]]:
     return rows
 
 
-def seed_records():
-    """The demo's records beside the profiles (loaded after them: they link to them)."""
-    from expertnet.demo import organisations
-    organisations.seed()
-
-
 def write_csv(path, rows, *, bom=False):
     """Write ``rows`` as UTF-8 CSV with the contract header. ``bom=True`` adds the byte
     order mark Excel needs to open Vietnamese text correctly (the importer accepts

@@ -5,7 +5,8 @@ generator's own tables), with diaspora associations, a science and technology
 representative office abroad, the city's Innovation Centre and a faculty under its
 university; then the demo profiles' free-text organisations reconciled with them
 (affiliations) and a public contact person. Written through ``organisations.writes``
-(audited like a curator's work); idempotent: records carry ``DEMO-ORG-…`` import ids."""
+(audited like a curator's work), loaded by ``cli.load_demo`` right after the
+profiles; idempotent: records carry ``DEMO-ORG-…`` import ids."""
 from expertnet.demo import generator
 from expertnet.organisations import reconcile, writes
 from expertnet.organisations.models import Organisation, OrganisationContact
