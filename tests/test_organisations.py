@@ -234,3 +234,25 @@ def test_demo_register_links_the_demo_profiles(app):
     assert vmu.name_en == "Vietnam Maritime University" and vmu.visibility == "public"
     assert demo.seed() == total  # idempotent
     assert indexing.health()["in_step"]
+
+
+def test_index_failures_are_repaired_by_reconcile_reindex_and_seen_by_health(app, client, runner,
+                                                                             monkeypatch):
+    created = org()
+    index = indexing.get_index()
+
+    def broken(docs):
+        raise OSError("disk full")
+    monkeypatch.setattr(index, "replace_many", broken)
+    updated = writes.save({"city": "Kiến An"}, organisation=created).organisation
+    assert Organisation.get_by_id(updated.id).city == "Kiến An"  # the database write stands
+    assert indexing.stale_ids() == [created.id]
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json["records"]["organisations"]["stale"] == 1
+    monkeypatch.undo()
+    assert indexing.reconcile()["indexed"] == 1 and indexing.health()["in_step"]
+    index.rebuild([])  # the index lost its documents: nothing explains the difference
+    assert client.get("/healthz").status_code == 503
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "1" in result.output
+    assert client.get("/healthz").json["records"]["organisations"]["in_step"]
