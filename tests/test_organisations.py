@@ -94,13 +94,16 @@ def test_visibility_on_pages_and_search(app, client, make_user, login):
 
 
 def test_search_page_facets_and_empty_states(app, client):
-    assert "No organisation yet." in client.get("/organisations").get_data(as_text=True)
+    english = {"Accept-Language": "en"}
+    assert "No organisation yet." in client.get("/organisations", headers=english).get_data(as_text=True)
+    assert "Chưa có tổ chức nào." in client.get("/organisations", headers={"Accept-Language": "vi"}).get_data(
+        as_text=True)
     org()
     org(name_vi="", name_en="Samsung Heavy Industries", acronym="SHI", type="enterprise", country="KR",
         website="")
     page = client.get("/organisations", query_string={"type": "enterprise"}).get_data(as_text=True)
     assert "Samsung" in page and "Hàng hải" not in page
-    page = client.get("/organisations", query_string={"q": "zzzz"}).get_data(as_text=True)
+    page = client.get("/organisations", query_string={"q": "zzzz"}, headers=english).get_data(as_text=True)
     assert "No organisation matches this search." in page
     for query in ({"page": "-3"}, {"page": "x"}, {"q": "((*"}, {"country": "Z" * 500}):
         assert client.get("/organisations", query_string=query).status_code == 200
@@ -114,7 +117,7 @@ def test_curator_forms_create_edit_delete(app, client, make_user, login):
     created = Organisation.get()
     assert response.headers["Location"].endswith(f"/organisations/{created.id}")
     bad = post_form(client, f"/organisations/{created.id}/edit",
-                    {**VMU, "name_vi": "", "name_en": "", "version": "1"})
+                    {**VMU, "name_vi": "", "name_en": "", "version": "1"}, headers={"Accept-Language": "en"})
     assert bad.status_code == 422
     assert "Give the name in Vietnamese or in English." in bad.get_data(as_text=True)
     assert Organisation.get().name_vi == VMU["name_vi"]
