@@ -9,7 +9,7 @@ import os
 from expertnet import create_app
 from expertnet.cli import load_demo
 from expertnet.core.db import database
-from expertnet.core.models import Expert
+from expertnet.directory.models import Expert
 
 
 def main():

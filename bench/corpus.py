@@ -146,7 +146,7 @@ def build(folder, count, seed):
 
     from expertnet import create_app
     from expertnet.core.db import database
-    from expertnet.core.models import Expert, ExpertField
+    from expertnet.directory.models import Expert, ExpertField
     from expertnet.taxonomy import store as catalog
 
     started = time.perf_counter()

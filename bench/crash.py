@@ -78,10 +78,10 @@ class Acknowledgements:
 def child(folder, database_url, ack_path, run):
     from expertnet import create_app
     from expertnet.core.db import database
-    from expertnet.core.models import Expert
     from expertnet.curation import importer
     from expertnet.directory import indexing
     from expertnet.directory import writes as directory_writes
+    from expertnet.directory.models import Expert
 
     acks = Acknowledgements(ack_path)
     acks.write(phase="start-up", run=run)
@@ -162,9 +162,10 @@ def check(folder, database_url, ack_path):
     a list of failures (empty when everything holds)."""
     from expertnet import create_app
     from expertnet.core.db import database, is_sqlite
-    from expertnet.core.models import Audit, ChangeLog, Expert
+    from expertnet.core.models import Audit
     from expertnet.directory import indexing, search_documents
     from expertnet.directory import writes as directory_writes
+    from expertnet.directory.models import ChangeLog, Expert
 
     failures = []
     app = create_app(app_config(folder, database_url))

@@ -176,7 +176,7 @@ def load(folder, rows, seed):
 
     from expertnet import create_app
     from expertnet.core.db import database
-    from expertnet.core.models import Expert, ExpertField
+    from expertnet.directory.models import Expert, ExpertField
     from expertnet.taxonomy import store as catalog
 
     app = create_app({"INSTANCE_PATH": str(folder), "RECONCILE_ON_START": False})

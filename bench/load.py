@@ -261,7 +261,7 @@ def prepare(folder):
     """The curator account; returns the profile ids (in a child process: no app here)."""
     from expertnet.accounts import users as accounts
     from expertnet.core.db import database
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
 
     app = search_bench.open_app(folder)
     store = app.extensions["expertnet.search"]
@@ -280,8 +280,8 @@ def prepare(folder):
 def check_edits(folder, edits):
     """Lost updates: acknowledged edits missing from the database or the index."""
     from expertnet.core.db import database
-    from expertnet.core.models import Expert
     from expertnet.directory import indexing
+    from expertnet.directory.models import Expert
 
     app = search_bench.open_app(folder)
     store = app.extensions["expertnet.search"]

@@ -69,7 +69,7 @@ def run(profiles, needs, seed):
     from expertnet import cli, create_app
     from expertnet.core.access import Viewer
     from expertnet.core.db import database
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
     from expertnet.outreach import matching
 
     folder = Path(tempfile.mkdtemp(prefix="bench-matching-"))

@@ -299,8 +299,8 @@ def run(profile_count, seed, per_kind):
     from bench import corpus
     from expertnet import create_app, search
     from expertnet.core.db import database
-    from expertnet.core.models import Expert
     from expertnet.directory import finder, indexing
+    from expertnet.directory.models import Expert
     from expertnet.taxonomy import store as catalog
 
     folder = Path(tempfile.mkdtemp(prefix="bench-relevance-"))

@@ -218,7 +218,7 @@ def index_size_mb(store):
 # -- the query mix ---------------------------------------------------------------------
 def _sample_profiles(profiles, rng):
     """Names, keywords, countries and fields of a seeded sample of profiles."""
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
     from expertnet.directory.writes import field_codes_by_expert
 
     ids = sorted(rng.sample(range(1, profiles + 1), min(SAMPLE_PROFILES, profiles)))
@@ -409,8 +409,8 @@ def check_exact(store, queries, answers):
 def time_edits(store, profiles, seed, restore):
     """``EDITS`` keyword edits, each timed until a search finds the new keyword."""
     from expertnet import search
-    from expertnet.core.models import Expert
     from expertnet.directory import indexing, writes
+    from expertnet.directory.models import Expert
 
     rng = random.Random(f"bench-edits-{seed}")
     ids = rng.sample(range(1, profiles + 1), min(EDITS, profiles))

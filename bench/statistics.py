@@ -34,7 +34,7 @@ def spread_dates(months=24):
     from peewee import SQL
 
     from expertnet.core.db import is_postgres
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
     if is_postgres():
         shift = SQL(f"created_at - ((id % {months}) * interval '30 days')")
     else:
@@ -53,7 +53,7 @@ def main():
     from expertnet.accounts import users as accounts
     from expertnet.cli import load_demo
     from expertnet.core.db import database
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"INSTANCE_PATH": args.instance or folder})

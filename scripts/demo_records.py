@@ -85,7 +85,7 @@ def _cooperation(official, owned, need):
 
 def _curation(curator, official):
     from expertnet.core import access
-    from expertnet.curation import batches, duplicates, jobs
+    from expertnet.curation import batches, duplicates, jobs, term_suggestions
     from expertnet.demo import generator as demo
     from expertnet.directory import finder
     from expertnet.taxonomy import store as catalog
@@ -98,7 +98,7 @@ def _curation(curator, official):
     duplicates.refresh()
     # The term list: the fields' names accepted, pairs mined from the bios suggested.
     terms.seed_from_taxonomy(catalog.load())
-    terms.suggest()
+    term_suggestions.suggest()
     viewer = access.viewer_for(official)
     criteria = finder.Criteria(q="cảng", filters={}, sort="relevance")
     job = jobs.start_export(criteria, "csv", viewer, 100)
@@ -109,7 +109,7 @@ def seed():
     from expertnet import create_app
     from expertnet.cli import load_demo
     from expertnet.core.db import database
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
     os.environ.setdefault("EXPERTNET_TASKS_IMMEDIATE", "true")
     app = create_app()
     with app.app_context():

@@ -15,35 +15,25 @@ from expertnet.accounts import (
 from expertnet.accounts import (
     users as accounts,
 )
+from expertnet.accounts.models import ApiToken, DeletionRequest, PendingChange, Registration, User
 from expertnet.cooperation import agreements, events
 from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation import missions as delegations
+from expertnet.cooperation.models import EventInvitation
 from expertnet.core.db import utcnow
-from expertnet.core.models import (
-    ApiToken,
-    Audit,
-    ContactBlock,
-    ContactRequest,
-    DeletionRequest,
-    EventInvitation,
-    Expert,
-    ImportBatch,
-    ImportRow,
-    Job,
-    MailMessage,
-    PendingChange,
-    Registration,
-    User,
-)
+from expertnet.core.models import Audit, MailMessage
 from expertnet.curation import (
     jobs,
     orcid,
 )
+from expertnet.curation.models import ImportBatch, ImportRow, Job
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
 from expertnet.organisations import writes as organisation_writes
 from expertnet.outreach import needs as records
 from expertnet.outreach import saved_searches, shortlists
+from expertnet.outreach.models import ContactBlock, ContactRequest
 
 # "delegate": an expert account without a profile of its own, named by a curator to edit
 # the owner's profile on the owner's behalf.

@@ -5,8 +5,8 @@ import re
 import pytest
 from conftest import client_as, post_form
 
+from expertnet.accounts.models import DeletionRequest
 from expertnet.cooperation import events
-from expertnet.core.models import DeletionRequest
 from expertnet.curation import duplicates
 from expertnet.outreach import needs as records
 from expertnet.outreach import shortlists

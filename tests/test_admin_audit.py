@@ -1,7 +1,8 @@
 """Account management (admins, CLI) and the audit trail."""
 from conftest import PASSWORD, log_in, post_form
 
-from expertnet.core.models import Audit, User
+from expertnet.accounts.models import User
+from expertnet.core.models import Audit
 from expertnet.directory import writes
 
 

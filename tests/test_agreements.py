@@ -10,8 +10,9 @@ from conftest import client_as, post_form
 
 from expertnet.cooperation import agreements, events
 from expertnet.cooperation import missions as delegations
+from expertnet.cooperation.models import Agreement, AgreementExpert, AgreementFile, AgreementLink
 from expertnet.core.db import utcnow
-from expertnet.core.models import Agreement, AgreementExpert, AgreementFile, AgreementLink, Audit
+from expertnet.core.models import Audit
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 MOU = {"title": "Biên bản ghi nhớ hợp tác cảng biển", "partner": "Đại học Hàng hải Kobe",

@@ -1,8 +1,8 @@
 """The JSON API contract, and what anonymous callers may never see."""
 import pytest
 
-from expertnet.core.models import Expert
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 
 @pytest.fixture

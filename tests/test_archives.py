@@ -14,8 +14,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from expertnet.cooperation import agreements
+from expertnet.cooperation.models import AgreementFile
 from expertnet.core import archives
-from expertnet.core.models import AgreementFile
 
 # Words of a real report: text that compresses like a document does (a few times), not
 # like a bomb (a thousand times).

@@ -7,7 +7,7 @@ from conftest import PASSWORD, csrf_token, log_in, post_form
 
 from expertnet.accounts import passwords
 from expertnet.accounts import users as accounts
-from expertnet.core.models import User
+from expertnet.accounts.models import User
 
 
 def _without_token(html):

@@ -10,9 +10,10 @@ import pytest
 from conftest import PG_URL, profile
 
 from expertnet.core.db import database
-from expertnet.core.models import Audit, Expert, ExpertField
+from expertnet.core.models import Audit
 from expertnet.directory import indexing, search_documents
 from expertnet.directory import writes as directory_writes
+from expertnet.directory.models import Expert, ExpertField
 
 PROFILES = 6
 

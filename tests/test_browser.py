@@ -117,7 +117,7 @@ def test_search_facet_profile_language_and_url_round_trip(page, base_url):
     page.wait_for_load_state()
     assert page.url == profile_url
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Browse by field").count() == 1
+    assert page.get_by_role("link", name="Fields", exact=True).count() == 1
     # The choice persists across pages.
     page.goto(base_url + "/search")
     assert page.locator("html").get_attribute("lang") == "en"

@@ -8,9 +8,9 @@ from conftest import PG_URL
 
 from expertnet.accounts import data_rights
 from expertnet.core.db import utcnow
-from expertnet.core.models import ChangeLog
 from expertnet.curation import merging
 from expertnet.directory import catchup, indexing, writes
+from expertnet.directory.models import ChangeLog
 
 
 # -- the bookkeeping alone -------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_a_database_that_went_back_is_reconciled(app, add, second_host):
         assert set(store.stored_versions()) == {kept.id, gone.id}
     # What a restore of an older backup looks like: the log is shorter, the profile gone.
     ChangeLog.delete().where(ChangeLog.expert_id == gone.id).execute()
-    from expertnet.core.models import Expert, ExpertField
+    from expertnet.directory.models import Expert, ExpertField
     ExpertField.delete().where(ExpertField.expert == gone.id).execute()
     Expert.delete().where(Expert.id == gone.id).execute()
     with host.app_context():

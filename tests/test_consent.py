@@ -7,7 +7,9 @@ from conftest import csrf_token, log_in, post_form
 from test_profile_edit import save
 
 from expertnet.accounts import consent
-from expertnet.core.models import Audit, Consent, Expert
+from expertnet.accounts.models import Consent
+from expertnet.core.models import Audit
+from expertnet.directory.models import Expert
 
 
 @pytest.fixture

@@ -9,12 +9,14 @@ from peewee import IntegrityError
 
 from expertnet.accounts import consent
 from expertnet.accounts import data_rights as subject
+from expertnet.accounts.models import DeletionRequest
 from expertnet.core import outbox as mail
 from expertnet.core.db import database
-from expertnet.core.models import Audit, ContactBlock, ContactRequest, DeletionRequest, Need
+from expertnet.core.models import Audit
 from expertnet.directory import writes
 from expertnet.outreach import contact_requests
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import ContactBlock, ContactRequest, Need
 
 EMAIL = "duc.expert@example.org"
 

@@ -7,8 +7,10 @@ import pytest
 from conftest import csrf_token, log_in, post_form
 
 from expertnet.accounts import consent
-from expertnet.core.models import Audit, Consent, DeletionRequest, Expert, User
+from expertnet.accounts.models import Consent, DeletionRequest, User
+from expertnet.core.models import Audit
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 
 @pytest.fixture

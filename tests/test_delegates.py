@@ -6,8 +6,10 @@ from conftest import PASSWORD, log_in, post_form
 from test_profile_edit import form_data, save
 
 from expertnet.accounts import consent, data_rights, delegates
-from expertnet.core.models import Audit, Expert, PendingChange, ProfileDelegate
+from expertnet.accounts.models import PendingChange, ProfileDelegate
+from expertnet.core.models import Audit
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 
 @pytest.fixture

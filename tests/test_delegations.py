@@ -7,9 +7,11 @@ import pytest
 from conftest import client_as, post_form
 
 from expertnet.accounts import data_rights as subject
+from expertnet.accounts.models import DeletionRequest
 from expertnet.cooperation import missions as delegations
+from expertnet.cooperation.models import Mission, MissionExpert, MissionFollowUp
 from expertnet.core.db import utcnow
-from expertnet.core.models import Audit, DeletionRequest, Mission, MissionExpert, MissionFollowUp
+from expertnet.core.models import Audit
 
 MISSION = {"direction": "outgoing", "title": "Đoàn công tác tại Nhật Bản", "country": "JP",
            "city": "Kobe", "starts_on": "2026-04-06", "ends_on": "2026-04-10",

@@ -19,9 +19,11 @@ from expertnet.core import migrations
 from expertnet.core import outbox as mail
 from expertnet.core.access import Viewer
 from expertnet.core.db import database, utcnow
-from expertnet.core.models import Audit, ContactRequest, Need, Notification
+from expertnet.core.models import Audit
+from expertnet.notifications.models import Notification
 from expertnet.outreach import contact_requests, shortlists
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import ContactRequest, Need
 from expertnet.programme import report as programme_report
 
 EMAIL = "minh.tran@example.jp"

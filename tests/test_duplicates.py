@@ -3,9 +3,9 @@ stored search of the whole database, "not a duplicate", and the curators' page."
 import pytest
 from conftest import post_form
 
-from expertnet.core.models import DuplicateCandidate, DuplicateDismissal
 from expertnet.curation import duplicates
 from expertnet.curation.duplicates import find_pairs, record, score
+from expertnet.curation.models import DuplicateCandidate, DuplicateDismissal
 
 
 def _codes(a, b):

@@ -10,11 +10,14 @@ import pytest
 from conftest import client_as, post_form
 
 from expertnet.accounts import data_rights as subject
+from expertnet.accounts.models import DeletionRequest
+from expertnet.cooperation.models import Attachment, Engagement
 from expertnet.core import access
 from expertnet.core.db import utcnow
-from expertnet.core.models import Attachment, Audit, DeletionRequest, Engagement, Need
+from expertnet.core.models import Audit
 from expertnet.outreach import matching, shortlists
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import Need
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 

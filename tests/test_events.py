@@ -9,18 +9,15 @@ from conftest import client_as, post_form
 
 from expertnet.accounts import consent
 from expertnet.accounts import data_rights as subject
+from expertnet.accounts.models import DeletionRequest
 from expertnet.cooperation import common, events
+from expertnet.cooperation.models import Event, EventInvitation
 from expertnet.core import access
-from expertnet.core.models import (
-    Audit,
-    ContactBlock,
-    DeletionRequest,
-    Event,
-    EventInvitation,
-    Expert,
-)
+from expertnet.core.models import Audit
+from expertnet.directory.models import Expert
 from expertnet.outreach import needs as records
 from expertnet.outreach import shortlists
+from expertnet.outreach.models import ContactBlock
 
 EVENT = {"kind": "conference", "title": "Hội thảo Cảng biển thông minh",
          "starts_on": "2026-06-10", "ends_on": "2026-06-11", "location": "Hải Phòng",
@@ -115,7 +112,7 @@ def test_consent_and_blocks_are_respected(app, people, event, mailbox):
     ContactBlock.create(expert=unclaimed.id, department="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
     with pytest.raises(common.Refused) as blocked:
         events.invite(event, unclaimed, official)
-    assert "không nhận yêu cầu từ đơn vị của bạn" in str(blocked.value.message)
+    assert "không nhận yêu cầu từ đơn vị của anh/chị" in str(blocked.value.message)
     assert EventInvitation.select().count() == 0 and mailbox == []
 
 
@@ -296,7 +293,7 @@ def test_a_block_of_the_organising_department_refuses_the_invitation(app, people
     for inviter in (people["official"], make_user("curator")):
         with pytest.raises(common.Refused) as blocked:
             events.invite(event, people["claimed"], inviter)
-        assert "không nhận yêu cầu từ đơn vị của bạn" in str(blocked.value.message)
+        assert "không nhận yêu cầu từ đơn vị của anh/chị" in str(blocked.value.message)
     assert EventInvitation.select().count() == 0 and mailbox == []
     # A block of another department does not stop it.
     ContactBlock.delete().execute()

@@ -9,9 +9,10 @@ import pytest
 from conftest import PASSWORD, csrf_token
 
 from expertnet.accounts import consent, data_rights
-from expertnet.core.models import Audit, Expert
+from expertnet.core.models import Audit
 from expertnet.curation import importer
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 from expertnet.directory.validation import COLUMNS
 
 RICH = [

@@ -14,8 +14,9 @@ from conftest import _database_copy, client_as, make_app
 
 from expertnet.accounts import consent
 from expertnet.core.db import connect_url, database
-from expertnet.core.models import Expert, Job
+from expertnet.curation.models import Job
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 from expertnet.directory.validation import COLUMNS
 
 PEOPLE = [

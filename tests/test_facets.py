@@ -7,11 +7,12 @@ import pytest
 from conftest import context_of
 from werkzeug.datastructures import MultiDict
 
+from expertnet.accounts.models import User
 from expertnet.core.access import ANONYMOUS, CURATOR, Viewer, visible_levels
 from expertnet.core.db import utcnow
-from expertnet.core.models import Expert, User
 from expertnet.curation import importer
 from expertnet.directory import finder, indexing
+from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
 
 KINDS = ["domestic", "foreign", "diaspora"]

@@ -23,14 +23,9 @@ KNOWN_UPWARD = {
     ("expertnet.accounts.controllers.account.routes", "expertnet.cooperation.events"),
     ("expertnet.accounts.controllers.account.routes", "expertnet.outreach.contact_requests"),
     ("expertnet.accounts.controllers.account.routes", "expertnet.outreach.saved_searches"),
-    ("expertnet.accounts.controllers.admin.routes", "expertnet.notifications.emails"),
-    # Account mail and in-site notices: their texts live one floor up (notifications).
-    ("expertnet.accounts.invitations", "expertnet.notifications.emails"),
+    # In-site notices to accounts: notifications' inbox writes them (the mail texts are accounts').
     ("expertnet.accounts.invitations", "expertnet.notifications.inbox"),
-    ("expertnet.accounts.registrations", "expertnet.notifications.emails"),
     ("expertnet.accounts.registrations", "expertnet.notifications.inbox"),
-    ("expertnet.accounts.resets", "expertnet.notifications.emails"),
-    ("expertnet.accounts.reviews", "expertnet.notifications.emails"),
     ("expertnet.accounts.reviews", "expertnet.notifications.inbox"),
     ("expertnet.accounts.trust", "expertnet.curation.orcid"),
     # Engagement pages show the programme report's counts.
@@ -57,25 +52,34 @@ KNOWN_UPWARD = {
     ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.registrations"),
     ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.reviews"),
     ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.users"),
-    ("expertnet.directory.controllers.profiles.routes", "expertnet.notifications.emails"),
     ("expertnet.directory.controllers.profiles.routes", "expertnet.outreach.contact_requests"),
     # Freshness reminders: their texts live in notifications.
-    ("expertnet.directory.freshness", "expertnet.notifications.emails"),
     ("expertnet.directory.freshness", "expertnet.notifications.inbox"),
     # The profile page's action bar offers each role's tools where the role stands (a need's
-    # shortlist, a contact request, an event invitation, the duplicates of the profile), and
-    # the readable data page names the consents' purposes.
+    # shortlist, a contact request, an event invitation, the duplicates of the profile, a waiting
+    # deletion request), and the readable data page names the consents' purposes.
     ("expertnet.directory.controllers.profiles.actions", "expertnet.cooperation.events"),
     ("expertnet.directory.controllers.profiles.actions", "expertnet.curation.duplicates"),
     ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.contact_requests"),
     ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.needs"),
     ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.shortlists"),
+    ("expertnet.directory.controllers.profiles.actions", "expertnet.accounts.data_rights"),
     ("expertnet.directory.controllers.profiles.readable_data", "expertnet.accounts.consent"),
     # The need pages show the engagements and events recorded for the need.
     ("expertnet.outreach.controllers.needs.routes", "expertnet.cooperation.engagements"),
     ("expertnet.outreach.controllers.needs.routes", "expertnet.cooperation.events"),
     # Attachment views serve the engagements' and agreements' files.
     ("expertnet.web.attachments", "expertnet.cooperation.attachments"),
+    # Reads of a higher module's table, visible since each module owns its models (they went
+    # through core.models before): the profile's claim (search documents, freshness reminders)
+    # reads the owning account; an import stores the consents read with the profile; need
+    # matching (a recent review is a conflict of interest) and a need's progress read the
+    # engagements.
+    ("expertnet.directory.freshness", "expertnet.accounts.models"),
+    ("expertnet.directory.search_documents", "expertnet.accounts.models"),
+    ("expertnet.directory.writes", "expertnet.accounts.models"),
+    ("expertnet.outreach.matching", "expertnet.cooperation.models"),
+    ("expertnet.outreach.needs", "expertnet.cooperation.models"),
 }
 
 # (importing module, imported controllers module) across modules.

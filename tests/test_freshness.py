@@ -9,8 +9,9 @@ import pytest
 from conftest import SITE, csrf_token, links_in, log_in, make_app, post_form
 
 from expertnet.core.db import utcnow
-from expertnet.core.models import Audit, Expert
+from expertnet.core.models import Audit
 from expertnet.directory import freshness
+from expertnet.directory.models import Expert
 
 EN = {"Accept-Language": "en"}
 
@@ -147,7 +148,7 @@ def test_the_reminder_link_leads_to_a_page_with_the_button(app, runner, owned, m
 
 def test_a_reminder_link_dies_with_time_or_with_the_ownership(app, runner, owned, mailbox,
                                                               monkeypatch):
-    from expertnet.core.models import User
+    from expertnet.accounts.models import User
     expert, owner = owned
     _remind(runner)
     [check, _edit] = links_in(mailbox[0])

@@ -110,7 +110,30 @@ def test_a_glossary_term_alone_is_translated_with_the_glossary_word():
     assert wrong == []
     # The check reaches the main terms of the interface, not only a few.
     assert {"Shortlist", "Venue", "Consent", "Curator", "Official", "Delegation", "Agreement",
-            "Contact requests", "Engagements", "Visibility", "Curators only", "Outcome"} <= set(checked)
+            "Contact requests", "Engagements", "Visibility", "Curators only", "Need"} <= set(checked)
+
+
+# English words that carry two meanings in the interface: each use has a context and its own
+# Vietnamese, never one word for both (an import row's "Outcome" beside its "Result" read
+# "Kết quả" and "Kết quả thực hiện"; the profile's "Work" section read "Công việc", a job's work).
+TWO_MEANINGS = {
+    "Outcome": {"engagement": "Kết quả", "import row": "Kết quả đối chiếu"},
+    "Result": {"import row": "Kết quả nhập"},
+    "Work": {"profile section": "Nơi công tác", "background job": "Công việc"},
+    "Open": {"need status": "Đang mở"},
+    "Closed": {"need status": "Đã đóng"},
+    "Review": {"engagement kind": "Phản biện"},
+    "Accepted": {"event reply": "Đã nhận lời"},
+    # A need has a title ("Tiêu đề"); an event, a delegation, an agreement, an engagement a name.
+    "Title": {None: "Tiêu đề", "event": "Tên sự kiện", "delegation": "Tên đoàn công tác",
+              "agreement": "Tên thỏa thuận", "engagement": "Tên hoạt động"},
+}
+
+
+@pytest.mark.parametrize("english", TWO_MEANINGS)
+def test_a_word_with_two_meanings_is_translated_per_context(english):
+    found = {context: target for context, source, target in _messages() if source == english}
+    assert found == TWO_MEANINGS[english]
 
 
 def test_a_forbidden_variant_put_back_is_found(tmp_path):

@@ -2,9 +2,9 @@
 what people type, the stored spelling, and search by either scheme."""
 import pytest
 
-from expertnet.core.models import Expert
 from expertnet.curation.importer import import_rows
 from expertnet.directory import indexing, search_documents, writes
+from expertnet.directory.models import Expert
 from expertnet.taxonomy import hometowns
 from expertnet.taxonomy import store as catalog
 
@@ -115,7 +115,7 @@ def test_both_schemes_and_folded_input_find_the_same_profile(app, client, add):
 def test_migration_0020_queues_every_profile_and_reconcile_indexes_the_names(app, client, add):
     from expertnet.core import migrations
     from expertnet.core.db import database
-    from expertnet.core.models import PendingIndex
+    from expertnet.directory.models import PendingIndex
 
     expert = add(full_name="Vũ Quê Cũ", hometown="Kẻ Sặt")
     # An index written before hometown names were indexed: the plain document only.

@@ -4,8 +4,8 @@ import unicodedata
 
 import pytest
 
-from expertnet.core.models import Expert
 from expertnet.curation import importer
+from expertnet.directory.models import Expert
 from expertnet.directory.validation import COLUMNS
 
 GOOD = [

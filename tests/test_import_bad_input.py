@@ -26,8 +26,9 @@ from test_import_browser import commit, csv_bytes, upload, uploaded_batch, xlsx_
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from expertnet.core.models import Expert, ImportBatch, ImportRow
 from expertnet.curation import importer
+from expertnet.curation.models import ImportBatch, ImportRow
+from expertnet.directory.models import Expert
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 

@@ -13,9 +13,11 @@ from defusedxml import DefusedXmlException
 
 from expertnet import search
 from expertnet.accounts import data_rights
-from expertnet.core.models import Audit, ColumnMapping, Expert, ImportBatch, ImportRow
+from expertnet.core.models import Audit
 from expertnet.curation import batches, importer
+from expertnet.curation.models import ColumnMapping, ImportBatch, ImportRow
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 from expertnet.directory.validation import COLUMNS
 
 # The contract's columns and the survey's consent (without it, privacy by default keeps

@@ -12,9 +12,11 @@ from test_profile_edit import save
 
 from expertnet import search
 from expertnet.accounts import consent
+from expertnet.accounts.models import Consent
 from expertnet.cli import format_report, load_demo
-from expertnet.core.models import Audit, Consent, Expert
+from expertnet.core.models import Audit
 from expertnet.curation import importer
+from expertnet.directory.models import Expert
 
 
 def row(**values):

@@ -12,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_import_browser import commit, csv_bytes, decide, post, row, uploaded_batch
 
-from expertnet.core.models import Audit, Expert, ImportBatch
+from expertnet.core.models import Audit
 from expertnet.core.text import fold
 from expertnet.curation import import_modes
 from expertnet.curation.import_modes import ADDED, ERASED, KEPT, Change, resolve
+from expertnet.curation.models import ImportBatch
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))

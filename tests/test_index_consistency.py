@@ -5,8 +5,8 @@ from werkzeug.datastructures import MultiDict
 
 from expertnet.accounts import data_rights
 from expertnet.core.access import CURATOR
-from expertnet.core.models import PendingIndex
 from expertnet.directory import finder, indexing, writes
+from expertnet.directory.models import PendingIndex
 from expertnet.search import IndexBusy
 
 QUERIES = ["", "nguyen", "logistics", "tri tue nhan tao", "Đức", "cang bien"]
@@ -97,7 +97,7 @@ def test_reconcile_mends_stale_and_orphan_documents(app, add, store):
     kept = add(full_name="Giữ Lại")
     # Simulate a crash between commit and index: the index holds an old version and a
     # document of a profile that no longer exists.
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
     Expert.update(version=Expert.version + 5, full_name="Đã Đổi").where(Expert.id == kept.id).execute()
     store.apply([{"id": "999999", "id_num": 999999, "version": 1, "kind": "domestic",
                   "visibility": "public", "name": "Ma", "name_exact": "Ma", "name_sort": "ma"}])

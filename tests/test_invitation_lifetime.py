@@ -9,9 +9,10 @@ import pytest
 from conftest import PASSWORD, SITE, csrf_token, links_in, post_form
 
 from expertnet.accounts import invitations
+from expertnet.accounts.models import Invitation, User
 from expertnet.core import outbox as mail
 from expertnet.core.db import utcnow
-from expertnet.core.models import Invitation, MailMessage, User
+from expertnet.core.models import MailMessage
 
 
 class Clock:

@@ -5,8 +5,9 @@ import pytest
 from conftest import SITE, csrf_token, links_in, make_app, post_form
 from flask_babel import force_locale
 
+from expertnet.accounts.models import Invitation, User
 from expertnet.core.i18n import _
-from expertnet.core.models import Invitation, MailMessage, User
+from expertnet.core.models import MailMessage
 
 SUBJECT = "Invitation to keep your profile in the Hai Phong expert network"
 

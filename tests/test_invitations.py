@@ -9,7 +9,8 @@ from conftest import PASSWORD, csrf_token, log_in, post_form
 from itsdangerous import URLSafeTimedSerializer
 
 from expertnet.accounts import data_rights, invitations
-from expertnet.core.models import Audit, Invitation, User
+from expertnet.accounts.models import Invitation, User
+from expertnet.core.models import Audit
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_only_curators_invite(app, add, make_user, login, client):
 
 
 def test_deleting_the_profile_deletes_its_invitations(app, invited):
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
     expert, _curator, path = invited
     data_rights.delete_profile(Expert.get_by_id(expert.id))
     assert Invitation.select().count() == 0

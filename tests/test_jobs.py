@@ -11,11 +11,13 @@ from conftest import client_as, csrf_token, log_in
 from werkzeug.datastructures import MultiDict
 
 from expertnet.accounts import consent
+from expertnet.accounts.models import Invitation, User
 from expertnet.core import access, tasks
 from expertnet.core import outbox as mail
 from expertnet.core.db import utcnow
-from expertnet.core.models import Audit, Invitation, Job, User
+from expertnet.core.models import Audit
 from expertnet.curation import exports, jobs
+from expertnet.curation.models import Job
 from expertnet.directory import finder, writes
 
 

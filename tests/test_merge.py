@@ -8,24 +8,15 @@ import pytest
 from conftest import csrf_token, log_in
 
 from expertnet.accounts import consent, data_rights, invitations, reviews
+from expertnet.accounts.models import Consent, DeletionRequest, Invitation, PendingChange, User
 from expertnet.cooperation import engagements as engagement_records
-from expertnet.core.models import (
-    Audit,
-    Consent,
-    ContactBlock,
-    ContactRequest,
-    DeletionRequest,
-    Engagement,
-    Expert,
-    Invitation,
-    MergedProfile,
-    PendingChange,
-    ShortlistEntry,
-    User,
-)
+from expertnet.cooperation.models import Engagement
+from expertnet.core.models import Audit
 from expertnet.curation import merging
 from expertnet.directory import indexing, writes
+from expertnet.directory.models import Expert, MergedProfile
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import ContactBlock, ContactRequest, ShortlistEntry
 
 
 def _ids(client, q):

@@ -6,8 +6,8 @@ import pytest
 from conftest import csrf_token
 
 from expertnet.accounts import consent
-from expertnet.core.models import Expert
 from expertnet.curation import merging
+from expertnet.directory.models import Expert
 
 
 @pytest.fixture

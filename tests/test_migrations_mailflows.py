@@ -2,9 +2,10 @@
 and on a new one (0001 created the columns from the current models already)."""
 from playhouse.migrate import SchemaMigrator, migrate
 
+from expertnet.accounts.models import Invitation, Registration
 from expertnet.core import migrations
 from expertnet.core.db import database
-from expertnet.core.models import Expert, Invitation, Registration
+from expertnet.directory.models import Expert
 
 NAMES = ["0016_registrations", "0017_profile_freshness", "0018_invitation_mail"]
 

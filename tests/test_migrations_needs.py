@@ -3,15 +3,11 @@ a department, and the tables of needs, shortlists, contact requests and engageme
 are created."""
 from playhouse.migrate import SchemaMigrator, migrate
 
+from expertnet.accounts.models import User
+from expertnet.cooperation.models import ENGAGEMENT_MODELS
 from expertnet.core import migrations
 from expertnet.core.db import database
-from expertnet.core.models import (
-    CONTACT_REQUEST_MODELS,
-    ENGAGEMENT_MODELS,
-    NEED_MODELS,
-    SHORTLIST_MODELS,
-    User,
-)
+from expertnet.outreach.models import CONTACT_REQUEST_MODELS, NEED_MODELS, SHORTLIST_MODELS
 
 NAMES = ["0040_needs", "0041_shortlists", "0042_contact_requests", "0043_engagements"]
 TABLES = [*ENGAGEMENT_MODELS[::-1], *CONTACT_REQUEST_MODELS, *SHORTLIST_MODELS, *NEED_MODELS]

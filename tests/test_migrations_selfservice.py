@@ -4,7 +4,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from expertnet.core import migrations
 from expertnet.core.db import database
-from expertnet.core.models import Expert
+from expertnet.directory.models import Expert
 
 
 def _columns():

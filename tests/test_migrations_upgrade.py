@@ -12,9 +12,10 @@ import pg_pool
 import pytest
 from conftest import PG_URL, _pg_execute, make_app
 
+from expertnet.accounts.models import Consent, User
 from expertnet.core import migrations
 from expertnet.core.db import database
-from expertnet.core.models import Consent, Expert, User
+from expertnet.directory.models import Expert
 
 FIXTURES = Path(__file__).parent / "fixtures" / "migrated"
 

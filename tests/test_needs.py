@@ -5,9 +5,9 @@ from conftest import client_as, post_form
 
 from expertnet import search
 from expertnet.core import access
-from expertnet.core.models import Need
 from expertnet.outreach import matching
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import Need
 
 PORT = dict(full_name="Trần Văn Cảng", organization="Công ty Tự động hóa Cảng",
             fields="automation;seaports", available_for="consulting;reviewing",
@@ -231,7 +231,8 @@ def _shortlist_page(client, need):
 
 def test_the_shortlist_keeps_order_notes_and_works_without_javascript(client, login, official,
                                                                       experts):
-    from expertnet.core.models import Audit, ShortlistEntry
+    from expertnet.core.models import Audit
+    from expertnet.outreach.models import ShortlistEntry
     login(official)
     need = _need(official, title="Tự động hóa cảng biển")
     for name in ("port", "coral", "ai"):
@@ -312,7 +313,7 @@ def test_colleagues_share_the_shortlist_and_others_do_not(app, official, make_us
 
 
 def test_admins_set_the_department_of_an_account(client, login, make_user):
-    from expertnet.core.models import User
+    from expertnet.accounts.models import User
     admin = make_user("admin")
     official = make_user("official")
     login(admin)

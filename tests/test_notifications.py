@@ -8,10 +8,13 @@ import pytest
 from conftest import client_as, post_form
 
 from expertnet.accounts import data_rights, invitations, registrations, reviews
-from expertnet.core.models import ContactRequest, Expert, Notification, PendingChange
+from expertnet.accounts.models import PendingChange
+from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
+from expertnet.notifications.models import Notification
 from expertnet.outreach import contact_requests
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import ContactRequest
 
 EN = {"Accept-Language": "en"}
 VI = {"Accept-Language": "vi"}
@@ -149,8 +152,8 @@ def test_a_claimed_invitation_tells_the_curator_who_sent_it(app, make_user, add)
 
 
 def test_a_registration_decision_is_notified_even_without_mail(app, make_user, add):
+    from expertnet.accounts.models import Registration
     from expertnet.core.db import utcnow
-    from expertnet.core.models import Registration
     expert = add(full_name="Hoàng Minh", visibility="curators")
     person = make_user("expert", expert=expert)
     row = Registration.create(expert=expert.id, user_id=person.id, status="pending",

@@ -10,9 +10,12 @@ import pytest
 from conftest import client_as, post_form
 
 from expertnet.accounts import data_rights
-from expertnet.core.models import Audit, Expert, OrcidImport, PendingChange, User
+from expertnet.accounts.models import PendingChange, User
+from expertnet.core.models import Audit
 from expertnet.curation import merging, orcid
+from expertnet.curation.models import OrcidImport
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 FIXTURES = Path(__file__).parent / "fixtures" / "orcid"
 FULL = "0000-0002-1825-0097"

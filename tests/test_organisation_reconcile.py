@@ -8,12 +8,14 @@ import pytest
 from conftest import post_form
 
 from expertnet.cooperation import agreements, missions
-from expertnet.core.models import Agreement, Audit, Mission, MissionOrganisation, Need
+from expertnet.cooperation.models import Agreement, Mission, MissionOrganisation
+from expertnet.core.models import Audit
 from expertnet.organisations import reconcile, writes
 from expertnet.organisations.models import Affiliation, LinkDecision, Organisation
 from expertnet.organisations.names import best_matches, expand, score
 from expertnet.organisations.validation import OrganisationErrors
 from expertnet.outreach import needs
+from expertnet.outreach.models import Need
 
 
 @pytest.fixture

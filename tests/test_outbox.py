@@ -317,7 +317,8 @@ def test_the_migrations_upgrade_an_older_database_and_a_queued_legacy_task_still
     from playhouse.migrate import migrate as apply
 
     from expertnet.core import migrations
-    from expertnet.core.models import NOTIFICATION_MODELS, SAVED_SEARCH_MODELS
+    from expertnet.notifications.models import NOTIFICATION_MODELS
+    from expertnet.outreach.models import SAVED_SEARCH_MODELS
 
     names = ["0031_mail_outbox", "0032_notifications", "0033_saved_searches"]
     with database.atomic():

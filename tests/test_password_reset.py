@@ -10,7 +10,8 @@ from conftest import PASSWORD, csrf_token, links_in, log_in, make_app, post_form
 from itsdangerous import URLSafeTimedSerializer
 
 from expertnet.accounts import invitations, resets
-from expertnet.core.models import Audit, User
+from expertnet.accounts.models import User
+from expertnet.core.models import Audit
 
 NEW = "a brand new passphrase"
 

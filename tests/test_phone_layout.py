@@ -228,3 +228,43 @@ def test_an_expert_answers_a_contact_request_on_a_phone(browser, demo, language,
     label = "Người đề nghị" if language == "vi" else "Who asks"
     assert page.locator(f'td[data-label="{label}"]').first.is_visible()
     context.close()
+
+
+DESK = {"width": 1280, "height": 800}
+# The header's parts (brand, tools, account, language) and the top of each.
+HEADER_ROWS = """() => [...document.querySelectorAll('.header-row > *')]
+  .map(element => Math.round(element.getBoundingClientRect().top))"""
+# The widest header a count can make: two-digit counts on the notifications and on the group
+# holding a curator's queue of requests through the Department, whether or not any wait.
+WITH_COUNTS = """() => {
+  const count = () => Object.assign(document.createElement('strong'),
+                                    {className: 'badge', textContent: '12'});
+  document.querySelector('.notifications-link:not(:has(.badge))')?.append(' ', count());
+  const tasks = document.querySelector('details.menu:has(a[href="/curate/department-contacts"]) > summary');
+  if (tasks && !tasks.querySelector('.badge')) tasks.append(' ', count());
+}"""
+
+
+@pytest.mark.parametrize("language", LOCALES)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_header_is_one_row_at_a_desk(browser, demo, role, language):
+    """At 1280 px a curator's or an administrator's header took two or three rows; every
+    role's now holds one row (its groups open below it), with counts on its badges too."""
+    base, accounts = demo
+    context = browser.new_context(viewport=DESK, locale=LOCALES[language])
+    page = context.new_page()
+    if role != "anonymous":
+        log_in(page, base, *accounts[role])
+    page.goto(base + "/")
+    page.evaluate(WITH_COUNTS)
+    assert len(set(page.evaluate(HEADER_ROWS))) == 1, page.evaluate(HEADER_ROWS)
+    assert page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height") < 72
+    # Each group opens within the screen, the account's at the right edge included.
+    for summary in page.locator("details.menu > summary").all():
+        summary.click()
+        menu = summary.locator("xpath=..").locator("ul")
+        box = menu.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= DESK["width"]
+        summary.click()
+    assert not page.evaluate(OVERFLOWS, DESK["width"])
+    context.close()

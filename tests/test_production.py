@@ -16,8 +16,8 @@ from conftest import make_app, profile
 
 from expertnet.accounts import data_rights
 from expertnet.core.db import database, utcnow
-from expertnet.core.models import PendingIndex
 from expertnet.directory import indexing, writes
+from expertnet.directory.models import PendingIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -197,7 +197,7 @@ def test_an_index_writer_waiting_for_the_lock_writes_the_newest_version(app, add
     not put back the older document it would have read before waiting."""
     import threading
 
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
 
     expert = add(full_name="Tạ Phiên Bản")
     held = store._writer()  # another worker's long index write
@@ -224,7 +224,7 @@ def test_saving_profiles_without_an_import_key_through_the_form_never_collides(a
                                                                              make_user, login):
     from conftest import csrf_token
 
-    from expertnet.core.models import Expert
+    from expertnet.directory.models import Expert
 
     experts = [add(full_name=f"Không Mã {number}") for number in range(2)]
     login(make_user("curator"))

@@ -7,8 +7,10 @@ import pytest
 from conftest import csrf_token, log_in, post_form
 
 from expertnet.accounts import consent
-from expertnet.core.models import Audit, Expert, PendingChange, User
+from expertnet.accounts.models import PendingChange, User
+from expertnet.core.models import Audit
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 
 def form_data(expert, /, **changes):

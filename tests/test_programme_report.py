@@ -100,7 +100,7 @@ def cooperation(recorded, official):
     absent = events.invite(workshop, recorded["port"], official, "panellist")
     events.record_attendance(absent, "absent", official.id)
     # A curators-only profile that came: curators count it, officials do not.
-    from expertnet.core.models import EventInvitation
+    from expertnet.cooperation.models import EventInvitation
     EventInvitation.create(event=workshop.id, expert=recorded["hidden"].id, role="speaker",
                            status="accepted", attendance="attended")
     for direction, country, day in (("outgoing", "JP", f"{year}-04-01"),

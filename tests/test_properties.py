@@ -26,8 +26,9 @@ from test_access_matrix import EXPECTED, _client_as, _url
 from test_access_matrix import world as world  # noqa: F401 - the fixture: a profile, a need, a batch…
 
 from expertnet.core.db import database
-from expertnet.core.models import Expert, ImportRow
 from expertnet.curation import batches, importer
+from expertnet.curation.models import ImportRow
+from expertnet.directory.models import Expert
 from expertnet.search import query
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,

@@ -7,12 +7,14 @@ import pytest
 from conftest import csrf_token
 
 from expertnet.accounts import consent
+from expertnet.accounts.models import Invitation
 from expertnet.core import outbox as mail
 from expertnet.core.access import CURATOR
 from expertnet.core.db import utcnow
-from expertnet.core.models import Audit, Expert, Invitation
+from expertnet.core.models import Audit
 from expertnet.curation import quality
 from expertnet.directory import finder, indexing
+from expertnet.directory.models import Expert
 
 
 @pytest.fixture

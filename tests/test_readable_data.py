@@ -8,9 +8,10 @@ import pytest
 from conftest import client_as
 
 from expertnet.accounts import consent
-from expertnet.core.models import Audit, Expert
+from expertnet.core.models import Audit
 from expertnet.directory import writes
 from expertnet.directory.controllers.profiles import readable_data
+from expertnet.directory.models import Expert
 
 
 @pytest.fixture

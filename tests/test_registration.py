@@ -10,8 +10,10 @@ from conftest import PASSWORD, csrf_token, links_in, log_in, post_form
 
 from expertnet.accounts import data_rights, registrations
 from expertnet.accounts.consent import NOTICE_VERSION
+from expertnet.accounts.models import Consent, Registration, User
 from expertnet.core.db import utcnow
-from expertnet.core.models import Audit, Consent, Expert, Registration, User
+from expertnet.core.models import Audit
+from expertnet.directory.models import Expert
 
 EN = {"Accept-Language": "en"}
 

@@ -10,8 +10,8 @@ from conftest import client_as
 
 from expertnet.core import observability
 from expertnet.core.db import utcnow
-from expertnet.core.models import PendingIndex
 from expertnet.directory import indexing
+from expertnet.directory.models import PendingIndex
 
 NAME = "Nguyễn Thị Bảo Ngọc"
 EMAIL = "bao.ngoc@example.org"

@@ -8,9 +8,11 @@ import pytest
 from conftest import PASSWORD, log_in, post_form
 
 from expertnet.accounts import reviews
+from expertnet.accounts.models import PendingChange
 from expertnet.core.db import database
-from expertnet.core.models import Audit, Expert, PendingChange
+from expertnet.core.models import Audit
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ from conftest import PASSWORD, csrf_token, links_in, log_in, post_form
 from flask_babel import force_locale
 from test_profile_edit import form_data
 
+from expertnet.accounts.models import PendingChange, User
 from expertnet.core.i18n import _
-from expertnet.core.models import Audit, Expert, MailMessage, PendingChange, User
+from expertnet.core.models import Audit, MailMessage
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 
 def found(client, text):

@@ -8,10 +8,12 @@ import pytest
 from conftest import client_as, links_in, post_form
 
 from expertnet.core.db import utcnow
-from expertnet.core.models import Expert, Notification, SavedSearch, SavedSearchHit
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
+from expertnet.notifications.models import Notification
 from expertnet.outreach import needs as records
 from expertnet.outreach import saved_searches
+from expertnet.outreach.models import SavedSearch, SavedSearchHit
 
 EN = {"Accept-Language": "en"}
 PORT = {"fields": "seaports", "bio_vi": "Tự động hóa cảng biển", "organization": "Viện Cảng"}

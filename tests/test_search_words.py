@@ -269,7 +269,7 @@ def test_did_you_mean_corrects_a_word_nobody_holds(app, add, client):
     assert body["did_you_mean"] == "logistics"
     page = client.get("/search", query_string={"q": "logitics"},
                       headers={"Accept-Language": "vi"}).get_data(as_text=True)
-    assert "Có phải bạn muốn tìm:" in page and ">logistics</a>" in page
+    assert "Có phải anh/chị muốn tìm:" in page and ">logistics</a>" in page
 
 
 def test_no_suggestion_when_the_words_are_known_or_results_are_enough(app, add):

@@ -7,25 +7,23 @@ import datetime
 import pytest
 
 from expertnet.accounts import consent, data_rights
+from expertnet.accounts.models import Consent
 from expertnet.cooperation import agreements, engagements, events, missions
-from expertnet.core import signals
-from expertnet.core.models import (
+from expertnet.cooperation.models import (
     Agreement,
     AgreementExpert,
-    Consent,
-    ContactBlock,
-    ContactRequest,
     Engagement,
     Event,
     EventInvitation,
-    Expert,
     Mission,
     MissionExpert,
-    ShortlistEntry,
 )
+from expertnet.core import signals
 from expertnet.curation import merging
+from expertnet.directory.models import Expert
 from expertnet.outreach import contact_requests, shortlists
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import ContactBlock, ContactRequest, ShortlistEntry
 
 DAY = datetime.date(2026, 5, 4)
 

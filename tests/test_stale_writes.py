@@ -6,9 +6,10 @@ import pytest
 from test_import import write_csv
 
 from expertnet.accounts import data_rights
-from expertnet.core.models import Audit, Expert
+from expertnet.core.models import Audit
 from expertnet.curation import importer
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 COLUMNS = ["external_id", "kind", "full_name", "organization", "city", "fields", "phone"]
 

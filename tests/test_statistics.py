@@ -13,9 +13,9 @@ from flask_babel import force_locale
 
 from expertnet.accounts import data_rights
 from expertnet.core.access import CURATOR, Viewer
-from expertnet.core.models import Expert
 from expertnet.curation import merging
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 from expertnet.programme import statistics as dashboard
 
 OFFICIAL = Viewer(role="official")

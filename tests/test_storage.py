@@ -5,8 +5,8 @@ from playhouse.migrate import migrate
 
 from expertnet.core import migrations
 from expertnet.core.db import database, is_sqlite
-from expertnet.core.models import Expert
 from expertnet.directory import indexing
+from expertnet.directory.models import Expert
 from expertnet.search import index as search_index
 
 

@@ -13,11 +13,14 @@ from flask_babel import force_locale
 from test_import_browser import commit, uploaded_batch
 
 from expertnet.accounts import consent
+from expertnet.accounts.models import Consent
 from expertnet.cli import format_report
 from expertnet.core import vocab
-from expertnet.core.models import Audit, Consent, Expert, ImportBatch, ImportRow
+from expertnet.core.models import Audit
 from expertnet.curation import batches, columns, importer
+from expertnet.curation.models import ImportBatch, ImportRow
 from expertnet.directory import validation
+from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
 
 # A ward office's sheet: a running number, the person, where they work and live, one

@@ -10,12 +10,14 @@ from werkzeug.datastructures import MultiDict
 from expertnet import search
 from expertnet.core import access
 from expertnet.core.access import CURATOR
-from expertnet.core.models import Audit, TermPair
+from expertnet.core.models import Audit
+from expertnet.curation import term_suggestions
 from expertnet.directory import finder
 from expertnet.outreach import matching
 from expertnet.outreach import needs as records
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy import terms
+from expertnet.taxonomy.models import TermPair
 
 # Profiles with both bios: three speak of emission reduction, in their own sentences.
 BILINGUAL = [
@@ -54,7 +56,7 @@ def suggested_pair(vi="giảm phát thải", en="emission reduction"):
 
 def test_mining_suggests_the_pair_with_two_example_profiles_once(app, add):
     experts = bilingual(add)
-    assert terms.suggest() >= 1
+    assert term_suggestions.suggest() >= 1
     pair = TermPair.get(TermPair.key == terms.key_of("giảm phát thải", "emission reduction"))
     assert (pair.status, pair.source, pair.score) == ("suggested", "mined", 1.0)
     assert pair.examples == [experts[0].id, experts[1].id]
@@ -62,20 +64,20 @@ def test_mining_suggests_the_pair_with_two_example_profiles_once(app, add):
     mined = {(row.vi, row.en) for row in TermPair.select()}
     assert ("phát thải", "emission reduction") not in mined
     assert ("giảm phát thải", "emission") not in mined
-    sentences = terms.example_sentences(pair)
+    sentences = term_suggestions.example_sentences(pair)
     assert [(expert.id, vi, en) for expert, vi, en in sentences][0] == (
         experts[0].id, "Tư vấn giảm phát thải cho cảng Lạch Huyện.",
         "Advises Lach Huyen port on emission reduction.")
     # Deterministic and never twice: a second run adds nothing.
-    assert terms.suggest() == 0
+    assert term_suggestions.suggest() == 0
 
 
 def test_a_rejected_or_removed_pair_is_never_suggested_again(app, add):
     bilingual(add)
-    terms.suggest()
+    term_suggestions.suggest()
     pair = TermPair.get(TermPair.key == terms.key_of("giảm phát thải", "emission reduction"))
     terms.reject(pair, actor_id=None)
-    terms.suggest()
+    term_suggestions.suggest()
     assert TermPair.get_by_id(pair.id).status == "rejected"
     assert TermPair.select().where(TermPair.vi == "giảm phát thải").count() == 1
 
@@ -148,7 +150,7 @@ def test_the_curators_review_flow_in_both_languages_is_audited(app, client, add,
                                                               login):
     bilingual(add)
     add(full_name="Sarah Miller", bio_en="Emission cuts and emission reduction at sea.")
-    terms.suggest()
+    term_suggestions.suggest()
     other = suggested_pair("kiểm toán năng lượng", "energy audit")
     curator = make_user("curator")
     login(curator)

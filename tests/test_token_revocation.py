@@ -3,7 +3,8 @@ password change and a deactivation revoke every token (README, accounts section)
 from conftest import PASSWORD, post_form
 
 from expertnet.accounts import users as accounts
-from expertnet.core.models import ApiToken, Audit
+from expertnet.accounts.models import ApiToken
+from expertnet.core.models import Audit
 
 NEW_PASSWORD = "a brand new harbour lighthouse"
 

@@ -4,7 +4,7 @@ import re
 from conftest import post_form
 
 from expertnet.accounts import users as accounts
-from expertnet.core.models import ApiToken
+from expertnet.accounts.models import ApiToken
 
 
 def _bearer(token):

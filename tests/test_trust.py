@@ -2,7 +2,8 @@
 curator (who, when), claimed by its owner, ORCID iD given."""
 from conftest import csrf_token, log_in, post_form
 
-from expertnet.core.models import Audit, Expert
+from expertnet.core.models import Audit
+from expertnet.directory.models import Expert
 
 
 def test_a_new_profile_is_self_declared_unclaimed_without_orcid(app, add, client):

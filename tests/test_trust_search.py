@@ -7,8 +7,8 @@ from test_profile_edit import save
 
 from expertnet import search
 from expertnet.accounts import invitations
-from expertnet.core.models import Expert
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 from expertnet.search import index as search_index
 
 ORCID = "0000-0002-1825-0097"

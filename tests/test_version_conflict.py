@@ -2,8 +2,9 @@
 refused, even when both editors loaded the profile before either saved."""
 import pytest
 
-from expertnet.core.models import Audit, Expert
+from expertnet.core.models import Audit
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 
 def test_a_save_based_on_an_old_version_is_refused(app, add):

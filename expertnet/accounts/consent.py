@@ -24,12 +24,13 @@ import re
 
 from peewee import JOIN
 
+from expertnet.accounts.models import Consent, User
 from expertnet.core import audit, signals
 from expertnet.core.db import database
 from expertnet.core.i18n import _l
-from expertnet.core.models import Consent, Expert, User
 from expertnet.core.text import fold
 from expertnet.directory import writes
+from expertnet.directory.models import Expert
 
 # Bump when the notice's text changes: each consent keeps the version that was shown.
 NOTICE_VERSION = "2026-01"

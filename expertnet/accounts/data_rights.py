@@ -1,27 +1,25 @@
 """The data subject's rights (Law 91/2025): to see and download everything held about
 them, to know who saw their contact details, and to ask for deletion (confirmed by a
 curator, then carried out by :func:`delete_profile`)."""
-import json
 
 from expertnet.accounts import (
     consent,
     delegates,
     registrations,
 )
-from expertnet.core import audit, signals
-from expertnet.core.db import database, utc_text, utcnow
-from expertnet.core.models import (
-    Audit,
+from expertnet.accounts.models import (
     Consent,
     DeletionRequest,
-    Expert,
     Invitation,
-    OrcidImport,
     PendingChange,
     ProfileDelegate,
     User,
 )
+from expertnet.core import audit, signals
+from expertnet.core.db import database, utc_text, utcnow
+from expertnet.core.models import Audit
 from expertnet.directory import indexing, validation, writes
+from expertnet.directory.models import Expert
 
 
 def contact_views(expert_id):
@@ -103,17 +101,9 @@ def export(user):
          "reason": row.reason}
         for row in PendingChange.select().where(PendingChange.expert == expert.id)
         .order_by(PendingChange.id)]
-    # What the modules above keep about the person (contact requests, engagements, events,
-    # delegations, agreements): each module answers for its own tables.
+    # What the modules above keep about the person (ORCID records, contact requests,
+    # engagements, events, delegations, agreements): each module answers for its own tables.
     data.update(signals.sections_from(signals.personal_data_requested.send(expert.id)))
-    # ORCID records read for the profile: the summary kept, where it came from, what was applied.
-    data["orcid_records"] = [
-        {"orcid": row.orcid, "source": row.source, "read_at": utc_text(row.created_at),
-         "status": row.status, "applied_at": utc_text(row.applied_at),
-         "applied_fields": json.loads(row.applied_fields or "[]"),
-         "record": json.loads(row.record or "{}")}
-        for row in OrcidImport.select().where(OrcidImport.expert == expert.id)
-        .order_by(OrcidImport.id)]
     return data
 
 
@@ -133,6 +123,17 @@ def request_deletion(user):
 def requests_of(user):
     return list(DeletionRequest.select().where(DeletionRequest.requested_by == user.id)
                 .order_by(DeletionRequest.id.desc()))
+
+
+def pending_request(request_id):
+    """The deletion request ``request_id`` if it waits for a curator, else None."""
+    return DeletionRequest.get_or_none((DeletionRequest.id == request_id)
+                                       & (DeletionRequest.status == "pending"))
+
+
+def has_pending_request(expert_id):
+    return DeletionRequest.select().where((DeletionRequest.expert_id == expert_id)
+                                          & (DeletionRequest.status == "pending")).exists()
 
 
 def pending():

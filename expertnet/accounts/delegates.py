@@ -9,10 +9,11 @@ Naming and removing a delegate are audited (``delegate.add``, ``delegate.remove`
 take effect on the delegate's next request (``access.viewer_for`` reads them afresh).
 """
 from expertnet.accounts import users as accounts
+from expertnet.accounts.models import ProfileDelegate, User
 from expertnet.core import audit
 from expertnet.core.db import database
 from expertnet.core.i18n import _
-from expertnet.core.models import Expert, ProfileDelegate, User
+from expertnet.directory.models import Expert
 
 # Curators and admins edit every profile already: naming them would mean nothing.
 DELEGATE_ROLES = ("expert", "official")

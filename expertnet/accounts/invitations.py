@@ -13,12 +13,14 @@ import secrets
 
 from flask import current_app
 
+from expertnet.accounts import emails
 from expertnet.accounts import users as accounts
+from expertnet.accounts.models import Invitation, User
 from expertnet.core import audit, links
 from expertnet.core.db import database, utcnow
-from expertnet.core.models import Expert, Invitation, MailMessage, User
+from expertnet.core.models import MailMessage
 from expertnet.directory import indexing
-from expertnet.notifications import emails
+from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
 
 SALT = "expertnet.invitation.claim"

@@ -25,11 +25,13 @@ from flask import current_app
 
 from expertnet.accounts import (
     consent,
+    emails,
     passwords,
 )
 from expertnet.accounts import (
     users as accounts,
 )
+from expertnet.accounts.models import Registration, User
 from expertnet.core import (
     audit,
     links,
@@ -40,11 +42,8 @@ from expertnet.core import (
 )
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import Expert, Registration, User
 from expertnet.directory import validation, writes
-from expertnet.notifications import (
-    emails,
-)
+from expertnet.directory.models import Expert
 from expertnet.notifications import (
     inbox as notifications,
 )
@@ -200,6 +199,12 @@ def set_wanted_visibility(row, visibility, actor):
                      changes={"registration": row.id,
                               "wanted_visibility": [row.wanted_visibility, visibility]})
     row.wanted_visibility = visibility
+
+
+def pending_registration(registration_id):
+    """The registration ``registration_id`` if it waits for a curator, else None."""
+    return Registration.get_or_none((Registration.id == registration_id)
+                                    & (Registration.status == "pending"))
 
 
 def waiting_count():

@@ -16,11 +16,11 @@ import hmac
 
 from flask import current_app
 
+from expertnet.accounts import emails
 from expertnet.accounts import users as accounts
+from expertnet.accounts.models import User
 from expertnet.core import links, tasks
 from expertnet.core import outbox as mail
-from expertnet.core.models import User
-from expertnet.notifications import emails
 
 SALT = "expertnet.password-reset"
 

@@ -14,12 +14,12 @@ same proposal at once cannot both succeed; the second gets :class:`AlreadyDecide
 nothing of theirs is written."""
 import json
 
+from expertnet.accounts import emails
 from expertnet.accounts import users as accounts
+from expertnet.accounts.models import PendingChange
 from expertnet.core import audit, links
 from expertnet.core.db import database, utcnow
-from expertnet.core.models import PendingChange
 from expertnet.directory import indexing, writes
-from expertnet.notifications import emails
 from expertnet.notifications import inbox as notifications
 
 # What a curator vouches for: who the person is and where they work.
@@ -116,6 +116,11 @@ def _audit_decision(row, status, actor, reason=""):
     audit.record(f"review.{'accept' if status == 'accepted' else 'reject'}",
                  actor_id=actor, expert_id=row.expert_id,
                  changes={"review": row.id, **({"reason": reason} if reason else {})})
+
+
+def change(change_id):
+    """The proposed change ``change_id`` (whatever became of it), or None."""
+    return PendingChange.get_or_none(PendingChange.id == change_id)
 
 
 def queue():

@@ -7,12 +7,13 @@ import secrets
 from dataclasses import dataclass
 
 from expertnet.accounts import passwords
+from expertnet.accounts.models import ROLES, ApiToken, User
 from expertnet.core import audit
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import ROLES, ApiToken, Expert, User
 from expertnet.core.text import clean, parse_id
 from expertnet.directory import indexing, writes
+from expertnet.directory.models import Expert
 from expertnet.directory.validation import _EMAIL
 
 

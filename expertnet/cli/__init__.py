@@ -185,7 +185,7 @@ def translate_extract():
     folder = source_catalogues()
     root = folder.parent
     pot = folder / "messages.pot"
-    _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "_n:1,2",
+    _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "_lp:1c,2", "-k", "_n:1,2",
              "--no-location", "--sort-output", "-o", str(pot), str(root / "expertnet"))
     _pybabel("update", "-i", str(pot), "-d", str(folder), "--no-wrap", "--ignore-obsolete")
 
@@ -228,11 +228,12 @@ def suggest_terms(limit):
     """Seed the bilingual term list from the taxonomy's field names (accepted pairs) and store the pairs
     mined from profiles with both bios as suggestions for the curators (/curate/terms)."""
     from expertnet.core import audit
+    from expertnet.curation import term_suggestions
     from expertnet.taxonomy import store as catalog
     from expertnet.taxonomy import terms
 
     seeded = terms.seed_from_taxonomy(catalog.load())
-    suggested = terms.suggest(limit)
+    suggested = term_suggestions.suggest(limit)
     audit.record("terms.suggest", source="cli",
                  changes={"seeded": seeded, "suggested": suggested, "limit": limit})
     click.echo(f"{seeded} pairs from the taxonomy, {suggested} new suggestions to review")

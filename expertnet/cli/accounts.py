@@ -5,7 +5,7 @@ import sys
 import click
 
 from expertnet.accounts import users as accounts
-from expertnet.core.models import ROLES
+from expertnet.accounts.models import ROLES
 
 
 @click.command("create-user")

@@ -8,10 +8,7 @@ from peewee import IntegrityError
 
 from expertnet.cooperation import attachments
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
-from expertnet.core import audit, places, signals, vocab
-from expertnet.core.db import database, utcnow
-from expertnet.core.i18n import _
-from expertnet.core.models import (
+from expertnet.cooperation.models import (
     Agreement,
     AgreementExpert,
     AgreementFile,
@@ -19,6 +16,9 @@ from expertnet.core.models import (
     Event,
     Mission,
 )
+from expertnet.core import audit, places, signals, vocab
+from expertnet.core.db import database, utcnow
+from expertnet.core.i18n import _
 from expertnet.core.text import clean, clean_multiline, fold
 from expertnet.web.forms import form_date, text_problems
 

@@ -1,8 +1,8 @@
 """What events, delegations and agreements share: who may read and change them, the
 errors their checks raise, and the profiles they name as a viewer may see them."""
+from expertnet.accounts.models import User
 from expertnet.core import access, audit
 from expertnet.core.db import database, utcnow
-from expertnet.core.models import User
 from expertnet.core.text import clean, fold
 from expertnet.directory import finder
 

@@ -8,12 +8,13 @@ and curators change it and its attachments. Each change is audited.
 import functools
 
 from expertnet.cooperation import attachments
+from expertnet.cooperation.models import Attachment, Engagement
 from expertnet.core import access, audit, signals, vocab
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import Attachment, Engagement, Need
 from expertnet.core.text import clean, clean_multiline
 from expertnet.directory import finder
+from expertnet.outreach.models import Need
 from expertnet.web.forms import date_range_problems, form_date, text_problems
 
 ROLES = ("official", "curator", "admin")

@@ -17,13 +17,16 @@ from flask import current_app
 from peewee import IntegrityError
 
 from expertnet.accounts import consent
+from expertnet.accounts.models import User
 from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
+from expertnet.cooperation.models import AgreementLink, Event, EventInvitation
 from expertnet.core import access, audit, links, signals, vocab
 from expertnet.core import outbox as mail
 from expertnet.core.db import database, utc_text, utcnow
 from expertnet.core.i18n import _, format_day
-from expertnet.core.models import AgreementLink, Event, EventInvitation, Expert, User
 from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.directory.models import Expert
+from expertnet.directory.visibility import visible_condition
 from expertnet.outreach import contact_requests
 from expertnet.taxonomy import store as catalog
 from expertnet.web.forms import date_range_problems, form_date, text_problems
@@ -116,7 +119,7 @@ def counts(event_ids, viewer):
     query = (EventInvitation.select(EventInvitation.event, EventInvitation.status,
                                     EventInvitation.attendance)
              .join(Expert, on=(EventInvitation.expert == Expert.id))
-             .where(EventInvitation.event.in_(list(found)) & access.visible_condition(viewer)))
+             .where(EventInvitation.event.in_(list(found)) & visible_condition(viewer)))
     for event_id, status, attendance in query.tuples():
         found[event_id]["invited"] += 1
         found[event_id]["accepted"] += status == "accepted"

@@ -8,10 +8,10 @@ import datetime
 from peewee import IntegrityError
 
 from expertnet.cooperation.common import Problems, Refused, visible_experts, write
+from expertnet.cooperation.models import AgreementLink, Mission, MissionExpert, MissionFollowUp
 from expertnet.core import audit, places, signals, vocab
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import AgreementLink, Mission, MissionExpert, MissionFollowUp
 from expertnet.core.text import clean, clean_multiline, fold
 from expertnet.web.forms import date_range_problems, form_date, text_problems
 

@@ -6,9 +6,9 @@ from flask import has_request_context, url_for
 
 from expertnet.cooperation import common, missions
 from expertnet.cooperation.agreements import status_of
+from expertnet.cooperation.models import Agreement, Mission, MissionOrganisation
 from expertnet.core import signals, vocab
 from expertnet.core.i18n import _, format_day
-from expertnet.core.models import Agreement, Mission, MissionOrganisation
 from expertnet.core.text import clean, fold
 
 SOURCES = ("agreement", "delegation")

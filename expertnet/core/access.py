@@ -9,8 +9,6 @@ from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context
 
-from expertnet.core.models import Expert, ProfileDelegate
-
 CONTACT_FIELDS = ("email", "phone")
 
 ROLES = ("anonymous", "expert", "official", "curator", "admin")
@@ -30,7 +28,7 @@ class Viewer:
     user_id: int | None = None
     # Profiles the viewer owns: always visible to them, whatever their visibility.
     own_expert_ids: tuple = ()
-    # Profiles the viewer may edit as a delegate (models.ProfileDelegate): visible and
+    # Profiles the viewer may edit as a delegate (accounts' ProfileDelegate): visible and
     # editable like their own, but the consents stay the person's.
     delegated_expert_ids: tuple = ()
 
@@ -53,10 +51,9 @@ CURATOR = Viewer(role="curator")
 
 
 def viewer_for(user):
-    """The viewer of an account (a ``models.User``). Its delegations are read afresh
-    (once per request): removing one takes effect on the delegate's next request."""
-    delegated = tuple(row.expert_id for row in ProfileDelegate.select(ProfileDelegate.expert)
-                      .where(ProfileDelegate.user == user.id).order_by(ProfileDelegate.id))
+    """The viewer of an account (an ``accounts.models.User``). Its delegations are read
+    afresh (once per request): removing one takes effect on the delegate's next request."""
+    delegated = tuple(user.delegated_expert_ids())
     return Viewer(role=user.role, user_id=user.id,
                   own_expert_ids=(user.expert_id,) if user.expert_id else (),
                   delegated_expert_ids=delegated)
@@ -76,15 +73,6 @@ def current_viewer():
 
 def visible_levels(viewer):
     return _LEVELS.get(viewer.role, ("public",))
-
-
-def visible_condition(viewer):
-    """The ``WHERE`` on ``Expert`` of the profiles ``viewer`` may open (what
-    :func:`can_view` answers for one profile), for counts made by the database."""
-    condition = Expert.visibility.in_(visible_levels(viewer))
-    if viewer.always_visible_ids:
-        condition |= Expert.id.in_(list(viewer.always_visible_ids))
-    return condition
 
 
 def can_view(viewer, expert):

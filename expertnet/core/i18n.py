@@ -22,12 +22,15 @@ from flask_babel import (
     get_timezone,
     gettext,
     lazy_gettext,
+    lazy_pgettext,
     ngettext,
     refresh,
 )
 
 _ = gettext
 _l = lazy_gettext
+# A word with two meanings in English carries a context: _lp("engagement", "Outcome").
+_lp = lazy_pgettext
 _n = ngettext
 
 LANGUAGE_COOKIE = "lang"

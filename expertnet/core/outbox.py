@@ -37,9 +37,25 @@ from huey import crontab
 
 from expertnet.core import tasks
 from expertnet.core.db import database, utcnow
+from expertnet.core.i18n import _, _l
 from expertnet.core.models import MailMessage
 
 log = logging.getLogger(__name__)
+
+# The states of a MailMessage (``STATUSES``), as curators read them.
+STATUS_NAMES = {
+    "queued": _l("waiting to be sent"),
+    "sending": _l("being sent"),
+    "sent": _l("sent"),
+    "failed": _l("could not be sent"),
+}
+
+
+def letter(*paragraphs):
+    """Paragraphs separated by blank lines, then the signature."""
+    closing = _("This message was sent automatically by the Hai Phong expert network; "
+                "replies to it are not read.")
+    return "\n\n".join(paragraphs) + "\n\n-- \n" + closing
 
 
 def backend():

@@ -13,7 +13,7 @@ from flask import has_app_context
 from flask_babel import force_locale
 from rapidfuzz import fuzz, process
 
-from expertnet.core.i18n import _l
+from expertnet.core.i18n import _l, _lp
 from expertnet.core.text import fold
 
 KINDS = {
@@ -49,17 +49,17 @@ AVAILABILITY = {
 # A need's progress: each step is reached by the work itself (a shortlist, a contact
 # request, an engagement); only its owner closes it.
 NEED_STATUSES = {
-    "open": _l("Open"),
+    "open": _lp("need status", "Open"),
     "shortlisting": _l("Shortlisting"),
     "contacted": _l("Experts contacted"),
     "engaged": _l("Engaged"),
-    "closed": _l("Closed"),
+    "closed": _lp("need status", "Closed"),
 }
 # What happened with an expert (engagements, the programme's records).
 ENGAGEMENT_KINDS = {
     "consultation": _l("Consultation"),
     "lecture": _l("Lecture or training"),
-    "review": _l("Review"),
+    "review": _lp("engagement kind", "Review"),
     "technology_transfer": _l("Technology transfer"),
     "joint_research": _l("Joint research"),
     "conference_talk": _l("Conference talk"),
@@ -80,7 +80,7 @@ EVENT_ROLES = {
 }
 INVITATION_STATUSES = {
     "invited": _l("Invited, no answer yet"),
-    "accepted": _l("Accepted"),
+    "accepted": _lp("event reply", "Accepted"),
     "declined": _l("Declined"),
     "no_reply": _l("No reply"),
     "cancelled": _l("Cancelled: consent withdrawn"),

@@ -47,14 +47,15 @@ from expertnet.core import (
 )
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import Expert, ImportBatch, ImportRow
 from expertnet.core.text import fold
 from expertnet.curation import (
     columns,
     import_modes,
     importer,
 )
+from expertnet.curation.models import ImportBatch, ImportRow
 from expertnet.directory import search_documents, validation, writes
+from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from flask_babel import force_locale
 
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _l
-from expertnet.core.models import ColumnMapping
 from expertnet.core.text import clean, fold
 from expertnet.curation import contract
+from expertnet.curation.models import ColumnMapping
 from expertnet.directory import validation
 
 # What a file's header may be mapped to: the profile's columns and the survey's consent.

@@ -40,8 +40,9 @@ from rapidfuzz.distance import OSA
 
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _l
-from expertnet.core.models import DuplicateCandidate, DuplicateDismissal, Expert
 from expertnet.core.text import clean, fold
+from expertnet.curation.models import DuplicateCandidate, DuplicateDismissal
+from expertnet.directory.models import Expert
 
 # Points per component. The threshold is what a pair needs to be listed: an identical
 # name alone (40) is not enough in a city where many people share a name; an identical

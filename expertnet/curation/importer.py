@@ -36,7 +36,6 @@ from flask import current_app, has_app_context
 from expertnet.accounts import consent
 from expertnet.core import archives, cells
 from expertnet.core.i18n import _
-from expertnet.core.models import Expert
 from expertnet.core.text import clean, fold
 from expertnet.curation import columns, import_modes
 from expertnet.curation.contract import (
@@ -47,6 +46,7 @@ from expertnet.curation.contract import (
     contract_column,
 )
 from expertnet.directory import search_documents, validation, writes
+from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
 
 BATCH_SIZE = 500

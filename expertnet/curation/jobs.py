@@ -27,11 +27,12 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 
+from expertnet.accounts.models import User
 from expertnet.core import access, audit, cells, tasks
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l
-from expertnet.core.models import Job, User
 from expertnet.curation import exports, quality
+from expertnet.curation.models import Job
 from expertnet.directory import finder
 
 log = logging.getLogger(__name__)

@@ -19,24 +19,22 @@ and a confirmation (:class:`NarrowingNotConfirmed`).
 from dataclasses import dataclass
 
 from expertnet.accounts import consent
-from expertnet.core import audit, signals
-from expertnet.core.db import database, utcnow
-from expertnet.core.i18n import _
-from expertnet.core.models import (
-    Audit,
+from expertnet.accounts.models import (
     Consent,
     DeletionRequest,
-    DuplicateCandidate,
-    Expert,
     Invitation,
-    MergedProfile,
-    OrcidImport,
     PendingChange,
     ProfileDelegate,
     User,
 )
+from expertnet.core import audit, signals
+from expertnet.core.db import database, utcnow
+from expertnet.core.i18n import _
+from expertnet.core.models import Audit
 from expertnet.curation import import_modes
+from expertnet.curation.models import DuplicateCandidate, OrcidImport
 from expertnet.directory import indexing, search_documents, validation, writes
+from expertnet.directory.models import Expert, MergedProfile
 from expertnet.taxonomy import store as catalog
 
 LIST_COLUMNS = tuple(column for column in validation.COLUMNS if column in validation.LIST_COLUMNS)

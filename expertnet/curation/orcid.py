@@ -32,12 +32,13 @@ from dataclasses import asdict, dataclass, field
 from flask import current_app
 
 from expertnet.accounts import reviews
-from expertnet.core import audit
-from expertnet.core.db import database, utcnow
+from expertnet.core import audit, signals
+from expertnet.core.db import database, utc_text, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import MAX_LENGTHS, Expert, OrcidImport
 from expertnet.core.text import clean, fold
+from expertnet.curation.models import OrcidImport
 from expertnet.directory import indexing, validation, writes
+from expertnet.directory.models import MAX_LENGTHS, Expert
 from expertnet.taxonomy import store as catalog
 
 # The fields a record may fill, in the order the preview shows them.
@@ -493,3 +494,15 @@ def latest_applied(expert):
                                        & (OrcidImport.status == "applied"))
             .order_by(OrcidImport.applied_at.desc()).first())
 
+
+@signals.personal_data_requested.connect
+def export_for_person(expert_id, **_):
+    """The ORCID records read for the profile: the summary kept, where it came from, what
+    was applied."""
+    return {"orcid_records": [
+        {"orcid": row.orcid, "source": row.source, "read_at": utc_text(row.created_at),
+         "status": row.status, "applied_at": utc_text(row.applied_at),
+         "applied_fields": json.loads(row.applied_fields or "[]"),
+         "record": json.loads(row.record or "{}")}
+        for row in OrcidImport.select().where(OrcidImport.expert == expert_id)
+        .order_by(OrcidImport.id)]}

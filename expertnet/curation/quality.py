@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from peewee import Case, fn
 
 from expertnet.accounts import consent, invitations
+from expertnet.accounts.models import Consent, User
 from expertnet.core import audit, links
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l
-from expertnet.core.models import Consent, Expert, ExpertField, User
 from expertnet.core.text import parse_id
 from expertnet.directory import search_documents, writes
+from expertnet.directory.models import Expert, ExpertField
 from expertnet.taxonomy import store as catalog
 
 CHECKS = {

@@ -36,8 +36,8 @@ from peewee import fn
 
 from expertnet import search
 from expertnet.core.db import database, utcnow
-from expertnet.core.models import ChangeLog, Expert
 from expertnet.directory import indexing
+from expertnet.directory.models import ChangeLog, Expert
 
 log = logging.getLogger(__name__)
 

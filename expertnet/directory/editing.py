@@ -3,7 +3,7 @@ values shown side by side when two people edited the same profile at once."""
 from flask import abort
 
 from expertnet.core import access, places, vocab
-from expertnet.core.models import Expert
+from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
 
 # The completeness meter: the share of these key fields that are filled, as a whole

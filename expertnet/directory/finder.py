@@ -10,7 +10,7 @@ from flask import current_app
 from expertnet import search
 from expertnet.core import access, observability, places, vocab
 from expertnet.core.i18n import _, current_language
-from expertnet.core.models import Expert, ExpertField, MergedProfile
+from expertnet.directory.models import Expert, ExpertField, MergedProfile
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy import terms
 

@@ -14,14 +14,31 @@ import datetime
 from flask import current_app
 from peewee import fn
 
+from expertnet.accounts.models import User
 from expertnet.core import links, tasks
+from expertnet.core import outbox as mail
 from expertnet.core.db import utcnow
-from expertnet.core.models import Expert, User
+from expertnet.core.i18n import _, format_day
+from expertnet.core.outbox import letter
 from expertnet.directory import writes
-from expertnet.notifications import emails
+from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
 
 SALT = "expertnet.profile.still-correct"
+
+
+def reminder_mail(to, full_name, last_confirmed, confirm_link, edit_link, language):
+    """The e-mail asking an owner whether their profile is still correct (its
+    ``MailMessage`` row, or None when mail is not configured)."""
+    def compose():
+        return _("Is your profile still correct?"), letter(
+            _("Hello,"),
+            _("Your profile “%(name)s” in the Hai Phong expert network was last confirmed on "
+              "%(date)s. Officials rely on it to find experts: please check that it is "
+              "still correct.", name=full_name, date=format_day(last_confirmed)),
+            _("If nothing has changed, confirm it in one click here:") + "\n" + confirm_link,
+            _("If something has changed, log in and edit it here:") + "\n" + edit_link)
+    return mail.send(to, "stale_reminder", compose, language)
 
 
 def months_before(moment, months):
@@ -107,7 +124,7 @@ def send_reminder(expert_id, base):
     if expert.stale_reminded_at is not None and expert.stale_reminded_at >= _remind_before(now):
         return
     token = links.sign(SALT, {"e": expert.id, "u": owner.id})
-    message = emails.stale_reminder(
+    message = reminder_mail(
         owner.email, expert.full_name, last_confirmed(expert),
         links.external_url(base, "profiles.check_profile", token=token),
         links.external_url(base, "profiles.edit", expert_id=expert.id), owner.language)

@@ -9,12 +9,8 @@ from peewee import fn
 
 from expertnet import search
 from expertnet.core.db import database, utcnow
-from expertnet.core.models import (
-    ChangeLog,
-    Expert,
-    PendingIndex,
-)
 from expertnet.directory import search_documents
+from expertnet.directory.models import ChangeLog, Expert, PendingIndex
 from expertnet.taxonomy import (
     store as catalog,
 )

@@ -2,16 +2,13 @@
 database (fields as codes, trust signals, names folded for sorting).
 """
 from expertnet import search
+from expertnet.accounts.models import User
 from expertnet.core import (
     places,
 )
-from expertnet.core.models import (
-    Expert,
-    ExpertField,
-    User,
-)
 from expertnet.core.text import sort_key
 from expertnet.directory import validation
+from expertnet.directory.models import Expert, ExpertField
 from expertnet.taxonomy import (
     hometowns,
 )

@@ -10,8 +10,8 @@ import re
 
 from expertnet.core import places, vocab
 from expertnet.core.i18n import _, current_language
-from expertnet.core.models import MAX_LENGTHS
 from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.directory.models import MAX_LENGTHS
 from expertnet.taxonomy import hometowns
 
 COLUMNS = (

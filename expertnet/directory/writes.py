@@ -10,21 +10,15 @@ because of the index.
 import logging
 from dataclasses import dataclass
 
+from expertnet.accounts.models import Consent
 from expertnet.core import (
     audit,
 )
 from expertnet.core.db import database, is_postgres, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import (
-    ChangeLog,
-    Consent,
-    Expert,
-    ExpertField,
-    MergedProfile,
-    PendingIndex,
-)
 from expertnet.core.text import fold
 from expertnet.directory import indexing, search_documents, validation
+from expertnet.directory.models import ChangeLog, Expert, ExpertField, MergedProfile, PendingIndex
 from expertnet.taxonomy import (
     store as catalog,
 )

@@ -1,1 +1,2 @@
-"""In-site notifications and the texts of e-mails."""
+"""In-site notifications: the notices a person reads on their notifications page. (E-mails are
+composed by the module that sends them, e.g. ``accounts.emails``, and queued by ``core.outbox``.)"""

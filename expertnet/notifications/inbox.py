@@ -14,7 +14,8 @@ from flask import current_app
 
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, format_day, ngettext
-from expertnet.core.models import Expert, Notification
+from expertnet.directory.models import Expert
+from expertnet.notifications.models import Notification
 
 PER_PAGE = 20
 

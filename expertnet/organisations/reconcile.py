@@ -15,8 +15,8 @@ from flask import has_request_context, url_for
 
 from expertnet.core import audit, signals
 from expertnet.core.db import database
-from expertnet.core.models import Expert
 from expertnet.core.text import clean, fold
+from expertnet.directory.models import Expert
 from expertnet.organisations import writes
 from expertnet.organisations.models import Affiliation, LinkDecision, Organisation
 from expertnet.organisations.names import best_matches

@@ -8,9 +8,9 @@ from peewee import IntegrityError
 from expertnet.core import access, audit, signals
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import Expert
 from expertnet.core.text import clean, parse_id
 from expertnet.directory import validation as profile_rules
+from expertnet.directory.models import Expert
 from expertnet.organisations import indexing
 from expertnet.organisations.models import Affiliation, LinkDecision, Organisation, OrganisationContact
 from expertnet.organisations.validation import OrganisationErrors, normalize

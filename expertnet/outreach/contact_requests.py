@@ -38,13 +38,15 @@ from flask import current_app, url_for
 from peewee import JOIN, IntegrityError
 
 from expertnet.accounts import consent
+from expertnet.accounts.models import User
 from expertnet.core import access, audit, signals, vocab
 from expertnet.core import outbox as mail
 from expertnet.core.db import database, utc_text, utcnow
 from expertnet.core.i18n import _, format_moment
-from expertnet.core.models import ContactBlock, ContactRequest, Expert, Need, ShortlistEntry, User
 from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
+from expertnet.outreach.models import ContactBlock, ContactRequest, Need, ShortlistEntry
 
 STATUSES = ("pending", "accepted", "declined", "revoked", "cancelled", "no_answer")
 CHANNELS = ("expert", "department")

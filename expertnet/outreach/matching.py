@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 from expertnet import search
+from expertnet.cooperation.models import Engagement
 from expertnet.core import access
 from expertnet.core.db import utcnow
-from expertnet.core.models import Engagement
 from expertnet.core.text import fold
 from expertnet.directory import finder
 from expertnet.taxonomy import store as catalog

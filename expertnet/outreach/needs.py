@@ -4,11 +4,13 @@ A need belongs to the official who wrote it. Curators and admins see every need;
 owner's colleagues (accounts of the same department, ``User.department``) see it when
 the owner shares it; nobody else does, and for them it does not exist (404).
 """
+from expertnet.accounts.models import User
+from expertnet.cooperation.models import Engagement
 from expertnet.core import places, vocab
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
-from expertnet.core.models import ContactRequest, Engagement, Need, ShortlistEntry, User
 from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.outreach.models import ContactRequest, Need, ShortlistEntry
 from expertnet.taxonomy import store as catalog
 from expertnet.web.forms import date_range_problems, form_date, text_problems
 

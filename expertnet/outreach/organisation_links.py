@@ -5,8 +5,8 @@ from flask import has_request_context, url_for
 
 from expertnet.core import signals, vocab
 from expertnet.core.i18n import _
-from expertnet.core.models import Need
 from expertnet.outreach import needs
+from expertnet.outreach.models import Need
 
 
 def _url(endpoint, **values):

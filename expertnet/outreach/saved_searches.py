@@ -23,13 +23,15 @@ from flask import current_app
 from huey import crontab
 from werkzeug.datastructures import MultiDict
 
+from expertnet.accounts.models import User
 from expertnet.core import access, links, tasks
 from expertnet.core import outbox as mail
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l, ngettext
-from expertnet.core.models import Expert, Need, SavedSearch, SavedSearchHit, User
 from expertnet.directory import finder
+from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
+from expertnet.outreach.models import Need, SavedSearch, SavedSearchHit
 
 ROLES = ("official", "curator", "admin")
 SEARCH_KEYS = ("q", *finder.FILTERS)

@@ -8,9 +8,9 @@ from peewee import fn
 
 from expertnet.core import access, audit, signals
 from expertnet.core.db import database
-from expertnet.core.models import ShortlistEntry
 from expertnet.directory import finder
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import ShortlistEntry
 
 MAX_NOTE = 2000
 

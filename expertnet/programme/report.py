@@ -31,20 +31,21 @@ from dataclasses import dataclass
 from peewee import fn
 
 from expertnet.cooperation.agreements import SIGNED
-from expertnet.core import access, vocab
-from expertnet.core.models import (
+from expertnet.cooperation.models import (
     Agreement,
-    ContactRequest,
     Engagement,
     Event,
     EventInvitation,
-    Expert,
     Mission,
     MissionOrganisation,
 )
+from expertnet.core import access, vocab
 from expertnet.core.text import clean, fold
 from expertnet.directory import search_documents
+from expertnet.directory.models import Expert
+from expertnet.directory.visibility import visible_condition
 from expertnet.organisations.models import ORGANISATION_TYPES, Organisation
+from expertnet.outreach.models import ContactRequest
 from expertnet.taxonomy import store as catalog
 
 # Steps of a request through the Department, and the statuses that reached each answer
@@ -87,7 +88,7 @@ class Report:
 
 def _visible(query, viewer):
     # The profiles the reader may open (their own and those they edit as a delegate too).
-    return query.where(access.visible_condition(viewer))
+    return query.where(visible_condition(viewer))
 
 
 def build(start, end, viewer):

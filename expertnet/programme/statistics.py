@@ -21,13 +21,15 @@ from pathlib import Path
 
 from peewee import Case, Value, fn
 
-from expertnet.core import access, places, vocab
+from expertnet.core import places, vocab
 from expertnet.core.db import is_postgres
 from expertnet.core.i18n import _, _l
-from expertnet.core.models import Expert, ExpertField, Field
 from expertnet.core.text import clean, fold
+from expertnet.directory.models import Expert, ExpertField
+from expertnet.directory.visibility import visible_condition
 from expertnet.taxonomy import hometowns
 from expertnet.taxonomy import store as catalog
+from expertnet.taxonomy.models import Field
 
 # Counts below this are shown as "<3" to officials.
 SMALL = 3
@@ -98,7 +100,7 @@ def is_exact(viewer):
 
 def population(viewer, kind=""):
     """The ``WHERE`` of the profiles ``viewer`` may count (of ``kind`` if given)."""
-    condition = access.visible_condition(viewer)
+    condition = visible_condition(viewer)
     if kind:
         condition &= Expert.kind == kind
     return condition

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from expertnet.core import vocab
 from expertnet.core.db import database
-from expertnet.core.models import Field
 from expertnet.core.text import fold
 from expertnet.taxonomy import fields as taxonomy
+from expertnet.taxonomy.models import Field
 
 
 @dataclass(frozen=True)

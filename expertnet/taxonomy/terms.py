@@ -4,21 +4,21 @@ the taxonomy's fields.
 
 Seeded from the taxonomy (each field's Vietnamese and English names, accepted at once;
 its synonym lists are not aligned translations — ``nghề cá`` sits beside ``mariculture``
-— and already find the field in both languages through the index) and from pairs *suggested* by
-:func:`suggest`, mined from the profiles that have both bios: a Vietnamese phrase and
-an English phrase that occur in the same profiles far more often than chance. A
-curator accepts (as mined or edited), rejects, or later removes a pair on
-``/curate/terms``. Only accepted pairs reach search (``finder.search_vocabulary``),
-read from the database at each search like the taxonomy, so a decision takes effect
-at once in every process. These functions are the one way the list is written; the
+— and already find the field in both languages through the index) and from pairs
+*suggested* by ``curation.term_suggestions``, mined (:func:`mine`) from the profiles that
+have both bios: a Vietnamese phrase and an English phrase that occur in the same profiles
+far more often than chance. A curator accepts (as mined or edited), rejects, or later
+removes a pair on ``/curate/terms``. Only accepted pairs reach search
+(``finder.search_vocabulary``), read from the database at each search like the taxonomy,
+so a decision takes effect at once in every process. These functions are the one way the list is written; the
 curators' controller audits each decision.
 """
 import re
 from collections import Counter, defaultdict
 
 from expertnet.core.db import database, utcnow
-from expertnet.core.models import Expert, TermPair
 from expertnet.core.text import clean, fold
+from expertnet.taxonomy.models import TermPair
 
 STATUSES = ("suggested", "accepted", "rejected", "removed")
 MAX_TERM = 200
@@ -45,7 +45,7 @@ _EDGE_WORDS = frozenset({
     "are", "was", "has", "have", "his", "her", "their", "as", "or", "this", "that", "years",
 })
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 def key_of(vi, en):
@@ -135,10 +135,12 @@ def seed_from_taxonomy(taxonomy):
         if vi and en and fold(vi) != fold(en):
             rows.setdefault(key_of(vi, en), {"vi": vi, "en": en, "key": key_of(vi, en),
                                              "status": "accepted", "source": "taxonomy"})
-    return _insert_new(rows)
+    return insert_new(rows)
 
 
-def _insert_new(rows):
+def insert_new(rows):
+    """Store the pairs of ``rows`` (key → row) not listed yet, whatever their status;
+    returns how many were stored."""
     with database.atomic():
         known = {row.key for row in TermPair.select(TermPair.key).where(
             TermPair.key.in_(list(rows)))} if rows else set()
@@ -153,7 +155,7 @@ def _phrases(text, sizes):
     that neither start nor end with a function word, in order of first occurrence,
     at most MINE_PHRASES."""
     found = {}
-    for sentence in _SENTENCE.split(text):
+    for sentence in SENTENCE.split(text):
         words = [word.lower() for word in _WORD.findall(sentence)]
         folded = [fold(word) for word in words]
         for size in sizes:
@@ -213,43 +215,6 @@ def mine(profiles):
 
 def _share_a_word(first, second):
     return bool(set(fold(first).split()) & set(fold(second).split()))
-
-
-def suggest(limit=MINE_PROFILES):
-    """Mine the profiles with both bios (the first ``limit`` by id) and store the new
-    suggestions (pairs already listed, whatever their status, are skipped). Returns
-    the number stored."""
-    profiles = (Expert.select(Expert.id, Expert.bio_vi, Expert.bio_en)
-                .where((Expert.bio_vi != "") & (Expert.bio_en != ""))
-                .order_by(Expert.id).limit(limit).tuples())
-    rows = {}
-    for vi, en, score, examples in mine(profiles):
-        rows.setdefault(key_of(vi, en), {"vi": vi[:MAX_TERM], "en": en[:MAX_TERM],
-                                         "key": key_of(vi, en), "status": "suggested",
-                                         "source": "mined", "score": score,
-                                         "examples": examples})
-    return _insert_new(rows)
-
-
-def example_sentences(pair):
-    """For each example profile still there: ``(expert, Vietnamese sentence, English
-    sentence)``, the sentences of its bios holding each side of the pair."""
-    experts = {expert.id: expert for expert in
-               Expert.select().where(Expert.id.in_(list(pair.examples or [])))}
-    found = []
-    for expert_id in pair.examples or []:
-        expert = experts.get(expert_id)
-        if expert is not None:
-            found.append((expert, _sentence(expert.bio_vi, pair.vi),
-                          _sentence(expert.bio_en, pair.en)))
-    return found
-
-
-def _sentence(text, term):
-    for sentence in _SENTENCE.split(text or ""):
-        if term.lower() in sentence.lower():
-            return sentence.strip()
-    return ""
 
 
 def translations(text, pairs):

@@ -6,8 +6,9 @@ from expertnet.core.db import database
 
 
 def _add_missing_columns(migrator, db, table, columns):
-    """Add ``columns`` (name → field) that ``table`` lacks. 0001 creates tables from the
-    current model classes, so a fresh database has them already."""
+    """Add ``columns`` (name → field) that ``table`` lacks. The frozen copies of the steps that
+    create tables carry every column their models had when frozen, so a fresh database has
+    them already."""
     present = {column.name for column in db.get_columns(table)}
     operations = [migrator.add_column(table, name, field)
                   for name, field in columns.items() if name not in present]

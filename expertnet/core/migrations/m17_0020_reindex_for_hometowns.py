@@ -2,6 +2,7 @@
 from peewee import Value
 
 from expertnet.core.db import utcnow
+from expertnet.core.migrations.m01_0001_initial import Expert, PendingIndex
 
 NAME = "0020_reindex_for_hometowns"
 
@@ -9,8 +10,6 @@ NAME = "0020_reindex_for_hometowns"
 def apply(migrator, db):
     # Search documents now carry a hometown's names in both schemes (hometowns.py): queue
     # every profile so that the start-up reconcile (or ``reindex``) rewrites its document.
-    from expertnet.core.models import Expert, PendingIndex
-
     (PendingIndex.insert_from(Expert.select(Expert.id, Expert.version, Value(utcnow())),
                               fields=[PendingIndex.expert_id, PendingIndex.version,
                                       PendingIndex.queued_at])

@@ -100,7 +100,8 @@ def apply(migrator, db):
     _add_missing_columns(migrator, db, "organisation", {"indexed_version": IntegerField(null=True)})
     _add_missing_columns(migrator, db, "agreement", {"partner_organisation_id": IntegerField(null=True)})
     _add_missing_columns(migrator, db, "need", {"organisation_id": IntegerField(null=True)})
-    db.execute_sql("CREATE INDEX IF NOT EXISTS agreement_partner_organisation_id "
-                   "ON agreement (partner_organisation_id)")
-    db.execute_sql("CREATE INDEX IF NOT EXISTS need_organisation_id ON need (organisation_id)")
+    # Written as peewee writes a model's index, so that the migrated schema is the models'.
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "agreement_partner_organisation_id" '
+                   'ON "agreement" ("partner_organisation_id")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "need_organisation_id" ON "need" ("organisation_id")')
     db.create_tables(TABLES, safe=True)

@@ -8,8 +8,8 @@ from expertnet.accounts.controllers.account import bp
 from expertnet.accounts.controllers.account.forms import LanguageForm, PasswordChangeForm, TokenForm
 from expertnet.cooperation import events
 from expertnet.core.access import current_viewer
-from expertnet.core.models import Expert
 from expertnet.directory import freshness
+from expertnet.directory.models import Expert
 from expertnet.outreach import contact_requests, saved_searches
 
 

@@ -10,8 +10,8 @@ from expertnet.accounts.controllers.admin.forms import DepartmentForm, NewUserFo
 from expertnet.core import audit
 from expertnet.core import outbox as mail
 from expertnet.core.i18n import _
+from expertnet.core.outbox import STATUS_NAMES as MAIL_STATUS_NAMES
 from expertnet.core.text import parse_id, parse_page
-from expertnet.notifications import emails
 from expertnet.web.forms import NewPasswordForm
 from expertnet.web.guards import role_required
 
@@ -127,7 +127,7 @@ def mail_queue():
     rows, total = mail.messages(status=status, page=page)
     return render_template("admin/mail.html", rows=rows, total=total, page=page, per_page=50,
                            status=status if status in mail.STATUSES else "",
-                           statuses=emails.STATUSES, requeued=request.args.get("requeued"))
+                           statuses=MAIL_STATUS_NAMES, requeued=request.args.get("requeued"))
 
 
 @bp.post("/admin/mail/<int:message_id>/retry")

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from expertnet.core import vocab
-from expertnet.core.i18n import _l
+from expertnet.core.i18n import _l, _lp
 from expertnet.web.forms import choice_list
 
 
@@ -11,11 +11,11 @@ class EngagementForm(FlaskForm):
     expert_id = StringField(_l("Number of the expert's profile"))
     need_id = SelectField(_l("For the need"), validate_choice=False)
     kind = SelectField(_l("What happened"), validate_choice=False)
-    title = StringField(_l("Title"))
+    title = StringField(_lp("engagement", "Title"))
     starts_on = StringField(_l("From (date)"))
     ends_on = StringField(_l("Until (date)"))
     department = StringField(_l("Department or organisation served"))
-    outcome = TextAreaField(_l("Outcome"))
+    outcome = TextAreaField(_lp("engagement", "Outcome"))
 
     COLUMNS = ("kind", "title", "starts_on", "ends_on", "department", "outcome")
 

@@ -13,6 +13,7 @@ from expertnet.cooperation import (
 )
 from expertnet.cooperation.controllers.engagements import bp
 from expertnet.cooperation.controllers.engagements.forms import EngagementForm
+from expertnet.cooperation.models import Attachment, Engagement
 from expertnet.core import (
     places,
     vocab,
@@ -20,11 +21,11 @@ from expertnet.core import (
 from expertnet.core.access import current_viewer
 from expertnet.core.db import utcnow
 from expertnet.core.i18n import _, _l, current_language, format_day
-from expertnet.core.models import Attachment, Engagement, Need
 from expertnet.core.text import parse_id
 from expertnet.directory import finder
 from expertnet.organisations import vocab as organisation_vocab
 from expertnet.outreach import needs as records
+from expertnet.outreach.models import Need
 from expertnet.programme import report as programme_report
 from expertnet.taxonomy import store as catalog
 from expertnet.web import attachments as attachment_views

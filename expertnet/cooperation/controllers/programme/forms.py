@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from expertnet.core import vocab
-from expertnet.core.i18n import _l, current_language
+from expertnet.core.i18n import _l, _lp, current_language
 from expertnet.taxonomy import store as catalog
 from expertnet.web.forms import choice_list, country_choices
 
@@ -25,7 +25,7 @@ class _Form(FlaskForm):
 
 class EventForm(_Form):
     kind = SelectField(_l("Kind of event"), validate_choice=False)
-    title = StringField(_l("Title"))
+    title = StringField(_lp("event", "Title"))
     starts_on = StringField(_l("From (date)"))
     ends_on = StringField(_l("Until (date)"))
     location = StringField(_l("Venue"))
@@ -45,7 +45,7 @@ class EventForm(_Form):
 
 class MissionForm(_Form):
     direction = SelectField(_l("Direction"), validate_choice=False)
-    title = StringField(_l("Title"))
+    title = StringField(_lp("delegation", "Title"))
     country = SelectField(_l("Country"), validate_choice=False)
     city = StringField(_l("City"))
     starts_on = StringField(_l("From (date)"))
@@ -66,7 +66,7 @@ class MissionForm(_Form):
 
 
 class AgreementForm(_Form):
-    title = StringField(_l("Title"))
+    title = StringField(_lp("agreement", "Title"))
     partner = StringField(_l("Partner organisation"))
     partner_country = SelectField(_l("Country of the partner"), validate_choice=False)
     partner_scope = SelectField(_l("Domestic or foreign partner"), validate_choice=False)

@@ -8,10 +8,7 @@ from expertnet.cooperation import agreements, attachments, common, events
 from expertnet.cooperation import missions as delegations
 from expertnet.cooperation.controllers.programme import bp
 from expertnet.cooperation.controllers.programme.forms import AgreementForm, EventForm, MissionForm
-from expertnet.core import places, vocab
-from expertnet.core.access import current_viewer
-from expertnet.core.i18n import _
-from expertnet.core.models import (
+from expertnet.cooperation.models import (
     Agreement,
     AgreementFile,
     AgreementLink,
@@ -20,12 +17,15 @@ from expertnet.core.models import (
     Mission,
     MissionExpert,
     MissionFollowUp,
-    Need,
 )
+from expertnet.core import places, vocab
+from expertnet.core.access import current_viewer
+from expertnet.core.i18n import _
 from expertnet.core.text import parse_id
 from expertnet.directory import finder
 from expertnet.outreach import needs as records
 from expertnet.outreach import shortlists
+from expertnet.outreach.models import Need
 from expertnet.taxonomy import store as catalog
 from expertnet.web import attachments as attachment_views
 from expertnet.web.guards import role_required, safe_next

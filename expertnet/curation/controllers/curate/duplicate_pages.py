@@ -6,9 +6,9 @@ goes through ``duplicates`` (dismissals, the stored search) or ``merging`` → `
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from expertnet.accounts.models import User
 from expertnet.core import audit
 from expertnet.core.i18n import _, current_language
-from expertnet.core.models import Expert, User
 from expertnet.core.text import parse_id, parse_page
 from expertnet.curation import duplicates, merging
 from expertnet.curation.controllers.curate import bp
@@ -16,6 +16,7 @@ from expertnet.curation.controllers.curate.forms import MergeForm, PostForm
 from expertnet.directory import validation, writes
 from expertnet.directory.controllers.profiles.curation import column_labels
 from expertnet.directory.editing import display
+from expertnet.directory.models import Expert
 from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")

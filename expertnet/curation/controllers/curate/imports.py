@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from expertnet.accounts import users as accounts
 from expertnet.core.i18n import _, current_language
-from expertnet.core.models import Expert, ImportBatch, ImportRow
 from expertnet.core.text import parse_id, parse_page
 from expertnet.curation import batches, columns, import_modes, importer
 from expertnet.curation.controllers.curate import bp
@@ -16,7 +15,9 @@ from expertnet.curation.controllers.curate.forms import (
     TokenForm,
     UploadForm,
 )
+from expertnet.curation.models import ImportBatch, ImportRow
 from expertnet.directory.editing import display
+from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
 from expertnet.web.guards import role_required
 

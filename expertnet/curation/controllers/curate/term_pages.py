@@ -9,6 +9,7 @@ from flask_login import current_user
 from expertnet.core import audit
 from expertnet.core.i18n import _
 from expertnet.core.text import parse_id, parse_page
+from expertnet.curation import term_suggestions
 from expertnet.curation.controllers.curate import bp
 from expertnet.curation.controllers.curate.forms import TermDecisionForm
 from expertnet.taxonomy import terms
@@ -39,7 +40,7 @@ def terms_page():
     page = parse_page(request.args.get("page"))
     query = terms.listed("suggested")
     total = query.count()
-    suggested = [(pair, terms.example_sentences(pair)) for pair in query.paginate(page, PER_PAGE)]
+    suggested = [(pair, term_suggestions.example_sentences(pair)) for pair in query.paginate(page, PER_PAGE)]
     return render_template("curate/terms.html", suggested=suggested, total=total, page=page,
                            per_page=PER_PAGE, accepted=list(terms.listed("accepted")),
                            form=TermDecisionForm(), done=_done_text(request.args.get("done")),

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from expertnet.accounts import data_rights
 from expertnet.cooperation import events
 from expertnet.core.i18n import _
-from expertnet.core.models import DeletionRequest
 from expertnet.curation import duplicates
 from expertnet.directory.editing import may_edit
 from expertnet.outreach import contact_requests, shortlists
@@ -93,8 +93,7 @@ def curator_actions(viewer, expert):
                               url_for("curate.compare", a_id=a_id, b_id=b_id)))
     if not pairs:
         actions.append(Action(_("Possible duplicates"), url_for("curate.duplicates_list")))
-    if DeletionRequest.select().where((DeletionRequest.expert_id == expert.id)
-                                      & (DeletionRequest.status == "pending")).exists():
+    if data_rights.has_pending_request(expert.id):
         actions.append(Action(_("Deletion request waiting"), url_for("profiles.deletions")))
     return actions
 

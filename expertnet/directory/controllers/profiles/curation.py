@@ -9,7 +9,7 @@ from expertnet.accounts import registrations, reviews
 from expertnet.accounts import users as accounts
 from expertnet.core import links
 from expertnet.core.i18n import _, current_language
-from expertnet.core.models import Audit, Expert, PendingChange
+from expertnet.core.models import Audit
 from expertnet.core.text import parse_id
 from expertnet.directory import validation, writes
 from expertnet.directory.controllers.profiles import bp
@@ -20,6 +20,7 @@ from expertnet.directory.controllers.profiles.forms import (
     RestoreForm,
 )
 from expertnet.directory.editing import display
+from expertnet.directory.models import Expert
 from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")
@@ -37,7 +38,7 @@ def column_labels():
 
 
 def _change_or_404(change_id, pending=True):
-    row = PendingChange.get_or_none(PendingChange.id == change_id)
+    row = reviews.change(change_id)
     if row is None or (pending and row.status != "pending"):
         abort(404)
     return row

@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 from expertnet.accounts import delegates
 from expertnet.core import access
 from expertnet.core.access import current_viewer
-from expertnet.core.models import Expert
 from expertnet.directory.controllers.profiles import bp
 from expertnet.directory.controllers.profiles.forms import DelegateForm
+from expertnet.directory.models import Expert
 from expertnet.web.guards import role_required
 
 

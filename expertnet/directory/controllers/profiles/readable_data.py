@@ -6,7 +6,7 @@ Nothing is read here beyond the export itself: the page cannot show more (or oth
 people's) data than the JSON holds."""
 from expertnet.accounts import consent
 from expertnet.core import places, vocab
-from expertnet.core.i18n import _l, current_language, format_day, format_moment
+from expertnet.core.i18n import _l, _lp, current_language, format_day, format_moment
 from expertnet.directory.editing import display
 
 # Every section of the export, in the order a person looks for them. A key of the
@@ -45,7 +45,7 @@ LABELS = {
     "revoked_at": _l("Withdrawn on"), "channel": _l("Through"),
     "shared": _l("Details shared"), "note": _l("Note"), "kind": _l("Kind of activity"),
     "title": _l("Title"), "starts_on": _l("Starts on"), "ends_on": _l("Last day"),
-    "outcome": _l("Result"), "attachments": _l("Attachments"), "event": _l("Event"),
+    "outcome": _lp("engagement", "Outcome"), "attachments": _l("Attachments"), "event": _l("Event"),
     "attendance": _l("Attendance"), "invited_at": _l("Invited on"),
     "answered_at": _l("Answered on"), "delegation": _l("Delegation"),
     "direction": _l("Direction"), "country": _l("Country"), "agreement": _l("Agreement"),

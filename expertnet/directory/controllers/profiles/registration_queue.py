@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from expertnet.accounts import consent, registrations
 from expertnet.core import links
-from expertnet.core.models import Registration
 from expertnet.directory.controllers.profiles import bp
 from expertnet.directory.controllers.profiles.forms import RejectRegistrationForm
 from expertnet.web.guards import role_required
@@ -15,8 +14,7 @@ CURATORS = ("curator", "admin")
 
 
 def _pending_or_404(registration_id):
-    row = Registration.get_or_none((Registration.id == registration_id)
-                                   & (Registration.status == "pending"))
+    row = registrations.pending_registration(registration_id)
     if row is None or row.expert_id is None:
         abort(404)
     return row

@@ -32,7 +32,7 @@ from expertnet.core import (
 from expertnet.core.access import current_viewer
 from expertnet.core.db import utcnow
 from expertnet.core.i18n import _, current_language
-from expertnet.core.models import DeletionRequest, Expert
+from expertnet.core.outbox import STATUS_NAMES as MAIL_STATUS_NAMES
 from expertnet.core.text import parse_id
 from expertnet.directory import freshness, validation, writes
 from expertnet.directory.controllers.profiles import bp, readable_data
@@ -46,7 +46,7 @@ from expertnet.directory.controllers.profiles.forms import (
     initial_values,
 )
 from expertnet.directory.editing import completeness, display, editable_or_abort
-from expertnet.notifications import emails
+from expertnet.directory.models import Expert
 from expertnet.outreach import contact_requests
 from expertnet.taxonomy import store as catalog
 from expertnet.web.guards import role_required
@@ -326,8 +326,7 @@ def deletions():
 
 
 def _pending_or_404(request_id):
-    row = DeletionRequest.get_or_none((DeletionRequest.id == request_id)
-                                      & (DeletionRequest.status == "pending"))
+    row = subject.pending_request(request_id)
     if row is None:
         abort(404)
     return row
@@ -371,7 +370,7 @@ def invite(expert_id):
     return render_template("profiles/invite.html", expert=expert, form=form, link=link,
                            owned=owned, days=invitations.lifetime_days(), mailing=mailing, sent=sent,
                            just_sent=request.args.get("sent", type=int),
-                           statuses=emails.STATUSES, now=utcnow())
+                           statuses=MAIL_STATUS_NAMES, now=utcnow())
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

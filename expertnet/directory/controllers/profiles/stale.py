@@ -4,10 +4,10 @@ changes anything) and the curators' list of stale profiles."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from expertnet.core.models import Expert
 from expertnet.core.text import parse_page
 from expertnet.directory import freshness, writes
 from expertnet.directory.controllers.profiles import bp
+from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
 from expertnet.web.guards import role_required
 

@@ -3,16 +3,18 @@ requests through the Department, and the expert's answers (``/account/requests``
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from expertnet.accounts.models import User
 from expertnet.core import access, audit
 from expertnet.core.access import current_viewer
 from expertnet.core.db import utcnow
-from expertnet.core.models import ContactBlock, ContactRequest, Expert, Need, User
 from expertnet.directory import finder
+from expertnet.directory.models import Expert
 from expertnet.outreach import contact_requests
 from expertnet.outreach import needs as records
 from expertnet.outreach.controllers.contacts import bp
 from expertnet.outreach.controllers.contacts.forms import ContactRequestForm, OutcomeForm
 from expertnet.outreach.controllers.needs.routes import need_or_404
+from expertnet.outreach.models import ContactBlock, ContactRequest, Need
 from expertnet.web.guards import role_required
 
 

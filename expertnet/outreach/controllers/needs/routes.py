@@ -2,17 +2,18 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from expertnet.accounts.models import User
 from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation import events
 from expertnet.core import access, audit
 from expertnet.core.access import current_viewer
-from expertnet.core.models import Need, User
 from expertnet.core.text import clean_multiline, parse_id
 from expertnet.directory import finder
 from expertnet.outreach import contact_requests, matching, shortlists
 from expertnet.outreach import needs as records
 from expertnet.outreach.controllers.needs import bp
 from expertnet.outreach.controllers.needs.forms import NeedForm
+from expertnet.outreach.models import Need
 from expertnet.taxonomy import store as catalog
 from expertnet.web.guards import role_required, safe_next
 

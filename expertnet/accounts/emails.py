@@ -1,34 +1,21 @@
-"""What each e-mail of the site says. Every text comes from the catalogues and is
-composed in the recipient's language (``mail.send`` calls ``compose`` under it); each
-function returns the ``MailMessage`` row, or None when mail is not configured.
+"""What the accounts' e-mails say: invitations, password resets, registrations and the
+outcome of a proposed change. Every text comes from the catalogues and is composed in the
+recipient's language (``mail.send`` calls ``compose`` under it); each function returns the
+``MailMessage`` row, or None when mail is not configured.
 
 Links are made by the callers (they know whether a request's host can be trusted,
 links.py); the texts never hold more personal data than the recipient gave or owns.
 """
 
 from expertnet.core import outbox as mail
-from expertnet.core.i18n import _, _l, _n, format_day
-
-# The states of a MailMessage, as curators read them.
-STATUSES = {
-    "queued": _l("waiting to be sent"),
-    "sending": _l("being sent"),
-    "sent": _l("sent"),
-    "failed": _l("could not be sent"),
-}
-
-
-def _letter(*paragraphs):
-    """Paragraphs separated by blank lines, then the signature."""
-    closing = _("This message was sent automatically by the Hai Phong expert network; "
-                "replies to it are not read.")
-    return "\n\n".join(paragraphs) + "\n\n-- \n" + closing
+from expertnet.core.i18n import _, _n, format_day
+from expertnet.core.outbox import letter
 
 
 def invitation(to, full_name, link, days, language):
     """``days``: how long the link stays valid (``INVITATION_DAYS``)."""
     def compose():
-        return _("Invitation to keep your profile in the Hai Phong expert network"), _letter(
+        return _("Invitation to keep your profile in the Hai Phong expert network"), letter(
             _("Hello,"),
             _("The curators of the Hai Phong expert network invite you to claim the profile "
               "“%(name)s” and keep it up to date yourself: you decide what it says and who "
@@ -42,7 +29,7 @@ def invitation(to, full_name, link, days, language):
 
 def password_reset(to, link, hours, language):
     def compose():
-        return _("Setting a new password"), _letter(
+        return _("Setting a new password"), letter(
             _("Hello,"),
             _("Someone (probably you) asked to set a new password for the account %(email)s "
               "in the Hai Phong expert network.", email=to),
@@ -56,7 +43,7 @@ def password_reset(to, link, hours, language):
 
 def registration_link(to, link, hours, language):
     def compose():
-        return _("Confirm your registration"), _letter(
+        return _("Confirm your registration"), letter(
             _("Hello,"),
             _("You registered in the Hai Phong expert network with this e-mail address. "
               "Open this link to confirm it and create your account (it works once and "
@@ -68,7 +55,7 @@ def registration_link(to, link, hours, language):
 
 def already_registered(to, login_link, reset_link, language):
     def compose():
-        return _("You already have an account"), _letter(
+        return _("You already have an account"), letter(
             _("Hello,"),
             _("Someone (probably you) tried to register in the Hai Phong expert network with "
               "this e-mail address, but an account with it exists already. No new account "
@@ -81,7 +68,7 @@ def already_registered(to, login_link, reset_link, language):
 def registration_decision(to, approved, reason, link, language):
     def compose():
         if approved:
-            return _("Your profile was approved"), _letter(
+            return _("Your profile was approved"), letter(
                 _("Hello,"),
                 _("A curator approved your registration in the Hai Phong expert network. "
                   "Your profile is now shown as you chose, within the consent you gave."),
@@ -93,27 +80,15 @@ def registration_decision(to, approved, reason, link, language):
             paragraphs.append(_("Reason given:") + "\n" + reason)
         paragraphs.append(_("Your account page says the same and lets you ask for your "
                             "profile to be deleted:") + "\n" + link)
-        return _("Your registration was not approved"), _letter(*paragraphs)
+        return _("Your registration was not approved"), letter(*paragraphs)
     return mail.send(to, "registration_decision", compose, language)
-
-
-def stale_reminder(to, full_name, last_confirmed, confirm_link, edit_link, language):
-    def compose():
-        return _("Is your profile still correct?"), _letter(
-            _("Hello,"),
-            _("Your profile “%(name)s” in the Hai Phong expert network was last confirmed on "
-              "%(date)s. Officials rely on it to find experts: please check that it is "
-              "still correct.", name=full_name, date=format_day(last_confirmed)),
-            _("If nothing has changed, confirm it in one click here:") + "\n" + confirm_link,
-            _("If something has changed, log in and edit it here:") + "\n" + edit_link)
-    return mail.send(to, "stale_reminder", compose, language)
 
 
 def review_outcome(to, accepted, proposed_on, reason, link, language):
     def compose():
         date = format_day(proposed_on)
         if accepted:
-            return _("Your proposed changes were accepted"), _letter(
+            return _("Your proposed changes were accepted"), letter(
                 _("Hello,"),
                 _("A curator accepted the changes to your profile that you proposed on "
                   "%(date)s; they are now published.", date=date),
@@ -124,5 +99,5 @@ def review_outcome(to, accepted, proposed_on, reason, link, language):
         if reason:
             paragraphs.append(_("Reason given:") + "\n" + reason)
         paragraphs.append(_("See your profile here:") + "\n" + link)
-        return _("Your proposed changes were rejected"), _letter(*paragraphs)
+        return _("Your proposed changes were rejected"), letter(*paragraphs)
     return mail.send(to, "review_outcome", compose, language)
