@@ -65,6 +65,7 @@ def create_app(test_config=None):
     from expertnet.directory.controllers.main import bp as main_bp
     from expertnet.directory.controllers.profiles import bp as profiles_bp
     from expertnet.ops.controllers.health import bp as health_bp
+    from expertnet.organisations.controllers.pages import bp as organisations_bp
     from expertnet.outreach.controllers.alerts import bp as alerts_bp
     from expertnet.outreach.controllers.contacts import bp as contacts_bp
     from expertnet.outreach.controllers.needs import bp as needs_bp
@@ -91,9 +92,12 @@ def create_app(test_config=None):
     app.register_blueprint(officials_abroad_bp)
     app.register_blueprint(councils_bp)
     app.register_blueprint(budget_bp)
-
+    app.register_blueprint(organisations_bp)
+    # Higher modules' answers to the organisations' signals (links, page sections).
     from expertnet import cli
+    from expertnet.cooperation import organisation_links as cooperation_links  # noqa: F401
     from expertnet.directory import catchup
+    from expertnet.outreach import organisation_links as outreach_links  # noqa: F401
     catchup.init_app(app)
     cli.init_app(app)
 
@@ -143,6 +147,13 @@ def _start_up(app):
                 log.info("index reconciled: %s", summary)
         else:
             store.ensure()
+        from expertnet.organisations import indexing as organisation_indexing
+        try:
+            organisation_indexing.reconcile()
+        except Exception:  # noqa: BLE001 - the records index is derived; reindex repairs it
+            log.exception("the organisations index could not be reconciled")
+        finally:
+            organisation_indexing.get_index(app).close()
     # Nothing opened here may be inherited by forked workers: a shared database
     # connection or shared index file offsets would corrupt each other's reads.
     store.close()

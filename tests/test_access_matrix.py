@@ -33,6 +33,7 @@ from expertnet.curation.models import ImportBatch, ImportRow, Job
 from expertnet.directory import writes
 from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
+from expertnet.organisations import writes as organisation_writes
 from expertnet.outreach import needs as records
 from expertnet.outreach import saved_searches, shortlists
 from expertnet.outreach.models import ContactBlock, ContactRequest
@@ -64,6 +65,7 @@ OWN_PROFILE = {"anonymous": 404, "owner": 200, "other_expert": 404, "official": 
                "curator": 200, "admin": 200, "delegate": 200}
 
 NEED_ROLES = {"official", "curator", "admin"}
+CURATORS = {"curator", "admin"}
 NEED_WORK = only(NEED_ROLES, 200, 403)
 EXPERT_SIDE = only({"owner", "other_expert"}, 200, 404)
 OWNER_SIDE = only({"owner"}, 302, 404)
@@ -417,6 +419,32 @@ EXPECTED = {
     ("indicators.report_xlsx", "GET"): NEED_WORK,
     ("indicators.report_docx", "GET"): NEED_WORK,
     ("api.programme_indicators", "GET"): {**only(NEED_ROLES, 200, 403), "anonymous": 401},
+    # The organisations' register: pages for everyone (a public record), the curators'
+    # forms, reconciliation, duplicates and import; a form posted empty shows its errors
+    # (422), an action without what it acts on is a 400.
+    ("organisations.search", "GET"): same(200),
+    ("organisations.show", "GET"): same(200),
+    ("organisations.new", "GET"): only(CURATORS, 200, 403),
+    ("organisations.new", "POST"): only(CURATORS, 422, 403),
+    ("organisations.edit", "GET"): only(CURATORS, 200, 403),
+    ("organisations.edit", "POST"): only(CURATORS, 422, 403),
+    ("organisations.delete", "POST"): only(CURATORS, 302, 403),
+    ("organisations.add_contact", "POST"): only(CURATORS, 422, 403),
+    ("organisations.remove_contact", "POST"): only(CURATORS, 302, 403),
+    ("organisations.add_affiliation", "POST"): only(CURATORS, 422, 403),
+    ("organisations.remove_affiliation", "POST"): only(CURATORS, 302, 403),
+    ("organisations.duplicate_list", "GET"): only(CURATORS, 200, 403),
+    ("organisations.merge", "POST"): only(CURATORS, 400, 403),
+    ("organisations.reconcile_page", "GET"): only(CURATORS, 200, 403),
+    ("organisations.reconcile_accept", "POST"): only(CURATORS, 400, 403),
+    ("organisations.reconcile_leave", "POST"): only(CURATORS, 400, 403),
+    ("organisations.reconcile_create", "POST"): only(CURATORS, 400, 403),
+    ("organisations.reconcile_bulk", "POST"): only(CURATORS, 302, 403),
+    ("organisations.import_page", "GET"): only(CURATORS, 200, 403),
+    ("organisations.import_page", "POST"): only(CURATORS, 422, 403),
+    ("organisations.import_confirm", "POST"): only(CURATORS, 302, 403),
+    ("api.organisations", "GET"): same(200),
+    ("api.organisation", "GET"): same(200),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -581,7 +609,16 @@ def world(app, make_user, add):
     department = access.viewer_for(target)
     drafts = {year: programme_reports.start(year, "department", department) for year in (2026, 2027)}
     per_endpoint["indicators.report_submit"] = {"report_id": drafts[2027].id}
+    register = {name: organisation_writes.save({"name_vi": f"Viện Kiểm Thử {name}",
+                                                "type": "research_institute",
+                                                "visibility": "public"}).organisation
+                for name in ("kept", "deleted")}
+    contact = organisation_writes.add_contact(register["kept"], {"name": "Lan", "visibility": "curators"})
+    affiliation = organisation_writes.add_affiliation(listed["kept"].id, register["kept"], {})
+    per_endpoint["organisations.delete"] = {"organisation_id": register["deleted"].id}
+    per_endpoint["organisations.remove_contact"] = {"contact_id": contact.id}
     return {"indicator_value": values[2026].id, "programme_report": drafts[2026].id,
+            "organisation": register["kept"].id, "affiliation": affiliation.id,
             "orcid_import": orcid_row.id, "job": job.id,
             "own": own, "other": other, "twins": twins, "users": users, "target": target, "token": token,
             "requests": requests, "changes": changes, "entry": entry.id,
@@ -664,6 +701,7 @@ def _url(rule, world):
     values["entry_id"] = world["entry"]
     values["import_id"], values["job_id"] = world["orcid_import"], world["job"]
     values["batch_id"], values["row_id"] = world["batch"], world["row"]
+    values["organisation_id"], values["affiliation_id"] = world["organisation"], world["affiliation"]
     values.update(world["per_endpoint"].get(rule.endpoint, {}))
     for name in rule.arguments:
         url = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), url)

@@ -19,8 +19,10 @@ from schemathesis.generation import GenerationMode
 
 from expertnet.accounts import users as accounts
 from expertnet.api import openapi, routes
+from expertnet.api.organisations import routes as api_organisations
 from expertnet.curation import merging
 from expertnet.directory import finder, indexing
+from expertnet.organisations import writes as organisation_writes
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
@@ -57,7 +59,11 @@ def test_documented_query_parameters_are_read_by_their_views():
                          *finder.FILTERS},
             "/suggest": set(re.findall(r'request\.args\.get\("(\w+)"', inspect.getsource(routes.suggest))),
             "/programme/indicators": set(re.findall(r'request\.args\.get\("(\w+)"',
-                                                    inspect.getsource(routes.programme_indicators)))}
+                                                    inspect.getsource(routes.programme_indicators))),
+            "/organisations": {"q", "type", "country", "field", "page", "per_page"}}
+    organisations_source = inspect.getsource(api_organisations)
+    for name in read["/organisations"]:
+        assert f'"{name}"' in organisations_source
     assert read["/suggest"] == {"q"}
     criteria_source = inspect.getsource(finder.parse_criteria)
     for name in ("q", "sort", "page", "per_page", "literal", "ignore", "understood"):
@@ -72,7 +78,7 @@ def test_the_document_is_a_valid_openapi_schema(app):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {operation.label for operation in operations} == {
         "GET /experts", "GET /experts/{expert_id}", "GET /fields", "GET /suggest", "GET /openapi.json",
-        "GET /programme/indicators"}
+        "GET /programme/indicators", "GET /organisations", "GET /organisations/{organisation_id}"}
 
 
 @pytest.fixture
@@ -85,6 +91,14 @@ def populated(app, add, make_user):
     add(full_name="Trần Thị Mai", kind="domestic", visibility="curators", birth_year=1980)
     gone = add(full_name="Nguyễn Văn Đức", kind="diaspora", external_id="DUP-1")
     merging.merge(first, gone, {}, first.version, gone.version)
+    for visibility in ("public", "officials", "curators"):
+        parent = organisation_writes.save({
+            "name_vi": f"Đại học {visibility}", "type": "university", "country": "VN", "fields": "ai",
+            "visibility": visibility}).organisation
+        organisation_writes.save({"name_en": f"Unit {visibility}", "type": "research_institute",
+                                  "parent": str(parent.id), "visibility": "public"})
+        organisation_writes.add_contact(parent, {"name": "Trần Hoa", "email": "hoa@example.org",
+                                                 "visibility": "public", "consented": True})
     curator = make_user("curator")
     _row, token = accounts.create_token(curator, "schemathesis")
     return token

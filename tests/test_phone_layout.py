@@ -174,14 +174,15 @@ def test_every_page_fits_a_phone(browser, demo, role, language):
     context.close()
     assert problems == [], "\n".join(map(repr, problems))
     # The walk reached the records of the demo, not only the navigation.
-    expected = {"anonymous": {"/fields", "/experts/N"},
+    expected = {"anonymous": {"/fields", "/experts/N", "/organisations", "/organisations/N"},
                 "expert": {"/account/requests", "/account/privacy", "/experts/N/edit",
                            "/account/data.html"},
                 "official": {"/needs/N", "/events/N", "/delegations/N", "/agreements/N",
                              "/jobs/N", "/engagements/N", "/programme/indicators",
                              "/programme/indicators/code", "/programme/reports/N", "/councils/N",
                              "/trainings/N", "/officials-abroad/N"},
-                "curator": {"/curate/imports/N", "/curate/duplicates/N/N", "/experts/N/history"},
+                "curator": {"/curate/imports/N", "/curate/duplicates/N/N", "/experts/N/history",
+                            "/organisations/reconcile", "/organisations/N/edit", "/organisations/import"},
                 "admin": {"/admin/users", "/admin/audit", "/admin/mail", "/admin/deletions"}}[role]
     assert expected <= {kind_of(path).split("?")[0] for path in visited}, sorted(visited)
 

@@ -497,6 +497,14 @@ ROUTES_READING_IDS = [
      {"name_vi": "Chỉ tiêu", "name_en": "Indicator"}),
     ("admin", "indicators.report_save", "POST", ("version", "correction_trainees"),
      {"reason_trainees": "Lý do"}),
+    ("curator", "organisations.new", "POST", ("version",), {}),
+    ("curator", "organisations.edit", "POST", ("version",),
+     {"name_vi": "Viện Kiểm Thử", "type": "university"}),
+    ("curator", "organisations.add_affiliation", "POST", ("expert_id",), {"role": "Giảng viên"}),
+    ("curator", "organisations.add_contact", "POST", ("expert_id",), {"visibility": "curators"}),
+    ("curator", "organisations.merge", "POST", ("other_id",), {}),
+    ("curator", "organisations.reconcile_accept", "POST", ("organisation_id",), {"key": "vien sua"}),
+    ("curator", "organisations.reconcile_bulk", "POST", ("threshold",), {}),
 ]
 ODD_NUMBERS = ("9" * 40, "²", "１２", "٣", "-1", "1e3", "+7", " 7_0 ", "0x1f")
 _READS_A_NUMBER = re.compile(r"parse_id\(|\bint\(|type=int")

@@ -7,6 +7,7 @@ parameter is one the views read, and runs schemathesis against the app (no 5xx,
 answers that match these schemas, only documented status codes)."""
 from expertnet.core import vocab
 from expertnet.directory.finder import SORTS
+from expertnet.organisations.models import ORGANISATION_TYPES
 
 VERSION = "1.0.0"
 
@@ -213,6 +214,57 @@ SCHEMAS = {
     },
 }
 
+_ORGANISATION_SUMMARY = {
+    "id": {"type": "integer"},
+    "external_id": {"type": "string", "nullable": True},
+    "name_vi": {"type": "string"},
+    "name_en": {"type": "string"},
+    "acronym": {"type": "string"},
+    "type": {"type": "string", "enum": list(ORGANISATION_TYPES)},
+    "country": {"type": "string", "nullable": True, "description": "ISO 3166-1 alpha-2"},
+    "city": {"type": "string"},
+    "fields": {**_strings(), "description": "field codes (see /api/v1/fields)"},
+    "strategic_partner": {"type": "boolean"},
+    "parent_id": {"type": "integer", "nullable": True,
+                  "description": "the parent organisation, when the caller may see it"},
+}
+SCHEMAS["OrganisationSummary"] = {
+    "type": "object", "required": list(_ORGANISATION_SUMMARY), "properties": _ORGANISATION_SUMMARY,
+}
+SCHEMAS["OrganisationSearchResult"] = {
+    "type": "object", "required": ["total", "page", "per_page", "results", "facets"],
+    "properties": {
+        "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+        "results": {"type": "array", "items": _ref("OrganisationSummary")},
+        "facets": {"type": "object", "required": ["type", "country", "field"],
+                   "properties": {name: _counts() for name in ("type", "country", "field")}},
+    },
+}
+SCHEMAS["Organisation"] = {
+    "type": "object",
+    "description": "An organisation as its caller may see it; contact persons only for signed-in "
+                   "callers, each detail as the profiles' visibility rules allow.",
+    "required": [*_ORGANISATION_SUMMARY, "other_names", "website", "description_vi",
+                 "description_en", "visibility", "updated_at", "version"],
+    "properties": {
+        **_ORGANISATION_SUMMARY,
+        "other_names": _strings(),
+        "website": {"type": "string"},
+        "description_vi": {"type": "string"},
+        "description_en": {"type": "string"},
+        "visibility": {"type": "string", "enum": ["public", "officials", "curators"]},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "version": {"type": "integer"},
+        "contacts": {"type": "array", "items": {
+            "type": "object", "required": ["name", "role", "expert_id"],
+            "properties": {"name": {"type": "string"}, "role": {"type": "string"},
+                           "expert_id": {"type": "integer", "nullable": True},
+                           "email": {"type": "string"}, "phone": {"type": "string"}}}},
+    },
+}
+
 UNAUTHORIZED = _error("the bearer token given is unknown, revoked or expired")
 
 SEARCH_PARAMETERS = [
@@ -273,6 +325,42 @@ PATHS = {
                     "headers": {"Location": {"schema": {"type": "string"}, "required": True}}},
             "401": UNAUTHORIZED,
             "404": _error("no such profile, or one the caller may not see (alike)"),
+        },
+    }},
+    "/organisations": {"get": {
+        "operationId": "searchOrganisations",
+        "summary": "Search the organisations the caller may see",
+        "parameters": [
+            {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "words of the names (both languages, acronym, other names), "
+                            "description, city, country and fields; every word is required; "
+                            "with or without diacritics (cut to 300 characters and 12 words)"},
+            _repeatable("type", "types of organisation (OR-ed)", enum=ORGANISATION_TYPES),
+            _repeatable("country", "ISO 3166-1 alpha-2 codes (OR-ed); an unknown code answers 400",
+                        pattern="^[A-Za-z]{2}$"),
+            _repeatable("field", "field codes from /api/v1/fields (OR-ed; a parent includes its "
+                                 "sub-fields); an unknown code answers 400"),
+            {"name": "page", "in": "query", "required": False,
+             "schema": {"type": "integer", "default": 1}, "description": "clamped to 1 or more"},
+            {"name": "per_page", "in": "query", "required": False,
+             "schema": {"type": "integer", "default": 20}, "description": "clamped to 1–100"},
+        ],
+        "responses": {
+            "200": _json(_ref("OrganisationSearchResult"),
+                         "a page of results (newest first without q), with totals and facets"),
+            "400": _error("a parameter is not a number or not a known code"),
+            "401": UNAUTHORIZED,
+        },
+    }},
+    "/organisations/{organisation_id}": {"get": {
+        "operationId": "getOrganisation",
+        "summary": "One organisation as the caller may see it",
+        "parameters": [{"name": "organisation_id", "in": "path", "required": True,
+                        "schema": {"type": "integer", "minimum": 0}}],
+        "responses": {
+            "200": _json(_ref("Organisation"), "the organisation"),
+            "401": UNAUTHORIZED,
+            "404": _error("no such organisation, or one the caller may not see (alike)"),
         },
     }},
     "/fields": {"get": {

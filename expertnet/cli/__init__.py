@@ -134,6 +134,8 @@ def reindex():
     with _Progress(_("Indexing"), total) as progress:
         count = indexing.rebuild(progress=progress)
     click.echo(_("%(count)s profiles indexed.", count=count))
+    from expertnet.organisations import indexing as organisation_indexing
+    click.echo(_("%(count)s organisations indexed.", count=organisation_indexing.rebuild()))
 
 
 @click.command("seed-demo")
@@ -148,13 +150,16 @@ def seed_demo(count, seed):
 
 def load_demo(count=320, seed=2026, progress_label=None):
     from expertnet.demo import generator as demo  # Faker is imported only when demo data is wanted
+    from expertnet.demo import organisations as demo_organisations
     rows = demo.demo_rows(count=count, seed=seed)
     header = list(rows[0].keys())
     numbered = ((number, [row[column] for column in header])
                 for number, row in enumerate(rows, start=2))
     with _Progress(progress_label or "", len(rows)) as progress:
-        return importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
-                                    estimate=len(rows), source="demo")
+        report = importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
+                                      estimate=len(rows), source="demo")
+    demo_organisations.seed()  # the register, linked to the profiles just loaded
+    return report
 
 
 @click.command("worker")
@@ -238,7 +243,8 @@ def init_app(app):
     from expertnet.cli.accounts import COMMANDS as ACCOUNT_COMMANDS
     from expertnet.cli.backup import COMMANDS as BACKUP_COMMANDS
     from expertnet.cli.mail import COMMANDS as MAIL_COMMANDS
+    from expertnet.cli.organisations import COMMANDS as ORGANISATION_COMMANDS
     for command in (import_profiles, reindex, seed_demo, worker, find_duplicates, jobs_cleanup,
                     suggest_terms, translate,
-                    *ACCOUNT_COMMANDS, *MAIL_COMMANDS, *BACKUP_COMMANDS):
+                    *ACCOUNT_COMMANDS, *MAIL_COMMANDS, *BACKUP_COMMANDS, *ORGANISATION_COMMANDS):
         app.cli.add_command(command)

@@ -139,6 +139,20 @@ class MissionExpert(BaseModel):
         indexes = ((("mission", "expert", "role"), True),)
 
 
+class MissionOrganisation(BaseModel):
+    """One line of a delegation's ``organisations`` (by its folded text) reconciled with
+    an organisation record: the text stays as written in the delegation."""
+
+    id = AutoField()
+    mission = ForeignKeyField(Mission, backref="organisation_links", on_delete="CASCADE")
+    text_key = CharField(max_length=300)
+    organisation_id = IntegerField(index=True)
+
+    class Meta:
+        table_name = "mission_organisation"
+        indexes = ((("mission", "text_key"), True),)
+
+
 class MissionFollowUp(BaseModel):
     """What a delegation left to do: text, due date, done (and when)."""
 
@@ -174,6 +188,8 @@ class Agreement(BaseModel):
     created_by = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    # The organisation record ``partner`` was reconciled with (organisations), if any.
+    partner_organisation_id = IntegerField(null=True, index=True)
 
 
 class AgreementExpert(BaseModel):
@@ -216,4 +232,4 @@ class AgreementFile(BaseModel):
 
 
 COOPERATION_MODELS = (Event, EventInvitation, Mission, MissionExpert, MissionFollowUp, Agreement,
-                      AgreementExpert, AgreementLink, AgreementFile)
+                      AgreementExpert, AgreementLink, AgreementFile, MissionOrganisation)

@@ -53,3 +53,47 @@ def repoint(model, field, drop_id, keep_id, unique_with=None):
         kept = model.select(unique_with).where(field == keep_id)
         model.delete().where((field == drop_id) & unique_with.in_(kept)).execute()
     model.update({field: keep_id}).where(field == drop_id).execute()
+
+
+# -- organisations (a floor above curation, below outreach, cooperation and technology) --
+organisation_sections = _signals.signal("organisation-sections", doc="""
+An organisation's page is shown (sender: the organisation's id; ``viewer``: the reader's
+``access.Viewer``; ``language``). Each module holding records about the organisation
+(agreements, delegations, events, engagements, needs, technology offers and demands)
+returns a list of sections the reader may see, each
+``{"key": str, "title": str, "items": [{"text": str, "url": str, "meta": str}]}``;
+an empty list (or None) when the reader may see nothing of its records.""")
+
+profile_sections = _signals.signal("profile-sections", doc="""
+A profile's page is shown (sender: the profile's id; ``viewer``; ``language``): modules
+above the directory return sections to show on it, in the shape of
+:data:`organisation_sections` (the organisations module: the person's affiliations).""")
+
+organisation_texts = _signals.signal("organisation-texts", doc="""
+Reconciliation asks for the free-text organisations of higher modules' records (sender:
+None). Each module returns a list of ``{"source": str, "record_id": int, "text": str,
+"organisation_id": int | None, "title": str, "url": str}``: one per text (a delegation
+gives one per organisation it met), with the organisation record it is linked to.""")
+
+organisation_link = _signals.signal("organisation-link", doc="""
+A curator linked a free text to an organisation record (sender: the ``source`` named in
+:data:`organisation_texts`; ``record_id``, ``text``, ``organisation_id`` (None unlinks)).
+The module owning ``source`` applies it in its own table, in the caller's transaction,
+and returns True. The text stays as written.""")
+
+organisations_merged = _signals.signal("organisations-merged", doc="""
+An organisation is being merged into another (sender: the merged-away id; ``keep``: the
+kept id), inside the merge's transaction: each module repoints its links to ``keep``.""")
+
+organisation_deleted = _signals.signal("organisation-deleted", doc="""
+An organisation is being deleted (sender: its id), inside the deletion's transaction:
+each module drops its links to it (the free texts stay as written).""")
+
+
+def sections_list(results):
+    """The sections receivers of :data:`organisation_sections` or :data:`profile_sections`
+    returned, in one list (receivers in the order they were connected)."""
+    found = []
+    for _receiver, sections in results:
+        found.extend(section for section in (sections or ()) if section and section.get("items"))
+    return found

@@ -40,6 +40,9 @@ class Organisation(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow, index=True)
     version = IntegerField(default=1)
+    # The version last written to the search index (None: never): a record whose
+    # version differs waits for indexing (after a failed index update, for reconcile).
+    indexed_version = IntegerField(null=True)
 
     class Meta:
         table_name = "organisation"
@@ -50,4 +53,72 @@ class Organisation(BaseModel):
         return first or second
 
 
-ORGANISATION_MODELS = (Organisation,)
+class Affiliation(BaseModel):
+    """A profile's place of work (the start of a structured CV): which organisation, in
+    which role, from which year until which year (none: still there). ``source_text``
+    is the profile's free-text organisation it was reconciled from, if any: the profile
+    keeps that text as written."""
+
+    id = AutoField()
+    expert_id = IntegerField(index=True)
+    organisation = ForeignKeyField(Organisation, backref="affiliations", on_delete="CASCADE")
+    role = CharField(max_length=200, default="")
+    start_year = IntegerField(null=True)
+    end_year = IntegerField(null=True)
+    source_text = CharField(max_length=300, default="")
+    created_by = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "affiliation"
+
+    @property
+    def current(self):
+        return self.end_year is None
+
+
+class OrganisationContact(BaseModel):
+    """A contact person of an organisation: a profile of the directory (whose own
+    contact details and their visibility apply) and/or a named person whose e-mail and
+    phone have their own visibility, like a profile's. ``visibility`` says who sees the
+    contact at all; wider than curators only with the person's recorded consent."""
+
+    id = AutoField()
+    organisation = ForeignKeyField(Organisation, backref="contacts", on_delete="CASCADE")
+    expert_id = IntegerField(null=True, index=True)
+    name = CharField(max_length=200, default="")
+    role = CharField(max_length=200, default="")
+    email = CharField(max_length=254, default="")
+    phone = CharField(max_length=40, default="")
+    visibility = CharField(max_length=16, default="curators")
+    email_visibility = CharField(max_length=16, default="officials")
+    phone_visibility = CharField(max_length=16, default="officials")
+    consented = BooleanField(default=False)
+    created_by = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "organisation_contact"
+
+
+class LinkDecision(BaseModel):
+    """A curator's decision on one free-text organisation (a profile's, an agreement's
+    partner, an organisation a delegation met, a need's): linked to ``organisation`` or
+    left as written (``organisation`` None), so it is not proposed again. ``text_key``
+    is the folded text."""
+
+    id = AutoField()
+    source = CharField(max_length=16)
+    record_id = IntegerField()
+    text_key = CharField(max_length=300)
+    organisation = ForeignKeyField(Organisation, null=True, backref="link_decisions",
+                                   on_delete="CASCADE")
+    decided_by = IntegerField(null=True)
+    decided_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "organisation_link_decision"
+        indexes = ((("source", "record_id", "text_key"), True),)
+
+
+ORGANISATION_MODELS = (Organisation, Affiliation, OrganisationContact, LinkDecision)

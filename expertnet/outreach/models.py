@@ -42,6 +42,8 @@ class Need(BaseModel):
     status = CharField(max_length=16, default="open", index=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    # The organisation record ``organization`` was reconciled with (organisations), if any.
+    organisation_id = IntegerField(null=True, index=True)
 
 
 class ShortlistEntry(BaseModel):

@@ -14,6 +14,11 @@ expert; the delegations starting in the range, outgoing and incoming, and the co
 they went to or came from; the agreements signed in the range (not drafts), with
 domestic and with foreign partners.
 
+Organisations of the register the reader may see, recorded by the end of the range, by
+type and by country; and the partner organisations cooperated with in the range
+(distinct records linked to an agreement signed in it or met by a delegation starting
+in it), by kind of cooperation.
+
 Contact requests through the Department: those opened in the range,
 and those whose answer came in it (``decided_at``): consent given (including a consent
 withdrawn since), declined, no answer.
@@ -26,12 +31,20 @@ from dataclasses import dataclass
 from peewee import fn
 
 from expertnet.cooperation.agreements import SIGNED
-from expertnet.cooperation.models import Agreement, Engagement, Event, EventInvitation, Mission
-from expertnet.core import vocab
+from expertnet.cooperation.models import (
+    Agreement,
+    Engagement,
+    Event,
+    EventInvitation,
+    Mission,
+    MissionOrganisation,
+)
+from expertnet.core import access, vocab
 from expertnet.core.text import clean, fold
 from expertnet.directory import search_documents
 from expertnet.directory.models import Expert
 from expertnet.directory.visibility import visible_condition
+from expertnet.organisations.models import ORGANISATION_TYPES, Organisation
 from expertnet.outreach.models import ContactRequest
 from expertnet.taxonomy import store as catalog
 
@@ -66,6 +79,11 @@ class Report:
     agreements: int = 0
     agreements_by_scope: list = ()  # [(partner scope, count)]
     department_contacts: list = ()  # [(step, count)]: DEPARTMENT_STEPS in order
+    organisations: int = 0
+    organisations_by_type: list = ()  # [(organisation type, count)] in vocabulary order
+    organisations_by_country: list = ()  # [(country code, count)], most first
+    partners: int = 0
+    partners_by_cooperation: list = ()  # [("agreement" | "delegation", distinct organisations)]
 
 
 def _visible(query, viewer):
@@ -103,6 +121,7 @@ def build(start, end, viewer):
     return Report(
         start=start, end=end, engagements=len(rows), **_cooperation(start, end, viewer),
         department_contacts=_department_contacts(starts, viewer),
+        **_organisations(start, end, starts, viewer),
         by_kind=[(code, kinds[code]) for code in vocab.ENGAGEMENT_KINDS],
         by_field=sorted(by_field.items(), key=lambda item: (-item[1], item[0])),
         by_department=sorted(((spelling[key], count) for key, count in departments.items()),
@@ -161,6 +180,27 @@ def _cooperation(start, end, viewer):
     }
 
 
+def _organisations(start, end, starts, viewer):
+    levels = access.visible_levels(viewer)
+    rows = list(Organisation.select(Organisation.id, Organisation.type, Organisation.country)
+                .where(Organisation.visibility.in_(levels) & (Organisation.created_at <= starts[1])).tuples())
+    visible = {row_id for row_id, _type, _country in rows}
+    types = Counter(kind for _id, kind, _country in rows)
+    countries = Counter(country for _id, _kind, country in rows if country)
+    agreed = {row_id for (row_id,) in Agreement.select(Agreement.partner_organisation_id)
+              .where(Agreement.signed_on.between(start, end) & Agreement.status.in_(SIGNED)
+                     & Agreement.partner_organisation_id.is_null(False)).tuples()} & visible
+    met = {row_id for (row_id,) in MissionOrganisation.select(MissionOrganisation.organisation_id)
+           .join(Mission).where(Mission.starts_on.between(start, end)).tuples()} & visible
+    return {
+        "organisations": len(rows),
+        "organisations_by_type": [(code, types[code]) for code in ORGANISATION_TYPES],
+        "organisations_by_country": sorted(countries.items(), key=lambda item: (-item[1], item[0])),
+        "partners": len(agreed | met),
+        "partners_by_cooperation": [("agreement", len(agreed)), ("delegation", len(met))],
+    }
+
+
 def safe_cell(value):
     """Text a spreadsheet shows as typed, never runs as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -179,7 +219,7 @@ def to_xlsx(report, labels):
     sheet.append([str(labels["title"])])
     sheet.append([str(labels["period"])])
     sheet.append([str(labels["engagements"]), report.engagements])
-    for key in ("events", "participations", "delegations", "agreements"):
+    for key in ("events", "participations", "delegations", "agreements", "organisations", "partners"):
         sheet.append([str(labels[key]), getattr(report, key)])
     sections = (
         ("by_kind", "engagement_kind", report.by_kind),
@@ -195,6 +235,9 @@ def to_xlsx(report, labels):
         ("delegations_by_country", "mission_country", report.delegations_by_country),
         ("agreements_by_scope", "partner_scope", report.agreements_by_scope),
         ("department_contacts", "department_step", report.department_contacts),
+        ("organisations_by_type", "organisation_type", report.organisations_by_type),
+        ("organisations_by_country", "country", report.organisations_by_country),
+        ("partners_by_cooperation", "cooperation", report.partners_by_cooperation),
     )
     for key, vocabulary, rows in sections:
         sheet.append([])

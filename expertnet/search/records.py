@@ -164,6 +164,12 @@ class RecordIndex:
                 self.created = True
             return self._index
 
+    def close(self):
+        """Forget the opened index (searchers and writers are opened per call, so no
+        file stays open; a forked worker opens its own)."""
+        with self._lock:
+            self._index = None
+
     @contextlib.contextmanager
     def _writer(self):
         index = self._open()

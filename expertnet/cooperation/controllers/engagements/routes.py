@@ -20,9 +20,10 @@ from expertnet.core import (
 )
 from expertnet.core.access import current_viewer
 from expertnet.core.db import utcnow
-from expertnet.core.i18n import _, current_language, format_day
+from expertnet.core.i18n import _, _l, current_language, format_day
 from expertnet.core.text import parse_id
 from expertnet.directory import finder
+from expertnet.organisations import vocab as organisation_vocab
 from expertnet.outreach import needs as records
 from expertnet.outreach.models import Need
 from expertnet.programme import report as programme_report
@@ -214,6 +215,9 @@ REPORT_VOCABULARIES = {
     "event_kind": vocab.EVENT_KINDS, "event_role": vocab.EVENT_ROLES,
     "mission_direction": vocab.MISSION_DIRECTIONS, "partner_scope": vocab.PARTNER_SCOPES,
     "department_step": vocab.DEPARTMENT_CONTACT_STEPS,
+    "organisation_type": organisation_vocab.TYPES,
+    "cooperation": {"agreement": _l("Partners of agreements signed"),
+                    "delegation": _l("Organisations met by delegations")},
 }
 
 
@@ -235,6 +239,7 @@ def report():
         field_name=lambda code: taxonomy.fields[code].name(language)
         if code in taxonomy.fields else code,
         plain=lambda value: value, mission_country=mission_country,
+        organisation_types=organisation_vocab.TYPES, cooperation_kinds=REPORT_VOCABULARIES["cooperation"],
         start=request.args.get("from", ""), end=request.args.get("to", "")), \
         400 if errors else 200
 
@@ -253,6 +258,8 @@ def report_xlsx():
             return taxonomy.fields[code].name(language) if code in taxonomy.fields else code
         if vocabulary == "mission_country":
             return mission_country(code)
+        if vocabulary == "country":
+            return places.country_name(code, language)
         return REPORT_VOCABULARIES[vocabulary].get(code, code)
 
     period = _("From %(start)s to %(end)s", start=format_day(found.start),
@@ -273,6 +280,11 @@ def report_xlsx():
         "delegations_by_country": _("Delegations by country"),
         "agreements_by_scope": _("Agreements signed, by partner"),
         "department_contacts": _("Contact through the Department"),
+        "organisations": _("Organisations in the register"),
+        "partners": _("Partner organisations cooperated with"),
+        "organisations_by_type": _("Organisations by type"),
+        "organisations_by_country": _("Organisations by country"),
+        "partners_by_cooperation": _("Partner organisations by kind of cooperation"),
         "name": name,
     }
     data = programme_report.to_xlsx(found, labels)

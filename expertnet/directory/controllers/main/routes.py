@@ -10,6 +10,7 @@ from expertnet.cooperation import engagements as engagement_records
 from expertnet.core import (
     access,
     audit,
+    signals,
     vocab,
 )
 from expertnet.core.i18n import LANGUAGE_COOKIE, current_language
@@ -95,6 +96,9 @@ def profile(expert_id):
         delegates=delegates.of_profile(expert.id)
         if viewer.is_curator or viewer.acts_for(expert.id) else None,
         linked_data=person_linked_data(expert, fields, contact, language),
+        # What modules above the directory show on the profile (affiliations…).
+        sections=signals.sections_list(signals.profile_sections.send(
+            expert.id, viewer=viewer, language=language)),
         actions=profile_actions(viewer, expert))
 
 

@@ -11,6 +11,18 @@ from expertnet.core.db import connection_optional, database
 from expertnet.core.ratelimit import limiter
 from expertnet.directory import catchup, indexing
 from expertnet.ops.controllers.health import bp
+from expertnet.organisations import indexing as organisation_indexing
+
+
+def _records_health():
+    """The records indexes beside the profiles' one: in step when they hold as many
+    documents as the database holds records and nothing waits (a difference explained
+    by records waiting for their index update is not unhealthy)."""
+    try:
+        return {"organisations": {"readable": True, **organisation_indexing.health()}}
+    except Exception as exc:  # noqa: BLE001 - unreadable index or table: report, do not fail
+        current_app.logger.warning("health: organisations index unreadable: %s", exc)
+        return {"organisations": {"readable": False, "in_step": False, "stale": 0}}
 
 
 @bp.get("/healthz")
@@ -21,6 +33,11 @@ def healthz():
     changes = (lambda: catchup.lag(store)) if catchup.EXTENSION in current_app.extensions else None
     report = indexing.health(store, database, changes=changes,
                              max_lag_seconds=current_app.config["HEALTH_MAX_LAG_SECONDS"])
+    if report["status"] == "ok":
+        report["records"] = _records_health()
+        if not all(kind.get("readable") and (kind["in_step"] or kind["stale"])
+                   for kind in report["records"].values()):
+            report["status"] = "unavailable"
     response = jsonify(report)
     response.status_code = 200 if report["status"] == "ok" else 503
     return response

@@ -1,0 +1,1 @@
+"""The organisations' part of the JSON API."""

@@ -1,0 +1,261 @@
+"""Organisations as records: the write path (validation, audit, index after commit),
+visibility on pages and search, contact persons under the profiles' rules,
+affiliations on the profile page, duplicates and merge."""
+import json
+
+import pytest
+from conftest import post_form
+
+from expertnet.core.models import Audit
+from expertnet.organisations import access, duplicates, indexing, writes
+from expertnet.organisations.models import Affiliation, Organisation, OrganisationContact
+from expertnet.organisations.validation import OrganisationErrors
+
+VMU = {"name_vi": "Đại học Hàng hải Việt Nam", "name_en": "Vietnam Maritime University",
+       "acronym": "VMU", "type": "university", "country": "VN", "city": "Hải Phòng",
+       "website": "vimaru.edu.vn", "visibility": "public"}
+
+
+def org(**values):
+    return writes.save({**VMU, **values}).organisation
+
+
+def test_create_is_validated_audited_and_indexed(app):
+    created = org()
+    assert created.website == "https://vimaru.edu.vn"
+    assert created.name_key == "dai hoc hang hai viet nam"
+    entry = Audit.get(Audit.action == "organisation.create")
+    assert json.loads(entry.changes)["organisation"] == created.id
+    assert indexing.health()["in_step"]
+    rows, total, facets = access.search(access.access.ANONYMOUS, "hang hai")
+    assert [row.id for row in rows] == [created.id] and total == 1
+    assert facets["type"] == [("university", 1)]
+
+
+@pytest.mark.parametrize("raw, column", [
+    ({"name_vi": "", "name_en": ""}, "name_vi"),
+    ({"type": "spaceship"}, "type"),
+    ({"country": "Atlantis"}, "country"),
+    ({"website": "javascript:alert(1)"}, "website"),
+    ({"fields": "not-a-field"}, "fields"),
+    ({"visibility": "everyone"}, "visibility"),
+    ({"name_vi": "x" * 301}, "name_vi"),
+    ({"parent": "No such organisation"}, "parent"),
+    ({"strategic_partner": "perhaps"}, "strategic_partner"),
+])
+def test_bad_values_are_refused_and_nothing_is_written(app, raw, column):
+    with pytest.raises(OrganisationErrors) as refused:
+        writes.save({**VMU, **raw})
+    assert column in [name for name, _message in refused.value.errors]
+    assert Organisation.select().count() == 0
+    assert not Audit.select().where(Audit.action == "organisation.create").exists()
+
+
+def test_english_name_alone_and_type_by_its_vietnamese_name(app):
+    created = writes.save({"name_en": "Tokyo University of Marine Science and Technology",
+                           "type": "Trường đại học", "country": "Nhật Bản"}).organisation
+    assert (created.type, created.country, created.visibility) == ("university", "JP", "curators")
+
+
+def test_parent_cannot_be_itself_or_a_unit(app):
+    university = org()
+    faculty = org(name_vi="Khoa Máy tàu biển", name_en="", acronym="", parent=str(university.id))
+    assert faculty.parent_id == university.id
+    with pytest.raises(OrganisationErrors):
+        writes.save({"parent": str(faculty.id)}, organisation=university)
+    with pytest.raises(OrganisationErrors):
+        writes.save({"parent": str(university.id)}, organisation=university)
+
+
+def test_update_audits_differences_and_checks_the_version(app):
+    created = org()
+    outcome = writes.save({"city": "Hai Phong"}, organisation=created, expected_version=1)
+    assert outcome.status == "updated" and outcome.organisation.version == 2
+    assert writes.save({"city": "Hai Phong"}, organisation=outcome.organisation).status == "unchanged"
+    with pytest.raises(writes.VersionConflict):
+        writes.save({"city": "Kiến An"}, organisation=created, expected_version=1)
+    update = Audit.get(Audit.action == "organisation.update")
+    assert json.loads(update.changes)["city"] == ["Hải Phòng", "Hai Phong"]
+
+
+def test_visibility_on_pages_and_search(app, client, make_user, login):
+    hidden = org(name_vi="Viện bí mật", name_en="", acronym="", visibility="curators")
+    officials = org(name_vi="Viện nội bộ", name_en="", acronym="", visibility="officials")
+    public = org()
+    assert client.get(f"/organisations/{public.id}").status_code == 200
+    assert client.get(f"/organisations/{hidden.id}").status_code == 404
+    assert client.get(f"/organisations/{officials.id}").status_code == 404
+    page = client.get("/organisations").get_data(as_text=True)
+    assert "Hàng hải" in page and "Viện bí mật" not in page and "Viện nội bộ" not in page
+    login(make_user("official"))
+    assert client.get(f"/organisations/{officials.id}").status_code == 200
+    assert client.get(f"/organisations/{hidden.id}").status_code == 404
+    assert client.get(f"/organisations/{hidden.id}/edit").status_code == 403
+
+
+def test_search_page_facets_and_empty_states(app, client):
+    english = {"Accept-Language": "en"}
+    assert "No organisation yet." in client.get("/organisations", headers=english).get_data(as_text=True)
+    assert "Chưa có tổ chức nào." in client.get("/organisations", headers={"Accept-Language": "vi"}).get_data(
+        as_text=True)
+    org()
+    org(name_vi="", name_en="Samsung Heavy Industries", acronym="SHI", type="enterprise", country="KR",
+        website="")
+    page = client.get("/organisations", query_string={"type": "enterprise"}).get_data(as_text=True)
+    assert "Samsung" in page and "Hàng hải" not in page
+    page = client.get("/organisations", query_string={"q": "zzzz"}, headers=english).get_data(as_text=True)
+    assert "No organisation matches this search." in page
+    for query in ({"page": "-3"}, {"page": "x"}, {"q": "((*"}, {"country": "Z" * 500}):
+        assert client.get("/organisations", query_string=query).status_code == 200
+
+
+def test_curator_forms_create_edit_delete(app, client, make_user, login):
+    curator = make_user("curator")
+    login(curator)
+    response = post_form(client, "/organisations/new", {**VMU, "fields": []})
+    assert response.status_code == 302
+    created = Organisation.get()
+    assert response.headers["Location"].endswith(f"/organisations/{created.id}")
+    bad = post_form(client, f"/organisations/{created.id}/edit",
+                    {**VMU, "name_vi": "", "name_en": "", "version": "1"}, headers={"Accept-Language": "en"})
+    assert bad.status_code == 422
+    assert "Give the name in Vietnamese or in English." in bad.get_data(as_text=True)
+    assert Organisation.get().name_vi == VMU["name_vi"]
+    gone = post_form(client, f"/organisations/{created.id}/delete", {},
+                     form_path=f"/organisations/{created.id}")
+    assert gone.status_code == 302 and Organisation.select().count() == 0
+    assert Audit.select().where(Audit.action == "organisation.delete").exists()
+    assert indexing.get_index().count() == 0
+
+
+def test_anonymous_and_officials_cannot_write(app, client, make_user, login):
+    created = org()
+    assert client.get("/organisations/new").status_code == 302
+    assert client.post(f"/organisations/{created.id}/delete").status_code in (302, 400)
+    login(make_user("official"))
+    assert client.get("/organisations/new").status_code == 403
+    assert client.post(f"/organisations/{created.id}/delete").status_code in (400, 403)
+    assert Organisation.select().count() == 1
+
+
+def test_contacts_follow_the_profiles_rules(app, client, add, make_user, login):
+    created = org()
+    with pytest.raises(OrganisationErrors):
+        writes.add_contact(created, {"name": "Trần Thị Hoa", "email": "hoa@vimaru.edu.vn",
+                                     "visibility": "public"})  # no consent
+    with pytest.raises(OrganisationErrors):
+        writes.add_contact(created, {"name": "X", "email": "not an address", "visibility": "curators"})
+    writes.add_contact(created, {"name": "Trần Thị Hoa", "role": "Trưởng phòng HTQT",
+                                 "email": "hoa@vimaru.edu.vn", "phone": "+84 225 3829 109",
+                                 "visibility": "public", "email_visibility": "officials",
+                                 "phone_visibility": "public", "consented": True})
+    writes.add_contact(created, {"name": "Ẩn Danh", "email": "an@vimaru.edu.vn", "visibility": "curators"})
+    expert = add(full_name="Lê Văn Nam", email="nam@example.org", email_visibility="public")
+    writes.add_contact(created, {"expert_id": str(expert.id), "visibility": "public", "consented": True})
+    page = client.get(f"/organisations/{created.id}").get_data(as_text=True)
+    assert "Trần Thị Hoa" in page and "3829 109" in page and "hoa@vimaru.edu.vn" not in page
+    assert "Ẩn Danh" not in page and "Lê Văn Nam" in page and "nam@example.org" in page
+    login(make_user("official"))
+    page = client.get(f"/organisations/{created.id}").get_data(as_text=True)
+    assert "hoa@vimaru.edu.vn" in page and "Ẩn Danh" not in page
+    assert OrganisationContact.select().count() == 3
+
+
+def test_affiliations_on_both_pages_current_first(app, client, add):
+    created = org()
+    other = org(name_vi="Đại học Hải Phòng", name_en="Hai Phong University", acronym="HPU")
+    expert = add(full_name="Phạm Minh Đức", organization="ĐH Hàng hải VN")
+    writes.add_affiliation(expert.id, other, {"role": "Giảng viên", "start_year": "2005", "end_year": "2012"})
+    writes.add_affiliation(expert.id, created, {"role": "Trưởng khoa", "start_year": "2012"})
+    with pytest.raises(OrganisationErrors):
+        writes.add_affiliation(expert.id, created, {"start_year": "2020", "end_year": "2010"})
+    with pytest.raises(OrganisationErrors):
+        writes.add_affiliation(expert.id, created, {"start_year": "năm ngoái"})
+    assert [row.organisation_id for row in writes.affiliations_of(expert.id)] == [created.id, other.id]
+    profile = client.get(f"/experts/{expert.id}").get_data(as_text=True)
+    assert profile.index("Trưởng khoa") < profile.index("Giảng viên")
+    assert "ĐH Hàng hải VN" in profile  # the free text stays
+    page = client.get(f"/organisations/{created.id}").get_data(as_text=True)
+    assert "Phạm Minh Đức" in page
+    assert Audit.select().where(Audit.action == "affiliation.add").count() == 2
+
+
+def test_affiliation_form_refuses_bad_input(app, client, make_user, login):
+    created = org()
+    login(make_user("curator"))
+    for data in ({"expert_id": "abc"}, {"expert_id": "999999"}, {"expert_id": "1" * 40}):
+        response = post_form(client, f"/organisations/{created.id}/affiliations", data,
+                             form_path=f"/organisations/{created.id}")
+        assert response.status_code == 422
+    assert Affiliation.select().count() == 0
+
+
+def test_erasure_and_merge_of_profiles_reach_affiliations(app, add):
+    from expertnet.core import signals
+    created = org()
+    first, second = add(full_name="Nguyễn An"), add(full_name="Nguyễn Ân")
+    writes.add_affiliation(first.id, created, {})
+    signals.profiles_merged.send(first.id, keep=second.id)
+    assert Affiliation.get().expert_id == second.id
+    signals.profile_deleted.send(second.id)
+    assert Affiliation.select().count() == 0
+
+
+def test_duplicates_found_and_merged(app, add):
+    kept = org()
+    english = writes.save({"name_en": "Vietnam Maritime University", "type": "university",
+                           "fields": "", "visibility": "public"}).organisation
+    acronym = writes.save({"name_vi": "Trường ĐH Hàng hải VN", "type": "university"}).organisation
+    unrelated = org(name_vi="Đại học Y Dược Hải Phòng", acronym="HPMU",
+                    name_en="Hai Phong University of Medicine and Pharmacy")
+    pairs = {(first.id, second.id) for first, second, _why in duplicates.candidates()}
+    assert (kept.id, english.id) in pairs and (kept.id, acronym.id) in pairs
+    assert not any(unrelated.id in pair for pair in pairs)
+    expert = add(full_name="Vũ Hải")
+    writes.add_affiliation(expert.id, english, {"role": "Lecturer"})
+    merged = duplicates.merge(kept, acronym)
+    merged = duplicates.merge(merged, english)
+    assert "Trường ĐH Hàng hải VN" in merged.other_names
+    assert Affiliation.get().organisation_id == kept.id
+    assert Organisation.select().count() == 2
+    assert indexing.health()["in_step"]
+    assert Audit.select().where(Audit.action == "organisation.merge").count() == 2
+
+
+def test_demo_register_links_the_demo_profiles(app):
+    from expertnet.cli import load_demo
+    from expertnet.demo import organisations as demo
+    load_demo(count=40, seed=3)
+    total = Organisation.select().count()
+    assert total >= 60
+    types = {row.type for row in Organisation.select()}
+    assert {"university", "research_institute", "enterprise", "diaspora_association",
+            "representative_office", "innovation_centre", "international_organisation"} <= types
+    assert {row.country for row in Organisation.select()} >= {"VN", "JP", "KR", "US"}
+    assert Affiliation.select().count() > 0
+    vmu = Organisation.get(Organisation.acronym == "VMU")
+    assert vmu.name_en == "Vietnam Maritime University" and vmu.visibility == "public"
+    assert demo.seed() == total  # idempotent
+    assert indexing.health()["in_step"]
+
+
+def test_index_failures_are_repaired_by_reconcile_reindex_and_seen_by_health(app, client, runner,
+                                                                             monkeypatch):
+    created = org()
+    index = indexing.get_index()
+
+    def broken(docs):
+        raise OSError("disk full")
+    monkeypatch.setattr(index, "replace_many", broken)
+    updated = writes.save({"city": "Kiến An"}, organisation=created).organisation
+    assert Organisation.get_by_id(updated.id).city == "Kiến An"  # the database write stands
+    assert indexing.stale_ids() == [created.id]
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json["records"]["organisations"]["stale"] == 1
+    monkeypatch.undo()
+    assert indexing.reconcile()["indexed"] == 1 and indexing.health()["in_step"]
+    index.rebuild([])  # the index lost its documents: nothing explains the difference
+    assert client.get("/healthz").status_code == 503
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "1" in result.output
+    assert client.get("/healthz").json["records"]["organisations"]["in_step"]
