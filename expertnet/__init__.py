@@ -66,6 +66,7 @@ def create_app(test_config=None):
     from expertnet.outreach.controllers.contacts import bp as contacts_bp
     from expertnet.outreach.controllers.needs import bp as needs_bp
     from expertnet.programme.controllers.statistics import bp as statistics_bp
+    from expertnet.technology.controllers import bp as technology_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -81,6 +82,7 @@ def create_app(test_config=None):
     app.register_blueprint(health_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(technology_bp)
 
     from expertnet import cli
     from expertnet.directory import catchup
