@@ -368,6 +368,10 @@ EXPECTED = {
     # curators and admins, who broker by their role); the official is no broker. Empty
     # forms answer with their errors (400).
     ("technology.index", "GET"): same(200),
+    ("api.technology_offers", "GET"): same(200),
+    ("api.technology_offer", "GET"): same(200),
+    ("api.technology_demands", "GET"): same(200),
+    ("api.technology_demand", "GET"): same(200),
     ("technology.offer_list", "GET"): same(200),
     ("technology.demand_list", "GET"): same(200),
     ("technology.offer", "GET"): same(200),
@@ -563,14 +567,14 @@ def _technology_world(users, target, official_id, per_endpoint):
     technology_brokers.grant(target, users["admin"].id)
     for endpoint in ("technology.offer", "technology.offer_edit", "technology.offer_attach",
                      "technology.offer_moderate", "technology.offer_download",
-                     "technology.offer_detach"):
+                     "technology.offer_detach", "api.technology_offer"):
         per_endpoint.setdefault(endpoint, {})["offer_id"] = offer.id
     per_endpoint["technology.offer_delete"] = {"offer_id": made[("offer", "deleted")].id}
     per_endpoint["technology.demand_delete"] = {"demand_id": made[("demand", "deleted")].id}
     per_endpoint["technology.offer_download"]["file_id"] = files["kept"].id
     per_endpoint["technology.offer_detach"]["file_id"] = files["detached"].id
     for endpoint in ("technology.demand", "technology.demand_edit", "technology.demand_moderate",
-                     "technology.proposals", "technology.connection_open"):
+                     "technology.proposals", "technology.connection_open", "api.technology_demand"):
         per_endpoint[endpoint] = {"demand_id": demand.id}
     for endpoint in ("technology.connection", "technology.connection_step"):
         per_endpoint[endpoint] = {"connection_id": connection.id}

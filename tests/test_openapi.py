@@ -56,6 +56,10 @@ def test_documented_query_parameters_are_read_by_their_views():
     read = {"/experts": {"q", "sort", "page", "per_page", "literal", "ignore", *finder.FILTERS},
             "/suggest": set(re.findall(r'request\.args\.get\("(\w+)"', inspect.getsource(routes.suggest)))}
     assert read["/suggest"] == {"q"}
+    market = inspect.getsource(routes._market_list)
+    for path, kind in (("/technology-offers", "offers"), ("/technology-demands", "demands")):
+        read[path] = {"q", "page", "per_page", *routes.MARKET_FILTERS[kind]}
+        assert all(f'"{name}"' in market for name in ("q", "page", "per_page"))
     criteria_source = inspect.getsource(finder.parse_criteria)
     for name in ("q", "sort", "page", "per_page", "literal", "ignore"):
         assert f'"{name}"' in criteria_source
@@ -68,7 +72,9 @@ def test_the_document_is_a_valid_openapi_schema(app):
     schema = schemathesis.openapi.from_dict(openapi.document())
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {operation.label for operation in operations} == {
-        "GET /experts", "GET /experts/{expert_id}", "GET /fields", "GET /suggest", "GET /openapi.json"}
+        "GET /experts", "GET /experts/{expert_id}", "GET /fields", "GET /suggest", "GET /openapi.json",
+        "GET /technology-offers", "GET /technology-offers/{offer_id}", "GET /technology-demands",
+        "GET /technology-demands/{demand_id}"}
 
 
 @pytest.fixture

@@ -419,3 +419,80 @@ def test_admins_grant_brokering_and_vouching_is_for_brokers(people, app, make_us
                                                                  "organisation": "abc"},
                          form_path="/technology/people")
     assert response.status_code == 400
+
+
+# -- the API ---------------------------------------------------------------------------------
+def test_the_api_shows_anonymous_callers_only_published_public_records_without_contacts(people, app):
+    shown = published_offer(people)
+    hidden = [offers.save(offer_values(title_vi="Chưa duyệt"), V(people["outsider"])),
+              published_offer(people, visibility="officials"),
+              published_offer(people, visibility="curators")]
+    returned = offers.save(offer_values(), V(people["outsider"]))
+    offers.moderate(returned, "return", "Thiếu tài liệu", people["curator"].id)
+    hidden.append(returned)
+    public_demand = published_demand(people)
+    hidden_demands = [demands.save(demand_values(people["port"]), V(people["rep"])),
+                      published_demand(people, visibility="officials")]
+    client = app.test_client()
+    listing = client.get("/api/v1/technology-offers?per_page=100").get_json()
+    assert [row["id"] for row in listing["results"]] == [shown.id] and listing["total"] == 1
+    assert sum(listing["facets"]["trl"].values()) == 1
+    last = max(row.id for row in TechnologyOffer.select()) + 3
+    seen = {record_id for record_id in range(1, last)
+            if client.get(f"/api/v1/technology-offers/{record_id}").status_code == 200}
+    assert seen == {shown.id}
+    body = client.get(f"/api/v1/technology-offers/{shown.id}").get_json()
+    assert "contact" not in body and "lab@vimaru.example" not in json.dumps(body)
+    for offer in hidden:
+        answer = client.get(f"/api/v1/technology-offers/{offer.id}")
+        assert answer.status_code == 404 and answer.is_json
+    last = max(row.id for row in TechnologyDemand.select()) + 3
+    seen = {record_id for record_id in range(1, last)
+            if client.get(f"/api/v1/technology-demands/{record_id}").status_code == 200}
+    assert seen == {public_demand.id} and all(row.id not in seen for row in hidden_demands)
+    body = client.get(f"/api/v1/technology-demands/{public_demand.id}").get_json()
+    assert body["organisation"] is None and "contact" not in body  # identity: officials only
+    assert "Cảng Hải Phòng" not in json.dumps(client.get("/api/v1/technology-demands").get_json(),
+                                              ensure_ascii=False)
+    assert client.get("/api/v1/technology-offers?page=abc&per_page=100000").status_code == 200
+
+
+def test_the_programme_report_counts_the_marketplace(people, app):
+    demand = published_demand(people)
+    row = connections.open_connection(demand, people["broker"].id, offer=published_offer(people))
+    connections.record_step(row, {"step": "contract_signed", "happened_on": TODAY.isoformat(),
+                                  "contract_value": "750000000"}, people["broker"].id)
+    client = client_as(app, people["curator"])
+    span = {"from": (TODAY - datetime.timedelta(days=3)).isoformat(), "to": TODAY.isoformat()}
+    page = client.get("/engagements/report", query_string=span).get_data(as_text=True)
+    assert "Sở Khoa học và Công nghệ" in page and "750" in page
+    assert client.get("/engagements/report.xlsx", query_string=span).status_code == 200
+
+
+def test_the_demo_seeds_a_working_marketplace_once(app):
+    from expertnet.demo import technology as market_demo
+
+    assert market_demo.seed() == len(market_demo.OFFERS)
+    assert market_demo.seed() == 0
+    statuses = [row.status for row in TechnologyOffer.select()]
+    assert statuses.count("published") == len(market_demo.OFFERS) and "returned" in statuses
+    assert {row.status for row in Connection.select()} == {"introduced", "proposal", "contract_signed",
+                                                           "closed"}
+    found = counts.count(TODAY - datetime.timedelta(days=365), TODAY, Viewer(role="curator"))
+    assert found.contracts == 1 and found.contract_value == 3_200_000_000
+    assert {row.language for row in TechnologyDemand.select()} == {"vi", "en"}
+    page = app.test_client().get("/technology/offers").get_data(as_text=True)
+    assert "Robot hàn tự động" in page or "Automatic welding robot" in page
+
+
+def test_an_organisations_page_lists_only_what_the_reader_may_see_there(people):
+    from expertnet.technology import organisation_pages
+
+    shown = published_offer(people, organisation=str(people["port"].id))
+    published_offer(people, organisation=str(people["port"].id), visibility="officials")
+    offers.save(offer_values(organisation=str(people["port"].id)), V(people["outsider"]))
+    asked = published_demand(people)  # identity: officials
+    anonymous = organisation_pages.records_of(people["port"].id, Viewer())
+    assert ([row.id for row in anonymous[0]], anonymous[1]) == ([shown.id], [])
+    official = organisation_pages.records_of(people["port"].id, V(people["official"]))
+    assert len(official[0]) == 2 and [row.id for row in official[1]] == [asked.id]

@@ -148,13 +148,16 @@ def seed_demo(count, seed):
 
 def load_demo(count=320, seed=2026, progress_label=None):
     from expertnet.demo import generator as demo  # Faker is imported only when demo data is wanted
+    from expertnet.demo import technology as market_demo
     rows = demo.demo_rows(count=count, seed=seed)
     header = list(rows[0].keys())
     numbered = ((number, [row[column] for column in header])
                 for number, row in enumerate(rows, start=2))
     with _Progress(progress_label or "", len(rows)) as progress:
-        return importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
-                                    estimate=len(rows), source="demo")
+        report = importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
+                                      estimate=len(rows), source="demo")
+    market_demo.seed()  # the technology marketplace's offers, demands and connections
+    return report
 
 
 @click.command("worker")

@@ -39,6 +39,7 @@ from expertnet.core.models import (
 from expertnet.core.text import clean, fold
 from expertnet.directory import search_documents
 from expertnet.taxonomy import store as catalog
+from expertnet.technology import counts as market_counts
 
 # Steps of a request through the Department, and the statuses that reached each answer
 # ("revoked": the consent given then was withdrawn since; it was given all the same).
@@ -71,6 +72,8 @@ class Report:
     agreements: int = 0
     agreements_by_scope: list = ()  # [(partner scope, count)]
     department_contacts: list = ()  # [(step, count)]: DEPARTMENT_STEPS in order
+    # The technology marketplace (technology.counts.MarketCounts)
+    technology: object = None
 
 
 def _visible(query, viewer):
@@ -108,6 +111,7 @@ def build(start, end, viewer):
     return Report(
         start=start, end=end, engagements=len(rows), **_cooperation(start, end, viewer),
         department_contacts=_department_contacts(starts, viewer),
+        technology=market_counts.count(start, end, viewer),
         by_kind=[(code, kinds[code]) for code in vocab.ENGAGEMENT_KINDS],
         by_field=sorted(by_field.items(), key=lambda item: (-item[1], item[0])),
         by_department=sorted(((spelling[key], count) for key, count in departments.items()),
@@ -207,6 +211,12 @@ def to_xlsx(report, labels):
         for code, count in rows:
             name = labels["name"](vocabulary, code) if vocabulary else code
             sheet.append([safe_cell(str(name)), count])
+    market = report.technology
+    if market is not None and "technology" in labels:
+        sheet.append([])
+        sheet.append([str(labels["technology"]), str(labels["count"])])
+        for name in market_counts.MEASURES:
+            sheet.append([str(labels["technology_measures"][name]), getattr(market, name)])
     sheet.column_dimensions["A"].width = 60
     buffer = io.BytesIO()
     workbook.save(buffer)

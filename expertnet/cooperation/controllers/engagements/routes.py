@@ -272,6 +272,12 @@ def report_xlsx():
         "delegations_by_country": _("Delegations by country"),
         "agreements_by_scope": _("Agreements signed, by partner"),
         "department_contacts": _("Contact through the Department"),
+        "technology": _("Technology supply–demand platform"),
+        "technology_measures": {"offers": _("Technology offers published"),
+                                "demands": _("Technology demands published"),
+                                "connections": _("Connections opened"),
+                                "contracts": _("Contracts signed"),
+                                "contract_value": _("Value of the contracts signed (VND)")},
         "name": name,
     }
     data = programme_report.to_xlsx(found, labels)
