@@ -496,3 +496,27 @@ def test_an_organisations_page_lists_only_what_the_reader_may_see_there(people):
     assert ([row.id for row in anonymous[0]], anonymous[1]) == ([shown.id], [])
     official = organisation_pages.records_of(people["port"].id, V(people["official"]))
     assert len(official[0]) == 2 and [row.id for row in official[1]] == [asked.id]
+
+
+def test_an_erased_profile_leaves_no_place_in_offers_or_connections(people, add):
+    from expertnet.accounts import data_rights
+    from expertnet.technology.models import ConnectionExpert, TechnologyOfferExpert
+
+    person = add(full_name="Đỗ Văn Xóa")
+    offer = published_offer(people, experts=str(person.id))
+    row = connections.open_connection(published_demand(people), people["broker"].id, experts=[person])
+    assert offers.expert_ids(offer) == [person.id] and connections.expert_ids(row) == [person.id]
+    data_rights.delete_profile(person, actor=people["curator"].id)
+    assert not TechnologyOfferExpert.select().exists() and not ConnectionExpert.select().exists()
+    assert TechnologyOffer.get_by_id(offer.id).status == "published"
+
+
+def test_the_marketplace_offers_each_reader_their_tools(people, app):
+    links = {}
+    for name in ("rep", "broker", "outsider"):
+        page = client_as(app, people[name]).get("/technology").get_data(as_text=True)
+        links[name] = page
+    assert "/technology/demands/new" in links["rep"] and "/technology/mine" in links["rep"]
+    assert "/technology/moderation" in links["broker"] and "/technology/moderation" not in links["rep"]
+    assert "/technology/demands/new" not in links["outsider"] and "/technology/offers/new" in links["outsider"]
+    assert "/technology/mine" not in app.test_client().get("/technology").get_data(as_text=True)
