@@ -440,8 +440,9 @@ def connection_list():
     rows = connections.for_user(viewer)
     demands_of = {row.id: row for row in TechnologyDemand.select().where(
         TechnologyDemand.id.in_([row.demand_id for row in rows]))} if rows else {}
-    return render_template("technology/connections.html", rows=rows, demands=demands_of,
-                           broker=rules.is_broker(viewer))
+    broker = rules.is_broker(viewer)
+    return render_template("technology/connections.html", rows=rows, demands=demands_of, broker=broker,
+                           sessions=connections.sessions() if broker else [])
 
 
 def _connection_page(row, errors=(), problem=None, status=200):
