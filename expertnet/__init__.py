@@ -72,6 +72,7 @@ def create_app(test_config=None):
     from expertnet.programme.controllers.budget import bp as budget_bp
     from expertnet.programme.controllers.indicators import bp as indicators_bp
     from expertnet.programme.controllers.statistics import bp as statistics_bp
+    from expertnet.technology.controllers import bp as technology_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -93,6 +94,7 @@ def create_app(test_config=None):
     app.register_blueprint(councils_bp)
     app.register_blueprint(budget_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(technology_bp)
     # Higher modules' answers to the organisations' signals (links, page sections).
     from expertnet import cli
     from expertnet.cooperation import organisation_links as cooperation_links  # noqa: F401

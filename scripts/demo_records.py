@@ -15,6 +15,8 @@ from pathlib import Path
 
 PASSWORD = "demo records password 2026"
 ACCOUNTS = {role: f"{role}@demo.example.org" for role in ("expert", "official", "curator", "admin")}
+# The marketplace's roles: an official allowed to broker, an organisation's representative.
+TECHNOLOGY_ACCOUNTS = {role: f"{role}@demo.example.org" for role in ("broker", "representative")}
 
 
 def _profile(full_name, email, **values):
@@ -105,6 +107,24 @@ def _curation(curator, official):
     jobs.run(job.id)
 
 
+def _technology():
+    """A broker (an official an admin allowed to broker) and a representative of the
+    Port of Hai Phong, over the marketplace's demo (expertnet.demo.technology)."""
+    from expertnet.accounts import users as accounts
+    from expertnet.core.text import fold
+    from expertnet.demo import technology as market_demo
+    from expertnet.organisations import representatives
+    from expertnet.organisations.models import Organisation
+    from expertnet.technology import brokers
+    market_demo.seed()
+    broker = accounts.create_user(TECHNOLOGY_ACCOUNTS["broker"], "official", password=PASSWORD)
+    accounts.set_department(broker, market_demo.DEPARTMENT)
+    brokers.grant(broker, None)
+    representative = accounts.create_user(TECHNOLOGY_ACCOUNTS["representative"], "expert", password=PASSWORD)
+    port = Organisation.get(Organisation.name_key == fold("Công ty Cổ phần Cảng Hải Phòng"))
+    representatives.vouch(representative, port, broker.id)
+
+
 def seed():
     from expertnet import create_app
     from expertnet.cli import load_demo
@@ -132,9 +152,10 @@ def seed():
         __import__("expertnet.demo.councils", fromlist=["seed"]).seed(users["official"], owned, other)
         _curation(users["curator"], users["official"])
         programme_demo.seed(users["official"], owned)
+        _technology()
         if not database.is_closed():
             database.close()
-    return {role: [email, PASSWORD] for role, email in ACCOUNTS.items()}
+    return {role: [email, PASSWORD] for role, email in {**ACCOUNTS, **TECHNOLOGY_ACCOUNTS}.items()}
 
 
 if __name__ == "__main__":

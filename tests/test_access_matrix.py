@@ -21,6 +21,7 @@ from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation import missions as delegations
 from expertnet.cooperation.models import EventInvitation
 from expertnet.core import access
+from expertnet.core.access import viewer_for
 from expertnet.core.db import utcnow
 from expertnet.core.models import Audit, MailMessage
 from expertnet.councils import operations as council_operations
@@ -33,12 +34,18 @@ from expertnet.curation.models import ImportBatch, ImportRow, Job
 from expertnet.directory import writes
 from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
+from expertnet.organisations import representatives
 from expertnet.organisations import writes as organisation_writes
+from expertnet.organisations.models import Organisation
 from expertnet.outreach import needs as records
 from expertnet.outreach import saved_searches, shortlists
 from expertnet.outreach.models import ContactBlock, ContactRequest
 from expertnet.programme import budget, indicators
 from expertnet.programme import reports as programme_reports
+from expertnet.technology import brokers as technology_brokers
+from expertnet.technology import connections as technology_connections
+from expertnet.technology import demands as technology_demands
+from expertnet.technology import offers as technology_offers
 
 # "delegate": an expert account without a profile of its own, named by a curator to edit
 # the owner's profile on the owner's behalf.
@@ -67,6 +74,7 @@ OWN_PROFILE = {"anonymous": 404, "owner": 200, "other_expert": 404, "official": 
 NEED_ROLES = {"official", "curator", "admin"}
 CURATORS = {"curator", "admin"}
 NEED_WORK = only(NEED_ROLES, 200, 403)
+BROKERS = {"curator", "admin"}
 EXPERT_SIDE = only({"owner", "other_expert"}, 200, 404)
 OWNER_SIDE = only({"owner"}, 302, 404)
 
@@ -445,6 +453,50 @@ EXPECTED = {
     ("organisations.import_confirm", "POST"): only(CURATORS, 302, 403),
     ("api.organisations", "GET"): same(200),
     ("api.organisation", "GET"): same(200),
+    # The technology marketplace: published public offers and demands for everyone; the
+    # matrix's records were posted by the official (who may change them, as may the
+    # curators and admins, who broker by their role); the official is no broker. Empty
+    # forms answer with their errors (400).
+    ("technology.index", "GET"): same(200),
+    ("api.technology_offers", "GET"): same(200),
+    ("api.technology_offer", "GET"): same(200),
+    ("api.technology_demands", "GET"): same(200),
+    ("api.technology_demand", "GET"): same(200),
+    ("technology.offer_list", "GET"): same(200),
+    ("technology.demand_list", "GET"): same(200),
+    ("technology.offer", "GET"): same(200),
+    ("technology.demand", "GET"): same(200),
+    ("technology.offer_download", "GET"): same(200),
+    ("technology.offer_new", "GET"): logged_in(302, 200),
+    ("technology.offer_new", "POST"): logged_in(302, 400),
+    ("technology.offer_edit", "GET"): only(NEED_ROLES, 200, 403),
+    ("technology.offer_edit", "POST"): only(NEED_ROLES, 400, 403),
+    ("technology.offer_delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("technology.offer_attach", "POST"): only(NEED_ROLES, 400, 403),
+    ("technology.offer_detach", "POST"): only(NEED_ROLES, 302, 403),
+    ("technology.demand_new", "GET"): only(NEED_ROLES, 200, 403),
+    ("technology.demand_new", "POST"): only(NEED_ROLES, 400, 403),
+    ("technology.demand_edit", "GET"): only(NEED_ROLES, 200, 403),
+    ("technology.demand_edit", "POST"): only(NEED_ROLES, 400, 403),
+    ("technology.demand_delete", "POST"): only(NEED_ROLES, 302, 403),
+    ("technology.mine", "GET"): logged_in(302, 200),
+    ("technology.moderation", "GET"): only(BROKERS, 200, 403),
+    ("technology.offer_moderate", "POST"): only(BROKERS, 400, 403),
+    ("technology.demand_moderate", "POST"): only(BROKERS, 400, 403),
+    ("technology.proposals", "GET"): only(BROKERS, 200, 403),
+    ("technology.connection_open", "POST"): only(BROKERS, 400, 403),
+    ("technology.connection_list", "GET"): logged_in(302, 200),
+    # The connection's demand is the official's: a party, who sees it but records no step.
+    ("technology.connection", "GET"): {**only(BROKERS, 200, 404), "official": 200},
+    ("technology.connection_step", "POST"): {**only(BROKERS, 400, 404), "official": 403},
+    ("technology.session", "GET"): NEED_WORK,
+    ("technology.session_present", "POST"): only(BROKERS, 400, 403),
+    ("technology.session_withdraw", "POST"): only(BROKERS, 302, 403),
+    ("technology.people", "GET"): only(BROKERS, 200, 403),
+    ("technology.broker_grant", "POST"): only({"admin"}, 404, 403),  # no such e-mail
+    ("technology.broker_withdraw", "POST"): only({"admin"}, 302, 403),
+    ("technology.representative_vouch", "POST"): only(BROKERS, 400, 403),
+    ("technology.representative_revoke", "POST"): only(BROKERS, 302, 403),
 }
 SKIPPED = {"static"}  # files, not data
 
@@ -617,6 +669,7 @@ def world(app, make_user, add):
     affiliation = organisation_writes.add_affiliation(listed["kept"].id, register["kept"], {})
     per_endpoint["organisations.delete"] = {"organisation_id": register["deleted"].id}
     per_endpoint["organisations.remove_contact"] = {"contact_id": contact.id}
+    _technology_world(users, target, official_id, per_endpoint)
     return {"indicator_value": values[2026].id, "programme_report": drafts[2026].id,
             "organisation": register["kept"].id, "affiliation": affiliation.id,
             "orcid_import": orcid_row.id, "job": job.id,
@@ -628,6 +681,55 @@ def world(app, make_user, add):
             "event": made["kept"], "mission": missions["kept"], "follow_up": follow_up,
             "agreement": signed["kept"], "agreement_file": signed_files["kept"],
             "training": courses["kept"], "stay": stays["kept"], "council": bodies["kept"]}
+
+
+def _technology_world(users, target, official_id, per_endpoint):
+    """An offer and a demand of the official (published), a connection between them, a
+    supply–demand session listing them, a representative and a broker (the target)."""
+    official = viewer_for(users["official"])
+    organisation = Organisation.create(name_vi="Công ty Cảng Ma Trận", type="enterprise", country="VN")
+    offer_raw = {"title_vi": "Công nghệ thử", "description_vi": "Mô tả", "fields": ["ai"], "trl": "5",
+                 "ip_status": "none", "transfer_models": ["licence"], "negotiable": True,
+                 "visibility": "public"}
+    demand_raw = {"title": "Nhu cầu thử", "problem": "Vấn đề", "fields": ["ai"],
+                  "organisation": str(organisation.id), "identity_visibility": "officials",
+                  "visibility": "public"}
+    made = {}
+    for name in ("kept", "deleted"):
+        made[("offer", name)] = technology_offers.moderate(
+            technology_offers.save(offer_raw, official), "publish", "", users["curator"].id)
+        made[("demand", name)] = technology_demands.moderate(
+            technology_demands.save(demand_raw, official), "publish", "", users["curator"].id)
+    offer, demand = made[("offer", "kept")], made[("demand", "kept")]
+    files = {name: technology_offers.attach(offer, io.BytesIO(b"%PDF-1.4\n"), f"{name}.pdf", official_id)
+             for name in ("kept", "detached")}
+    session = events.save({"kind": "supply_demand_session", "title": "Phiên cung cầu",
+                           "starts_on": "2026-05-05", "department": "Sở KH&CN"}, official_id)
+    item = technology_connections.present(session, users["curator"].id, demand=demand)
+    connection = technology_connections.open_connection(demand, users["curator"].id, offer=offer)
+    representative_row = representatives.vouch(make_expert_account(), organisation, users["curator"].id)
+    technology_brokers.grant(target, users["admin"].id)
+    for endpoint in ("technology.offer", "technology.offer_edit", "technology.offer_attach",
+                     "technology.offer_moderate", "technology.offer_download",
+                     "technology.offer_detach", "api.technology_offer"):
+        per_endpoint.setdefault(endpoint, {})["offer_id"] = offer.id
+    per_endpoint["technology.offer_delete"] = {"offer_id": made[("offer", "deleted")].id}
+    per_endpoint["technology.demand_delete"] = {"demand_id": made[("demand", "deleted")].id}
+    per_endpoint["technology.offer_download"]["file_id"] = files["kept"].id
+    per_endpoint["technology.offer_detach"]["file_id"] = files["detached"].id
+    for endpoint in ("technology.demand", "technology.demand_edit", "technology.demand_moderate",
+                     "technology.proposals", "technology.connection_open", "api.technology_demand"):
+        per_endpoint[endpoint] = {"demand_id": demand.id}
+    for endpoint in ("technology.connection", "technology.connection_step"):
+        per_endpoint[endpoint] = {"connection_id": connection.id}
+    for endpoint in ("technology.session", "technology.session_present", "technology.session_withdraw"):
+        per_endpoint[endpoint] = {"event_id": session.id, "item_id": item.id}
+    per_endpoint["technology.broker_withdraw"] = {"user_id": target.id}
+    per_endpoint["technology.representative_revoke"] = {"representative_id": representative_row.id}
+
+
+def make_expert_account():
+    return accounts.create_user("representative@example.org", "expert", password=PASSWORD)
 
 
 def _client_as(app, world, role):

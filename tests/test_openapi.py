@@ -65,6 +65,10 @@ def test_documented_query_parameters_are_read_by_their_views():
     for name in read["/organisations"]:
         assert f'"{name}"' in organisations_source
     assert read["/suggest"] == {"q"}
+    market = inspect.getsource(routes._market_list)
+    for path, kind in (("/technology-offers", "offers"), ("/technology-demands", "demands")):
+        read[path] = {"q", "page", "per_page", *routes.MARKET_FILTERS[kind]}
+        assert all(f'"{name}"' in market for name in ("q", "page", "per_page"))
     criteria_source = inspect.getsource(finder.parse_criteria)
     for name in ("q", "sort", "page", "per_page", "literal", "ignore", "understood"):
         assert f'"{name}"' in criteria_source
@@ -78,7 +82,9 @@ def test_the_document_is_a_valid_openapi_schema(app):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {operation.label for operation in operations} == {
         "GET /experts", "GET /experts/{expert_id}", "GET /fields", "GET /suggest", "GET /openapi.json",
-        "GET /programme/indicators", "GET /organisations", "GET /organisations/{organisation_id}"}
+        "GET /programme/indicators", "GET /organisations", "GET /organisations/{organisation_id}",
+        "GET /technology-offers", "GET /technology-offers/{offer_id}", "GET /technology-demands",
+        "GET /technology-demands/{demand_id}"}
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ axe_playwright_python = pytest.importorskip("axe_playwright_python")
 
 PHONE = {"width": 390, "height": 844}
 LOCALES = {"vi": "vi-VN", "en": "en-US"}
-ROLES = ("anonymous", "expert", "official", "curator", "admin")
+ROLES = ("anonymous", "expert", "official", "curator", "admin", "broker", "representative")
 # Links that are not pages: downloads, language switches (the context's locale chooses
 # the language), one-time tokens, and the JSON the pages' scripts read.
 NOT_PAGES = re.compile(r"^/(api|static|lang)/|\.(json|csv|xlsx|docx|vcf)$|/(vcard|download|status|evidence)$"
@@ -174,7 +174,8 @@ def test_every_page_fits_a_phone(browser, demo, role, language):
     context.close()
     assert problems == [], "\n".join(map(repr, problems))
     # The walk reached the records of the demo, not only the navigation.
-    expected = {"anonymous": {"/fields", "/experts/N", "/organisations", "/organisations/N"},
+    expected = {"anonymous": {"/fields", "/experts/N", "/organisations", "/organisations/N",
+                              "/technology/offers/N", "/technology/demands/N"},
                 "expert": {"/account/requests", "/account/privacy", "/experts/N/edit",
                            "/account/data.html"},
                 "official": {"/needs/N", "/events/N", "/delegations/N", "/agreements/N",
@@ -183,7 +184,13 @@ def test_every_page_fits_a_phone(browser, demo, role, language):
                              "/trainings/N", "/officials-abroad/N"},
                 "curator": {"/curate/imports/N", "/curate/duplicates/N/N", "/experts/N/history",
                             "/organisations/reconcile", "/organisations/N/edit", "/organisations/import"},
-                "admin": {"/admin/users", "/admin/audit", "/admin/mail", "/admin/deletions"}}[role]
+                "admin": {"/admin/users", "/admin/audit", "/admin/mail", "/admin/deletions"},
+                "broker": {"/technology/moderation", "/technology/connections/N", "/technology/people",
+                           "/technology/demands/N/proposals", "/technology/sessions/N",
+                           "/technology/offers/N/edit"},
+                "representative": {"/technology/mine", "/technology/demands/N/edit",
+                                   "/technology/demands/new", "/technology/connections/N"}}[role]
+
     assert expected <= {kind_of(path).split("?")[0] for path in visited}, sorted(visited)
 
 

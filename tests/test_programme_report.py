@@ -123,7 +123,8 @@ def test_events_delegations_and_agreements_are_counted(cooperation, official, ma
     report = programme_report.build(cooperation["start"], cooperation["end"],
                                     access.viewer_for(official))
     assert report.events == 2
-    assert dict(report.events_by_kind) == {"conference": 1, "workshop": 1, "technology_fair": 0}
+    assert dict(report.events_by_kind) == {"conference": 1, "workshop": 1, "technology_fair": 0,
+                                           "supply_demand_session": 0}
     # Only attendance counts; the absent panellist and the hidden speaker do not.
     assert report.participations == 2
     assert dict(report.participations_by_role) == {"speaker": 1, "panellist": 0, "participant": 1}

@@ -505,6 +505,15 @@ ROUTES_READING_IDS = [
     ("curator", "organisations.merge", "POST", ("other_id",), {}),
     ("curator", "organisations.reconcile_accept", "POST", ("organisation_id",), {"key": "vien sua"}),
     ("curator", "organisations.reconcile_bulk", "POST", ("threshold",), {}),
+    ("curator", "technology.connection_open", "POST", ("offer_id",), {}),
+    ("curator", "technology.connection_open", "POST", ("expert_id",), {}),
+    ("curator", "technology.connection_open", "POST", ("event_id",), {}),
+    ("curator", "technology.session_present", "POST", ("demand_id",), {}),
+    ("curator", "technology.session_present", "POST", ("offer_id",), {}),
+    ("curator", "technology.representative_vouch", "POST", ("organisation",),
+     {"email": "representative@example.org"}),
+    ("official", "technology.offer_new", "POST", ("organisation", "experts", "trl"), {}),
+    ("official", "technology.demand_new", "POST", ("organisation",), {"title": "Nhu cầu"}),
 ]
 ODD_NUMBERS = ("9" * 40, "²", "１２", "٣", "-1", "1e3", "+7", " 7_0 ", "0x1f")
 _READS_A_NUMBER = re.compile(r"parse_id\(|\bint\(|type=int")

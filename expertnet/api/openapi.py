@@ -8,6 +8,7 @@ answers that match these schemas, only documented status codes)."""
 from expertnet.core import vocab
 from expertnet.directory.finder import SORTS
 from expertnet.organisations.models import ORGANISATION_TYPES
+from expertnet.technology import vocab as market_vocab
 
 VERSION = "1.0.0"
 
@@ -303,6 +304,97 @@ SEARCH_PARAMETERS = [
      "schema": {"type": "integer", "default": 20}, "description": "clamped to 1–100"},
 ]
 
+def _nullable(kind):
+    return {"type": kind, "nullable": True}
+
+
+_ORGANISATION = {"type": "object", "nullable": True,
+                 "required": ["id", "name_vi", "name_en", "type", "country"],
+                 "properties": {"id": {"type": "integer"}, "name_vi": {"type": "string"},
+                                "name_en": {"type": "string"}, "type": {"type": "string"},
+                                "country": _nullable("string")}}
+_CONTACT = {"type": "object", "description": "officials and the record's own people only",
+            "properties": {"name": {"type": "string"}, "email": {"type": "string"},
+                           "phone": {"type": "string"}}}
+SCHEMAS["TechnologyOffer"] = {
+    "type": "object",
+    "required": ["id", "title_vi", "title_en", "description_vi", "description_en", "fields", "trl",
+                 "ip_status", "transfer_models", "price", "negotiable", "organisation", "experts",
+                 "published_at"],
+    "properties": {
+        "id": {"type": "integer"}, "title_vi": {"type": "string"}, "title_en": {"type": "string"},
+        "description_vi": {"type": "string"}, "description_en": {"type": "string"},
+        "fields": _strings(), "trl": {"type": "integer", "minimum": 1, "maximum": 9},
+        "ip_status": {"type": "string", "enum": list(market_vocab.IP_STATUSES)},
+        "transfer_models": {"type": "array", "items": {"type": "string",
+                                                      "enum": list(market_vocab.TRANSFER_MODELS)}},
+        "price": {"type": "integer", "nullable": True, "description": "indicative, in VND"},
+        "negotiable": {"type": "boolean"}, "organisation": _ORGANISATION,
+        "experts": {"type": "array", "items": {"type": "integer"},
+                    "description": "ids of the profiles the caller may see"},
+        "published_at": _nullable("string"), "contact": _CONTACT,
+    },
+}
+SCHEMAS["TechnologyDemand"] = {
+    "type": "object",
+    "required": ["id", "title", "problem", "desired_outcome", "language", "fields", "budget_min",
+                 "budget_max", "deadline", "location", "organisation", "published_at"],
+    "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "problem": {"type": "string"},
+        "desired_outcome": {"type": "string"}, "language": {"type": "string"}, "fields": _strings(),
+        "budget_min": {"type": "integer", "nullable": True},
+        "budget_max": {"type": "integer", "nullable": True},
+        "deadline": _nullable("string"), "location": {"type": "string"},
+        "organisation": {**_ORGANISATION, "description": "null unless the caller may see who asks"},
+        "published_at": _nullable("string"), "contact": _CONTACT,
+    },
+}
+for _name, _item in (("TechnologyOfferResult", "TechnologyOffer"),
+                     ("TechnologyDemandResult", "TechnologyDemand")):
+    SCHEMAS[_name] = {
+        "type": "object", "required": ["total", "page", "per_page", "results", "facets"],
+        "properties": {"total": {"type": "integer", "minimum": 0}, "page": {"type": "integer"},
+                       "per_page": {"type": "integer"},
+                       "results": {"type": "array", "items": _ref(_item)},
+                       "facets": {"type": "object", "additionalProperties": _counts()}},
+    }
+
+
+def _market_parameters(facets):
+    return [
+        {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "words of the title or description, whatever the accents "
+                        "(cut to 200 characters)"},
+        *(_repeatable(name, f"{name} codes (OR-ed); an unknown code matches nothing") for name in facets),
+        {"name": "page", "in": "query", "required": False,
+         "schema": {"type": "integer", "default": 1}, "description": "clamped to 1 or more"},
+        {"name": "per_page", "in": "query", "required": False,
+         "schema": {"type": "integer", "default": 20}, "description": "clamped to 1–100"},
+    ]
+
+
+def _market_paths(path, kind, facets, schema, noun):
+    record_id = f"{kind}_id"
+    return {
+        path: {"get": {
+            "operationId": f"search{schema}s",
+            "summary": f"Published technology {noun}s the caller may see (anonymous: public ones)",
+            "parameters": _market_parameters(facets),
+            "responses": {"200": _json(_ref(f"{schema}Result"),
+                                       "a page of results, with totals and facets"),
+                          "401": UNAUTHORIZED},
+        }},
+        f"{path}/{{{record_id}}}": {"get": {
+            "operationId": f"get{schema}",
+            "summary": f"One technology {noun} as the caller may see it",
+            "parameters": [{"name": record_id, "in": "path", "required": True,
+                            "schema": {"type": "integer", "minimum": 0}}],
+            "responses": {"200": _json(_ref(schema), f"the {noun}"), "401": UNAUTHORIZED,
+                          "404": _error(f"no such {noun}, or one the caller may not see (alike)")},
+        }},
+    }
+
+
 PATHS = {
     "/experts": {"get": {
         "operationId": "searchExperts",
@@ -404,6 +496,13 @@ PATHS = {
                       "401": UNAUTHORIZED},
     }},
 }
+
+
+PATHS.update(_market_paths("/technology-offers", "offer",
+                            ("field", "trl", "transfer_model", "organisation_type", "country"),
+                            "TechnologyOffer", "offer"))
+PATHS.update(_market_paths("/technology-demands", "demand", ("field", "organisation_type", "country"),
+                           "TechnologyDemand", "demand"))
 
 
 def document(server_url="/api/v1"):

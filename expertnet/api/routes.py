@@ -6,10 +6,14 @@ from expertnet.api import bp
 from expertnet.core import access, audit
 from expertnet.core.db import utcnow
 from expertnet.core.i18n import _, current_language
-from expertnet.core.text import parse_id
+from expertnet.core.text import LAST_PAGE, parse_id
 from expertnet.directory import finder
+from expertnet.organisations.models import Organisation
 from expertnet.programme import computations, indicators
 from expertnet.taxonomy import store as catalog
+from expertnet.technology import indexing, offers
+from expertnet.technology import rules as market_rules
+from expertnet.technology.models import TechnologyDemand, TechnologyOffer
 from expertnet.web.responses import json_error
 
 PROFILE_FIELDS = (
@@ -176,3 +180,100 @@ def programme_indicators():
         })
     return jsonify({"year": year, "exact": exact, "results": results})
 
+
+# -- the technology marketplace ------------------------------------------------------------
+MARKET_FILTERS = {"offers": ("field", "trl", "transfer_model", "organisation_type", "country"),
+                  "demands": ("field", "organisation_type", "country")}
+
+
+def _page_number(name, default, highest):
+    raw = request.args.get(name, "")
+    value = parse_id(raw) if raw else default
+    return min(max(value or default, 1), highest)
+
+
+def _organisation_json(organisation):
+    if organisation is None:
+        return None
+    return {"id": organisation.id, "name_vi": organisation.name_vi, "name_en": organisation.name_en,
+            "type": organisation.type, "country": organisation.country or None}
+
+
+def _offer_json(offer, viewer, organisations):
+    data = {"id": offer.id, "title_vi": offer.title_vi, "title_en": offer.title_en,
+            "description_vi": offer.description_vi, "description_en": offer.description_en,
+            "fields": offer.fields, "trl": offer.trl, "ip_status": offer.ip_status,
+            "transfer_models": offer.transfer_models, "price": offer.price, "negotiable": offer.negotiable,
+            "organisation": _organisation_json(organisations.get(offer.organisation_id)),
+            "experts": [expert.id for expert in offers.experts(offer, viewer)],
+            "published_at": offer.published_at.isoformat() + "Z" if offer.published_at else None}
+    if market_rules.may_see_contacts(viewer, offer):
+        data["contact"] = {"name": offer.contact_name, "email": offer.contact_email,
+                           "phone": offer.contact_phone}
+    return data
+
+
+def _demand_json(demand, viewer, organisations):
+    identity = market_rules.may_see_identity(viewer, demand)
+    data = {"id": demand.id, "title": demand.title, "problem": demand.problem,
+            "desired_outcome": demand.desired_outcome, "language": demand.language,
+            "fields": demand.fields, "budget_min": demand.budget_min, "budget_max": demand.budget_max,
+            "deadline": demand.deadline.isoformat() if demand.deadline else None,
+            "location": demand.location,
+            "organisation": (_organisation_json(organisations.get(demand.organisation_id))
+                             if identity else None),
+            "published_at": demand.published_at.isoformat() + "Z" if demand.published_at else None}
+    if identity and market_rules.may_see_contacts(viewer, demand):
+        data["contact"] = {"name": demand.contact_name, "email": demand.contact_email,
+                           "phone": demand.contact_phone}
+    return data
+
+
+def _organisations_of(records):
+    ids = [record.organisation_id for record in records if record.organisation_id]
+    return {row.id: row for row in Organisation.select().where(Organisation.id.in_(ids))} if ids else {}
+
+
+def _market_list(kind, model, render):
+    viewer = access.current_viewer()
+    page = _page_number("page", 1, LAST_PAGE)
+    per_page = _page_number("per_page", 20, 100)
+    q = request.args.get("q", "")[:200]
+    filters = {name: [value[:40] for value in request.args.getlist(name)][:5]
+               for name in MARKET_FILTERS[kind]}
+    found = indexing.search(kind, q, levels=access.visible_levels(viewer), filters=filters,
+                            facets=MARKET_FILTERS[kind], page=page, per_page=per_page)
+    loaded = {row.id: row for row in model.select().where(model.id.in_(found.ids))} if found.ids else {}
+    rows = [loaded[record_id] for record_id in found.ids if record_id in loaded]
+    organisations = _organisations_of(rows)
+    return jsonify({"total": found.total, "page": page, "per_page": per_page,
+                    "results": [render(row, viewer, organisations) for row in rows],
+                    "facets": {name: dict(counts) for name, counts in found.facet_counts.items()}})
+
+
+def _market_record(model, record_id, render, message):
+    viewer = access.current_viewer()
+    record = model.get_or_none(model.id == record_id)
+    if record is None or not market_rules.may_see(viewer, record):
+        return json_error(404, message)
+    return jsonify(render(record, viewer, _organisations_of([record])))
+
+
+@bp.get("/technology-offers")
+def technology_offers():
+    return _market_list("offers", TechnologyOffer, _offer_json)
+
+
+@bp.get("/technology-offers/<int:offer_id>")
+def technology_offer(offer_id):
+    return _market_record(TechnologyOffer, offer_id, _offer_json, _("No such technology offer."))
+
+
+@bp.get("/technology-demands")
+def technology_demands():
+    return _market_list("demands", TechnologyDemand, _demand_json)
+
+
+@bp.get("/technology-demands/<int:demand_id>")
+def technology_demand(demand_id):
+    return _market_record(TechnologyDemand, demand_id, _demand_json, _("No such technology demand."))

@@ -151,6 +151,7 @@ def seed_demo(count, seed):
 def load_demo(count=320, seed=2026, progress_label=None):
     from expertnet.demo import generator as demo  # Faker is imported only when demo data is wanted
     from expertnet.demo import organisations as demo_organisations
+    from expertnet.demo import technology as market_demo
     rows = demo.demo_rows(count=count, seed=seed)
     header = list(rows[0].keys())
     numbered = ((number, [row[column] for column in header])
@@ -159,6 +160,7 @@ def load_demo(count=320, seed=2026, progress_label=None):
         report = importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
                                       estimate=len(rows), source="demo")
     demo_organisations.seed()  # the register, linked to the profiles just loaded
+    market_demo.seed()  # the technology marketplace's offers, demands and connections
     return report
 
 

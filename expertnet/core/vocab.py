@@ -72,6 +72,9 @@ EVENT_KINDS = {
     "conference": _l("Conference"),
     "workshop": _l("Workshop"),
     "technology_fair": _l("Technology fair"),
+    # A session where technology demands and offers are presented and connections begin
+    # (the technology marketplace lists them on the event's session page).
+    "supply_demand_session": _l("Supply–demand session"),
 }
 EVENT_ROLES = {
     "speaker": _l("Speaker"),

@@ -37,6 +37,14 @@ def _expert_name(expert_id):
     return name if name is not None else _("(a deleted profile)")
 
 
+def _connection_step(code):
+    """The name of a step of a technology connection (the marketplace's own words)."""
+    names = {"introduced": _("Introduced"), "meeting_held": _("Meeting held"),
+             "proposal": _("Proposal made"), "contract_signed": _("Contract signed"),
+             "closed": _("Closed without agreement")}
+    return names.get(code, str(code))
+
+
 # kind → the text, from the params, in the current language.
 TEXTS = {
     "contact_request": lambda p: _(
@@ -72,6 +80,14 @@ TEXTS = {
     "stale_reminder": lambda p: _(
         "Your profile “%(name)s” was last confirmed on %(date)s: please check that it is "
         "still correct.", name=_expert_name(p.get("expert_id")), date=_date(p.get("date"))),
+    "technology_published": lambda p: _(
+        "Your technology record “%(title)s” was checked and published.", title=p.get("title", "")),
+    "technology_returned": lambda p: _(
+        "Your technology record “%(title)s” was returned for changes.", title=p.get("title", "")) + (
+        " " + _("Reason given: %(reason)s", reason=p["reason"]) if p.get("reason") else ""),
+    "connection_step": lambda p: _(
+        "The connection for the technology demand “%(title)s” is now at the step: %(step)s.",
+        title=p.get("title", ""), step=_connection_step(p.get("step"))),
     "digest": lambda p: ngettext(
         "%(num)s new expert matches your saved searches.",
         "%(num)s new experts match your saved searches.", int(p.get("count", 0))),

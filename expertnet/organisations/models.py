@@ -121,4 +121,22 @@ class LinkDecision(BaseModel):
         indexes = ((("source", "record_id", "text_key"), True),)
 
 
-ORGANISATION_MODELS = (Organisation, Affiliation, OrganisationContact, LinkDecision)
+class OrganisationRepresentative(BaseModel):
+    """An account that speaks for one organisation (``representatives.py``): registered
+    by the person, vouched for by a curator or a technology broker, ended when
+    ``revoked_at`` is set. One organisation per account."""
+
+    id = AutoField()
+    user = IntegerField(unique=True)  # a user id
+    organisation = ForeignKeyField(Organisation, on_delete="CASCADE", backref="representatives")
+    vouched_by = IntegerField(null=True)
+    vouched_at = DateTimeField(default=utcnow)
+    revoked_by = IntegerField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "organisation_representative"
+
+
+ORGANISATION_MODELS = (Organisation, Affiliation, OrganisationContact, LinkDecision,
+                       OrganisationRepresentative)

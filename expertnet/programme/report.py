@@ -47,6 +47,7 @@ from expertnet.directory.visibility import visible_condition
 from expertnet.organisations.models import ORGANISATION_TYPES, Organisation
 from expertnet.outreach.models import ContactRequest
 from expertnet.taxonomy import store as catalog
+from expertnet.technology import counts as market_counts
 
 # Steps of a request through the Department, and the statuses that reached each answer
 # ("revoked": the consent given then was withdrawn since; it was given all the same).
@@ -84,6 +85,8 @@ class Report:
     organisations_by_country: list = ()  # [(country code, count)], most first
     partners: int = 0
     partners_by_cooperation: list = ()  # [("agreement" | "delegation", distinct organisations)]
+    # The technology marketplace (technology.counts.MarketCounts)
+    technology: object = None
 
 
 def _visible(query, viewer):
@@ -122,6 +125,7 @@ def build(start, end, viewer):
         start=start, end=end, engagements=len(rows), **_cooperation(start, end, viewer),
         department_contacts=_department_contacts(starts, viewer),
         **_organisations(start, end, starts, viewer),
+        technology=market_counts.count(start, end, viewer),
         by_kind=[(code, kinds[code]) for code in vocab.ENGAGEMENT_KINDS],
         by_field=sorted(by_field.items(), key=lambda item: (-item[1], item[0])),
         by_department=sorted(((spelling[key], count) for key, count in departments.items()),
@@ -245,6 +249,12 @@ def to_xlsx(report, labels):
         for code, count in rows:
             name = labels["name"](vocabulary, code) if vocabulary else code
             sheet.append([safe_cell(str(name)), count])
+    market = report.technology
+    if market is not None and "technology" in labels:
+        sheet.append([])
+        sheet.append([str(labels["technology"]), str(labels["count"])])
+        for name in market_counts.MEASURES:
+            sheet.append([str(labels["technology_measures"][name]), getattr(market, name)])
     sheet.column_dimensions["A"].width = 60
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -258,3 +258,12 @@ def _held_terms(data, local, terms):
                 held.add(term)
                 break
     return held
+
+
+def shared_phrases(text, other):
+    """The phrases of ``text`` (in its own spelling, as :func:`phrases` finds them) that
+    ``other`` says too, whatever the accents: why a technology offer answers a demand.
+    Two words form a phrase only when ``other`` has them side by side."""
+    keys = [fold(token.text) for token in EXACT(clean(other))]
+    terms = {*keys, *(f"{first}_{second}" for first, second in zip(keys, keys[1:], strict=False))}
+    return phrases(clean(text), terms)

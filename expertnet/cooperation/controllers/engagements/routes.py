@@ -285,6 +285,12 @@ def report_xlsx():
         "organisations_by_type": _("Organisations by type"),
         "organisations_by_country": _("Organisations by country"),
         "partners_by_cooperation": _("Partner organisations by kind of cooperation"),
+        "technology": _("Technology supply–demand platform"),
+        "technology_measures": {"offers": _("Technology offers published"),
+                                "demands": _("Technology demands published"),
+                                "connections": _("Connections opened"),
+                                "contracts": _("Contracts signed"),
+                                "contract_value": _("Value of the contracts signed (VND)")},
         "name": name,
     }
     data = programme_report.to_xlsx(found, labels)
