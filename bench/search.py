@@ -219,7 +219,7 @@ def index_size_mb(store):
 def _sample_profiles(profiles, rng):
     """Names, keywords, countries and fields of a seeded sample of profiles."""
     from expertnet.directory.models import Expert
-    from expertnet.directory.writes import field_codes_by_expert
+    from expertnet.directory.search_documents import field_codes_by_expert
 
     ids = sorted(rng.sample(range(1, profiles + 1), min(SAMPLE_PROFILES, profiles)))
     rows = list(Expert.select().where(Expert.id.in_(ids)).order_by(Expert.id))
