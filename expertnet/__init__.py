@@ -103,6 +103,13 @@ def create_app(test_config=None):
     catchup.init_app(app)
     cli.init_app(app)
 
+    # What each module shows and offers on a lower module's pages (a profile's, a
+    # need's): receivers of the page signals, connected on import.
+    from expertnet.accounts.controllers import page_answers as _accounts  # noqa: F401
+    from expertnet.cooperation.controllers import page_answers as _cooperation  # noqa: F401
+    from expertnet.curation.controllers import page_answers as _curation  # noqa: F401
+    from expertnet.outreach.controllers import page_answers as _outreach  # noqa: F401
+
     if app.config.get("SKIP_STARTUP"):
         return app
     _start_up(app)

@@ -19,10 +19,6 @@ FLOORS = ("core", "search", "web", "taxonomy", "directory", "accounts", "notific
 # (importing module, imported module) that point up the floors today. Each wants a signal
 # or a move of code to the right floor.
 KNOWN_UPWARD = {
-    # Accounts' pages show what other modules hold about the person.
-    ("expertnet.accounts.controllers.account.routes", "expertnet.cooperation.events"),
-    ("expertnet.accounts.controllers.account.routes", "expertnet.outreach.contact_requests"),
-    ("expertnet.accounts.controllers.account.routes", "expertnet.outreach.saved_searches"),
     # In-site notices to accounts: notifications' inbox writes them (the mail texts are accounts').
     ("expertnet.accounts.invitations", "expertnet.notifications.inbox"),
     ("expertnet.accounts.registrations", "expertnet.notifications.inbox"),
@@ -30,14 +26,8 @@ KNOWN_UPWARD = {
     ("expertnet.accounts.trust", "expertnet.curation.orcid"),
     # Engagement pages show the programme report's counts.
     ("expertnet.cooperation.controllers.engagements.routes", "expertnet.programme.report"),
-    # The profile's pages (blueprints main and profiles) show and change what accounts, notifications,
-    # curation, outreach and cooperation keep about the profile.
-    ("expertnet.directory.controllers.main.routes", "expertnet.accounts.delegates"),
-    ("expertnet.directory.controllers.main.routes", "expertnet.accounts.trust"),
-    ("expertnet.directory.controllers.main.routes", "expertnet.cooperation.agreements"),
-    ("expertnet.directory.controllers.main.routes", "expertnet.cooperation.engagements"),
-    ("expertnet.directory.controllers.main.routes", "expertnet.cooperation.events"),
-    ("expertnet.directory.controllers.main.routes", "expertnet.cooperation.missions"),
+    # The profile's pages (blueprint profiles) change what accounts, curation and outreach keep about
+    # the profile.
     ("expertnet.directory.controllers.profiles.curation", "expertnet.accounts.registrations"),
     ("expertnet.directory.controllers.profiles.curation", "expertnet.accounts.reviews"),
     ("expertnet.directory.controllers.profiles.curation", "expertnet.accounts.users"),
@@ -53,33 +43,18 @@ KNOWN_UPWARD = {
     ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.reviews"),
     ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.users"),
     ("expertnet.directory.controllers.profiles.routes", "expertnet.outreach.contact_requests"),
+    # The readable data page names the consents' purposes.
+    ("expertnet.directory.controllers.profiles.readable_data", "expertnet.accounts.consent"),
     # Freshness reminders: their texts live in notifications.
     ("expertnet.directory.freshness", "expertnet.notifications.inbox"),
-    # The profile page's action bar offers each role's tools where the role stands (a need's
-    # shortlist, a contact request, an event invitation, the duplicates of the profile, a waiting
-    # deletion request), and the readable data page names the consents' purposes.
-    ("expertnet.directory.controllers.profiles.actions", "expertnet.cooperation.events"),
-    ("expertnet.directory.controllers.profiles.actions", "expertnet.curation.duplicates"),
-    ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.contact_requests"),
-    ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.needs"),
-    ("expertnet.directory.controllers.profiles.actions", "expertnet.outreach.shortlists"),
-    ("expertnet.directory.controllers.profiles.actions", "expertnet.accounts.data_rights"),
-    ("expertnet.directory.controllers.profiles.readable_data", "expertnet.accounts.consent"),
-    # The need pages show the engagements and events recorded for the need.
-    ("expertnet.outreach.controllers.needs.routes", "expertnet.cooperation.engagements"),
-    ("expertnet.outreach.controllers.needs.routes", "expertnet.cooperation.events"),
     # Attachment views serve the engagements' and agreements' files.
     ("expertnet.web.attachments", "expertnet.cooperation.attachments"),
     # Reads of a higher module's table, visible since each module owns its models (they went
     # through core.models before): the profile's claim (search documents, freshness reminders)
-    # reads the owning account; an import stores the consents read with the profile; need
-    # matching (a recent review is a conflict of interest) and a need's progress read the
-    # engagements.
+    # reads the owning account; an import stores the consents read with the profile.
     ("expertnet.directory.freshness", "expertnet.accounts.models"),
     ("expertnet.directory.search_documents", "expertnet.accounts.models"),
     ("expertnet.directory.writes", "expertnet.accounts.models"),
-    ("expertnet.outreach.matching", "expertnet.cooperation.models"),
-    ("expertnet.outreach.needs", "expertnet.cooperation.models"),
 }
 
 # (importing module, imported controllers module) across modules.

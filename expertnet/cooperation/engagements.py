@@ -14,6 +14,7 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, clean_multiline
 from expertnet.directory import finder
+from expertnet.outreach.matching import same_organization
 from expertnet.outreach.models import Need
 from expertnet.web.forms import date_range_problems, form_date, text_problems
 
@@ -162,6 +163,27 @@ def erase_for_expert(expert_id, **_):
     Attachment.delete().where(Attachment.engagement.in_(ids)).execute()
     Engagement.delete().where(Engagement.id.in_(ids)).execute()
     return functools.partial(attachments.remove, names)
+
+
+@signals.need_progress.connect
+def need_engaged(need_id, **_):
+    """A need with an engagement recorded for it is engaged."""
+    return "engaged" if Engagement.select().where(Engagement.need == need_id).exists() else None
+
+
+@signals.conflicts_of_interest.connect
+def recent_reviews(need, expert_ids, since, **_):
+    """``reviewed`` (with the date of the latest one) for the experts who reviewed for
+    the need's organisation since ``since``."""
+    reviews = (Engagement.select(Engagement.expert, Engagement.department, Engagement.starts_on)
+               .where(Engagement.expert.in_(expert_ids) & (Engagement.kind == "review")
+                      & (Engagement.starts_on >= since))
+               .order_by(Engagement.starts_on.desc()))
+    found = {}
+    for review in reviews:
+        if review.expert_id not in found and same_organization(need.organization, review.department):
+            found[review.expert_id] = [("reviewed", review.starts_on)]
+    return found
 
 
 @signals.profiles_merged.connect

@@ -30,6 +30,51 @@ A person downloads everything held about them (sender: their profile's id). Each
 that keeps rows about the person returns a dict of sections for the download (e.g.
 ``{"events": [...]}``), read in the download's transaction.""")
 
+profile_page = _signals.signal("profile-page", doc="""
+A profile's page is being shown (sender: the profile, an ``Expert``; ``viewer``). Each
+module that keeps something about the profile returns the page's sections it fills, as a
+dict (e.g. ``{"engagements": [...]}``; ``None`` for a section this viewer may not see).
+Reads only.""")
+
+profile_actions = _signals.signal("profile-actions", doc="""
+The action bar of a profile's page (sender: the profile; ``viewer``; ``user``: the
+viewer's account, or None). Each module returns the tools it offers there for this
+viewer, as ``{group: [web.actions.Action, ...]}``: "curator" (after the directory's own
+curation tools), "needs" (one row per need), "events"; "new_need" is one Action or None.
+Reads only.""")
+
+account_page = _signals.signal("account-page", doc="""
+The signed-in person's account page is being shown (sender: their ``User``; ``viewer``).
+Each module that keeps something waiting for them returns the page's sections it fills,
+as a dict (e.g. ``{"waiting_invitations": 2}``). Reads only.""")
+
+need_page = _signals.signal("need-page", doc="""
+A need's page is being shown (sender: the ``Need``; ``viewer``; ``shortlisted``: whether
+its shortlist holds a profile the viewer may see). Each module that keeps rows about the
+need returns the page's sections it fills, as a dict (e.g. ``{"engagements": [...]}``).
+Reads only.""")
+
+need_progress = _signals.signal("need-progress", doc="""
+How far the work on a need has gone beyond outreach's own steps (sender: the need's id).
+A module that records work done for needs returns the step its rows show ("engaged"),
+or None. Read inside the transaction that recomputes the need's status.""")
+
+conflicts_of_interest = _signals.signal("conflicts-of-interest", doc="""
+Conflicts of interest of profiles proposed for a need that other modules' rows show
+(sender: the ``Need``; ``expert_ids``; ``since``: the earliest date that still counts).
+Each module returns ``{expert id: [(reason, detail), ...]}``.""")
+
+
+def answers_of(results):
+    """The receivers' answers to a signal, in a stable order (their modules' names):
+    blinker keeps its receivers in a set."""
+    return [answer for receiver, answer in sorted(results, key=lambda pair: _name(pair[0]))
+            if answer]
+
+
+def _name(receiver):
+    return f"{receiver.__module__}.{receiver.__qualname__}"
+
 
 def sections_from(results):
     """The sections receivers of :data:`personal_data_requested` returned, as one dict."""

@@ -267,11 +267,6 @@ RUNNERS = {"export": _export, "invitations": _invitations}
 
 
 # -- reading ----------------------------------------------------------------------------------------
-def owned(job_id, user_id):
-    """The job if ``user_id`` asked for it, else None (others get a 404)."""
-    return Job.get_or_none((Job.id == job_id) & (Job.owner_id == user_id))
-
-
 def of_owner(user_id, limit=50):
     return list(Job.select().where(Job.owner_id == user_id)
                 .order_by(Job.created_at.desc(), Job.id.desc()).limit(limit))

@@ -5,6 +5,7 @@ from flask import abort
 from expertnet.core import access, places, vocab
 from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
+from expertnet.web.guards import get_or_404
 
 # The completeness meter: the share of these key fields that are filled, as a whole
 # percentage. Each counts the same; they are what a curator or an official looks for
@@ -29,9 +30,7 @@ def may_edit(viewer, expert):
 def editable_or_abort(expert_id, viewer):
     """The profile ``viewer`` may edit. A profile they may see but not edit is a 403;
     one they may not even see is a 404, exactly like one that does not exist."""
-    expert = Expert.get_or_none(Expert.id == expert_id)
-    if expert is None:
-        abort(404)
+    expert = get_or_404(Expert, expert_id)
     if may_edit(viewer, expert):
         return expert
     abort(403 if access.can_view(viewer, expert) else 404)

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from expertnet import search
-from expertnet.cooperation.models import Engagement
-from expertnet.core import access
+from expertnet.core import access, signals
 from expertnet.core.db import utcnow
 from expertnet.core.text import fold
 from expertnet.directory import finder, reasons
@@ -175,14 +174,9 @@ def conflicts_of(need, experts, today=None):
     if not ids:
         return found
     since = (today or utcnow().date()) - datetime.timedelta(days=REVIEW_CONFLICT_DAYS)
-    reviews = (Engagement.select(Engagement.expert, Engagement.department, Engagement.starts_on)
-               .where(Engagement.expert.in_(ids) & (Engagement.kind == "review")
-                      & (Engagement.starts_on >= since))
-               .order_by(Engagement.starts_on.desc()))
-    flagged = set()
-    for review in reviews:
-        if review.expert_id not in flagged and same_organization(need.organization,
-                                                                 review.department):
-            flagged.add(review.expert_id)
-            found.setdefault(review.expert_id, []).append(("reviewed", review.starts_on))
+    # The reviews are cooperation's records: it answers for them.
+    for answer in signals.answers_of(signals.conflicts_of_interest.send(need, expert_ids=ids,
+                                                                        since=since)):
+        for expert_id, conflicts in answer.items():
+            found.setdefault(expert_id, []).extend(conflicts)
     return found

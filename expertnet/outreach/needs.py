@@ -5,8 +5,7 @@ owner's colleagues (accounts of the same department, ``User.department``) see it
 the owner shares it; nobody else does, and for them it does not exist (404).
 """
 from expertnet.accounts.models import User
-from expertnet.cooperation.models import Engagement
-from expertnet.core import places, vocab
+from expertnet.core import places, signals, vocab
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, clean_multiline, fold
@@ -135,8 +134,9 @@ def form_values(need):
 
 # -- progress --------------------------------------------------------------------------
 def _reached(need_id):
-    """The furthest step the work on a need has reached, from its rows."""
-    if Engagement.select().where(Engagement.need == need_id).exists():
+    """The furthest step the work on a need has reached, from its rows (an engagement
+    recorded for it is cooperation's to tell)."""
+    if "engaged" in signals.answers_of(signals.need_progress.send(need_id)):
         return "engaged"
     if ContactRequest.select().where(ContactRequest.need == need_id).exists():
         return "contacted"

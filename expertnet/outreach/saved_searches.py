@@ -73,10 +73,6 @@ def for_user(user_id):
                 .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc()))
 
 
-def get_own(user_id, saved_id):
-    return SavedSearch.get_or_none((SavedSearch.id == saved_id) & (SavedSearch.user == user_id))
-
-
 def create(user, name, pairs=(), need=None, frequency="daily"):
     """Keep a search (``pairs``) or a ``need`` for ``user`` under ``name``; what it finds
     now counts as seen."""

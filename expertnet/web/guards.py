@@ -1,6 +1,6 @@
-"""Guards every blueprint shares: a role for a view, and a redirect target that stays on
-this site. They live here, below the modules' pages, so that no page imports another
-module's routes to reach them."""
+"""Guards every blueprint shares: a role for a view, a redirect target that stays on this
+site, and the record a page is about (or a 404). They live here, below the modules'
+pages, so that no page imports another module's routes to reach them."""
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -8,6 +8,7 @@ from flask import abort
 from flask_login import login_required
 
 from expertnet.core.access import current_viewer
+from expertnet.core.text import parse_id
 
 
 def role_required(*roles):
@@ -33,18 +34,24 @@ def safe_next(target, fallback="/"):
     return target
 
 
-def record_or_404(model, record_id):
-    """The row of ``model`` with this id, or 404."""
-    record = model.get_or_none(model.id == record_id)
-    if record is None:
+def get_or_404(model, record_id, *conditions, visible=None):
+    """The row of ``model`` whose id is ``record_id`` and that meets every ``conditions``
+    (peewee expressions: the parent a file belongs to, the profile a request was sent
+    to) and, when given, ``visible(row)``; else 404, exactly like a row that does not
+    exist, so that a page never tells what it hides. ``record_id`` may be an int from
+    a URL rule or a posted string: both go through ``parse_id``, so an odd or too large
+    id is a 404, never a 500."""
+    record_id = parse_id(record_id)
+    row = None if record_id is None else model.get_or_none(model.id == record_id, *conditions)
+    if row is None or (visible is not None and not visible(row)):
         abort(404)
-    return record
+    return row
 
 
 def editable_or_403(model, record_id, may_edit):
     """The row (404 if none) that the current viewer may change (``may_edit(viewer,
     record)``), else 403."""
-    record = record_or_404(model, record_id)
+    record = get_or_404(model, record_id)
     if not may_edit(current_viewer(), record):
         abort(403)
     return record

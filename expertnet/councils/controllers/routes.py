@@ -18,13 +18,13 @@ from expertnet.outreach import shortlists
 from expertnet.outreach.models import Need
 from expertnet.taxonomy import store as catalog
 from expertnet.web.forms import record_form_page
-from expertnet.web.guards import editable_or_403, record_or_404, role_required
+from expertnet.web.guards import editable_or_403, get_or_404, role_required
 
 ROLES = common.ROLES
 
 
 def _or_404(council_id):
-    return record_or_404(Council, council_id)
+    return get_or_404(Council, council_id)
 
 
 def _editable(council_id):

@@ -6,11 +6,10 @@ from expertnet.accounts import delegates, registrations
 from expertnet.accounts import users as accounts
 from expertnet.accounts.controllers.account import bp
 from expertnet.accounts.controllers.account.forms import LanguageForm, PasswordChangeForm, TokenForm
-from expertnet.cooperation import events
+from expertnet.core import signals
 from expertnet.core.access import current_viewer
 from expertnet.directory import freshness
 from expertnet.directory.models import Expert
-from expertnet.outreach import contact_requests, saved_searches
 
 
 @bp.get("/account")
@@ -27,11 +26,18 @@ def home():
                            show_approved=registrations.recently_approved(registration),
                            expert_id=current_user.expert_id,
                            stale_since=freshness.stale_since(expert),
-                           pending_requests=contact_requests.pending_count(current_user.expert_id),
-                           waiting_invitations=events.waiting_count(current_user.expert_id),
                            delegated=delegates.profiles_of(current_user.id),
-                           saved_searches=saved_searches.summary(current_user)
-                           if current_viewer().role in saved_searches.ROLES else None)
+                           # What waits for the person in other modules: contact requests
+                           # and saved searches (outreach), event invitations (cooperation).
+                           **_sections())
+
+
+def _sections():
+    sections = {"pending_requests": 0, "waiting_invitations": 0, "saved_searches": None}
+    for answer in signals.answers_of(signals.account_page.send(current_user._get_current_object(),
+                                                               viewer=current_viewer())):
+        sections.update(answer)
+    return sections
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

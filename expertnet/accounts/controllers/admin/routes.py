@@ -7,20 +7,14 @@ from flask_login import current_user, fresh_login_required, login_user
 from expertnet.accounts import users as accounts
 from expertnet.accounts.controllers.admin import bp
 from expertnet.accounts.controllers.admin.forms import DepartmentForm, NewUserForm, RoleForm
+from expertnet.accounts.models import User
 from expertnet.core import audit
 from expertnet.core import outbox as mail
 from expertnet.core.i18n import _
 from expertnet.core.outbox import STATUS_NAMES as MAIL_STATUS_NAMES
 from expertnet.core.text import parse_id, parse_page
 from expertnet.web.forms import NewPasswordForm
-from expertnet.web.guards import role_required
-
-
-def _user_or_404(user_id):
-    user = accounts.get_user(user_id)
-    if user is None:
-        abort(404)
-    return user
+from expertnet.web.guards import get_or_404, role_required
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -46,7 +40,7 @@ def users():
 @bp.post("/admin/users/<int:user_id>/deactivate")
 @role_required("admin")
 def deactivate(user_id):
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     if user.id == current_user.id:
         abort(400)  # an admin cannot lock everyone out by deactivating themselves
     accounts.deactivate(user, actor=current_user.id, source="screen")
@@ -56,14 +50,14 @@ def deactivate(user_id):
 @bp.post("/admin/users/<int:user_id>/reactivate")
 @role_required("admin")
 def reactivate(user_id):
-    accounts.reactivate(_user_or_404(user_id), actor=current_user.id, source="screen")
+    accounts.reactivate(get_or_404(User, user_id), actor=current_user.id, source="screen")
     return redirect(url_for("admin.users"))
 
 
 @bp.post("/admin/users/<int:user_id>/role")
 @role_required("admin")
 def change_role(user_id):
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit() or user.id == current_user.id:
         abort(400)
@@ -77,7 +71,7 @@ def change_role(user_id):
 def set_password(user_id):
     """An admin sets a new password for an account (when the person cannot reset it by
     e-mail); every session of that account ends. Needs the admin's fresh login."""
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -97,7 +91,7 @@ def set_password(user_id):
 @bp.post("/admin/users/<int:user_id>/department")
 @role_required("admin")
 def change_department(user_id):
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     form = DepartmentForm()
     if not form.validate_on_submit():
         abort(400)

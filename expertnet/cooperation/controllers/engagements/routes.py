@@ -30,7 +30,7 @@ from expertnet.programme import report as programme_report
 from expertnet.taxonomy import store as catalog
 from expertnet.web import attachments as attachment_views
 from expertnet.web.forms import form_date
-from expertnet.web.guards import role_required
+from expertnet.web.guards import get_or_404, role_required
 
 ROLES = engagement_records.ROLES
 
@@ -38,9 +38,9 @@ ROLES = engagement_records.ROLES
 def _engagement_or_404(engagement_id):
     """The engagement and its expert, if the viewer may read it; else 404."""
     viewer = current_viewer()
-    engagement = Engagement.get_or_none(Engagement.id == engagement_id)
-    expert = finder.get_visible(engagement.expert_id, viewer) if engagement else None
-    if engagement is None or expert is None or not engagement_records.may_see(viewer, expert):
+    engagement = get_or_404(Engagement, engagement_id)
+    expert = finder.get_visible(engagement.expert_id, viewer)
+    if expert is None or not engagement_records.may_see(viewer, expert):
         abort(404)
     return engagement, expert
 
@@ -173,26 +173,20 @@ def attach(engagement_id):
     return redirect(url_for("engagements.show", engagement_id=engagement.id))
 
 
-def _file_or_404(engagement, attachment_id):
-    row = Attachment.get_or_none((Attachment.id == attachment_id)
-                                 & (Attachment.engagement == engagement.id))
-    if row is None:
-        abort(404)
-    return row
-
-
 @bp.get("/engagements/<int:engagement_id>/attachments/<int:attachment_id>")
 @role_required(*ROLES)
 def download(engagement_id, attachment_id):
     engagement, _expert = _engagement_or_404(engagement_id)
-    return attachment_views.download(_file_or_404(engagement, attachment_id))
+    return attachment_views.download(
+        get_or_404(Attachment, attachment_id, Attachment.engagement == engagement.id))
 
 
 @bp.post("/engagements/<int:engagement_id>/attachments/<int:attachment_id>/delete")
 @role_required(*ROLES)
 def detach(engagement_id, attachment_id):
     engagement, _expert = _editable_or_abort(engagement_id)
-    engagement_records.detach(engagement, _file_or_404(engagement, attachment_id), current_user.id)
+    row = get_or_404(Attachment, attachment_id, Attachment.engagement == engagement.id)
+    engagement_records.detach(engagement, row, current_user.id)
     return redirect(url_for("engagements.show", engagement_id=engagement.id))
 
 

@@ -11,13 +11,13 @@ from expertnet.cooperation.training_models import OfficialAbroad
 from expertnet.core.access import current_viewer
 from expertnet.core.i18n import _
 from expertnet.web.forms import record_form_page
-from expertnet.web.guards import editable_or_403, record_or_404, role_required
+from expertnet.web.guards import editable_or_403, get_or_404, role_required
 
 ROLES = common.ROLES
 
 
 def _or_404(record_id):
-    return record_or_404(OfficialAbroad, record_id)
+    return get_or_404(OfficialAbroad, record_id)
 
 
 def _editable(record_id):

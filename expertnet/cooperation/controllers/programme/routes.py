@@ -28,7 +28,7 @@ from expertnet.outreach import shortlists
 from expertnet.outreach.models import Need
 from expertnet.taxonomy import store as catalog
 from expertnet.web import attachments as attachment_views
-from expertnet.web.guards import role_required, safe_next
+from expertnet.web.guards import get_or_404, role_required, safe_next
 
 ROLES = common.ROLES
 DATES = ("starts_on", "ends_on", "signed_on")
@@ -48,15 +48,8 @@ def _values(record, columns):
     return values
 
 
-def _or_404(model, record_id):
-    record = model.get_or_none(model.id == record_id)
-    if record is None:
-        abort(404)
-    return record
-
-
 def _editable(model, record_id):
-    record = _or_404(model, record_id)
+    record = get_or_404(model, record_id)
     if not common.may_edit(current_viewer(), record):
         abort(403)
     return record
@@ -136,7 +129,7 @@ def _event_page(event, outcome=None, status=200, problem=None):
 @bp.get("/events/<int:event_id>")
 @role_required(*ROLES)
 def event(event_id):
-    return _event_page(_or_404(Event, event_id))
+    return _event_page(get_or_404(Event, event_id))
 
 
 @bp.post("/events/<int:event_id>/delete")
@@ -156,9 +149,7 @@ def event_invite(event_id):
     need = None
     need_id = parse_id(request.args.get("need"))
     if need_id:
-        need = Need.get_or_none(Need.id == need_id)
-        if need is None or not records.may_see(viewer, need):
-            abort(404)
+        need = get_or_404(Need, need_id, visible=lambda need: records.may_see(viewer, need))
     candidates = []
     if need is not None:
         candidates = [expert for _entry, expert in shortlists.entries(need, viewer)]
@@ -200,10 +191,9 @@ def _invitation_or_404(event_id, invitation_id):
     """The event (editable by the viewer) and its invitation of a profile the viewer
     may see."""
     event = _editable(Event, event_id)
-    row = EventInvitation.get_or_none((EventInvitation.id == invitation_id)
-                                      & (EventInvitation.event == event.id))
-    if row is None or finder.get_visible(row.expert_id, current_viewer()) is None:
-        abort(404)
+    viewer = current_viewer()
+    row = get_or_404(EventInvitation, invitation_id, EventInvitation.event == event.id,
+                     visible=lambda row: finder.get_visible(row.expert_id, viewer) is not None)
     return event, row
 
 
@@ -242,11 +232,8 @@ def invitation_role(event_id, invitation_id):
 def _own_invitation_or_404(invitation_id):
     if not current_user.expert_id:
         abort(404)
-    row = EventInvitation.get_or_none((EventInvitation.id == invitation_id)
-                                      & (EventInvitation.expert == current_user.expert_id))
-    if row is None:
-        abort(404)
-    return row
+    return get_or_404(EventInvitation, invitation_id,
+                      EventInvitation.expert == current_user.expert_id)
 
 
 @bp.get("/account/events")
@@ -325,7 +312,7 @@ def _delegation_page(mission, problem=None, status=200):
 @bp.get("/delegations/<int:mission_id>")
 @role_required(*ROLES)
 def delegation(mission_id):
-    return _delegation_page(_or_404(Mission, mission_id))
+    return _delegation_page(get_or_404(Mission, mission_id))
 
 
 @bp.post("/delegations/<int:mission_id>/delete")
@@ -355,10 +342,9 @@ def delegation_add_expert(mission_id):
 @role_required(*ROLES)
 def delegation_remove_expert(mission_id, link_id):
     mission = _editable(Mission, mission_id)
-    row = MissionExpert.get_or_none((MissionExpert.id == link_id)
-                                    & (MissionExpert.mission == mission.id))
-    if row is None or finder.get_visible(row.expert_id, current_viewer()) is None:
-        abort(404)
+    viewer = current_viewer()
+    row = get_or_404(MissionExpert, link_id, MissionExpert.mission == mission.id,
+                     visible=lambda row: finder.get_visible(row.expert_id, viewer) is not None)
     delegations.remove_expert(row, current_user.id)
     return redirect(_mission_url(mission))
 
@@ -378,10 +364,7 @@ def delegation_follow_up(mission_id):
 @role_required(*ROLES)
 def delegation_follow_up_done(mission_id, follow_up_id):
     mission = _editable(Mission, mission_id)
-    row = MissionFollowUp.get_or_none((MissionFollowUp.id == follow_up_id)
-                                      & (MissionFollowUp.mission == mission.id))
-    if row is None:
-        abort(404)
+    row = get_or_404(MissionFollowUp, follow_up_id, MissionFollowUp.mission == mission.id)
     delegations.set_done(row, request.form.get("done") == "1", current_user.id)
     return redirect(_mission_url(mission))
 
@@ -436,7 +419,7 @@ def _agreement_page(agreement, problem=None, status=200):
 @bp.get("/agreements/<int:agreement_id>")
 @role_required(*ROLES)
 def agreement(agreement_id):
-    return _agreement_page(_or_404(Agreement, agreement_id))
+    return _agreement_page(get_or_404(Agreement, agreement_id))
 
 
 @bp.post("/agreements/<int:agreement_id>/delete")
@@ -495,10 +478,7 @@ def agreement_link(agreement_id):
 @role_required(*ROLES)
 def agreement_unlink(agreement_id, link_id):
     agreement = _editable(Agreement, agreement_id)
-    row = AgreementLink.get_or_none((AgreementLink.id == link_id)
-                                    & (AgreementLink.agreement == agreement.id))
-    if row is None:
-        abort(404)
+    row = get_or_404(AgreementLink, link_id, AgreementLink.agreement == agreement.id)
     agreements.unlink(row, current_user.id)
     return redirect(_agreement_url(agreement))
 
@@ -518,23 +498,18 @@ def agreement_attach(agreement_id):
     return redirect(_agreement_url(agreement))
 
 
-def _file_or_404(agreement, file_id):
-    row = AgreementFile.get_or_none((AgreementFile.id == file_id)
-                                    & (AgreementFile.agreement == agreement.id))
-    if row is None:
-        abort(404)
-    return row
-
-
 @bp.get("/agreements/<int:agreement_id>/files/<int:file_id>")
 @role_required(*ROLES)
 def agreement_download(agreement_id, file_id):
-    return attachment_views.download(_file_or_404(_or_404(Agreement, agreement_id), file_id))
+    agreement = get_or_404(Agreement, agreement_id)
+    return attachment_views.download(
+        get_or_404(AgreementFile, file_id, AgreementFile.agreement == agreement.id))
 
 
 @bp.post("/agreements/<int:agreement_id>/files/<int:file_id>/delete")
 @role_required(*ROLES)
 def agreement_detach(agreement_id, file_id):
     agreement = _editable(Agreement, agreement_id)
-    agreements.detach(agreement, _file_or_404(agreement, file_id), current_user.id)
+    row = get_or_404(AgreementFile, file_id, AgreementFile.agreement == agreement.id)
+    agreements.detach(agreement, row, current_user.id)
     return redirect(_agreement_url(agreement))

@@ -13,13 +13,13 @@ from expertnet.core.text import clean, parse_id
 from expertnet.directory import finder
 from expertnet.web import attachments as attachment_views
 from expertnet.web.forms import record_form_page
-from expertnet.web.guards import editable_or_403, record_or_404, role_required
+from expertnet.web.guards import editable_or_403, get_or_404, role_required
 
 ROLES = common.ROLES
 
 
 def _or_404(record_id):
-    return record_or_404(Training, record_id)
+    return get_or_404(Training, record_id)
 
 
 def _editable(record_id):

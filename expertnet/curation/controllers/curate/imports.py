@@ -19,7 +19,7 @@ from expertnet.curation.models import ImportBatch, ImportRow
 from expertnet.directory.editing import display
 from expertnet.directory.models import Expert
 from expertnet.taxonomy import store as catalog
-from expertnet.web.guards import role_required
+from expertnet.web.guards import get_or_404, role_required
 
 CURATORS = ("curator", "admin")
 PER_PAGE = 50
@@ -34,13 +34,6 @@ def status_labels():
             "ready": _("Preview: waiting for a decision"), "committing": _("Importing"),
             "committed": _("Imported"), "rolling_back": _("Rolling back"),
             "rolled_back": _("Rolled back"), "failed": _("Failed"), "discarded": _("Discarded")}
-
-
-def _batch_or_404(batch_id):
-    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
-    if batch is None:
-        abort(404)
-    return batch
 
 
 def _confirmed():
@@ -93,7 +86,7 @@ class _bounded:
 @bp.route("/imports/<int:batch_id>/columns", methods=["GET", "POST"])
 @role_required(*CURATORS)
 def import_columns(batch_id):
-    batch = _batch_or_404(batch_id)
+    batch = get_or_404(ImportBatch, batch_id)
     if batch.status != "mapping":
         return redirect(url_for("curate.import_batch", batch_id=batch.id))
     proposals = columns.propose(batch.header_cells)
@@ -121,7 +114,7 @@ def import_columns(batch_id):
 @bp.get("/imports/<int:batch_id>")
 @role_required(*CURATORS)
 def import_batch(batch_id):
-    batch = _batch_or_404(batch_id)
+    batch = get_or_404(ImportBatch, batch_id)
     if batch.status == "mapping":
         return redirect(url_for("curate.import_columns", batch_id=batch.id))
     if batch.status in batches.BUSY:
@@ -212,7 +205,7 @@ def _who_labels():
 @bp.post("/imports/<int:batch_id>/options")
 @role_required(*CURATORS)
 def import_options(batch_id):
-    batch = _batch_or_404(batch_id)
+    batch = get_or_404(ImportBatch, batch_id)
     form = ImportOptionsForm()
     if not form.validate_on_submit():
         abort(400)
@@ -227,7 +220,7 @@ def import_options(batch_id):
 @bp.get("/imports/<int:batch_id>/status.json")
 @role_required(*CURATORS)
 def import_status(batch_id):
-    batch = _batch_or_404(batch_id)
+    batch = get_or_404(ImportBatch, batch_id)
     data = batches.progress(batch)
     data["label"] = status_labels().get(batch.status, batch.status)
     data["url"] = url_for("curate.import_batch", batch_id=batch.id)
@@ -237,7 +230,7 @@ def import_status(batch_id):
 @bp.post("/imports/<int:batch_id>/decisions")
 @role_required(*CURATORS)
 def import_decisions(batch_id):
-    batch = _batch_or_404(batch_id)
+    batch = get_or_404(ImportBatch, batch_id)
     if not TokenForm().validate_on_submit():
         abort(400)
     try:
@@ -271,10 +264,8 @@ def _back(batch):
 @bp.route("/imports/<int:batch_id>/rows/<int:row_id>", methods=["GET", "POST"])
 @role_required(*CURATORS)
 def import_row(batch_id, row_id):
-    batch = _batch_or_404(batch_id)
-    row = ImportRow.get_or_none((ImportRow.id == row_id) & (ImportRow.batch == batch.id))
-    if row is None:
-        abort(404)
+    batch = get_or_404(ImportBatch, batch_id)
+    row = get_or_404(ImportRow, row_id, ImportRow.batch == batch.id)
     form = TokenForm()
     problems = batches.problems(row)
     error = None
@@ -307,7 +298,7 @@ def import_row(batch_id, row_id):
 def import_corrections(batch_id):
     """Every invalid cell of the batch on one page: corrected (or the row excluded) and
     checked again at once, without uploading the file again."""
-    batch = _batch_or_404(batch_id)
+    batch = get_or_404(ImportBatch, batch_id)
     form = TokenForm()
     error, posted = None, {}
     if form.validate_on_submit():
@@ -352,7 +343,7 @@ def _posted_corrections():
 def _act(batch_id, action, done):
     """A confirmed step on a batch (commit, rollback, discard): ``action(batch, actor)``;
     refused (409) with the reason on the preview, else to ``done(batch)``."""
-    batch = _batch_or_404(batch_id)
+    batch = get_or_404(ImportBatch, batch_id)
     _confirmed()
     try:
         action(batch, current_user.id)
@@ -379,7 +370,7 @@ def import_commit(batch_id):
 def import_rollback(batch_id):
     if request.method == "POST":
         return _act(batch_id, batches.start_rollback, _batch_page)
-    batch = _batch_or_404(batch_id)
+    batch = get_or_404(ImportBatch, batch_id)
     if batch.status != "committed":
         return redirect(_batch_page(batch))
     return render_template("curate/import_rollback.html", batch=batch,

@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 
 from expertnet.curation import exports, jobs
 from expertnet.curation.controllers.downloads import bp
+from expertnet.curation.models import Job
+from expertnet.web.guards import get_or_404
 from expertnet.web.recent import recent_login_required
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
@@ -15,10 +17,8 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8",
 
 
 def _job_or_404(job_id):
-    job = jobs.owned(job_id, current_user.id)
-    if job is None:
-        abort(404)
-    return job
+    """The viewer's own job; another person's is a 404 like a missing one."""
+    return get_or_404(Job, job_id, Job.owner_id == current_user.id)
 
 
 @bp.get("/jobs")

@@ -2,11 +2,6 @@
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
-from expertnet.accounts import (
-    delegates,
-    trust,
-)
-from expertnet.cooperation import engagements as engagement_records
 from expertnet.core import (
     access,
     audit,
@@ -84,22 +79,16 @@ def profile(expert_id):
     return render_template(
         "main/profile.html", expert=expert, taxonomy=taxonomy, fields=fields,
         bio=getattr(expert, f"bio_{language}"), other_bio=getattr(expert, f"bio_{other}"),
-        other_language=other, contact=contact, trust=trust.signals(expert, viewer),
+        other_language=other, contact=contact,
         hometown_other=hometowns.other_scheme(expert.hometown),
-        # Officials and curators see what the expert did for the city.
-        engagements=[(row, expert) for row in engagement_records.for_expert(expert.id)]
-        if engagement_records.may_see(viewer, expert) else None,
-        # Events, delegations and agreements that name the expert: for the same readers.
-        cooperation=cooperation_history(expert.id)
-        if engagement_records.may_see(viewer, expert) else None,
-        # Who edits on the expert's behalf: for curators, the expert and the delegates.
-        delegates=delegates.of_profile(expert.id)
-        if viewer.is_curator or viewer.acts_for(expert.id) else None,
         linked_data=person_linked_data(expert, fields, contact, language),
         # What modules above the directory show on the profile (affiliations…).
         sections=signals.sections_list(signals.profile_sections.send(
             expert.id, viewer=viewer, language=language)),
-        actions=profile_actions(viewer, expert))
+        actions=profile_actions(viewer, expert),
+        # What other modules keep about the profile (its verification, delegates,
+        # engagements and cooperation history), each for the readers it allows.
+        **profile_sections(viewer, expert))
 
 
 def profile_actions(viewer, expert):
@@ -111,12 +100,13 @@ def profile_actions(viewer, expert):
     return actions.for_profile(viewer, user, expert)
 
 
-def cooperation_history(expert_id):
-    from expertnet.cooperation import agreements, events
-    from expertnet.cooperation import missions as delegations
-    return {"events": events.for_expert(expert_id),
-            "delegations": delegations.for_expert(expert_id),
-            "agreements": agreements.for_expert(expert_id)}
+def profile_sections(viewer, expert):
+    """The page's sections other modules fill (``profile_page``): ``None`` for each
+    section a module holds back from this reader."""
+    sections = {}
+    for answer in signals.answers_of(signals.profile_page.send(expert, viewer=viewer)):
+        sections.update(answer)
+    return sections
 
 
 def person_linked_data(expert, fields, contact, language):

@@ -21,7 +21,7 @@ from expertnet.directory.controllers.profiles.forms import (
 )
 from expertnet.directory.editing import display
 from expertnet.directory.models import Expert
-from expertnet.web.guards import role_required
+from expertnet.web.guards import get_or_404, role_required
 
 CURATORS = ("curator", "admin")
 # The audit entries that change a profile's values (shown in its history).
@@ -163,17 +163,10 @@ def _raw(values):
             for name, value in values.items()}
 
 
-def _curator_expert_or_404(expert_id):
-    expert = Expert.get_or_none(Expert.id == expert_id)
-    if expert is None:
-        abort(404)
-    return expert
-
-
 @bp.get("/experts/<int:expert_id>/history")
 @role_required(*CURATORS)
 def history(expert_id):
-    expert = _curator_expert_or_404(expert_id)
+    expert = get_or_404(Expert, expert_id)
     return _history_page(expert)
 
 
@@ -200,7 +193,7 @@ def _history_page(expert, error=None, status=200):
 @bp.post("/experts/<int:expert_id>/history/<int:entry_id>/restore")
 @role_required(*CURATORS)
 def restore(expert_id, entry_id):
-    expert = _curator_expert_or_404(expert_id)
+    expert = get_or_404(Expert, expert_id)
     target = values_before(_history(expert.id), entry_id)
     if target is None:
         abort(404)
@@ -225,6 +218,6 @@ def restore(expert_id, entry_id):
 @role_required(*CURATORS)
 def confirm(expert_id):
     """A curator confirms the profile is right (who and when are shown on it)."""
-    expert = _curator_expert_or_404(expert_id)
+    expert = get_or_404(Expert, expert_id)
     writes.confirm_profile(expert, actor=current_user.id, via="screen")
     return redirect(url_for("main.profile", expert_id=expert.id))

@@ -9,15 +9,13 @@ from expertnet.core.access import current_viewer
 from expertnet.directory.controllers.profiles import bp
 from expertnet.directory.controllers.profiles.forms import DelegateForm
 from expertnet.directory.models import Expert
-from expertnet.web.guards import role_required
+from expertnet.web.guards import get_or_404, role_required
 
 
 def _expert_for_delegates(expert_id, viewer):
     """The profile, for curators, its owner and its delegates; 403 for someone who may
     see the profile but not this, 404 for everyone else (like a missing profile)."""
-    expert = Expert.get_or_none(Expert.id == expert_id)
-    if expert is None:
-        abort(404)
+    expert = get_or_404(Expert, expert_id)
     if viewer.is_curator or viewer.acts_for(expert.id):
         return expert
     abort(403 if access.can_view(viewer, expert) else 404)
@@ -48,7 +46,7 @@ def delegates_page(expert_id):
 @bp.post("/experts/<int:expert_id>/delegates/<int:user_id>/remove")
 @role_required("curator", "admin")
 def remove_delegate(expert_id, user_id):
-    expert = Expert.get_or_none(Expert.id == expert_id)
-    if expert is None or not delegates.remove(expert, user_id, actor=current_user.id):
+    expert = get_or_404(Expert, expert_id)
+    if not delegates.remove(expert, user_id, actor=current_user.id):
         abort(404)
     return redirect(url_for("profiles.delegates_page", expert_id=expert.id, done="removed"))

@@ -12,7 +12,8 @@ from expertnet.outreach import saved_searches
 from expertnet.outreach.controllers.alerts import bp
 from expertnet.outreach.controllers.alerts.forms import SaveSearchForm, SettingsForm
 from expertnet.outreach.controllers.needs.routes import need_or_404
-from expertnet.web.guards import role_required
+from expertnet.outreach.models import SavedSearch
+from expertnet.web.guards import get_or_404, role_required
 
 
 def _page():
@@ -62,10 +63,7 @@ def mark_all_read():
 
 # -- saved searches --------------------------------------------------------------------
 def _own_or_404(saved_id):
-    saved = saved_searches.get_own(current_user.id, saved_id)
-    if saved is None:
-        abort(404)
-    return saved
+    return get_or_404(SavedSearch, saved_id, SavedSearch.user == current_user.id)
 
 
 def _list_page(form=None, error=None, status=200):

@@ -15,7 +15,7 @@ from expertnet.outreach.controllers.contacts import bp
 from expertnet.outreach.controllers.contacts.forms import ContactRequestForm, OutcomeForm
 from expertnet.outreach.controllers.needs.routes import need_or_404
 from expertnet.outreach.models import ContactBlock, ContactRequest, Need
-from expertnet.web.guards import role_required
+from expertnet.web.guards import get_or_404, role_required
 
 
 @bp.route("/needs/<int:need_id>/contact/<int:expert_id>", methods=["GET", "POST"])
@@ -113,10 +113,7 @@ def department_queue():
 @bp.route("/curate/department-contacts/<int:contact_id>", methods=["GET", "POST"])
 @role_required("curator", "admin")
 def department_outcome(contact_id):
-    row = ContactRequest.get_or_none((ContactRequest.id == contact_id)
-                                     & (ContactRequest.channel == "department"))
-    if row is None:
-        abort(404)
+    row = get_or_404(ContactRequest, contact_id, ContactRequest.channel == "department")
     form = OutcomeForm()
     refusal, status = None, 200
     if request.method == "POST":
@@ -149,11 +146,7 @@ def _own_profile_or_404():
 
 
 def _own_request_or_404(contact_id):
-    row = ContactRequest.get_or_none((ContactRequest.id == contact_id)
-                                     & (ContactRequest.expert == _own_profile_or_404()))
-    if row is None:
-        abort(404)
-    return row
+    return get_or_404(ContactRequest, contact_id, ContactRequest.expert == _own_profile_or_404())
 
 
 @bp.get("/account/requests")
@@ -206,9 +199,6 @@ def block_everyone():
 @bp.post("/account/requests/blocks/<int:block_id>/remove")
 @login_required
 def remove_block(block_id):
-    row = ContactBlock.get_or_none((ContactBlock.id == block_id)
-                                   & (ContactBlock.expert == _own_profile_or_404()))
-    if row is None:
-        abort(404)
+    row = get_or_404(ContactBlock, block_id, ContactBlock.expert == _own_profile_or_404())
     contact_requests.unblock(row, current_user)
     return redirect(url_for("contacts.my_requests"))

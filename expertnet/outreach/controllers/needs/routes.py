@@ -3,9 +3,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from expertnet.accounts.models import User
-from expertnet.cooperation import engagements as engagement_records
-from expertnet.cooperation import events
-from expertnet.core import access, audit
+from expertnet.core import access, audit, signals
 from expertnet.core.access import current_viewer
 from expertnet.core.text import clean_multiline, parse_id
 from expertnet.directory import finder
@@ -15,17 +13,14 @@ from expertnet.outreach.controllers.needs import bp
 from expertnet.outreach.controllers.needs.forms import NeedForm
 from expertnet.outreach.models import Need
 from expertnet.taxonomy import store as catalog
-from expertnet.web.guards import role_required, safe_next
+from expertnet.web.guards import get_or_404, role_required, safe_next
 
 
 def need_or_404(need_id, viewer=None):
     """The need, if ``viewer`` may see it; else 404, exactly like a need that does
     not exist."""
     viewer = viewer or current_viewer()
-    need = Need.get_or_none(Need.id == need_id)
-    if need is None or not records.may_see(viewer, need):
-        abort(404)
-    return need
+    return get_or_404(Need, need_id, visible=lambda need: records.may_see(viewer, need))
 
 
 def editable_need_or_abort(need_id):
@@ -107,8 +102,9 @@ def show(need_id):
                            contacts=_contacts(need, viewer, entries), requests=requests,
                            askable=_askable(viewer, [expert for _e, expert in entries], requests),
                            sent=request.args.get("sent", type=int),
-                           engagements=_engagements(need, viewer),
-                           events=events.open_to_invite(viewer) if entries else [])
+                           # What cooperation recorded for the need (its engagements) and
+                           # offers for the shortlist (events to invite it to).
+                           **_sections(need, viewer, bool(entries)))
 
 
 @bp.post("/needs/<int:need_id>/close")
@@ -144,13 +140,12 @@ def proposal(need_id):
                            askable=_askable(viewer, found.experts, contact_requests.for_need(need)))
 
 
-def _engagements(need, viewer):
-    """``[(engagement, expert)]`` of the need, for profiles the viewer may see."""
-    rows = engagement_records.for_need(need.id)
-    experts = {expert.id: expert for expert in
-               finder.load_in_order(list({row.expert_id for row in rows}))}
-    return [(row, experts[row.expert_id]) for row in rows
-            if row.expert_id in experts and access.can_view(viewer, experts[row.expert_id])]
+def _sections(need, viewer, shortlisted):
+    sections = {"engagements": [], "events": []}
+    for answer in signals.answers_of(signals.need_page.send(need, viewer=viewer,
+                                                            shortlisted=shortlisted)):
+        sections.update(answer)
+    return sections
 
 
 def _askable(viewer, experts, requests):
