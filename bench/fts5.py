@@ -63,7 +63,7 @@ def fold_d(text):
 def _profiles(taxonomy):
     """``(expert, expanded field codes)`` for every profile, in id order, in batches."""
     from expertnet.core.models import Expert
-    from expertnet.directory.writes import field_codes_by_expert
+    from expertnet.directory.search_documents import field_codes_by_expert
 
     last_id = 0
     while True:
