@@ -12,11 +12,17 @@ document lengths), so the ranking is the one Whoosh would give for the same quer
 ``to_whoosh(plan)`` is the reference the tests and the benchmark compare against.
 Ties are broken by document number, as Whoosh's collectors do.
 """
+import io
+import itertools
+import pickle
 import threading
+import zlib
 from bisect import bisect_left
 from collections import OrderedDict
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 from whoosh.util.numeric import byte_to_length
 
@@ -28,20 +34,101 @@ B = 0.75
 _LENGTHS = np.array([byte_to_length(value) for value in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+# Decoded postings kept across searches (the store passes its configured size).
+DEFAULT_CACHE_BYTES = 64 * 2**20
+
+
+class PostingCache:
+    """Decoded posting lists of every segment, within a budget of bytes.
+
+    One cache for the whole index (a segment that gets merged away leaves its entries
+    to be pushed out), in two parts, as a segmented LRU: a list read once waits in
+    the probation part; read again it moves to the protected part (four fifths of the
+    budget), which only lists used at least twice can push each other out of. A burst
+    of rare words (a crawler, an export) then cycles through probation and leaves the
+    common syllables, those that every other query needs, decoded.
+    """
+
+    PROTECTED_SHARE = 0.8
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max(0, int(max_bytes))
+        self._lock = threading.Lock()
+        self._probation = OrderedDict()
+        self._protected = OrderedDict()
+        self._probation_bytes = 0
+        self._protected_bytes = 0
+
+    @property
+    def size(self):
+        """Bytes held (the arrays of every cached list)."""
+        return self._probation_bytes + self._protected_bytes
+
+    def __len__(self):
+        return len(self._probation) + len(self._protected)
+
+    def get(self, key):
+        with self._lock:
+            found = self._protected.get(key)
+            if found is not None:
+                self._protected.move_to_end(key)
+                return found
+            found = self._probation.pop(key, None)
+            if found is None:
+                return None
+            self._probation_bytes -= _nbytes(found)
+            self._protected[key] = found
+            self._protected_bytes += _nbytes(found)
+            limit = self.max_bytes * self.PROTECTED_SHARE
+            while self._protected_bytes > limit and len(self._protected) > 1:
+                # Demoted, not dropped: it gets another chance in probation.
+                old_key, old = self._protected.popitem(last=False)
+                self._protected_bytes -= _nbytes(old)
+                self._probation[old_key] = old
+                self._probation_bytes += _nbytes(old)
+            self._trim()
+            return found
+
+    def put(self, key, postings):
+        size = _nbytes(postings)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._probation or key in self._protected:
+                return
+            self._probation[key] = postings
+            self._probation_bytes += size
+            self._trim()
+
+    def _trim(self):
+        while self.size > self.max_bytes and self._probation:
+            _key, old = self._probation.popitem(last=False)
+            self._probation_bytes -= _nbytes(old)
+        while self.size > self.max_bytes and self._protected:
+            _key, old = self._protected.popitem(last=False)
+            self._protected_bytes -= _nbytes(old)
+
+    def clear(self):
+        with self._lock:
+            self._probation.clear()
+            self._protected.clear()
+            self._probation_bytes = self._protected_bytes = 0
+
+
+def _nbytes(postings):
+    return postings[0].nbytes + postings[1].nbytes
 
 
 class SegmentData:
     """What the engine needs of one segment, read once and kept while it lives."""
 
-    POSTINGS_CACHE_BYTES = 24 * 1024 * 1024
-
-    def __init__(self, reader):
+    def __init__(self, reader, cache=None):
         self.reader = reader
+        self.key = reader.segment().segment_id()
         self.size = reader.doc_count_all()
-        self._lock = threading.Lock()
+        self.cache = cache if cache is not None else PostingCache(DEFAULT_CACHE_BYTES)
+        self._read_lock = threading.Lock()
         self._lengths = {}
-        self._postings = OrderedDict()
-        self._postings_bytes = 0
         self._term_lists = {}
         self.ids = np.array(list(reader.column_reader("id_num")), dtype=np.int64)
         self.updated = np.array(list(reader.column_reader("updated")), dtype=np.uint64)
@@ -126,20 +213,12 @@ class SegmentData:
     def postings(self, field, text):
         """(document numbers, term frequencies) of a term in this segment, deleted
         documents included (the live mask removes them)."""
-        key = (field, text)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        found = _read_postings(self.reader, field, text)
-        size = found[0].nbytes + found[1].nbytes
-        with self._lock:
-            self._postings[key] = found
-            self._postings_bytes += size
-            while self._postings_bytes > self.POSTINGS_CACHE_BYTES and len(self._postings) > 1:
-                _old_key, old = self._postings.popitem(last=False)
-                self._postings_bytes -= old[0].nbytes + old[1].nbytes
+        key = (self.key, field, text)
+        found = self.cache.get(key)
+        if found is None:
+            with self._read_lock:  # one file position per reader
+                found = read_postings(self.reader, field, text)
+            self.cache.put(key, found)
         return found
 
 
@@ -149,32 +228,73 @@ def _prefix64(key):
     return int.from_bytes(key.encode("utf-8")[:8].ljust(8, b"\0"), "big")
 
 
-def _read_postings(reader, field, text):
-    if (field, text) not in reader:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
+def read_postings(reader, field, text):
+    """(document numbers, weights) of ``text`` in ``field`` of one segment, deleted
+    documents included: the term's whole posting list read at once, its blocks
+    decoded by C code (zlib, pickle) and numpy, with no Python step per posting."""
+    return read_term_postings(reader, field, reader.schema[field].to_bytes(text))
+
+
+def read_term_postings(reader, field, term):
+    """:func:`read_postings` of a term given as the index stores it (bytes)."""
     terms = reader._terms  # the raw postings, without the per-searcher deletion filter
-    matcher = terms.matcher(field, reader.schema[field].to_bytes(text), reader.schema[field].format)
-    ids, weights = [], []
-    # Read whole blocks: W3LeafMatcher keeps each block's ids and weights as arrays.
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:  # any other matcher: one posting at a time
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    try:
+        info = terms.term_info(field, term)
+    except TermNotFound:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    if info.is_inlined():
+        ids, weights, _values = info.inlined_postings()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length unpacked
+        length = length[0]
+    return decode_postings(terms._postfile.get(offset, length))
+
+
+def decode_postings(raw):
+    """Decode a posting list as W3Codec writes it: a header, then blocks of a length
+    (negative for the last block), a pickled tuple of block statistics and the
+    (zlib-compressed) pickled tuple of delta-coded document numbers, weights and
+    values. Each block's deltas start again from 0."""
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a posting list")
+    stream = io.BytesIO(raw)
+    position = 4
+    deltas, counts, last_ids, weights = [], [], [], []
+    while True:
+        size = int.from_bytes(raw[position:position + 4], "big", signed=True)
+        end = position + 4 + abs(size)
+        stream.seek(position + 4)
+        count, last_id, _top, compression, _low, _high = pickle.load(stream)
+        data = raw[stream.tell():end]
+        block_ids, block_weights, _values = pickle.loads(zlib.decompress(data) if compression else data)
+        deltas.append(block_ids)
+        counts.append(count)
+        last_ids.append(last_id)
+        weights.append(block_weights)
+        if size < 0:
+            break
+        position = end
+    total = sum(counts)
+    ids = np.fromiter(itertools.chain.from_iterable(deltas), dtype=np.int64, count=total)
+    if len(counts) > 1:
+        # Chain the blocks: the first delta of each block is its absolute number.
+        starts = np.cumsum(counts[:-1])
+        ids[starts] -= np.array(last_ids[:-1], dtype=np.int64)
+    np.cumsum(ids, out=ids)
+    found = np.ones(total, dtype=np.float64)
+    start = 0
+    for count, block in zip(counts, weights):  # noqa: B905 - built together above
+        if block is not None:
+            found[start:start + count] = block
+        start += count
+    return ids, found
 
 
 class Segments:
     """The segments of one searcher, with their live masks and global statistics."""
 
-    def __init__(self, searcher, cache):
+    def __init__(self, searcher, cache, postings=None):
         self.searcher = searcher
         self.parts = []
         for reader, offset in searcher.reader().leaf_readers():
@@ -183,7 +303,7 @@ class Segments:
             key = reader.segment().segment_id()
             data = cache.get(key)
             if data is None:
-                data = SegmentData(reader)
+                data = SegmentData(reader, postings)
                 cache[key] = data
             else:
                 # Same segment, new searcher: read further postings through the open reader.
