@@ -2,10 +2,16 @@
 
 Whoosh walks postings one document at a time in Python; on common Vietnamese
 syllables that means tens of thousands of Python steps per query. This engine reads
-each posting list once into numpy arrays (cached per segment: segments never change
-once written) and does the rest as array operations: BM25 scores per term, AND/OR
-of words as boolean masks, filters and visibility as masks, facet counts with
-``bincount`` over the whole result set, and an exact top N with ``argpartition``.
+each posting list whole, in one read, and decodes its blocks with C code and numpy
+(:func:`read_postings`), into one cache for the whole index sized in megabytes
+(:class:`PostingCache`: segments never change once written, so a decoded list stays
+valid while its segment lives). The rest is array operations over the document
+numbers of the whole searcher, every segment at once: BM25 scores per term (the
+field statistics are the index's, so one pass over a term's postings in every
+segment scores them all), AND/OR of words as boolean masks, filters and visibility
+as masks, facet counts as one tally per facet (``bincount`` over each segment's
+(document, value) pairs when many documents match, through each matching document's
+values when few do), and an exact top N with ``argpartition``.
 
 The scoring is Whoosh's BM25F (same idf, same average field lengths, same quantised
 document lengths), so the ranking is the one Whoosh would give for the same query:
@@ -135,7 +141,17 @@ class SegmentData:
         names = list(reader.column_reader("name_sort"))
         self.name_keys = [name.decode("utf-8") if isinstance(name, bytes) else name for name in names]
         self.name_prefix = np.array([_prefix64(key) for key in self.name_keys], dtype=np.uint64)
+        self.name_array = np.array(self.name_keys, dtype=object)
         self.facets = {name: self._facet(name) for name in FACET_FIELDS}
+        # Several values: the same pairs by document (start of each document's codes,
+        # and the codes), to count the values of a few matches without a full scan.
+        self.by_document = {}
+        for name in FACET_FIELDS:
+            if name in MULTI_VALUED:
+                _values, documents, codes = self.facets[name]
+                order = np.argsort(documents, kind="stable")
+                starts = np.searchsorted(documents[order], np.arange(self.size + 1))
+                self.by_document[name] = (starts, codes[order])
 
     def _facet(self, name):
         """Single value: (values, code per document or -1). Several values: (values,
@@ -313,9 +329,66 @@ class Segments:
             if deleted:
                 live[np.fromiter(deleted, dtype=np.int64)] = False
             self.parts.append((data, offset, live))
+        # Segments whose documents are all deleted still count in the term statistics
+        # (as in Whoosh) but hold no match: they are not searched.
+        self.searched = [part for part in self.parts if part[2].any()]
+        self.size = searcher.reader().doc_count_all()
+        self.live = self._global(lambda data, live: live, bool, False)
         self._idf = {}
         self._avg = {}
+        self._arrays = {}
+        self._vocabularies = {}
         self.lexicon = Lexicon(self.parts)
+
+    def _global(self, pick, dtype, fill):
+        """An array over the whole index (document numbers of the searcher) from one
+        array per searched segment: the segment's own array when it is the only one."""
+        if len(self.searched) == 1 and self.searched[0][0].size == self.size:
+            data, _offset, live = self.searched[0]
+            return pick(data, live)
+        found = np.full(self.size, fill, dtype=dtype)
+        for data, offset, live in self.searched:
+            found[offset:offset + data.size] = pick(data, live)
+        return found
+
+    def array(self, name):
+        """A per-document array of the whole index, built once per searcher: ``ids``,
+        ``updated``, ``name_prefix``, ``name_array`` or ``lengths:<field>``."""
+        found = self._arrays.get(name)
+        if found is None:
+            if name.startswith("lengths:"):
+                field = name.split(":", 1)[1]
+                found = self._global(lambda data, _live: data.lengths(field), np.float64, 0.0)
+            else:
+                sample = getattr(self.searched[0][0], name) if self.searched else np.zeros(0)
+                fill = None if sample.dtype == object else 0
+                found = self._global(lambda data, _live: getattr(data, name), sample.dtype, fill)
+            self._arrays[name] = found
+        return found
+
+    def postings(self, field, text):
+        """(document numbers of the searcher, weights) of a term over the segments."""
+        found = [(data.postings(field, text), offset) for data, offset, _live in self.searched]
+        found = [(postings, offset) for postings, offset in found if len(postings[0])]
+        if not found:
+            return _EMPTY_IDS, _EMPTY_WEIGHTS
+        if len(found) == 1:
+            (ids, weights), offset = found[0]
+            return (ids + offset if offset else ids), weights
+        return (np.concatenate([ids + offset for (ids, _w), offset in found]),
+                np.concatenate([weights for (_ids, weights), _offset in found]))
+
+    def vocabulary(self, name):
+        """A facet's values over the segments (sorted), and per segment the number of
+        each of its own values in that list."""
+        found = self._vocabularies.get(name)
+        if found is None:
+            values = sorted({value for data, _o, _l in self.searched for value in data.facets[name][0]})
+            index = {value: number for number, value in enumerate(values)}
+            mapping = {data.key: np.array([index[value] for value in data.facets[name][0]], dtype=np.int64)
+                       for data, _o, _l in self.searched}
+            found = self._vocabularies[name] = (values, mapping)
+        return found
 
     def idf(self, field, text):
         key = (field, text)
@@ -377,15 +450,17 @@ class Lexicon:
         return self._near[key]
 
 
-def _score_alternatives(segments, data, items, scores, matched, strong=None):
+def _score_alternatives(segments, items, scores, matched, strong=None):
     """Add the BM25 scores of ``items``; mark the documents they match in ``matched``,
-    and in ``strong`` those matched by an alternative that is not weak."""
+    and in ``strong`` those matched by an alternative that is not weak. The field
+    statistics (idf, average length) are the whole index's, so one pass over the
+    postings of every segment scores them all."""
     for item in items:
         if item.field in SCORED_FIELDS:
-            lengths = data.lengths(item.field)
+            lengths = segments.array(f"lengths:{item.field}")
             average = segments.avg_length(item.field)
         for term in item.terms:
-            ids, weights = data.postings(item.field, term)
+            ids, weights = segments.postings(item.field, term)
             if not len(ids):
                 continue
             if matched is not None:
@@ -404,105 +479,142 @@ def _score_alternatives(segments, data, items, scores, matched, strong=None):
                 scores[ids] += item.boost * weights
 
 
+class Evaluation:
+    """A plan evaluated over the whole index: the mask of matches and their scores,
+    by document number of the searcher. Iterated, it gives per searched segment
+    ``(data, offset, mask, scores)`` (views of the global arrays)."""
+
+    def __init__(self, segments, mask, scores):
+        self.segments = segments
+        self.mask = mask
+        self.scores = scores
+
+    @property
+    def total(self):
+        return int(np.count_nonzero(self.mask))
+
+    def __iter__(self):
+        for data, offset, _live in self.segments.searched:
+            end = offset + data.size
+            yield data, offset, self.mask[offset:end], self.scores[offset:end]
+
+
 def evaluate(segments, plan):
-    """Per segment: (data, offset, mask of matches, scores)."""
-    evaluated = []
-    for data, offset, live in segments.parts:
-        mask = live.copy()
-        for name, values in plan.filters:
-            accepted = np.zeros(data.size, dtype=bool)
-            for value in values:
-                accepted[data.postings(name, value)[0]] = True
-            if name == "visibility" and plan.own_ids:
-                accepted |= np.isin(data.ids, np.array(plan.own_ids, dtype=np.int64))
-            mask &= accepted
-        scores = np.zeros(data.size, dtype=np.float64)
-        if plan.words or plan.optional:
-            required = _words(segments, data, plan, scores)
-        if plan.contact:
-            contact = np.zeros(data.size, dtype=bool)
-            _score_alternatives(segments, data, plan.contact, scores, contact)
-            required = (required | contact) if plan.words else contact
-        if plan.has_text:
-            mask &= required
-            if plan.bonus:
-                _score_alternatives(segments, data, plan.bonus, scores, None)
-        evaluated.append((data, offset, mask, scores))
-    return evaluated
+    """The matches of ``plan`` and their scores (an :class:`Evaluation`)."""
+    size = segments.size
+    mask = segments.live.copy()
+    for name, values in plan.filters:
+        accepted = np.zeros(size, dtype=bool)
+        for value in values:
+            accepted[segments.postings(name, value)[0]] = True
+        if name == "visibility" and plan.own_ids:
+            accepted |= np.isin(segments.array("ids"), np.array(plan.own_ids, dtype=np.int64))
+        mask &= accepted
+    scores = np.zeros(size, dtype=np.float64)
+    if plan.words or plan.optional:
+        required = _words(segments, plan, scores)
+    if plan.contact:
+        contact = np.zeros(size, dtype=bool)
+        _score_alternatives(segments, plan.contact, scores, contact)
+        required = (required | contact) if plan.words else contact
+    if plan.has_text:
+        mask &= required
+        if plan.bonus:
+            _score_alternatives(segments, plan.bonus, scores, None)
+    return Evaluation(segments, mask, scores)
 
 
-def _words(segments, data, plan, scores):
+def _words(segments, plan, scores):
     """The documents matching enough of the plan's words; their scores and tiers are
     added to ``scores`` (the strong and total number of words each one matches)."""
+    size = segments.size
     if plan.min_words is None and not (plan.tier_strong or plan.tier_any):
         # Every word required, no tiers (the legacy plan): as Whoosh's And of Ors.
-        required = np.ones(data.size, dtype=bool)
+        required = np.ones(size, dtype=bool)
         for word in plan.words:
-            matched = np.zeros(data.size, dtype=bool)
-            _score_alternatives(segments, data, word, scores, matched)
+            matched = np.zeros(size, dtype=bool)
+            _score_alternatives(segments, word, scores, matched)
             required &= matched
         return required
-    count_any = np.zeros(data.size, dtype=np.int32)
-    count_strong = np.zeros(data.size, dtype=np.int32)
+    count_any = np.zeros(size, dtype=np.int32)
+    count_strong = np.zeros(size, dtype=np.int32)
     matched_words = []
     for word in plan.words + plan.optional:
-        matched = np.zeros(data.size, dtype=bool)
-        strong = np.zeros(data.size, dtype=bool)
-        _score_alternatives(segments, data, word, scores, matched, strong)
+        matched = np.zeros(size, dtype=bool)
+        strong = np.zeros(size, dtype=bool)
+        _score_alternatives(segments, word, scores, matched, strong)
         count_any += matched
         count_strong += strong
         matched_words.append(matched)
     scores += plan.tier_any * count_any + plan.tier_strong * count_strong
     # Units matched: a unit of several words (one word of the vocabulary) needs them all.
     groups = plan.units if plan.units is not None else [[number] for number in range(len(plan.words))]
-    units_matched = np.zeros(data.size, dtype=np.int32)
+    units_matched = np.zeros(size, dtype=np.int32)
     for group in groups:
         units_matched += np.logical_and.reduce([matched_words[number] for number in group])
     needed = len(groups) if plan.min_words is None else plan.min_words
     return units_matched >= needed
 
 
-def count_facets(evaluated):
-    counts = {name: {} for name in FACET_FIELDS}
-    for data, _offset, mask, _scores in evaluated:
-        for name in FACET_FIELDS:
-            values = data.facets[name][0]
-            if not values:
+# Below this share of a segment's documents, a facet's values are gathered from the
+# matches themselves; above it, one pass over every (document, value) pair is cheaper.
+FEW_MATCHES = 1 / 16
+
+
+def count_facets(evaluation):
+    """Counts of every facet value over all the matches: one tally per facet over the
+    values of the whole index, added up from each segment, turned into a dict once."""
+    segments = evaluation.segments
+    counts = {}
+    for name in FACET_FIELDS:
+        values, mapping = segments.vocabulary(name)
+        tally = np.zeros(len(values), dtype=np.int64)
+        for data, _offset, mask, _scores in evaluation:
+            if not data.facets[name][0]:
                 continue
+            local = mapping[data.key]
+            matches = np.nonzero(mask)[0] if mask.any() else _EMPTY_IDS
+            if not len(matches):
+                continue
+            few = len(matches) < data.size * FEW_MATCHES
             if name in MULTI_VALUED:
-                _values, documents, codes = data.facets[name]
-                tally = np.bincount(codes[mask[documents]], minlength=len(values))
+                if few:
+                    starts, codes = data.by_document[name]
+                    codes = codes[_ranges(starts[matches], starts[matches + 1])]
+                else:
+                    _values, documents, codes = data.facets[name]
+                    codes = codes[mask[documents]]
             else:
-                codes = data.facets[name][1][mask]
-                tally = np.bincount(codes[codes >= 0], minlength=len(values))
-            target = counts[name]
-            for code in np.nonzero(tally)[0]:
-                target[values[code]] = target.get(values[code], 0) + int(tally[code])
-    return {name: dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
-            for name, found in counts.items()}
+                codes = data.facets[name][1][matches] if few else data.facets[name][1][mask]
+                codes = codes[codes >= 0]
+            tally += np.bincount(local[codes], minlength=len(values))
+        found = {values[code]: int(tally[code]) for code in np.nonzero(tally)[0]}
+        counts[name] = dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
+    return counts
 
 
-def top(evaluated, limit, sort):
-    """Global document numbers of the first ``limit`` matches, in order."""
-    docnums, keys, prefixes, extra = [], [], [], []
-    for data, offset, mask, scores in evaluated:
-        local = np.nonzero(mask)[0]
-        docnums.append(local + offset)
-        if sort == "relevance":
-            keys.append(scores[local])
-        elif sort == "updated":
-            keys.append(data.updated[local])
-        else:
-            prefixes.append(data.name_prefix[local])
-            extra.append((data, local))
-    if not docnums:
-        return np.zeros(0, dtype=np.int64)
-    docnums = np.concatenate(docnums)
+def _ranges(starts, ends):
+    """The positions ``starts[i]..ends[i]`` of every range, concatenated."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return _EMPTY_IDS
+    shifts = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return shifts + np.arange(total)
+
+
+def top(evaluation, limit, sort):
+    """Document numbers of the first ``limit`` matches, in order."""
+    segments = evaluation.segments
+    docnums = np.nonzero(evaluation.mask)[0]
     if not len(docnums) or limit <= 0:
         return docnums[:0]
     if sort == "name":
-        return _top_by_name(docnums, np.concatenate(prefixes), extra, limit)
-    values = np.concatenate(keys).astype(np.float64)
+        return _top_by_name(segments, docnums, limit)
+    if sort == "updated":
+        values = segments.array("updated")[docnums].astype(np.float64)
+    else:
+        values = evaluation.scores[docnums]
     if len(values) > limit:
         threshold = np.partition(values, len(values) - limit)[len(values) - limit]
         keep = values >= threshold
@@ -514,13 +626,15 @@ def top(evaluated, limit, sort):
     return docnums[order][:limit]
 
 
-def _top_by_name(docnums, prefixes, extra, limit):
+def _top_by_name(segments, docnums, limit):
+    prefixes = segments.array("name_prefix")[docnums]
     order = np.argsort(prefixes, kind="stable")
     if len(order) > limit:
         boundary = prefixes[order[limit - 1]]
         # Everything up to the last key sharing the boundary's 8-byte prefix.
         cut = int(np.searchsorted(prefixes[order], boundary, side="right"))
         order = order[:cut]
-    full_keys = np.concatenate([np.array(data.name_keys, dtype=object)[local] for data, local in extra])
-    window = sorted(order.tolist(), key=lambda index: (full_keys[index], docnums[index]))
-    return docnums[np.array(window[:limit], dtype=np.int64)]
+    window = docnums[order]
+    full_keys = segments.array("name_array")[window]
+    ranked = sorted(range(len(window)), key=lambda index: (full_keys[index], window[index]))
+    return window[np.array(ranked[:limit], dtype=np.int64)]
