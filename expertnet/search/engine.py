@@ -41,7 +41,7 @@ _LENGTHS = np.array([byte_to_length(value) for value in range(256)], dtype=np.fl
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
 # Decoded postings kept across searches (the store passes its configured size).
-DEFAULT_CACHE_BYTES = 64 * 2**20
+DEFAULT_CACHE_BYTES = 128 * 2**20
 
 
 class PostingCache:
@@ -213,18 +213,23 @@ class SegmentData:
                 found.append(decoded[position])
         return found
 
-    def lengths(self, field):
-        """Whoosh's quantised length of ``field`` per document (what BM25 uses)."""
+    def length_bytes(self, field):
+        """Whoosh's quantised length of ``field`` per document, as the byte the index
+        stores (one byte a document; ``_LENGTHS`` gives the length BM25 uses)."""
         found = self._lengths.get(field)
         if found is None:
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
             column = self.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            if column is None:
-                found = np.zeros(self.size, dtype=np.float64)
+            if column is None:  # byte 0 is length 0
+                found = np.zeros(self.size, dtype=np.uint8)
             else:
-                found = _LENGTHS[np.array(list(column), dtype=np.uint8)]
+                found = np.array(list(column), dtype=np.uint8)
             self._lengths[field] = found
         return found
+
+    def lengths(self, field):
+        """Whoosh's quantised length of ``field`` per document (what BM25 uses)."""
+        return _LENGTHS[self.length_bytes(field)]
 
     def postings(self, field, text):
         """(document numbers, term frequencies) of a term in this segment, deleted
@@ -353,12 +358,12 @@ class Segments:
 
     def array(self, name):
         """A per-document array of the whole index, built once per searcher: ``ids``,
-        ``updated``, ``name_prefix``, ``name_array`` or ``lengths:<field>``."""
+        ``updated``, ``name_prefix``, ``name_array`` or ``length_bytes:<field>``."""
         found = self._arrays.get(name)
         if found is None:
-            if name.startswith("lengths:"):
+            if name.startswith("length_bytes:"):
                 field = name.split(":", 1)[1]
-                found = self._global(lambda data, _live: data.lengths(field), np.float64, 0.0)
+                found = self._global(lambda data, _live: data.length_bytes(field), np.uint8, 0)
             else:
                 sample = getattr(self.searched[0][0], name) if self.searched else np.zeros(0)
                 fill = None if sample.dtype == object else 0
@@ -457,7 +462,7 @@ def _score_alternatives(segments, items, scores, matched, strong=None):
     postings of every segment scores them all."""
     for item in items:
         if item.field in SCORED_FIELDS:
-            lengths = segments.array(f"lengths:{item.field}")
+            lengths = segments.array(f"length_bytes:{item.field}")
             average = segments.avg_length(item.field)
         for term in item.terms:
             ids, weights = segments.postings(item.field, term)
@@ -471,7 +476,7 @@ def _score_alternatives(segments, items, scores, matched, strong=None):
                 scores[ids] += item.constant
             elif item.field in SCORED_FIELDS:
                 idf = segments.idf(item.field, term)
-                lengths_here = lengths[ids]
+                lengths_here = _LENGTHS[lengths[ids]]
                 bm25 = idf * ((weights * (K1 + 1)) /
                               (weights + K1 * ((1 - B) + B * lengths_here / average)))
                 scores[ids] += item.boost * bm25
