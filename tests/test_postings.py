@@ -12,14 +12,11 @@ from expertnet.search.schema import SCORED_FIELDS
 
 
 def whoosh_postings(reader, field, term):
-    """(ids, weights) through Whoosh's public matcher, a posting at a time."""
+    """(ids, weights) through Whoosh's own matcher, a posting at a time, deleted
+    documents included (the raw matcher, as the engine reads)."""
     matcher = reader._terms.matcher(field, term, reader.schema[field].format)
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return ids, weights
+    found = [(docnum, matcher.weight()) for docnum in matcher.all_ids()]
+    return [docnum for docnum, _weight in found], [weight for _docnum, weight in found]
 
 
 @pytest.fixture
