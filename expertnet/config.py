@@ -17,6 +17,10 @@ LANGUAGES = ("vi", "en")
 # Seconds a writer waits for the Whoosh lock before giving up (the database write is
 # kept and the document is repaired by the next reconcile).
 INDEX_LOCK_TIMEOUT = 10.0
+# Megabytes of decoded posting lists kept in memory per process, over all segments, at
+# 16 bytes a posting (the lists used more than once stay; one outside it is read and
+# decoded again when a query needs it).
+SEARCH_CACHE_MB = 128
 # Merge small index segments in a background thread after writes (tests merge inline,
 # so that nothing runs after a test ends).
 INDEX_BACKGROUND_MERGE = True

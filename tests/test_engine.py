@@ -92,3 +92,63 @@ def test_term_lookups_per_segment_answer_as_the_whole_index(demo_to_edit, add):
                         terms.sort(key=lambda term: -reader.doc_frequency("name", term))
                     assert lexicon.prefix("name", text, limit) == [term.decode() for term in terms[:limit]]
                 assert lexicon.has("name", text) == (("name", text) in reader)
+
+
+@pytest.fixture
+def several_segments(demo_to_edit, add):
+    """The demo plus saves and a deletion: segments of several sizes, one with deletions."""
+    store = demo_to_edit
+    add(full_name="Nguyễn Thị Segment", keywords=["cảng biển"], languages=["ja"], kind="diaspora",
+        country="JP")
+    gone = add(full_name="Trần Văn Xoá", keywords=["logistics"], country="KR")
+    add(full_name="Đặng Văn Segment", keywords=["logistics", "cảng"], languages=["ko", "en"])
+    data_rights.delete_profile(gone)
+    with store.searcher() as searcher:
+        assert len([r for r, _o in searcher.reader().leaf_readers() if r.doc_count_all()]) >= 2
+    return store
+
+
+def whoosh_facets(store, request):
+    """Facet counts of ``request``'s matches, counted by Whoosh: per value, the live
+    documents that both match and hold the value."""
+    from whoosh.query import Term
+
+    with store.searcher() as searcher:
+        _plan, (_total, (matching, _scoring)), _dropped = search.reference_queries(store, request, searcher)
+        matches = set(searcher.docs_for_query(matching))
+        counts = {}
+        for name in search.FACET_FIELDS:
+            found = {}
+            for value in searcher.reader().field_terms(name):
+                count = len(matches & set(searcher.docs_for_query(Term(name, value))))
+                if count:
+                    found[value] = count
+            counts[name] = dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
+    return counts
+
+
+def test_facet_counts_and_the_top_over_segments_equal_whooshs(several_segments):
+    # From every document (bincount over the pairs) to a handful (through each
+    # document's values), in several segments; sorted three ways.
+    for text in ["", "logistics", "segment", "cang bien", "nguyen", "zzzz"]:
+        for filters in ({}, {"country": ("JP",)}, {"languages": ("ko",)}):
+            request = search.SearchRequest(text=text, filters=filters,
+                                           visibility=("public", "officials", "curators"))
+            result = compare(several_segments, **request.__dict__)
+            assert result.facets == whoosh_facets(several_segments, request), (text, filters)
+        for sort in ("relevance", "name", "updated"):
+            for page in (1, 3):
+                compare(several_segments, text=text, sort=sort, page=page, per_page=20,
+                        visibility=("public", "officials", "curators"))
+
+
+def test_segments_of_deleted_documents_only_are_not_searched(demo_to_edit, add):
+    store = demo_to_edit
+    gone = add(full_name="Lê Văn Tạm", keywords=["tamthoi"])
+    data_rights.delete_profile(gone)
+    with store.searcher() as searcher:
+        segments = store.segments(searcher)
+        assert len(segments.searched) < len(segments.parts)
+        # Its terms still count, as in Whoosh's statistics.
+        assert segments.lexicon.has("tags", "tamthoi")
+    assert search.search(store, search.SearchRequest(text="tamthoi")).total == 0

@@ -67,9 +67,12 @@ NAMES = [
     ("whoosh.codec.whoosh3:W3TermInfo.from_bytes", "builder.py (what readers decode)"),
     ("whoosh.codec.whoosh3:_lenfield", "engine.py reads field lengths in bulk"),
     ("whoosh.codec.whoosh3:LENGTHS_COLUMN", "engine.py"),
-    ("whoosh.codec.whoosh3:W3LeafMatcher._read_ids", "engine.py reads postings a block at a time"),
-    ("whoosh.codec.whoosh3:W3LeafMatcher._read_weights", "engine.py"),
-    ("whoosh.codec.whoosh3:W3LeafMatcher._next_block", "engine.py"),
+    ("whoosh.codec.whoosh3:WHOOSH3_HEADER_MAGIC", "engine.py checks it before decoding a posting list"),
+    ("whoosh.codec.whoosh3:W3TermsReader.term_info", "engine.py finds a posting list's extent"),
+    ("whoosh.codec.whoosh3:W3TermInfo.extent", "engine.py reads a posting list in one read"),
+    ("whoosh.codec.whoosh3:W3TermInfo.is_inlined", "engine.py"),
+    ("whoosh.codec.whoosh3:W3TermInfo.inlined_postings", "engine.py"),
+    ("whoosh.reading:TermNotFound", "engine.py"),
     ("whoosh.codec.base:random_name", "index.py replaces it (segment names)"),
     ("whoosh.writing:random_name", "index.py replaces it (pool file names)"),
     ("whoosh.filedb.compound:random_name", "index.py replaces it (compound file names)"),
@@ -206,20 +209,22 @@ def test_the_table_of_contents_and_its_segments(tiny):
             "a segment's doc_count_all() or make_filename() changed meaning", "builder.py and index.py")
 
 
-def test_raw_postings_are_read_a_block_at_a_time_as_the_public_api_reads_them(tiny):
+def test_raw_postings_are_read_whole_and_decoded_as_the_public_api_reads_them(tiny):
     _ix, _segment, reader = tiny
     raw = reader.schema["text"].to_bytes("cang")
     require(("text", raw) in reader._terms, "SegmentReader._terms no longer answers `in`",
             "engine.py and index.py")
-    matcher = reader._terms.matcher("text", raw, reader.schema["text"].format)
-    for name in ("_read_ids", "_read_weights", "_next_block", "_ids", "_weights"):
-        require(hasattr(matcher, name), f"the postings matcher ({type(matcher).__name__}) has no {name}",
-                "engine.py (it falls back to a posting at a time: searches get slow)")
-    ids, weights = engine._read_postings(reader, "text", "cang")
+    info = reader._terms.term_info("text", raw)
+    require(not info.is_inlined() and len(info.extent()) == 2,
+            "a term's info no longer gives the extent of its posting list", "engine.py")
+    require(hasattr(reader._terms, "_postfile") and hasattr(reader._terms._postfile, "get"),
+            "the terms reader has no posting file to read an extent from", "engine.py")
+    ids, weights = engine.read_postings(reader, "text", "cang")
     expected_ids, expected_weights = _public_postings(reader, "text", "cang")
     require(len(expected_ids) == 300 and ids.tolist() == expected_ids
             and weights.tolist() == expected_weights,
-            "reading the raw blocks gives other postings than the public matcher", "engine.py")
+            "decoding the raw posting list gives other postings than the public matcher "
+            "(the block layout of W3Codec changed)", "engine.py")
     # index.py's deletions go through the same raw matcher.
     require(list(reader._terms.matcher("id", b"7", reader.schema["id"].format).all_ids()) == [6],
             "the raw matcher of a unique id finds another document", "index.py")

@@ -94,7 +94,8 @@ class SearchResult:
 
 def init_app(app):
     store = IndexStore(app.config["INDEX_DIR"], lock_timeout=app.config["INDEX_LOCK_TIMEOUT"],
-                       background_merge=app.config["INDEX_BACKGROUND_MERGE"])
+                       background_merge=app.config["INDEX_BACKGROUND_MERGE"],
+                       cache_mb=app.config["SEARCH_CACHE_MB"])
     app.extensions[EXTENSION] = store
     return store
 

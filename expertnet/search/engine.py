@@ -2,21 +2,33 @@
 
 Whoosh walks postings one document at a time in Python; on common Vietnamese
 syllables that means tens of thousands of Python steps per query. This engine reads
-each posting list once into numpy arrays (cached per segment: segments never change
-once written) and does the rest as array operations: BM25 scores per term, AND/OR
-of words as boolean masks, filters and visibility as masks, facet counts with
-``bincount`` over the whole result set, and an exact top N with ``argpartition``.
+each posting list whole, in one read, and decodes its blocks with C code and numpy
+(:func:`read_postings`), into one cache for the whole index sized in megabytes
+(:class:`PostingCache`: segments never change once written, so a decoded list stays
+valid while its segment lives). The rest is array operations over the document
+numbers of the whole searcher, every segment at once: BM25 scores per term (the
+field statistics are the index's, so one pass over a term's postings in every
+segment scores them all), AND/OR of words as boolean masks, filters and visibility
+as masks, facet counts as one tally per facet (``bincount`` over each segment's
+(document, value) pairs when many documents match, through each matching document's
+values when few do), and an exact top N with ``argpartition``.
 
 The scoring is Whoosh's BM25F (same idf, same average field lengths, same quantised
 document lengths), so the ranking is the one Whoosh would give for the same query:
 ``to_whoosh(plan)`` is the reference the tests and the benchmark compare against.
 Ties are broken by document number, as Whoosh's collectors do.
 """
+import io
+import itertools
+import pickle
 import threading
+import zlib
 from bisect import bisect_left
 from collections import OrderedDict
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 from whoosh.util.numeric import byte_to_length
 
@@ -28,27 +40,118 @@ B = 0.75
 _LENGTHS = np.array([byte_to_length(value) for value in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+# Decoded postings kept across searches (the store passes its configured size).
+DEFAULT_CACHE_BYTES = 128 * 2**20
+
+
+class PostingCache:
+    """Decoded posting lists of every segment, within a budget of bytes.
+
+    One cache for the whole index (a segment that gets merged away leaves its entries
+    to be pushed out), in two parts, as a segmented LRU: a list read once waits in
+    the probation part; read again it moves to the protected part (four fifths of the
+    budget), which only lists used at least twice can push each other out of. A burst
+    of rare words (a crawler, an export) then cycles through probation and leaves the
+    common syllables, those that every other query needs, decoded.
+    """
+
+    PROTECTED_SHARE = 0.8
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max(0, int(max_bytes))
+        self._lock = threading.Lock()
+        self._probation = OrderedDict()
+        self._protected = OrderedDict()
+        self._probation_bytes = 0
+        self._protected_bytes = 0
+
+    @property
+    def size(self):
+        """Bytes held (the arrays of every cached list)."""
+        return self._probation_bytes + self._protected_bytes
+
+    def __len__(self):
+        return len(self._probation) + len(self._protected)
+
+    def get(self, key):
+        with self._lock:
+            found = self._protected.get(key)
+            if found is not None:
+                self._protected.move_to_end(key)
+                return found
+            found = self._probation.pop(key, None)
+            if found is None:
+                return None
+            self._probation_bytes -= _nbytes(found)
+            self._protected[key] = found
+            self._protected_bytes += _nbytes(found)
+            limit = self.max_bytes * self.PROTECTED_SHARE
+            while self._protected_bytes > limit and len(self._protected) > 1:
+                # Demoted, not dropped: it gets another chance in probation.
+                old_key, old = self._protected.popitem(last=False)
+                self._protected_bytes -= _nbytes(old)
+                self._probation[old_key] = old
+                self._probation_bytes += _nbytes(old)
+            self._trim()
+            return found
+
+    def put(self, key, postings):
+        size = _nbytes(postings)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._probation or key in self._protected:
+                return
+            self._probation[key] = postings
+            self._probation_bytes += size
+            self._trim()
+
+    def _trim(self):
+        while self.size > self.max_bytes and self._probation:
+            _key, old = self._probation.popitem(last=False)
+            self._probation_bytes -= _nbytes(old)
+        while self.size > self.max_bytes and self._protected:
+            _key, old = self._protected.popitem(last=False)
+            self._protected_bytes -= _nbytes(old)
+
+    def clear(self):
+        with self._lock:
+            self._probation.clear()
+            self._protected.clear()
+            self._probation_bytes = self._protected_bytes = 0
+
+
+def _nbytes(postings):
+    return postings[0].nbytes + postings[1].nbytes
 
 
 class SegmentData:
     """What the engine needs of one segment, read once and kept while it lives."""
 
-    POSTINGS_CACHE_BYTES = 24 * 1024 * 1024
-
-    def __init__(self, reader):
+    def __init__(self, reader, cache=None):
         self.reader = reader
+        self.key = reader.segment().segment_id()
         self.size = reader.doc_count_all()
-        self._lock = threading.Lock()
+        self.cache = cache if cache is not None else PostingCache(DEFAULT_CACHE_BYTES)
+        self._read_lock = threading.Lock()
         self._lengths = {}
-        self._postings = OrderedDict()
-        self._postings_bytes = 0
         self._term_lists = {}
         self.ids = np.array(list(reader.column_reader("id_num")), dtype=np.int64)
         self.updated = np.array(list(reader.column_reader("updated")), dtype=np.uint64)
         names = list(reader.column_reader("name_sort"))
         self.name_keys = [name.decode("utf-8") if isinstance(name, bytes) else name for name in names]
         self.name_prefix = np.array([_prefix64(key) for key in self.name_keys], dtype=np.uint64)
+        self.name_array = np.array(self.name_keys, dtype=object)
         self.facets = {name: self._facet(name) for name in FACET_FIELDS}
+        # Several values: the same pairs by document (start of each document's codes,
+        # and the codes), to count the values of a few matches without a full scan.
+        self.by_document = {}
+        for name in FACET_FIELDS:
+            if name in MULTI_VALUED:
+                _values, documents, codes = self.facets[name]
+                order = np.argsort(documents, kind="stable")
+                starts = np.searchsorted(documents[order], np.arange(self.size + 1))
+                self.by_document[name] = (starts, codes[order])
 
     def _facet(self, name):
         """Single value: (values, code per document or -1). Several values: (values,
@@ -110,36 +213,33 @@ class SegmentData:
                 found.append(decoded[position])
         return found
 
-    def lengths(self, field):
-        """Whoosh's quantised length of ``field`` per document (what BM25 uses)."""
+    def length_bytes(self, field):
+        """Whoosh's quantised length of ``field`` per document, as the byte the index
+        stores (one byte a document; ``_LENGTHS`` gives the length BM25 uses)."""
         found = self._lengths.get(field)
         if found is None:
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
             column = self.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            if column is None:
-                found = np.zeros(self.size, dtype=np.float64)
+            if column is None:  # byte 0 is length 0
+                found = np.zeros(self.size, dtype=np.uint8)
             else:
-                found = _LENGTHS[np.array(list(column), dtype=np.uint8)]
+                found = np.array(list(column), dtype=np.uint8)
             self._lengths[field] = found
         return found
+
+    def lengths(self, field):
+        """Whoosh's quantised length of ``field`` per document (what BM25 uses)."""
+        return _LENGTHS[self.length_bytes(field)]
 
     def postings(self, field, text):
         """(document numbers, term frequencies) of a term in this segment, deleted
         documents included (the live mask removes them)."""
-        key = (field, text)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        found = _read_postings(self.reader, field, text)
-        size = found[0].nbytes + found[1].nbytes
-        with self._lock:
-            self._postings[key] = found
-            self._postings_bytes += size
-            while self._postings_bytes > self.POSTINGS_CACHE_BYTES and len(self._postings) > 1:
-                _old_key, old = self._postings.popitem(last=False)
-                self._postings_bytes -= old[0].nbytes + old[1].nbytes
+        key = (self.key, field, text)
+        found = self.cache.get(key)
+        if found is None:
+            with self._read_lock:  # one file position per reader
+                found = read_postings(self.reader, field, text)
+            self.cache.put(key, found)
         return found
 
 
@@ -149,32 +249,73 @@ def _prefix64(key):
     return int.from_bytes(key.encode("utf-8")[:8].ljust(8, b"\0"), "big")
 
 
-def _read_postings(reader, field, text):
-    if (field, text) not in reader:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
+def read_postings(reader, field, text):
+    """(document numbers, weights) of ``text`` in ``field`` of one segment, deleted
+    documents included: the term's whole posting list read at once, its blocks
+    decoded by C code (zlib, pickle) and numpy, with no Python step per posting."""
+    return read_term_postings(reader, field, reader.schema[field].to_bytes(text))
+
+
+def read_term_postings(reader, field, term):
+    """:func:`read_postings` of a term given as the index stores it (bytes)."""
     terms = reader._terms  # the raw postings, without the per-searcher deletion filter
-    matcher = terms.matcher(field, reader.schema[field].to_bytes(text), reader.schema[field].format)
-    ids, weights = [], []
-    # Read whole blocks: W3LeafMatcher keeps each block's ids and weights as arrays.
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:  # any other matcher: one posting at a time
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    try:
+        info = terms.term_info(field, term)
+    except TermNotFound:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    if info.is_inlined():
+        ids, weights, _values = info.inlined_postings()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length unpacked
+        length = length[0]
+    return decode_postings(terms._postfile.get(offset, length))
+
+
+def decode_postings(raw):
+    """Decode a posting list as W3Codec writes it: a header, then blocks of a length
+    (negative for the last block), a pickled tuple of block statistics and the
+    (zlib-compressed) pickled tuple of delta-coded document numbers, weights and
+    values. Each block's deltas start again from 0."""
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a posting list")
+    stream = io.BytesIO(raw)
+    position = 4
+    deltas, counts, last_ids, weights = [], [], [], []
+    while True:
+        size = int.from_bytes(raw[position:position + 4], "big", signed=True)
+        end = position + 4 + abs(size)
+        stream.seek(position + 4)
+        count, last_id, _top, compression, _low, _high = pickle.load(stream)
+        data = raw[stream.tell():end]
+        block_ids, block_weights, _values = pickle.loads(zlib.decompress(data) if compression else data)
+        deltas.append(block_ids)
+        counts.append(count)
+        last_ids.append(last_id)
+        weights.append(block_weights)
+        if size < 0:
+            break
+        position = end
+    total = sum(counts)
+    ids = np.fromiter(itertools.chain.from_iterable(deltas), dtype=np.int64, count=total)
+    if len(counts) > 1:
+        # Chain the blocks: the first delta of each block is its absolute number.
+        starts = np.cumsum(counts[:-1])
+        ids[starts] -= np.array(last_ids[:-1], dtype=np.int64)
+    np.cumsum(ids, out=ids)
+    found = np.ones(total, dtype=np.float64)
+    start = 0
+    for count, block in zip(counts, weights):  # noqa: B905 - built together above
+        if block is not None:
+            found[start:start + count] = block
+        start += count
+    return ids, found
 
 
 class Segments:
     """The segments of one searcher, with their live masks and global statistics."""
 
-    def __init__(self, searcher, cache):
+    def __init__(self, searcher, cache, postings=None):
         self.searcher = searcher
         self.parts = []
         for reader, offset in searcher.reader().leaf_readers():
@@ -183,7 +324,7 @@ class Segments:
             key = reader.segment().segment_id()
             data = cache.get(key)
             if data is None:
-                data = SegmentData(reader)
+                data = SegmentData(reader, postings)
                 cache[key] = data
             else:
                 # Same segment, new searcher: read further postings through the open reader.
@@ -193,9 +334,66 @@ class Segments:
             if deleted:
                 live[np.fromiter(deleted, dtype=np.int64)] = False
             self.parts.append((data, offset, live))
+        # Segments whose documents are all deleted still count in the term statistics
+        # (as in Whoosh) but hold no match: they are not searched.
+        self.searched = [part for part in self.parts if part[2].any()]
+        self.size = searcher.reader().doc_count_all()
+        self.live = self._global(lambda data, live: live, bool, False)
         self._idf = {}
         self._avg = {}
+        self._arrays = {}
+        self._vocabularies = {}
         self.lexicon = Lexicon(self.parts)
+
+    def _global(self, pick, dtype, fill):
+        """An array over the whole index (document numbers of the searcher) from one
+        array per searched segment: the segment's own array when it is the only one."""
+        if len(self.searched) == 1 and self.searched[0][0].size == self.size:
+            data, _offset, live = self.searched[0]
+            return pick(data, live)
+        found = np.full(self.size, fill, dtype=dtype)
+        for data, offset, live in self.searched:
+            found[offset:offset + data.size] = pick(data, live)
+        return found
+
+    def array(self, name):
+        """A per-document array of the whole index, built once per searcher: ``ids``,
+        ``updated``, ``name_prefix``, ``name_array`` or ``length_bytes:<field>``."""
+        found = self._arrays.get(name)
+        if found is None:
+            if name.startswith("length_bytes:"):
+                field = name.split(":", 1)[1]
+                found = self._global(lambda data, _live: data.length_bytes(field), np.uint8, 0)
+            else:
+                sample = getattr(self.searched[0][0], name) if self.searched else np.zeros(0)
+                fill = None if sample.dtype == object else 0
+                found = self._global(lambda data, _live: getattr(data, name), sample.dtype, fill)
+            self._arrays[name] = found
+        return found
+
+    def postings(self, field, text):
+        """(document numbers of the searcher, weights) of a term over the segments."""
+        found = [(data.postings(field, text), offset) for data, offset, _live in self.searched]
+        found = [(postings, offset) for postings, offset in found if len(postings[0])]
+        if not found:
+            return _EMPTY_IDS, _EMPTY_WEIGHTS
+        if len(found) == 1:
+            (ids, weights), offset = found[0]
+            return (ids + offset if offset else ids), weights
+        return (np.concatenate([ids + offset for (ids, _w), offset in found]),
+                np.concatenate([weights for (_ids, weights), _offset in found]))
+
+    def vocabulary(self, name):
+        """A facet's values over the segments (sorted), and per segment the number of
+        each of its own values in that list."""
+        found = self._vocabularies.get(name)
+        if found is None:
+            values = sorted({value for data, _o, _l in self.searched for value in data.facets[name][0]})
+            index = {value: number for number, value in enumerate(values)}
+            mapping = {data.key: np.array([index[value] for value in data.facets[name][0]], dtype=np.int64)
+                       for data, _o, _l in self.searched}
+            found = self._vocabularies[name] = (values, mapping)
+        return found
 
     def idf(self, field, text):
         key = (field, text)
@@ -257,15 +455,17 @@ class Lexicon:
         return self._near[key]
 
 
-def _score_alternatives(segments, data, items, scores, matched, strong=None):
+def _score_alternatives(segments, items, scores, matched, strong=None):
     """Add the BM25 scores of ``items``; mark the documents they match in ``matched``,
-    and in ``strong`` those matched by an alternative that is not weak."""
+    and in ``strong`` those matched by an alternative that is not weak. The field
+    statistics (idf, average length) are the whole index's, so one pass over the
+    postings of every segment scores them all."""
     for item in items:
         if item.field in SCORED_FIELDS:
-            lengths = data.lengths(item.field)
+            lengths = segments.array(f"length_bytes:{item.field}")
             average = segments.avg_length(item.field)
         for term in item.terms:
-            ids, weights = data.postings(item.field, term)
+            ids, weights = segments.postings(item.field, term)
             if not len(ids):
                 continue
             if matched is not None:
@@ -276,7 +476,7 @@ def _score_alternatives(segments, data, items, scores, matched, strong=None):
                 scores[ids] += item.constant
             elif item.field in SCORED_FIELDS:
                 idf = segments.idf(item.field, term)
-                lengths_here = lengths[ids]
+                lengths_here = _LENGTHS[lengths[ids]]
                 bm25 = idf * ((weights * (K1 + 1)) /
                               (weights + K1 * ((1 - B) + B * lengths_here / average)))
                 scores[ids] += item.boost * bm25
@@ -284,105 +484,142 @@ def _score_alternatives(segments, data, items, scores, matched, strong=None):
                 scores[ids] += item.boost * weights
 
 
+class Evaluation:
+    """A plan evaluated over the whole index: the mask of matches and their scores,
+    by document number of the searcher. Iterated, it gives per searched segment
+    ``(data, offset, mask, scores)`` (views of the global arrays)."""
+
+    def __init__(self, segments, mask, scores):
+        self.segments = segments
+        self.mask = mask
+        self.scores = scores
+
+    @property
+    def total(self):
+        return int(np.count_nonzero(self.mask))
+
+    def __iter__(self):
+        for data, offset, _live in self.segments.searched:
+            end = offset + data.size
+            yield data, offset, self.mask[offset:end], self.scores[offset:end]
+
+
 def evaluate(segments, plan):
-    """Per segment: (data, offset, mask of matches, scores)."""
-    evaluated = []
-    for data, offset, live in segments.parts:
-        mask = live.copy()
-        for name, values in plan.filters:
-            accepted = np.zeros(data.size, dtype=bool)
-            for value in values:
-                accepted[data.postings(name, value)[0]] = True
-            if name == "visibility" and plan.own_ids:
-                accepted |= np.isin(data.ids, np.array(plan.own_ids, dtype=np.int64))
-            mask &= accepted
-        scores = np.zeros(data.size, dtype=np.float64)
-        if plan.words or plan.optional:
-            required = _words(segments, data, plan, scores)
-        if plan.contact:
-            contact = np.zeros(data.size, dtype=bool)
-            _score_alternatives(segments, data, plan.contact, scores, contact)
-            required = (required | contact) if plan.words else contact
-        if plan.has_text:
-            mask &= required
-            if plan.bonus:
-                _score_alternatives(segments, data, plan.bonus, scores, None)
-        evaluated.append((data, offset, mask, scores))
-    return evaluated
+    """The matches of ``plan`` and their scores (an :class:`Evaluation`)."""
+    size = segments.size
+    mask = segments.live.copy()
+    for name, values in plan.filters:
+        accepted = np.zeros(size, dtype=bool)
+        for value in values:
+            accepted[segments.postings(name, value)[0]] = True
+        if name == "visibility" and plan.own_ids:
+            accepted |= np.isin(segments.array("ids"), np.array(plan.own_ids, dtype=np.int64))
+        mask &= accepted
+    scores = np.zeros(size, dtype=np.float64)
+    if plan.words or plan.optional:
+        required = _words(segments, plan, scores)
+    if plan.contact:
+        contact = np.zeros(size, dtype=bool)
+        _score_alternatives(segments, plan.contact, scores, contact)
+        required = (required | contact) if plan.words else contact
+    if plan.has_text:
+        mask &= required
+        if plan.bonus:
+            _score_alternatives(segments, plan.bonus, scores, None)
+    return Evaluation(segments, mask, scores)
 
 
-def _words(segments, data, plan, scores):
+def _words(segments, plan, scores):
     """The documents matching enough of the plan's words; their scores and tiers are
     added to ``scores`` (the strong and total number of words each one matches)."""
+    size = segments.size
     if plan.min_words is None and not (plan.tier_strong or plan.tier_any):
         # Every word required, no tiers (the legacy plan): as Whoosh's And of Ors.
-        required = np.ones(data.size, dtype=bool)
+        required = np.ones(size, dtype=bool)
         for word in plan.words:
-            matched = np.zeros(data.size, dtype=bool)
-            _score_alternatives(segments, data, word, scores, matched)
+            matched = np.zeros(size, dtype=bool)
+            _score_alternatives(segments, word, scores, matched)
             required &= matched
         return required
-    count_any = np.zeros(data.size, dtype=np.int32)
-    count_strong = np.zeros(data.size, dtype=np.int32)
+    count_any = np.zeros(size, dtype=np.int32)
+    count_strong = np.zeros(size, dtype=np.int32)
     matched_words = []
     for word in plan.words + plan.optional:
-        matched = np.zeros(data.size, dtype=bool)
-        strong = np.zeros(data.size, dtype=bool)
-        _score_alternatives(segments, data, word, scores, matched, strong)
+        matched = np.zeros(size, dtype=bool)
+        strong = np.zeros(size, dtype=bool)
+        _score_alternatives(segments, word, scores, matched, strong)
         count_any += matched
         count_strong += strong
         matched_words.append(matched)
     scores += plan.tier_any * count_any + plan.tier_strong * count_strong
     # Units matched: a unit of several words (one word of the vocabulary) needs them all.
     groups = plan.units if plan.units is not None else [[number] for number in range(len(plan.words))]
-    units_matched = np.zeros(data.size, dtype=np.int32)
+    units_matched = np.zeros(size, dtype=np.int32)
     for group in groups:
         units_matched += np.logical_and.reduce([matched_words[number] for number in group])
     needed = len(groups) if plan.min_words is None else plan.min_words
     return units_matched >= needed
 
 
-def count_facets(evaluated):
-    counts = {name: {} for name in FACET_FIELDS}
-    for data, _offset, mask, _scores in evaluated:
-        for name in FACET_FIELDS:
-            values = data.facets[name][0]
-            if not values:
+# Below this share of a segment's documents, a facet's values are gathered from the
+# matches themselves; above it, one pass over every (document, value) pair is cheaper.
+FEW_MATCHES = 1 / 16
+
+
+def count_facets(evaluation):
+    """Counts of every facet value over all the matches: one tally per facet over the
+    values of the whole index, added up from each segment, turned into a dict once."""
+    segments = evaluation.segments
+    counts = {}
+    for name in FACET_FIELDS:
+        values, mapping = segments.vocabulary(name)
+        tally = np.zeros(len(values), dtype=np.int64)
+        for data, _offset, mask, _scores in evaluation:
+            if not data.facets[name][0]:
                 continue
+            local = mapping[data.key]
+            matches = np.nonzero(mask)[0] if mask.any() else _EMPTY_IDS
+            if not len(matches):
+                continue
+            few = len(matches) < data.size * FEW_MATCHES
             if name in MULTI_VALUED:
-                _values, documents, codes = data.facets[name]
-                tally = np.bincount(codes[mask[documents]], minlength=len(values))
+                if few:
+                    starts, codes = data.by_document[name]
+                    codes = codes[_ranges(starts[matches], starts[matches + 1])]
+                else:
+                    _values, documents, codes = data.facets[name]
+                    codes = codes[mask[documents]]
             else:
-                codes = data.facets[name][1][mask]
-                tally = np.bincount(codes[codes >= 0], minlength=len(values))
-            target = counts[name]
-            for code in np.nonzero(tally)[0]:
-                target[values[code]] = target.get(values[code], 0) + int(tally[code])
-    return {name: dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
-            for name, found in counts.items()}
+                codes = data.facets[name][1][matches] if few else data.facets[name][1][mask]
+                codes = codes[codes >= 0]
+            tally += np.bincount(local[codes], minlength=len(values))
+        found = {values[code]: int(tally[code]) for code in np.nonzero(tally)[0]}
+        counts[name] = dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
+    return counts
 
 
-def top(evaluated, limit, sort):
-    """Global document numbers of the first ``limit`` matches, in order."""
-    docnums, keys, prefixes, extra = [], [], [], []
-    for data, offset, mask, scores in evaluated:
-        local = np.nonzero(mask)[0]
-        docnums.append(local + offset)
-        if sort == "relevance":
-            keys.append(scores[local])
-        elif sort == "updated":
-            keys.append(data.updated[local])
-        else:
-            prefixes.append(data.name_prefix[local])
-            extra.append((data, local))
-    if not docnums:
-        return np.zeros(0, dtype=np.int64)
-    docnums = np.concatenate(docnums)
+def _ranges(starts, ends):
+    """The positions ``starts[i]..ends[i]`` of every range, concatenated."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return _EMPTY_IDS
+    shifts = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return shifts + np.arange(total)
+
+
+def top(evaluation, limit, sort):
+    """Document numbers of the first ``limit`` matches, in order."""
+    segments = evaluation.segments
+    docnums = np.nonzero(evaluation.mask)[0]
     if not len(docnums) or limit <= 0:
         return docnums[:0]
     if sort == "name":
-        return _top_by_name(docnums, np.concatenate(prefixes), extra, limit)
-    values = np.concatenate(keys).astype(np.float64)
+        return _top_by_name(segments, docnums, limit)
+    if sort == "updated":
+        values = segments.array("updated")[docnums].astype(np.float64)
+    else:
+        values = evaluation.scores[docnums]
     if len(values) > limit:
         threshold = np.partition(values, len(values) - limit)[len(values) - limit]
         keep = values >= threshold
@@ -394,13 +631,15 @@ def top(evaluated, limit, sort):
     return docnums[order][:limit]
 
 
-def _top_by_name(docnums, prefixes, extra, limit):
+def _top_by_name(segments, docnums, limit):
+    prefixes = segments.array("name_prefix")[docnums]
     order = np.argsort(prefixes, kind="stable")
     if len(order) > limit:
         boundary = prefixes[order[limit - 1]]
         # Everything up to the last key sharing the boundary's 8-byte prefix.
         cut = int(np.searchsorted(prefixes[order], boundary, side="right"))
         order = order[:cut]
-    full_keys = np.concatenate([np.array(data.name_keys, dtype=object)[local] for data, local in extra])
-    window = sorted(order.tolist(), key=lambda index: (full_keys[index], docnums[index]))
-    return docnums[np.array(window[:limit], dtype=np.int64)]
+    window = docnums[order]
+    full_keys = segments.array("name_array")[window]
+    ranked = sorted(range(len(window)), key=lambda index: (full_keys[index], window[index]))
+    return window[np.array(ranked[:limit], dtype=np.int64)]

@@ -187,7 +187,7 @@ class IndexBusy(RuntimeError):
 class IndexStore:
     """One index folder. Thread-safe; one instance per application."""
 
-    def __init__(self, root, lock_timeout=10.0, background_merge=True):
+    def __init__(self, root, lock_timeout=10.0, background_merge=True, cache_mb=None):
         self.root = Path(root)
         self.lock_timeout = lock_timeout
         self.background_merge = background_merge
@@ -204,6 +204,9 @@ class IndexStore:
         self._engine_segments = {}
         self._segments = None
         self._base_readers = {}
+        # Decoded posting lists of every segment (engine.PostingCache), within a budget.
+        cache_bytes = engine.DEFAULT_CACHE_BYTES if cache_mb is None else int(float(cache_mb) * 2**20)
+        self.postings = engine.PostingCache(cache_bytes)
 
     # -- state -----------------------------------------------------------------
     @property
@@ -693,6 +696,7 @@ class IndexStore:
         self._searcher_target = None
         self._segments = None
         self._engine_segments = {}
+        self.postings.clear()
         for reader in self._base_readers.values():
             reader.close()
         self._base_readers = {}
@@ -712,7 +716,7 @@ class IndexStore:
         """The engine's view of ``searcher``: per-segment arrays, reused across
         searchers for segments that did not change (segments are immutable)."""
         if self._segments is None or self._segments.searcher is not searcher:
-            self._segments = engine.Segments(searcher, self._engine_segments)
+            self._segments = engine.Segments(searcher, self._engine_segments, self.postings)
             alive = {data.reader.segment().segment_id() for data, _o, _l in self._segments.parts}
             for key in list(self._engine_segments):
                 if key not in alive:
