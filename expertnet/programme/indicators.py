@@ -186,7 +186,7 @@ def shown(value, personal, exact):
 @dataclass
 class Drill:
     sources: list  # the rows the reader may open
-    hidden: int  # rows counted for the programme on profiles the reader may not open
+    hidden: int  # rows counted for the programme that the reader may not open (profile, level)
     total: int  # the number (sum of amounts)
 
 
