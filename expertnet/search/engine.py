@@ -288,7 +288,9 @@ def decode_postings(raw):
         stream.seek(position + 4)
         count, last_id, _top, compression, _low, _high = pickle.load(stream)
         data = raw[stream.tell():end]
-        block_ids, block_weights, _values = pickle.loads(zlib.decompress(data) if compression else data)
+        # Whoosh's own block format: pickled arrays in the index folder this process writes.
+        block_ids, block_weights, _values = pickle.loads(  # nosec B301 - the app's own index files
+            zlib.decompress(data) if compression else data)
         deltas.append(block_ids)
         counts.append(count)
         last_ids.append(last_id)

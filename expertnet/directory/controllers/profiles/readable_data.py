@@ -27,6 +27,10 @@ SECTIONS = {
     "delegates": _l("People who edit my profile on my behalf"),
     "delegated_profiles": _l("Profiles I edit on someone's behalf"),
     "deletion_requests": _l("My deletion requests"),
+    "affiliations": _l("My affiliations"),
+    "trainings_taught": _l("Training courses I taught"),
+    "councils": _l("Councils I was invited to"),
+    "technology_offers": _l("Technology offers I take part in"),
     "audit": _l("Everything recorded about my profile"),
 }
 # ``generated_at`` is the page's own date, shown under its title.
@@ -56,6 +60,9 @@ LABELS = {
     "updated_at": _l("Updated on"), "version": _l("Version"),
     "owner_confirmed_at": _l("Confirmed by me on"), "action": _l("What"),
     "phone": _l("Phone"),
+    "organisation": _l("Organisation"), "from": _l("From year"), "until": _l("Until year"),
+    "topic": _l("Topic"), "council": _l("Council"), "declaration_version": _l("Version of the declaration"),
+    "declared_at": _l("Declared on"), "offer": _l("Technology offer"),
 }
 # Codes a reader knows by name, per section (a code not found is shown as it is).
 CODE_NAMES = {
