@@ -552,6 +552,30 @@ def test_the_offers_and_demands_indexes_are_rebuilt_by_reindex_and_checked_by_he
     assert indexing.KEEPERS["demands"].health()["in_step"]
 
 
+def test_offers_follow_their_organisations_renamed_merged_or_deleted(people, app):
+    from expertnet.organisations import duplicates
+    from expertnet.organisations import writes as organisation_writes
+
+    port, other = people["port"], people["other_org"]
+    moved = published_offer(people, organisation=str(other.id), title_vi="Sơn chống hà", title_en="",
+                            description_en="")
+    kept = published_offer(people, organisation=str(port.id), title_vi="Cần cẩu điện", title_en="",
+                           description_en="")
+
+    def found(words):
+        return indexing.search("offers", words, levels=("public",)).ids
+
+    assert found("pha rung") == [moved.id]
+    organisation_writes.save({"name_vi": "Tổng công ty Bạch Đằng"}, organisation=other)
+    assert found("bach dang") == [moved.id] and found("pha rung") == []
+    duplicates.merge(port, Organisation.get_by_id(other.id))
+    assert TechnologyOffer.get_by_id(moved.id).organisation_id == port.id
+    assert sorted(found("cang hai phong")) == sorted([moved.id, kept.id])
+    organisation_writes.delete(Organisation.get_by_id(port.id))
+    assert found("cang hai phong") == [] and found("son chong ha") == [moved.id]
+    assert indexing.KEEPERS["offers"].health()["in_step"]
+
+
 def test_the_organisation_page_shows_its_offers_and_demands_the_reader_may_see(people, app):
     port = people["port"]
     port.visibility = "public"

@@ -13,6 +13,7 @@ import logging
 from flask import current_app
 from peewee import fn
 
+from expertnet.core import signals
 from expertnet.core.db import database
 from expertnet.organisations.models import Organisation
 from expertnet.organisations.search_documents import KIND, all_documents, for_ids
@@ -124,9 +125,19 @@ organisations = RecordIndexing(KIND, Organisation, lambda ids: for_ids(ids, cata
 
 get_index = organisations.get_index
 index_ids = organisations.index_ids
-index_after_commit = organisations.index_after_commit
+
+
 stale_ids = organisations.stale_ids
 count = organisations.count
 rebuild = organisations.rebuild
 reconcile = organisations.reconcile
 health = organisations.health
+
+
+def index_after_commit(ids):
+    """Index the organisations ``ids`` after their write's commit, then tell the modules
+    whose documents name them (``signals.organisations_changed``)."""
+    done = organisations.index_after_commit(ids)
+    if not database.in_transaction():
+        signals.organisations_changed.send(None, ids=list(ids))
+    return done

@@ -1,7 +1,8 @@
 """What an organisation's page shows of the marketplace: its published offers and demands
 the reader may see (a demand only when the reader may also see that the organisation is
 the one asking), newest first. The organisation page asks for it through the
-``organisation_sections`` signal; this module answers for offers and demands."""
+``organisation_sections`` signal; this module answers for offers and demands, and moves
+them to the kept organisation when two are merged."""
 from flask import has_request_context, url_for
 
 from expertnet.core import signals
@@ -25,6 +26,12 @@ def records_of(organisation_id, viewer):
 
 def _url(endpoint, **values):
     return url_for(endpoint, **values) if has_request_context() else ""
+
+
+@signals.organisations_merged.connect
+def repoint(drop_id, keep, **_kwargs):
+    for model in (TechnologyOffer, TechnologyDemand):
+        model.update(organisation=keep).where(model.organisation == drop_id).execute()
 
 
 @signals.organisation_sections.connect
