@@ -111,17 +111,17 @@ def _technology():
     """A broker (an official an admin allowed to broker) and a representative of the
     Port of Hai Phong, over the marketplace's demo (expertnet.demo.technology)."""
     from expertnet.accounts import users as accounts
-    from expertnet.core.text import fold
     from expertnet.demo import technology as market_demo
     from expertnet.organisations import representatives
     from expertnet.organisations.models import Organisation
+    from expertnet.organisations.names import name_key
     from expertnet.technology import brokers
     market_demo.seed()
     broker = accounts.create_user(TECHNOLOGY_ACCOUNTS["broker"], "official", password=PASSWORD)
     accounts.set_department(broker, market_demo.DEPARTMENT)
     brokers.grant(broker, None)
     representative = accounts.create_user(TECHNOLOGY_ACCOUNTS["representative"], "expert", password=PASSWORD)
-    port = Organisation.get(Organisation.name_key == fold("Công ty Cổ phần Cảng Hải Phòng"))
+    port = Organisation.get(Organisation.name_key == name_key("Công ty Cổ phần Cảng Hải Phòng"))
     representatives.vouch(representative, port, broker.id)
 
 

@@ -42,6 +42,7 @@ from expertnet.outreach import saved_searches, shortlists
 from expertnet.outreach.models import ContactBlock, ContactRequest
 from expertnet.programme import budget, indicators
 from expertnet.programme import reports as programme_reports
+from expertnet.programme.models import Indicator
 from expertnet.technology import brokers as technology_brokers
 from expertnet.technology import connections as technology_connections
 from expertnet.technology import demands as technology_demands
@@ -651,6 +652,9 @@ def world(app, make_user, add):
                      result_file="matrix.csv", result_name="expertnet-experts.csv",
                      finished_at=utcnow(), expires_at=utcnow() + datetime.timedelta(days=1))
     (jobs.folder() / job.result_file).write_text("external_id\n", encoding="utf-8")
+    # Every seeded indicator is computed now: the matrix's one is set back to entered,
+    # as an admin may, so that it takes values.
+    Indicator.update(computation="").where(Indicator.code == "trainees").execute()
     trainees = indicators.by_code("trainees")
     values = {year: indicators.enter_value(trainees, {"year": str(year), "value": "10", "note": "Danh sách"},
                                            users["admin"].id, io.BytesIO(b"%PDF-1.4\n"), "lop.pdf")

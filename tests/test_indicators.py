@@ -67,6 +67,12 @@ def records(add, official):
     return {"public": public, "diaspora": diaspora, "hidden": hidden}
 
 
+def _entered(code):
+    """An indicator an admin set back to entered (no computation)."""
+    Indicator.update(computation="").where(Indicator.code == code).execute()
+    return indicators.by_code(code)
+
+
 def _value(code, year, department=None):
     return indicators.value_of(computations.REGISTRY[code], *computations.year_range(year),
                                department)
@@ -107,7 +113,13 @@ def test_the_seeded_targets():
     assert (seeded["trainees"].period_low, seeded["trainees"].period_high) == (400, 500)
     assert sum(seeded["trainees"].yearly_targets.values()) == 400
     assert (seeded["officials_abroad"].period_low, seeded["central_st_orgs"].period_high) == (8, 5)
-    assert seeded["trainees"].computation == ""  # entered until trainings are recorded
+    # Entered when seeded, computed since the records tell them (step 0086).
+    for code in ("trainees", "officials_abroad", "central_st_orgs", "transfer_partners",
+                 "partner_organisations", "market_connections", "market_contracts"):
+        assert seeded[code].computation == code
+    assert "Chưa tính được" not in seeded["trainees"].method_vi
+    assert seeded["councils_concluded"].computation == "councils_concluded"
+    assert seeded["market_contract_value"].unit_en == "VND"
     # Every computed indicator names a registered computation.
     assert all(row.computation in computations.REGISTRY for row in seeded.values() if row.computation)
 
@@ -128,7 +140,7 @@ def test_the_line_of_a_computed_and_of_an_entered_indicator(records, make_user):
     line = indicators.line(indicators.by_code("outgoing_delegations"), 2026, _day("2027-01-15"))
     assert (line.value, line.target, line.state) == (2, 2, "green")
     assert line.per_year[:2] == [(2026, 2, 2), (2027, 2, 1)]
-    trainees = indicators.by_code("trainees")
+    trainees = _entered("trainees")
     admin = make_user("admin")
     indicators.enter_value(trainees, {"year": "2026", "value": "95", "note": "Danh sách lớp"}, admin.id)
     indicators.enter_value(trainees, {"year": "2027", "value": "40", "note": "Danh sách"}, admin.id)
@@ -200,6 +212,7 @@ def test_admins_edit_an_indicator_audited(app, make_user):
 
 
 def test_an_entered_value_with_its_evidence(app, official, make_user):
+    _entered("central_st_orgs")
     client = client_as(app, official)
     path = "/programme/indicators/central_st_orgs"
     token_page = path + "?year=2026"
@@ -251,7 +264,7 @@ def test_the_api(app, records, official, make_user):
     assert body["year"] == 2026 and not body["exact"]
     assert (rows["outgoing_delegations"]["value"], rows["outgoing_delegations"]["target"]) == (2, 2)
     assert rows["diaspora_engaged"]["value"] is None and rows["diaspora_engaged"]["suppressed"]
-    assert rows["trainees"]["entered"] and rows["trainees"]["value"] is None
+    assert not rows["trainees"]["entered"] and rows["trainees"]["value"] == 0  # no course yet
     curator = client.get("/api/v1/programme/indicators?year=2027",
                          headers=_token(make_user("curator"))).get_json()
     rows = {row["code"]: row for row in curator["results"]}

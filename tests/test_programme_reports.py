@@ -57,7 +57,8 @@ def test_a_contribution_counts_its_department_and_freezes_on_submission(app, tri
                                         reason_trainees="Hai lớp kỹ năng số",
                                         narrative_results="Hai đoàn đi Hàn Quốc."), foreign_affairs.id)
     line = _lines(reports.contents(report))["trainees"]
-    assert (line["computed"], line["value"], line["reason"]) == (None, 35, "Hai lớp kỹ năng số")
+    # Computed from the trainings (none recorded), corrected to 35 with its reason.
+    assert (line["computed"], line["value"], line["reason"]) == (0, 35, "Hai lớp kỹ năng số")
     report = reports.freeze(report, foreign_affairs.id)
     assert report.status == "submitted" and report.submitted_by == foreign_affairs.id
     # A record edited after submission does not change the submitted report.

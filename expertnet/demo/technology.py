@@ -10,9 +10,9 @@ from expertnet.accounts import users as accounts
 from expertnet.cooperation import events
 from expertnet.core.access import viewer_for
 from expertnet.core.db import utcnow
-from expertnet.core.text import fold
 from expertnet.organisations import writes as organisation_writes
 from expertnet.organisations.models import Organisation
+from expertnet.organisations.names import name_key
 from expertnet.technology import brokers, connections, demands, offers
 from expertnet.technology.models import TechnologyOffer
 
@@ -122,7 +122,7 @@ def _organisations():
     that they are indexed and audited like any other."""
     found = {}
     for key, name_vi, name_en, acronym, kind, country, city in ORGANISATIONS:
-        row = Organisation.get_or_none(Organisation.name_key == fold(name_vi))
+        row = Organisation.get_or_none(Organisation.name_key == name_key(name_vi))
         if row is None and acronym:
             row = Organisation.get_or_none(Organisation.acronym == acronym)
         if row is None:

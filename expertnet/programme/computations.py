@@ -9,8 +9,9 @@ floor need not import anything from here. The number is the sum of the rows' amo
 so a count of distinct things (experts, organisations) gives one row per thing.
 
 The counts are the programme's, not the reader's: every record counts, including those
-on profiles the reader may not open (the board says so and lists those rows without
-their names). A computation is ``personal`` when its rows are about people (a count of
+on profiles the reader may not open and those whose ``visibility`` (an organisation's, a
+demand's) is above the reader's (the board says so and lists those rows without their
+names). A computation is ``personal`` when its rows are about people (a count of
 1 or 2 is then shown as "<3" to officials, like the statistics page).
 
 A module that arrives later registers its computation in one line below, e.g.::
@@ -24,12 +25,19 @@ being an entered value.
 import datetime
 from dataclasses import dataclass
 
+from peewee import JOIN
+
+from expertnet.cooperation import officials_abroad as postings
 from expertnet.cooperation.agreements import SIGNED
-from expertnet.cooperation.models import Agreement, Engagement, Mission
+from expertnet.cooperation.models import Agreement, Engagement, Mission, MissionOrganisation
+from expertnet.cooperation.training_models import TRAINEE_GROUPS, OfficialAbroad, Training
 from expertnet.core import vocab
 from expertnet.core.i18n import _l
 from expertnet.core.text import clean, fold
+from expertnet.councils.models import Council
 from expertnet.directory.models import Expert
+from expertnet.organisations.models import Organisation
+from expertnet.technology.models import Connection, TechnologyDemand, TechnologyOffer
 
 # The first year of the programme: a cumulative value counts from its first day.
 FIRST_YEAR = 2026
@@ -49,6 +57,9 @@ class Source:
     on: datetime.date = None
     amount: int = 1
     expert_id: int = None
+    # The visibility level of the record behind the row when it has one (an organisation,
+    # a demand): a reader below it sees the row counted, not named.
+    visibility: str = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,11 @@ LINKS = {
     "expert": ("main.profile", "expert_id"),
     "delegation": ("programme.delegation", "mission_id"),
     "agreement": ("programme.agreement", "agreement_id"),
+    "training": ("trainings.show", "training_id"),
+    "official_abroad": ("officials_abroad.show", "record_id"),
+    "council": ("councils.show", "council_id"),
+    "organisation": ("organisations.show", "organisation_id"),
+    "connection": ("technology.connection", "connection_id"),
 }
 
 
@@ -154,6 +170,154 @@ def agreements_in_force(start, end, department=None):
             for row in query if of_department(row.department, department)]
 
 
+# -- trainings, officials abroad, councils ---------------------------------------------------
+def trainees(groups=TRAINEE_GROUPS):
+    """One row per course started in the period: its trainees of ``groups``."""
+    def rows(start, end, department=None):
+        query = (Training.select().where(Training.starts_on.between(start, end))
+                 .order_by(Training.starts_on, Training.id))
+        found = []
+        for row in query:
+            amount = sum(getattr(row, f"trainees_{group}") or 0 for group in groups)
+            if amount and of_department(row.department, department):
+                found.append(Source("training", row.id, row.topic, row.starts_on, amount))
+        return found
+    return rows
+
+
+def officials_sent_abroad(purpose=None):
+    """One row per stay abroad starting in the period (of ``purpose``)."""
+    def rows(start, end, department=None):
+        query = (OfficialAbroad.select().where(OfficialAbroad.starts_on.between(start, end))
+                 .order_by(OfficialAbroad.starts_on, OfficialAbroad.id))
+        if purpose:
+            query = query.where(OfficialAbroad.purpose == purpose)
+        return [Source("official_abroad", row.id,
+                       " — ".join(part for part in (postings.who(row), row.host_name, row.country)
+                                  if part), row.starts_on)
+                for row in query if of_department(row.department, department)]
+    return rows
+
+
+def councils_concluded(kind=None):
+    def rows(start, end, department=None):
+        query = (Council.select().where((Council.status == "concluded")
+                                        & Council.concluded_on.between(start, end))
+                 .order_by(Council.concluded_on, Council.id))
+        if kind:
+            query = query.where(Council.kind == kind)
+        return [Source("council", row.id, row.title, row.concluded_on)
+                for row in query if of_department(row.department, department)]
+    return rows
+
+
+# -- organisations ----------------------------------------------------------------------------
+# The organisations the programme calls "central science and technology organisations" (and
+# "central organisations or localities"): Vietnamese state bodies, research institutes and
+# universities whose city is not Hai Phong (a ministry, an academy, a national university, a
+# province's department). The records hold no "central" mark, so this is the closest honest rule.
+CENTRAL_TYPES = ("state_body", "research_institute", "university")
+HOME_CITY = "hai phong"
+
+
+def _organisation_sources(first, kinds=None, central=False):
+    """One row per organisation of ``first`` ({organisation id: first date}), oldest first."""
+    if not first:
+        return []
+    query = Organisation.select().where(Organisation.id.in_(list(first)))
+    if central:
+        query = query.where(Organisation.type.in_(CENTRAL_TYPES)
+                            & Organisation.country.in_(("VN", "")))
+    found = [Source("organisation", row.id, row.name_vi or row.name_en, first[row.id], 1,
+                    None, row.visibility)
+             for row in query if not (central and HOME_CITY in fold(clean(row.city)))]
+    return sorted(found, key=lambda source: (source.on, source.id))
+
+
+def _partners(start, end, department, by_agreement=True, by_delegation=True):
+    first = {}
+    if by_agreement:
+        query = (Agreement.select(Agreement.partner_organisation_id, Agreement.signed_on,
+                                  Agreement.department)
+                 .where(Agreement.status.in_(SIGNED) & Agreement.signed_on.between(start, end)
+                        & Agreement.partner_organisation_id.is_null(False)))
+        for row in query:
+            if of_department(row.department, department):
+                on = first.get(row.partner_organisation_id)
+                first[row.partner_organisation_id] = min(on or row.signed_on, row.signed_on)
+    if by_delegation:
+        query = (MissionOrganisation.select(MissionOrganisation.organisation_id, Mission.starts_on,
+                                            Mission.department)
+                 .join(Mission).where(Mission.starts_on.between(start, end)))
+        for organisation_id, starts_on, mission_department in query.tuples():
+            if of_department(mission_department, department):
+                on = first.get(organisation_id)
+                first[organisation_id] = min(on or starts_on, starts_on)
+    return first
+
+
+def partner_organisations(by_agreement=True, by_delegation=True, central=False):
+    """One row per distinct organisation that is the partner of an agreement signed in the
+    period or a delegation's organisation (a delegation starting in the period)."""
+    def rows(start, end, department=None):
+        return _organisation_sources(_partners(start, end, department, by_agreement,
+                                               by_delegation), central=central)
+    return rows
+
+
+# -- the technology marketplace ------------------------------------------------------------------
+def connections_opened(start, end, department=None):
+    query = (Connection.select(Connection, TechnologyDemand.title, TechnologyDemand.visibility)
+             .join(TechnologyDemand, on=(Connection.demand == TechnologyDemand.id))
+             .where(Connection.opened_on.between(start, end))
+             .order_by(Connection.opened_on, Connection.id))
+    return [Source("connection", row.id, row.demand.title, row.opened_on, 1, None,
+                   row.demand.visibility)
+            for row in query if of_department(row.department, department)]
+
+
+def _signed(start, end, department):
+    query = (Connection.select(Connection, TechnologyDemand.title, TechnologyDemand.visibility)
+             .join(TechnologyDemand, on=(Connection.demand == TechnologyDemand.id))
+             .where((Connection.status == "contract_signed")
+                    & Connection.closed_on.between(start, end))
+             .order_by(Connection.closed_on, Connection.id))
+    return [row for row in query if of_department(row.department, department)]
+
+
+def contracts_signed(start, end, department=None):
+    return [Source("connection", row.id, row.demand.title, row.closed_on, 1, None,
+                   row.demand.visibility) for row in _signed(start, end, department)]
+
+
+def contract_value(start, end, department=None):
+    """The contracts signed in the period, each adding its value (VND; none: nothing)."""
+    return [Source("connection", row.id, row.demand.title, row.closed_on, row.contract_value, None,
+                   row.demand.visibility)
+            for row in _signed(start, end, department) if row.contract_value]
+
+
+def transfer_partners(start, end, department=None):
+    """One row per distinct central organisation (``CENTRAL_TYPES``, Vietnamese, not of Hai
+    Phong) offering the technology or asking for it in a connection opened in the period."""
+    first = {}
+    query = (Connection.select(Connection.opened_on, Connection.department,
+                               TechnologyDemand.organisation, TechnologyOffer.organisation)
+             .join(TechnologyDemand, on=(Connection.demand == TechnologyDemand.id))
+             .switch(Connection)
+             .join(TechnologyOffer, on=(Connection.offer == TechnologyOffer.id),
+                   join_type=JOIN.LEFT_OUTER)
+             .where(Connection.opened_on.between(start, end)))
+    for opened_on, row_department, asking, offering in query.tuples():
+        if not of_department(row_department, department):
+            continue
+        for organisation_id in (asking, offering):
+            if organisation_id is not None:
+                on = first.get(organisation_id)
+                first[organisation_id] = min(on or opened_on, opened_on)
+    return _organisation_sources(first, central=True)
+
+
 register("outgoing_delegations", _l("Outgoing delegations starting in the period"),
          outgoing_delegations)
 register("agreements_signed", _l("Agreements signed in the period (not drafts)"), agreements_signed)
@@ -171,3 +335,53 @@ register("experts_engaged", _l("Distinct experts with an engagement in the perio
 register("diaspora_engaged",
          _l("Distinct overseas Hai Phong intellectuals with an engagement in the period"),
          distinct_experts("diaspora"), personal=True)
+
+register("trainees", _l("People trained: the trainees of every group of the courses starting "
+                        "in the period (one row per course)"), trainees())
+GROUP_TITLES = {
+    "officials": _l("Officials trained: trainees of courses starting in the period"),
+    "enterprises": _l("People of enterprises trained: trainees of courses starting in the period"),
+    "community": _l("Members of community digital teams trained: trainees of courses starting in "
+                    "the period"),
+    "students": _l("Students trained: trainees of courses starting in the period"),
+}
+for _group in TRAINEE_GROUPS:
+    register(f"trainees_{_group}", GROUP_TITLES[_group], trainees((_group,)))
+register("officials_abroad", _l("Officials sent abroad: stays starting in the period, every purpose"),
+         officials_sent_abroad(), personal=True)
+PURPOSE_TITLES = {
+    "training": _l("Officials sent abroad for training: stays starting in the period"),
+    "work": _l("Officials sent abroad for work: stays starting in the period"),
+    "exchange": _l("Officials sent abroad on exchange: stays starting in the period"),
+}
+for _purpose in postings.PURPOSES:
+    register(f"officials_abroad_{_purpose}", PURPOSE_TITLES[_purpose],
+             officials_sent_abroad(_purpose), personal=True)
+register("councils_concluded", _l("Councils of reviewers concluded in the period"),
+         councils_concluded())
+register("review_councils_concluded", _l("Review councils concluded in the period"),
+         councils_concluded("review"))
+register("partner_organisations",
+         _l("Distinct partner organisations: the partner of an agreement signed in the period or "
+            "an organisation of a delegation starting in the period"), partner_organisations())
+register("partners_agreements",
+         _l("Distinct partner organisations of the agreements signed in the period"),
+         partner_organisations(by_delegation=False))
+register("partners_delegations",
+         _l("Distinct organisations of the delegations starting in the period"),
+         partner_organisations(by_agreement=False))
+register("central_st_orgs",
+         _l("Distinct Vietnamese state bodies, research institutes and universities outside Hai "
+            "Phong (by the organisation's city) that are the partner of an agreement signed or an "
+            "organisation of a delegation in the period"), partner_organisations(central=True))
+register("transfer_partners",
+         _l("Distinct Vietnamese state bodies, research institutes and universities outside Hai "
+            "Phong (by the organisation's city) offering or asking for the technology of a "
+            "marketplace connection opened in the period"), transfer_partners)
+register("market_connections", _l("Marketplace connections opened in the period"),
+         connections_opened)
+register("market_contracts", _l("Marketplace connections that became a contract signed in the "
+                                "period"), contracts_signed)
+register("market_contract_value", _l("Value of the contracts signed in the period through the "
+                                     "marketplace (VND; contracts without a value add nothing)"),
+         contract_value)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from expertnet.accounts.models import User
 from expertnet.cooperation import attachments
-from expertnet.core import audit
+from expertnet.core import access, audit
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l
 from expertnet.core.text import clean, clean_multiline, fold, parse_id
@@ -186,7 +186,7 @@ def shown(value, personal, exact):
 @dataclass
 class Drill:
     sources: list  # the rows the reader may open
-    hidden: int  # rows counted for the programme on profiles the reader may not open
+    hidden: int  # rows counted for the programme that the reader may not open (profile, level)
     total: int  # the number (sum of amounts)
 
 
@@ -201,7 +201,10 @@ def drill(indicator, year, viewer, cumulative=False):
     if about:
         visible = {expert_id for (expert_id,) in Expert.select(Expert.id).where(
             Expert.id.in_(list(about)) & visible_condition(viewer)).tuples()}
-    shown_rows = [source for source in sources if source.expert_id is None or source.expert_id in visible]
+    levels = access.visible_levels(viewer)
+    shown_rows = [source for source in sources
+                  if (source.expert_id is None or source.expert_id in visible)
+                  and (source.visibility is None or source.visibility in levels)]
     return Drill(sources=shown_rows, hidden=len(sources) - len(shown_rows),
                  total=sum(source.amount for source in sources))
 
