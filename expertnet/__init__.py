@@ -100,6 +100,7 @@ def create_app(test_config=None):
     from expertnet.cooperation import organisation_links as cooperation_links  # noqa: F401
     from expertnet.directory import catchup
     from expertnet.outreach import organisation_links as outreach_links  # noqa: F401
+    from expertnet.technology import organisation_pages as technology_sections  # noqa: F401
     catchup.init_app(app)
     cli.init_app(app)
 
@@ -157,12 +158,14 @@ def _start_up(app):
         else:
             store.ensure()
         from expertnet.organisations import indexing as organisation_indexing
-        try:
-            organisation_indexing.reconcile()
-        except Exception:  # noqa: BLE001 - the records index is derived; reindex repairs it
-            log.exception("the organisations index could not be reconciled")
-        finally:
-            organisation_indexing.get_index(app).close()
+        from expertnet.technology import indexing as technology_indexing
+        for keeper in (organisation_indexing.organisations, *technology_indexing.KEEPERS.values()):
+            try:
+                keeper.reconcile()
+            except Exception:  # noqa: BLE001 - the records index is derived; reindex repairs it
+                log.exception("the %s index could not be reconciled", keeper.kind)
+            finally:
+                keeper.get_index(app).close()
     # Nothing opened here may be inherited by forked workers: a shared database
     # connection or shared index file offsets would corrupt each other's reads.
     store.close()

@@ -112,6 +112,23 @@ def test_filters_and_facet_counts(index):
     assert words.facet_counts["type"] == [("research_institute", 1)]
 
 
+def test_facet_counts_may_ignore_their_own_filter(index):
+    """A facet's counts over the records passing the other filters: the reader sees how
+    far each choice widens; the words, levels and statuses still apply."""
+    found = index.search("", levels=ALL, statuses=("published",),
+                         filters={"type": ["university"], "country": ["VN"]},
+                         facets=("type", "country", "field"), facets_ignore_own_filter=True)
+    assert set(found.ids) == {1, 2} and found.total == 2
+    assert found.facet_counts["type"] == [("enterprise", 2), ("university", 2), ("research_institute", 1)]
+    assert found.facet_counts["country"] == [("VN", 2), ("JP", 1)]
+    assert found.facet_counts["field"] == [("EDU", 1), ("ENG", 1), ("MAR", 1)]
+    worded = index.search("hàng hải", levels=("public",), filters={"type": ["enterprise"]},
+                          facets=("type",), facets_ignore_own_filter=True)
+    assert worded.total == 0 and worded.facet_counts["type"] == [("university", 1)]
+    unfiltered = index.search("", levels=("public",), facets=("type",), facets_ignore_own_filter=True)
+    assert unfiltered.facet_counts == index.search("", levels=("public",), facets=("type",)).facet_counts
+
+
 def test_replace_and_delete(index):
     index.replace(doc(2, "Đại học Hải Phòng Kiến An", type=["university"], country=["VN"]))
     assert index.search("kien an", levels=ALL).ids == [2]

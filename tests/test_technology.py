@@ -15,7 +15,7 @@ from expertnet.core.models import Audit
 from expertnet.notifications.models import Notification
 from expertnet.organisations import representatives
 from expertnet.organisations.models import Organisation
-from expertnet.technology import brokers, connections, counts, demands, matching, offers, rules
+from expertnet.technology import brokers, connections, counts, demands, indexing, matching, offers, rules
 from expertnet.technology.common import Problems, Refused
 from expertnet.technology.models import (
     Connection,
@@ -485,6 +485,112 @@ def test_the_demo_seeds_a_working_marketplace_once(app):
     assert {row.language for row in TechnologyDemand.select()} == {"vi", "en"}
     page = app.test_client().get("/technology/offers").get_data(as_text=True)
     assert "Robot hàn tự động" in page or "Automatic welding robot" in page
+    records = app.test_client().get("/healthz").get_json()["records"]
+    assert records["offers"]["in_step"] and records["offers"]["documents"] == TechnologyOffer.select().count()
+    assert records["demands"]["in_step"] and records["demands"]["documents"] >= len(market_demo.DEMANDS)
+
+
+# -- the records index: search, reindex, health -------------------------------------------
+def _offer_ids(client, query):
+    page = client.get(f"/technology/offers?{query}").get_data(as_text=True)
+    listing = client.get(f"/api/v1/technology-offers?per_page=100&{query}").get_json()
+    return page, [row["id"] for row in listing["results"]]
+
+
+def test_published_offers_are_found_by_vietnamese_words_with_or_without_diacritics(people, app):
+    shown = published_offer(people, title_vi="Hệ thống quan trắc nước nuôi tôm", title_en="",
+                            description_vi="Cảm biến đo độ mặn và ôxy hòa tan cho đầm nuôi.")
+    unpublished = offers.save(offer_values(title_vi="Quan trắc nước chưa duyệt", title_en=""),
+                              V(people["outsider"]))
+    for_officials = published_offer(people, title_vi="Quan trắc nước nội bộ", title_en="",
+                                    visibility="officials")
+    returned = published_offer(people, title_vi="Quan trắc nước bị trả lại", title_en="")
+    offers.moderate(returned, "return", "Thiếu kết quả thử nghiệm", people["curator"].id)
+    client = app.test_client()
+    for query in ("q=quan+tr%E1%BA%AFc", "q=quan+trac", "q=%C4%91%E1%BB%99+m%E1%BA%B7n", "q=do+man+tom"):
+        page, ids = _offer_ids(client, query)
+        assert ids == [shown.id], query
+        assert "Hệ thống quan trắc nước nuôi tôm" in page
+        assert all(title not in page for title in ("chưa duyệt", "nội bộ", "bị trả lại"))
+    assert _offer_ids(client, "q=quan+trac+container")[1] == []  # every word required
+    official = client_as(app, people["official"])
+    assert "Quan trắc nước nội bộ" in official.get("/technology/offers?q=quan+trac").get_data(as_text=True)
+    # A deleted offer leaves the index; an edit goes back to moderation and out of sight.
+    offers.delete(for_officials, people["curator"].id)
+    offers.save(offer_values(title_vi="Hệ thống quan trắc nước nuôi tôm"), V(people["outsider"]),
+                offer=TechnologyOffer.get_by_id(shown.id))
+    assert _offer_ids(client, "q=quan+trac")[1] == []
+    assert unpublished.id not in _offer_ids(client, "q=quan+trac")[1]
+
+
+def test_a_facets_counts_ignore_its_own_choice(people, app):
+    published_offer(people, trl="7")
+    published_offer(people, trl="3", title_vi="Phần mềm điều độ cảng", title_en="")
+    listing = app.test_client().get("/api/v1/technology-offers?trl=7").get_json()
+    assert listing["total"] == 1
+    found = indexing.search("offers", levels=("public",), filters={"trl": ["7"]}, facets=("trl",))
+    assert found.total == 1 and found.facet_counts["trl"] == [("3", 1), ("7", 1)]
+
+
+def test_the_offers_and_demands_indexes_are_rebuilt_by_reindex_and_checked_by_health(people, app,
+                                                                                      runner):
+    published_offer(people)
+    published_demand(people)
+    client = app.test_client()
+    records = client.get("/healthz").get_json()["records"]
+    assert records["offers"]["in_step"] and records["demands"]["in_step"]
+    indexing.KEEPERS["offers"].get_index().rebuild([])  # the index lost its documents
+    assert client.get("/healthz").status_code == 503
+    assert _offer_ids(client, "q=robot")[1] == []
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "1 công nghệ chào bán" in result.output
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["records"]["offers"]["documents"] == 1
+    assert len(_offer_ids(client, "q=robot")[1]) == 1
+    indexing.KEEPERS["demands"].get_index().rebuild([])
+    assert indexing.KEEPERS["demands"].reconcile()["indexed"] == 1
+    assert indexing.KEEPERS["demands"].health()["in_step"]
+
+
+def test_offers_follow_their_organisations_renamed_merged_or_deleted(people, app):
+    from expertnet.organisations import duplicates
+    from expertnet.organisations import writes as organisation_writes
+
+    port, other = people["port"], people["other_org"]
+    moved = published_offer(people, organisation=str(other.id), title_vi="Sơn chống hà", title_en="",
+                            description_en="")
+    kept = published_offer(people, organisation=str(port.id), title_vi="Cần cẩu điện", title_en="",
+                           description_en="")
+
+    def found(words):
+        return indexing.search("offers", words, levels=("public",)).ids
+
+    assert found("pha rung") == [moved.id]
+    organisation_writes.save({"name_vi": "Tổng công ty Bạch Đằng"}, organisation=other)
+    assert found("bach dang") == [moved.id] and found("pha rung") == []
+    duplicates.merge(port, Organisation.get_by_id(other.id))
+    assert TechnologyOffer.get_by_id(moved.id).organisation_id == port.id
+    assert sorted(found("cang hai phong")) == sorted([moved.id, kept.id])
+    organisation_writes.delete(Organisation.get_by_id(port.id))
+    assert found("cang hai phong") == [] and found("son chong ha") == [moved.id]
+    assert indexing.KEEPERS["offers"].health()["in_step"]
+
+
+def test_the_organisation_page_shows_its_offers_and_demands_the_reader_may_see(people, app):
+    port = people["port"]
+    port.visibility = "public"
+    port.save()
+    shown = published_offer(people, organisation=str(port.id), title_vi="Cần cẩu điện hóa")
+    published_offer(people, organisation=str(port.id), title_vi="Cần cẩu nội bộ", visibility="officials")
+    offers.save(offer_values(organisation=str(port.id), title_vi="Cần cẩu chưa duyệt"), V(people["outsider"]))
+    asked = published_demand(people, title="Số hóa cổng cảng")  # identity: officials
+    page = app.test_client().get(f"/organisations/{port.id}").get_data(as_text=True)
+    assert "Cần cẩu điện hóa" in page and f"/technology/offers/{shown.id}" in page
+    assert "Cần cẩu nội bộ" not in page and "Cần cẩu chưa duyệt" not in page
+    assert "Số hóa cổng cảng" not in page
+    official = client_as(app, people["official"]).get(f"/organisations/{port.id}").get_data(as_text=True)
+    assert "Cần cẩu nội bộ" in official and "Số hóa cổng cảng" in official
+    assert f"/technology/demands/{asked.id}" in official and "Cần cẩu chưa duyệt" not in official
 
 
 def test_an_organisations_page_lists_only_what_the_reader_may_see_there(people):

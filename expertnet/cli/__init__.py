@@ -135,7 +135,12 @@ def reindex():
         count = indexing.rebuild(progress=progress)
     click.echo(_("%(count)s profiles indexed.", count=count))
     from expertnet.organisations import indexing as organisation_indexing
+    from expertnet.technology import indexing as technology_indexing
     click.echo(_("%(count)s organisations indexed.", count=organisation_indexing.rebuild()))
+    click.echo(_("%(count)s technology offers indexed.",
+                 count=technology_indexing.KEEPERS["offers"].rebuild()))
+    click.echo(_("%(count)s technology demands indexed.",
+                 count=technology_indexing.KEEPERS["demands"].rebuild()))
 
 
 @click.command("seed-demo")

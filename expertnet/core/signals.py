@@ -130,6 +130,11 @@ organisations_merged = _signals.signal("organisations-merged", doc="""
 An organisation is being merged into another (sender: the merged-away id; ``keep``: the
 kept id), inside the merge's transaction: each module repoints its links to ``keep``.""")
 
+organisations_changed = _signals.signal("organisations-changed", doc="""
+Organisations were written, merged or deleted and their writes committed (sender: None;
+``ids``: the organisations' ids, some maybe gone): modules whose search documents name
+organisations index those records again.""")
+
 organisation_deleted = _signals.signal("organisation-deleted", doc="""
 An organisation is being deleted (sender: its id), inside the deletion's transaction:
 each module drops its links to it (the free texts stay as written).""")

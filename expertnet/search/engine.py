@@ -286,7 +286,8 @@ def decode_postings(raw):
         size = int.from_bytes(raw[position:position + 4], "big", signed=True)
         end = position + 4 + abs(size)
         stream.seek(position + 4)
-        count, last_id, _top, compression, _low, _high = pickle.load(stream)
+        count, last_id, _top, compression, _low, _high = pickle.load(  # nosec B301 - own index files
+            stream)
         data = raw[stream.tell():end]
         # Whoosh's own block format: pickled arrays in the index folder this process writes.
         block_ids, block_weights, _values = pickle.loads(  # nosec B301 - the app's own index files

@@ -228,12 +228,15 @@ class RecordIndex:
         with self._open().searcher() as searcher:
             return {int(stored["id"]) for stored in searcher.all_stored_fields()}
 
-    def search(self, q="", *, levels, statuses=None, filters=None, facets=(), page=1, per_page=20):
+    def search(self, q="", *, levels, statuses=None, filters=None, facets=(), page=1, per_page=20,
+               facets_ignore_own_filter=False):
         """Records matching every word of ``q`` among those of the visibility ``levels``
         (and ``statuses``, when given) and ``filters`` (facet → accepted values, OR-ed
         within a facet, AND-ed across facets). Ranked by relevance, or by id, newest
         first, when there are no words. ``facets`` names the facets to count over the
-        whole result: ``{name: [(value, count), ...]}`` by count, then value."""
+        whole result: ``{name: [(value, count), ...]}`` by count, then value. With
+        ``facets_ignore_own_filter``, a facet's counts are over the records passing every
+        filter but its own, so a reader sees how far each choice widens."""
         levels = [level for level in levels if level in LEVELS]
         page = max(1, int(page))
         per_page = max(1, min(int(per_page), 200))
@@ -245,10 +248,12 @@ class RecordIndex:
             if not statuses:
                 return RecordResults([], 0, {name: [] for name in facets})
             clauses.append(_any("status", statuses))
+        facet_clauses = {}
         for name, values in (filters or {}).items():
             values = [values] if isinstance(values, str) else [value for value in values if value]
             if values:
-                clauses.append(_any("facets", [facet_term(name, value) for value in values]))
+                facet_clauses[name] = _any("facets", [facet_term(name, value) for value in values])
+        clauses.extend(facet_clauses.values())
         words = _text_query(q)
         with self._open().searcher() as searcher:
             restrict = And(clauses) if len(clauses) > 1 else clauses[0]
@@ -261,7 +266,17 @@ class RecordIndex:
             total = len(hits)  # every match counted, not only the page's
             start = (page - 1) * per_page
             ids = [int(hit["id"]) for hit in hits[start:start + per_page]] if start < total else []
-            counts = self._facet_counts(searcher, query, facets) if facets else {}
+            if not facets:
+                counts = {}
+            elif facets_ignore_own_filter:
+                counts = {}
+                for name in facets:
+                    own = facet_clauses.get(name)
+                    scope = query if own is None else And(
+                        [*words, *(clause for clause in clauses if clause is not own)] or [Every()])
+                    counts.update(self._facet_counts(searcher, scope, [name]))
+            else:
+                counts = self._facet_counts(searcher, query, facets)
         return RecordResults(ids, total, counts)
 
     @staticmethod

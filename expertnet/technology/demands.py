@@ -8,7 +8,7 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, clean_multiline
 from expertnet.notifications import inbox
-from expertnet.technology import common, rules, vocab
+from expertnet.technology import common, indexing, rules, vocab
 from expertnet.technology.common import Problems, Refused
 from expertnet.technology.models import Connection, SessionItem, TechnologyDemand
 from expertnet.web.forms import form_date, text_problems
@@ -76,12 +76,15 @@ def save(raw, viewer, demand=None):
                      changes={"technology_demand": demand.id, "status": demand.status,
                               "organisation": demand.organisation_id,
                               "on_behalf": demand.on_behalf})
+    indexing.index_after_commit("demands", [demand.id])
     return demand
 
 
 def moderate(demand, decision, reason, actor):
-    return common.moderate(demand, "technology_demand", decision, reason, actor,
-                           inbox.path_for("technology.demand", demand_id=demand.id))
+    decided = common.moderate(demand, "technology_demand", decision, reason, actor,
+                              inbox.path_for("technology.demand", demand_id=demand.id))
+    indexing.index_after_commit("demands", [demand.id])
+    return decided
 
 
 def delete(demand, actor):
@@ -94,3 +97,4 @@ def delete(demand, actor):
         demand.delete_instance()
         audit.record("technology_demand.delete", actor_id=actor,
                      changes={"technology_demand": demand.id})
+    indexing.index_after_commit("demands", [demand.id])

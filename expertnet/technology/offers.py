@@ -9,7 +9,7 @@ from expertnet.core.i18n import _
 from expertnet.core.text import clean, clean_multiline, parse_id
 from expertnet.directory.models import Expert
 from expertnet.notifications import inbox
-from expertnet.technology import common, rules, vocab
+from expertnet.technology import common, indexing, rules, vocab
 from expertnet.technology.common import Problems, Refused
 from expertnet.technology.models import (
     ConnectionExpert,
@@ -118,12 +118,15 @@ def save(raw, viewer, offer=None):
         audit.record(action, actor_id=viewer.user_id,
                      changes={"technology_offer": offer.id, "status": offer.status,
                               "organisation": offer.organisation_id, "experts": experts})
+    indexing.index_after_commit("offers", [offer.id])
     return offer
 
 
 def moderate(offer, decision, reason, actor):
-    return common.moderate(offer, "technology_offer", decision, reason, actor,
-                           inbox.path_for("technology.offer", offer_id=offer.id))
+    decided = common.moderate(offer, "technology_offer", decision, reason, actor,
+                              inbox.path_for("technology.offer", offer_id=offer.id))
+    indexing.index_after_commit("offers", [offer.id])
+    return decided
 
 
 def delete(offer, actor):
@@ -134,6 +137,7 @@ def delete(offer, actor):
         offer.delete_instance()
         audit.record("technology_offer.delete", actor_id=actor, changes={"technology_offer": offer.id})
     attachments.remove(names)
+    indexing.index_after_commit("offers", [offer.id])
 
 
 def expert_ids(offer):

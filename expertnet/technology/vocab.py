@@ -39,15 +39,4 @@ CONNECTION_STEPS = {
     "closed": _l("Closed without agreement"),
 }
 ENDING_STEPS = ("contract_signed", "closed")
-ORGANISATION_TYPES = {
-    "university": _l("University"),
-    "research_institute": _l("Research institute"),
-    "enterprise": _l("Enterprise"),
-    "innovation_centre": _l("Innovation or start-up centre"),
-    "state_body": _l("State body"),
-    "international_organisation": _l("International organisation"),
-    "foreign_partner": _l("Foreign partner"),
-    "diaspora_association": _l("Diaspora association"),
-    "representative_office": _l("S&T representative office abroad"),
-}
 DEMAND_LANGUAGES = {"vi": _l("Vietnamese"), "en": _l("English")}

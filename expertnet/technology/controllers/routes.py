@@ -14,6 +14,7 @@ from expertnet.core.i18n import _, current_language
 from expertnet.core.text import clean, parse_id, parse_page
 from expertnet.directory import finder
 from expertnet.organisations import representatives
+from expertnet.organisations import vocab as organisation_vocab
 from expertnet.organisations.models import Organisation, OrganisationRepresentative
 from expertnet.taxonomy import store as catalog
 from expertnet.technology import brokers, connections, demands, indexing, matching, offers, rules, vocab
@@ -66,7 +67,7 @@ def facet_label(name, value):
     if name == "transfer_model":
         return vocab.TRANSFER_MODELS.get(value, value)
     if name == "organisation_type":
-        return vocab.ORGANISATION_TYPES.get(value, value)
+        return organisation_vocab.TYPES.get(value, value)
     if name == "country":
         return places.country_name(value, language)
     return value

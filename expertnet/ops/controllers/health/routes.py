@@ -12,17 +12,21 @@ from expertnet.core.ratelimit import limiter
 from expertnet.directory import catchup, indexing
 from expertnet.ops.controllers.health import bp
 from expertnet.organisations import indexing as organisation_indexing
+from expertnet.technology import indexing as technology_indexing
 
 
 def _records_health():
     """The records indexes beside the profiles' one: in step when they hold as many
     documents as the database holds records and nothing waits (a difference explained
     by records waiting for their index update is not unhealthy)."""
-    try:
-        return {"organisations": {"readable": True, **organisation_indexing.health()}}
-    except Exception as exc:  # noqa: BLE001 - unreadable index or table: report, do not fail
-        current_app.logger.warning("health: organisations index unreadable: %s", exc)
-        return {"organisations": {"readable": False, "in_step": False, "stale": 0}}
+    report = {}
+    for keeper in (organisation_indexing.organisations, *technology_indexing.KEEPERS.values()):
+        try:
+            report[keeper.kind] = {"readable": True, **keeper.health()}
+        except Exception as exc:  # noqa: BLE001 - unreadable index or table: report, do not fail
+            current_app.logger.warning("health: %s index unreadable: %s", keeper.kind, exc)
+            report[keeper.kind] = {"readable": False, "in_step": False, "stale": 0}
+    return report
 
 
 @bp.get("/healthz")
