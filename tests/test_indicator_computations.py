@@ -18,6 +18,7 @@ from expertnet.councils.models import Council
 from expertnet.organisations.models import Organisation
 from expertnet.programme import computations, indicators
 from expertnet.programme.models import IndicatorValue
+from expertnet.technology import brokers
 from expertnet.technology.models import Connection, TechnologyDemand, TechnologyOffer
 
 DST = "Sở Khoa học và Công nghệ"
@@ -209,6 +210,17 @@ def test_the_board_and_the_api_show_the_computed_values(app, records, official, 
         headers={"Authorization": f"Bearer {curator_token}"}).data)
     rows = {row["code"]: row for row in body["results"]}
     assert rows["officials_abroad"]["value"] == 2 and rows["central_st_orgs"]["value"] == 2
+
+
+def test_connection_rows_link_only_for_readers_who_may_open_a_connection(app, records, official, make_user):
+    """A connection's page is for brokers and its parties: an official who brokers nothing
+    sees the rows unlinked (a link would be a 404), a broker follows them."""
+    page = client_as(app, official).get("/programme/indicators/market_connections?year=2026")
+    assert page.status_code == 200 and "/technology/connections/" not in page.get_data(as_text=True)
+    broker = make_user("official")
+    brokers.grant(broker, None)
+    page = client_as(app, broker).get("/programme/indicators/market_connections?year=2026")
+    assert "/technology/connections/" in page.get_data(as_text=True)
 
 
 @pytest.mark.every_database
