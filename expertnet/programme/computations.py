@@ -37,6 +37,7 @@ from expertnet.core.text import clean, fold
 from expertnet.councils.models import Council
 from expertnet.directory.models import Expert
 from expertnet.organisations.models import Organisation
+from expertnet.technology import rules as market_rules
 from expertnet.technology.models import Connection, TechnologyDemand, TechnologyOffer
 
 # The first year of the programme: a cumulative value counts from its first day.
@@ -75,7 +76,8 @@ class Computation:
 
 
 REGISTRY = {}
-# kind of record → (endpoint, name of its id in the URL) of the page that shows it.
+# kind of record → (endpoint, name of its id in the URL) of the page that shows it, and,
+# where that page is not for every reader of the board, who may open it (a viewer → bool).
 LINKS = {
     "engagement": ("engagements.show", "engagement_id"),
     "expert": ("main.profile", "expert_id"),
@@ -85,8 +87,15 @@ LINKS = {
     "official_abroad": ("officials_abroad.show", "record_id"),
     "council": ("councils.show", "council_id"),
     "organisation": ("organisations.show", "organisation_id"),
-    "connection": ("technology.connection", "connection_id"),
+    # A connection's page is for brokers (and its parties, whom the board does not single out).
+    "connection": ("technology.connection", "connection_id", market_rules.is_broker),
 }
+
+
+def links_for(viewer):
+    """The pages the drill-down may link to for ``viewer``: a row whose page the reader
+    could not open is listed unlinked rather than as a link answering 404."""
+    return {kind: link[:2] for kind, link in LINKS.items() if len(link) < 3 or link[2](viewer)}
 
 
 def register(code, title, rows, personal=False):

@@ -14,7 +14,6 @@ from expertnet.core.text import parse_id
 from expertnet.programme import computations, indicators, reports
 from expertnet.programme.controllers.indicators import bp
 from expertnet.programme.models import IndicatorValue, ProgrammeReport
-from expertnet.technology import rules as market_rules
 from expertnet.web import attachments as attachment_views
 from expertnet.web.guards import role_required
 
@@ -61,16 +60,6 @@ def board():
                            shown=indicators.shown, states=indicators.STATES, rule=indicators.RULE)
 
 
-def _links_for(viewer):
-    """The record pages the drill-down links to, without those the reader could not open: a
-    marketplace connection's page is for brokers (and the connection's parties, whom the
-    board does not single out), so other officials see the row unlinked, not a 404."""
-    links = dict(computations.LINKS)
-    if not market_rules.is_broker(viewer):
-        links.pop("connection", None)
-    return links
-
-
 def _indicator_page(found, year, cumulative=False, errors=(), values=None, status=200):
     viewer = current_viewer()
     line = indicators.line(found, year)
@@ -83,7 +72,7 @@ def _indicator_page(found, year, cumulative=False, errors=(), values=None, statu
                            years=computations.YEARS, cumulative=cumulative, exact=exact,
                            drill=indicators.drill(found, year, viewer, cumulative),
                            shown=indicators.shown, states=indicators.STATES, rule=indicators.RULE,
-                           chart=chart, links=_links_for(viewer), shown_rows=SHOWN_ROWS,
+                           chart=chart, links=computations.links_for(viewer), shown_rows=SHOWN_ROWS,
                            may_enter=indicators.may_enter(viewer, found),
                            rejected=request.args.get("rejected", ""), errors=list(errors),
                            values=values or {},
