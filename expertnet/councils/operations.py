@@ -108,6 +108,7 @@ def delete(council, actor):
         CouncilOpinion.delete().where(CouncilOpinion.meeting.in_(meetings)).execute()
         CouncilMeeting.delete().where(CouncilMeeting.council == council.id).execute()
         CouncilMember.delete().where(CouncilMember.council == council.id).execute()
+        signals.record_deleted.send("council", ids=[council.id], actor=actor)
         council.delete_instance()
         audit.record("council.delete", actor_id=actor, changes={"council": council.id})
         audit.write_many(audit.entry("council.remove_member", actor_id=actor, expert_id=expert_id,
