@@ -451,7 +451,7 @@ def _row_heights(sheet, widths):
             sheet.row_dimensions[row[0].row].height = 15 * lines
 
 
-def _fonts(element, size=None):
+def _fonts(element):
     """Times New Roman for every script of ``element``'s runs (a style or a run's
     properties); the theme's fonts, which win over a named font, are taken off."""
     from docx.oxml.ns import qn
@@ -582,8 +582,8 @@ def to_docx(data, language):
     _widths(heading, (7, 9.5))
 
     kind, about = title_lines(data)
-    _paragraph(document, str(kind).upper(), bold=True, size=14, align=centre, after=0).paragraph_format \
-        .space_before = Pt(18)
+    title = _paragraph(document, str(kind).upper(), bold=True, size=14, align=centre, after=0)
+    title.paragraph_format.space_before = Pt(18)
     _paragraph(document, about, bold=True, size=14, align=centre, after=6)
     _paragraph(document, _period(data), italic=True, align=centre, after=0)
     _paragraph(document, _status_line(data), italic=True, size=12, align=centre, after=12)
