@@ -16,7 +16,7 @@ from expertnet.accounts import (
     users as accounts,
 )
 from expertnet.accounts.models import ApiToken, DeletionRequest, PendingChange, Registration, User
-from expertnet.cooperation import agreements, events, officials_abroad, trainings
+from expertnet.cooperation import agreements, attachments, events, officials_abroad, trainings
 from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation import missions as delegations
 from expertnet.cooperation.models import EventInvitation
@@ -25,7 +25,7 @@ from expertnet.core.access import viewer_for
 from expertnet.core.db import utcnow
 from expertnet.core.models import Audit, MailMessage
 from expertnet.councils import operations as council_operations
-from expertnet.councils.models import CouncilMeeting, CouncilMember
+from expertnet.councils.models import CouncilMeeting, CouncilMember, CouncilPaperDeclaration
 from expertnet.curation import (
     jobs,
     orcid,
@@ -360,6 +360,9 @@ EXPECTED = {
     ("councils.add_meeting", "POST"): only(NEED_ROLES, 400, 403),
     ("councils.delete_meeting", "POST"): only(NEED_ROLES, 302, 403),
     ("councils.conclude", "POST"): only(NEED_ROLES, 400, 403),
+    # The member has an account: they sign online, the secretary may not record it (409).
+    ("councils.record_declaration", "POST"): only(NEED_ROLES, 409, 403),
+    ("councils.declaration_file", "GET"): NEED_WORK,
     ("councils.my_councils", "GET"): EXPERT_SIDE,
     ("budget.finance", "GET"): NEED_WORK,
     ("budget.record", "GET"): NEED_WORK,
@@ -639,6 +642,13 @@ def world(app, make_user, add):
     per_endpoint["councils.delete"] = {"council_id": bodies["deleted"].id}
     per_endpoint["councils.remove_member"] = {"member_id": seat.id}
     per_endpoint["councils.delete_meeting"] = {"meeting_id": meeting.id}
+    per_endpoint["councils.record_declaration"] = {"member_id": own_seat.id}
+    paper_seat = CouncilMember.create(council=bodies["kept"].id, expert=listed["kept"].id,
+                                      role="member", status="accepted")
+    CouncilPaperDeclaration.create(member=paper_seat.id, received_on=datetime.date(2026, 5, 6),
+                                   version="2026-1", recorded_by=official_id,
+                                   **attachments.store(io.BytesIO(b"%PDF-1.4\n"), "cam-ket.pdf"))
+    per_endpoint["councils.declaration_file"] = {"member_id": paper_seat.id}
     for endpoint in ("councils.my_council_accept", "councils.my_council_decline"):
         per_endpoint[endpoint] = {"member_id": own_seat.id}
     costs = {name: budget.add("event", made["kept"], {"category": "venue", "planned": "1000000"},

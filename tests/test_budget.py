@@ -2,13 +2,21 @@
 refused without writing anything, who may change them, and the sums per year and
 department of the finance view."""
 import datetime
+import json
 
+import pytest
 from conftest import client_as, post_form
 
+from expertnet.accounts import data_rights
 from expertnet.cooperation import engagements as engagement_records
-from expertnet.cooperation import events, trainings
+from expertnet.cooperation import events, missions, trainings
+from expertnet.cooperation.models import Engagement, Event, Mission
+from expertnet.cooperation.training_models import Training
+from expertnet.core import signals
 from expertnet.core.access import viewer_for
+from expertnet.core.models import Audit
 from expertnet.councils import operations
+from expertnet.councils.models import Council
 from expertnet.programme import budget
 from expertnet.programme.budget_models import BudgetLine
 
@@ -83,3 +91,53 @@ def test_budget_pages_refuse_bad_input_and_write_nothing(app, official, add, log
     assert post_form(other, f"{edit}/delete", {}, form_path=page).status_code == 403
     assert post_form(client, f"{edit}/delete", {}, form_path=page).status_code == 302
     assert BudgetLine.select().count() == 0
+
+
+def test_a_deleted_record_takes_its_budget_lines_with_it(app, official, add):
+    event, course, council, engagement = _records(official, add)
+    delegation = missions.save({"direction": "outgoing", "title": "Đoàn Hàn Quốc", "country": "KR",
+                                "starts_on": "2026-04-01", "department": DEPARTMENT}, official.id)
+    kept = events.save({"kind": "workshop", "title": "Hội thảo khác", "starts_on": "2026-06-01",
+                        "department": DEPARTMENT}, official.id)
+    budget.add("event", kept, {"category": "venue", "planned": "1000"}, official.id)
+    deletions = (("event", event, events.delete), ("delegation", delegation, missions.delete),
+                 ("council", council, operations.delete), ("training", course, trainings.delete),
+                 ("engagement", engagement, engagement_records.delete))
+    for kind, record, _delete in deletions:
+        budget.add(kind, record, {"category": "fees", "planned": "2000"}, official.id)
+        budget.add(kind, record, {"category": "other", "planned": "3000"}, official.id)
+    for kind, record, delete in deletions:
+        delete(record, official.id)
+        assert budget.lines(kind, record.id) == [], kind
+        entry = (Audit.select().where(Audit.action == "budget.remove_with_record")
+                 .order_by(Audit.id.desc()).get())
+        assert entry.actor_id == official.id and json.loads(entry.changes)[kind] == record.id
+    # The other event's line stays.
+    assert [line.record_id for line in BudgetLine.select()] == [kept.id]
+
+
+def test_an_erased_profile_takes_its_engagements_budget_lines(app, official, add):
+    _event, _course, _council, engagement = _records(official, add)
+    budget.add("engagement", engagement, {"category": "fees", "planned": "2000"}, official.id)
+    data_rights.delete_profile(engagement.expert, official.id)
+    assert budget.lines("engagement", engagement.id) == []
+
+
+def test_a_failing_receiver_leaves_the_record_and_its_lines(app, official, add):
+    event, course, council, engagement = _records(official, add)
+    delegation = missions.save({"direction": "outgoing", "title": "Đoàn Nhật Bản", "country": "JP",
+                                "starts_on": "2026-04-01", "department": DEPARTMENT}, official.id)
+    deletions = (("event", event, events.delete, Event), ("delegation", delegation, missions.delete, Mission),
+                 ("council", council, operations.delete, Council),
+                 ("training", course, trainings.delete, Training),
+                 ("engagement", engagement, engagement_records.delete, Engagement))
+
+    def refuse(kind, **_):
+        raise RuntimeError("a module could not drop its rows")
+
+    for kind, record, delete, model in deletions:
+        budget.add(kind, record, {"category": "fees", "planned": "2000"}, official.id)
+        with signals.record_deleted.connected_to(refuse), pytest.raises(RuntimeError):
+            delete(record, official.id)
+        assert model.get_or_none(model.id == record.id) is not None, kind
+        assert len(budget.lines(kind, record.id)) == 1, kind

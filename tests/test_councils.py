@@ -9,7 +9,7 @@ import io
 import pytest
 from conftest import client_as, post_form
 
-from expertnet.cooperation import common, trainings
+from expertnet.cooperation import attachments, common, trainings
 from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation import officials_abroad as abroad
 from expertnet.cooperation.models import Engagement, Mission
@@ -18,7 +18,13 @@ from expertnet.core import outbox
 from expertnet.core.access import viewer_for
 from expertnet.core.models import Audit
 from expertnet.councils import checks, operations
-from expertnet.councils.models import Council, CouncilMeeting, CouncilMember, CouncilOpinion
+from expertnet.councils.models import (
+    Council,
+    CouncilMeeting,
+    CouncilMember,
+    CouncilOpinion,
+    CouncilPaperDeclaration,
+)
 from expertnet.organisations.models import Organisation
 
 DEPARTMENT = "Sở Khoa học và Công nghệ"
@@ -223,6 +229,75 @@ def test_bad_meeting_and_conclusion_write_nothing(app, official, people):
     with pytest.raises(common.Problems):
         operations.conclude(council, {"conclusion": "Xong", "concluded_on": "2026-06-02"}, official.id)
     assert Council.get_by_id(council.id).status == "invited"
+
+
+def test_a_member_without_an_account_declares_on_paper_recorded_by_the_secretary(
+        app, official, people, add, login, client):
+    """An unclaimed or foreign member cannot sign online: the secretary records the
+    declaration received on paper or by e-mail (date, version, the signed document through
+    the upload checks, who recorded it), shown apart from an online signature; it counts
+    like one for the meetings and the conclusion."""
+    experts, users = people
+    foreign = add(full_name="Kim Min-jun", kind="foreign", country="KR", organization="KAIST",
+                  fields="seaports")  # no account
+    experts = {"chair": experts["chair"], "secretary": experts["secretary"], "member": foreign}
+    council = _council(official)
+    _compose(council, experts, official.id)
+    operations.invite(council, official)
+    rows = {row.role: row for row in operations.members(council)}
+    assert operations.without_account(list(rows.values())) == {rows["member"].id}
+    login(official)
+    page = f"/councils/{council.id}"
+    path = f"{page}/members/{rows['member'].id}/declaration"
+    text = client.get(page).get_data(as_text=True)
+    assert "Ghi nhận bản cam kết nhận bản giấy hoặc qua thư điện tử" in text
+    good = {"received_on": "2026-05-02", "version": operations.DECLARATION_VERSION}
+    for data in ({**good, "file": (io.BytesIO(b"%PDF-1.4\n"), "cam-ket.pdf"), "received_on": "mai"},
+                 {**good, "file": (io.BytesIO(b"%PDF-1.4\n"), "cam-ket.pdf"), "received_on": "2999-01-01"},
+                 {**good, "file": (io.BytesIO(b"%PDF-1.4\n"), "cam-ket.pdf"), "version": "1999-9"},
+                 dict(good),  # no file
+                 {**good, "file": (io.BytesIO(b"MZ\x90\x00"), "cam-ket.exe")}):
+        response = post_form(client, path, data, form_path=page)
+        assert response.status_code == 400, data
+    assert "chỉ nhận tệp PDF" in response.get_data(as_text=True)
+    assert CouncilMember.get_by_id(rows["member"].id).status == "invited"
+    assert CouncilPaperDeclaration.select().count() == 0 and not list(attachments.folder().iterdir())
+    # A member with an account signs online: the secretary may not sign for them.
+    response = post_form(client, f"{page}/members/{rows['chair'].id}/declaration",
+                         {**good, "file": (io.BytesIO(b"%PDF-1.4\n"), "cam-ket.pdf")}, form_path=page)
+    assert response.status_code == 409 and CouncilPaperDeclaration.select().count() == 0
+    response = post_form(client, path, {**good, "file": (io.BytesIO(b"%PDF-1.4\n"), "cam-ket.pdf")},
+                         form_path=page)
+    assert response.status_code == 302
+    member = CouncilMember.get_by_id(rows["member"].id)
+    received = CouncilPaperDeclaration.get()
+    assert member.status == "accepted" and member.declared_at is not None and member.declared_by is None
+    assert (received.received_on, received.version, received.recorded_by, received.filename) == (
+        datetime.date(2026, 5, 2), operations.DECLARATION_VERSION, official.id, "cam-ket.pdf")
+    entry = Audit.get(Audit.action == "council.paper_declaration")
+    assert entry.actor_id == official.id and entry.expert_id == foreign.id
+    assert client.get(f"{path}").data.startswith(b"%PDF")
+    # Recorded once: a second declaration for the same member is refused.
+    again = post_form(client, path, {**good, "file": (io.BytesIO(b"%PDF-1.4\n"), "lan-2.pdf")},
+                      form_path=page)
+    assert again.status_code == 409 and CouncilPaperDeclaration.select().count() == 1
+    operations.accept(rows["chair"], users["chair"], True)
+    text = client.get(page).get_data(as_text=True)
+    assert f"cam kết {operations.DECLARATION_VERSION} nhận bản giấy hoặc qua thư điện tử ngày 02/05/2026" \
+        f", người ghi nhận {official.email}" in text
+    assert f"cam kết {operations.DECLARATION_VERSION} đã ký trực tuyến" in text
+    assert client.get(f"{page}/members/{rows['chair'].id}/declaration").status_code == 404
+    # The meeting and the conclusion count the paper declaration like an online one.
+    operations.add_meeting(council, {"held_on": "2026-06-01", f"vote_{rows['member'].id}": "approve"},
+                           official.id)
+    operations.conclude(council, {"conclusion": "Đạt.", "concluded_on": "2026-06-02"}, official.id)
+    made = {row.expert_id for row in Engagement.select().where(Engagement.kind == "review")}
+    assert made == {experts["chair"].id, foreign.id}
+    # The council's deletion takes the declaration and its file.
+    stored = attachments.path_of(received.stored_name)
+    assert stored.is_file()
+    operations.delete(Council.get_by_id(council.id), official.id)
+    assert CouncilPaperDeclaration.select().count() == 0 and not stored.exists()
 
 
 # -- the pages ----------------------------------------------------------------------------------

@@ -266,3 +266,31 @@ def test_the_step_switches_the_seeded_indicators_an_admin_left_alone(app, make_u
     line = indicators.line(rows["trainees"], 2026, _day("2027-01-15"))
     assert not line.entered and line.value == 0 and line.entries[2026].value == 120
     assert migrations.upgrade(database) == []
+
+
+def test_organisations_are_named_in_the_readers_language(app, records, official):
+    Organisation.update(name_en="Kobe University").where(Organisation.id == records["kobe"].id).execute()
+    Organisation.update(name_en="Bac Ninh Department of Science and Technology").where(
+        Organisation.id == records["province"].id).execute()
+    OfficialAbroad.update(host=records["kobe"].id).where(OfficialAbroad.name == "Nguyễn Văn A").execute()
+    span = computations.year_range(2026)
+    rows = computations.REGISTRY["partners_agreements"].sources(*span)
+    assert {row.label_in("en") for row in rows} == {"Viện Hàn lâm KH&CN Việt Nam", "Kobe University"}
+    assert {row.label_in("vi") for row in rows} == {"Viện Hàn lâm KH&CN Việt Nam", "Đại học Kobe"}
+    rows = computations.REGISTRY["agreements_signed"].sources(*span)
+    assert [row.label_in("en") for row in rows] == ["Ký với Viện — Viện Hàn lâm KH&CN Việt Nam",
+                                                    "Ký với Kobe — Kobe University"]
+    assert rows[1].label_in("vi") == "Ký với Kobe — Đại học Kobe"
+    rows = computations.REGISTRY["officials_abroad"].sources(*span)
+    # The linked host by its record's name; the other stay's host as typed, in both languages.
+    assert [row.label_in("en") for row in rows] == ["Nguyễn Văn A — Kobe University — JP",
+                                                    "Trần Thị B — Đại học Kobe — JP"]
+    assert [row.label_in("vi") for row in rows] == ["Nguyễn Văn A — Đại học Kobe — JP",
+                                                    "Trần Thị B — Đại học Kobe — JP"]
+    path = "/programme/indicators/central_st_orgs?year=2026"
+    page = client_as(app, official).get(path).get_data(as_text=True)
+    assert "Sở KH&amp;CN Bắc Ninh" in page and "Bac Ninh Department" not in page
+    official.language = "en"
+    official.save()
+    page = client_as(app, official).get(path).get_data(as_text=True)
+    assert "Bac Ninh Department of Science and Technology" in page and "Sở KH&amp;CN Bắc Ninh" not in page

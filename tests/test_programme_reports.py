@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from conftest import client_as, post_form
 from docx import Document
+from docx.oxml.ns import qn
 
 from expertnet.cooperation import missions
 from expertnet.cooperation.models import Mission
@@ -150,7 +151,76 @@ def test_the_pages_and_the_exports(app, trips, foreign_affairs, make_user):
     assert "NGƯỜI LẬP BIỂU" in signatures.rows[0].cells[0].text
     english = Document(io.BytesIO(client.get(path + ".docx?lang=en").data))
     assert "Difficulties and obstacles" in "\n".join(p.text for p in english.paragraphs)
+    assert "Independence – Freedom – Happiness" in english.tables[0].rows[0].cells[1].text
     assert client.get("/programme/reports/999999.docx").status_code == 404
+    _administrative_layout(document, FOREIGN_AFFAIRS)
+    sheet = workbook.active
+    assert sheet["A1"].value == "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"
+    assert sheet["A2"].value == FOREIGN_AFFAIRS.upper()
+    assert sheet["E1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and sheet["E2"].value == MOTTO
+    # Printed across on A4, one page wide, the table's header row on every page.
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    header_row = next(row[0].row for row in sheet.iter_rows() if row[1].value == "Chỉ tiêu")
+    assert sheet.print_title_rows == f"${header_row}:${header_row}"
+    assert {cell.font.name for row in sheet.iter_rows() for cell in row if cell.value} == {reports.FONT}
+
+
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+CM = 360000  # EMU in a centimetre
+
+
+def _administrative_layout(document, department):
+    """What a department head checks before sending it: the national motto and the issuing
+    body, A4 with the decree's margins, Times New Roman for every script (no theme font
+    that would win over it), tables within the text width whose header row repeats on
+    each page and whose rows do not break, the signature block."""
+    issuing, motto = document.tables[0].rows[0].cells
+    assert issuing.text.split("\n") == ["ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG", department.upper()]
+    assert motto.text.split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", MOTTO]
+    assert "Số:" in document.tables[0].rows[1].cells[0].text
+    assert "Hải Phòng, ngày … tháng … năm" in document.tables[0].rows[1].cells[1].text
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert "BÁO CÁO" in texts
+    assert any(text.startswith("Kết quả thực hiện chương trình hợp tác năm") for text in texts)
+    section = document.sections[0]
+    assert (round(section.page_width / CM, 1), round(section.page_height / CM, 1)) == (21, 29.7)
+    assert (round(section.left_margin / CM, 1), round(section.right_margin / CM, 1)) == (3, 1.5)
+    width = section.page_width - section.left_margin - section.right_margin
+    for name in ("Normal", "Heading 2"):
+        fonts = document.styles[name].element.rPr.rFonts
+        assert {fonts.get(qn(f"w:{script}")) for script in ("ascii", "hAnsi", "eastAsia", "cs")} == {
+            "Times New Roman"}, name
+        assert not any(key.endswith("Theme") or key.endswith("theme") for key in fonts.attrib), name
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings[:2] == ["I. Các chỉ tiêu", "II. Kết quả đạt được"]
+    for table in document.tables[1:-1]:
+        columns = table._tbl.tblGrid.findall(qn("w:gridCol"))
+        assert sum(int(column.get(qn("w:w"))) for column in columns) * 635 <= width  # twips → EMU
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows[1:])
+    signatures = document.tables[-1]
+    assert [cell.text for cell in signatures.rows[0].cells] == ["NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ"]
+
+
+def test_the_city_report_exports_the_contributions_within_the_page(app, trips, foreign_affairs,
+                                                                     official):
+    reports.freeze(reports.start(2026, "department", access.viewer_for(foreign_affairs)),
+                   foreign_affairs.id)
+    city = reports.freeze(reports.start(2026, "city", access.viewer_for(official)), official.id)
+    client = client_as(app, official)
+    document = Document(io.BytesIO(client.get(f"/programme/reports/{city.id}.docx").data))
+    _administrative_layout(document, official.department)
+    grid = document.tables[2]  # one row per indicator and department: as wide however many reported
+    assert [cell.text for cell in grid.rows[0].cells] == ["STT", "Chỉ tiêu", "Đơn vị tính",
+                                                         "Cơ quan, đơn vị", "Số báo cáo"]
+    name = indicators.by_code("outgoing_delegations").name_vi
+    row = next(row for row in grid.rows if row.cells[1].text == name)
+    assert (row.cells[3].text, row.cells[4].text) == (FOREIGN_AFFAIRS, "2")
+    assert len(grid.rows) == 1 + len(reports.contents(city)["lines"])
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/programme/reports/{city.id}.xlsx").data))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert any(row[1] == name and row[3] == FOREIGN_AFFAIRS and row[4] == 2 for row in rows)
 
 
 def test_a_refused_draft_names_the_indicator_and_keeps_what_was_typed(app, foreign_affairs):

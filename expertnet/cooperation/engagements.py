@@ -89,6 +89,7 @@ def delete(engagement, actor):
         names = [row.stored_name for row in
                  Attachment.select().where(Attachment.engagement == engagement.id)]
         Attachment.delete().where(Attachment.engagement == engagement.id).execute()
+        signals.record_deleted.send("engagement", ids=[engagement.id], actor=actor)
         engagement.delete_instance()
         audit.record("engagement.delete", actor_id=actor, expert_id=engagement.expert_id,
                      changes={"engagement": engagement.id})
@@ -161,6 +162,7 @@ def erase_for_expert(expert_id, **_):
     names = [row.stored_name for row in
              Attachment.select(Attachment.stored_name).where(Attachment.engagement.in_(ids))]
     Attachment.delete().where(Attachment.engagement.in_(ids)).execute()
+    signals.record_deleted.send("engagement", ids=ids, actor=None)
     Engagement.delete().where(Engagement.id.in_(ids)).execute()
     return functools.partial(attachments.remove, names)
 

@@ -72,6 +72,7 @@ def delete(event, actor):
                    .where(EventInvitation.event == event.id)]
         EventInvitation.delete().where(EventInvitation.event == event.id).execute()
         AgreementLink.delete().where(AgreementLink.event == event.id).execute()
+        signals.record_deleted.send("event", ids=[event.id], actor=actor)
         event.delete_instance()
         audit.record("event.delete", actor_id=actor, changes={"event": event.id})
         audit.write_many(audit.entry("event.uninvite", actor_id=actor, expert_id=expert_id,

@@ -56,6 +56,7 @@ def delete(mission, actor):
         MissionExpert.delete().where(MissionExpert.mission == mission.id).execute()
         MissionFollowUp.delete().where(MissionFollowUp.mission == mission.id).execute()
         AgreementLink.delete().where(AgreementLink.mission == mission.id).execute()
+        signals.record_deleted.send("delegation", ids=[mission.id], actor=actor)
         mission.delete_instance()
         audit.record("delegation.delete", actor_id=actor, changes={"delegation": mission.id})
         audit.write_many(audit.entry("delegation.remove_expert", actor_id=actor,

@@ -79,6 +79,7 @@ def delete(training, actor):
                  TrainingFile.select().where(TrainingFile.training == training.id)]
         TrainingFile.delete().where(TrainingFile.training == training.id).execute()
         TrainingLecturer.delete().where(TrainingLecturer.training == training.id).execute()
+        signals.record_deleted.send("training", ids=[training.id], actor=actor)
         training.delete_instance()
         audit.record("training.delete", actor_id=actor, changes={"training": training.id})
     attachments.remove(names)

@@ -65,6 +65,14 @@ Conflicts of interest of profiles proposed for a need that other modules' rows s
 Each module returns ``{expert id: [(reason, detail), ...]}``.""")
 
 
+record_deleted = _signals.signal("record-deleted", doc="""
+Records of the programme are being deleted (sender: their kind, "event", "delegation",
+"council", "training" or "engagement"; ``ids``: their ids; ``actor``: the account deleting
+them, or None for a profile's erasure). Sent inside the deletion's transaction: each module
+keeping rows about such records deletes them there (the programme: their budget lines), so
+that a receiver that raises leaves the records as they were.""")
+
+
 def answers_of(results):
     """The receivers' answers to a signal, in a stable order (their modules' names):
     blinker keeps its receivers in a set."""

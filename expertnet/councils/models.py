@@ -101,4 +101,29 @@ class CouncilOpinion(BaseModel):
         indexes = ((("meeting", "member"), True),)
 
 
-COUNCIL_MODELS = (Council, CouncilMember, CouncilMeeting, CouncilOpinion)
+class CouncilPaperDeclaration(BaseModel):
+    """The declaration of a member without an account (an unclaimed profile, a foreign
+    member), signed on paper or sent by e-mail and recorded by the council's secretary:
+    the day it was received, the version of the declaration it was signed against, the
+    signed document (checked like every attachment, kept under ``stored_name``) and who
+    recorded it, when. The member's ``declared_at`` is then the moment it was recorded
+    and ``declared_by`` stays empty: no account signed."""
+
+    id = AutoField()
+    member = ForeignKeyField(CouncilMember, backref="paper_declarations", on_delete="CASCADE",
+                             unique=True)
+    received_on = DateField()
+    version = CharField(max_length=16)
+    filename = CharField(max_length=200)
+    stored_name = CharField(max_length=64, unique=True)
+    content_type = CharField(max_length=100)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    recorded_by = IntegerField(null=True)
+    recorded_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "council_paper_declaration"
+
+
+COUNCIL_MODELS = (Council, CouncilMember, CouncilMeeting, CouncilOpinion, CouncilPaperDeclaration)

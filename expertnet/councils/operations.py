@@ -1,11 +1,12 @@
 """The write functions of councils (the only code that writes their tables), each change
 audited, and the counts the programme reads (:func:`councils`)."""
 import datetime
+import functools
 
 from peewee import IntegrityError
 
 from expertnet.accounts.models import User
-from expertnet.cooperation import engagements
+from expertnet.cooperation import attachments, engagements
 from expertnet.cooperation.common import Problems, Refused, field_problems
 from expertnet.core import audit, links, signals
 from expertnet.core import outbox as mail
@@ -13,7 +14,13 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l
 from expertnet.core.text import clean, clean_multiline, fold, parse_id
 from expertnet.councils import checks
-from expertnet.councils.models import Council, CouncilMeeting, CouncilMember, CouncilOpinion
+from expertnet.councils.models import (
+    Council,
+    CouncilMeeting,
+    CouncilMember,
+    CouncilOpinion,
+    CouncilPaperDeclaration,
+)
 from expertnet.outreach.models import Need
 from expertnet.web.forms import form_date, text_problems
 
@@ -36,6 +43,8 @@ MAX_CONCLUSION = 20_000
 # The declaration each member signs online. A new wording gets a new version: what a
 # member signed is kept with its version and its text as shown.
 DECLARATION_VERSION = "2026-1"
+# Every version a member may have signed, the newest last (a paper declaration names one).
+DECLARATION_VERSIONS = (DECLARATION_VERSION,)
 
 
 def declaration_text():
@@ -100,18 +109,33 @@ def save(raw, actor, council=None):
 
 def delete(council, actor):
     """A council and its members, meetings and opinions (the review engagements it wrote
-    stay: they happened)."""
+    stay: they happened) and the signed declarations received on paper, with their files."""
     with database.atomic():
         experts = [row.expert_id for row in CouncilMember.select(CouncilMember.expert)
                    .where(CouncilMember.council == council.id)]
+        seats = CouncilMember.select(CouncilMember.id).where(CouncilMember.council == council.id)
+        names = _drop_paper_declarations(seats)
         meetings = CouncilMeeting.select(CouncilMeeting.id).where(CouncilMeeting.council == council.id)
         CouncilOpinion.delete().where(CouncilOpinion.meeting.in_(meetings)).execute()
         CouncilMeeting.delete().where(CouncilMeeting.council == council.id).execute()
         CouncilMember.delete().where(CouncilMember.council == council.id).execute()
+        signals.record_deleted.send("council", ids=[council.id], actor=actor)
         council.delete_instance()
         audit.record("council.delete", actor_id=actor, changes={"council": council.id})
         audit.write_many(audit.entry("council.remove_member", actor_id=actor, expert_id=expert_id,
                                      changes={"council": council.id}) for expert_id in experts)
+    attachments.remove(names)
+
+
+def _drop_paper_declarations(members):
+    """Delete the paper declarations of ``members`` (a query of member ids); the names of
+    their files, to remove once the deletion is committed."""
+    query = CouncilPaperDeclaration.select(CouncilPaperDeclaration.stored_name).where(
+        CouncilPaperDeclaration.member.in_(members))
+    names = [row.stored_name for row in query]
+    if names:
+        CouncilPaperDeclaration.delete().where(CouncilPaperDeclaration.member.in_(members)).execute()
+    return names
 
 
 def listing(q="", kind=None, status=None):
@@ -190,9 +214,11 @@ def remove_member(row, actor):
         raise Refused(_("The council has concluded: its members no longer change."))
     with database.atomic():
         CouncilOpinion.delete().where(CouncilOpinion.member == row.id).execute()
+        names = _drop_paper_declarations([row.id])
         row.delete_instance()
         audit.record("council.remove_member", actor_id=actor, expert_id=row.expert_id,
                      changes={"council": row.council_id})
+    attachments.remove(names)
 
 
 def _owner(expert_id):
@@ -287,6 +313,77 @@ def accept(row, user, declared):
             audit.record("council.accept", actor_id=user.id, expert_id=row.expert_id,
                          changes={"council": row.council_id, "declaration": DECLARATION_VERSION})
     return bool(changed)
+
+
+def has_account(expert_id):
+    """Whether the profile's owner has an active account: they answer and sign online."""
+    return _owner(expert_id) is not None
+
+
+def without_account(rows):
+    """The ids of the members among ``rows`` whose profile has no active account: their
+    declaration is received on paper or by e-mail and recorded by the secretary."""
+    owned = {user.expert_id for user in User.select(User.expert).where(
+        User.expert.in_([row.expert_id for row in rows]) & User.active)}
+    return {row.id for row in rows if row.expert_id not in owned}
+
+
+def paper_declarations(council):
+    """``{member id: CouncilPaperDeclaration}`` of the council."""
+    return {row.member_id: row for row in CouncilPaperDeclaration.select().join(CouncilMember)
+            .where(CouncilMember.council == council.id)}
+
+
+def paper_declaration_of(row):
+    """The paper declaration recorded for the member ``row``, or None."""
+    return CouncilPaperDeclaration.get_or_none(CouncilPaperDeclaration.member == row.id)
+
+
+def record_paper_declaration(row, raw, upload, actor):
+    """The declaration of a member without an account, received on paper or by e-mail:
+    the member accepts with it (``received_on``, ``version`` from ``raw``; ``upload``: the
+    signed document, a werkzeug file or None). Raises :class:`Problems` (the form),
+    :class:`Refused` (not for this member now) or ``attachments.Rejected`` (the file);
+    nothing is kept unless all of it is."""
+    if row.status != "invited":
+        raise Refused(_("Only the declaration of an invited member who has not answered yet is "
+                        "recorded."))
+    if has_account(row.expert_id):
+        raise Refused(_("This member has an account: they sign the declaration online."))
+    errors = []
+    received_on = form_date(raw.get("received_on"), "received_on", errors, required=True)
+    if received_on and received_on > utcnow().date():
+        errors.append(("received_on", _("is in the future")))
+    version = clean(raw.get("version"))
+    if version not in DECLARATION_VERSIONS:
+        errors.append(("version", _("Choose the version of the declaration the member signed.")))
+    if upload is None:
+        errors.append(("file", _("Attach the signed declaration (a scan, or the file received by "
+                                 "e-mail).")))
+    if errors:
+        raise Problems(errors)
+    stored = attachments.store(upload.stream, upload.filename)
+    try:
+        with database.atomic():
+            now = utcnow()
+            changed = (CouncilMember.update(status="accepted", answered_at=now,
+                                            declaration_version=version,
+                                            declaration_text=declaration_text()
+                                            if version == DECLARATION_VERSION else "",
+                                            declared_at=now, declared_by=None)
+                       .where((CouncilMember.id == row.id) & CouncilMember.status.in_(ANSWERABLE))
+                       .execute())
+            if not changed:
+                raise Refused(_("Only the declaration of an invited member who has not answered "
+                                "yet is recorded."))
+            CouncilPaperDeclaration.create(member=row.id, received_on=received_on, version=version,
+                                           recorded_by=actor, recorded_at=now, **stored)
+            audit.record("council.paper_declaration", actor_id=actor, expert_id=row.expert_id,
+                         changes={"council": row.council_id, "declaration": version,
+                                  "received_on": received_on.isoformat(), "sha256": stored["sha256"]})
+    except Exception:
+        attachments.remove([stored["stored_name"]])
+        raise
 
 
 def decline(row, user):
@@ -435,9 +532,13 @@ def council_records(first_year, last_year=None):
 # -- a profile's erasure, merge and data download ------------------------------------------------
 @signals.profile_deleted.connect
 def erase_for_expert(expert_id, **_):
+    """Inside a profile's erasure: its seats, opinions and paper declarations go; returns
+    what removes the declarations' files once the erasure is committed."""
     rows = CouncilMember.select(CouncilMember.id).where(CouncilMember.expert == expert_id)
     CouncilOpinion.delete().where(CouncilOpinion.member.in_(rows)).execute()
+    names = _drop_paper_declarations(rows)
     CouncilMember.delete().where(CouncilMember.expert == expert_id).execute()
+    return functools.partial(attachments.remove, names) if names else None
 
 
 @signals.profiles_merged.connect

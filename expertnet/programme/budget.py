@@ -13,7 +13,7 @@ from expertnet.cooperation import engagements as engagement_records
 from expertnet.cooperation.common import Problems
 from expertnet.cooperation.models import Engagement, Event, Mission
 from expertnet.cooperation.training_models import Training
-from expertnet.core import audit
+from expertnet.core import audit, signals
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, _l
 from expertnet.core.text import clean, clean_multiline, parse_id
@@ -125,6 +125,21 @@ def remove(row, actor):
         row.delete_instance()
         audit.record("budget.remove", actor_id=actor,
                      changes={row.record_kind: row.record_id, "line": row.id})
+
+
+@signals.record_deleted.connect
+def delete_with_record(kind, ids=(), actor=None, **_):
+    """A record of the programme is deleted: its budget lines go with it, in its
+    transaction (a line of no record would still be summed nowhere and shown nowhere)."""
+    if kind not in KINDS or not ids:
+        return
+    gone = [row_id for (row_id,) in BudgetLine.select(BudgetLine.id)
+            .where((BudgetLine.record_kind == kind) & BudgetLine.record_id.in_(list(ids))).tuples()]
+    if not gone:
+        return
+    BudgetLine.delete().where(BudgetLine.id.in_(gone)).execute()
+    audit.record("budget.remove_with_record", actor_id=actor,
+                 changes={kind: list(ids) if len(ids) > 1 else ids[0], "lines": gone})
 
 
 def totals(rows):

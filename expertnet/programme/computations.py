@@ -61,6 +61,13 @@ class Source:
     # The visibility level of the record behind the row when it has one (an organisation,
     # a demand): a reader below it sees the row counted, not named.
     visibility: str = None
+    # The label for a reader in English when it names an organisation that has an English
+    # name (``label`` then names it in Vietnamese).
+    label_en: str = None
+
+    def label_in(self, language):
+        """The label in the reader's language: English where there is one, else as is."""
+        return self.label_en if language == "en" and self.label_en else self.label
 
 
 @dataclass(frozen=True)
@@ -160,12 +167,34 @@ def outgoing_delegations(start, end, department=None):
             for row in query if of_department(row.department, department)]
 
 
+def _names(organisation_ids):
+    """``{organisation id: (Vietnamese name, English name)}``, each falling back on the
+    other when empty."""
+    ids = [row_id for row_id in set(organisation_ids) if row_id is not None]
+    if not ids:
+        return {}
+    return {row.id: (row.name_vi or row.name_en, row.name_en or row.name_vi)
+            for row in Organisation.select(Organisation.id, Organisation.name_vi, Organisation.name_en)
+            .where(Organisation.id.in_(ids))}
+
+
+def _agreement_sources(rows):
+    """The agreements' rows, naming the partner by its organisation record in the reader's
+    language when the agreement is linked to one (by the text as typed otherwise)."""
+    names = _names(row.partner_organisation_id for row in rows)
+    found = []
+    for row in rows:
+        vi, en = names.get(row.partner_organisation_id, (row.partner, row.partner))
+        found.append(Source("agreement", row.id, f"{row.title} — {vi}", row.signed_on,
+                            label_en=f"{row.title} — {en}" if en != vi else None))
+    return found
+
+
 def agreements_signed(start, end, department=None):
     query = (Agreement.select().where(Agreement.status.in_(SIGNED)
                                       & Agreement.signed_on.between(start, end))
              .order_by(Agreement.signed_on, Agreement.id))
-    return [Source("agreement", row.id, f"{row.title} — {row.partner}", row.signed_on)
-            for row in query if of_department(row.department, department)]
+    return _agreement_sources([row for row in query if of_department(row.department, department)])
 
 
 def agreements_in_force(start, end, department=None):
@@ -175,8 +204,7 @@ def agreements_in_force(start, end, department=None):
                                       & (Agreement.signed_on <= end)
                                       & (Agreement.ends_on.is_null() | (Agreement.ends_on >= end)))
              .order_by(Agreement.signed_on, Agreement.id))
-    return [Source("agreement", row.id, f"{row.title} — {row.partner}", row.signed_on)
-            for row in query if of_department(row.department, department)]
+    return _agreement_sources([row for row in query if of_department(row.department, department)])
 
 
 # -- trainings, officials abroad, councils ---------------------------------------------------
@@ -201,10 +229,17 @@ def officials_sent_abroad(purpose=None):
                  .order_by(OfficialAbroad.starts_on, OfficialAbroad.id))
         if purpose:
             query = query.where(OfficialAbroad.purpose == purpose)
-        return [Source("official_abroad", row.id,
-                       " — ".join(part for part in (postings.who(row), row.host_name, row.country)
-                                  if part), row.starts_on)
-                for row in query if of_department(row.department, department)]
+        rows = [row for row in query if of_department(row.department, department)]
+        names = _names(row.host_id for row in rows)
+        found = []
+        for row in rows:
+            # The host by its organisation record in the reader's language when linked.
+            vi, en = names.get(row.host_id, (row.host_name, row.host_name))
+            label, label_en = (" — ".join(part for part in (postings.who(row), host, row.country) if part)
+                               for host in (vi, en))
+            found.append(Source("official_abroad", row.id, label, row.starts_on,
+                                label_en=label_en if label_en != label else None))
+        return found
     return rows
 
 
@@ -238,7 +273,7 @@ def _organisation_sources(first, kinds=None, central=False):
         query = query.where(Organisation.type.in_(CENTRAL_TYPES)
                             & Organisation.country.in_(("VN", "")))
     found = [Source("organisation", row.id, row.name_vi or row.name_en, first[row.id], 1,
-                    None, row.visibility)
+                    None, row.visibility, row.name_en or None)
              for row in query if not (central and HOME_CITY in fold(clean(row.city)))]
     return sorted(found, key=lambda source: (source.on, source.id))
 

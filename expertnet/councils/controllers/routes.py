@@ -4,7 +4,8 @@ search, check it, invite its members, record its meetings and conclusion; and
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from expertnet.cooperation import common
+from expertnet.accounts.models import User
+from expertnet.cooperation import attachments, common
 from expertnet.core.access import current_viewer
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, parse_id
@@ -17,6 +18,7 @@ from expertnet.outreach import needs as records
 from expertnet.outreach import shortlists
 from expertnet.outreach.models import Need
 from expertnet.taxonomy import store as catalog
+from expertnet.web import attachments as attachment_views
 from expertnet.web.forms import record_form_page
 from expertnet.web.guards import editable_or_403, get_or_404, role_required
 
@@ -83,9 +85,12 @@ def edit(council_id):
     return _form_page(form, council, url_for("councils.edit", council_id=council.id))
 
 
-def _page(council, problem=None, errors=None, status=200):
+def _page(council, problem=None, errors=None, status=200, rejected=None):
     viewer = current_viewer()
     rows = operations.members(council)
+    paper = operations.paper_declarations(council)
+    recorders = {user.id: user.email for user in User.select(User.id, User.email).where(
+        User.id.in_([row.recorded_by for row in paper.values() if row.recorded_by]))}
     experts = common.visible_experts(viewer, [row.expert_id for row in rows])
     review = checks.review(council) if council.status != "concluded" else None
     need = Need.get_or_none(Need.id == council.need_id) if council.need_id else None
@@ -95,6 +100,8 @@ def _page(council, problem=None, errors=None, status=200):
                            accepted=[row for row in rows if row.status == "accepted"],
                            may_edit=common.may_edit(viewer, council), problem=problem,
                            errors=errors or {}, taxonomy=taxonomy, ops=operations,
+                           paper=paper, recorders=recorders, rejected=rejected,
+                           offline=operations.without_account(rows),
                            need=need if need is not None and records.may_see(viewer, need) else None), status
 
 
@@ -173,6 +180,36 @@ def remove_member(council_id, member_id):
     except common.Refused as exc:
         return _page(council, exc.message, status=exc.status)
     return redirect(_url(council, _anchor="members"))
+
+
+@bp.post("/councils/<int:council_id>/members/<int:member_id>/declaration")
+@role_required(*ROLES)
+def record_declaration(council_id, member_id):
+    """The declaration of a member without an account, received on paper or by e-mail."""
+    council = _editable(council_id)
+    row = _member_or_404(council, member_id)
+    upload = attachment_views.uploaded_file() if request.files.get("file") else None
+    try:
+        operations.record_paper_declaration(row, request.form, upload, current_user.id)
+    except common.Refused as exc:
+        return _page(council, exc.message, status=exc.status)
+    except common.Problems as exc:
+        return _page(council, errors={f"declaration-{row.id}": exc.errors}, status=400)
+    except attachments.Rejected as exc:
+        if exc.reason == "too_large":
+            abort(413)
+        return _page(council, rejected=exc.reason, status=400)
+    return redirect(_url(council, _anchor=f"member-{row.id}"))
+
+
+@bp.get("/councils/<int:council_id>/members/<int:member_id>/declaration")
+@role_required(*ROLES)
+def declaration_file(council_id, member_id):
+    row = _member_or_404(_or_404(council_id), member_id)
+    found = operations.paper_declaration_of(row)
+    if found is None:
+        abort(404)
+    return attachment_views.download(found)
 
 
 @bp.post("/councils/<int:council_id>/invite")
