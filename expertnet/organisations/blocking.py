@@ -4,20 +4,19 @@
 initials meet (100, 90, 88, 85), or rapidfuzz's ratio / token-sort ratio of the expanded
 names. The first road is a dictionary look-up. For the second:
 
-- Duplicates (a high threshold, 92): two expanded names whose ratio reaches the
-  threshold differ by few insertions and deletions, so they share most of their
-  character pairs (bigrams, padded at both ends). The q-gram lemma says how many at
-  least for a name of a given length; a name is filed under only its rarest bigrams,
-  as many as can be missed plus one (prefix filtering), so two names that may reach the
-  threshold always meet under one of them, and names that share only common bigrams
-  ("dai hoc", "cong ty") never meet. The candidate pairs are then judged by
-  ``duplicates.reason`` itself: the same pairs as comparing every pair, fewer compared.
-- Reconciliation (a low floor, 60, where no bigram need be shared): every text against
+- Duplicates (a high threshold, 92): names are filed by their keys and acronyms, and
+  the ratio road is taken in rapidfuzz's own loop (``process.cdist``, in C, the
+  threshold as cutoff) between names of lengths that can reach it only (two texts
+  differ at least by their lengths' difference). Sharing a word is not enough to find
+  them all: "vienkhoahoc" and "vien khoa hoc" score 92 without one, and so do long
+  names with a typo in each word. The candidate pairs are then judged by
+  ``duplicates.reason`` itself: the same pairs as comparing every pair, fewer judged.
+- Reconciliation (a low floor, 60, that texts sharing no word reach easily): every text against
   every name in rapidfuzz's own loop (``process.cdist``, in C, with the floor as cutoff),
   and ``names.scored`` in Python only for the organisations it keeps.
 
 Both are exact: they leave out only pairs that cannot reach the threshold."""
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import numpy
 from rapidfuzz import fuzz, process
@@ -99,18 +98,6 @@ class Matcher:
 
 
 # -- duplicates -----------------------------------------------------------------------
-def _bigrams(text):
-    """The padded bigrams of ``text``, a repeated one numbered (a multiset as a set)."""
-    padded = "\x02" + text + "\x03"
-    seen = Counter()
-    grams = []
-    for position in range(len(padded) - 1):
-        gram = padded[position:position + 2]
-        grams.append((gram, seen[gram]))
-        seen[gram] += 1
-    return grams
-
-
 def _within(indexes):
     """Every pair ``(i, j)``, i < j, of ``indexes``."""
     ordered = sorted(indexes)
@@ -123,41 +110,46 @@ def _allowed(total, threshold):
     return (100 - threshold) * total // 100
 
 
-def required(length, threshold):
-    """The fewest padded bigrams a text of ``length`` characters shares with any text
-    whose ratio to it reaches ``threshold``: (length + 1) − 2·d, d the largest distance
-    any partner's length allows (each deleted character breaks two of its bigrams, each
-    inserted one at most one)."""
-    # A shorter partner allows fewer differences: the longest one it may have is the worst.
-    worst, other = 0, length
-    while other - length <= _allowed(length + other, threshold):
-        worst = _allowed(length + other, threshold)
-        other += 1
-    return length + 1 - 2 * worst
+def partner_lengths(length, threshold):
+    """``(shortest, longest)`` length of a text whose ratio to a text of ``length``
+    characters may reach ``threshold`` (they differ by at least their lengths' difference)."""
+    shortest = length
+    while shortest > 0 and length - (shortest - 1) <= _allowed(length + shortest - 1, threshold):
+        shortest -= 1
+    longest = length
+    while (longest + 1) - length <= _allowed(length + longest + 1, threshold):
+        longest += 1
+    return shortest, longest
 
 
-def _fuzzy_pairs(entries, threshold, count):
-    """Pairs of owners whose texts may reach ``threshold``: ``entries`` are
-    ``(owner, form, text)``; only texts of the same form are compared."""
-    grams = [[(form, gram) for gram in _bigrams(text)] for _owner, form, text in entries]
-    frequency = Counter(gram for found in grams for gram in found)
-    postings = defaultdict(set)
-    everyone = set()
-    for (owner, _form, text), found in zip(entries, grams, strict=True):
-        need = required(len(text), threshold)
-        if need <= 0:
-            # Short enough to reach the threshold without a shared bigram: compared with all.
-            everyone.add(owner)
-            continue
-        found.sort(key=lambda gram: (frequency[gram], gram))
-        for gram in found[:len(found) - need + 1]:
-            postings[gram].add(owner)
+def _fuzzy_pairs(entries, threshold):
+    """Pairs of owners whose texts of the same form reach ``threshold`` by rapidfuzz's
+    ratio: ``entries`` are ``(owner, form, text)``. Texts are sorted by length and each
+    slice of them is compared, in rapidfuzz's loop, with the texts of the lengths it may
+    reach only."""
     pairs = set()
-    for owners in postings.values():
-        if len(owners) > 1:
-            pairs |= _within(owners)
-    for owner in everyone:
-        pairs.update((min(owner, other), max(owner, other)) for other in range(count) if other != owner)
+    by_form = defaultdict(list)
+    for owner, form, text in entries:
+        by_form[form].append((len(text), text, owner))
+    for rows in by_form.values():
+        rows.sort()
+        lengths = [length for length, _text, _owner in rows]
+        texts = [text for _length, text, _owner in rows]
+        owners = numpy.array([owner for _length, _text, owner in rows], dtype=numpy.int64)
+        for start in range(0, len(rows), CHUNK):
+            stop = min(start + CHUNK, len(rows))
+            # Each pair once: a slice meets itself and the longer texts only.
+            longest = partner_lengths(lengths[stop - 1], threshold)[1]
+            end = stop
+            while end < len(rows) and lengths[end] <= longest:
+                end += 1
+            matrix = process.cdist(texts[start:stop], texts[start:end], scorer=fuzz.ratio, processor=None,
+                                   score_cutoff=threshold, workers=1)
+            rows_found, columns = numpy.nonzero(matrix)
+            for first, second in zip(owners[start + rows_found].tolist(), owners[start + columns].tolist(),
+                                     strict=True):
+                if first != second:
+                    pairs.add((min(first, second), max(first, second)))
     return pairs
 
 
@@ -193,6 +185,6 @@ def candidate_pairs(organisations, threshold):
             by_key["\x00acronym " + own].add(index)
     for indexes in by_key.values():
         pairs |= _within(indexes)
-    pairs |= _fuzzy_pairs(entries, threshold - _MARGIN, len(organisations))
+    pairs |= _fuzzy_pairs(entries, threshold - _MARGIN)
     return pairs
 
