@@ -311,9 +311,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--organisations", type=int, default=5000)
     parser.add_argument("--texts", type=int, default=20000)
-    parser.add_argument("--reference-organisations", type=int, default=800,
+    parser.add_argument("--reference-organisations", type=int, default=400,
                         help="records every pair of which is judged (extrapolated to the register)")
-    parser.add_argument("--reference-texts", type=int, default=150,
+    parser.add_argument("--reference-texts", type=int, default=40,
                         help="texts scored against every record (extrapolated to all texts)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-database", action="store_true", help="skip the stored proposals' part")

@@ -11,7 +11,7 @@ from conftest import post_form
 
 from bench import organisations as generated
 from expertnet.organisations import blocking, duplicates, reconcile, writes
-from expertnet.organisations.models import Organisation, Proposal, ProposalState
+from expertnet.organisations.models import Organisation, OrganisationProposal, OrganisationProposalState
 from expertnet.organisations.names import best_matches
 
 
@@ -136,7 +136,7 @@ def test_stored_proposals_equal_the_computed_ones_and_follow_changes(app, vmu, a
     assert "dh hang hai vn" not in [key for key, _matches, _counts in _stored()]
     reconcile.current()
     assert _stored() == _reference()
-    assert ProposalState.get().linked == 2
+    assert OrganisationProposalState.get().linked == 2
 
 
 def test_bulk_accept_uses_the_stored_proposals(app, vmu, add):
@@ -157,7 +157,7 @@ def test_the_page_is_paged_and_shows_progress_and_empty_states(app, client, vmu,
     for number in range(30):
         add(full_name=f"Chuyên gia {number}", organization=f"Công ty số {number:02d}")
     first = client.get("/organisations/reconcile").get_data(as_text=True)
-    assert Proposal.select().count() == 30 and 'rel="next"' in first
+    assert OrganisationProposal.select().count() == 30 and 'rel="next"' in first
     second = client.get("/organisations/reconcile?page=2").get_data(as_text=True)
     assert second.count('class="reconcile-item"') == 5
     assert client.get("/organisations/reconcile?page=99999999999").status_code == 200
@@ -170,10 +170,10 @@ def test_the_page_is_paged_and_shows_progress_and_empty_states(app, client, vmu,
     waiting = client.get("/organisations/reconcile").get_data(as_text=True)
     assert 'role="status"' in waiting and 'class="empty-state"' not in waiting
     assert "Công ty số" in waiting  # the proposals computed before, meanwhile
-    assert ProposalState.get().computing
+    assert OrganisationProposalState.get().computing
     monkeypatch.undo()
     reconcile.refresh()
-    assert not ProposalState.get().computing
+    assert not OrganisationProposalState.get().computing
     assert 'role="status"' not in client.get("/organisations/reconcile").get_data(as_text=True)
 
 
@@ -185,7 +185,7 @@ def test_a_failed_computation_does_not_stay_computing(app, vmu, add, monkeypatch
     monkeypatch.setattr(blocking.Matcher, "matches", broken)
     with pytest.raises(RuntimeError):
         reconcile.refresh()
-    assert not ProposalState.get().computing and not Proposal.select().exists()
+    assert not OrganisationProposalState.get().computing and not OrganisationProposal.select().exists()
 
 
 def test_merging_and_deleting_recompute_the_matches(app, client, vmu, add, make_user, login):
@@ -199,5 +199,5 @@ def test_merging_and_deleting_recompute_the_matches(app, client, vmu, add, make_
     login(make_user("curator"))
     response = post_form(client, "/organisations/reconcile/bulk", {"threshold": "95"},
                          form_path="/organisations/reconcile")
-    assert response.status_code == 302 and not Proposal.select().exists()
+    assert response.status_code == 302 and not OrganisationProposal.select().exists()
     assert Organisation.select().count() == 1

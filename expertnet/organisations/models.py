@@ -138,7 +138,7 @@ class OrganisationRepresentative(BaseModel):
         table_name = "organisation_representative"
 
 
-class Proposal(BaseModel):
+class OrganisationProposal(BaseModel):
     """One free-text organisation waiting for a curator's decision, as the reconciliation
     page shows it (``reconcile.refresh`` keeps these up to date; the page only reads
     them). Texts that fold alike are one proposal: ``records`` of them in all, per source
@@ -163,7 +163,7 @@ class Proposal(BaseModel):
         table_name = "organisation_proposal"
 
 
-class ProposalState(BaseModel):
+class OrganisationProposalState(BaseModel):
     """What the stored proposals were computed from (one row): the register's and the
     free texts' versions, and the progress of a computation under way."""
 
@@ -182,4 +182,4 @@ class ProposalState(BaseModel):
 
 
 ORGANISATION_MODELS = (Organisation, Affiliation, OrganisationContact, LinkDecision,
-                       OrganisationRepresentative, Proposal, ProposalState)
+                       OrganisationRepresentative, OrganisationProposal, OrganisationProposalState)

@@ -10,7 +10,7 @@ Higher modules give their texts and apply their links through signals
 (``organisation_texts``, ``organisation_link``); profiles are this module's business (a
 linked profile gains an affiliation; its text stays as written).
 
-Suggestions are computed once and kept (``models.Proposal``): the page reads them.
+Suggestions are computed once and kept (``models.OrganisationProposal``): the page reads them.
 They are computed again when the register or the texts change, which two versions
 tell (:func:`versions`: cheap aggregates of the register, the profiles and the decisions,
 and the few texts of higher modules): only the texts not seen before are matched while
@@ -31,8 +31,9 @@ from expertnet.core.text import clean, fold
 from expertnet.directory.models import Expert
 from expertnet.organisations import writes
 from expertnet.organisations.blocking import Matcher
-from expertnet.organisations.models import Affiliation, LinkDecision, Organisation, ProposalState
-from expertnet.organisations.models import Proposal as ProposalRow
+from expertnet.organisations.models import Affiliation, LinkDecision, Organisation
+from expertnet.organisations.models import OrganisationProposal as ProposalRow
+from expertnet.organisations.models import OrganisationProposalState as ProposalState
 from expertnet.organisations.names import best_matches
 
 SOURCES = ("profile", "agreement", "delegation", "need")

@@ -13,7 +13,7 @@ from expertnet.core.models import JSONListField
 NAME = "0092_organisation_proposals"
 
 
-class Proposal(FrozenModel):
+class OrganisationProposal(FrozenModel):
     id = AutoField()
     text_key = CharField(max_length=300, unique=True)
     text = CharField(max_length=300)
@@ -30,7 +30,7 @@ class Proposal(FrozenModel):
         table_name = "organisation_proposal"
 
 
-class ProposalState(FrozenModel):
+class OrganisationProposalState(FrozenModel):
     id = AutoField()
     register_version = CharField(max_length=200, default="")
     texts_version = CharField(max_length=200, default="")
@@ -45,7 +45,7 @@ class ProposalState(FrozenModel):
         table_name = "organisation_proposal_state"
 
 
-TABLES = (Proposal, ProposalState)
+TABLES = (OrganisationProposal, OrganisationProposalState)
 
 
 def apply(migrator, db):
