@@ -201,3 +201,17 @@ def test_merging_and_deleting_recompute_the_matches(app, client, vmu, add, make_
                          form_path="/organisations/reconcile")
     assert response.status_code == 302 and not OrganisationProposal.select().exists()
     assert Organisation.select().count() == 1
+
+
+def test_two_computations_at_once_leave_the_first_ones_rows(app, vmu, add, monkeypatch):
+    from peewee import IntegrityError
+    add(full_name="Nguyễn Văn Biển", organization="ĐH Hàng hải VN")
+    reconcile.refresh()
+    add(full_name="Trần Thị Thu", organization="VMU")
+
+    def conflict(*_args):
+        raise IntegrityError("duplicate key value violates unique constraint")
+    monkeypatch.setattr(reconcile, "_replace", conflict)
+    assert reconcile.refresh()
+    assert not OrganisationProposalState.get().computing
+    assert [row.text_key for row in OrganisationProposal.select()] == ["dh hang hai vn"]

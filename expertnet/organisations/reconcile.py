@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 
 from flask import has_request_context, url_for
-from peewee import fn
+from peewee import IntegrityError, fn
 
 from expertnet.core import audit, signals, tasks
 from expertnet.core.db import database, utcnow
@@ -216,13 +216,22 @@ def _compute(plan):
                                  for item in _samples(group.items)],
                      "records": len(group.items), "matches": matches,
                      "bulk_organisation": bulk_organisation, "bulk_score": bulk_score, "rank": rank})
-    with database.atomic():
-        ProposalRow.delete().execute()
-        for start in range(0, len(rows), 200):
-            ProposalRow.insert_many(rows[start:start + 200]).execute()
-        ProposalState.update(register_version=plan["register"], texts_version=plan["texts"],
-                             computing=False, done=len(todo), total=len(todo), linked=plan["linked"],
-                             finished_at=utcnow()).where(ProposalState.id == plan["state"]).execute()
+    try:
+        with database.atomic():
+            _replace(rows, plan, len(todo))
+    except IntegrityError:
+        # Another computation wrote its rows meanwhile (two readers found them stale at
+        # once): its proposals stand, computed from the same texts.
+        _set_state(plan["state"], computing=False)
+
+
+def _replace(rows, plan, matched):
+    ProposalRow.delete().execute()
+    for start in range(0, len(rows), 200):
+        ProposalRow.insert_many(rows[start:start + 200]).execute()
+    ProposalState.update(register_version=plan["register"], texts_version=plan["texts"],
+                         computing=False, done=matched, total=matched, linked=plan["linked"],
+                         finished_at=utcnow()).where(ProposalState.id == plan["state"]).execute()
 
 
 def _samples(items):
