@@ -78,9 +78,11 @@ def test_the_length_bounds_of_the_ratio_are_tight():
 
 
 def test_the_matcher_suggests_what_scoring_every_record_suggests():
-    organisations = generated.register(260, 11)
+    # With names that expand to nothing (a record scored by its acronym only) and the
+    # hand-made ones.
+    organisations = generated.register(260, 11) + [_record(900, name_en="—", acronym="HPX")] + MARITIME
     texts = list(dict.fromkeys(generated.texts(organisations, 110, 11)))
-    texts += ["ĐH Hàng hải VN", "VMU", "", "Xưởng cơ khí nhà tôi"]
+    texts += ["ĐH Hàng hải VN", "VMU", "", "Xưởng cơ khí nhà tôi", "HPX", "—", "Vien khoa hoc bien dong"]
     found = blocking.Matcher(organisations).matches(texts, reconcile.SUGGESTIONS, reconcile.FLOOR)
     for text in texts:
         expected = best_matches(text, organisations, limit=reconcile.SUGGESTIONS, floor=reconcile.FLOOR)

@@ -13,7 +13,8 @@ names. The first road is a dictionary look-up. For the second:
   ``duplicates.reason`` itself: the same pairs as comparing every pair, fewer judged.
 - Reconciliation (a low floor, 60, that texts sharing no word reach easily): every text against
   every name in rapidfuzz's own loop (``process.cdist``, in C, with the floor as cutoff),
-  and ``names.scored`` in Python only for the organisations it keeps.
+  each record's best name taken by numpy, and ``names.scored`` in Python only for the
+  records whose acronym or initials the text meets.
 
 Both are exact: they leave out only pairs that cannot reach the threshold."""
 from collections import defaultdict
@@ -25,8 +26,8 @@ from expertnet.organisations.names import Record, Text, acronym_key, name_key, r
 
 # Rounding: ``score`` rounds the ratio, so a ratio half a point under a threshold counts.
 _MARGIN = 1
-# Texts per rapidfuzz call (the matrix of one call: CHUNK × names, float32).
-CHUNK = 256
+# Texts per rapidfuzz call (the matrices of one call: CHUNK × names, float64).
+CHUNK = 128
 
 
 def _probes(text):
@@ -65,35 +66,55 @@ class Matcher:
         self.records = [Record(organisation) for organisation in self.organisations]
         self.lookup = _Lookup(self.records)
         self.choices = [other for record in self.records for other, _initials in record.names]
-        self.owners = numpy.array([index for index, record in enumerate(self.records)
-                                   for _name in record.names], dtype=numpy.int64)
+        # The records with names, and where each one's names start among the choices.
+        self.named = numpy.array([index for index, record in enumerate(self.records) if record.names],
+                                 dtype=numpy.int64)
+        sizes = [len(self.records[index].names) for index in self.named.tolist()]
+        self.starts = numpy.cumsum([0, *sizes[:-1]], dtype=numpy.int64)
+        self.ids = numpy.array([organisation.id or 0 for organisation in self.organisations],
+                               dtype=numpy.int64)
 
-    def candidates(self, texts, floor):
-        """For each :class:`Text`, the indexes of the organisations that may score ``floor``."""
-        found = [self.lookup.find(text) if text.key else set() for text in texts]
-        if floor - _MARGIN <= 0:
-            return [set(range(len(self.records))) if text.key else set() for text in texts]
-        positions = [position for position, text in enumerate(texts) if text.key]
-        if not self.choices:
-            return found
-        for start in range(0, len(positions), CHUNK):
-            chunk = positions[start:start + CHUNK]
-            queries = [texts[position].key for position in chunk]
+    def _scores(self, texts, floor):
+        """``names.scored`` of each :class:`Text` against every record, as a matrix.
+
+        Without a meeting of acronyms or initials a score is the best rounded ratio or
+        token-sort ratio over the record's names: rapidfuzz computes them all (the same
+        values as its Python functions, none under the floor kept), numpy takes each
+        record's best; the records the look-up names are scored by ``names.scored``."""
+        scores = numpy.zeros((len(texts), len(self.records)), dtype=numpy.int64)
+        keyed = [row for row, text in enumerate(texts) if text.key]
+        if keyed and self.choices:
+            queries = [texts[row].key for row in keyed]
+            best = None
             for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
                 matrix = process.cdist(queries, self.choices, scorer=scorer, processor=None,
-                                       score_cutoff=floor - _MARGIN, workers=1)
-                rows, columns = numpy.nonzero(matrix)
-                for row, column in zip(rows.tolist(), self.owners[columns].tolist(), strict=True):
-                    found[chunk[row]].add(column)
-        return found
+                                       score_cutoff=floor - _MARGIN, dtype=numpy.float64, workers=1)
+                best = matrix if best is None else numpy.maximum(best, matrix)
+            per_record = numpy.maximum.reduceat(best, self.starts, axis=1)
+            scores[numpy.ix_(keyed, self.named)] = numpy.rint(per_record).astype(numpy.int64)
+        for row, text in enumerate(texts):
+            if text.key:
+                for index in self.lookup.find(text):
+                    scores[row, index] = scored(text, self.records[index])
+        return scores
 
     def matches(self, texts, limit=3, floor=60):
         """``{text: [(organisation, score)]}`` as ``names.best_matches`` gives for each text."""
         prepared = [Text(text) for text in texts]
         found = {}
-        for text, form, indexes in zip(texts, prepared, self.candidates(prepared, floor), strict=True):
-            found[text] = ranked([(self.organisations[index], scored(form, self.records[index]))
-                                  for index in indexes], limit, floor)
+        if floor - _MARGIN <= 0:
+            # A floor every record reaches: nothing to leave out.
+            for text, form in zip(texts, prepared, strict=True):
+                found[text] = ranked([(organisation, scored(form, record)) for organisation, record
+                                      in zip(self.organisations, self.records, strict=True)], limit, floor)
+            return found
+        for start in range(0, len(texts), CHUNK):
+            scores = self._scores(prepared[start:start + CHUNK], floor)
+            for row, text in enumerate(texts[start:start + CHUNK]):
+                kept = numpy.nonzero(scores[row] >= floor)[0]
+                order = kept[numpy.lexsort((self.ids[kept], -scores[row, kept]))][:limit]
+                found[text] = [(self.organisations[index], int(scores[row, index]))
+                               for index in order.tolist()]
         return found
 
 
