@@ -9,39 +9,74 @@ other (affiliations, contacts, decisions, units, and other modules' links by sig
 from expertnet.core import audit, signals
 from expertnet.core.db import database, utcnow
 from expertnet.core.text import clean
-from expertnet.organisations import indexing
+from expertnet.organisations import blocking, indexing
 from expertnet.organisations.models import Affiliation, LinkDecision, Organisation, OrganisationContact
-from expertnet.organisations.names import acronym_key, name_key, record_names, score
+from expertnet.organisations.names import Record, Text, acronym_key, name_key, record_names, scored
 
 SCORE = 92
 FILLED = ("name_vi", "name_en", "acronym", "country", "city", "website", "description_vi",
           "description_en", "external_id")
 
 
-def reason(first, second):
-    """Why ``first`` and ``second`` look like one organisation, or None."""
-    keys = {name_key(name) for name in record_names(first)} - {""}
-    if keys & ({name_key(name) for name in record_names(second)} - {""}):
+class _Forms:
+    """What ``reason`` compares of one organisation, computed once."""
+
+    __slots__ = ("organisation", "keys", "acronym", "names", "texts", "record")
+
+    def __init__(self, organisation):
+        self.organisation = organisation
+        names = record_names(organisation)
+        self.keys = {name_key(name) for name in names} - {""}
+        self.acronym = acronym_key(organisation.acronym or "")
+        self.names = [Text(name) for name in names]
+        self.texts = self.names + [Text(organisation.acronym)] * bool(organisation.acronym)
+        self.record = Record(organisation)
+
+
+def _reason(first, second):
+    if first.keys & second.keys:
         return "name"
-    one, other = acronym_key(first.acronym or ""), acronym_key(second.acronym or "")
-    if one and one == other and (not first.country or not second.country or first.country == second.country):
+    one, other = first.acronym, second.acronym
+    country, other_country = first.organisation.country, second.organisation.country
+    if one and one == other and (not country or not other_country or country == other_country):
         return "acronym"
-    best = max([score(name, second) for name in record_names(first)]
-               + [score(first.acronym, second)] * bool(first.acronym)
-               + [score(name, first) for name in record_names(second)], default=0)
+    # The first's names and acronym scored against the second, the second's names against the first.
+    best = max([scored(text, second.record) for text in first.texts]
+               + [scored(text, first.record) for text in second.names], default=0)
     return "similar" if best >= SCORE else None
 
 
+def reason(first, second):
+    """Why ``first`` and ``second`` look like one organisation, or None."""
+    return _reason(_Forms(first), _Forms(second))
+
+
+def candidates_all_pairs(organisations):
+    """``candidates`` by judging every pair: the reference the blocked search must equal
+    (tests, ``bench.organisations``)."""
+    rows = list(organisations)
+    forms = [_Forms(row) for row in rows]
+    found = []
+    for index, first in enumerate(forms):
+        for second in forms[index + 1:]:
+            why = _reason(first, second)
+            if why:
+                found.append((first.organisation, second.organisation, why))
+    return found
+
+
 def candidates(organisations=None):
-    """``[(first, second, reason)]`` of likely duplicates, each pair once."""
+    """``[(first, second, reason)]`` of likely duplicates, each pair once, in the order of
+    ``organisations`` (by id when not given): only the pairs that blocking keeps are
+    judged (``blocking.candidate_pairs``), which are all that may be duplicates."""
     rows = list(organisations if organisations is not None
                 else Organisation.select().order_by(Organisation.id))
+    forms = [_Forms(row) for row in rows]
     found = []
-    for index, first in enumerate(rows):
-        for second in rows[index + 1:]:
-            why = reason(first, second)
-            if why:
-                found.append((first, second, why))
+    for first, second in sorted(blocking.candidate_pairs(rows, SCORE)):
+        why = _reason(forms[first], forms[second])
+        if why:
+            found.append((rows[first], rows[second], why))
     return found
 
 

@@ -138,5 +138,48 @@ class OrganisationRepresentative(BaseModel):
         table_name = "organisation_representative"
 
 
+class OrganisationProposal(BaseModel):
+    """One free-text organisation waiting for a curator's decision, as the reconciliation
+    page shows it (``reconcile.refresh`` keeps these up to date; the page only reads
+    them). Texts that fold alike are one proposal: ``records`` of them in all, per source
+    in ``counts`` (``[[source, n]]``), the first few in ``samples``; ``matches`` are the
+    suggested records (``[[organisation id, score]]``, best first); ``bulk_organisation``
+    and ``bulk_score`` the match a bulk accept would link, when it is clearly ahead.
+    ``rank`` is the order shown: the most frequent first."""
+
+    id = AutoField()
+    text_key = CharField(max_length=300, unique=True)
+    text = CharField(max_length=300)
+    sources = CharField(max_length=100, default="")
+    counts = JSONListField(default=list)
+    samples = JSONListField(default=list)
+    records = IntegerField(default=0)
+    matches = JSONListField(default=list)
+    bulk_organisation = IntegerField(null=True)
+    bulk_score = IntegerField(default=0, index=True)
+    rank = IntegerField(default=0, index=True)
+
+    class Meta:
+        table_name = "organisation_proposal"
+
+
+class OrganisationProposalState(BaseModel):
+    """What the stored proposals were computed from (one row): the register's and the
+    free texts' versions, and the progress of a computation under way."""
+
+    id = AutoField()
+    register_version = CharField(max_length=200, default="")
+    texts_version = CharField(max_length=200, default="")
+    computing = BooleanField(default=False)
+    done = IntegerField(default=0)
+    total = IntegerField(default=0)
+    linked = IntegerField(default=0)
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "organisation_proposal_state"
+
+
 ORGANISATION_MODELS = (Organisation, Affiliation, OrganisationContact, LinkDecision,
-                       OrganisationRepresentative)
+                       OrganisationRepresentative, OrganisationProposal, OrganisationProposalState)

@@ -276,17 +276,16 @@ def merge(organisation_id):
 def reconcile_page():
     source = request.args.get("source", "")
     source = source if source in reconcile.SOURCES else None
-    found = reconcile.proposals(source=source)
+    state, waiting = reconcile.current()
     page = parse_page(request.args.get("page"))
     per_page = 25
-    pages = max(1, -(-len(found) // per_page))
-    shown = found[(page - 1) * per_page:page * per_page]
+    shown, total = reconcile.stored(source=source, page=page, per_page=per_page)
+    pages = max(1, -(-total // per_page))
     return render_template("organisations/reconcile.html", proposals=shown,
-                           total=len(found), page=page, pages=pages, source=source or "",
-                           threshold=reconcile.BULK_THRESHOLD, linked=reconcile.linked_count(),
-                           types_labels=TYPES,
-                           bulk_ready=sum(1 for proposal in found if proposal.clear_best
-                                          and proposal.clear_best[1] >= reconcile.BULK_THRESHOLD))
+                           total=total, page=page, pages=pages, source=source or "",
+                           threshold=reconcile.BULK_THRESHOLD, linked=state.linked,
+                           types_labels=TYPES, waiting=waiting, progress=state,
+                           bulk_ready=0 if waiting else reconcile.bulk_ready())
 
 
 def _posted_key():
