@@ -34,6 +34,8 @@ from expertnet.core.i18n import _, _l, _lp, format_day
 from expertnet.core.text import clean, clean_multiline, fold, parse_id
 from expertnet.directory.models import Expert
 from expertnet.directory.visibility import visible_condition
+from expertnet.organisations import access as organisation_access
+from expertnet.organisations.models import Organisation
 from expertnet.outreach import contact_requests
 from expertnet.taxonomy import store as catalog
 from expertnet.web.forms import date_range_problems, form_date, text_problems
@@ -142,9 +144,6 @@ def organisation_links(event):
 
 def organisations_of(event, viewer):
     """``[(role, organisation)]`` of the event that ``viewer`` may see, organisers first."""
-    from expertnet.organisations import access as organisation_access
-    from expertnet.organisations.models import Organisation
-
     links = organisation_links(event)
     ids = [organisation_id for role in ORGANISATION_ROLES for organisation_id in links[role]]
     if not ids:
