@@ -259,3 +259,144 @@ def test_index_failures_are_repaired_by_reconcile_reindex_and_seen_by_health(app
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0 and "1" in result.output
     assert client.get("/healthz").json["records"]["organisations"]["in_step"]
+
+
+# -- events and engagements on the organisation's page -----------------------------------
+def _event_form(**values):
+    base = {"kind": "workshop", "title": "Hội thảo cảng xanh", "starts_on": "2026-05-02",
+            "department": "Sở Khoa học và Công nghệ", "organisers": [], "partners": []}
+    base.update(values)
+    return base
+
+
+def test_an_events_organisers_and_partners_are_chosen_in_its_form_and_shown_on_both_pages(
+        app, make_user):
+    from conftest import client_as
+
+    from expertnet.cooperation.models import Event, EventOrganisation
+
+    vmu = org()
+    shi = org(name_vi="", name_en="Samsung Heavy Industries", acronym="SHI", type="enterprise",
+              country="KR", website="")
+    hidden = org(name_vi="Viện bí mật", name_en="", acronym="", website="", visibility="curators")
+    official = client_as(app, make_user("official"))
+    english = {"Accept-Language": "en"}
+    bad = post_form(official, "/events/new", _event_form(organisers=[str(hidden.id)]), headers=english)
+    assert bad.status_code == 200 and "Choose organisations from the list." in bad.get_data(as_text=True)
+    assert Event.select().count() == 0  # nothing half-written
+    made = post_form(official, "/events/new", _event_form(organisers=[str(vmu.id)], partners=[str(shi.id)]))
+    assert made.status_code == 302
+    event = Event.get()
+    assert {(row.organisation_id, row.role) for row in EventOrganisation.select()} == {
+        (vmu.id, "organiser"), (shi.id, "partner")}
+    page = official.get(f"/events/{event.id}", headers=english).get_data(as_text=True)
+    assert "Samsung Heavy Industries</a> (Partner)" in page
+    on_vmu = official.get(f"/organisations/{vmu.id}", headers=english).get_data(as_text=True)
+    assert "Hội thảo cảng xanh" in on_vmu and "Organiser" in on_vmu
+    on_shi = official.get(f"/organisations/{shi.id}").get_data(as_text=True)
+    assert "Hội thảo cảng xanh" in on_shi and "Đối tác" in on_shi
+    # Dropping the partner in the form drops its link; the organiser stays.
+    post_form(official, f"/events/{event.id}/edit", _event_form(organisers=[str(vmu.id)]))
+    assert [(row.organisation_id, row.role) for row in EventOrganisation.select()] == [(vmu.id, "organiser")]
+    empty = official.get(f"/organisations/{shi.id}", headers=english).get_data(as_text=True)
+    assert "No event names this organisation as its organiser or partner yet." in empty
+    # Anonymous readers of the organisation's public page see no events, and no empty state.
+    public = app.test_client().get(f"/organisations/{vmu.id}", headers=english).get_data(as_text=True)
+    assert "Hội thảo cảng xanh" not in public and "No event names" not in public
+
+
+def test_a_link_to_an_organisation_hidden_from_the_editor_stays_when_they_save(app, make_user):
+    from expertnet.cooperation import events
+    from expertnet.cooperation.models import EventOrganisation
+    from expertnet.core.access import viewer_for
+
+    hidden = org(name_vi="Viện bí mật", name_en="", acronym="", website="", visibility="curators")
+    vmu = org()
+    curator, official = make_user("curator"), make_user("official")
+    event = events.save(_event_form(organisers=[str(hidden.id)]), curator.id, viewer=viewer_for(curator))
+    events.save(_event_form(partners=[str(vmu.id)]), official.id, event, viewer=viewer_for(official))
+    assert {(row.organisation_id, row.role) for row in EventOrganisation.select()} == {
+        (hidden.id, "organiser"), (vmu.id, "partner")}
+    assert [role for role, _o in events.organisations_of(event, viewer_for(official))] == ["partner"]
+
+
+def test_an_engagement_serves_the_organisation_chosen_or_its_needs_and_is_seen_as_on_its_page(
+        app, add, make_user):
+    from conftest import client_as
+
+    from expertnet.cooperation import engagements
+    from expertnet.cooperation.models import Engagement
+    from expertnet.core.access import viewer_for
+    from expertnet.outreach.models import Need
+
+    vmu = org()
+    port = org(name_vi="Công ty Cảng Hải Phòng", name_en="", acronym="", type="enterprise", website="")
+    shared = add(full_name="Trần Thị Bình", visibility="officials")
+    private = add(full_name="Lê Văn Cường", visibility="curators")
+    curator, official = make_user("curator"), make_user("official")
+    english = {"Accept-Language": "en"}
+    client = client_as(app, official)
+    made = post_form(client, "/engagements/new",
+                     {"expert_id": str(shared.id), "kind": "consultation", "title": "Tư vấn luồng tàu",
+                      "starts_on": "2026-03-02", "department": "Trường ĐH Hàng hải",
+                      "organisation": str(vmu.id)}, form_path="/engagements/new")
+    assert made.status_code == 302
+    served = Engagement.get(Engagement.title == "Tư vấn luồng tàu")
+    assert served.organisation_id == vmu.id
+    show = client.get(f"/engagements/{served.id}").get_data(as_text=True)
+    assert f"/organisations/{vmu.id}" in show
+    bad = post_form(client, "/engagements/new",
+                    {"expert_id": str(shared.id), "kind": "consultation", "title": "Sai",
+                     "starts_on": "2026-03-02", "department": "X", "organisation": "999999"},
+                    form_path="/engagements/new", headers=english)
+    assert "Choose an organisation from the list." in bad.get_data(as_text=True)
+    assert not Engagement.select().where(Engagement.title == "Sai").exists()
+    # Without a choice, an engagement for a need takes the need's organisation.
+    need = Need.create(title="Cần chuyên gia cảng", description="Mô tả", organization="Cảng Hải Phòng",
+                       organisation_id=port.id, created_by=curator.id, department="Sở KH&CN")
+    hidden = engagements.save({"kind": "review", "title": "Phản biện bí mật", "starts_on": "2026-04-01",
+                               "department": "Cảng Hải Phòng"}, private, need, curator.id)
+    assert hidden.organisation_id == port.id
+    visible = engagements.save({"kind": "lecture", "title": "Bài giảng cảng xanh", "starts_on": "2026-04-02",
+                                "department": "Cảng Hải Phòng", "organisation": ""}, shared, need,
+                               curator.id, viewer=viewer_for(curator))
+    assert visible.organisation_id == port.id
+    # The official may not open the engagement about a profile kept for curators: the
+    # organisation's page does not show it either; the curator sees both.
+    assert client.get(f"/engagements/{hidden.id}").status_code == 404
+    page = client.get(f"/organisations/{port.id}").get_data(as_text=True)
+    assert "Bài giảng cảng xanh" in page and "Phản biện bí mật" not in page
+    page = client_as(app, curator).get(f"/organisations/{port.id}").get_data(as_text=True)
+    assert "Bài giảng cảng xanh" in page and "Phản biện bí mật" in page
+    assert "Bài giảng" not in app.test_client().get(f"/organisations/{port.id}").get_data(as_text=True)
+
+
+def test_event_and_engagement_texts_are_reconciled_and_links_follow_merges_and_deletions(app, add):
+    from expertnet.cooperation import engagements, events
+    from expertnet.cooperation.models import Engagement, EventOrganisation
+    from expertnet.organisations import reconcile
+
+    dost = org(name_vi="Sở Khoa học và Công nghệ Hải Phòng", name_en="Hai Phong Department of Science and "
+               "Technology", acronym="DOST", type="state_body", website="")
+    twin = org(name_vi="Sở KH&CN Hải Phòng", name_en="", acronym="", type="state_body", website="")
+    expert = add(full_name="Phạm Minh Đức")
+    event = events.save(_event_form(department="Sở Khoa học và Công nghệ Hải Phòng"), None)
+    served = engagements.save({"kind": "consultation", "title": "Tư vấn", "starts_on": "2026-03-02",
+                               "department": "Sở Khoa học và Công nghệ Hải Phòng"}, expert, None, None)
+    proposals = {item["source"]: proposal for proposal in reconcile.proposals(source=None)
+                 for item in proposal.items}
+    assert {"event", "engagement"} <= set(proposals)
+    assert reconcile.accept(proposals["event"].key, dost) == 2
+    assert [(row.organisation_id, row.role) for row in EventOrganisation.select()] == [(dost.id, "organiser")]
+    assert Engagement.get_by_id(served.id).organisation_id == dost.id
+    assert not [p for p in reconcile.proposals() if any(i["source"] in ("event", "engagement")
+                                                          for i in p.items)]
+    # The event also names the twin as a partner: the merge keeps one link, the organiser.
+    EventOrganisation.create(event=event.id, organisation_id=twin.id, role="partner")
+    duplicates.merge(twin, Organisation.get_by_id(dost.id))
+    assert [(row.organisation_id, row.role) for row in EventOrganisation.select()] == [(twin.id, "organiser")]
+    assert Engagement.get_by_id(served.id).organisation_id == twin.id
+    writes.delete(Organisation.get_by_id(twin.id))
+    assert EventOrganisation.select().count() == 0
+    assert Engagement.get_by_id(served.id).organisation_id is None
+    assert Engagement.get_by_id(served.id).department == "Sở Khoa học và Công nghệ Hải Phòng"

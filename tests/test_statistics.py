@@ -16,6 +16,7 @@ from expertnet.core.access import CURATOR, Viewer
 from expertnet.curation import merging
 from expertnet.directory import writes
 from expertnet.directory.models import Expert
+from expertnet.organisations.models import Organisation
 from expertnet.programme import statistics as dashboard
 
 OFFICIAL = Viewer(role="official")
@@ -49,6 +50,25 @@ def people(app, add):
     for key, expert in made.items():
         when = dates.get(key, datetime.datetime(2026, 4, 10, 12, 30))
         Expert.update(created_at=when).where(Expert.id == expert.id).execute()
+    return made
+
+
+@pytest.fixture
+def organisations(app):
+    """Eight organisations of the register, hand-counted in the tests below."""
+    made = {}
+    for key, name, kind, country, visibility, partner in (
+            ("vmu", "Đại học Hàng hải Việt Nam", "university", "VN", "public", False),
+            ("hpu", "Đại học Hải Phòng", "university", "VN", "public", False),
+            ("port", "Công ty Cảng Hải Phòng", "enterprise", "VN", "public", False),
+            ("shi", "Samsung Heavy Industries", "enterprise", "KR", "public", True),
+            ("osaka", "Đại học Osaka", "university", "JP", "officials", True),
+            ("secret", "Viện nghiên cứu kín", "research_institute", "JP", "curators", True),
+            ("association", "Hội trí thức Việt Nam tại Nhật Bản", "diaspora_association", "JP", "public",
+             False),
+            ("centre", "Trung tâm Đổi mới sáng tạo", "innovation_centre", "", "officials", False)):
+        made[key] = Organisation.create(name_vi=name, type=kind, country=country, visibility=visibility,
+                                        strategic_partner=partner, name_key=name.lower())
     return made
 
 
@@ -138,7 +158,7 @@ def _page(client, language, query=""):
     return response.get_data(as_text=True)
 
 
-def test_page_in_both_languages_with_tables_charts_and_links(app, people, make_user):
+def test_page_in_both_languages_with_tables_charts_and_links(app, people, organisations, make_user):
     client = client_as(app, make_user("curator"))
     for language, title, japan in (("vi", "Chuyên gia theo quốc gia cư trú", "Nhật Bản"),
                                    ("en", "Experts by country of residence", "Japan")):
@@ -263,3 +283,60 @@ def test_counts_read_the_statistics_index_not_the_rows(app):
             plan = " ".join(str(row) for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}",
                                                                       params))
             assert "COVERING INDEX expert_statistics" in plan, plan
+
+
+# -- organisations of the register ------------------------------------------------------
+def test_curators_count_every_organisation_by_type_country_and_partnership(organisations):
+    board = build(CURATOR, "en")
+    assert (board.organisations, board.partners) == (8, 3)
+    assert _rows(board.charts["organisation_type"]) == {
+        "University": 3, "Research institute": 1, "Enterprise": 2, "Innovation or start-up centre": 1,
+        "State body": 0, "International organisation": 0, "Foreign partner": 0, "Diaspora association": 1,
+        "S&T representative office abroad": 0}
+    country = board.charts["organisation_country"]
+    assert [(row.code, row.label, row.count) for row in country.rows] == [
+        ("JP", "Japan", 3), ("VN", "Vietnam", 3), ("KR", "South Korea", 1), ("", "Not given", 1)]
+    assert [(row.code, row.count) for row in board.charts["partner_country"].rows] == [("JP", 2), ("KR", 1)]
+    # The kind-of-expert filter does not apply to organisations.
+    assert _rows(build(CURATOR, "en", kind="foreign").charts["organisation_type"])["University"] == 3
+
+
+def test_officials_count_the_organisations_they_may_see_with_small_cells_suppressed(organisations):
+    board = build(OFFICIAL, "vi")
+    assert (board.organisations, board.partners) == (7, 2)  # not the one kept for curators
+    assert _rows(board.charts["organisation_type"], exact=False) == {
+        "Trường đại học": 3, "Viện nghiên cứu": 0, "Doanh nghiệp": "<3",
+        "Trung tâm đổi mới sáng tạo, khởi nghiệp": "<3", "Cơ quan nhà nước": 0, "Tổ chức quốc tế": 0,
+        "Đối tác nước ngoài": 0, "Hội người Việt Nam / hội trí thức ở nước ngoài": "<3",
+        "Cơ quan đại diện khoa học và công nghệ ở nước ngoài": 0}
+    assert _rows(board.charts["organisation_country"], exact=False) == {
+        "Việt Nam": 3, "Nhật Bản": "<3", "Hàn Quốc": "<3", "Không ghi": "<3"}
+    assert _rows(board.charts["partner_country"], exact=False) == {"Hàn Quốc": "<3", "Nhật Bản": "<3"}
+
+
+def test_the_organisation_charts_on_the_page_and_in_the_downloads(app, organisations, make_user):
+    official = client_as(app, make_user("official"))
+    page = _page(official, "en")
+    assert "<caption>Organisations by type</caption>" in page
+    assert '<th scope="col" class="number">Organisations</th>' in page
+    assert '<th scope="row">University</th><td class="number">3</td>' in page
+    assert '<th scope="row">Enterprise</th><td class="number"><abbr title="fewer than 3">&lt;3</abbr></td>' \
+        in page
+    assert "7 organisations of the register counted" in page and "(2 strategic partners)" in page
+    assert "Viện nghiên cứu kín" not in page
+    vi = _page(official, "vi")
+    assert "<caption>Tổ chức theo loại hình</caption>" in vi
+    assert "<caption>Đối tác chiến lược theo quốc gia</caption>" in vi
+    official.set_cookie("lang", "en")
+    rows = _csv(official.get("/statistics/organisation_country.csv"))
+    assert rows == [["Code", "Organisations by country", "Organisations"], ["VN", "Vietnam", "3"],
+                    ["JP", "Japan", "<3"], ["KR", "South Korea", "<3"], ["", "Not given", "<3"]]
+    curator = client_as(app, make_user("curator"))
+    curator.set_cookie("lang", "en")
+    assert _csv(curator.get("/statistics/partner_country.csv"))[1:] == [["JP", "Japan", "2"],
+                                                                       ["KR", "South Korea", "1"]]
+
+
+def test_no_organisation_to_count(app, make_user):
+    page = _page(client_as(app, make_user("official")), "en")
+    assert "No organisations to count." in page and "0 organisations of the register counted" in page

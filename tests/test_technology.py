@@ -552,6 +552,71 @@ def test_the_offers_and_demands_indexes_are_rebuilt_by_reindex_and_checked_by_he
     assert indexing.KEEPERS["demands"].health()["in_step"]
 
 
+@pytest.mark.parametrize("kind", ["offers", "demands"])
+def test_a_failed_index_write_after_an_edit_is_seen_by_health_and_repaired_by_reconcile(
+        people, app, kind, monkeypatch):
+    record = published_offer(people) if kind == "offers" else published_demand(people)
+    keeper = indexing.KEEPERS[kind]
+    assert keeper.health()["in_step"] and keeper.stale_ids() == []
+    index = keeper.get_index()
+
+    def broken(docs):
+        raise OSError("disk full")
+    monkeypatch.setattr(index, "replace_many", broken)
+    if kind == "offers":
+        offers.save(offer_values(title_vi="Robot sơn vỏ tàu"), V(people["curator"]), record)
+        changed = TechnologyOffer.get_by_id(record.id).title_vi == "Robot sơn vỏ tàu"
+    else:
+        demands.save(demand_values(people["port"], title="Điều độ cảng"), V(people["broker"]), record)
+        changed = TechnologyDemand.get_by_id(record.id).title == "Điều độ cảng"
+    assert changed  # the database write stands
+    assert keeper.stale_ids() == [record.id]
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 200
+    assert health.get_json()["records"][kind] == {"readable": True, "documents": 1, "records": 1,
+                                                  "stale": 1, "in_step": False}
+    monkeypatch.undo()
+    assert keeper.reconcile()["indexed"] == 1
+    assert app.test_client().get("/healthz").get_json()["records"][kind]["in_step"]
+    words = "son vo tau" if kind == "offers" else "dieu do cang"
+    assert indexing.search(kind, words, levels=("public",)).ids == [record.id]
+
+
+def test_a_moderation_whose_index_write_failed_waits_and_the_next_write_catches_it_up(
+        people, monkeypatch):
+    offer = offers.save(offer_values(), V(people["outsider"]))
+    keeper = indexing.KEEPERS["offers"]
+    index = keeper.get_index()
+
+    def broken(docs):
+        raise OSError("disk full")
+    monkeypatch.setattr(index, "replace_many", broken)
+    offers.moderate(offer, "publish", "", people["curator"].id)
+    assert keeper.stale_ids() == [offer.id]
+    assert indexing.search("offers", "robot", levels=("public",)).ids == []
+    monkeypatch.undo()
+    other = published_offer(people, title_vi="Cần cẩu điện", title_en="", description_en="")
+    assert keeper.stale_ids() == [] and keeper.health()["in_step"]
+    assert sorted(indexing.search("offers", "", levels=("public",)).ids) == sorted([offer.id, other.id])
+
+
+def test_a_failed_reindex_after_an_organisation_rename_marks_its_offers_waiting(people, monkeypatch):
+    from expertnet.organisations import writes as organisation_writes
+
+    offer = published_offer(people, organisation=str(people["port"].id))
+    keeper = indexing.KEEPERS["offers"]
+    real = keeper.get_index().replace_many
+
+    def broken(docs):
+        raise OSError("disk full")
+    monkeypatch.setattr(keeper.get_index(), "replace_many", broken)
+    organisation_writes.save({"name_vi": "Tổng công ty Bạch Đằng"}, organisation=people["port"])
+    assert keeper.stale_ids() == [offer.id]  # its version did not change, yet it waits
+    monkeypatch.setattr(keeper.get_index(), "replace_many", real)
+    keeper.reconcile()
+    assert indexing.search("offers", "bach dang", levels=("public",)).ids == [offer.id]
+
+
 def test_offers_follow_their_organisations_renamed_merged_or_deleted(people, app):
     from expertnet.organisations import duplicates
     from expertnet.organisations import writes as organisation_writes

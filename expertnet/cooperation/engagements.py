@@ -7,7 +7,7 @@ and curators change it and its attachments. Each change is audited.
 """
 import functools
 
-from expertnet.cooperation import attachments
+from expertnet.cooperation import attachments, common
 from expertnet.cooperation.models import Attachment, Engagement
 from expertnet.core import access, audit, signals, vocab
 from expertnet.core.db import database, utcnow
@@ -53,10 +53,29 @@ def normalize(raw):
     return values, errors
 
 
-def save(raw, expert, need, actor, engagement=None):
-    """Create or update an engagement of ``expert`` (optionally for ``need``).
+def _organisation(raw, viewer, need, engagement, errors):
+    """The organisation record served: the one chosen on the form (among those ``viewer``
+    may see); else the need's organisation; else, when the form did not carry the choice
+    (an import, an older caller), the one the engagement had."""
+    if "organisation" not in raw or viewer is None:
+        if engagement is not None and engagement.organisation_id is not None:
+            return engagement.organisation_id
+        return need.organisation_id if need is not None else None
+    if clean(str(raw.get("organisation") or "")):
+        chosen = common.organisation_problems(raw.get("organisation"), "", viewer, "organisation", errors)
+        return chosen.id if chosen is not None else None
+    if engagement is not None and engagement.organisation_id is not None and not any(
+            row_id == engagement.organisation_id for row_id, _name in common.organisations_for(viewer)):
+        return engagement.organisation_id  # a record hidden from this reader stays
+    return need.organisation_id if need is not None else None
+
+
+def save(raw, expert, need, actor, engagement=None, viewer=None):
+    """Create or update an engagement of ``expert`` (optionally for ``need``); with
+    ``viewer`` (the form), the organisation record served is the one chosen there.
     Raises :class:`EngagementErrors`."""
     values, errors = normalize(raw)
+    values["organisation_id"] = _organisation(raw, viewer, need, engagement, errors)
     if errors:
         raise EngagementErrors(errors)
     earlier_need = engagement.need_id if engagement is not None else None
@@ -73,7 +92,8 @@ def save(raw, expert, need, actor, engagement=None):
         engagement.save()
         audit.record(action, actor_id=actor, expert_id=expert.id,
                      changes={"engagement": engagement.id,
-                              "need": need.id if need is not None else None})
+                              "need": need.id if need is not None else None,
+                              "organisation": engagement.organisation_id})
     _refresh_needs(earlier_need, engagement.need_id)
     return engagement
 
@@ -118,6 +138,19 @@ def visible(viewer, limit=200):
                finder.load_in_order(list({row.expert_id for row in rows}))}
     return [(row, experts[row.expert_id]) for row in rows
             if row.expert_id in experts and access.can_view(viewer, experts[row.expert_id])][:limit]
+
+
+def for_organisation(organisation_id, viewer):
+    """``[(engagement, expert)]`` serving ``organisation_id`` that ``viewer`` may read
+    (of profiles they may see), newest first."""
+    if viewer.role not in ROLES:
+        return []
+    rows = list(Engagement.select().where(Engagement.organisation_id == organisation_id)
+                .order_by(Engagement.starts_on.desc(), Engagement.id.desc()))
+    experts = {expert.id: expert for expert in
+               finder.load_in_order(list({row.expert_id for row in rows}))}
+    return [(row, experts[row.expert_id]) for row in rows
+            if row.expert_id in experts and may_see(viewer, experts[row.expert_id])]
 
 
 def needs_of(need_ids):

@@ -18,15 +18,24 @@ from peewee import IntegrityError
 
 from expertnet.accounts import consent
 from expertnet.accounts.models import User
-from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
-from expertnet.cooperation.models import AgreementLink, Event, EventInvitation
+from expertnet.cooperation.common import (
+    Problems,
+    Refused,
+    field_problems,
+    organisations_for,
+    visible_experts,
+    write,
+)
+from expertnet.cooperation.models import AgreementLink, Event, EventInvitation, EventOrganisation
 from expertnet.core import access, audit, links, signals, vocab
 from expertnet.core import outbox as mail
 from expertnet.core.db import database, utc_text, utcnow
-from expertnet.core.i18n import _, format_day
-from expertnet.core.text import clean, clean_multiline, fold
+from expertnet.core.i18n import _, _l, _lp, format_day
+from expertnet.core.text import clean, clean_multiline, fold, parse_id
 from expertnet.directory.models import Expert
 from expertnet.directory.visibility import visible_condition
+from expertnet.organisations import access as organisation_access
+from expertnet.organisations.models import Organisation
 from expertnet.outreach import contact_requests
 from expertnet.taxonomy import store as catalog
 from expertnet.web.forms import date_range_problems, form_date, text_problems
@@ -57,12 +66,92 @@ def normalize(raw):
     return values, errors
 
 
-def save(raw, actor, event=None):
-    """Create or update an event; raises :class:`Problems`."""
+# How an organisation record takes part in an event (organisers first).
+ORGANISATION_ROLES = {"organiser": _l("Organiser"), "partner": _lp("event organisation", "Partner")}
+
+
+def _chosen_organisations(raw, viewer, errors):
+    """``{organisation id: role}`` chosen on the form among the records ``viewer`` may
+    see (an organisation chosen as both organises). None when the form did not carry
+    the choices (an import, an older caller): the links then stay as they are."""
+    if viewer is None or not any(name in raw for name in ("organisers", "partners")):
+        return None
+    visible = {organisation_id for organisation_id, _name in organisations_for(viewer)}
+    chosen = {}
+    for role in reversed(list(ORGANISATION_ROLES)):
+        values = raw.get(f"{role}s") or []
+        if isinstance(values, str):
+            values = [values]
+        for value in values:
+            organisation_id = parse_id(clean(str(value or "")))
+            if organisation_id is None and not clean(str(value or "")):
+                continue
+            if organisation_id not in visible:
+                errors.append((f"{role}s", _("Choose organisations from the list.")))
+                break
+            chosen[organisation_id] = role
+    return chosen
+
+
+def save(raw, actor, event=None, viewer=None):
+    """Create or update an event, and (with ``viewer``, from the form) its organiser and
+    partner organisations; raises :class:`Problems`."""
     values, errors = normalize(raw)
+    chosen = _chosen_organisations(raw, viewer, errors)
     if errors:
         raise Problems(errors)
-    return write(Event, "event", values, actor, event)
+    with database.atomic():
+        event = write(Event, "event", values, actor, event)
+        if chosen is not None:
+            _set_organisations(event, chosen, viewer, actor)
+    return event
+
+
+def _set_organisations(event, chosen, viewer, actor):
+    """Make the event's links to the organisations ``viewer`` may see those of
+    ``chosen``; links to records hidden from ``viewer`` stay (they could not choose them)."""
+    visible = {organisation_id for organisation_id, _name in organisations_for(viewer)}
+    current = {row.organisation_id: row for row in
+               EventOrganisation.select().where(EventOrganisation.event == event.id)}
+    removed = [organisation_id for organisation_id in current
+               if organisation_id in visible and organisation_id not in chosen]
+    if removed:
+        EventOrganisation.delete().where((EventOrganisation.event == event.id)
+                                         & EventOrganisation.organisation_id.in_(removed)).execute()
+    changed = False
+    for organisation_id, role in chosen.items():
+        row = current.get(organisation_id)
+        if row is None:
+            EventOrganisation.create(event=event.id, organisation_id=organisation_id, role=role)
+            changed = True
+        elif row.role != role:
+            EventOrganisation.update(role=role).where(EventOrganisation.id == row.id).execute()
+            changed = True
+    if removed or changed:
+        audit.record("event.organisations", actor_id=actor,
+                     changes={"event": event.id, "organisations": {
+                         str(key): role for key, role in sorted(chosen.items())}})
+
+
+def organisation_links(event):
+    """``{role: [organisation id]}`` of the event, in the order they were linked."""
+    found = {role: [] for role in ORGANISATION_ROLES}
+    for row in (EventOrganisation.select().where(EventOrganisation.event == event.id)
+                .order_by(EventOrganisation.id)):
+        found.setdefault(row.role, []).append(row.organisation_id)
+    return found
+
+
+def organisations_of(event, viewer):
+    """``[(role, organisation)]`` of the event that ``viewer`` may see, organisers first."""
+    links = organisation_links(event)
+    ids = [organisation_id for role in ORGANISATION_ROLES for organisation_id in links[role]]
+    if not ids:
+        return []
+    records = {row.id: row for row in Organisation.select().where(Organisation.id.in_(ids))}
+    return [(role, records[organisation_id]) for role in ORGANISATION_ROLES
+            for organisation_id in links[role]
+            if organisation_id in records and organisation_access.can_view(viewer, records[organisation_id])]
 
 
 def delete(event, actor):
@@ -72,6 +161,7 @@ def delete(event, actor):
                    .where(EventInvitation.event == event.id)]
         EventInvitation.delete().where(EventInvitation.event == event.id).execute()
         AgreementLink.delete().where(AgreementLink.event == event.id).execute()
+        EventOrganisation.delete().where(EventOrganisation.event == event.id).execute()
         signals.record_deleted.send("event", ids=[event.id], actor=actor)
         event.delete_instance()
         audit.record("event.delete", actor_id=actor, changes={"event": event.id})

@@ -36,6 +36,9 @@ class Engagement(BaseModel):
     created_by = IntegerField(null=True)  # a user id
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    # The organisation record served (organisations), chosen in the form, taken from the
+    # need's organisation, or reconciled from ``department``; the text stays as written.
+    organisation_id = IntegerField(null=True, index=True)
 
 
 class Attachment(BaseModel):
@@ -74,6 +77,21 @@ class Event(BaseModel):
     created_by = IntegerField(null=True)  # a user id
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+
+
+class EventOrganisation(BaseModel):
+    """An organisation record that organises an event (``organiser``: chosen in the form
+    or reconciled from the event's ``department``, whose text stays as written) or is
+    its partner (``partner``). Once per event and organisation."""
+
+    id = AutoField()
+    event = ForeignKeyField(Event, backref="organisation_links", on_delete="CASCADE")
+    organisation_id = IntegerField(index=True)
+    role = CharField(max_length=16, default="organiser")
+
+    class Meta:
+        table_name = "event_organisation"
+        indexes = ((("event", "organisation_id"), True),)
 
 
 class EventInvitation(BaseModel):
@@ -232,4 +250,5 @@ class AgreementFile(BaseModel):
 
 
 COOPERATION_MODELS = (Event, EventInvitation, Mission, MissionExpert, MissionFollowUp, Agreement,
-                      AgreementExpert, AgreementLink, AgreementFile, MissionOrganisation)
+                      AgreementExpert, AgreementLink, AgreementFile, MissionOrganisation,
+                      EventOrganisation)

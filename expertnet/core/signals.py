@@ -114,8 +114,9 @@ An organisation's page is shown (sender: the organisation's id; ``viewer``: the 
 ``access.Viewer``; ``language``). Each module holding records about the organisation
 (agreements, delegations, events, engagements, needs, technology offers and demands)
 returns a list of sections the reader may see, each
-``{"key": str, "title": str, "items": [{"text": str, "url": str, "meta": str}]}``;
-an empty list (or None) when the reader may see nothing of its records.""")
+``{"key": str, "title": str, "items": [{"text": str, "url": str, "meta": str}]}``, with
+``"empty": str`` (what the page says when there is no item) for a section shown even
+empty; an empty list (or None) when the reader may see nothing of its records.""")
 
 profile_sections = _signals.signal("profile-sections", doc="""
 A profile's page is shown (sender: the profile's id; ``viewer``; ``language``): modules
@@ -153,5 +154,6 @@ def sections_list(results):
     returned, in one list (receivers in the order they were connected)."""
     found = []
     for _receiver, sections in results:
-        found.extend(section for section in (sections or ()) if section and section.get("items"))
+        found.extend(section for section in (sections or ())
+                     if section and (section.get("items") or section.get("empty")))
     return found

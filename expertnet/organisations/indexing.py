@@ -21,6 +21,8 @@ from expertnet.search.records import records_index
 from expertnet.taxonomy import store as catalog
 
 log = logging.getLogger(__name__)
+# Records an earlier failure left waiting that a later write indexes with its own.
+CATCH_UP = 100
 
 
 class RecordIndexing:
@@ -68,16 +70,32 @@ class RecordIndexing:
 
     def index_after_commit(self, ids):
         """Index ``ids`` now when no transaction is open (else the caller flushes after
-        its commit); a failure is logged and left for reconcile: the database write stands."""
+        its commit), with what an earlier failure left waiting (up to ``CATCH_UP``
+        records); a failure is logged and left for reconcile: the database write stands,
+        and the records are marked as waiting so that the health check sees them."""
         if database.in_transaction():
             return False
+        ids = list(ids)
         try:
-            self.index_ids(ids)
+            self.index_ids([*ids, *self.stale_ids()[:CATCH_UP]])
         except Exception:  # noqa: BLE001 - the write stands; reconcile repairs
             log.exception("%s index update failed for %d records; kept for reconcile",
                           self.kind, len(ids))
+            self._mark_waiting(ids)
             return False
         return True
+
+    def _mark_waiting(self, ids):
+        """After a failed update: ``ids`` wait for the index, whether or not their write
+        changed their version (a record re-indexed because its organisation was renamed
+        keeps its version)."""
+        if not self.versioned or not ids:
+            return
+        try:
+            with database.atomic():
+                self.model.update(indexed_version=None).where(self.model.id.in_(ids)).execute()
+        except Exception:  # noqa: BLE001 - the versions written still tell most of it
+            log.exception("%s records could not be marked as waiting for the index", self.kind)
 
     def stale_ids(self):
         if not self.versioned:

@@ -1,10 +1,12 @@
 """Reconciling today's free-text organisations with organisation records: every text
 on profiles (``Expert.organization``), agreements (partner), delegations (organisations
-met, one per line) and needs is proposed for linking, with suggested records and their
-scores (``names.score``). A curator accepts a suggestion, picks another record, creates
-one, or leaves the text as written; a bulk accept links every text whose best match
-reaches a threshold and is clearly ahead of the next one. Texts are grouped by their
-folded form: "ĐH Hàng hải VN" on forty profiles is one decision.
+met, one per line), needs, events (the organising department: a link makes the record
+an organiser) and engagements (the department or organisation served) is proposed for
+linking, with suggested records and their scores (``names.score``). A curator accepts a
+suggestion, picks another record, creates one, or leaves the text as written; a bulk
+accept links every text whose best match reaches a threshold and is clearly ahead of the
+next one. Texts are grouped by their folded form: "ĐH Hàng hải VN" on forty profiles is
+one decision.
 
 Higher modules give their texts and apply their links through signals
 (``organisation_texts``, ``organisation_link``); profiles are this module's business (a
@@ -36,7 +38,7 @@ from expertnet.organisations.models import OrganisationProposal as ProposalRow
 from expertnet.organisations.models import OrganisationProposalState as ProposalState
 from expertnet.organisations.names import best_matches
 
-SOURCES = ("profile", "agreement", "delegation", "need")
+SOURCES = ("profile", "agreement", "delegation", "need", "event", "engagement")
 SUGGESTIONS = 3
 FLOOR = 60
 BULK_THRESHOLD = 92

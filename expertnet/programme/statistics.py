@@ -7,6 +7,10 @@ open (SECURITY.md: totals never count a profile the reader could not open): cura
 and admins count every profile, officials those shared with officials or the public.
 Deleted and merged-away profiles have no row left, so they are never counted.
 
+Organisations of the register are counted by type and by country, and the strategic
+partners by country, over the records the reader may see (their visibility levels, as
+the register's pages decide); the kind-of-expert filter does not apply to them.
+
 Small cells: for officials, a count of 1 or 2 in a table by category is shown as "<3"
 (``SMALL``), in the page, the charts, the map and the downloads, so that a chart or a
 spreadsheet passed on to others does not point at one person in a small country or
@@ -21,12 +25,14 @@ from pathlib import Path
 
 from peewee import Case, Value, fn
 
-from expertnet.core import places, vocab
+from expertnet.core import access, places, vocab
 from expertnet.core.db import is_postgres
 from expertnet.core.i18n import _, _l
 from expertnet.core.text import clean, fold
 from expertnet.directory.models import Expert, ExpertField
 from expertnet.directory.visibility import visible_condition
+from expertnet.organisations import vocab as organisation_vocab
+from expertnet.organisations.models import Organisation
 from expertnet.taxonomy import hometowns
 from expertnet.taxonomy import store as catalog
 from expertnet.taxonomy.models import Field
@@ -46,8 +52,13 @@ CHARTS = {
     "hometown": _l("Experts by hometown (current ward, commune or special zone)"),
     "diaspora_country": _l("Overseas Hai Phong intellectuals by country of residence"),
     "diaspora_city": _l("Overseas Hai Phong intellectuals by host city"),
+    "organisation_type": _l("Organisations by type"),
+    "organisation_country": _l("Organisations by country"),
+    "partner_country": _l("Strategic partners by country"),
     "growth": _l("Profiles added per month"),
 }
+# Charts counting organisations of the register, not profiles.
+ORGANISATION_CHARTS = ("organisation_type", "organisation_country", "partner_country")
 # Charts about overseas Hai Phong intellectuals only (not shown for another kind).
 DIASPORA_CHARTS = ("diaspora_country", "diaspora_city")
 NOT_GIVEN = _l("Not given")
@@ -81,6 +92,10 @@ class Chart:
     kind: str = "bar"  # the chart's type for Chart.js
 
     @property
+    def counts_organisations(self):
+        return self.key in ORGANISATION_CHARTS
+
+    @property
     def total(self):
         return sum(row.count for row in self.rows if row.level == 0)
 
@@ -92,6 +107,8 @@ class Dashboard:
     profiles: int
     charts: dict  # key → Chart
     growth: list  # [(month "YYYY-MM", added, cumulative)]
+    organisations: int = 0  # of the register, that the reader may see
+    partners: int = 0  # of them, strategic partners
 
 
 def is_exact(viewer):
@@ -109,6 +126,7 @@ def population(viewer, kind=""):
 def build(viewer, language, kind="", only=None):
     """Every chart (or the ones named in ``only``) for ``viewer`` in ``language``."""
     where = population(viewer, kind)
+    organisations = organisation_population(viewer)
     wanted = set(only or CHARTS)
     if kind and kind != "diaspora":
         wanted -= set(DIASPORA_CHARTS)
@@ -122,6 +140,10 @@ def build(viewer, language, kind="", only=None):
         "diaspora_country": lambda: _by_country(where & (Expert.kind == "diaspora"), language,
                                                 with_missing=False),
         "diaspora_city": lambda: _by_city(where & (Expert.kind == "diaspora"), language),
+        "organisation_type": lambda: _organisations_by_type(organisations),
+        "organisation_country": lambda: _organisations_by_country(organisations, language),
+        "partner_country": lambda: _organisations_by_country(
+            organisations & Organisation.strategic_partner, language),
     }
     charts = {}
     for key in CHARTS:
@@ -133,8 +155,30 @@ def build(viewer, language, kind="", only=None):
                                  [Row(month, month, added) for month, added, _c in growth],
                                  kind="line")
     profiles = Expert.select(fn.COUNT(Expert.id)).where(where).scalar() or 0
+    counted = 0, 0
+    if wanted & set(ORGANISATION_CHARTS):
+        counted = (Organisation.select(fn.COUNT(Organisation.id),
+                                       fn.SUM(Case(None, [(Organisation.strategic_partner, 1)], 0)))
+                   .where(organisations).tuples().get())
     return Dashboard(exact=is_exact(viewer), kind=kind, profiles=profiles, charts=charts,
-                     growth=growth)
+                     growth=growth, organisations=int(counted[0] or 0), partners=int(counted[1] or 0))
+
+
+def organisation_population(viewer):
+    """The ``WHERE`` of the organisations ``viewer`` may count: those they may see."""
+    return Organisation.visibility.in_(access.visible_levels(viewer))
+
+
+def _organisations_by_type(where):
+    counts = dict(Organisation.select(Organisation.type, fn.COUNT(Organisation.id))
+                  .where(where).group_by(Organisation.type).tuples())
+    return _vocabulary_rows(counts, organisation_vocab.TYPES)
+
+
+def _organisations_by_country(where, language):
+    counts = dict(Organisation.select(Organisation.country, fn.COUNT(Organisation.id))
+                  .where(where).group_by(Organisation.country).tuples())
+    return _country_rows({code or "": count for code, count in counts.items()}, language)
 
 
 def _grouped(column, where):
@@ -203,7 +247,11 @@ def _by_field(where, language):
 
 
 def _by_country(where, language, with_missing=True):
-    counts = _grouped(Expert.country, where)
+    return _country_rows(_grouped(Expert.country, where), language, with_missing)
+
+
+def _country_rows(counts, language, with_missing=True):
+    """Countries by count, then name; the records without a country last."""
     rows = [Row(code, places.country_name(code, language), count)
             for code, count in counts.items() if code]
     rows.sort(key=lambda row: (-row.count, fold(row.label)))

@@ -102,7 +102,10 @@ def moderate(record, noun, decision, reason, actor, link):
         raise Refused(_("Choose to publish or to return."), status=400)
     model = type(record)
     with database.atomic():
-        changed = (model.update(moderated_by=actor, moderated_at=utcnow(), **changes)
+        # A new version: the record's search document changes (its status), and a failed
+        # index update is then seen as stale by the health check and reconcile.
+        changed = (model.update(moderated_by=actor, moderated_at=utcnow(), version=model.version + 1,
+                                **changes)
                    .where((model.id == record.id) & (model.status == record.status)).execute())
         if not changed:
             raise Refused(_("Someone else moderated this record meanwhile."))
@@ -115,6 +118,7 @@ def moderate(record, noun, decision, reason, actor, link):
                                  title=_title(record), reason=reason)
     for name, value in changes.items():
         setattr(record, name, value)
+    record.version += 1
     return record
 
 

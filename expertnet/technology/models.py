@@ -56,6 +56,9 @@ class TechnologyOffer(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     version = IntegerField(default=1)
+    # The version last written to the offers' index (None: never, or a failed update):
+    # a record whose version differs waits for the next reconcile.
+    indexed_version = IntegerField(null=True)
 
     class Meta:
         table_name = "technology_offer"
@@ -134,6 +137,7 @@ class TechnologyDemand(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     version = IntegerField(default=1)
+    indexed_version = IntegerField(null=True)  # as the offer's
 
     class Meta:
         table_name = "technology_demand"

@@ -23,6 +23,7 @@ from expertnet.core.db import utcnow
 from expertnet.core.i18n import _, _l, current_language, format_day
 from expertnet.core.text import parse_id
 from expertnet.directory import finder
+from expertnet.organisations import access as organisation_access
 from expertnet.organisations import vocab as organisation_vocab
 from expertnet.outreach import needs as records
 from expertnet.outreach.models import Need
@@ -82,12 +83,13 @@ def new():
     needs = records.visible(viewer)
     if request.method == "GET":
         need = _need_choice(request.args.get("need"), viewer)
-        form = EngagementForm(needs=needs, data={
+        form = EngagementForm(needs=needs, viewer=viewer, data={
             "expert_id": request.args.get("expert", "")[:18],
             "need_id": str(need.id) if need else "",
-            "department": need.organization if need else current_user.department})
+            "department": need.organization if need else current_user.department,
+            "organisation": str(need.organisation_id or "") if need else ""})
     else:
-        form = EngagementForm(needs=needs)
+        form = EngagementForm(needs=needs, viewer=viewer)
     if form.validate_on_submit():
         expert_id = parse_id(form.expert_id.data)
         expert = finder.get_visible(expert_id, viewer) if expert_id is not None else None
@@ -96,7 +98,8 @@ def new():
         else:
             try:
                 engagement = engagement_records.save(
-                    form.raw(), expert, _need_choice(form.need_id.data, viewer), current_user.id)
+                    form.raw(), expert, _need_choice(form.need_id.data, viewer), current_user.id,
+                    viewer=viewer)
             except engagement_records.EngagementErrors as exc:
                 _put_errors(form, exc.errors)
             else:
@@ -113,8 +116,10 @@ def show(engagement_id):
     need = Need.get_or_none(Need.id == engagement.need_id) if engagement.need_id else None
     if need is not None and not records.may_see(current_viewer(), need):
         need = None  # the engagement is the programme's; the need stays its department's
+    organisation = organisation_access.get_visible(engagement.organisation_id, current_viewer())
     return render_template("engagements/show.html", engagement=engagement, expert=expert,
-                           need=need, files=engagement_records.files(engagement),
+                           need=need, organisation=organisation,
+                           files=engagement_records.files(engagement),
                            may_edit=engagement_records.may_edit(current_viewer(), engagement),
                            limit=current_app.config["ATTACHMENT_MAX_BYTES"],
                            rejected=request.args.get("rejected"))
@@ -131,14 +136,14 @@ def edit(engagement_id):
         for name in ("starts_on", "ends_on"):
             values[name] = values[name].isoformat() if values[name] else ""
         values["need_id"] = str(engagement.need_id or "")
-        form = EngagementForm(needs=needs, data=values)
+        values["organisation"] = str(engagement.organisation_id or "")
+        form = EngagementForm(needs=needs, viewer=viewer, data=values)
     else:
-        form = EngagementForm(needs=needs)
+        form = EngagementForm(needs=needs, viewer=viewer)
     if form.validate_on_submit():
         try:
             engagement_records.save(form.raw(), expert, _need_choice(form.need_id.data, viewer),
-                                    current_user.id,
-                                    engagement=engagement)
+                                    current_user.id, engagement=engagement, viewer=viewer)
         except engagement_records.EngagementErrors as exc:
             _put_errors(form, exc.errors)
         else:

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 
+from expertnet.cooperation import common
 from expertnet.core import vocab
 from expertnet.core.i18n import _l, _lp, current_language
 from expertnet.taxonomy import store as catalog
@@ -31,16 +32,24 @@ class EventForm(_Form):
     location = StringField(_l("Venue"))
     online = BooleanField(_l("Online"))
     department = StringField(_l("Organising department"))
+    organisers = SelectMultipleField(_l("Organising organisations (records of the register, optional)"),
+                                     validate_choice=False)
+    partners = SelectMultipleField(_l("Partner organisations (records of the register, optional)"),
+                                   validate_choice=False)
     fields = SelectMultipleField(_l("Fields"), validate_choice=False)
     description = TextAreaField(_l("Description"))
 
     COLUMNS = ("kind", "title", "starts_on", "ends_on", "location", "online", "department",
-               "fields", "description")
+               "organisers", "partners", "fields", "description")
+    ORGANISATION_COLUMNS = ("organisers", "partners")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, viewer, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = choice_list([("", _l("Choose…")), *vocab.EVENT_KINDS.items()])
         self.fields.choices = _field_choices()
+        organisations = [(str(key), name) for key, name in common.organisations_for(viewer)]
+        self.organisers.choices = organisations
+        self.partners.choices = organisations
 
 
 class MissionForm(_Form):

@@ -101,19 +101,27 @@ def event_list():
 @bp.route("/events/new", methods=["GET", "POST"])
 @role_required(*ROLES)
 def event_new():
-    form = EventForm(data={"department": current_user.department}) \
-        if request.method == "GET" else EventForm()
-    return _save(form, lambda raw, actor, record: events.save(raw, actor), None, _event_url,
-                 "event", url_for("programme.event_new"))
+    viewer = current_viewer()
+    form = EventForm(viewer, data={"department": current_user.department}) \
+        if request.method == "GET" else EventForm(viewer)
+    return _save(form, lambda raw, actor, record: events.save(raw, actor, viewer=viewer), None,
+                 _event_url, "event", url_for("programme.event_new"))
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @role_required(*ROLES)
 def event_edit(event_id):
     event = _editable(Event, event_id)
-    form = EventForm(data=_values(event, EventForm.COLUMNS)) if request.method == "GET" \
-        else EventForm()
-    return _save(form, lambda raw, actor, record: events.save(raw, actor, record), event,
+    viewer = current_viewer()
+    if request.method == "GET":
+        values = _values(event, [name for name in EventForm.COLUMNS
+                                 if name not in EventForm.ORGANISATION_COLUMNS])
+        links = events.organisation_links(event)
+        values.update({f"{role}s": [str(key) for key in links[role]] for role in events.ORGANISATION_ROLES})
+        form = EventForm(viewer, data=values)
+    else:
+        form = EventForm(viewer)
+    return _save(form, lambda raw, actor, record: events.save(raw, actor, record, viewer=viewer), event,
                  _event_url, "event", url_for("programme.event_edit", event_id=event.id))
 
 
@@ -123,6 +131,8 @@ def _event_page(event, outcome=None, status=200, problem=None):
     return render_template("programme/event.html", event=event, rows=rows,
                            speakers=events.speakers_by_field(rows), taxonomy=catalog.load(),
                            may_edit=common.may_edit(viewer, event), outcome=outcome,
+                           organisations=events.organisations_of(event, viewer),
+                           organisation_roles=events.ORGANISATION_ROLES,
                            problem=problem, agreements=agreements.for_event(event.id)), status
 
 

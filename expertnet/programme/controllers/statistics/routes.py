@@ -36,10 +36,15 @@ def _chart_data(chart, exact, language, growth=()):
     return {"type": "bar", "horizontal": len(rows) > 8,
             "labels": [row.label for row in rows],
             "datasets": [{
-                "label": _("Profiles"),
+                "label": _unit(chart),
                 "values": [value if isinstance(value, int) else None for value in shown],
                 "notes": ["" if isinstance(value, int) else _("fewer than 3") for value in shown],
             }]}
+
+
+def _unit(chart):
+    """What a chart's numbers count, as its column is headed."""
+    return _("Organisations") if chart.counts_organisations else _("Profiles")
 
 
 @bp.get("/statistics")
@@ -83,7 +88,7 @@ def _csv_response(board, key, language):
         for month, added, total in board.growth:
             writer.writerow([month, added, total])
     else:
-        header = [_("Code"), str(dashboard.CHARTS[key]), _("Profiles")]
+        header = [_("Code"), str(dashboard.CHARTS[key]), _unit(board.charts[key])]
         if key == "field":
             header.insert(1, _("Top-level field"))
         writer.writerow(header)
