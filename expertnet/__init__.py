@@ -52,6 +52,15 @@ def create_app(test_config=None):
     auth.init_app(app)
     web.init_app(app)
 
+    # The profile's pages that accounts and curation keep register on its blueprint: they
+    # must be imported before it is registered.
+    from expertnet.accounts.controllers import (  # noqa: F401
+        delegate_pages,
+        profile_pages,
+        registration_pages,
+        review_pages,
+        stale_pages,
+    )
     from expertnet.accounts.controllers.account import bp as account_bp
     from expertnet.accounts.controllers.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
@@ -60,6 +69,7 @@ def create_app(test_config=None):
     from expertnet.cooperation.controllers.programme import bp as programme_bp
     from expertnet.cooperation.controllers.trainings import bp as trainings_bp
     from expertnet.councils.controllers import bp as councils_bp
+    from expertnet.curation.controllers import orcid_pages  # noqa: F401
     from expertnet.curation.controllers.curate import bp as curate_bp
     from expertnet.curation.controllers.downloads import bp as downloads_bp
     from expertnet.directory.controllers.main import bp as main_bp
@@ -69,6 +79,9 @@ def create_app(test_config=None):
     from expertnet.outreach.controllers.alerts import bp as alerts_bp
     from expertnet.outreach.controllers.contacts import bp as contacts_bp
     from expertnet.outreach.controllers.needs import bp as needs_bp
+
+    # The programme report registers on the engagements' blueprint, likewise.
+    from expertnet.programme.controllers import report_pages  # noqa: F401
     from expertnet.programme.controllers.budget import bp as budget_bp
     from expertnet.programme.controllers.indicators import bp as indicators_bp
     from expertnet.programme.controllers.statistics import bp as statistics_bp
@@ -105,10 +118,15 @@ def create_app(test_config=None):
     cli.init_app(app)
 
     # What each module shows and offers on a lower module's pages (a profile's, a
-    # need's): receivers of the page signals, connected on import.
+    # need's): receivers of the page signals, connected on import; the notifications'
+    # inbox writes the notices lower modules send (signals.tell); accounts answer which
+    # profiles are claimed and store the consents an import reads.
+    from expertnet.accounts import consent as _consent  # noqa: F401
+    from expertnet.accounts import users as _users  # noqa: F401
     from expertnet.accounts.controllers import page_answers as _accounts  # noqa: F401
     from expertnet.cooperation.controllers import page_answers as _cooperation  # noqa: F401
     from expertnet.curation.controllers import page_answers as _curation  # noqa: F401
+    from expertnet.notifications import inbox as _inbox  # noqa: F401
     from expertnet.outreach.controllers import page_answers as _outreach  # noqa: F401
 
     if app.config.get("SKIP_STARTUP"):
