@@ -18,7 +18,7 @@ from peewee import IntegrityError
 
 from expertnet.accounts import consent
 from expertnet.accounts.models import User
-from expertnet.cooperation.common import Problems, Refused, field_problems, visible_experts, write
+from expertnet.cooperation.common import Problems, Refused, editable, field_problems, visible_experts, write
 from expertnet.cooperation.models import AgreementLink, Event, EventInvitation
 from expertnet.core import access, audit, links, signals, vocab
 from expertnet.core import outbox as mail
@@ -105,7 +105,6 @@ def listing(kind=None, when=None, q="", today=None):
 
 def open_to_invite(viewer, limit=5):
     """The next events ``viewer`` may invite experts to (not over yet), soonest first."""
-    from expertnet.cooperation.common import editable
     return editable(viewer, reversed(listing(when="upcoming")))[:limit]
 
 
