@@ -52,15 +52,6 @@ def create_app(test_config=None):
     auth.init_app(app)
     web.init_app(app)
 
-    # The profile's pages that accounts and curation keep register on its blueprint: they
-    # must be imported before it is registered.
-    from expertnet.accounts.controllers import (  # noqa: F401
-        delegate_pages,
-        profile_pages,
-        registration_pages,
-        review_pages,
-        stale_pages,
-    )
     from expertnet.accounts.controllers.account import bp as account_bp
     from expertnet.accounts.controllers.admin import bp as admin_bp
     from expertnet.api import bp as api_bp
@@ -69,7 +60,6 @@ def create_app(test_config=None):
     from expertnet.cooperation.controllers.programme import bp as programme_bp
     from expertnet.cooperation.controllers.trainings import bp as trainings_bp
     from expertnet.councils.controllers import bp as councils_bp
-    from expertnet.curation.controllers import orcid_pages  # noqa: F401
     from expertnet.curation.controllers.curate import bp as curate_bp
     from expertnet.curation.controllers.downloads import bp as downloads_bp
     from expertnet.directory.controllers.main import bp as main_bp
@@ -79,13 +69,22 @@ def create_app(test_config=None):
     from expertnet.outreach.controllers.alerts import bp as alerts_bp
     from expertnet.outreach.controllers.contacts import bp as contacts_bp
     from expertnet.outreach.controllers.needs import bp as needs_bp
-
-    # The programme report registers on the engagements' blueprint, likewise.
-    from expertnet.programme.controllers import report_pages  # noqa: F401
     from expertnet.programme.controllers.budget import bp as budget_bp
     from expertnet.programme.controllers.indicators import bp as indicators_bp
     from expertnet.programme.controllers.statistics import bp as statistics_bp
     from expertnet.technology.controllers import bp as technology_bp
+    # The pages that higher modules keep on a lower module's blueprint (the profile's, the
+    # engagements') register on it when imported, so before it is registered; in the
+    # order they have always had in the URL map.
+    # isort: off
+    from expertnet.accounts.controllers import review_pages  # noqa: F401
+    from expertnet.accounts.controllers import delegate_pages  # noqa: F401
+    from expertnet.curation.controllers import orcid_pages  # noqa: F401
+    from expertnet.accounts.controllers import registration_pages  # noqa: F401
+    from expertnet.accounts.controllers import profile_pages  # noqa: F401
+    from expertnet.accounts.controllers import stale_pages  # noqa: F401
+    from expertnet.programme.controllers import report_pages  # noqa: F401
+    # isort: on
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth.bp, url_prefix="/auth")

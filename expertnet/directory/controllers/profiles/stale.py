@@ -8,9 +8,6 @@ from expertnet.directory import writes
 from expertnet.directory.blueprint import bp
 from expertnet.directory.models import Expert
 
-CURATORS = ("curator", "admin")
-PER_PAGE = 50
-
 
 @bp.post("/account/profile/still-correct")
 @login_required
