@@ -73,6 +73,18 @@ def create_app(test_config=None):
     from expertnet.programme.controllers.indicators import bp as indicators_bp
     from expertnet.programme.controllers.statistics import bp as statistics_bp
     from expertnet.technology.controllers import bp as technology_bp
+    # The pages that higher modules keep on a lower module's blueprint (the profile's, the
+    # engagements') register on it when imported, so before it is registered; in the
+    # order they have always had in the URL map.
+    # isort: off
+    from expertnet.accounts.controllers import review_pages  # noqa: F401
+    from expertnet.accounts.controllers import delegate_pages  # noqa: F401
+    from expertnet.curation.controllers import orcid_pages  # noqa: F401
+    from expertnet.accounts.controllers import registration_pages  # noqa: F401
+    from expertnet.accounts.controllers import profile_pages  # noqa: F401
+    from expertnet.accounts.controllers import stale_pages  # noqa: F401
+    from expertnet.programme.controllers import report_pages  # noqa: F401
+    # isort: on
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -105,10 +117,15 @@ def create_app(test_config=None):
     cli.init_app(app)
 
     # What each module shows and offers on a lower module's pages (a profile's, a
-    # need's): receivers of the page signals, connected on import.
+    # need's): receivers of the page signals, connected on import; the notifications'
+    # inbox writes the notices lower modules send (signals.tell); accounts answer which
+    # profiles are claimed and store the consents an import reads.
+    from expertnet.accounts import consent as _consent  # noqa: F401
+    from expertnet.accounts import users as _users  # noqa: F401
     from expertnet.accounts.controllers import page_answers as _accounts  # noqa: F401
     from expertnet.cooperation.controllers import page_answers as _cooperation  # noqa: F401
     from expertnet.curation.controllers import page_answers as _curation  # noqa: F401
+    from expertnet.notifications import inbox as _inbox  # noqa: F401
     from expertnet.outreach.controllers import page_answers as _outreach  # noqa: F401
 
     if app.config.get("SKIP_STARTUP"):

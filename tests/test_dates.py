@@ -13,11 +13,10 @@ from conftest import client_as, make_app
 from flask_babel import force_locale
 
 from expertnet import create_app
-from expertnet.accounts import emails
+from expertnet.accounts import emails, stale_reminders
 from expertnet.core.db import utcnow
 from expertnet.core.i18n import format_ago, format_day, format_moment
 from expertnet.core.models import Audit
-from expertnet.directory import freshness
 from expertnet.notifications import inbox as notifications
 
 # 08:50 UTC is 15:50 in Hai Phong (UTC+7, no summer time).
@@ -127,7 +126,7 @@ def test_the_audit_log_shows_city_time_and_names_the_zone(app, make_user, login,
 
 @pytest.mark.parametrize("language, day", [("vi", "20/04/2027"), ("en", "20 Apr 2027")])
 def test_e_mails_write_dates_in_the_recipients_language(app, mailbox, language, day):
-    freshness.reminder_mail("an@example.org", "Nguyễn Văn An", datetime.date(2027, 4, 20),
+    stale_reminders.reminder_mail("an@example.org", "Nguyễn Văn An", datetime.date(2027, 4, 20),
                             "https://example.org/ok", "https://example.org/edit", language)
     emails.review_outcome("an@example.org", True, datetime.date(2027, 4, 20), "",
                           "https://example.org/p", language)

@@ -16,53 +16,12 @@ FLOORS = ("core", "search", "web", "taxonomy", "directory", "accounts", "notific
           "organisations", "outreach", "cooperation", "technology", "councils", "programme", "api", "demo",
           "ops", "cli")
 
-# (importing module, imported module) that point up the floors today. Each wants a signal
-# or a move of code to the right floor.
-KNOWN_UPWARD = {
-    # In-site notices to accounts: notifications' inbox writes them (the mail texts are accounts').
-    ("expertnet.accounts.invitations", "expertnet.notifications.inbox"),
-    ("expertnet.accounts.registrations", "expertnet.notifications.inbox"),
-    ("expertnet.accounts.reviews", "expertnet.notifications.inbox"),
-    ("expertnet.accounts.trust", "expertnet.curation.orcid"),
-    # Engagement pages show the programme report's counts.
-    ("expertnet.cooperation.controllers.engagements.routes", "expertnet.programme.report"),
-    # The profile's pages (blueprint profiles) change what accounts, curation and outreach keep about
-    # the profile.
-    ("expertnet.directory.controllers.profiles.curation", "expertnet.accounts.registrations"),
-    ("expertnet.directory.controllers.profiles.curation", "expertnet.accounts.reviews"),
-    ("expertnet.directory.controllers.profiles.curation", "expertnet.accounts.users"),
-    ("expertnet.directory.controllers.profiles.delegation", "expertnet.accounts.delegates"),
-    ("expertnet.directory.controllers.profiles.orcid_pages", "expertnet.curation.columns"),
-    ("expertnet.directory.controllers.profiles.orcid_pages", "expertnet.curation.orcid"),
-    ("expertnet.directory.controllers.profiles.registration_queue", "expertnet.accounts.consent"),
-    ("expertnet.directory.controllers.profiles.registration_queue", "expertnet.accounts.registrations"),
-    ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.consent"),
-    ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.data_rights"),
-    ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.invitations"),
-    ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.registrations"),
-    ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.reviews"),
-    ("expertnet.directory.controllers.profiles.routes", "expertnet.accounts.users"),
-    ("expertnet.directory.controllers.profiles.routes", "expertnet.outreach.contact_requests"),
-    # The readable data page names the consents' purposes.
-    ("expertnet.directory.controllers.profiles.readable_data", "expertnet.accounts.consent"),
-    # Freshness reminders: their texts live in notifications.
-    ("expertnet.directory.freshness", "expertnet.notifications.inbox"),
-    # Attachment views serve the engagements' and agreements' files.
-    ("expertnet.web.attachments", "expertnet.cooperation.attachments"),
-    # Reads of a higher module's table, visible since each module owns its models (they went
-    # through core.models before): the profile's claim (search documents, freshness reminders)
-    # reads the owning account; an import stores the consents read with the profile.
-    ("expertnet.directory.freshness", "expertnet.accounts.models"),
-    ("expertnet.directory.search_documents", "expertnet.accounts.models"),
-    ("expertnet.directory.writes", "expertnet.accounts.models"),
-}
+# (importing module, imported module) that point up the floors. None left: a lower module
+# reaches a higher one by a signal of core/signals.py, or the code moves to its floor.
+KNOWN_UPWARD = set()
 
 # (importing module, imported controllers module) across modules.
-KNOWN_CONTROLLER_IMPORTS = {
-    # The merge's comparison page shows the profile form's labels, as the review page does.
-    ("expertnet.curation.controllers.curate.duplicate_pages",
-     "expertnet.directory.controllers.profiles.curation"),
-}
+KNOWN_CONTROLLER_IMPORTS = set()
 
 # None left; a circle that cannot be broken at once is listed here with why.
 KNOWN_CIRCLES = set()

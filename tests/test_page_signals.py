@@ -60,10 +60,13 @@ def _modules(signal):
 
 
 def test_every_page_answer_is_connected_once_the_app_is_built(app):
-    """The directory shows what accounts and cooperation keep, and offers what accounts,
-    curation, outreach and cooperation offer, only through the signals."""
+    """The directory shows what accounts, curation and cooperation keep, and offers what
+    accounts, curation, outreach and cooperation offer, only through the signals; the
+    consent page (accounts') shows what outreach recorded."""
     assert _modules(signals.profile_page) == {"expertnet.accounts.controllers.page_answers",
-                                              "expertnet.cooperation.controllers.page_answers"}
+                                              "expertnet.cooperation.controllers.page_answers",
+                                              "expertnet.curation.controllers.page_answers"}
+    assert _modules(signals.consent_page) == {"expertnet.outreach.controllers.page_answers"}
     assert _modules(signals.profile_actions) == {
         "expertnet.accounts.controllers.page_answers",
         "expertnet.cooperation.controllers.page_answers",

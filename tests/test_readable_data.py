@@ -8,9 +8,9 @@ import pytest
 from conftest import client_as
 
 from expertnet.accounts import consent
+from expertnet.accounts.controllers import readable_data
 from expertnet.core.models import Audit
 from expertnet.directory import writes
-from expertnet.directory.controllers.profiles import readable_data
 from expertnet.directory.models import Expert
 
 

@@ -26,7 +26,7 @@ from peewee import JOIN
 
 from expertnet.accounts.models import Consent, User
 from expertnet.core import audit, signals
-from expertnet.core.db import database
+from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _l
 from expertnet.core.text import fold
 from expertnet.directory import writes
@@ -208,3 +208,19 @@ def export(expert_id):
              "notice_version": row.notice_version,
              "created_at": row.created_at.isoformat() + "Z"}
             for row in history(expert_id)]
+
+
+@signals.consents_given.connect
+def _store_given(expert_id, given, actor=None, via="cli", **_kwargs):
+    """Consents read with a profile (an import's consent column), stored in the write's
+    transaction; their audit entries, which the write records with its own."""
+    entries = []
+    for item in given:
+        Consent.create(expert=expert_id, user=None, purpose=item["purpose"], granted=True,
+                       notice_version=item["notice_version"],
+                       created_at=item.get("created_at") or utcnow())
+        entries.append(audit.entry("consent.grant", actor_id=actor, expert_id=expert_id,
+                                   source=via,
+                                   changes={"purpose": item["purpose"],
+                                            "notice_version": item["notice_version"]}))
+    return entries

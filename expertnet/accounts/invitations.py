@@ -16,12 +16,11 @@ from flask import current_app
 from expertnet.accounts import emails
 from expertnet.accounts import users as accounts
 from expertnet.accounts.models import Invitation, User
-from expertnet.core import audit, links
+from expertnet.core import audit, links, signals
 from expertnet.core.db import database, utcnow
 from expertnet.core.models import MailMessage
 from expertnet.directory import indexing
 from expertnet.directory.models import Expert
-from expertnet.notifications import inbox as notifications
 
 SALT = "expertnet.invitation.claim"
 
@@ -93,10 +92,9 @@ def claim(invitation, password):
         audit.record("invitation.claim", actor_id=user.id, expert_id=invitation.expert_id,
                      changes={"request": invitation.id, "user": user.id})
         if invitation.created_by and User.get_or_none(User.id == invitation.created_by):
-            notifications.notify(invitation.created_by, "invitation_claimed",
-                                 link=notifications.path_for("main.profile",
-                                                             expert_id=invitation.expert_id),
-                                 expert_id=invitation.expert_id)
+            signals.tell(invitation.created_by, "invitation_claimed",
+                         link=links.site_path("main.profile", expert_id=invitation.expert_id),
+                         expert_id=invitation.expert_id)
     # The claim is a trust signal in the index: indexed now that it is committed.
     indexing.index_after_commit()
     return user

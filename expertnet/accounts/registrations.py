@@ -35,6 +35,7 @@ from expertnet.accounts.models import Registration, User
 from expertnet.core import (
     audit,
     links,
+    signals,
     tasks,
 )
 from expertnet.core import (
@@ -44,9 +45,6 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.directory import validation, writes
 from expertnet.directory.models import Expert
-from expertnet.notifications import (
-    inbox as notifications,
-)
 from expertnet.taxonomy import store as catalog
 
 SALT = "expertnet.registration.confirm"
@@ -268,8 +266,8 @@ def tell_outcome(row, base):
     if user is None or not user.active:
         return None
     endpoint = "profiles.my_profile" if row.status == "approved" else "account.home"
-    notifications.notify(user, f"registration_{row.status}", link=notifications.path_for(endpoint),
-                         reason=row.reason or "")
+    signals.tell(user, f"registration_{row.status}", link=links.site_path(endpoint),
+                 reason=row.reason or "")
     return emails.registration_decision(user.email, row.status == "approved", row.reason,
                                         links.external_url(base, endpoint),
                                         user.language or row.language)

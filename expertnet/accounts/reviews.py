@@ -17,10 +17,9 @@ import json
 from expertnet.accounts import emails
 from expertnet.accounts import users as accounts
 from expertnet.accounts.models import PendingChange
-from expertnet.core import audit, links
+from expertnet.core import audit, links, signals
 from expertnet.core.db import database, utcnow
 from expertnet.directory import indexing, writes
-from expertnet.notifications import inbox as notifications
 
 # What a curator vouches for: who the person is and where they work.
 VOUCHED = ("full_name", "title", "degree", "organization", "kind")
@@ -139,9 +138,9 @@ def tell_outcome(row, base):
     user = accounts.get_user(row.user_id) if row.user_id else None
     if user is None or not user.active:
         return None
-    notifications.notify(user, f"review_{row.status}",
-                         link=notifications.path_for("profiles.edit", expert_id=row.expert_id),
-                         date=row.created_at, reason=row.reason or "")
+    signals.tell(user, f"review_{row.status}",
+                 link=links.site_path("profiles.edit", expert_id=row.expert_id),
+                 date=row.created_at, reason=row.reason or "")
     return emails.review_outcome(user.email, row.status == "accepted", row.created_at, row.reason,
                                  links.external_url(base, "profiles.edit", expert_id=row.expert_id),
                                  user.language)

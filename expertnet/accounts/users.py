@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from expertnet.accounts import passwords
 from expertnet.accounts.models import ROLES, ApiToken, User
-from expertnet.core import audit
+from expertnet.core import audit, signals
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, parse_id
@@ -295,3 +295,12 @@ def revoke_token(user, token_id):
     return ApiToken.update(revoked_at=utcnow()).where(
         (ApiToken.id == token_id) & (ApiToken.user == user) & ApiToken.revoked_at.is_null()
     ).execute() == 1
+
+
+@signals.profiles_claimed.connect
+def _claimed(_sender, ids=(), **_kwargs):
+    """The ids among ``ids`` of profiles an account owns (for their search documents)."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return {user.expert_id for user in User.select(User.expert).where(User.expert.in_(ids))}

@@ -2,7 +2,7 @@
 from flask import jsonify, request, url_for
 
 from expertnet import search
-from expertnet.api import bp
+from expertnet.api import bp, openapi
 from expertnet.core import access, audit
 from expertnet.core.db import utcnow
 from expertnet.core.i18n import _, current_language
@@ -139,7 +139,6 @@ def suggest():
 
 @bp.get("/openapi.json")
 def openapi_document():
-    from expertnet.api import openapi
     return jsonify(openapi.document(request.script_root + "/api/v1"))
 
 

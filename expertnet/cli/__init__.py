@@ -7,29 +7,20 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from expertnet.cli.accounts import COMMANDS as ACCOUNT_COMMANDS
+from expertnet.cli.backup import COMMANDS as BACKUP_COMMANDS
+from expertnet.cli.mail import COMMANDS as MAIL_COMMANDS
+from expertnet.cli.organisations import COMMANDS as ORGANISATION_COMMANDS
+from expertnet.cli.progress import Progress
+from expertnet.core import audit, tasks
 from expertnet.core.i18n import _, compile_catalogues, source_catalogues
-from expertnet.curation import import_modes, importer
+from expertnet.curation import duplicates, import_modes, importer, jobs, term_suggestions
 from expertnet.directory import indexing
-
-
-class _Progress:
-    """A click progress bar on a terminal, silence elsewhere (logs, CI)."""
-
-    def __init__(self, label, length):
-        self.bar = click.progressbar(length=max(length, 1), label=label, file=sys.stderr,
-                                     show_pos=True)
-
-    def __enter__(self):
-        self.bar.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self.bar.__exit__(*exc)
-
-    def __call__(self, done, total=None):
-        if total is not None and total > self.bar.length:
-            self.bar.length = total
-        self.bar.update(done - self.bar.pos)
+from expertnet.directory.editing import display
+from expertnet.organisations import indexing as organisation_indexing
+from expertnet.taxonomy import store as catalog
+from expertnet.taxonomy import terms
+from expertnet.technology import indexing as technology_indexing
 
 
 @click.command("import-profiles")
@@ -54,7 +45,7 @@ def import_profiles(path, dry_run, allow_duplicates, lang, mode, consented_visib
     with force_locale(lang):
         try:
             header, rows, estimate = importer.read_rows(path)
-            with _Progress(_("Importing"), estimate) as progress:
+            with Progress(_("Importing"), estimate) as progress:
                 report = importer.import_rows(
                     header, rows, dry_run=dry_run, allow_duplicates=allow_duplicates,
                     progress=progress, estimate=estimate, source=f"import:{click.format_filename(path)}",
@@ -115,9 +106,6 @@ def _summary(report):
 
 
 def _row_changes(report, language):
-    # Imported here: the profiles package registers its pages when imported.
-    from expertnet.directory.editing import display
-
     lines = []
     for number, name, changes in report.changes:
         lines.append(_("Row %(row)s (%(name)s):", row=number, name=name))
@@ -131,11 +119,9 @@ def _row_changes(report, language):
 def reindex():
     """Rebuild the search index from the database (into a new folder, then swapped in)."""
     total = indexing.count_profiles()
-    with _Progress(_("Indexing"), total) as progress:
+    with Progress(_("Indexing"), total) as progress:
         count = indexing.rebuild(progress=progress)
     click.echo(_("%(count)s profiles indexed.", count=count))
-    from expertnet.organisations import indexing as organisation_indexing
-    from expertnet.technology import indexing as technology_indexing
     click.echo(_("%(count)s organisations indexed.", count=organisation_indexing.rebuild()))
     click.echo(_("%(count)s technology offers indexed.",
                  count=technology_indexing.KEEPERS["offers"].rebuild()))
@@ -161,7 +147,7 @@ def load_demo(count=320, seed=2026, progress_label=None):
     header = list(rows[0].keys())
     numbered = ((number, [row[column] for column in header])
                 for number, row in enumerate(rows, start=2))
-    with _Progress(progress_label or "", len(rows)) as progress:
+    with Progress(progress_label or "", len(rows)) as progress:
         report = importer.import_rows(header, numbered, allow_duplicates=True, progress=progress,
                                       estimate=len(rows), source="demo")
     demo_organisations.seed()  # the register, linked to the profiles just loaded
@@ -174,7 +160,6 @@ def load_demo(count=320, seed=2026, progress_label=None):
               help="Threads running tasks.")
 def worker(workers):
     """Run the background task consumer (e-mail, long imports) until interrupted."""
-    from expertnet.core import tasks
     tasks.run_worker(workers)
 
 
@@ -207,8 +192,6 @@ def translate_compile():
 def find_duplicates():
     """Search the whole database for likely duplicate profiles and store the pairs for
     the curators' page (/curate/duplicates)."""
-    from expertnet.core import audit
-    from expertnet.curation import duplicates
 
     stats = duplicates.refresh()
     audit.record("duplicates.search", source="cli",
@@ -223,7 +206,6 @@ def find_duplicates():
 def jobs_cleanup():
     """Delete the result files of background jobs older than JOB_RESULT_DAYS (the pages
     of the jobs also do it when they are opened)."""
-    from expertnet.curation import jobs
 
     click.echo(f"{jobs.cleanup()} files deleted")
 
@@ -234,10 +216,6 @@ def jobs_cleanup():
 def suggest_terms(limit):
     """Seed the bilingual term list from the taxonomy's field names (accepted pairs) and store the pairs
     mined from profiles with both bios as suggestions for the curators (/curate/terms)."""
-    from expertnet.core import audit
-    from expertnet.curation import term_suggestions
-    from expertnet.taxonomy import store as catalog
-    from expertnet.taxonomy import terms
 
     seeded = terms.seed_from_taxonomy(catalog.load())
     suggested = term_suggestions.suggest(limit)
@@ -247,10 +225,6 @@ def suggest_terms(limit):
 
 
 def init_app(app):
-    from expertnet.cli.accounts import COMMANDS as ACCOUNT_COMMANDS
-    from expertnet.cli.backup import COMMANDS as BACKUP_COMMANDS
-    from expertnet.cli.mail import COMMANDS as MAIL_COMMANDS
-    from expertnet.cli.organisations import COMMANDS as ORGANISATION_COMMANDS
     for command in (import_profiles, reindex, seed_demo, worker, find_duplicates, jobs_cleanup,
                     suggest_terms, translate,
                     *ACCOUNT_COMMANDS, *MAIL_COMMANDS, *BACKUP_COMMANDS, *ORGANISATION_COMMANDS):

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from expertnet.cli import _Progress
+from expertnet.cli.progress import Progress
 from expertnet.core import audit
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
@@ -65,7 +65,7 @@ def restore_command(source, yes):
     with database.connection_context():
         audit.record("database.restore", source="cli")
         total = indexing.count_profiles()
-        with _Progress(_("Indexing"), total) as progress:
+        with Progress(_("Indexing"), total) as progress:
             count = indexing.rebuild(progress=progress)
     click.echo(_("Database restored from %(path)s; %(count)s profiles indexed.",
                  path=source, count=count))

@@ -5,10 +5,12 @@ import sys
 import click
 from flask_babel import force_locale
 
+from expertnet.accounts import stale_reminders
 from expertnet.core import links
 from expertnet.core import outbox as mail
 from expertnet.core.i18n import _
 from expertnet.directory import freshness
+from expertnet.outreach import saved_searches
 
 
 @click.command("remind-stale")
@@ -29,7 +31,7 @@ def remind_stale(dry_run, lang):
             click.echo(_("EXPERTNET_BASE_URL is not set: the links in the e-mail would have no "
                          "address. Nothing was sent."), err=True)
             sys.exit(1)
-        due = freshness.remind(base, dry_run=dry_run)
+        due = stale_reminders.remind(base, dry_run=dry_run)
         for expert, owner in due:
             click.echo(f"{expert.id}\t{owner.email}\t{freshness.last_confirmed(expert):%Y-%m-%d}")
         if dry_run:
@@ -72,7 +74,6 @@ def send_digests(lang):
     """E-mail each official the new experts matching their saved searches that are due
     (daily or weekly); run it once a day from cron, or let the worker do it at
     DIGEST_HOUR. Running it twice sends nothing more."""
-    from expertnet.outreach import saved_searches
     with force_locale(lang):
         if mail.enabled() and links.base_url() is None:
             click.echo(_("EXPERTNET_BASE_URL is not set: the e-mail will name the experts "

@@ -22,6 +22,7 @@ from flask import current_app
 
 from expertnet.core import archives
 from expertnet.core.text import clean
+from expertnet.web.attachments import send_stored
 
 # type → (content type, extension)
 TYPES = {
@@ -130,6 +131,12 @@ def store(stream, filename):
 
 def path_of(stored_name):
     return folder() / stored_name
+
+
+def download(row):
+    """The download answer for the stored file of ``row`` (``stored_name``,
+    ``content_type``, ``filename``); 404 when the file is gone."""
+    return send_stored(path_of(row.stored_name), row.content_type, row.filename)
 
 
 def remove(stored_names):

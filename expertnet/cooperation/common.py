@@ -3,8 +3,11 @@ errors their checks raise, and the profiles they name as a viewer may see them."
 from expertnet.accounts.models import User
 from expertnet.core import access, audit
 from expertnet.core.db import database, utcnow
-from expertnet.core.text import clean, fold
+from expertnet.core.i18n import _, current_language
+from expertnet.core.text import clean, fold, parse_id, sort_key
 from expertnet.directory import finder
+from expertnet.organisations.models import Organisation
+from expertnet.taxonomy import store as catalog
 
 ROLES = ("official", "curator", "admin")
 
@@ -71,8 +74,6 @@ def visible_experts(viewer, expert_ids):
 
 def field_problems(raw_codes, errors):
     """The known field codes of ``raw_codes`` (in order, once); an unknown one is an error."""
-    from expertnet.core.i18n import _
-    from expertnet.taxonomy import store as catalog
 
     taxonomy = catalog.load()
     if isinstance(raw_codes, str):  # "ai; seaports", as typed or imported
@@ -110,9 +111,6 @@ MAX_ORGANISATION_CHOICES = 500
 
 def organisations_for(viewer):
     """The organisation records ``viewer`` may name, by name: ``[(id, name)]``."""
-    from expertnet.core.i18n import current_language
-    from expertnet.core.text import sort_key
-    from expertnet.organisations.models import Organisation
 
     rows = (Organisation.select(Organisation.id, Organisation.name_vi, Organisation.name_en,
                                 Organisation.visibility)
@@ -125,9 +123,6 @@ def organisations_for(viewer):
 def organisation_problems(raw_id, name, viewer, field, errors):
     """The organisation record chosen in ``raw_id`` (one ``viewer`` may see) or None; a
     record or a name (the fallback typed when there is no record) is required."""
-    from expertnet.core.i18n import _
-    from expertnet.core.text import parse_id
-    from expertnet.organisations.models import Organisation
 
     raw = clean(str(raw_id or ""))
     organisation = None

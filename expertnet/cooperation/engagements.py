@@ -14,6 +14,7 @@ from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, clean_multiline
 from expertnet.directory import finder
+from expertnet.outreach import needs as records
 from expertnet.outreach.matching import same_organization
 from expertnet.outreach.models import Need
 from expertnet.web.forms import date_range_problems, form_date, text_problems
@@ -99,7 +100,6 @@ def save(raw, expert, need, actor, engagement=None, viewer=None):
 
 
 def _refresh_needs(*need_ids):
-    from expertnet.outreach import needs as records  # the needs package's routes import this module
     for need_id in {need_id for need_id in need_ids if need_id}:
         records.refresh_status(need_id)
 

@@ -21,6 +21,7 @@ from expertnet.accounts.models import User
 from expertnet.cooperation.common import (
     Problems,
     Refused,
+    editable,
     field_problems,
     organisations_for,
     visible_experts,
@@ -196,7 +197,6 @@ def listing(kind=None, when=None, q="", today=None):
 
 def open_to_invite(viewer, limit=5):
     """The next events ``viewer`` may invite experts to (not over yet), soonest first."""
-    from expertnet.cooperation.common import editable
     return editable(viewer, reversed(listing(when="upcoming")))[:limit]
 
 

@@ -1,5 +1,5 @@
 """Links that leave the site in e-mail: their absolute address and the signed tokens
-they carry.
+they carry; the site's own paths that notifications keep.
 
 An absolute address needs the site's own: ``BASE_URL`` (``EXPERTNET_BASE_URL``) when it
 is configured, which the worker and the commands need since they run outside any
@@ -37,6 +37,13 @@ def external_url(base, endpoint, **values):
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
                                        url_scheme=parts.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
+
+
+def site_path(endpoint, **values):
+    """A path on this site (for a notification's link), without the prefix the site may
+    be mounted under (the page adds it): the same from a request, a worker or a
+    command."""
+    return current_app.url_map.bind("localhost", script_name="/").build(endpoint, values)
 
 
 def _serializer(salt):

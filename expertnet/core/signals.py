@@ -48,6 +48,36 @@ The signed-in person's account page is being shown (sender: their ``User``; ``vi
 Each module that keeps something waiting for them returns the page's sections it fills,
 as a dict (e.g. ``{"waiting_invitations": 2}``). Reads only.""")
 
+consent_page = _signals.signal("consent-page", doc="""
+A profile's consent page is being shown (sender: the profile's id; ``viewer``). Each module
+that recorded a consent of the person in its own rows (outreach: the agreements to be
+contacted that curators recorded for the Department) returns the page's sections it
+fills, as a dict (e.g. ``{"through_department": [...]}``). Reads only.""")
+
+notice_requested = _signals.signal("notice-requested", doc="""
+A module below notifications (accounts, the directory's freshness reminders) has
+something to tell a person on their notifications page (sender: the account, a ``User``
+or its id; ``kind``: one of the notifications' kinds, e.g. ``"review_accepted"``;
+``link``: a path on this site from ``links.site_path``, or ""; ``params``: the values
+the kind's text needs). Sent inside the sender's transaction: the notifications module
+writes the notice in it, so that the notice and the change it tells of are kept or
+rolled back together. The answer is the notice's row; send it through :func:`tell`.""")
+
+profiles_claimed = _signals.signal("profiles-claimed", doc="""
+Which of some profiles an account owns (sender: None; ``ids``: profile ids), for their
+search documents (a claim is a trust signal in the index). The accounts module answers
+with the set of those ids that an account owns, read in the caller's transaction; read
+it through :func:`claimed_ids`.""")
+
+consents_given = _signals.signal("consents-given", doc="""
+A profile is being written with the consents read alongside it (an import's consent
+column; sender: the profile's id; ``given``: a list of ``{"purpose", "notice_version",
+"created_at"}``, the date None for now; ``actor``; ``via``). Sent inside the write's
+transaction: the accounts module stores each consent there and answers with their audit
+entries (``audit.entry``), which the write records with its own, so that the profile,
+its consents and the trail are kept or rolled back together. Send it through
+:func:`record_consents`.""")
+
 need_page = _signals.signal("need-page", doc="""
 A need's page is being shown (sender: the ``Need``; ``viewer``; ``shortlisted``: whether
 its shortlist holds a profile the viewer may see). Each module that keeps rows about the
@@ -90,6 +120,38 @@ def sections_from(results):
     for _receiver, sections in results:
         found.update(sections or {})
     return found
+
+
+def tell(user, kind, link="", **params):
+    """Send :data:`notice_requested`; the notice's row. A notice nobody writes would be
+    lost without a word: that is an error (``create_app`` connects the receiver)."""
+    answers = [row for _receiver, row in notice_requested.send(user, kind=kind, link=link,
+                                                                  params=params) if row is not None]
+    if not answers:
+        raise RuntimeError(f"no receiver wrote the notice {kind!r}")
+    return answers[0]
+
+
+def claimed_ids(ids):
+    """:data:`profiles_claimed`'s answer: the ids among ``ids`` an account owns."""
+    ids = list(ids)
+    answers = [owned for _receiver, owned in profiles_claimed.send(None, ids=ids)
+               if owned is not None]
+    if not answers:
+        raise RuntimeError("no receiver answered which profiles are claimed")
+    return set().union(*answers)
+
+
+def record_consents(expert_id, given, actor, via):
+    """Send :data:`consents_given` (nothing to send without consents); the audit entries
+    of the consents stored."""
+    if not given:
+        return []
+    answers = [entries for _receiver, entries in consents_given.send(
+        expert_id, given=list(given), actor=actor, via=via) if entries is not None]
+    if not answers:
+        raise RuntimeError("no receiver stored the consents read with a profile")
+    return [entry for entries in answers for entry in entries]
 
 
 def run_after_commit(results):

@@ -8,6 +8,7 @@ from peewee import IntegrityError
 from expertnet.accounts.models import User
 from expertnet.cooperation import attachments, engagements
 from expertnet.cooperation.common import Problems, Refused, field_problems
+from expertnet.cooperation.models import Engagement
 from expertnet.core import audit, links, signals
 from expertnet.core import outbox as mail
 from expertnet.core.db import database, utcnow
@@ -476,7 +477,6 @@ def conclude(council, raw, actor):
         errors.append(("concluded_on", _("is before the council's first meeting")))
     if errors:
         raise Problems(errors)
-    from expertnet.cooperation.models import Engagement
     with database.atomic():
         Council.update(status="concluded", conclusion=conclusion, concluded_on=concluded_on,
                        updated_at=utcnow()).where(Council.id == council.id).execute()

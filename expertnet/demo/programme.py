@@ -5,7 +5,10 @@ and the city report of 2026 in draft. Written through the modules that own the r
 audited like a person's actions."""
 import io
 
+from expertnet.cooperation import agreements, missions
+from expertnet.cooperation import engagements as engagement_records
 from expertnet.core import access
+from expertnet.programme import indicators, reports
 
 # A one-page PDF: the evidence file of an entered value.
 EVIDENCE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -22,9 +25,6 @@ ENTERED = (
 def seed(official, owned):
     """``official``: an official of the Department of Science and Technology (the lead
     department); ``owned``: a profile to record engagements of."""
-    from expertnet.cooperation import agreements, missions
-    from expertnet.cooperation import engagements as engagement_records
-    from expertnet.programme import indicators, reports
 
     for month, country, city in (("05", "KR", "Busan"), ("09", "SG", "Singapore")):
         missions.save({"direction": "outgoing", "title": f"Đoàn học tập kinh nghiệm tại {city}",

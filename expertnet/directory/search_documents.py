@@ -2,9 +2,9 @@
 database (fields as codes, trust signals, names folded for sorting).
 """
 from expertnet import search
-from expertnet.accounts.models import User
 from expertnet.core import (
     places,
+    signals,
 )
 from expertnet.core.text import sort_key
 from expertnet.directory import validation
@@ -96,9 +96,8 @@ def field_codes_by_expert(ids):
 
 
 def claimed_ids(ids):
-    """The ids among ``ids`` of profiles an account owns."""
-    return {user.expert_id for user in User.select(User.expert)
-            .where(User.expert.in_(list(ids)))}
+    """The ids among ``ids`` of profiles an account owns (accounts answer)."""
+    return signals.claimed_ids(ids)
 
 
 def for_ids(ids, taxonomy):

@@ -10,9 +10,9 @@ because of the index.
 import logging
 from dataclasses import dataclass
 
-from expertnet.accounts.models import Consent
 from expertnet.core import (
     audit,
+    signals,
 )
 from expertnet.core.db import database, is_postgres, utcnow
 from expertnet.core.i18n import _
@@ -216,7 +216,7 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
                                            else codes_read)
             changes = _apply(expert, wanted, current_codes)
             if not changes and status == "updated":
-                trail += _record_consents(expert.id, given, actor, via)
+                trail += signals.record_consents(expert.id, given, actor, via)
                 _catch_up(read, expert)
                 outcomes.append(SaveOutcome(expert, "unchanged", {}))
                 continue
@@ -238,7 +238,7 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
             trail.append(audit.entry(name, actor_id=actor, expert_id=expert.id,
                                      changes={**changes, **(note or {}), **item_note},
                                      source=via))
-            trail += _record_consents(expert.id, given, actor, via)
+            trail += signals.record_consents(expert.id, given, actor, via)
             _catch_up(read, expert)
             outcomes.append(SaveOutcome(expert, status, changes))
         audit.write_many(trail)
@@ -247,20 +247,6 @@ def upsert_profiles(batch, source="", actor=None, via="import", expected_version
     indexing.index_after_commit([outcome.expert.id for outcome in outcomes
                         if outcome.status not in ("unchanged", "gone")])
     return outcomes
-
-
-def _record_consents(expert_id, given, actor, via):
-    """Store the consents ``given`` for a profile; returns their audit entries."""
-    entries = []
-    for item in given:
-        Consent.create(expert=expert_id, user=None, purpose=item["purpose"], granted=True,
-                       notice_version=item["notice_version"],
-                       created_at=item.get("created_at") or utcnow())
-        entries.append(audit.entry("consent.grant", actor_id=actor, expert_id=expert_id,
-                                   source=via,
-                                   changes={"purpose": item["purpose"],
-                                            "notice_version": item["notice_version"]}))
-    return entries
 
 
 def save_profile(raw, expert=None, expected_version=None, source="", actor=None, via="cli",
@@ -320,7 +306,7 @@ def record_owner_confirmation(expert, actor, via="screen", audited=True):
 
 
 def note_stale_reminder(expert_id, when=None):
-    """Remember when the owner was last reminded of a stale profile (freshness.py)."""
+    """Remember when the owner was last reminded of a stale profile (accounts.stale_reminders)."""
     Expert.update(stale_reminded_at=when or utcnow()).where(Expert.id == expert_id).execute()
 
 

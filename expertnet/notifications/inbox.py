@@ -10,8 +10,7 @@ the event happened in. Values are plain strings and numbers (dates as ISO text).
 import datetime
 import json
 
-from flask import current_app
-
+from expertnet.core import links, signals
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _, format_day, ngettext
 from expertnet.directory.models import Expert
@@ -94,11 +93,9 @@ TEXTS = {
 }
 
 
-def path_for(endpoint, **values):
-    """A path on this site for a notification's link, without the prefix the site may
-    be mounted under (the page adds it): the same from a request, a worker or a
-    command."""
-    return current_app.url_map.bind("localhost", script_name="/").build(endpoint, values)
+# A path on this site for a notification's link (the modules above notifications call it
+# here; those below use ``links.site_path`` itself with ``signals.tell``).
+path_for = links.site_path
 
 
 def notify(user, kind, link="", **params):
@@ -112,6 +109,13 @@ def notify(user, kind, link="", **params):
     with database.atomic():
         return Notification.create(user=user_id, kind=kind, link=link[:500],
                                    params=json.dumps(values, ensure_ascii=False))
+
+
+@signals.notice_requested.connect
+def _notice(user, kind, link="", params=None, **_kwargs):
+    """A lower module's notice (accounts, the directory's freshness reminders), written in
+    the sender's transaction."""
+    return notify(user, kind, link=link, **(params or {}))
 
 
 def text(notification):

@@ -6,8 +6,9 @@ profile's own rules (``directory.validation``), so both read "Nhật Bản", "JP
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, clean_multiline, fold
 from expertnet.directory import validation as profile_rules
-from expertnet.organisations.models import ORGANISATION_TYPES
+from expertnet.organisations.models import ORGANISATION_TYPES, Organisation
 from expertnet.organisations.names import name_key
+from expertnet.organisations.vocab import TYPE_ALIASES
 from expertnet.taxonomy import store as catalog
 
 COLUMNS = ("external_id", "name_vi", "name_en", "acronym", "other_names", "type", "country", "city",
@@ -31,7 +32,6 @@ class OrganisationErrors(ValueError):
 
 def type_code(text):
     """The type code of ``text`` (a code, or its name in either language), or None."""
-    from expertnet.organisations.vocab import TYPE_ALIASES
     key = fold(clean(text)).replace("-", " ").replace("_", " ")
     if not key:
         return None
@@ -108,7 +108,6 @@ def _parent(raw_parent, record, parent_lookup, errors):
                                    value=clean(str(raw_parent))[:60])))
         return None
     if record is not None and record.id is not None:
-        from expertnet.organisations.models import Organisation
         seen, current = set(), parent_id
         while current is not None and current not in seen:
             if current == record.id:

@@ -9,10 +9,12 @@ from expertnet.core import access, audit, signals
 from expertnet.core.db import database, utcnow
 from expertnet.core.i18n import _
 from expertnet.core.text import clean, parse_id
+from expertnet.directory import finder
 from expertnet.directory import validation as profile_rules
 from expertnet.directory.models import Expert
 from expertnet.organisations import indexing
 from expertnet.organisations.models import Affiliation, LinkDecision, Organisation, OrganisationContact
+from expertnet.organisations.names import name_key
 from expertnet.organisations.validation import OrganisationErrors, normalize
 from expertnet.taxonomy import store as catalog
 
@@ -45,7 +47,6 @@ def parent_lookup(raw):
     text = clean(str(raw))
     found = Organisation.get_or_none(Organisation.external_id == text)
     if found is None:
-        from expertnet.organisations.names import name_key
         found = (Organisation.select().where(Organisation.name_key == name_key(text))
                  .order_by(Organisation.id).first())
     return found.id if found else None
@@ -237,7 +238,6 @@ def visible_contacts(organisation, viewer, source="screen"):
     may see, with the contact details the profile rules allow them (a linked profile's
     own details and levels; a named contact's by its own levels). Views of a profile's
     details are audited as on the profile page."""
-    from expertnet.directory import finder
     levels = access.visible_levels(viewer)
     shown = []
     for row in OrganisationContact.select().where(OrganisationContact.organisation == organisation.id) \

@@ -46,6 +46,8 @@ from expertnet.core.i18n import _, format_moment
 from expertnet.core.text import clean, clean_multiline, fold
 from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
+from expertnet.outreach import needs as records
+from expertnet.outreach import shortlists
 from expertnet.outreach.models import ContactBlock, ContactRequest, Need, ShortlistEntry
 
 STATUSES = ("pending", "accepted", "declined", "revoked", "cancelled", "no_answer")
@@ -140,8 +142,6 @@ def send(need, expert, official, purpose, message, channel="expert"):
                 message=message, channel=channel)
             if not ShortlistEntry.select().where((ShortlistEntry.need == need.id)
                                                  & (ShortlistEntry.expert == expert.id)).exists():
-                # Imported here: the needs package's routes import this module.
-                from expertnet.outreach import shortlists
                 shortlists.add(need, expert, official.id)
             audit.record("contact_request.send", actor_id=official.id, expert_id=expert.id,
                          changes={"need": need.id, "contact_request": request.id,
@@ -149,7 +149,6 @@ def send(need, expert, official, purpose, message, channel="expert"):
     except IntegrityError:
         # The same request sent twice at once: the unique key kept one.
         raise Refused(_("A request was already sent to this expert for this need.")) from None
-    from expertnet.outreach import needs as records
     records.refresh_status(need.id)
     _tell_expert(request, need, official)
     return request

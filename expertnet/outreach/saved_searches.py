@@ -31,6 +31,8 @@ from expertnet.core.i18n import _, _l, ngettext
 from expertnet.directory import finder
 from expertnet.directory.models import Expert
 from expertnet.notifications import inbox as notifications
+from expertnet.outreach import matching
+from expertnet.outreach import needs as records
 from expertnet.outreach.models import Need, SavedSearch, SavedSearchHit
 
 ROLES = ("official", "curator", "admin")
@@ -147,8 +149,6 @@ def matching_ids(saved, viewer, limit=None):
     instant: :func:`_visible` checks those that are shown or sent."""
     limit = limit or int(current_app.config["SAVED_SEARCH_SCAN"])
     if saved.need_id is not None:
-        from expertnet.outreach import matching
-        from expertnet.outreach import needs as records
         need = Need.get_or_none(Need.id == saved.need_id)
         if need is None or not records.may_see(viewer, need):
             return []

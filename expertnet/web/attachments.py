@@ -1,11 +1,10 @@
-"""The request side of attached files (engagements, agreements): the upload read from a
-form, refused before it is read when it says it is too large, and the download answer.
-The checks on the content are ``attachments``'s."""
+"""The request side of stored files, for any module that keeps some: the upload read
+from a form, refused before it is read when it says it is too large, and the answer that
+serves a stored file. Where files are kept and the checks on their content are the
+owning module's (``cooperation.attachments``)."""
 import io
 
 from flask import abort, current_app, request, send_file
-
-from expertnet.cooperation import attachments
 
 
 def uploaded_file():
@@ -20,14 +19,13 @@ def uploaded_file():
     return upload
 
 
-def download(row):
-    """The stored file of ``row`` (``stored_name``, ``content_type``, ``filename``)."""
-    path = attachments.path_of(row.stored_name)
+def send_stored(path, content_type, filename):
+    """The file at ``path`` as a download named ``filename``; 404 when it is not there."""
     if not path.is_file():
         abort(404)
     # Read whole (files are small and bounded): no file handle outlives the request.
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=row.content_type,
-                         as_attachment=True, download_name=row.filename, conditional=False,
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=content_type,
+                         as_attachment=True, download_name=filename, conditional=False,
                          etag=False)
     # Personal data: never kept by a browser or a proxy (send_file would allow a cache).
     response.headers["Cache-Control"] = "no-store"

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from expertnet.core import access, archives, places, vocab
+from expertnet.core.db import database
 from expertnet.core.i18n import (
     LANGUAGE_NAMES,
     _,
@@ -91,7 +92,6 @@ def init_app(app):
     @app.errorhandler(Exception)
     def unexpected_error(exc):
         app.logger.exception("unhandled error on %s", request.path)
-        from expertnet.core.db import database
         if not database.is_closed() and database.in_transaction():
             database.rollback()
         message = _error_message(500)

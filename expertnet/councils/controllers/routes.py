@@ -209,7 +209,7 @@ def declaration_file(council_id, member_id):
     found = operations.paper_declaration_of(row)
     if found is None:
         abort(404)
-    return attachment_views.download(found)
+    return attachments.download(found)
 
 
 @bp.post("/councils/<int:council_id>/invite")

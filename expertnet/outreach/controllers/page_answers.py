@@ -1,7 +1,8 @@
 """What outreach shows and offers on lower modules' pages. On a profile's page (the
 directory's), to an official: per active need, add the profile to its shortlist and ask
 for contact; without one, create a need. On the account page (accounts'): the contact
-requests waiting for the person's answer and their saved searches.
+requests waiting for the person's answer and their saved searches. On the consent page
+(accounts'): the agreements to be contacted recorded for the Department.
 
 Each item passes the same check as the form it leads to (``contact_requests.check`` for
 a contact request), so nothing the official cannot use is shown."""
@@ -77,3 +78,9 @@ def _contact_action(need, expert, user, channel):
                       url_for("contacts.ask_department", need_id=need.id, expert_id=expert.id))
     return Action(_("Request contact"),
                   url_for("contacts.ask", need_id=need.id, expert_id=expert.id))
+
+
+@signals.consent_page.connect
+def _consent_sections(expert_id, **_kwargs):
+    return {"through_department": contact_requests.department_consents(expert_id),
+            "shared_fields": contact_requests.shared}

@@ -350,7 +350,7 @@ def _file_or_404(offer, file_id):
 @bp.get("/offers/<int:offer_id>/files/<int:file_id>")
 def offer_download(offer_id, file_id):
     offer = _visible(TechnologyOffer, offer_id)
-    return attachment_views.download(_file_or_404(offer, file_id))
+    return attachments.download(_file_or_404(offer, file_id))
 
 
 @bp.post("/offers/<int:offer_id>/files/<int:file_id>/delete")

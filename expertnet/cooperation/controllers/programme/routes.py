@@ -512,7 +512,7 @@ def agreement_attach(agreement_id):
 @role_required(*ROLES)
 def agreement_download(agreement_id, file_id):
     agreement = get_or_404(Agreement, agreement_id)
-    return attachment_views.download(
+    return attachments.download(
         get_or_404(AgreementFile, file_id, AgreementFile.agreement == agreement.id))
 
 

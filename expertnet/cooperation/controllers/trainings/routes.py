@@ -157,7 +157,7 @@ def _file_or_404(record, file_id):
 @bp.get("/trainings/<int:training_id>/files/<int:file_id>")
 @role_required(*ROLES)
 def download(training_id, file_id):
-    return attachment_views.download(_file_or_404(_or_404(training_id), file_id))
+    return attachments.download(_file_or_404(_or_404(training_id), file_id))
 
 
 @bp.post("/trainings/<int:training_id>/files/<int:file_id>/delete")

@@ -14,8 +14,8 @@ from expertnet.curation import duplicates, merging
 from expertnet.curation.controllers.curate import bp
 from expertnet.curation.controllers.curate.forms import MergeForm, PostForm
 from expertnet.directory import validation, writes
-from expertnet.directory.controllers.profiles.curation import column_labels
 from expertnet.directory.editing import display
+from expertnet.directory.forms import column_labels
 from expertnet.directory.models import Expert
 from expertnet.web.guards import role_required
 

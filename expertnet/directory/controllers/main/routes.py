@@ -1,6 +1,7 @@
 """The pages: home, search results, a profile, and the language switch."""
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from expertnet.core import (
     access,
@@ -11,6 +12,7 @@ from expertnet.core import (
 from expertnet.core.i18n import LANGUAGE_COOKIE, current_language
 from expertnet.directory import finder
 from expertnet.directory.controllers.main import bp
+from expertnet.directory.controllers.profiles import actions
 from expertnet.taxonomy import fields as seed
 from expertnet.taxonomy import (
     hometowns,
@@ -93,9 +95,7 @@ def profile(expert_id):
 
 def profile_actions(viewer, expert):
     """The action bar: each role's tools on the profile (``profiles.actions``)."""
-    from flask_login import current_user
 
-    from expertnet.directory.controllers.profiles import actions
     user = current_user if current_user.is_authenticated else None
     return actions.for_profile(viewer, user, expert)
 

@@ -6,6 +6,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 
 from expertnet.core import vocab
 from expertnet.core.i18n import _l, current_language
+from expertnet.organisations.importer import MODE_LABELS
 from expertnet.organisations.vocab import TYPES
 from expertnet.taxonomy import store as catalog
 from expertnet.web.forms import choice_list, country_choices
@@ -96,5 +97,4 @@ class ImportForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from expertnet.organisations.importer import MODE_LABELS
         self.mode.choices = choice_list(MODE_LABELS.items())

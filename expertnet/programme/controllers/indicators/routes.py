@@ -14,7 +14,6 @@ from expertnet.core.text import parse_id
 from expertnet.programme import computations, indicators, reports
 from expertnet.programme.controllers.indicators import bp
 from expertnet.programme.models import IndicatorValue, ProgrammeReport
-from expertnet.web import attachments as attachment_views
 from expertnet.web.guards import role_required
 
 ROLES = ("official", "curator", "admin")
@@ -144,7 +143,7 @@ def evidence(value_id):
     row = _or_404(IndicatorValue, value_id)
     if not row.stored_name:
         abort(404)
-    return attachment_views.download(row)
+    return attachments.download(row)
 
 
 @bp.post("/programme/indicators/values/<int:value_id>/delete")

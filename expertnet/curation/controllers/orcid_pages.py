@@ -12,9 +12,9 @@ from expertnet.core.i18n import _, current_language
 from expertnet.core.text import parse_id
 from expertnet.curation import columns, orcid
 from expertnet.directory import validation, writes
-from expertnet.directory.controllers.profiles import bp
-from expertnet.directory.controllers.profiles.forms import OrcidApplyForm, OrcidForm
+from expertnet.directory.blueprint import bp
 from expertnet.directory.editing import display, editable_or_abort
+from expertnet.directory.forms import OrcidApplyForm, OrcidForm
 
 
 @bp.route("/experts/<int:expert_id>/orcid", methods=["GET", "POST"])

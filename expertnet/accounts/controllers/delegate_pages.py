@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from expertnet.accounts import delegates
 from expertnet.core import access
 from expertnet.core.access import current_viewer
-from expertnet.directory.controllers.profiles import bp
-from expertnet.directory.controllers.profiles.forms import DelegateForm
+from expertnet.directory.blueprint import bp
+from expertnet.directory.forms import DelegateForm
 from expertnet.directory.models import Expert
 from expertnet.web.guards import get_or_404, role_required
 

@@ -201,3 +201,9 @@ class OrcidApplyForm(FlaskForm):
     when the preview was shown."""
 
     version = HiddenField(validators=[InputRequired()])
+
+
+def column_labels():
+    """The profile's columns named as the form labels them, in the reader's language."""
+    form = ProfileForm(curator=True, formdata=None, meta={"csrf": False})
+    return {name: form[name].label.text for name in form.columns()}

@@ -1,4 +1,5 @@
-"""Curators' pages: ``/curate/reviews`` (the review queue, a side-by-side diff per
+"""Curators' pages on the profile's blueprint, kept by accounts (reviews, the accounts
+that made each change): ``/curate/reviews`` (the review queue, a side-by-side diff per
 proposal, accept or reject) and ``/experts/<id>/history`` (the profile's changes, old →
 new, with a restore to the values before any of them). Writes go through
 ``writes`` and ``reviews``; all are audited."""
@@ -12,14 +13,14 @@ from expertnet.core.i18n import _, current_language
 from expertnet.core.models import Audit
 from expertnet.core.text import parse_id
 from expertnet.directory import validation, writes
-from expertnet.directory.controllers.profiles import bp
-from expertnet.directory.controllers.profiles.forms import (
+from expertnet.directory.blueprint import bp
+from expertnet.directory.editing import display
+from expertnet.directory.forms import (
     AcceptReviewForm,
-    ProfileForm,
     RejectReviewForm,
     RestoreForm,
+    column_labels,
 )
-from expertnet.directory.editing import display
 from expertnet.directory.models import Expert
 from expertnet.web.guards import get_or_404, role_required
 
@@ -30,11 +31,6 @@ PROFILE_ACTIONS = ("profile.create", "profile.update", "profile.restore")
 # the profile and its contact details is the person's decision (a consent withdrawal
 # narrows them; restoring an older value would publish again without consent).
 NOT_RESTORED = ("external_id", "visibility", "email_visibility", "phone_visibility")
-
-
-def column_labels():
-    form = ProfileForm(curator=True, formdata=None, meta={"csrf": False})
-    return {name: form[name].label.text for name in form.columns()}
 
 
 def _change_or_404(change_id, pending=True):
@@ -211,13 +207,3 @@ def restore(expert_id, entry_id):
     except writes.ProfileGone:
         abort(404)
     return redirect(url_for("profiles.history", expert_id=expert.id, restored=1))
-
-
-# -- trust signals -------------------------------------------------------------------------
-@bp.post("/experts/<int:expert_id>/confirm")
-@role_required(*CURATORS)
-def confirm(expert_id):
-    """A curator confirms the profile is right (who and when are shown on it)."""
-    expert = get_or_404(Expert, expert_id)
-    writes.confirm_profile(expert, actor=current_user.id, via="screen")
-    return redirect(url_for("main.profile", expert_id=expert.id))

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from expertnet.accounts import consent, registrations
 from expertnet.core import links
-from expertnet.directory.controllers.profiles import bp
-from expertnet.directory.controllers.profiles.forms import RejectRegistrationForm
+from expertnet.directory.blueprint import bp
+from expertnet.directory.forms import RejectRegistrationForm
 from expertnet.web.guards import role_required
 
 CURATORS = ("curator", "admin")
