@@ -177,23 +177,27 @@ def folded_copy(text):
 
 
 @functools.lru_cache(maxsize=256)
-def _finder(folded_keys):
-    """A pattern finding, in a folded copy, the words whose folded form is one of
-    ``folded_keys`` (only forms that are one word of the tokenizer can be found)."""
-    forms = sorted((form for form in folded_keys if WORD.fullmatch(form)),
-                   key=lambda form: (-len(form), form))
+def _prepared(words, phrases):
+    """The phrases (and their runs) by first word, longest first, and a pattern finding
+    in a folded copy the words whose folded form may start a match (only forms that are
+    one word of the tokenizer can be found): once per search, not per text."""
+    by_first = {}
+    for phrase in sorted(runs(phrases), key=len, reverse=True):
+        by_first.setdefault(phrase[0], []).append(phrase)
+    forms = sorted({fold(key) for key in itertools.chain(words, by_first)
+                    if WORD.fullmatch(fold(key))}, key=lambda form: (-len(form), form))
     if not forms:
-        return None
-    return re.compile(_BEFORE_WORD + "(?:" + "|".join(re.escape(form) for form in forms) + ")" + _AFTER_WORD)
+        return by_first, None
+    # The start of a word is checked on what is found (a look-behind at every position
+    # of the text cost more than the rest of the pattern); a form is one word, so what
+    # is found lies inside one word and ends where it ends.
+    return by_first, re.compile("(?:" + "|".join(re.escape(form) for form in forms) + ")" + _AFTER_WORD)
 
 
 def _scan(text, folded, words, phrases, marked):
     """What :func:`matches` finds over every word of ``text``, found in one pass of a
     pattern over its folded copy: only the words that may start a match are read."""
-    by_first = {}
-    for phrase in sorted(runs(phrases), key=len, reverse=True):
-        by_first.setdefault(phrase[0], []).append(phrase)
-    finder = _finder(frozenset(fold(key) for key in itertools.chain(words, by_first)))
+    by_first, finder = _prepared(words, phrases)
     if finder is None:
         return []
 
@@ -205,13 +209,11 @@ def _scan(text, folded, words, phrases, marked):
     consumed = 0
     for candidate in finder.finditer(folded):
         start, end = candidate.span()
-        if start < consumed:
+        if start < consumed or not _WORD_START.match(folded, start):
             continue
         key = key_of(start, end)
         for phrase in by_first.get(key, ()):
-            following = []
-            for match in itertools.islice(WORD.finditer(text, end), len(phrase) - 1):
-                following.append(match)
+            following = list(itertools.islice(WORD.finditer(text, end), len(phrase) - 1))
             if len(following) == len(phrase) - 1 and \
                     tuple(key_of(*match.span()) for match in following) == phrase[1:]:
                 last = following[-1].end() if following else end
