@@ -101,3 +101,20 @@ def test_a_profile_edited_twice_leaves_no_dead_segment(app, add, store):
     data_rights.delete_profile(Expert.get_by_id(expert.id))
     assert len(segments(store)) == 1
     assert found("")[1] == 1
+
+
+def test_a_segment_dropped_as_a_merge_starts_is_left_out(app, add, store):
+    store.MAX_SEGMENTS = store.TIER_WIDTH = 100  # no merge but the test's own
+    experts = [add(full_name=name) for name in ("Một", "Hai", "Ba")]
+    write_merged = store._write_merged
+
+    def delete_then_write(*args):
+        # After the merge's snapshot: the profile's segment leaves the index, files and all.
+        data_rights.delete_profile(Expert.get_by_id(experts[0].id))
+        return write_merged(*args)
+
+    store._write_merged = delete_then_write
+    assert store.merge_small()
+    assert len(segments(store)) == 1
+    assert found("")[1] == 2
+    assert not [path for path in store.live_path.iterdir() if path.name.startswith("merging")]

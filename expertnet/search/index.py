@@ -505,21 +505,33 @@ class IndexStore:
                              supports_mmap=False).create()
         writer = SegmentWriter(_Snapshot(folder, snapshot, ix.indexname), _lk=False)
         docmaps = []
+        readers = []
         try:
+            # Opened first: a save may drop a segment of the snapshot whose documents
+            # it deleted (its files go); one already gone has nothing to merge, and
+            # one opened stays readable.
             for segment in small:
+                try:
+                    readers.append(SegmentReader(ix.storage, self.schema, segment))
+                except FileNotFoundError:
+                    readers.append(None)
+            for segment, reader in zip(small, readers):  # noqa: B905
+                if reader is None:
+                    docmaps.append({})
+                    continue
                 # Whoosh's add_reader appends the live documents in order.
                 live = [docnum for docnum in range(segment.doc_count_all())
                         if not segment.is_deleted(docnum)]
                 docmaps.append(dict(zip(live, range(writer.docnum, writer.docnum + len(live)))))  # noqa: B905
-                reader = SegmentReader(ix.storage, self.schema, segment)
-                try:
-                    writer.add_reader(reader)
-                finally:
-                    reader.close()
+                writer.add_reader(reader)
             merged = writer._finalize_segment()
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            for reader in readers:
+                if reader is not None:
+                    reader.close()
         writer._finish()
         return (merged, folder.folder), docmaps
 
