@@ -94,7 +94,7 @@ def test_segment_names_do_not_follow_the_global_random_seed(app, add, store):
         add(full_name=name)
     assert found()[1] == 3
 def test_a_merge_writes_without_the_writer_lock_and_keeps_edits_made_meanwhile(app, add, store):
-    store.MAX_SEGMENTS = 100
+    store.MAX_SEGMENTS = store.TIER_WIDTH = 100  # no merge but the test's own
     store.lock_timeout = 0.5
     experts = [add(full_name=name, keywords=["hàng hải"]) for name in ("Một", "Hai", "Ba", "Bốn")]
     assert segment_count(store) == 4
@@ -118,7 +118,7 @@ def test_a_merge_writes_without_the_writer_lock_and_keeps_edits_made_meanwhile(a
 
 
 def test_a_merge_overtaken_by_another_is_thrown_away(app, add, store):
-    store.MAX_SEGMENTS = 100
+    store.MAX_SEGMENTS = store.TIER_WIDTH = 100  # no merge but the test's own
     for name in ("Một", "Hai", "Ba"):
         add(full_name=name)
     write_merged = store._write_merged
@@ -136,7 +136,7 @@ def test_a_merge_overtaken_by_another_is_thrown_away(app, add, store):
 
 
 def test_one_merge_at_a_time(app, add, store):
-    store.MAX_SEGMENTS = 100
+    store.MAX_SEGMENTS = store.TIER_WIDTH = 100  # no merge but the test's own
     for name in ("Một", "Hai"):
         add(full_name=name)
     with store.exclusive("merge") as mine:
@@ -168,7 +168,7 @@ def _stale_generation_once(monkeypatch, store, commit):
 
 def test_a_table_of_contents_replaced_while_being_opened_is_read_again(app, add, store,
                                                                         monkeypatch):
-    store.MAX_SEGMENTS = 100
+    store.MAX_SEGMENTS = store.TIER_WIDTH = 100  # no merge but the test's own
     add(full_name="Một")
     assert found()[1] == 1
     calls = _stale_generation_once(monkeypatch, store, lambda: add(full_name="Hai"))
@@ -179,7 +179,7 @@ def test_a_table_of_contents_replaced_while_being_opened_is_read_again(app, add,
 
 
 def test_a_merge_snapshot_survives_a_save_committed_as_it_starts(app, add, store, monkeypatch):
-    store.MAX_SEGMENTS = 100
+    store.MAX_SEGMENTS = store.TIER_WIDTH = 100  # no merge but the test's own
     for name in ("Một", "Hai", "Ba"):
         add(full_name=name)
     calls = _stale_generation_once(monkeypatch, store, lambda: add(full_name="Bốn"))

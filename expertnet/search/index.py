@@ -54,26 +54,65 @@ VERSION_FILE = "SCHEMA_VERSION"
 POSITION_FILE = "CHANGE_POSITION"
 
 
-# A segment is "small" below this many documents, or below 1 % of the index.
+# A segment is "small" below this many live documents, or below 1 % of the index.
 SMALL_SEGMENT = 2_000
+# Small segments are merged in tiers of their live documents (1–9, 10–99, 100–999, …):
+# once a tier holds this many segments, they and the smaller ones become one segment.
+TIER_WIDTH = 4
 # A merged segment is written in a folder of this prefix inside the index folder:
 # Whoosh deletes, at every commit, files named like a segment of the index that its
 # table of contents does not list, and the merge commits nothing until it swaps.
 MERGING_PREFIX = "merging-"
 
 
+def _small_limit(segments):
+    return max(SMALL_SEGMENT, sum(segment.doc_count() for segment in segments) // 100)
+
+
 def small_segments(segments):
     """All small segments become one; large ones stay as they are (merging them costs
     seconds and gains little: the engine reads segments directly). whoosh-reloaded's
     MERGE_SMALL merges nothing below five segments and depends on a Fibonacci
-    heuristic; this rule is plain and bounded."""
-    limit = max(SMALL_SEGMENT, sum(segment.doc_count_all() for segment in segments) // 100)
-    small = [segment for segment in segments if segment.doc_count_all() < limit]
+    heuristic; this rule is plain and bounded. Sizes are of live documents: a large
+    segment whose documents were mostly edited since is small, and merging it keeps
+    only its live documents."""
+    limit = _small_limit(segments)
+    small = [segment for segment in segments if segment.doc_count() < limit]
     return small if len(small) >= 2 else []
 
 
+def _tier(live):
+    return len(str(live)) - 1 if live else 0
+
+
+def tiered_segments(segments, width=TIER_WIDTH):
+    """The small segments to merge now: those of the highest tier holding ``width``
+    segments, with every smaller one ([] when no tier is full). Each document is
+    rewritten about once per tier, rather than once per merge as when every small
+    segment became one, and at most ``width - 1`` segments stay per tier: edits leave
+    a bounded number of segments."""
+    limit = _small_limit(segments)
+    tiers = {}
+    for segment in segments:
+        live = segment.doc_count()
+        if live < limit:
+            tiers.setdefault(_tier(live), []).append(segment)
+    chosen, due = [], []
+    for level in sorted(tiers):
+        chosen = chosen + tiers[level]
+        if len(tiers[level]) >= width:
+            due = chosen
+    return due if len(due) >= 2 else []
+
+
+def _live(segments):
+    """``segments`` without those whose every document is deleted: dropped at once
+    rather than read by every search until a merge."""
+    return [segment for segment in segments if segment.doc_count() > 0]
+
+
 def _merge_child(store):
-    store.merge_small()
+    store.merge_due()
 
 
 class _Snapshot:
@@ -313,10 +352,21 @@ class IndexStore:
             raise IndexUnavailable(str(exc)) from exc
 
     # Writes commit without merging segments: a merge can take a second or more on a
-    # large index, holding the writer lock while a user waits for their save. Once
-    # this many segments exist, the small ones are merged after the write (in a
-    # background thread when ``background_merge`` is on, as in production).
+    # large index, holding the writer lock while a user waits for their save. After a
+    # write, small segments are merged by tiers (``TIER_WIDTH``), and every small one at
+    # once when this many segments exist (in a background thread when
+    # ``background_merge`` is on, as in production).
     MAX_SEGMENTS = 16
+    TIER_WIDTH = TIER_WIDTH
+    # Merges one after another while the policy finds one due (writes made during a
+    # merge can fill a tier again), at most this many per write.
+    MERGE_ROUNDS = 8
+
+    def merge_plan(self, segments):
+        """The segments that a merge after a write would merge now ([] for none)."""
+        if len(segments) >= self.MAX_SEGMENTS:
+            return small_segments(segments)
+        return tiered_segments(segments, self.TIER_WIDTH)
 
     def apply(self, documents=(), remove_ids=(), read=None):
         """Add or replace ``documents`` and delete ``remove_ids`` in one commit.
@@ -349,7 +399,8 @@ class IndexStore:
             terms += [(name, document[name]) for document in documents for name in unique
                       if document.get(name) is not None]
             changed = self._delete_terms(ix.storage, toc, terms)
-            segments = list(toc.segments)
+            segments = _live(toc.segments)
+            changed = changed or len(segments) != len(toc.segments)
             if documents:
                 segment = builder.build_segment(ix.storage, self.schema, documents, ix.indexname)
                 shutil.rmtree(os.path.join(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
@@ -359,11 +410,14 @@ class IndexStore:
                 clean_files(ix.storage, ix.indexname, toc.generation + 1, segments)
         finally:
             lock.release()
-        if documents and len(segments) >= self.MAX_SEGMENTS:
-            if self.background_merge:
-                self._merge_in_background()
-            else:
-                self.merge_small()
+        if (changed or documents) and self.merge_plan(segments):
+            self._merge_after_write()
+
+    def _merge_after_write(self):
+        if self.background_merge:
+            self._merge_in_background()
+        else:
+            self.merge_due()
 
     def _open_for_writing(self):
         try:
@@ -405,16 +459,12 @@ class IndexStore:
                 writer.delete_by_term("id", str(doc_id))
             for document in documents:
                 writer.update_document(**document)
-            segments = len(writer.segments)
         except BaseException:
             writer.cancel()
             raise
         _commit(writer, mergetype=NO_MERGE)
-        if segments + 1 >= self.MAX_SEGMENTS:
-            if self.background_merge:
-                self._merge_in_background()
-            else:
-                self.merge_small()
+        if self.merge_plan(self._open()._read_toc().segments):
+            self._merge_after_write()
 
     def merge_small(self):
         """Merge the small segments into one, without holding the writer lock while the
@@ -424,41 +474,66 @@ class IndexStore:
         to swap it in, if every merged segment is still in the index, carrying over the
         deletions made meanwhile; otherwise it is thrown away. Returns whether it was
         swapped in. One merge at a time per index folder (across processes)."""
+        return self._merge(small_segments, rounds=1)
+
+    def merge_due(self):
+        """The merges the policy (:meth:`merge_plan`) finds due, one after another;
+        returns whether any was swapped in."""
+        return self._merge(self.merge_plan, rounds=self.MERGE_ROUNDS)
+
+    def _merge(self, choose, rounds):
+        merged_any = False
         with self.exclusive("merge") as mine:
             if not mine:
                 return False
             ix = self._open()
             self._remove_merge_leftovers(ix.storage)
-            snapshot = ix._read_toc()
-            small = small_segments(snapshot.segments)
-            if not small:
-                return False
-            try:
-                merged, docmaps = self._write_merged(ix, snapshot, small)
-                return self._swap_merged(ix, small, merged, docmaps)
-            finally:
-                self._remove_merge_leftovers(ix.storage)
+            for _round in range(rounds):
+                snapshot = ix._read_toc()
+                small = choose(snapshot.segments)
+                if not small:
+                    break
+                try:
+                    merged, docmaps = self._write_merged(ix, snapshot, small)
+                    if not self._swap_merged(ix, small, merged, docmaps):
+                        break
+                    merged_any = True
+                finally:
+                    self._remove_merge_leftovers(ix.storage)
+        return merged_any
 
     def _write_merged(self, ix, snapshot, small):
         folder = FileStorage(os.path.join(ix.storage.folder, f"{MERGING_PREFIX}{uuid.uuid4().hex[:8]}"),
                              supports_mmap=False).create()
         writer = SegmentWriter(_Snapshot(folder, snapshot, ix.indexname), _lk=False)
         docmaps = []
+        readers = []
         try:
+            # Opened first: a save may drop a segment of the snapshot whose documents
+            # it deleted (its files go); one already gone has nothing to merge, and
+            # one opened stays readable.
             for segment in small:
+                try:
+                    readers.append(SegmentReader(ix.storage, self.schema, segment))
+                except FileNotFoundError:
+                    readers.append(None)
+            for segment, reader in zip(small, readers):  # noqa: B905
+                if reader is None:
+                    docmaps.append({})
+                    continue
                 # Whoosh's add_reader appends the live documents in order.
                 live = [docnum for docnum in range(segment.doc_count_all())
                         if not segment.is_deleted(docnum)]
                 docmaps.append(dict(zip(live, range(writer.docnum, writer.docnum + len(live)))))  # noqa: B905
-                reader = SegmentReader(ix.storage, self.schema, segment)
-                try:
-                    writer.add_reader(reader)
-                finally:
-                    reader.close()
+                writer.add_reader(reader)
             merged = writer._finalize_segment()
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            for reader in readers:
+                if reader is not None:
+                    reader.close()
         writer._finish()
         return (merged, folder.folder), docmaps
 
@@ -470,18 +545,28 @@ class IndexStore:
         try:
             current = ix._read_toc()
             by_id = {segment.segment_id(): segment for segment in current.segments}
-            if any(segment.segment_id() not in by_id for segment in small):
-                return False  # another merge or a rebuild got there first
+            if not any(segment.segment_id() in by_id for segment in small):
+                return False  # another merge, an optimisation or a rebuild got there first
             for segment, docmap in zip(small, docmaps):  # noqa: B905
-                before = set(segment.deleted_docs())
-                for docnum in set(by_id[segment.segment_id()].deleted_docs()) - before:
-                    merged.delete_document(docmap[docnum])
-            for filename in os.listdir(folder):
-                if filename.startswith(merged.segment_id() + "."):
-                    os.rename(os.path.join(folder, filename), os.path.join(ix.storage.folder, filename))
+                now = by_id.get(segment.segment_id())
+                if now is None:
+                    # Gone since the snapshot: dropped once all its documents were
+                    # deleted, or merged by an optimisation that holds them: either
+                    # way they are not this segment's to keep.
+                    deleted = docmap.keys()
+                else:
+                    deleted = set(now.deleted_docs()) - set(segment.deleted_docs())
+                for docnum in deleted:
+                    if not merged.is_deleted(docmap[docnum]):
+                        merged.delete_document(docmap[docnum])
             merged_ids = {segment.segment_id() for segment in small}
-            segments = [segment for segment in current.segments
-                        if segment.segment_id() not in merged_ids] + [merged]
+            segments = _live([segment for segment in current.segments
+                              if segment.segment_id() not in merged_ids])
+            if merged.doc_count():
+                for filename in os.listdir(folder):
+                    if filename.startswith(merged.segment_id() + "."):
+                        os.rename(os.path.join(folder, filename), os.path.join(ix.storage.folder, filename))
+                segments.append(merged)
             TOC(self.schema, segments, current.generation + 1).write(ix.storage, ix.indexname)
             clean_files(ix.storage, ix.indexname, current.generation + 1, segments)
             return True
