@@ -221,6 +221,7 @@ def main():
     for key in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms"):
         result[f"ratio_{key[:-3]}"] = round(result["after"][key] / result["before"][key], 2)
     result["loadavg"] = load
+    result["machine"] = f"{len(os.sched_getaffinity(0))} cores (shared: see loadavg)"
     result["date"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     result["command"] = "python -m bench.engine_ab " + " ".join(sys.argv[1:])
     text = json.dumps(result, indent=2, ensure_ascii=False)
