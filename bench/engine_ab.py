@@ -19,8 +19,10 @@ versions rank or match differently. Each side also describes its indexes: the pr
 demands, each in its own small index, when the version has them).
 
 ``--fill-records N`` first gives the after side's records indexes N synthetic documents
-of each kind (the kept instance keeps them), so the run shows the profiles' searches
-with the records present. ``--out FILE`` writes the result as JSON.
+of each kind, so the run shows the profiles' searches with the records present. They
+hold for this run only: the app reconciles the records indexes with the database at
+every start (whatever ``RECONCILE_ON_START`` says), and the corpus has no such rows.
+``--out FILE`` writes the result as JSON.
 """
 import argparse
 import datetime
