@@ -5,7 +5,12 @@ wall-clock times swing with the load.
     PYTHONPATH=<checkout> .venv/bin/python -m bench.search_cpu --instance DIR [--label NAME]
 
 DIR is an instance kept by ``bench.search --keep DIR`` (copy it first: this opens its
-index). Prints p50, p95 and mean CPU milliseconds of 20 queries x 3 rounds after a warm-up.
+index). For a checkout older than this file, run it from inside that checkout so that its
+``expertnet`` is the one measured::
+
+    cd <checkout> && python -c "import runpy, sys; sys.argv = ['search_cpu', '--instance', 'DIR'];
+        runpy.run_path('<this file>', run_name='__main__')"
+ Prints p50, p95 and mean CPU milliseconds of 20 queries x 3 rounds after a warm-up.
 """
 import argparse
 import statistics
@@ -24,7 +29,12 @@ def main():
     parser.add_argument("--label", default="")
     args = parser.parse_args()
     from expertnet import create_app, search
-    from expertnet.core.db import database
+    # The layout before the domain modules first: the shared virtualenv's editable
+    # install would find ``expertnet.core.db`` in the main checkout for an older tree.
+    try:
+        from expertnet.db import database
+    except ImportError:
+        from expertnet.core.db import database
     app = create_app({"INSTANCE_PATH": args.instance, "RECONCILE_ON_START": False})
     with app.app_context(), database.connection_context():
         store = search.get_store(app)
