@@ -222,6 +222,23 @@ def test_duplicates_found_and_merged(app, add):
     assert Audit.select().where(Audit.action == "organisation.merge").count() == 2
 
 
+def test_a_merge_keeps_training_organisers_and_hosts_of_officials_abroad(app):
+    """Regression: a course's organiser and an official's host pointed at the merged
+    record by a key that its deletion set to NULL."""
+    import datetime
+
+    from expertnet.cooperation.training_models import OfficialAbroad, Training
+    kept, dropped = org(), org(name_vi="Trường ĐH Hàng hải VN", acronym="")
+    day = datetime.date(2027, 3, 1)
+    course = Training.create(topic="Chuyển đổi số", starts_on=day, organiser=dropped.id,
+                             department="Sở Khoa học và Công nghệ")
+    posting = OfficialAbroad.create(name="Lê Hà", department="Sở Ngoại vụ", host=dropped.id,
+                                    country="JP", purpose="training", starts_on=day)
+    duplicates.merge(kept, dropped)
+    assert Training.get_by_id(course.id).organiser_id == kept.id
+    assert OfficialAbroad.get_by_id(posting.id).host_id == kept.id
+
+
 def test_demo_register_links_the_demo_profiles(app):
     from expertnet.cli import load_demo
     from expertnet.demo import organisations as demo

@@ -17,6 +17,7 @@ from expertnet.cooperation.models import (
     Mission,
     MissionOrganisation,
 )
+from expertnet.cooperation.training_models import OfficialAbroad, Training
 from expertnet.core import signals, vocab
 from expertnet.core.i18n import _, format_day
 from expertnet.core.text import clean, fold
@@ -111,6 +112,10 @@ def repoint(drop_id, keep, **_kwargs):
     (EventOrganisation.update(organisation_id=keep)
      .where(EventOrganisation.organisation_id == drop_id).execute())
     Engagement.update(organisation_id=keep).where(Engagement.organisation_id == drop_id).execute()
+    # Their keys would be set to NULL when the merged record is deleted: a course's
+    # organiser and an official's host would lose their organisation.
+    Training.update(organiser=keep).where(Training.organiser == drop_id).execute()
+    OfficialAbroad.update(host=keep).where(OfficialAbroad.host == drop_id).execute()
 
 
 @signals.organisation_deleted.connect
