@@ -179,6 +179,8 @@ def _share_url_builders():
     Werkzeug's private ``Rule._compile_builder``: if it changes, this fails loudly here."""
     from werkzeug.routing import Rule
 
+    if getattr(Rule._compile_builder, "shared", False):
+        return  # this file imported a second time (as ``tests.conftest``): patched already
     compile_builder = Rule._compile_builder
     built = {}
 
@@ -191,6 +193,7 @@ def _share_url_builders():
             built[key] = compile_builder(rule, append_unknown)
         return built[key]
 
+    shared_builder.shared = True
     Rule._compile_builder = shared_builder
 
 
@@ -203,6 +206,8 @@ def _share_url_rule_parsing():
     ``Rule._parse_rule``: if it changes, the URL tests fail loudly."""
     from werkzeug.routing import Rule
 
+    if getattr(Rule._parse_rule, "shared", False):
+        return  # this file imported a second time (as ``tests.conftest``): patched already
     parse_rule = Rule._parse_rule
     parsed = {}
 
@@ -229,6 +234,7 @@ def _share_url_rule_parsing():
             rule.arguments.add(variable)
         return parts
 
+    shared_parse.shared = True
     Rule._parse_rule = shared_parse
 
 

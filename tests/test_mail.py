@@ -3,10 +3,10 @@ import socketserver
 import threading
 
 import pytest
+from conftest import make_app
 
 from expertnet.core import outbox as mail
 from expertnet.core.models import MailMessage
-from tests.conftest import make_app
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
