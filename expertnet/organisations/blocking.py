@@ -17,6 +17,7 @@ names. The first road is a dictionary look-up. For the second:
   records whose acronym or initials the text meets.
 
 Both are exact: they leave out only pairs that cannot reach the threshold."""
+import functools
 from collections import defaultdict
 
 import numpy
@@ -211,10 +212,16 @@ def candidate_pairs(organisations, threshold):
 
 
 
+# The forms of a text depend on the text alone: an organisation's page folds the names of
+# the whole register, which change seldom between two loads of a process.
+_form = functools.lru_cache(maxsize=1 << 16)(Text)
+
+
 def partners(organisation, others, threshold):
     """``{i}``, indexes into ``others``: every organisation that :func:`candidate_pairs`
-    would pair with ``organisation`` were it in ``others`` (one record's page). Each text of
-    the register is folded once and the ratio road is rapidfuzz's loop over them all."""
+    would pair with ``organisation`` were it in ``others`` (one record's page). The texts'
+    forms are kept between calls (``_form``) and the ratio road is rapidfuzz's loop over
+    them all."""
     own_names = [Text(name) for name in record_names(organisation)]
     own_texts = own_names + ([Text(organisation.acronym)] if organisation.acronym else [])
     own_keys = {name_key(name) for name in record_names(organisation)} - {""}
@@ -224,8 +231,8 @@ def partners(organisation, others, threshold):
     by_acronym, by_initials = defaultdict(set), defaultdict(set)
     owners, keys, sorted_keys = [], [], []
     for index, other in enumerate(others):
-        names = [Text(name) for name in record_names(other)]
-        acronym = acronym_key(other.acronym or "")
+        names = [_form(name) for name in record_names(other)]
+        acronym = _form(other.acronym).acronym if other.acronym else ""
         if acronym:
             by_acronym[acronym].add(index)
             if acronym == own_acronym:
@@ -235,7 +242,7 @@ def partners(organisation, others, threshold):
                 by_initials[form.initials].add(index)
             if form.key[:300] in own_keys:
                 found.add(index)
-        for form in names + ([Text(other.acronym)] if other.acronym else []):
+        for form in names + ([_form(other.acronym)] if other.acronym else []):
             if own_lookup.find(form):
                 found.add(index)
             if form.key:
