@@ -24,7 +24,9 @@ Measured, on the same data:
   ``blocking.Matcher`` for all distinct texts (the suggestions of the sample must be
   equal); then the stored proposals in a SQLite instance: the first computation
   (``reconcile.refresh``), a page read (``reconcile.current`` + ``reconcile.stored``) when
-  nothing changed, and a computation after one new text.
+  nothing changed, and a computation after one new text;
+- the pages (:func:`bench_pages`): an organisation's duplicate box and the duplicates
+  page, before (the register judged on each load) and now (blocking, stored pairs).
 
 Times are CPU seconds of this process (all the work is single-threaded; the wall clock
 of a shared machine would measure the other processes too). Results go to
@@ -311,6 +313,63 @@ def bench_stored(organisations, free_texts):
             "proposals_stored": total, "waiting_after_computation": waiting, "linked": state.linked}
 
 
+def bench_pages(organisations, sample=5):
+    """The two pages that judged the register on every load, in a SQLite instance: an
+    organisation's duplicate box (every other record judged, as before, against
+    ``duplicates.for_record``: the first load of a process, which folds the register's
+    names, and the next ones) and ``/organisations/duplicates`` (``duplicates.candidates``
+    on each load, as before, against the stored pairs: their first computation and a read
+    when nothing changed). Seconds per load, the mean of ``sample`` organisations."""
+    from expertnet import create_app
+    from expertnet.core.db import database
+    from expertnet.organisations import blocking, duplicates
+    from expertnet.organisations.models import Organisation
+    from expertnet.organisations.names import name_key
+
+    folder = tempfile.mkdtemp(prefix="bench-organisation-pages-")
+    app = create_app({"INSTANCE_PATH": folder, "RECONCILE_ON_START": False, "TASKS_IMMEDIATE": True})
+    with app.test_request_context("/"), database.connection_context():
+        rows = [{"id": organisation.id, "name_vi": organisation.name_vi, "name_en": organisation.name_en,
+                 "acronym": organisation.acronym, "other_names": [], "country": organisation.country,
+                 "type": organisation.type,
+                 "name_key": name_key(organisation.name_vi or organisation.name_en)}
+                for organisation in organisations]
+        with database.atomic():
+            for start in range(0, len(rows), 500):
+                Organisation.insert_many(rows[start:start + 500]).execute()
+        step = max(1, len(organisations) // sample)
+        chosen = [Organisation.get_by_id(organisation.id) for organisation in organisations[::step][:sample]]
+
+        def before(organisation):
+            register = Organisation.select().order_by(Organisation.id)
+            return duplicates.for_record_all_pairs(organisation, register)
+
+        blocking._form.cache_clear()
+        first, first_seconds = _timed(duplicates.for_record, chosen[0])
+        boxes, box_seconds = _timed(lambda: [duplicates.for_record(row) for row in chosen])
+        reference, reference_seconds = _timed(lambda: [before(row) for row in chosen])
+        _found, computed_seconds = _timed(duplicates.candidates)
+        _refreshed, refresh_seconds = _timed(duplicates.refresh)
+        (pairs, total), read_seconds = _timed(duplicates.stored, 3, 20)
+        stored_all = [(first_row.id, second_row.id, why)
+                      for first_row, second_row, why in duplicates.stored(1, 10 ** 6)[0]]
+
+    def ids(found):
+        return [[(other.id, why) for other, why in box] for box in found]
+    return {
+        "organisations": len(organisations), "sampled_pages": len(chosen),
+        "record_box_every_record_seconds": round(reference_seconds / len(chosen), 3),
+        "record_box_blocked_first_load_seconds": round(first_seconds, 3),
+        "record_box_blocked_seconds": round(box_seconds / len(chosen), 3),
+        "record_box_same_as_every_record": ids(boxes) == ids(reference),
+        "duplicates_page_computed_seconds": round(computed_seconds, 3),
+        "duplicates_page_first_computation_seconds": round(refresh_seconds, 3),
+        "duplicates_page_stored_read_seconds": round(read_seconds, 3),
+        "stored_pairs": total, "stored_same_as_computed": stored_all == _pairs(_found),
+        "pairs_on_page": len(pairs),
+    }
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--organisations", type=int, default=5000)
@@ -330,6 +389,7 @@ def main(argv=None):
               "reconciliation": bench_matching(organisations, free_texts, options.reference_texts)}
     if not options.no_database:
         result["stored_proposals"] = bench_stored(organisations, free_texts)
+        result["pages"] = bench_pages(organisations)
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -11,7 +11,13 @@ from conftest import post_form
 
 from bench import organisations as generated
 from expertnet.organisations import blocking, duplicates, reconcile, writes
-from expertnet.organisations.models import Organisation, OrganisationProposal, OrganisationProposalState
+from expertnet.organisations.models import (
+    Organisation,
+    OrganisationDuplicate,
+    OrganisationDuplicateState,
+    OrganisationProposal,
+    OrganisationProposalState,
+)
 from expertnet.organisations.names import best_matches
 
 
@@ -65,6 +71,39 @@ def test_blocking_finds_the_pairs_of_every_pair_on_the_demo_register():
                              raw.get("country", ""))
                      for number, raw in enumerate(demo._rows(), start=1)]
     assert _ids(duplicates.candidates(organisations)) == _ids(duplicates.candidates_all_pairs(organisations))
+
+
+def _boxes_agree(organisations, targets):
+    """``for_record`` (blocking) against every other record judged, for each target."""
+    forms = {row.id: duplicates._Forms(row) for row in organisations}
+    for target in targets:
+        own = duplicates._Forms(target)
+        expected = [(other.id, why) for other in organisations if other.id != target.id
+                    for why in [duplicates._reason(own, forms[other.id])] if why]
+        found = duplicates.for_record(target, limit=10 ** 6, organisations=organisations)
+        assert [(other.id, why) for other, why in found] == expected, target.id
+        shown = duplicates.for_record(target, organisations=organisations)
+        assert [(other.id, why) for other, why in shown] == expected[:5]
+
+
+def test_the_duplicate_box_of_a_record_finds_what_judging_every_record_finds_on_hand_made_names():
+    _boxes_agree(MARITIME, MARITIME)
+    # A record not yet saved (no id) is compared with every record.
+    unsaved = _record(None, "Đại học Hàng hải", acronym="VMU")
+    _boxes_agree(MARITIME, [unsaved])
+    assert {other.id for other, _why in duplicates.for_record(unsaved, organisations=MARITIME)} >= {1, 3, 4}
+
+
+@pytest.mark.parametrize("count, seed", [(320, 2026), (240, 7)])
+def test_the_duplicate_box_of_a_record_finds_what_judging_every_record_finds_on_a_generated_register(
+        count, seed):
+    organisations = generated.register(count, seed)
+    # Every record with a likely duplicate, and a share of the others.
+    paired = {row.id for first, second, _why in duplicates.candidates(organisations)
+              for row in (first, second)}
+    targets = [row for index, row in enumerate(organisations) if row.id in paired or index % 5 == 0]
+    assert len(paired) > 40
+    _boxes_agree(organisations, targets)
 
 
 def test_the_length_bounds_of_the_ratio_are_tight():
@@ -217,3 +256,93 @@ def test_two_computations_at_once_leave_the_first_ones_rows(app, vmu, add, monke
     assert reconcile.refresh()
     assert not OrganisationProposalState.get().computing
     assert [row.text_key for row in OrganisationProposal.select()] == ["dh hang hai vn"]
+
+
+# -- stored duplicate pairs -------------------------------------------------------------
+def _stored_pairs():
+    pairs, _total = duplicates.stored(per_page=1000)
+    return [(first.id, second.id, why) for first, second, why in pairs]
+
+
+def _copy(name_en, **values):
+    return writes.save({"name_en": name_en, "type": "university", **values}).organisation
+
+
+def test_stored_pairs_equal_the_computed_ones_and_follow_changes(app, vmu, monkeypatch):
+    assert _stored_pairs() == []
+    copy = _copy("Vietnam Maritme University")
+    other = _copy("Hai Phong University", acronym="DHHP")
+    assert _stored_pairs() == _ids(duplicates.candidates()) == [(vmu.id, copy.id, "similar")]
+    # Nothing changed: read, not found again.
+    monkeypatch.setattr(duplicates, "candidates", lambda *args: pytest.fail("found again"))
+    assert _stored_pairs() == [(vmu.id, copy.id, "similar")]
+    monkeypatch.undo()
+    fourth = writes.save({"name_en": "Hai Phong Univ", "type": "university"}).organisation
+    assert _stored_pairs() == _ids(duplicates.candidates())
+    assert (other.id, fourth.id, "name") in _stored_pairs() and len(_stored_pairs()) == 2
+    # An edit through the write path bumps the version: found again.
+    writes.save({"name_en": "Vietnam Maritime University", "type": "university"}, organisation=copy)
+    assert _stored_pairs() == _ids(duplicates.candidates())
+    assert (vmu.id, copy.id, "name") in _stored_pairs()
+    duplicates.merge(vmu, copy)
+    assert all(copy.id not in pair[:2] for pair in _stored_pairs())
+    writes.delete(other)
+    assert _stored_pairs() == _ids(duplicates.candidates()) == []
+    assert {row.id for row in Organisation.select()} == {vmu.id, fourth.id}
+    assert OrganisationDuplicateState.select().count() == 1
+
+
+def test_a_merged_or_deleted_records_pairs_go_with_it_in_its_transaction(app, vmu, monkeypatch):
+    copy = _copy("Vietnam Maritme University")
+    third = _copy("VMU", acronym="VMU")
+    duplicates.refresh()
+    # Without the background refresh, the stored rows no longer name the records that went.
+    monkeypatch.setattr(duplicates, "refresh_task", lambda: None)
+    duplicates.merge(vmu, copy)
+    assert not OrganisationDuplicate.select().where(
+        (OrganisationDuplicate.first == copy.id) | (OrganisationDuplicate.second == copy.id)).exists()
+    writes.delete(third)
+    assert not OrganisationDuplicate.select().where(
+        (OrganisationDuplicate.first == third.id) | (OrganisationDuplicate.second == third.id)).exists()
+
+
+def test_the_duplicates_page_is_paged_and_reads_the_stored_pairs(app, client, vmu, make_user, login,
+                                                                monkeypatch):
+    login(make_user("curator"))
+    # Stored pairs of another register version are not shown: found again.
+    OrganisationDuplicate.create(first=vmu.id, second=vmu.id + 1000, reason="name")
+    OrganisationDuplicateState.update(register_version="another").execute()
+    page = client.get("/organisations/duplicates").get_data(as_text=True)
+    assert 'class="empty-state"' in page and not OrganisationDuplicate.select().exists()
+    for number in range(23):
+        _copy(f"Vietnam Maritime University {number:02d}" if number % 2
+              else f"Vietnam Maritime Univ {number}")
+    total = len(duplicates.candidates())
+    assert total > 20
+    first = client.get("/organisations/duplicates").get_data(as_text=True)
+    assert 'rel="next"' in first and first.count('class="reconcile-item"') == 20
+    last = -(-total // 20)
+    final = client.get(f"/organisations/duplicates?page={last}").get_data(as_text=True)
+    assert final.count('class="reconcile-item"') == total - 20 * (last - 1) and 'rel="prev"' in final
+    assert client.get("/organisations/duplicates?page=99999999999").status_code == 200
+    assert client.get("/organisations/duplicates?page=x").status_code == 200
+    monkeypatch.setattr(duplicates, "candidates", lambda *args: pytest.fail("found again"))
+    assert client.get("/organisations/duplicates?page=2").status_code == 200
+
+
+def test_two_refreshes_at_once_leave_the_first_ones_pairs(app, vmu, monkeypatch):
+    from peewee import IntegrityError
+    _copy("Vietnam Maritme University")
+    stored = _stored_pairs()
+    assert stored
+    monkeypatch.setattr(duplicates, "refresh_task", lambda: None)
+    _copy("VMU", acronym="VMU")
+
+    def conflict(*_args):
+        raise IntegrityError("duplicate key value violates unique constraint")
+    monkeypatch.setattr(OrganisationDuplicate, "insert_many", conflict)
+    assert duplicates.refresh()
+    monkeypatch.undo()
+    # The transaction rolled back: the earlier pairs stand, found stale on the next read.
+    assert [(row.first, row.second, row.reason) for row in OrganisationDuplicate.select()] == stored
+    assert _stored_pairs() == _ids(duplicates.candidates()) != stored

@@ -17,6 +17,7 @@ names. The first road is a dictionary look-up. For the second:
   records whose acronym or initials the text meets.
 
 Both are exact: they leave out only pairs that cannot reach the threshold."""
+import functools
 from collections import defaultdict
 
 import numpy
@@ -209,3 +210,56 @@ def candidate_pairs(organisations, threshold):
     pairs |= _fuzzy_pairs(entries, threshold - _MARGIN)
     return pairs
 
+
+
+# The forms of a text depend on the text alone: an organisation's page folds the names of
+# the whole register, which change seldom between two loads of a process.
+_form = functools.lru_cache(maxsize=1 << 16)(Text)
+
+
+def partners(organisation, others, threshold):
+    """``{i}``, indexes into ``others``: every organisation that :func:`candidate_pairs`
+    would pair with ``organisation`` were it in ``others`` (one record's page). The texts'
+    forms are kept between calls (``_form``) and the ratio road is rapidfuzz's loop over
+    them all."""
+    own_names = [Text(name) for name in record_names(organisation)]
+    own_texts = own_names + ([Text(organisation.acronym)] if organisation.acronym else [])
+    own_keys = {name_key(name) for name in record_names(organisation)} - {""}
+    own_acronym = acronym_key(organisation.acronym or "")
+    own_lookup = _Lookup([Record(organisation)])
+    found = set()
+    by_acronym, by_initials = defaultdict(set), defaultdict(set)
+    owners, keys, sorted_keys = [], [], []
+    for index, other in enumerate(others):
+        names = [_form(name) for name in record_names(other)]
+        acronym = _form(other.acronym).acronym if other.acronym else ""
+        if acronym:
+            by_acronym[acronym].add(index)
+            if acronym == own_acronym:
+                found.add(index)
+        for form in names:
+            if form.key and form.initials:
+                by_initials[form.initials].add(index)
+            if form.key[:300] in own_keys:
+                found.add(index)
+        for form in names + ([_form(other.acronym)] if other.acronym else []):
+            if own_lookup.find(form):
+                found.add(index)
+            if form.key:
+                owners.append(index)
+                keys.append(form.key)
+                sorted_keys.append(" ".join(sorted(form.key.split())))
+    for form in own_texts:
+        for key in _probes(form):
+            found |= by_acronym.get(key, set())
+        if len(form.acronym) >= 3:
+            found |= by_initials.get(form.acronym, set())
+    own_keyed = [form.key for form in own_texts if form.key]
+    if own_keyed and keys:
+        owners = numpy.array(owners, dtype=numpy.int64)
+        for queries, choices in ((own_keyed, keys),
+                                 ([" ".join(sorted(key.split())) for key in own_keyed], sorted_keys)):
+            matrix = process.cdist(queries, choices, scorer=fuzz.ratio, processor=None,
+                                   score_cutoff=threshold - _MARGIN, workers=1)
+            found |= set(owners[numpy.nonzero(matrix)[1]].tolist())
+    return found

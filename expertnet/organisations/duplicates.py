@@ -5,12 +5,29 @@ Nam"), when their acronyms are equal (in the same country, or either without one
 when a name of one scores high against the other (``names.score``: "Vietnam Maritime
 University" and "VMU"). Merging keeps one record, fills its empty values from the other,
 keeps the other's names as other names, and repoints everything that pointed at the
-other (affiliations, contacts, decisions, units, and other modules' links by signal)."""
-from expertnet.core import audit, signals
+other (affiliations, contacts, decisions, units, and other modules' links by signal).
+
+The duplicates page reads the pairs stored with the version of the register they were
+found in (:func:`stored`): found again when the register's version differs (in the
+background after each change, or by the page that finds them stale); a merged or
+deleted record's pairs go with it in its transaction."""
+import hashlib
+import json
+
+from peewee import IntegrityError, fn
+
+from expertnet.core import audit, signals, tasks
 from expertnet.core.db import database, utcnow
 from expertnet.core.text import clean
 from expertnet.organisations import blocking, indexing
-from expertnet.organisations.models import Affiliation, LinkDecision, Organisation, OrganisationContact
+from expertnet.organisations.models import (
+    Affiliation,
+    LinkDecision,
+    Organisation,
+    OrganisationContact,
+    OrganisationDuplicate,
+    OrganisationDuplicateState,
+)
 from expertnet.organisations.names import Record, Text, acronym_key, name_key, record_names, scored
 
 SCORE = 92
@@ -80,10 +97,111 @@ def candidates(organisations=None):
     return found
 
 
-def for_record(organisation, limit=5):
-    """Likely duplicates of one organisation (its page, the import's report)."""
-    others = Organisation.select().where(Organisation.id != (organisation.id or 0))
-    return [(other, why) for other in others for why in [reason(organisation, other)] if why][:limit]
+# -- stored pairs -----------------------------------------------------------------------
+def register_version():
+    """A value that changes whenever an organisation is created, written (its version is
+    bumped), merged or deleted."""
+    values = (Organisation.select(fn.COUNT(Organisation.id), fn.MAX(Organisation.id),
+                                  fn.MAX(Organisation.updated_at), fn.SUM(Organisation.version))
+              .tuples().first())
+    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:40]
+
+
+def _state():
+    state = OrganisationDuplicateState.select().order_by(OrganisationDuplicateState.id).first()
+    return state if state is not None else OrganisationDuplicateState.create()
+
+
+def refresh(force=False):
+    """Find the pairs again and store them when the register changed since they were
+    found (or ``force``); True when found again."""
+    version = register_version()
+    state = _state()
+    if not force and state.register_version == version:
+        return False
+    rows = [{"first": first.id, "second": second.id, "reason": why} for first, second, why in candidates()]
+    try:
+        with database.atomic():
+            OrganisationDuplicate.delete().execute()
+            for start in range(0, len(rows), 500):
+                OrganisationDuplicate.insert_many(rows[start:start + 500]).execute()
+            OrganisationDuplicateState.update(register_version=version, computed_at=utcnow()).where(
+                OrganisationDuplicateState.id == state.id).execute()
+    except IntegrityError:
+        # Another process stored its pairs meanwhile (two readers found them stale at
+        # once): they were found in the same register, or the next read finds them stale.
+        pass
+    return True
+
+
+@tasks.task("expertnet.organisations.refresh_duplicates")
+def refresh_task():
+    refresh()
+
+
+@signals.organisations_changed.connect
+def _register_changed(_sender, **_values):
+    # Found again in the background before a curator opens the page.
+    refresh_task()
+
+
+def _forget(organisation_id):
+    OrganisationDuplicate.delete().where((OrganisationDuplicate.first == organisation_id)
+                                         | (OrganisationDuplicate.second == organisation_id)).execute()
+
+
+@signals.organisations_merged.connect
+def _merged(drop_id, **_values):
+    _forget(drop_id)
+
+
+@signals.organisation_deleted.connect
+def _deleted(organisation_id, **_values):
+    _forget(organisation_id)
+
+
+def stored(page=1, per_page=20):
+    """``(pairs, total)``: one page of the stored ``[(first, second, reason)]`` in the
+    order of :func:`candidates`, found again first if the register changed."""
+    refresh()
+    query = OrganisationDuplicate.select().order_by(OrganisationDuplicate.first, OrganisationDuplicate.second)
+    total = query.count()
+    rows = list(query.paginate(page, per_page))
+    wanted = {row.first for row in rows} | {row.second for row in rows}
+    records = {row.id: row for row in Organisation.select().where(Organisation.id.in_(wanted))} \
+        if wanted else {}
+    pairs = [(records[row.first], records[row.second], row.reason) for row in rows
+             if row.first in records and row.second in records]
+    return pairs, total
+
+
+def for_record(organisation, limit=5, organisations=None):
+    """Likely duplicates of one organisation (its page): ``[(other, reason)]``, by id, as
+    ``reason(organisation, other)`` over every other record gives them; only the records
+    that blocking keeps (``blocking.partners``) are judged. ``organisations``: the register
+    (by default the stored one)."""
+    if organisations is None:
+        # Only what is compared and shown: the register is read on each page load.
+        organisations = (Organisation.select(Organisation.id, Organisation.name_vi, Organisation.name_en,
+                                             Organisation.acronym, Organisation.other_names,
+                                             Organisation.country)
+                         .order_by(Organisation.id))
+    others = [row for row in organisations if row.id != (organisation.id or 0)]
+    target = _Forms(organisation)
+    found = []
+    for index in sorted(blocking.partners(organisation, others, SCORE)):
+        why = _reason(target, _Forms(others[index]))
+        if why:
+            found.append((others[index], why))
+            if len(found) == limit:
+                break
+    return found
+
+
+def for_record_all_pairs(organisation, organisations, limit=5):
+    """``for_record`` by judging every other record: the reference (tests, ``bench.organisations``)."""
+    return [(other, why) for other in organisations if other.id != (organisation.id or 0)
+            for why in [reason(organisation, other)] if why][:limit]
 
 
 def merge(keep, drop, actor=None):

@@ -181,5 +181,32 @@ class OrganisationProposalState(BaseModel):
         table_name = "organisation_proposal_state"
 
 
+class OrganisationDuplicate(BaseModel):
+    """A likely duplicate pair as ``duplicates.candidates`` found it in the register of
+    :class:`OrganisationDuplicateState` (``first`` < ``second``, ids; the page reads these
+    instead of judging the register on each load). Plain ids: the rows of a merged or
+    deleted record are dropped by the signals, and the whole set when the register
+    changes."""
+    id = AutoField()
+    first = IntegerField(index=True)
+    second = IntegerField(index=True)
+    reason = CharField(max_length=16)
+
+    class Meta:
+        table_name = "organisation_duplicate"
+        indexes = ((("first", "second"), True),)
+
+
+class OrganisationDuplicateState(BaseModel):
+    """One row: the version of the register the stored pairs were found in."""
+    id = AutoField()
+    register_version = CharField(max_length=200, default="")
+    computed_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "organisation_duplicate_state"
+
+
 ORGANISATION_MODELS = (Organisation, Affiliation, OrganisationContact, LinkDecision,
-                       OrganisationRepresentative, OrganisationProposal, OrganisationProposalState)
+                       OrganisationRepresentative, OrganisationProposal, OrganisationProposalState,
+                       OrganisationDuplicate, OrganisationDuplicateState)

@@ -254,7 +254,11 @@ def _show_with(organisation, errors, fallback, **forms):
 @bp.get("/organisations/duplicates")
 @role_required(*CURATORS)
 def duplicate_list():
-    return render_template("organisations/duplicates.html", pairs=duplicates.candidates(), types=TYPES)
+    page = parse_page(request.args.get("page"))
+    pairs, total = duplicates.stored(page=page, per_page=PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+    return render_template("organisations/duplicates.html", pairs=pairs, total=total, page=page, pages=pages,
+                           types=TYPES)
 
 
 @bp.post("/organisations/<int:organisation_id>/merge")
