@@ -32,7 +32,9 @@ def demo(module_app, demo_once):
 
 @pytest.fixture
 def demo_to_edit(app):
-    load_demo(count=320)
+    # Fewer profiles than the searches' demo: these tests edit, and loading is most of
+    # their time (20-40 s for 320 profiles in CI); 120 still fill every facet and name.
+    load_demo(count=120)
     return search.get_store()
 
 

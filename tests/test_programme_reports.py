@@ -213,7 +213,7 @@ def test_the_city_report_exports_the_contributions_within_the_page(app, trips, f
     _administrative_layout(document, official.department)
     grid = document.tables[2]  # one row per indicator and department: as wide however many reported
     assert [cell.text for cell in grid.rows[0].cells] == ["STT", "Chỉ tiêu", "Đơn vị tính",
-                                                         "Cơ quan, đơn vị", "Số báo cáo"]
+                                                         "Cơ quan, đơn vị", "Số liệu báo cáo"]
     name = indicators.by_code("outgoing_delegations").name_vi
     row = next(row for row in grid.rows if row.cells[1].text == name)
     assert (row.cells[3].text, row.cells[4].text) == (FOREIGN_AFFAIRS, "2")

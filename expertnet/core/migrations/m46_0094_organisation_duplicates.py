@@ -1,4 +1,4 @@
-"""Step 45 of the migrations, recorded as ``0094_organisation_duplicates``.
+"""Step 46 of the migrations, recorded as ``0094_organisation_duplicates``.
 
 The organisations' duplicates page reads its pairs from a table instead of judging the
 register on each load: the pairs (ids, first < second, and why they look alike) and one
