@@ -4,6 +4,7 @@ the index lag on /healthz."""
 import datetime
 import json
 import logging
+import re
 
 import pytest
 from conftest import client_as
@@ -75,8 +76,11 @@ def test_no_personal_data_in_the_log_lines(app, add, make_user, logs):
         assert client.get("/api/v1/experts", query_string={"q": EMAIL}).status_code == 200
         assert client.get(f"/experts/{expert.id}").status_code == 200
         assert client.get("/api/v1/suggest", query_string={"q": "Bảo Ng"}).status_code == 200
-    text = logs.text()
-    for secret in (NAME, "Bảo", "Ngọc", "Bao Ngoc", "bao", EMAIL, "912", "curator.logs", "password"):
+    # Request ids are random hex: a short digit string (the phone's "912") turns up in
+    # one of them now and then, so the ids are left out of the text searched.
+    text = re.sub(r'"request_id": "[0-9a-f]+"', "", logs.text())
+    for secret in (NAME, "Bảo", "Ngọc", "Bao Ngoc", "bao", EMAIL, "912", "345 678", "curator.logs",
+                   "password"):
         assert secret.lower() not in text.lower(), secret
     user_ids = {line["user_id"] for line in logs.of("request")}
     assert user_ids == {None, user.id}
