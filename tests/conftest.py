@@ -372,6 +372,28 @@ def login(client):
 SITE = "https://experts.example"
 
 
+class Refused(RuntimeError):
+    """What a receiver connected by ``failing`` raises."""
+
+
+@pytest.fixture
+def failing(app):
+    """Connect a receiver that raises to a signal, for the rest of the test (the
+    signals' tests: a failing receiver rolls the whole change back)."""
+    connected = []
+
+    def fail(*_args, **_kwargs):
+        raise Refused("a receiver refused")
+
+    def connect(signal):
+        signal.connect(fail)
+        connected.append(signal)
+
+    yield connect
+    for signal in connected:
+        signal.disconnect(fail)
+
+
 @pytest.fixture
 def mailbox(app):
     """E-mail on (kept in memory, sent at once) and the site's address configured;

@@ -5,7 +5,7 @@ are claimed and has them store the consents an import reads; the consent page an
 profile page show what outreach and curation keep. Each receiver is tested, and that a
 write rolls back whole with what its receiver wrote."""
 import pytest
-from conftest import profile
+from conftest import Refused, profile
 
 from expertnet.accounts.models import Consent
 from expertnet.core import signals
@@ -16,27 +16,6 @@ from expertnet.directory import search_documents, validation, writes
 from expertnet.directory.models import Expert
 from expertnet.notifications.models import Notification
 from expertnet.taxonomy import store as catalog
-
-
-class Refused(RuntimeError):
-    pass
-
-
-@pytest.fixture
-def failing(app):
-    """Connect a receiver that raises to a signal, for the rest of the test."""
-    connected = []
-
-    def fail(*_args, **_kwargs):
-        raise Refused("a receiver refused")
-
-    def connect(signal):
-        signal.connect(fail)
-        connected.append(signal)
-
-    yield connect
-    for signal in connected:
-        signal.disconnect(fail)
 
 
 def _receivers(signal):

@@ -5,6 +5,7 @@ rolls the whole change back."""
 import datetime
 
 import pytest
+from conftest import Refused
 
 from expertnet.accounts import consent, data_rights
 from expertnet.accounts.models import Consent
@@ -26,27 +27,6 @@ from expertnet.outreach import needs as records
 from expertnet.outreach.models import ContactBlock, ContactRequest, ShortlistEntry
 
 DAY = datetime.date(2026, 5, 4)
-
-
-class Refused(RuntimeError):
-    pass
-
-
-@pytest.fixture
-def failing(app):
-    """Connect a receiver that raises to a signal, for the rest of the test."""
-    connected = []
-
-    def fail(*_args, **_kwargs):
-        raise Refused("a receiver refused")
-
-    def connect(signal):
-        signal.connect(fail)
-        connected.append(signal)
-
-    yield connect
-    for signal in connected:
-        signal.disconnect(fail)
 
 
 @pytest.fixture
