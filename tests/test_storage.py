@@ -7,6 +7,8 @@ from expertnet.core import migrations
 from expertnet.core.db import database, is_sqlite
 from expertnet.directory import indexing
 from expertnet.directory.models import Expert
+from expertnet.organisations import indexing as organisation_indexing
+from expertnet.organisations import writes as organisation_writes
 from expertnet.search import index as search_index
 
 
@@ -75,3 +77,17 @@ def test_first_run_loads_the_demo_once(tmp_path, database_url, monkeypatch):
     assert Expert.select(Expert.country).distinct().count() >= 25
     run.main().extensions["expertnet.search"].close()
     assert Expert.select().count() == count
+
+
+def test_the_start_up_reconciles_the_records_indexes_only_when_asked(app, app_factory):
+    """EXPERTNET_RECONCILE_ON_START covers every index: off, a start leaves the
+    organisations' index as it finds it, as it leaves the profiles' one; on (the
+    default), the start brings it in step."""
+    organisation = organisation_writes.save({"name_vi": "Viện Khởi Động", "type": "research_institute",
+                                             "visibility": "public"}).organisation
+    organisation_indexing.get_index().delete(organisation.id)  # an update lost
+    assert not organisation_indexing.health()["in_step"]
+    with app_factory(RECONCILE_ON_START=False).app_context():
+        assert not organisation_indexing.health()["in_step"]
+    with app_factory().app_context():
+        assert organisation_indexing.health()["in_step"]
