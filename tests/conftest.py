@@ -2,10 +2,12 @@
 temporary directory), or, when EXPERTNET_TEST_DATABASE_URL is set, on a fresh
 PostgreSQL database of that server for each test."""
 import contextlib
+import copy
 import os
 import re
 import shutil
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pg_pool
@@ -13,6 +15,7 @@ import pytest
 from jinja2 import BytecodeCache
 
 from expertnet import create_app
+from expertnet.accounts import users as accounts
 from expertnet.core.access import ANONYMOUS, CURATOR, Viewer
 from expertnet.core.db import connect_url, database
 from expertnet.directory import writes
@@ -47,15 +50,67 @@ def _pg_execute(sql, url=PG_URL):
 # ``every_database``.
 DATABASE_INDEPENDENT = pytest.mark.skip(
     reason="never touches the database: runs in the SQLite run only (tests/conftest.py)")
+# The search engine's tests (``engine_only``: the vectorised engine, the bulk postings,
+# the segment builder and merges, the snippets) load profiles through the database, but
+# what they compare is the index and the engine's answers against Whoosh's, which do not
+# depend on the database the profiles came from: they run once too.
+ENGINE_ONLY = pytest.mark.skip(
+    reason="tests the search engine, the database only holds its input: runs in the SQLite run "
+           "only (tests/conftest.py)")
 
 
 def pytest_collection_modifyitems(config, items):
     if not PG_URL:
         return
     for item in items:
-        if "migrated_template" not in getattr(item, "fixturenames", ()) \
+        if item.get_closest_marker("engine_only") is not None:
+            item.add_marker(ENGINE_ONLY)
+        elif "migrated_template" not in getattr(item, "fixturenames", ()) \
                 and item.get_closest_marker("every_database") is None:
             item.add_marker(DATABASE_INDEPENDENT)
+
+
+@dataclass
+class Template:
+    """A database in a known state and, in ``folder``, what is in step with it: the
+    search indexes (``index/``) and the instance folder (``instance/``: the compiled
+    catalogues, stored files, job results). On SQLite the database is the file
+    ``sqlite``; on PostgreSQL ``pool`` hands out databases in its state (pg_pool)."""
+    folder: Path
+    sqlite: Path | None = None
+    pool: pg_pool.Pool | None = None
+
+
+@contextlib.contextmanager
+def _kept(folder, database_name_or_path):
+    """``folder``'s state, its app closed, as a :class:`Template` (on PostgreSQL, the
+    database ``database_name_or_path``, dropped at the end)."""
+    if not database.is_closed():
+        database.close()
+    if not PG_URL:
+        yield Template(folder, sqlite=database_name_or_path)
+        return
+    pool = pg_pool.Pool(PG_URL, database_name_or_path)
+    try:
+        yield Template(folder, pool=pool)
+    finally:
+        pool.close()
+        _pg_execute(f"DROP DATABASE IF EXISTS {database_name_or_path} WITH (FORCE)")
+
+
+def _new_database(folder, template=None):
+    """A database of its own for a state to be kept (a copy of ``template``'s, or an
+    empty one): ``(url, name or path)``."""
+    if PG_URL:
+        name = f"expertnet_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        _pg_execute(f"CREATE DATABASE {name}"
+                    + (f" TEMPLATE {template.pool.template}" if template else ""))
+        _pg_execute(pg_pool.without_commit_flush(name))
+        return pg_pool.database_url(PG_URL, name), name
+    path = folder / "template.sqlite3"
+    if template:
+        shutil.copyfile(template.sqlite, path)
+    return f"sqlite:///{path}", path
 
 
 @pytest.fixture(scope="session")
@@ -65,59 +120,80 @@ def migrated_template(tmp_path_factory):
     PostgreSQL a database of ``pg_pool``, reset to it after each test) instead of
     migrating an empty database, which cost about a second per test on PostgreSQL."""
     folder = tmp_path_factory.mktemp("template")
-    if PG_URL:
-        name = f"expertnet_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        _pg_execute(f"CREATE DATABASE {name}")
-        _pg_execute(pg_pool.without_commit_flush(name))
-        url = pg_pool.database_url(PG_URL, name)
-    else:
-        url = f"sqlite:///{folder / 'template.sqlite3'}"
-    app = make_app(folder, url)
+    url, name = _new_database(folder)
+    make_app(folder, url).extensions["expertnet.search"].close()
+    with _kept(folder, name) as template:
+        yield template
+
+
+@dataclass
+class Snapshot:
+    """A state that is costly to build, built once per module (:func:`snapshot_of`):
+    each test that starts from it gets a copy of its database, indexes and instance
+    folder (``template``) and a copy of what the builder returned (:meth:`value`)."""
+    template: Template
+    built: object
+
+    def value(self):
+        # Model instances and dicts a test may change: its own copy.
+        return copy.deepcopy(self.built)
+
+
+@contextlib.contextmanager
+def snapshot_of(folder, template, build):
+    """Run ``build(app)`` once, on a copy of ``template`` in ``folder``, and keep the
+    state it leaves as a :class:`Snapshot`. A module whose tests all start from the
+    same costly state (seeded records of every kind, a demo directory) builds it here
+    instead of once per test; the tests ask for it through the ``snapshot`` fixture."""
+    _copy_folders(template, folder)
+    url, name = _new_database(folder, template)
+    app = make_app(folder, url, RECONCILE_ON_START=False)
+    with app.app_context():
+        built = build(app)
     app.extensions["expertnet.search"].close()
-    if not database.is_closed():
-        database.close()
-    if not PG_URL:
-        yield folder / "template.sqlite3"
-        return
-    pool = pg_pool.Pool(PG_URL, name)
-    pool.index_folder = folder / "index"
-    try:
-        yield pool
-    finally:
-        pool.close()
-        _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with _kept(folder, name) as kept:
+        yield Snapshot(kept, built)
 
 
-def _template_index(template):
-    """The search indexes the template's app built at start-up, in step with it."""
-    return template.parent / "index" if isinstance(template, Path) else template.index_folder
+def _copy_folders(template, folder):
+    for name in ("index", "instance"):
+        shutil.copytree(template.folder / name, folder / name, symlinks=True)
 
 
 @contextlib.contextmanager
 def _database_copy(folder, template):
-    """A database of its own, already migrated: a SQLite file in ``folder`` or, when
-    EXPERTNET_TEST_DATABASE_URL is set, a PostgreSQL database of that server; and beside
-    it, in ``folder / "index"``, a copy of the template's search indexes. An app then
-    starts on indexes already in step with its database instead of building the profiles'
-    index and the three records' indexes anew (about half of a test app's start)."""
-    shutil.copytree(_template_index(template), folder / "index", symlinks=True)
+    """A database of its own in ``template``'s state: a SQLite file in ``folder`` or,
+    when EXPERTNET_TEST_DATABASE_URL is set, a PostgreSQL database of that server; and
+    beside it, in ``folder``, copies of the template's search indexes and instance
+    folder. An app then starts on indexes already in step with its database instead of
+    building the profiles' index and the three records' indexes anew (about half of a
+    test app's start), and on catalogues already compiled."""
+    _copy_folders(template, folder)
     if not PG_URL:
         path = folder / "test.sqlite3"
-        shutil.copyfile(template, path)
+        shutil.copyfile(template.sqlite, path)
         yield f"sqlite:///{path}"
         return
-    name = template.take()
+    name = template.pool.take()
     try:
         yield pg_pool.database_url(PG_URL, name)
     finally:
         if not database.is_closed():
             database.close()
-        template.give_back(name)
+        template.pool.give_back(name)
 
 
 @pytest.fixture
-def database_url(tmp_path, migrated_template):
-    with _database_copy(tmp_path, migrated_template) as url:
+def snapshot():
+    """The state a test starts from when not the migrated template's: none here; a
+    module overrides it with a :class:`Snapshot` for the tests that need one."""
+    return None
+
+
+@pytest.fixture
+def database_url(tmp_path, migrated_template, snapshot):
+    template = migrated_template if snapshot is None else snapshot.template
+    with _database_copy(tmp_path, template) as url:
         yield url
 
 
@@ -267,7 +343,10 @@ def make_app(tmp_path, database_url, **config):
 
 @pytest.fixture
 def app(tmp_path, database_url):
-    app = make_app(tmp_path, database_url)
+    # The database and the indexes are copies of the template's, in step with each
+    # other: nothing for the start-up to reconcile (tests of the start-up make their
+    # own apps).
+    app = make_app(tmp_path, database_url, RECONCILE_ON_START=False)
     with app.app_context():
         yield app
     app.extensions["expertnet.search"].close()
@@ -311,12 +390,14 @@ def profile(**values):
     return base
 
 
+def add_profile(**values):
+    """Create a profile through the service layer; returns the Expert."""
+    return writes.save_profile(profile(**values)).expert
+
+
 @pytest.fixture
 def add(app):
-    """Create a profile through the service layer; returns the Expert."""
-    def add(**values):
-        return writes.save_profile(profile(**values)).expert
-    return add
+    return add_profile
 
 
 PASSWORD = "correct horse battery staple"
@@ -347,16 +428,16 @@ def log_in(client, email, password=PASSWORD, remember=False):
     return post_form(client, "/auth/login", data)
 
 
+def new_user(role="expert", email=None, password=PASSWORD, expert=None):
+    """Create an account through the account service: ``new_user("curator")``."""
+    email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+    return accounts.create_user(email, role, password=password,
+                                expert_id=expert.id if expert is not None else None)
+
+
 @pytest.fixture
 def make_user(app):
-    """Create an account through the account service: ``make_user("curator")``."""
-    from expertnet.accounts import users as accounts
-
-    def make_user(role="expert", email=None, password=PASSWORD, expert=None):
-        email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
-        return accounts.create_user(email, role, password=password,
-                                    expert_id=expert.id if expert is not None else None)
-    return make_user
+    return new_user
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ phone visibility, on the profile page and in the API, plus the import columns.""
 import itertools
 
 import pytest
-from conftest import log_in
+from conftest import add_profile, log_in, new_user, snapshot_of
 
 from expertnet.core import access
 from expertnet.core.models import Audit
@@ -31,8 +31,25 @@ def expected_page(role, owned, profile_level):
     return profile_level in (("public", "officials") if role == "official" else ("public",))
 
 
+@pytest.fixture(scope="module")
+def grid_state(tmp_path_factory, migrated_template):
+    """The grid below, built once for the module (27 profiles and five accounts)."""
+    with snapshot_of(tmp_path_factory.mktemp("grid"), migrated_template, _build_grid) as built:
+        yield built
+
+
 @pytest.fixture
-def grid(app, add, make_user):
+def snapshot(request):
+    return request.getfixturevalue("grid_state") if "grid" in request.fixturenames else None
+
+
+@pytest.fixture
+def grid(app, grid_state):
+    return grid_state.value()
+
+
+def _build_grid(_app):
+    add, make_user = add_profile, new_user
     experts = {}
     for number, (level, email_level, phone_level) in enumerate(
             itertools.product(LEVELS, LEVELS, LEVELS)):

@@ -1,11 +1,14 @@
 """The vectorised engine gives exactly what Whoosh gives for the same query plan:
 same totals, same top of the ranking, for text, filters, sorts and pages."""
 import pytest
-from conftest import context_of
+from conftest import context_of, snapshot_of
 
 from expertnet import search
 from expertnet.accounts import data_rights
 from expertnet.cli import load_demo
+
+# The engine against Whoosh: the database only holds the profiles (tests/conftest.py).
+pytestmark = pytest.mark.engine_only
 
 QUERIES = [
     "nguyen", "Nguyễn Văn", "Đức", "cong nghe bien", "công nghệ", "quan ly", "logistics",
@@ -30,11 +33,23 @@ def demo(module_app, demo_once):
         yield search.get_store()
 
 
+@pytest.fixture(scope="module")
+def demo_to_edit_state(tmp_path_factory, migrated_template):
+    # Fewer profiles than the searches' demo: loading is slow (about 0.1 s a profile)
+    # and 120 still fill every facet and name. Loaded once; each test edits a copy.
+    with snapshot_of(tmp_path_factory.mktemp("demo"), migrated_template,
+                     lambda _app: load_demo(count=120)) as built:
+        yield built
+
+
 @pytest.fixture
-def demo_to_edit(app):
-    # Fewer profiles than the searches' demo: these tests edit, and loading is most of
-    # their time (20-40 s for 320 profiles in CI); 120 still fill every facet and name.
-    load_demo(count=120)
+def snapshot(request):
+    return (request.getfixturevalue("demo_to_edit_state")
+            if "demo_to_edit" in request.fixturenames else None)
+
+
+@pytest.fixture
+def demo_to_edit(app, demo_to_edit_state):
     return search.get_store()
 
 

@@ -15,6 +15,9 @@ from expertnet.directory import indexing
 from expertnet.search import builder
 from expertnet.search.schema import build_schema
 
+# The engine against Whoosh: the database only holds the profiles (tests/conftest.py).
+pytestmark = pytest.mark.engine_only
+
 SYLLABLES = ["công", "nghệ", "biển", "Hải", "Phòng", "quản", "lý", "Đức", "dữ", "liệu", "port",
              "logistics", "AI", "O'Brien", "Jean-Pierre", "v2.0", "trí", "tuệ", "nhân", "tạo"]
 

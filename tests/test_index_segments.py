@@ -4,6 +4,7 @@ edits leave a bounded number of segments, search as a rebuilt index does, and ne
 files from under a reader (another process's searcher)."""
 import random
 
+import pytest
 from werkzeug.datastructures import MultiDict
 from whoosh.query import Every, Term
 
@@ -12,6 +13,9 @@ from expertnet.core.access import CURATOR
 from expertnet.directory import finder, indexing, writes
 from expertnet.directory.models import Expert
 from expertnet.search.index import IndexStore, tiered_segments
+
+# The engine against Whoosh: the database only holds the profiles (tests/conftest.py).
+pytestmark = pytest.mark.engine_only
 
 KEYWORDS = ("cảng biển", "logistics xanh", "học máy", "thủy sản", "năng lượng tái tạo")
 QUERIES = ("", "cang bien", "logistics", "học máy", "thuy san nang luong", "chuyen gia")

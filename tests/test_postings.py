@@ -2,6 +2,7 @@
 decoded lists keeps to its size."""
 import numpy as np
 import pytest
+from conftest import add_profile, snapshot_of
 from whoosh.fields import NUMERIC
 
 from expertnet import search
@@ -9,6 +10,9 @@ from expertnet.accounts import data_rights
 from expertnet.cli import load_demo
 from expertnet.search import engine
 from expertnet.search.schema import SCORED_FIELDS
+
+# The engine against Whoosh: the database only holds the profiles (tests/conftest.py).
+pytestmark = pytest.mark.engine_only
 
 
 def whoosh_postings(reader, field, term):
@@ -19,19 +23,35 @@ def whoosh_postings(reader, field, term):
     return [docnum for docnum, _weight in found], [weight for _docnum, weight in found]
 
 
-@pytest.fixture
-def segmented(app, add):
+def _build_segmented(_app):
     """An index of several segments: the bulk build of the demo, segments merged by
     Whoosh's own writer, a segment of one save, and deleted documents in them."""
+    add = add_profile
     load_demo(count=200)
-    store = search.get_store()
     first = add(full_name="Trần Văn Một", keywords=["postings one"], bio_vi="Cảng biển và logistics.")
     second = add(full_name="Lê Thị Hai", keywords=["postings two"], bio_en="Port automation, ports.")
-    store.merge_small()
+    search.get_store().merge_small()
     third = add(full_name="Phạm Ba", keywords=["postings three"])
     data_rights.delete_profile(first)
     add(full_name="Vũ Bốn", keywords=["postings four", "cảng"])
-    return store, (second, third)
+    return second, third
+
+
+@pytest.fixture(scope="module")
+def segmented_state(tmp_path_factory, migrated_template):
+    """Built once for the module's tests, which only read it."""
+    with snapshot_of(tmp_path_factory.mktemp("segmented"), migrated_template, _build_segmented) as built:
+        yield built
+
+
+@pytest.fixture
+def snapshot(request):
+    return request.getfixturevalue("segmented_state") if "segmented" in request.fixturenames else None
+
+
+@pytest.fixture
+def segmented(app, segmented_state):
+    return search.get_store(), segmented_state.value()
 
 
 def test_bulk_postings_equal_whooshs_for_every_term_of_every_segment(segmented):

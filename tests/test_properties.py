@@ -23,7 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_access_matrix import EXPECTED, _client_as, _url
-from test_access_matrix import world as world  # noqa: F401 - the fixture: a profile, a need, a batch…
+
+# The access matrix's world (a profile, a need, a batch…), built once for this module too.
+from test_access_matrix import snapshot as snapshot  # noqa: F401 - the fixtures
+from test_access_matrix import world as world  # noqa: F401
+from test_access_matrix import world_state as world_state  # noqa: F401
 
 from expertnet.core.db import database
 from expertnet.curation import batches, importer
@@ -96,7 +100,7 @@ def test_the_search_page_and_api_answer_200_or_400_for_anything(searchable, make
 
 
 # -- the importer ----------------------------------------------------------------------
-def snapshot():
+def profile_marks():
     """Everything a profile write changes, in a few numbers."""
     rows = Expert.select(Expert.id, Expert.version, Expert.full_name).order_by(Expert.id).tuples()
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
@@ -166,15 +170,15 @@ def test_the_command_line_importer_never_raises_and_writes_what_it_reports(app, 
         content, name = _file(drawn)
         path = tmp_path / name
         path.write_bytes(content)
-        before, count = snapshot(), Expert.select().count()
+        before, count = profile_marks(), Expert.select().count()
         try:
             report = importer.import_file(path, dry_run=dry_run)
         except importer.ImportFileError:
-            assert snapshot() == before
+            assert profile_marks() == before
             return
         assert not database.in_transaction()
         if dry_run or report.created + report.updated == 0:
-            assert snapshot() == before
+            assert profile_marks() == before
         assert Expert.select().count() == count + (0 if dry_run else report.created)
         assert report.total >= report.created + report.updated + report.unchanged
     check()
@@ -187,21 +191,21 @@ def test_a_browser_import_writes_nothing_while_a_row_is_invalid(app, make_user):
     @settings(max_examples=40, **SETTINGS)
     def check(drawn):
         content, name = _file(drawn)
-        before = snapshot()
+        before = profile_marks()
         count = Expert.select().count()
         try:
             batch = batches.create(io.BytesIO(content), name, curator.id, "en")
         except importer.ImportFileError:
-            assert snapshot() == before
+            assert profile_marks() == before
             return
         assert batch.status in ("mapping", "ready", "failed"), batch.status
-        assert snapshot() == before  # staging writes no profile
+        assert profile_marks() == before  # staging writes no profile
         if batch.status != "ready":
             return
         if batches.blocking(batch):
             with pytest.raises(batches.BatchError):
                 batches.commit(batch, curator.id)
-            assert snapshot() == before
+            assert profile_marks() == before
             return
         batches.commit(batch, curator.id)
         batch = type(batch).get_by_id(batch.id)
