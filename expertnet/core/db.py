@@ -9,6 +9,7 @@ would have to be upgraded. PostgreSQL is used when the URL says so.
 import datetime
 import logging
 
+from flask import g
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse import db_url
 
@@ -76,7 +77,10 @@ def init_app(app):
 
     @app.teardown_appcontext
     def _close(exc):
-        if not database.is_closed():
+        # A context pushed inside another one (a task run at once) may be using the
+        # outer context's connection: closing it would end the caller's connection,
+        # and fail inside its transaction.
+        if not database.is_closed() and not g.get("expertnet_borrowed_connection"):
             database.close()
 
 

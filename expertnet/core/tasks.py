@@ -12,7 +12,7 @@ context and a database connection of its own when a consumer thread runs it.
 import functools
 from pathlib import Path
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey
 
 from expertnet.core.db import database
@@ -73,10 +73,12 @@ def _declare(declare, identity, options):
                 raise RuntimeError("expertnet.core.tasks.init_app was not called")
             with app.app_context():
                 # In immediate mode the caller's request may hold the connection (and a
-                # transaction): use it and leave it open.
+                # transaction): use it and leave it open, this context's teardown too.
                 opened = database.is_closed()
                 if opened:
                     database.connect()
+                else:
+                    g.expertnet_borrowed_connection = True
                 try:
                     return function(*args, **kwargs)
                 finally:
