@@ -18,7 +18,7 @@ LANGUAGES = ("vi", "en")
 # kept and the document is repaired by the next reconcile).
 INDEX_LOCK_TIMEOUT = 10.0
 # Megabytes of decoded posting lists kept in memory per process, over all segments, at
-# 16 bytes a posting (the lists used more than once stay; one outside it is read and
+# 6 bytes a posting (the lists used more than once stay; one outside it is read and
 # decoded again when a query needs it).
 SEARCH_CACHE_MB = 128
 # Merge small index segments in a background thread after writes (tests merge inline,

@@ -70,7 +70,8 @@ def test_bulk_postings_equal_whooshs_for_every_term_of_every_segment(segmented):
                 for term in reader.lexicon(field):
                     ids, weights = engine.read_term_postings(reader, field, term)
                     expected_ids, expected_weights = whoosh_postings(reader, field, term)
-                    assert ids.dtype == np.int64 and weights.dtype == np.float64
+                    # Compact as the cache keeps them: every weight here is a whole number.
+                    assert ids.dtype == np.int32 and weights.dtype == np.uint16
                     assert ids.tolist() == expected_ids, (field, term)
                     assert weights.tolist() == expected_weights, (field, term)
                     if not numeric:
@@ -104,6 +105,15 @@ def test_deleted_documents_are_in_the_postings_and_out_of_the_results(segmented)
     found = search.search(store, search.SearchRequest(text="postings"))
     # "postings one" was deleted; two, three and four remain.
     assert found.total == 3 and {second.id, third.id} <= set(found.ids)
+
+
+def test_weights_are_kept_in_16_bits_only_when_that_is_exact():
+    assert engine.compact_weights(np.array([1.0, 3.0, 22.0])).dtype == np.uint16
+    assert engine.compact_weights(np.array([1.0, 65535.0])).tolist() == [1, 65535]
+    for inexact in ([1.0, 2.5], [1.0, 65536.0], [-1.0, 2.0]):
+        kept = engine.compact_weights(np.array(inexact))
+        assert kept.dtype == np.float64 and kept.tolist() == inexact
+    assert len(engine.compact_weights(np.zeros(0))) == 0
 
 
 def test_the_cache_keeps_to_its_size_and_keeps_the_lists_used_again():

@@ -38,8 +38,16 @@ K1 = 1.2
 B = 0.75
 # Byte → length table of Whoosh's quantised field lengths.
 _LENGTHS = np.array([byte_to_length(value) for value in range(256)], dtype=np.float64)
-_EMPTY_IDS = np.zeros(0, dtype=np.int64)
-_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+# Postings as kept in the cache: document numbers of a segment as 32-bit integers, and
+# weights (term frequencies) as 16-bit integers when every weight of the list is a whole
+# number below 65,536 (always so in this schema): 6 bytes a posting instead of 16, so the
+# same budget holds the common syllables of 2.7 times as many documents. Both widen to
+# 64 bits in every sum and product with a Python number or a float64 array, so scores are
+# computed exactly as before.
+POSTING_IDS = np.int32
+WHOLE_WEIGHTS = np.uint16
+_EMPTY_IDS = np.zeros(0, dtype=POSTING_IDS)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=WHOLE_WEIGHTS)
 # Decoded postings kept across searches (the store passes its configured size).
 DEFAULT_CACHE_BYTES = 128 * 2**20
 
@@ -265,7 +273,7 @@ def read_term_postings(reader, field, term):
         return _EMPTY_IDS, _EMPTY_WEIGHTS
     if info.is_inlined():
         ids, weights, _values = info.inlined_postings()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+        return np.array(ids, dtype=POSTING_IDS), compact_weights(np.array(weights, dtype=np.float64))
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length unpacked
         length = length[0]
@@ -300,11 +308,11 @@ def decode_postings(raw):
             break
         position = end
     total = sum(counts)
-    ids = np.fromiter(itertools.chain.from_iterable(deltas), dtype=np.int64, count=total)
+    ids = np.fromiter(itertools.chain.from_iterable(deltas), dtype=POSTING_IDS, count=total)
     if len(counts) > 1:
         # Chain the blocks: the first delta of each block is its absolute number.
         starts = np.cumsum(counts[:-1])
-        ids[starts] -= np.array(last_ids[:-1], dtype=np.int64)
+        ids[starts] -= np.array(last_ids[:-1], dtype=POSTING_IDS)
     np.cumsum(ids, out=ids)
     found = np.ones(total, dtype=np.float64)
     start = 0
@@ -312,7 +320,18 @@ def decode_postings(raw):
         if block is not None:
             found[start:start + count] = block
         start += count
-    return ids, found
+    return ids, compact_weights(found)
+
+
+def compact_weights(weights):
+    """``weights`` as 16-bit integers when they all are whole numbers that fit (exact),
+    else as they are (float64)."""
+    if not len(weights):
+        return _EMPTY_WEIGHTS
+    if weights.min() >= 0 and weights.max() <= np.iinfo(WHOLE_WEIGHTS).max \
+            and np.array_equal(weights, np.floor(weights)):
+        return weights.astype(WHOLE_WEIGHTS)
+    return weights
 
 
 class Segments:
@@ -484,7 +503,8 @@ def _score_alternatives(segments, items, scores, matched, strong=None):
                               (weights + K1 * ((1 - B) + B * lengths_here / average)))
                 scores[ids] += item.boost * bm25
             else:
-                scores[ids] += item.boost * weights
+                # float(): an integer boost would keep 16-bit weights 16-bit.
+                scores[ids] += float(item.boost) * weights
 
 
 class Evaluation:
