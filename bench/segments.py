@@ -35,8 +35,9 @@ def _segments(store):
 
 
 def _timed(store, queries, rounds):
-    from bench.search import engine_report, run_expertnet, time_queries
-    timings, _answers = time_queries(lambda query: run_expertnet(store, query), queries, rounds)
+    from bench.search import engine_report, run_expertnet, time_interleaved, timed
+    engines = {"expertnet": timed(lambda query: run_expertnet(store, query))}
+    timings, _answers = time_interleaved(engines, queries, rounds)["expertnet"]
     report = engine_report(queries, timings)
     return {"p50_ms": report["p50_ms"], "p95_ms": report["p95_ms"], "max_ms": report["max_ms"]}
 
