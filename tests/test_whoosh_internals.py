@@ -241,6 +241,11 @@ def test_field_lengths_are_read_from_the_lengths_column(tiny):
     lengths = [byte_to_length(value) for value in column]
     require(lengths == [reader.doc_field_length(docnum, "text") for docnum in range(300)],
             "the lengths column no longer holds the field lengths BM25 uses", "engine.py")
+    # engine.byte_column reads the column's bytes at once (its file, start, count, default).
+    require(engine.byte_column(column, 300).tolist() == list(column)
+            and engine.byte_column(column, 310).tolist() == [*column, *[0] * 10],
+            "a one-byte numeric column no longer keeps its bytes where byte_column reads them",
+            "engine.py (byte_column)")
 
 
 def test_the_builder_writes_through_the_codecs_writers_what_whoosh_reads(tiny, tmp_path):
