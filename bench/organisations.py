@@ -273,6 +273,19 @@ def bench_matching(organisations, free_texts, sample):
     }
 
 
+def _insert_register(organisations):
+    """The generated register's rows, written as they are (ids kept), 500 a statement."""
+    from expertnet.organisations.models import Organisation
+    from expertnet.organisations.names import name_key
+
+    rows = [{"id": organisation.id, "name_vi": organisation.name_vi, "name_en": organisation.name_en,
+             "acronym": organisation.acronym, "other_names": [], "country": organisation.country,
+             "type": organisation.type, "name_key": name_key(organisation.name_vi or organisation.name_en)}
+            for organisation in organisations]
+    for start in range(0, len(rows), 500):
+        Organisation.insert_many(rows[start:start + 500]).execute()
+
+
 def bench_stored(organisations, free_texts):
     """The stored proposals in a SQLite instance: first computation, a page read, and a
     computation after one more text."""
@@ -280,23 +293,15 @@ def bench_stored(organisations, free_texts):
     from expertnet.core.db import database
     from expertnet.directory.models import Expert
     from expertnet.organisations import reconcile
-    from expertnet.organisations.models import Organisation
-    from expertnet.organisations.names import name_key
 
     folder = tempfile.mkdtemp(prefix="bench-organisations-")
     # Tasks immediate: a computation too large for the request runs at once, as a worker would.
     app = create_app({"INSTANCE_PATH": folder, "RECONCILE_ON_START": False, "TASKS_IMMEDIATE": True})
     with app.test_request_context("/"), database.connection_context():
-        rows = [{"id": organisation.id, "name_vi": organisation.name_vi, "name_en": organisation.name_en,
-                 "acronym": organisation.acronym, "other_names": [], "country": organisation.country,
-                 "type": organisation.type,
-                 "name_key": name_key(organisation.name_vi or organisation.name_en)}
-                for organisation in organisations]
         experts = [{"kind": "domestic", "full_name": f"Chuyên gia {number}", "organization": text[:300]}
                    for number, text in enumerate(free_texts, start=1)]
         with database.atomic():
-            for start in range(0, len(rows), 500):
-                Organisation.insert_many(rows[start:start + 500]).execute()
+            _insert_register(organisations)
             for start in range(0, len(experts), 500):
                 Expert.insert_many(experts[start:start + 500]).execute()
         _computed, first_seconds = _timed(reconcile.refresh)
@@ -324,19 +329,12 @@ def bench_pages(organisations, sample=5):
     from expertnet.core.db import database
     from expertnet.organisations import blocking, duplicates
     from expertnet.organisations.models import Organisation
-    from expertnet.organisations.names import name_key
 
     folder = tempfile.mkdtemp(prefix="bench-organisation-pages-")
     app = create_app({"INSTANCE_PATH": folder, "RECONCILE_ON_START": False, "TASKS_IMMEDIATE": True})
     with app.test_request_context("/"), database.connection_context():
-        rows = [{"id": organisation.id, "name_vi": organisation.name_vi, "name_en": organisation.name_en,
-                 "acronym": organisation.acronym, "other_names": [], "country": organisation.country,
-                 "type": organisation.type,
-                 "name_key": name_key(organisation.name_vi or organisation.name_en)}
-                for organisation in organisations]
         with database.atomic():
-            for start in range(0, len(rows), 500):
-                Organisation.insert_many(rows[start:start + 500]).execute()
+            _insert_register(organisations)
         step = max(1, len(organisations) // sample)
         chosen = [Organisation.get_by_id(organisation.id) for organisation in organisations[::step][:sample]]
 

@@ -155,6 +155,28 @@ def snapshot_of(folder, template, build):
         yield Snapshot(kept, built)
 
 
+def module_snapshot(name, build):
+    """The fixtures of a module whose tests asking for the fixture ``name`` start from the
+    state ``build(app)`` leaves, built once for the module (:func:`snapshot_of`): the
+    module-scoped ``<name>_state`` (the :class:`Snapshot`) and the ``snapshot`` fixture
+    that hands it to ``database_url`` for those tests only (the module's other tests start
+    from the migrated template). In the module: ``world_state, snapshot =
+    module_snapshot("world", _build_world)``, and a ``world`` fixture that reads
+    ``world_state.value()``."""
+    state_name = f"{name}_state"
+
+    @pytest.fixture(scope="module", name=state_name)
+    def state(tmp_path_factory, migrated_template):
+        with snapshot_of(tmp_path_factory.mktemp(name), migrated_template, build) as built:
+            yield built
+
+    @pytest.fixture(name="snapshot")
+    def snapshot(request):
+        return request.getfixturevalue(state_name) if name in request.fixturenames else None
+
+    return state, snapshot
+
+
 def _copy_folders(template, folder):
     for name in ("index", "instance"):
         shutil.copytree(template.folder / name, folder / name, symlinks=True)

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import PASSWORD, add_profile, log_in, new_user, snapshot_of
+from conftest import PASSWORD, add_profile, log_in, module_snapshot, new_user
 
 from expertnet.accounts import (
     delegates,
@@ -505,20 +505,6 @@ EXPECTED = {
 SKIPPED = {"static"}  # files, not data
 
 
-@pytest.fixture(scope="module")
-def world_state(tmp_path_factory, migrated_template):
-    """The world below, built once for the module (about 2 s a test otherwise)."""
-    with snapshot_of(tmp_path_factory.mktemp("world"), migrated_template, _build_world) as built:
-        yield built
-
-
-@pytest.fixture
-def snapshot(request):
-    # The matrix's tests start from the world; the channel tests further down seed a
-    # population of their own on the migrated template.
-    return request.getfixturevalue("world_state") if "world" in request.fixturenames else None
-
-
 @pytest.fixture
 def world(app, world_state):
     return world_state.value()
@@ -714,6 +700,11 @@ def _build_world(_app):
             "event": made["kept"], "mission": missions["kept"], "follow_up": follow_up,
             "agreement": signed["kept"], "agreement_file": signed_files["kept"],
             "training": courses["kept"], "stay": stays["kept"], "council": bodies["kept"]}
+
+
+# The world above, built once for the module (about 2 s a test otherwise); the channel
+# tests further down seed a population of their own on the migrated template.
+world_state, snapshot = module_snapshot("world", _build_world)
 
 
 def _technology_world(users, target, official_id, per_endpoint):

@@ -3,7 +3,7 @@ phone visibility, on the profile page and in the API, plus the import columns.""
 import itertools
 
 import pytest
-from conftest import add_profile, log_in, new_user, snapshot_of
+from conftest import add_profile, log_in, module_snapshot, new_user
 
 from expertnet.core import access
 from expertnet.core.models import Audit
@@ -31,18 +31,6 @@ def expected_page(role, owned, profile_level):
     return profile_level in (("public", "officials") if role == "official" else ("public",))
 
 
-@pytest.fixture(scope="module")
-def grid_state(tmp_path_factory, migrated_template):
-    """The grid below, built once for the module (27 profiles and five accounts)."""
-    with snapshot_of(tmp_path_factory.mktemp("grid"), migrated_template, _build_grid) as built:
-        yield built
-
-
-@pytest.fixture
-def snapshot(request):
-    return request.getfixturevalue("grid_state") if "grid" in request.fixturenames else None
-
-
 @pytest.fixture
 def grid(app, grid_state):
     return grid_state.value()
@@ -63,6 +51,10 @@ def _build_grid(_app):
              "official": make_user("official"), "curator": make_user("curator"),
              "admin": make_user("admin")}
     return experts, owned, users
+
+
+# The grid, built once for the module (27 profiles and five accounts).
+grid_state, snapshot = module_snapshot("grid", _build_grid)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,7 +1,7 @@
 """The vectorised engine gives exactly what Whoosh gives for the same query plan:
 same totals, same top of the ranking, for text, filters, sorts and pages."""
 import pytest
-from conftest import context_of, snapshot_of
+from conftest import context_of, module_snapshot
 
 from expertnet import search
 from expertnet.accounts import data_rights
@@ -33,19 +33,9 @@ def demo(module_app, demo_once):
         yield search.get_store()
 
 
-@pytest.fixture(scope="module")
-def demo_to_edit_state(tmp_path_factory, migrated_template):
-    # Fewer profiles than the searches' demo: loading is slow (about 0.1 s a profile)
-    # and 120 still fill every facet and name. Loaded once; each test edits a copy.
-    with snapshot_of(tmp_path_factory.mktemp("demo"), migrated_template,
-                     lambda _app: load_demo(count=120)) as built:
-        yield built
-
-
-@pytest.fixture
-def snapshot(request):
-    return (request.getfixturevalue("demo_to_edit_state")
-            if "demo_to_edit" in request.fixturenames else None)
+# Fewer profiles than the searches' demo: loading is slow (about 0.1 s a profile) and
+# 120 still fill every facet and name. Loaded once; each test edits a copy.
+demo_to_edit_state, snapshot = module_snapshot("demo_to_edit", lambda _app: load_demo(count=120))
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 decoded lists keeps to its size."""
 import numpy as np
 import pytest
-from conftest import add_profile, snapshot_of
+from conftest import add_profile, module_snapshot
 from whoosh.fields import NUMERIC
 
 from expertnet import search
@@ -37,16 +37,8 @@ def _build_segmented(_app):
     return second, third
 
 
-@pytest.fixture(scope="module")
-def segmented_state(tmp_path_factory, migrated_template):
-    """Built once for the module's tests, which only read it."""
-    with snapshot_of(tmp_path_factory.mktemp("segmented"), migrated_template, _build_segmented) as built:
-        yield built
-
-
-@pytest.fixture
-def snapshot(request):
-    return request.getfixturevalue("segmented_state") if "segmented" in request.fixturenames else None
+# Built once for the module's tests, which only read it.
+segmented_state, snapshot = module_snapshot("segmented", _build_segmented)
 
 
 @pytest.fixture
