@@ -176,14 +176,13 @@ def _start_up(app):
             store.ensure()
         from expertnet.organisations import indexing as organisation_indexing
         from expertnet.technology import indexing as technology_indexing
-        for keeper in (organisation_indexing.organisations, *technology_indexing.KEEPERS.values()):
+        keepers = (organisation_indexing.organisations, *technology_indexing.KEEPERS.values())
+        for keeper in keepers if app.config["RECONCILE_ON_START"] else ():
             try:
-                if app.config["RECONCILE_ON_START"]:
-                    keeper.reconcile()
+                keeper.reconcile()
             except Exception:  # noqa: BLE001 - the records index is derived; reindex repairs it
                 log.exception("the %s index could not be reconciled", keeper.kind)
             finally:
-                # Opened even when not reconciled: a missing index is created (empty).
                 keeper.get_index(app).close()
     # Nothing opened here may be inherited by forked workers: a shared database
     # connection or shared index file offsets would corrupt each other's reads.

@@ -1,4 +1,6 @@
 """Storage: SQLite settings, idempotent migrations, index versions, first run."""
+import shutil
+
 import pytest
 from peewee import CharField
 from playhouse.migrate import migrate
@@ -10,6 +12,7 @@ from expertnet.directory.models import Expert
 from expertnet.organisations import indexing as organisation_indexing
 from expertnet.organisations import writes as organisation_writes
 from expertnet.search import index as search_index
+from expertnet.search import records as search_records
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
@@ -91,3 +94,17 @@ def test_the_start_up_reconciles_the_records_indexes_only_when_asked(app, app_fa
         assert not organisation_indexing.health()["in_step"]
     with app_factory().app_context():
         assert organisation_indexing.health()["in_step"]
+
+
+def test_without_reconcile_a_missing_records_index_is_made_empty_when_first_used(app, app_factory):
+    organisation_writes.save({"name_vi": "Viện Chỉ Mục Mới", "type": "research_institute",
+                              "visibility": "public"})
+    index = organisation_indexing.get_index()
+    folder = index.path
+    index.close()
+    search_records.forget()
+    shutil.rmtree(folder)
+    with app_factory(RECONCILE_ON_START=False).app_context():
+        found = organisation_indexing.health()  # the first use makes it, empty
+        assert folder.is_dir()
+        assert found["documents"] == 0 and found["records"] == 1 and not found["in_step"]
