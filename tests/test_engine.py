@@ -162,3 +162,34 @@ def test_segments_of_deleted_documents_only_leave_the_index(demo_to_edit, add):
         assert len(segments.searched) == len(segments.parts)
         assert not segments.lexicon.has("tags", "tamthoi")
     assert search.search(store, search.SearchRequest(text="tamthoi")).total == 0
+
+
+def test_the_name_order_compares_in_full_only_the_keys_their_first_16_bytes_tie():
+    """Sorting by name narrows the matches by 8 bytes of the keys, then by the next 8
+    among those tied with the boundary; the order is still the full keys' (then the
+    document number), whatever the keys share: nothing, 8 bytes, 16 bytes, everything,
+    a letter that its UTF-8 bytes split across the 8th byte."""
+    import random
+
+    import numpy as np
+
+    from expertnet.search import engine
+
+    rng = random.Random(2026)
+    stems = ["an nguyen van an", "an nguyen van anh", "an nguyen văn an", "an ng", "anh", "b",
+             "an nguyễn", "an nguyen van an "]
+    keys = [rng.choice(stems) + rng.choice(["", " x", " a", "y", " đức"]) for _ in range(600)]
+
+    class Arrays:
+        arrays = {"name_prefix": np.array([engine._prefix64(key) for key in keys], dtype=np.uint64),
+                  "name_second": np.array([engine._prefix64(key, 8) for key in keys], dtype=np.uint64),
+                  "name_array": np.array(keys, dtype=object)}
+
+        def array(self, name):
+            return self.arrays[name]
+
+    for docnums in (np.arange(len(keys)), np.arange(0, len(keys), 3)):
+        expected = sorted(docnums.tolist(), key=lambda docnum: (keys[docnum], docnum))
+        for limit in (1, 2, 7, 20, 150, len(docnums), len(docnums) + 5):
+            found = engine._top_by_name(Arrays(), docnums, limit).tolist()
+            assert found == expected[:limit], limit
