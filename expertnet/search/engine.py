@@ -25,6 +25,7 @@ import threading
 import zlib
 from bisect import bisect_left
 from collections import OrderedDict
+from typing import NamedTuple
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -48,6 +49,10 @@ POSTING_IDS = np.int32
 WHOLE_WEIGHTS = np.uint16
 _EMPTY_IDS = np.zeros(0, dtype=POSTING_IDS)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=WHOLE_WEIGHTS)
+# A facet's value as a number: its position in the sorted values (a few hundred at most:
+# kinds, countries, fields, languages, kinds of help, trust marks); -1 for none.
+FACET_CODES = np.int16
+_EMPTY_CODES = np.zeros(0, dtype=FACET_CODES)
 # Decoded postings kept across searches (the store passes its configured size).
 DEFAULT_CACHE_BYTES = 128 * 2**20
 
@@ -133,6 +138,17 @@ def _nbytes(postings):
     return postings[0].nbytes + postings[1].nbytes
 
 
+class Facet(NamedTuple):
+    """The values of one facet field, by document: the sorted ``values``, and as codes
+    (positions in ``values``). One value a document: ``codes`` holds each document's
+    (-1 for none). Several: ``codes`` and ``documents`` are the (document, value)
+    pairs in document order, and ``starts[d]:starts[d + 1]`` are document ``d``'s."""
+    values: list
+    codes: np.ndarray
+    documents: np.ndarray | None = None
+    starts: np.ndarray | None = None
+
+
 class SegmentData:
     """What the engine needs of one segment, read once and kept while it lives."""
 
@@ -152,33 +168,28 @@ class SegmentData:
         self.name_second = np.array([_prefix64(key, 8) for key in self.name_keys], dtype=np.uint64)
         self.name_array = np.array(self.name_keys, dtype=object)
         self.facets = {name: self._facet(name) for name in FACET_FIELDS}
-        # Several values: the same pairs by document (start of each document's codes,
-        # and the codes), to count the values of a few matches without a full scan.
-        self.by_document = {}
-        for name in FACET_FIELDS:
-            if name in MULTI_VALUED:
-                _values, documents, codes = self.facets[name]
-                order = np.argsort(documents, kind="stable")
-                starts = np.searchsorted(documents[order], np.arange(self.size + 1))
-                self.by_document[name] = (starts, codes[order])
 
     def _facet(self, name):
-        """Single value: (values, code per document or -1). Several values: (values,
-        document of each pair, code of each pair)."""
+        """A :class:`Facet` of this segment (codes are positions in its own values)."""
         values = list(self.reader.field_terms(name))
         if name in MULTI_VALUED:
             documents, codes = [], []
             for code, value in enumerate(values):
                 ids = self.postings(name, value)[0]
                 documents.append(ids)
-                codes.append(np.full(len(ids), code, dtype=np.int32))
-            if not values:
-                return values, _EMPTY_IDS, np.zeros(0, dtype=np.int32)
-            return values, np.concatenate(documents), np.concatenate(codes)
-        codes = np.full(self.size, -1, dtype=np.int32)
+                codes.append(np.full(len(ids), code, dtype=FACET_CODES))
+            documents = np.concatenate(documents) if values else _EMPTY_IDS
+            codes = np.concatenate(codes) if values else _EMPTY_CODES
+            # In document order, and where each document's pairs start: the values of a
+            # few matches are then read without a pass over every pair.
+            order = np.argsort(documents, kind="stable")
+            documents, codes = documents[order], codes[order]
+            starts = np.searchsorted(documents, np.arange(self.size + 1)).astype(POSTING_IDS)
+            return Facet(values, codes, documents, starts)
+        codes = np.full(self.size, -1, dtype=FACET_CODES)
         for code, value in enumerate(values):
             codes[self.postings(name, value)[0]] = code
-        return values, codes
+        return Facet(values, codes)
 
     def has_term(self, field, text):
         return (field, text) in self.reader
@@ -380,7 +391,7 @@ class Segments:
         self._idf = {}
         self._avg = {}
         self._arrays = {}
-        self._vocabularies = {}
+        self._facets = {}
         self.lexicon = Lexicon(self.parts)
 
     def _global(self, pick, dtype, fill):
@@ -421,16 +432,32 @@ class Segments:
         return (np.concatenate([ids + offset for (ids, _w), offset in found]),
                 np.concatenate([weights for (_ids, weights), _offset in found]))
 
-    def vocabulary(self, name):
-        """A facet's values over the segments (sorted), and per segment the number of
-        each of its own values in that list."""
-        found = self._vocabularies.get(name)
+    def facet(self, name):
+        """A :class:`Facet` of the whole index, built once per searcher: document numbers
+        of the searcher, codes in the values of every searched segment together. Counted
+        on it, a query's facets are a few array operations, however many segments."""
+        found = self._facets.get(name)
         if found is None:
-            values = sorted({value for data, _o, _l in self.searched for value in data.facets[name][0]})
-            index = {value: number for number, value in enumerate(values)}
-            mapping = {data.key: np.array([index[value] for value in data.facets[name][0]], dtype=np.int64)
-                       for data, _o, _l in self.searched}
-            found = self._vocabularies[name] = (values, mapping)
+            parts = [(data.facets[name], offset) for data, offset, _live in self.searched]
+            values = sorted({value for facet, _offset in parts for value in facet.values})
+            index = {value: code for code, value in enumerate(values)}
+            # Each segment's codes to the common ones; -1 (the last position) stays -1.
+            recode = {id(facet): np.array([index[value] for value in facet.values] + [-1],
+                                          dtype=FACET_CODES) for facet, _offset in parts}
+            if name not in MULTI_VALUED:
+                def common(data, _live):
+                    return recode[id(data.facets[name])][data.facets[name].codes]
+                codes = self._global(common, FACET_CODES, -1)
+                found = Facet(values, codes)
+            else:
+                counts = self._global(lambda data, _live: np.diff(data.facets[name].starts), POSTING_IDS, 0)
+                starts = np.zeros(self.size + 1, dtype=POSTING_IDS)
+                np.cumsum(counts, dtype=POSTING_IDS, out=starts[1:])
+                documents = [facet.documents + offset for facet, offset in parts]
+                codes = [recode[id(facet)][facet.codes] for facet, _offset in parts]
+                found = Facet(values, np.concatenate([_EMPTY_CODES, *codes]),
+                              np.concatenate([_EMPTY_IDS, *documents]), starts)
+            self._facets[name] = found
         return found
 
     def idf(self, field, text):
@@ -600,39 +627,34 @@ def _words(segments, plan, scores):
     return units_matched >= needed
 
 
-# Below this share of a segment's documents, a facet's values are gathered from the
-# matches themselves; above it, one pass over every (document, value) pair is cheaper.
+# Below this share of the index's documents, a facet's values are gathered from the
+# matches themselves; above it, one pass over every document (or pair) is cheaper.
 FEW_MATCHES = 1 / 16
 
 
 def count_facets(evaluation):
     """Counts of every facet value over all the matches: one tally per facet over the
-    values of the whole index, added up from each segment, turned into a dict once."""
+    whole index (:meth:`Segments.facet`), turned into a dict once."""
     segments = evaluation.segments
+    mask = evaluation.mask
+    matches = np.flatnonzero(mask)
+    few = len(matches) < segments.size * FEW_MATCHES
     counts = {}
     for name in FACET_FIELDS:
-        values, mapping = segments.vocabulary(name)
-        tally = np.zeros(len(values), dtype=np.int64)
-        for data, _offset, mask, _scores in evaluation:
-            if not data.facets[name][0]:
-                continue
-            local = mapping[data.key]
-            matches = np.nonzero(mask)[0] if mask.any() else _EMPTY_IDS
-            if not len(matches):
-                continue
-            few = len(matches) < data.size * FEW_MATCHES
-            if name in MULTI_VALUED:
-                if few:
-                    starts, codes = data.by_document[name]
-                    codes = codes[_ranges(starts[matches], starts[matches + 1])]
-                else:
-                    _values, documents, codes = data.facets[name]
-                    codes = codes[mask[documents]]
+        facet = segments.facet(name)
+        if not facet.values or not len(matches):
+            counts[name] = {}
+            continue
+        if facet.starts is not None:
+            if few:
+                codes = facet.codes[_ranges(facet.starts[matches], facet.starts[matches + 1])]
             else:
-                codes = data.facets[name][1][matches] if few else data.facets[name][1][mask]
-                codes = codes[codes >= 0]
-            tally += np.bincount(local[codes], minlength=len(values))
-        found = {values[code]: int(tally[code]) for code in np.nonzero(tally)[0]}
+                codes = facet.codes[mask[facet.documents]]
+        else:
+            codes = facet.codes[matches] if few else facet.codes[mask]
+            codes = codes[codes >= 0]
+        tally = np.bincount(codes, minlength=len(facet.values))
+        found = {facet.values[code]: int(tally[code]) for code in np.flatnonzero(tally)}
         counts[name] = dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
     return counts
 
