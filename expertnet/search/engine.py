@@ -392,6 +392,7 @@ class Segments:
         self._avg = {}
         self._arrays = {}
         self._facets = {}
+        self._norms = {}
         self.lexicon = Lexicon(self.parts)
 
     def _global(self, pick, dtype, fill):
@@ -466,6 +467,15 @@ class Segments:
             self._idf[key] = self.searcher.idf(field, text)
         return self._idf[key]
 
+    def length_norms(self, field):
+        """BM25's ``K1 * ((1 - B) + B * length / average)`` for each of the 256 quantised
+        lengths of ``field``: the same operations as per document, on 256 numbers once
+        per searcher, so the scores are the same to the last bit."""
+        found = self._norms.get(field)
+        if found is None:
+            found = self._norms[field] = K1 * ((1 - B) + B * _LENGTHS / self.avg_length(field))
+        return found
+
     def avg_length(self, field):
         if field not in self._avg:
             self._avg[field] = self.searcher.avg_field_length(field) or 1
@@ -528,7 +538,7 @@ def _score_alternatives(segments, items, scores, matched, strong=None):
     for item in items:
         if item.field in SCORED_FIELDS:
             lengths = segments.array(f"length_bytes:{item.field}")
-            average = segments.avg_length(item.field)
+            normalised = segments.length_norms(item.field)
         for term in item.terms:
             ids, weights = segments.postings(item.field, term)
             if not len(ids):
@@ -541,9 +551,7 @@ def _score_alternatives(segments, items, scores, matched, strong=None):
                 scores[ids] += item.constant
             elif item.field in SCORED_FIELDS:
                 idf = segments.idf(item.field, term)
-                lengths_here = _LENGTHS[lengths[ids]]
-                bm25 = idf * ((weights * (K1 + 1)) /
-                              (weights + K1 * ((1 - B) + B * lengths_here / average)))
+                bm25 = idf * ((weights * (K1 + 1)) / (weights + normalised[lengths[ids]]))
                 scores[ids] += item.boost * bm25
             else:
                 # float(): an integer boost would keep 16-bit weights 16-bit.
