@@ -81,6 +81,32 @@ def test_edits_and_deletes_are_seen_through_cached_segments(demo_to_edit, add):
     assert again.total == before.total and again.ids == before.ids
 
 
+def test_filters_kept_for_the_searcher_answer_each_search_as_a_fresh_one(demo_to_edit, add):
+    """Filter masks are kept per searcher: a viewer's own profiles widen the visibility
+    filter of that viewer's search only, the masks stay bounded, and an edit (a new
+    searcher) is seen."""
+    from expertnet.search import engine
+
+    demo = demo_to_edit
+    hidden = add(full_name="Xyzzy Plugh Riêng", visibility="curators")
+
+    def found(**request):
+        return search.search(demo, search.SearchRequest(text="xyzzy plugh", **request)).ids
+
+    assert found(own_ids=(hidden.id,)) == [hidden.id]
+    assert found() == []
+    assert found(visibility=("public", "curators")) == [hidden.id]
+    for country in ["JP", "KR", "US", "FR", "DE", "VN", "AU", "SE", "GB", "CN"] * 2:
+        for kind in ("domestic", "foreign", "diaspora"):
+            search.search(demo, search.SearchRequest(filters={"country": (country,), "kind": (kind,)}))
+    with demo.searcher() as searcher:
+        masks = demo.segments(searcher)._filter_masks
+        assert 0 < len(masks) <= engine.FILTER_MASKS
+        assert not any(mask.flags.writeable for mask in masks.values())
+    shown = add(full_name="Xyzzy Plugh Riêng", visibility="public")
+    assert found() == [shown.id]
+
+
 def test_term_lookups_per_segment_answer_as_the_whole_index(demo_to_edit, add):
     demo = demo_to_edit
     add(full_name="Nguyễn Maire Trần", keywords=["benchedit"])  # a second segment

@@ -393,6 +393,7 @@ class Segments:
         self._arrays = {}
         self._facets = {}
         self._norms = {}
+        self._filter_masks = {}
         self.lexicon = Lexicon(self.parts)
 
     def _global(self, pick, dtype, fill):
@@ -466,6 +467,22 @@ class Segments:
         if key not in self._idf:
             self._idf[key] = self.searcher.idf(field, text)
         return self._idf[key]
+
+    def filter_mask(self, name, values):
+        """The documents holding any of ``values`` in ``name``, as a mask over the index,
+        kept for the searcher's life (the last ``FILTER_MASKS``): the visibility filter is
+        on every query, and the same few filters come back query after query. Read only."""
+        key = (name, tuple(values))
+        found = self._filter_masks.pop(key, None)
+        if found is None:
+            found = np.zeros(self.size, dtype=bool)
+            for value in values:
+                found[self.postings(name, value)[0]] = True
+            found.flags.writeable = False
+            while len(self._filter_masks) >= FILTER_MASKS:
+                self._filter_masks.pop(next(iter(self._filter_masks)))
+        self._filter_masks[key] = found  # the last used last
+        return found
 
     def length_norms(self, field):
         """BM25's ``K1 * ((1 - B) + B * length / average)`` for each of the 256 quantised
@@ -583,11 +600,9 @@ def evaluate(segments, plan):
     size = segments.size
     mask = segments.live.copy()
     for name, values in plan.filters:
-        accepted = np.zeros(size, dtype=bool)
-        for value in values:
-            accepted[segments.postings(name, value)[0]] = True
+        accepted = segments.filter_mask(name, values)
         if name == "visibility" and plan.own_ids:
-            accepted |= np.isin(segments.array("ids"), np.array(plan.own_ids, dtype=np.int64))
+            accepted = accepted | np.isin(segments.array("ids"), np.array(plan.own_ids, dtype=np.int64))
         mask &= accepted
     scores = np.zeros(size, dtype=np.float64)
     if plan.words or plan.optional:
@@ -635,6 +650,8 @@ def _words(segments, plan, scores):
     return units_matched >= needed
 
 
+# Filter masks kept per searcher (one byte a document each).
+FILTER_MASKS = 16
 # Below this share of the index's documents, a facet's values are gathered from the
 # matches themselves; above it, one pass over every document (or pair) is cheaper.
 FEW_MATCHES = 1 / 16
