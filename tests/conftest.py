@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pg_pool
 import pytest
+from flask import Flask
 from jinja2 import BytecodeCache
+from werkzeug.routing import Map
 
 from expertnet import create_app
 from expertnet.accounts import users as accounts
@@ -340,7 +342,62 @@ _share_url_builders()
 _share_url_rule_parsing()
 
 
-def make_app(tmp_path, database_url, **config):
+class _SharedUrlMap(Map):
+    """The URL map of every test app (:func:`make_app`), compiled by the first one.
+    Even with the parts and builders shared, adding ~280 rules to a new map (binding,
+    compiling, the matcher's state machine) was half of a test app's start, and the
+    rules are the same for every app: ``create_app`` registers them whatever the
+    configuration. Frozen once shared: a test that adds rules to its app gets a map of
+    its own (mark it ``own_url_map``)."""
+
+    frozen = False
+
+    def add(self, rule_factory):
+        if self.frozen:
+            raise RuntimeError("test apps share one URL map (tests/conftest.py): "
+                               "mark a test that adds URL rules with @pytest.mark.own_url_map")
+        super().add(rule_factory)
+
+
+class _RulesOnly(Map):
+    """A test app's map while ``create_app`` registers its rules: each rule is only
+    written down, to be checked against the shared map's, which the app then gets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.added = []
+
+    def add(self, rule_factory):
+        self.added += [_rule_line(rule) for rule in rule_factory.get_rules(self)]
+
+
+def _rule_line(rule):
+    return rule.rule, rule.endpoint, tuple(sorted(rule.methods or ()))
+
+
+_SHARED_URL_MAP = {}
+
+
+def _new_app(settings, own_url_map):
+    """``create_app(settings)``; unless ``own_url_map``, with the shared URL map."""
+    shared = None if own_url_map else _SHARED_URL_MAP.get("map")
+    default = Flask.url_map_class
+    Flask.url_map_class = Map if own_url_map else (_RulesOnly if shared else _SharedUrlMap)
+    try:
+        app = create_app(settings)
+    finally:
+        Flask.url_map_class = default
+    if shared is not None:
+        if app.url_map.added != _SHARED_URL_MAP["lines"]:
+            raise RuntimeError("this app's URL rules differ from the shared map's (tests/conftest.py)")
+        app.url_map = shared
+    elif not own_url_map:
+        app.url_map.frozen = True
+        _SHARED_URL_MAP.update(map=app.url_map, lines=[_rule_line(rule) for rule in app.url_map._rules])
+    return app
+
+
+def make_app(tmp_path, database_url, own_url_map=False, **config):
     settings = {
         "TESTING": True,
         "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -357,18 +414,19 @@ def make_app(tmp_path, database_url, **config):
         "ARGON2_PARALLELISM": 1,
     }
     settings.update(config)
-    app = create_app(settings)
+    app = _new_app(settings, own_url_map)
     # Test apps only: a production worker compiles each template once and keeps it.
     app.jinja_env.bytecode_cache = _BYTECODE
     return app
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
+def app(request, tmp_path, database_url):
     # The database and the indexes are copies of the template's, in step with each
     # other: nothing for the start-up to reconcile (tests of the start-up make their
     # own apps).
-    app = make_app(tmp_path, database_url, RECONCILE_ON_START=False)
+    own_url_map = request.node.get_closest_marker("own_url_map") is not None
+    app = make_app(tmp_path, database_url, own_url_map=own_url_map, RECONCILE_ON_START=False)
     with app.app_context():
         yield app
     app.extensions["expertnet.search"].close()

@@ -43,6 +43,7 @@ def crashing_app(app):
     return app
 
 
+@pytest.mark.own_url_map
 def test_every_kind_of_response_carries_the_headers(crashing_app, add, make_user):
     app = crashing_app
     expert = add(full_name="Nguyễn Văn Đức", fields="ai", country="JP")
@@ -73,6 +74,7 @@ def test_every_kind_of_response_carries_the_headers(crashing_app, add, make_user
         assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
 
 
+@pytest.mark.own_url_map
 def test_500_pages_hold_no_traceback(crashing_app):
     for path in ("/crash-for-test", "/api/v1/crash-for-test"):
         response = crashing_app.test_client().get(path)
