@@ -190,6 +190,46 @@ def test_segments_of_deleted_documents_only_leave_the_index(demo_to_edit, add):
     assert search.search(store, search.SearchRequest(text="tamthoi")).total == 0
 
 
+def test_arrays_kept_across_searchers_answer_as_arrays_built_afresh(demo_to_edit, add, app):
+    """Saves, deletions and merges, one after the other: after each, the store that kept
+    its whole-index arrays from the searchers before (rewriting only the segments that
+    changed) answers every search as a store opened afresh on the same index, sorts
+    and filters, and counts the facets as Whoosh does (a country and a language no
+    profile had before, sorted before the others, included)."""
+    from expertnet.search import IndexStore
+
+    store = demo_to_edit
+    requests = [search.SearchRequest(text="nguyen", per_page=30),
+                search.SearchRequest(text="logistics cảng", sort="name", per_page=30),
+                search.SearchRequest(filters={"country": ("JP", "AD")}, sort="updated", per_page=30),
+                search.SearchRequest(filters={"languages": ("ja", "af")}, sort="name", per_page=30),
+                search.SearchRequest(per_page=30)]
+
+    def answers(of):
+        return [(found.ids, found.total, found.facets)
+                for found in (search.search(of, request) for request in requests)]
+
+    answers(store)  # the arrays of the searcher before the changes, kept
+    added, most_segments = [], 0
+    for step in range(12):
+        added.append(add(full_name=f"Nguyễn Văn Bước {step}", keywords=["logistics", "cảng"],
+                         country=("JP", "AD", "KR")[step % 3], languages=[("ja", "af", "ko")[step % 3]]))
+        if step % 4 == 3:
+            # The one saved before the last: its segment leaves, the last one moves down.
+            data_rights.delete_profile(added.pop(-2))
+        fresh = IndexStore(app.config["INDEX_DIR"])
+        try:
+            kept = answers(store)
+            assert kept == answers(fresh), step
+        finally:
+            fresh.close()
+        for request, (_ids, _total, facets) in zip(requests, kept, strict=True):
+            assert facets == whoosh_facets(store, request), (step, request)
+        with store.searcher() as searcher:
+            most_segments = max(most_segments, len(store.segments(searcher).parts))
+    assert most_segments >= 3
+
+
 def test_the_name_order_compares_in_full_only_the_keys_their_first_16_bytes_tie():
     """Sorting by name narrows the matches by 8 bytes of the keys, then by the next 8
     among those tied with the boundary; the order is still the full keys' (then the

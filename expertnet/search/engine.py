@@ -361,11 +361,66 @@ def compact_weights(weights):
     return weights
 
 
+class KeptArrays:
+    """Arrays over the whole index (a value per document, or per (document, value) pair
+    of a facet) kept from one searcher to the next, in buffers a little larger than the
+    index. A save adds a small segment at the end of the index and a merge replaces the
+    small segments at its end: a new searcher's array keeps every region that the last
+    one had at the same place (the same segment at the same position) and writes only
+    the rest, instead of copying a million values out of every segment again (the first
+    search after an edit spent a quarter of a second so at 1,000,000 profiles).
+
+    Writing in place changes the arrays the previous searcher's :class:`Segments` handed
+    out: the store makes a new one only under its lock, when the old searcher is done.
+    Facet codes are positions in an append-only list of the values seen (a value that
+    leaves the index keeps its code, counted 0), so a kept region's codes stay right."""
+
+    GROWTH = 1 / 8
+
+    def __init__(self):
+        self._buffers = {}
+        self._values = {}
+
+    def array(self, name, regions, size, write, dtype, extra=0):
+        """The array ``name``: ``size`` elements laid out in ``regions`` (``(key, start,
+        end)`` in order, covering ``0..size``), then ``extra`` more for the caller to
+        set. Regions equal to the last array's (key and place) are kept; ``write(key,
+        view)`` fills the others."""
+        buffer, layout = self._buffers.get(name, (None, []))
+        if buffer is None or buffer.dtype != np.dtype(dtype):
+            buffer, layout = np.empty(0, dtype=dtype), []
+        keep = 0
+        while keep < min(len(layout), len(regions)) and layout[keep] == regions[keep]:
+            keep += 1
+        start = regions[keep - 1][2] if keep else 0
+        needed = size + extra
+        if len(buffer) < needed:
+            grown = np.empty(needed + int(needed * self.GROWTH), dtype=dtype)
+            grown[:start] = buffer[:start]
+            buffer = grown
+        for key, begin, end in regions[keep:]:
+            if end > begin:
+                write(key, buffer[begin:end])
+        self._buffers[name] = (buffer, list(regions))
+        return buffer[:needed]
+
+    def codes(self, name, values):
+        """Codes of ``values`` in the list of values of the facet ``name`` (appended to
+        when new), and that list."""
+        known, index = self._values.setdefault(name, ([], {}))
+        for value in values:
+            if value not in index:
+                index[value] = len(known)
+                known.append(value)
+        return [index[value] for value in values], known
+
+
 class Segments:
     """The segments of one searcher, with their live masks and global statistics."""
 
-    def __init__(self, searcher, cache, postings=None):
+    def __init__(self, searcher, cache, postings=None, kept=None):
         self.searcher = searcher
+        self.kept = kept if kept is not None else KeptArrays()
         self.parts = []
         for reader, offset in searcher.reader().leaf_readers():
             if reader.doc_count_all() == 0:
@@ -386,6 +441,8 @@ class Segments:
         # Segments whose documents are all deleted still count in the term statistics
         # (as in Whoosh) but hold no match: they are not searched.
         self.searched = [part for part in self.parts if part[2].any()]
+        # Every part, its live mask None when it is not searched.
+        self._all = [(data, offset, live if live.any() else None) for data, offset, live in self.parts]
         self.size = searcher.reader().doc_count_all()
         self.live = self._global(lambda data, live: live, bool, False)
         self._idf = {}
@@ -414,13 +471,30 @@ class Segments:
         if found is None:
             if name.startswith("length_bytes:"):
                 field = name.split(":", 1)[1]
-                found = self._global(lambda data, _live: data.length_bytes(field), np.uint8, 0)
+                found = self._lasting(name, lambda data: data.length_bytes(field), np.uint8, 0)
             else:
                 sample = getattr(self.searched[0][0], name) if self.searched else np.zeros(0)
                 fill = None if sample.dtype == object else 0
-                found = self._global(lambda data, _live: getattr(data, name), sample.dtype, fill)
+                found = self._lasting(name, lambda data: getattr(data, name), sample.dtype, fill)
             self._arrays[name] = found
         return found
+
+    def _regions(self):
+        """Where each segment's documents are: ``((segment, searched), start, end)``."""
+        return [((data.key, live is not None), offset, offset + data.size)
+                for data, offset, live in self._all]
+
+    def _lasting(self, name, pick, dtype, fill):
+        """A per-document array of the whole index from ``pick(segment data)`` (``fill``
+        for the segments not searched), kept across searchers (:class:`KeptArrays`)."""
+        if len(self.searched) == 1 and self.searched[0][0].size == self.size:
+            return pick(self.searched[0][0])
+        by_key = {data.key: data for data, _offset, live in self._all if live is not None}
+
+        def write(key, view):
+            view[:] = pick(by_key[key[0]]) if key[1] else fill
+
+        return self.kept.array(name, self._regions(), self.size, write, dtype)
 
     def postings(self, field, text):
         """(document numbers of the searcher, weights) of a term over the segments."""
@@ -440,25 +514,52 @@ class Segments:
         on it, a query's facets are a few array operations, however many segments."""
         found = self._facets.get(name)
         if found is None:
-            parts = [(data.facets[name], offset) for data, offset, _live in self.searched]
-            values = sorted({value for facet, _offset in parts for value in facet.values})
-            index = {value: code for code, value in enumerate(values)}
-            # Each segment's codes to the common ones; -1 (the last position) stays -1.
-            recode = {id(facet): np.array([index[value] for value in facet.values] + [-1],
-                                          dtype=FACET_CODES) for facet, _offset in parts}
+            searched = {data.key: data for data, _offset, live in self._all if live is not None}
+            recoded = {}
+
+            def common(key):
+                """The segment's codes in the kept list of values (-1, last, stays -1)."""
+                if key not in recoded:
+                    codes, _values = self.kept.codes(name, searched[key].facets[name].values)
+                    recoded[key] = np.array([*codes, -1], dtype=FACET_CODES)
+                return recoded[key]
+
+            for key in searched:  # every value known before the counts read the list
+                common(key)
+            values = list(self.kept.codes(name, ())[1])  # this searcher's: the kept one grows
             if name not in MULTI_VALUED:
-                def common(data, _live):
-                    return recode[id(data.facets[name])][data.facets[name].codes]
-                codes = self._global(common, FACET_CODES, -1)
+                def write(key, view):
+                    view[:] = common(key[0])[searched[key[0]].facets[name].codes] if key[1] else -1
+                codes = self.kept.array(f"facet:{name}", self._regions(), self.size, write, FACET_CODES)
                 found = Facet(values, codes)
             else:
-                counts = self._global(lambda data, _live: np.diff(data.facets[name].starts), POSTING_IDS, 0)
-                starts = np.zeros(self.size + 1, dtype=POSTING_IDS)
-                np.cumsum(counts, dtype=POSTING_IDS, out=starts[1:])
-                documents = [facet.documents + offset for facet, offset in parts]
-                codes = [recode[id(facet)][facet.codes] for facet, _offset in parts]
-                found = Facet(values, np.concatenate([_EMPTY_CODES, *codes]),
-                              np.concatenate([_EMPTY_IDS, *documents]), starts)
+                # The pairs of each searched segment, one after the other; where each
+                # document's pairs start (the segments not searched have none).
+                pairs, base = [], {}
+                for data, offset, live in self._all:
+                    base[data.key] = pairs[-1][2] if pairs else 0
+                    count = len(data.facets[name].codes) if live is not None else 0
+                    pairs.append(((data.key, offset), base[data.key], base[data.key] + count))
+                total = pairs[-1][2] if pairs else 0
+
+                def write_starts(key, view):
+                    own = searched[key[0]].facets[name].starts[:-1] if key[1] else 0
+                    view[:] = own + base[key[0]]
+
+                def write_documents(key, view):
+                    view[:] = searched[key[0]].facets[name].documents + key[1]
+
+                def write_codes(key, view):
+                    view[:] = common(key[0])[searched[key[0]].facets[name].codes]
+
+                starts = self.kept.array(f"facet:{name}:starts", self._regions(), self.size,
+                                         write_starts, POSTING_IDS, extra=1)
+                starts[self.size] = total
+                found = Facet(values,
+                              self.kept.array(f"facet:{name}:codes", pairs, total, write_codes, FACET_CODES),
+                              self.kept.array(f"facet:{name}:documents", pairs, total, write_documents,
+                                              POSTING_IDS),
+                              starts)
             self._facets[name] = found
         return found
 

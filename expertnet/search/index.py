@@ -241,6 +241,8 @@ class IndexStore:
         self._searcher = None
         self._searcher_target = None
         self._engine_segments = {}
+        # Whole-index arrays kept from one searcher to the next (engine.KeptArrays).
+        self._kept_arrays = engine.KeptArrays()
         self._segments = None
         self._base_readers = {}
         # Decoded posting lists of every segment (engine.PostingCache), within a budget.
@@ -783,6 +785,7 @@ class IndexStore:
         self._searcher_target = None
         self._segments = None
         self._engine_segments = {}
+        self._kept_arrays = engine.KeptArrays()
         self.postings.clear()
         for reader in self._base_readers.values():
             reader.close()
@@ -803,7 +806,8 @@ class IndexStore:
         """The engine's view of ``searcher``: per-segment arrays, reused across
         searchers for segments that did not change (segments are immutable)."""
         if self._segments is None or self._segments.searcher is not searcher:
-            self._segments = engine.Segments(searcher, self._engine_segments, self.postings)
+            self._segments = engine.Segments(searcher, self._engine_segments, self.postings,
+                                             self._kept_arrays)
             alive = {data.reader.segment().segment_id() for data, _o, _l in self._segments.parts}
             for key in list(self._engine_segments):
                 if key not in alive:
