@@ -102,6 +102,8 @@ def test_filters_kept_for_the_searcher_answer_each_search_as_a_fresh_one(demo_to
     with demo.searcher() as searcher:
         masks = demo.segments(searcher)._filter_masks
         assert 0 < len(masks) <= engine.FILTER_MASKS
+        kept = [name for name in demo._kept_arrays._buffers if name.startswith("filter:")]
+        assert 0 < len(kept) <= engine.FILTER_MASKS
         assert not any(mask.flags.writeable for mask in masks.values())
     shown = add(full_name="Xyzzy Plugh Riêng", visibility="public")
     assert found() == [shown.id]
@@ -211,7 +213,7 @@ def test_arrays_kept_across_searchers_answer_as_arrays_built_afresh(demo_to_edit
 
     answers(store)  # the arrays of the searcher before the changes, kept
     added, most_segments = [], 0
-    for step in range(12):
+    for step in range(9):
         added.append(add(full_name=f"Nguyễn Văn Bước {step}", keywords=["logistics", "cảng"],
                          country=("JP", "AD", "KR")[step % 3], languages=[("ja", "af", "ko")[step % 3]]))
         if step % 4 == 3:
@@ -223,8 +225,9 @@ def test_arrays_kept_across_searchers_answer_as_arrays_built_afresh(demo_to_edit
             assert kept == answers(fresh), step
         finally:
             fresh.close()
-        for request, (_ids, _total, facets) in zip(requests, kept, strict=True):
-            assert facets == whoosh_facets(store, request), (step, request)
+        if step % 3 == 2:  # Whoosh's counts are slow: after every third change
+            for request, (_ids, _total, facets) in zip(requests, kept, strict=True):
+                assert facets == whoosh_facets(store, request), (step, request)
         with store.searcher() as searcher:
             most_segments = max(most_segments, len(store.segments(searcher).parts))
     assert most_segments >= 3

@@ -372,7 +372,7 @@ class KeptArrays:
     GROWTH = 1 / 8
 
     def __init__(self):
-        self._buffers = {}
+        self._buffers = OrderedDict()  # the last used last
         self._values = {}
 
     def array(self, name, regions, size, write, dtype, extra=0):
@@ -395,8 +395,15 @@ class KeptArrays:
         for key, begin, end in regions[keep:]:
             if end > begin:
                 write(key, buffer[begin:end])
+        self._buffers.pop(name, None)
         self._buffers[name] = (buffer, list(regions))
         return buffer[:needed]
+
+    def bound(self, prefix, limit):
+        """Keep the ``limit`` arrays named ``prefix…`` used last; forget the others."""
+        names = [name for name in self._buffers if name.startswith(prefix)]
+        for name in names[:max(0, len(names) - limit)]:
+            del self._buffers[name]
 
     def codes(self, name, values):
         """Codes of ``values`` in the list of values of the facet ``name`` (appended to
@@ -565,15 +572,24 @@ class Segments:
 
     def filter_mask(self, name, values):
         """The documents holding any of ``values`` in ``name``, as a mask over the index,
-        kept for the searcher's life (the last ``FILTER_MASKS``): the visibility filter is
-        on every query, and the same few filters come back query after query. Read only."""
+        kept for the searcher's life and, segment by segment, from one searcher to the
+        next (the last ``FILTER_MASKS``): the visibility filter is on every query, and
+        the same few filters come back query after query. Read only."""
         key = (name, tuple(values))
         found = self._filter_masks.pop(key, None)
         if found is None:
-            found = np.zeros(self.size, dtype=bool)
-            for value in values:
-                found[self.postings(name, value)[0]] = True
-            found.flags.writeable = False
+            searched = {data.key: data for data, _offset, live in self._all if live is not None}
+
+            def write(part, view):
+                # A segment's own document numbers: its part of the mask, kept across
+                # searchers (a new one after an edit computes only the new segments').
+                view[:] = False
+                for value in values if part[1] else ():
+                    view[searched[part[0]].postings(name, value)[0]] = True
+
+            found = self.kept.array(f"filter:{key!r}", self._regions(), self.size, write, bool)
+            self.kept.bound("filter:", FILTER_MASKS)
+            found.flags.writeable = False  # this view only: the kept buffer is rewritten in place
             while len(self._filter_masks) >= FILTER_MASKS:
                 self._filter_masks.pop(next(iter(self._filter_masks)))
         self._filter_masks[key] = found  # the last used last
@@ -751,7 +767,7 @@ def _words(segments, plan, scores):
     return units_matched >= needed
 
 
-# Filter masks kept per searcher (one byte a document each).
+# Filter masks kept (one byte a document each), per searcher and across searchers.
 FILTER_MASKS = 16
 # Below this share of the index's documents, a facet's values are gathered from the
 # matches themselves; above it, one pass over every document (or pair) is cheaper.
