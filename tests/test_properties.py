@@ -384,7 +384,10 @@ def test_the_known_state_is_read_again_after_every_write_and_only_then(app, add)
     known = KnownState()
     try:
         state = known.before()
-        assert known.after() is state  # nothing written since: not read again
+        after = known.after()
+        # Nothing written since: not read again (on SQLite; PostgreSQL's log position may
+        # move with the server's own work, and then the tables are read, finding the same).
+        assert after == state and (after is state or known.watcher is None)
         add(full_name="Ghi Một Lần")
         after = known.after()
         assert after is not state and after["expert"] != state["expert"]
