@@ -49,8 +49,8 @@ POSTING_IDS = np.int32
 WHOLE_WEIGHTS = np.uint16
 _EMPTY_IDS = np.zeros(0, dtype=POSTING_IDS)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=WHOLE_WEIGHTS)
-# A facet's value as a number: its position in the sorted values (a few hundred at most:
-# kinds, countries, fields, languages, kinds of help, trust marks); -1 for none.
+# A facet's value as a number: its position in a list of the facet's values (a few hundred
+# at most: kinds, countries, fields, languages, kinds of help, trust marks); -1 for none.
 FACET_CODES = np.int16
 _EMPTY_CODES = np.zeros(0, dtype=FACET_CODES)
 # Decoded postings kept across searches (the store passes its configured size).
@@ -139,10 +139,11 @@ def _nbytes(postings):
 
 
 class Facet(NamedTuple):
-    """The values of one facet field, by document: the sorted ``values``, and as codes
-    (positions in ``values``). One value a document: ``codes`` holds each document's
-    (-1 for none). Several: ``codes`` and ``documents`` are the (document, value)
-    pairs in document order, and ``starts[d]:starts[d + 1]`` are document ``d``'s."""
+    """The values of one facet field, by document: ``values`` (a segment's sorted; the
+    whole index's in the order first seen), and as codes (positions in ``values``). One
+    value a document: ``codes`` holds each document's (-1 for none). Several: ``codes``
+    and ``documents`` are the (document, value) pairs in document order, and
+    ``starts[d]:starts[d + 1]`` are document ``d``'s."""
     values: list
     codes: np.ndarray
     documents: np.ndarray | None = None
@@ -361,8 +362,8 @@ class KeptArrays:
     index. A save adds a small segment at the end of the index and a merge replaces the
     small segments at its end: a new searcher's array keeps every region that the last
     one had at the same place (the same segment at the same position) and writes only
-    the rest, instead of copying a million values out of every segment again (the first
-    search after an edit spent a quarter of a second so at 1,000,000 profiles).
+    the rest, instead of copying a million values out of every segment again (part of the
+    quarter of a second the first search after an edit took at 1,000,000 profiles).
 
     Writing in place changes the arrays the previous searcher's :class:`Segments` handed
     out: the store makes a new one only under its lock, when the old searcher is done.
@@ -411,6 +412,8 @@ class KeptArrays:
         known, index = self._values.setdefault(name, ([], {}))
         for value in values:
             if value not in index:
+                if len(known) > np.iinfo(FACET_CODES).max:
+                    raise OverflowError(f"more values of the facet {name} than FACET_CODES holds")
                 index[value] = len(known)
                 known.append(value)
         return [index[value] for value in values], known
