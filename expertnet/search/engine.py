@@ -447,6 +447,7 @@ class Segments:
         self.searched = [part for part in self.parts if part[2].any()]
         # Every part, its live mask None when it is not searched.
         self._all = [(data, offset, live if live.any() else None) for data, offset, live in self.parts]
+        self._by_key = {data.key: data for data, _offset, _live in self.searched}
         self.size = searcher.reader().doc_count_all()
         self.live = self._global(lambda data, live: live, bool, False)
         self._idf = {}
@@ -457,10 +458,14 @@ class Segments:
         self._filter_masks = {}
         self.lexicon = Lexicon(self.parts)
 
+    def _one_segment(self):
+        """Whether one searched segment is the whole index (its arrays are the index's)."""
+        return len(self.searched) == 1 and self.searched[0][0].size == self.size
+
     def _global(self, pick, dtype, fill):
         """An array over the whole index (document numbers of the searcher) from one
         array per searched segment: the segment's own array when it is the only one."""
-        if len(self.searched) == 1 and self.searched[0][0].size == self.size:
+        if self._one_segment():
             data, _offset, live = self.searched[0]
             return pick(data, live)
         found = np.full(self.size, fill, dtype=dtype)
@@ -491,12 +496,11 @@ class Segments:
     def _lasting(self, name, pick, dtype, fill):
         """A per-document array of the whole index from ``pick(segment data)`` (``fill``
         for the segments not searched), kept across searchers (:class:`KeptArrays`)."""
-        if len(self.searched) == 1 and self.searched[0][0].size == self.size:
+        if self._one_segment():
             return pick(self.searched[0][0])
-        by_key = {data.key: data for data, _offset, live in self._all if live is not None}
 
         def write(key, view):
-            view[:] = pick(by_key[key[0]]) if key[1] else fill
+            view[:] = pick(self._by_key[key[0]]) if key[1] else fill
 
         return self.kept.array(name, self._regions(), self.size, write, dtype)
 
@@ -518,7 +522,7 @@ class Segments:
         on it, a query's facets are a few array operations, however many segments."""
         found = self._facets.get(name)
         if found is None:
-            searched = {data.key: data for data, _offset, live in self._all if live is not None}
+            searched = self._by_key
             recoded = {}
 
             def common(key):
@@ -581,7 +585,7 @@ class Segments:
         key = (name, tuple(values))
         found = self._filter_masks.pop(key, None)
         if found is None:
-            searched = {data.key: data for data, _offset, live in self._all if live is not None}
+            searched = self._by_key
 
             def write(part, view):
                 # A segment's own document numbers: its part of the mask, kept across
