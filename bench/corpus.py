@@ -1,7 +1,7 @@
 """The benchmark corpus: N deterministic bilingual profiles in a SQLite instance.
 
 The rows come from ``expertnet.demo.generator.demo_rows(N, seed)`` and are then adjusted, with a
-generator seeded from the same seed, to what issue 7 asks of the corpus:
+generator seeded from the same seed, to what the search benchmark asks of the corpus:
 
 - at least 40 countries: the demo draws from 38, so a few profiles abroad move to
   one of :data:`EXTRA_COUNTRIES` (each gets at least one profile);

@@ -1,4 +1,4 @@
-"""The SQLite FTS5 baseline of issue 7: the same profiles, the same queries, the same work.
+"""The SQLite FTS5 baseline: the same profiles, the same queries, the same work.
 
 Text lives in an FTS5 table tokenised with ``unicode61 remove_diacritics 2``; ``đ``/``Đ``
 are folded to ``d`` by hand before insertion and in queries (Unicode does not decompose

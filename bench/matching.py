@@ -1,4 +1,4 @@
-"""Matching quality of the need → expert proposal (issue 6, "Measure").
+"""Matching quality of the need → expert proposal.
 
     .venv/bin/python -m bench.matching [--profiles 1500] [--needs 120] [--seed 2026]
 

@@ -1,4 +1,4 @@
-"""Relevance of search on natural queries (issue 15, item 8): a judged set.
+"""Relevance of search on natural queries: a judged set.
 
     .venv/bin/python -m bench.relevance [--profiles 2000] [--seed 2026] [--per-kind 10]
 

@@ -8,7 +8,7 @@ the last 24 months so that the growth chart has months), or uses an existing ins
 then renders ``/statistics`` (every chart and the world map) through the real
 application as a curator and as an official, in both languages and with each kind filter,
 and reports the median / p95 / max time and the page weight. Writes
-``bench/results/statistics-<N>.json``. Goal (issue 5): well under a second at 10,000.
+``bench/results/statistics-<N>.json``. Goal: well under a second at 10,000.
 """
 import argparse
 import datetime

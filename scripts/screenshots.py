@@ -1,5 +1,5 @@
 """Screenshots of every kind of page of every role, in both languages, at desktop and phone
-sizes, with an index (issue 16 item 6).
+sizes, with an index.
 
     .venv/bin/python -m scripts.screenshots [--out docs/screenshots]
 

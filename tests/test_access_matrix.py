@@ -214,7 +214,7 @@ EXPECTED = {
     # The bilingual term list: curators only; the matrix posts no pair nor decision (400).
     ("curate.terms_page", "GET"): only({"admin", "curator"}, 200, 403),
     ("curate.terms_decide", "POST"): only({"admin", "curator"}, 400, 403),
-    # Needs (issue 6): officials, curators and admins work with them; the matrix's need
+    # Needs: officials, curators and admins work with them; the matrix's need
     # belongs to the official (curators and admins see every need). An empty POST shows
     # the form again with its errors.
     ("needs.index", "GET"): NEED_WORK,
@@ -279,7 +279,7 @@ EXPECTED = {
     # The statistics dashboard and its CSV downloads: officials, curators and admins.
     ("statistics.page", "GET"): NEED_WORK,
     ("statistics.chart_csv", "GET"): NEED_WORK,
-    # Events, delegations and agreements (issue 6 item 5): officials, curators and admins
+    # Events, delegations and agreements: officials, curators and admins
     # read them; their author (the official), colleagues and curators change them. Empty
     # forms come back with their errors; actions without their values are 400s (no
     # expert, no reply, an unknown role, no follow-up text, no file); the matrix deletes

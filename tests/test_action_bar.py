@@ -1,4 +1,4 @@
-"""The profile page's action bar (issue 16 item 2): each role sees its own tools, and
+"""The profile page's action bar: each role sees its own tools, and
 only those it may use (the same checks as the pages they lead to)."""
 import re
 

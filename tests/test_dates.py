@@ -1,4 +1,4 @@
-"""Dates, times and numbers in the reader's language and the city's zone (issue 16 item 3):
+"""Dates, times and numbers in the reader's language and the city's zone:
 one set of helpers (expertnet.core.i18n) behind the ``date``, ``datetime`` and ``ago`` filters,
 the e-mails and the exports. Vietnamese 06/12/2026 and 15:50, 06/12/2026; English
 6 Dec 2026 and 15:50, 6 Dec 2026; stored moments are UTC and shown in EXPERTNET_TIMEZONE."""

@@ -1,4 +1,4 @@
-"""Delegates (issue 4 item 11): a curator names an account that edits one expert's
+"""Delegates: a curator names an account that edits one expert's
 profile on the expert's behalf, through the owner's own flow, audited as such; the
 curator lists and removes them; the delegate and the expert see them."""
 import pytest

@@ -1,4 +1,4 @@
-"""Contact through the Department (issue 13 item 8): an official asks to reach an
+"""Contact through the Department: an official asks to reach an
 expert who has not claimed their profile; a curator reaches the person outside the site
 and records the answer (consent given, declined, no answer after the days given); the
 official is told and sees the state; details show only after consent and only those the
@@ -199,7 +199,7 @@ def test_no_answer_only_after_the_days_given(app, people, diaspora):
     # Too early: the person still has time to answer.
     early = _record(working, request.id, "no_answer")
     assert early.status_code == 409 and "The person has until" in early.get_data(as_text=True)
-    # A deadline: the moment in the city's zone, the zone named (issue 16).
+    # A deadline: the moment in the city's zone, the zone named.
     assert re.search(r"The person has until \d\d:\d\d, \d{1,2} \w{3} 20\d\d \(Vietnam Time\) to answer",
                      early.get_data(as_text=True))
     assert ContactRequest.get_by_id(request.id).status == "pending"

@@ -1,4 +1,4 @@
-"""Duplicate detection (issue 5 item 2): the score's components, the blocking, the
+"""Duplicate detection: the score's components, the blocking, the
 stored search of the whole database, "not a duplicate", and the curators' page."""
 import pytest
 from conftest import post_form

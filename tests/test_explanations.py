@@ -1,4 +1,4 @@
-"""Issue 15 item 5: a proposal explains itself with whole words and phrases, never a
+"""A proposal explains itself with whole words and phrases, never a
 lone syllable nor a function word, whatever the need says (property test over
 generated needs, on the demo directory)."""
 import pytest

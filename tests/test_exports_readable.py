@@ -1,4 +1,4 @@
-"""Exports a person can read (issue 13 item 7): headers and labels in the reader's
+"""Exports a person can read: headers and labels in the reader's
 language by default, the import contract's headers and codes on request (and then a
 lossless round trip through ``import-profiles``), numbers as numbers and dates as dates
 in XLSX, and a file name that says the date and the search."""

@@ -1,4 +1,4 @@
-"""Keeping profiles fresh (issue 4 item 12): a profile its owner has not confirmed for
+"""Keeping profiles fresh: a profile its owner has not confirmed for
 STALE_MONTHS is stale; the owner sees a banner with a one-click "still correct" and
 gets at most one reminder every STALE_REMIND_DAYS, whose signed link leads to a page
 with the button; curators list stale profiles."""

@@ -1,4 +1,4 @@
-"""Hai Phong hometowns in both naming schemes (issue 5 item 3): the table, recognition of
+"""Hai Phong hometowns in both naming schemes: the table, recognition of
 what people type, the stored spelling, and search by either scheme."""
 import pytest
 

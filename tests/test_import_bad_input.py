@@ -1,4 +1,4 @@
-"""Issue 5's "Bad input" list, case by case, for the browser import (and the command line
+"""Bad input, case by case, for the browser import (and the command line
 where it reads the same files): each malformed file gets a clear message in the
 curator's language and nothing is kept.
 

@@ -1,4 +1,4 @@
-"""Import modes (issue 13 items 1, 2 and 4): ``update`` keeps what an empty cell does not
+"""Import modes: ``update`` keeps what an empty cell does not
 say and adds list items, ``fill`` only fills what is empty, ``replace`` is explicit; a
 name differing only in diacritics never loses them; consenting rows are published with
 the import's visibility for consenting rows; the preview, the command line's summary
@@ -34,7 +34,7 @@ THIN = {"external_id": "HP-77", "kind": "diaspora", "full_name": "Hoang Minh Huy
         "languages": "ja", "phone": "", "organization": "", "email": "", "bio_vi": "",
         "bio_en": "", "hometown": "", "country": "", "city": "", "fields": "",
         "keywords": "", "visibility": ""}
-# The sheet has no visibility column: consent decides (issue 13 item 4).
+# The sheet has no visibility column: consent decides.
 WARD_COLUMNS = ["external_id", "kind", "full_name", "languages", "phone", "organization",
                 "email", "bio_vi", "bio_en", "hometown", "country", "city", "fields",
                 "keywords", "consent"]

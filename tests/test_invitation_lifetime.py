@@ -1,6 +1,6 @@
 """Invitations to claim a profile last ``INVITATION_DAYS`` (default 14: people abroad
 answer slowly) and stay single use; every text that states the lifetime states the
-configured number of days, in both languages (issue 13 item 9)."""
+configured number of days, in both languages."""
 import datetime
 import re
 

@@ -1,4 +1,4 @@
-"""Invitations by e-mail (issue 4 item 4): with mail configured the link goes to the
+"""Invitations by e-mail: with mail configured the link goes to the
 expert, in the language the curator picks, and the curator sees to whom it went and
 whether it went out, never the link; without mail the link is shown (test_invitations)."""
 import pytest

@@ -1,4 +1,4 @@
-"""Background jobs (issue 5 item 8): large exports and many invitations run as Huey
+"""Background jobs: large exports and many invitations run as Huey
 tasks with a job record the person watches; small ones stay immediate; the result is
 downloadable by the person who asked only, audited, and deleted after N days."""
 import csv

@@ -1,4 +1,4 @@
-"""Merging two profiles of one person (issue 5 item 2): field-by-field choices, everything
+"""Merging two profiles of one person: field-by-field choices, everything
 that pointed at the merged-away profile moves, history is kept, the old id redirects
 (without revealing hidden profiles), the index holds one document, both versions are
 checked, and only curators merge."""
@@ -141,7 +141,7 @@ def test_a_redirect_never_reveals_a_profile_the_reader_may_not_see(app, client, 
     hidden = add(full_name="Bí Mật Một", visibility="curators")
     other = add(full_name="Bi Mat Mot", visibility="public")
     # Kept narrower than the published copy: the curator's explicit, confirmed choice
-    # (by default the merge keeps the wider visibility, issue 13 item 6).
+    # (by default the merge keeps the wider visibility).
     _merge(hidden, other, {"visibility": "a"}, narrow_confirmed=True)
     assert client.get(f"/experts/{other.id}").status_code == 404
     assert client.get(f"/api/v1/experts/{other.id}").status_code == 404

@@ -1,4 +1,4 @@
-"""Merging two copies of a person (issue 13 item 6): the page states who will see the
+"""Merging two copies of a person: the page states who will see the
 kept profile, the kept profile takes the wider visibility of the two unless the person
 withdrew that consent, narrowing a published profile takes a confirmed choice, and
 names and lists merge as an import's ``update`` does."""

@@ -1,4 +1,4 @@
-"""Migrations 0040–0043 (issue 6) on a database created before them: the accounts get
+"""Migrations 0040–0043 on a database created before them: the accounts get
 a department, and the tables of needs, shortlists, contact requests and engagements
 are created."""
 from playhouse.migrate import SchemaMigrator, migrate

@@ -1,4 +1,4 @@
-"""ORCID (issue 5 item 7): an iD attached with its check digit tested, the public record
+"""ORCID: an iD attached with its check digit tested, the public record
 (recorded v3.0 JSON under tests/fixtures/orcid/) read from an uploaded file, a preview
 of every change, and only the ticked changes applied through the service layer."""
 import io

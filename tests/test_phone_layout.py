@@ -1,9 +1,9 @@
-"""Every page fits a phone (issue 16 item 1): as every role and in both languages, a
+"""Every page fits a phone: as every role and in both languages, a
 390 × 844 browser walks the pages reachable from the navigation and from one record
 of each kind the demo instance holds (scripts.demo_records), and fails on a page wider
 than the screen, a server error, a console error, a control too small to tap, a table
 whose columns are squeezed narrower than a word instead of scrolling in its box, or a
-serious or critical axe finding (issue 16 item 7: every page walked, not only the four
+serious or critical axe finding (every page walked, not only the four
 public pages of tests/test_browser.py; axe in the Vietnamese walk, see AXE_LANGUAGE).
 
 One server, one browser, one context per role and language; one page per kind of URL
@@ -53,7 +53,7 @@ SQUEEZED_CELLS = """() => [...document.querySelectorAll('.data-table:not(.stacke
   .filter(cell => { const width = cell.getBoundingClientRect().width;
                     return width > 0 && width < 60; })
   .slice(0, 3).map(cell => cell.outerHTML.slice(0, 120))"""
-# Accessibility (issue 16 item 7): axe on every page walked, in the page's own world (no
+# Accessibility: axe on every page walked, in the page's own world (no
 # CSP bypass: a script the policy blocks must still show up as a console error).
 AXE_SOURCE = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
 AXE_SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations

@@ -1,4 +1,4 @@
-"""The data download as a readable page (issue 16 item 5): every section of the JSON,
+"""The data download as a readable page: every section of the JSON,
 the same facts, in the reader's language, dates through the Babel helpers, and only
 the signed-in person's own data (the same fresh login as the JSON)."""
 import html

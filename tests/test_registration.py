@@ -1,4 +1,4 @@
-"""Self-registration (issue 4 item 4): an expert registers, confirms the address by a
+"""Self-registration: an expert registers, confirms the address by a
 link (a POST behind it), owns a profile visible to curators only, edits it meanwhile;
 a curator approves (the chosen visibility, within the consent) or rejects with a
 reason; the expert is told by e-mail and on their account page."""

@@ -1,5 +1,5 @@
 """The review queue (an owner's changes to vouched fields wait for a curator) and the
-history with its restore (issue 4 items 6 and 7). The expert is told the outcome on
+history with its restore. The expert is told the outcome on
 their edit page and, when mail is configured, by e-mail."""
 import re
 

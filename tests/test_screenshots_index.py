@@ -1,4 +1,4 @@
-"""The screenshot script's page list and index (issue 16 item 6), without a browser: the
+"""The screenshot script's page list and index, without a browser: the
 screenshots themselves are taken by ``python -m scripts.screenshots``."""
 import re
 

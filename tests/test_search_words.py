@@ -1,4 +1,4 @@
-"""Issue 15: a word is a word. A word typed with its tone marks matches that word;
+"""A word is a word. A word typed with its tone marks matches that word;
 its folded forms (another word in Vietnamese) and typos are weaker matches; function
 words are never required nor marked; a long query needs most of its words."""
 from urllib.parse import unquote
@@ -134,7 +134,7 @@ def test_the_plan_leaves_function_words_out():
     assert len(folded.words) == 8
 
 
-# -- query understanding (issue 15 item 4) ----------------------------------------------
+# -- query understanding ----------------------------------------------
 def meanings(found):
     return [(meaning.parameter, meaning.value) for meaning in found.understood]
 
@@ -258,7 +258,7 @@ def test_the_search_page_shows_removable_chips_and_a_literal_link(app, add, clie
     assert "Read roles, places, kinds and fields in the words again" in literal
 
 
-# -- did you mean (issue 15 item 7) ------------------------------------------------------
+# -- did you mean ------------------------------------------------------
 def test_did_you_mean_corrects_a_word_nobody_holds(app, add, client):
     add(full_name="Emma Berg", kind="foreign", fields="logistics",
         bio_en="Supply chains and logistics for container ports.")

@@ -1,4 +1,4 @@
-"""The statistics dashboard (issue 5 item 6): counts by kind, field, country,
+"""The statistics dashboard: counts by kind, field, country,
 availability, sector, hometown, city and month, made by the database over the profiles
 the reader may open; "<3" for officials' small cells; the world map's classes; CSV
 downloads; both languages; who may open it."""

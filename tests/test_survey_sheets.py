@@ -1,4 +1,4 @@
-"""Survey sheets as ward offices write them (issue 13, items 3 and 5): Vietnamese
+"""Survey sheets as ward offices write them: Vietnamese
 headers read the same way by the command line and the browser, yes/no consent columns
 per purpose, columns nobody asked for ignored, values in another word order or a common
 synonym accepted, refused values with the closest allowed value and the allowed list,

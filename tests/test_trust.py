@@ -1,4 +1,4 @@
-"""Trust signals on the profile page (issue 4 item 11): self-declared or confirmed by a
+"""Trust signals on the profile page: self-declared or confirmed by a
 curator (who, when), claimed by its owner, ORCID iD given."""
 from conftest import csrf_token, log_in, post_form
 

@@ -1,4 +1,4 @@
-"""Search filters on the trust signals (issue 4 item 11): the ``trust`` facet and filter
+"""Search filters on the trust signals: the ``trust`` facet and filter
 in the API and on the search page, counted per role, and a change of trust state
 (confirmation, claim, ORCID iD) re-indexed in the same request."""
 import pytest

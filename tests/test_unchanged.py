@@ -1,4 +1,4 @@
-"""What a move of the code must not change (issue 14's "what must not change"): the URL
+"""What a move of the code must not change: the URL
 rules with their endpoints (blueprint names and prefixes), the peewee table names, the
 identities of the background tasks a queue may still hold, and every command with its
 options and help. The snapshots in tests/fixtures/unchanged/ were taken from the code
