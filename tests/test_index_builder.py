@@ -141,9 +141,11 @@ def test_several_processes_write_segments_in_document_order(tmp_path):
         assert [fields["id"] for fields in left.all_stored_fields()] == \
             [fields["id"] for fields in right.all_stored_fields()]
     assert_same_answers(single, parallel, ["công nghệ", "hai phong", "port"])
-    # Nothing left behind but the segments and the table of contents.
+    # Nothing left behind but the segments, their dense files and the table of contents.
     names = {path.name for path in (tmp_path / "two").iterdir()}
-    assert all(name.endswith((".seg", ".toc", "_WRITELOCK")) for name in names), names
+    assert all(name.endswith((".seg", ".dense", ".toc", "_WRITELOCK")) for name in names), names
+    # One each but for the last, too small to hold a list of dense.MIN_POSTINGS.
+    assert len([name for name in names if name.endswith(".dense")]) == 3
 
 
 def test_the_demo_directory_indexes_as_whoosh_indexes_it(app, tmp_path):

@@ -8,7 +8,7 @@ from whoosh.fields import NUMERIC
 from expertnet import search
 from expertnet.accounts import data_rights
 from expertnet.cli import load_demo
-from expertnet.search import engine
+from expertnet.search import dense, engine
 from expertnet.search.schema import SCORED_FIELDS
 
 # The engine against Whoosh: the database only holds the profiles (tests/conftest.py).
@@ -143,3 +143,151 @@ def test_a_small_cache_answers_the_same_within_its_size(app, add):
         after = search.search(store, request)
         assert (after.ids, after.total, after.facets) == (before.ids, before.total, before.facets)
         assert store.postings.size <= 4096
+
+
+# -- dense files (expertnet/search/dense.py) ---------------------------------------------
+def test_dense_files_hold_exactly_the_long_lists_of_every_segment(segmented):
+    store, _kept = segmented
+    with store.searcher() as searcher:
+        leaves = [reader for reader, _offset in searcher.reader().leaf_readers()
+                  if reader.doc_count_all()]
+        with_file = held = 0
+        for reader in leaves:
+            mapped = dense.open_for(reader)
+            if reader.doc_count_all() < dense.MIN_POSTINGS:
+                assert mapped is None  # a save's segment holds no long list
+                continue
+            assert mapped is not None
+            with_file += 1
+            in_file = 0
+            for (field, term), info in reader._terms.items():
+                found = mapped.get(field, term)
+                if info.doc_frequency() < dense.MIN_POSTINGS:
+                    assert found is None, (field, term)
+                    continue
+                expected_ids, expected_weights = whoosh_postings(reader, field, term)
+                ids, weights = found
+                assert ids.dtype == np.int32 and weights.dtype.kind == "u"
+                assert ids.tolist() == expected_ids and weights.tolist() == expected_weights, (field, term)
+                in_file += 1
+            assert in_file == len(mapped) > 0
+            held += in_file
+        assert with_file >= 1 and held > 20
+
+
+class _Info:
+    def __init__(self, count):
+        self.count = count
+
+    def doc_frequency(self):
+        return self.count
+
+
+class _Segment:
+    def make_filename(self, extension):
+        return f"MAIN_fake{extension}"
+
+
+class _Terms:
+    def __init__(self, lists):
+        self.lists = lists
+
+    def items(self):
+        return [((field, term), _Info(len(ids))) for (field, term), (ids, _w) in self.lists.items()]
+
+
+class _Reader:
+    """What dense.write_for reads of a segment reader."""
+
+    def __init__(self, lists):
+        self._terms = _Terms(lists)
+
+    def segment(self):
+        return _Segment()
+
+
+def test_a_dense_file_keeps_every_width_of_gap_and_weight_exactly(tmp_path):
+    rng = np.random.default_rng(2026)
+    lists = {
+        ("text", b"narrow"): (np.arange(3, 3 + 2 * 300, 2, dtype=np.int32), np.ones(300, dtype=np.uint16)),
+        ("text", b"gaps16"): (np.cumsum(rng.integers(1, 60_000, 200)).astype(np.int32),
+                              rng.integers(1, 300, 200).astype(np.uint16)),
+        ("text", b"gaps32"): (np.cumsum(rng.integers(1, 200_000, 150)).astype(np.int32),
+                              rng.integers(1, 65_535, 150).astype(np.uint16)),
+        ("kind", b"short"): (np.arange(10, dtype=np.int32), np.ones(10, dtype=np.uint16)),
+        ("bio", b"inexact"): (np.arange(200, dtype=np.int32), np.full(200, 1.5)),
+    }
+    path = dense.write_for(_Reader(lists), tmp_path, lambda _reader, field, term: lists[(field, term)])
+    assert path == tmp_path / "MAIN_fake.dense"
+    mapped = dense.DensePostings(path)
+    assert len(mapped) == 3  # neither the short list nor the one with fractional weights
+    for key in (("text", b"narrow"), ("text", b"gaps16"), ("text", b"gaps32")):
+        ids, weights = mapped.get(*key)
+        assert ids.tolist() == lists[key][0].tolist() and weights.tolist() == lists[key][1].tolist()
+    assert mapped.get("kind", b"short") is None and mapped.get("bio", b"inexact") is None
+    assert mapped.get("text", b"absent") is None
+    # Nothing long enough: no file at all.
+    assert dense.write_for(_Reader({("kind", b"short"): lists[("kind", b"short")]}), tmp_path / "x",
+                           lambda *_args: None) is None
+
+
+def test_a_damaged_dense_file_is_ignored_and_the_lists_read_from_whoosh(app):
+    load_demo(count=200)
+    store = search.get_store()
+    requests = [search.SearchRequest(text=text, visibility=("public", "officials", "curators"))
+                for text in ("cong nghe", "logistics", "hai phong")]
+    expected = [search.search(store, request) for request in requests]
+    files = list(store.live_path.resolve().glob("*.dense"))
+    assert files
+    for path in files:
+        path.write_bytes(path.read_bytes()[:-5])  # the end of the file lost
+    store.close()
+    for request, before in zip(requests, expected, strict=True):
+        after = search.search(store, request)
+        assert (after.ids, after.total, after.facets) == (before.ids, before.total, before.facets)
+    with store.searcher() as searcher:
+        assert all(data.dense is None for data, _o, _l in store.segments(searcher).parts)
+
+
+def test_an_index_without_dense_files_gets_them_and_answers_the_same(app):
+    load_demo(count=200)
+    store = search.get_store()
+    requests = [search.SearchRequest(text=text, visibility=("public", "officials", "curators"))
+                for text in ("cong nghe", "logistics", "nguyen")]
+    expected = [search.search(store, request) for request in requests]
+    for path in store.live_path.resolve().glob("*.dense"):
+        path.unlink()  # as an index written before them
+    store.close()
+    assert [search.search(store, request).ids for request in requests] == [e.ids for e in expected]
+    assert store.write_missing_dense_postings() >= 1
+    assert store.write_missing_dense_postings() == 0
+    add_profile(full_name="Đỗ Năm", keywords=["logistics"])  # a refresh of the searcher
+    with store.searcher() as searcher:
+        parts = store.segments(searcher).parts
+        assert any(data.dense is not None for data, _o, _l in parts)
+    for request, before in zip(requests, expected, strict=True):
+        after = search.search(store, request)
+        assert after.total >= before.total and set(before.ids) <= set(after.ids) | {None}
+
+
+def test_a_dense_file_leaves_with_its_segment(app):
+    load_demo(count=200)
+    store = search.get_store()
+    folder = store.live_path.resolve()
+
+    def files_and_segments():
+        with store.searcher() as searcher:
+            alive = {reader.segment().segment_id() for reader, _o in searcher.reader().leaf_readers()}
+        return {path.name.split(".")[0] for path in folder.glob("*.dense*")}, alive
+
+    for number in range(3):
+        add_profile(full_name=f"Ngô Sáu {number}", keywords=["merge"])
+    # A background merge of every segment (written by Whoosh's writer in a folder of its
+    # own, its dense file beside it, both moved in when swapped).
+    assert store._merge(lambda segments: list(segments), rounds=1)
+    files, alive = files_and_segments()
+    assert files == alive and len(alive) == 1
+    add_profile(full_name="Ngô Bảy", keywords=["merge"])
+    store.optimize()
+    files, alive = files_and_segments()
+    assert files == alive and len(alive) == 1

@@ -47,6 +47,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from expertnet.core.text import fold, nfc
 
+from . import engine
 from .analysis import WORD, bigram_analyzer, exact_analyzer, folded_analyzer
 
 BLOCK = 128  # postings per block: W3Codec's default blocklimit
@@ -429,6 +430,7 @@ def build_segment(storage, schema, documents, indexname="MAIN"):
     if segment.should_assemble():
         segment.create_compound_file(storage)
         segment.compound = True
+    engine.write_dense_postings(storage, schema, segment)
     return segment
 
 

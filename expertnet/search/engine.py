@@ -29,10 +29,11 @@ from typing import NamedTuple
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.reading import TermNotFound
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.support.levenshtein import distance
 from whoosh.util.numeric import byte_to_length
 
+from . import dense
 from .schema import FACET_FIELDS, MULTI_VALUED, SCORED_FIELDS
 
 K1 = 1.2
@@ -161,6 +162,8 @@ class SegmentData:
         self._read_lock = threading.Lock()
         self._lengths = {}
         self._term_lists = {}
+        # The segment's long lists, mapped from its dense file (dense.py), when it has one.
+        self.dense = dense.open_for(reader)
         self.ids = np.array(list(reader.column_reader("id_num")), dtype=np.int64)
         self.updated = np.array(list(reader.column_reader("updated")), dtype=np.uint64)
         names = list(reader.column_reader("name_sort"))
@@ -248,7 +251,13 @@ class SegmentData:
 
     def postings(self, field, text):
         """(document numbers, term frequencies) of a term in this segment, deleted
-        documents included (the live mask removes them)."""
+        documents included (the live mask removes them): a long list from the dense
+        file (not cached: mapping it costs one ``cumsum``), a short one decoded from
+        Whoosh's blocks once and kept in the posting cache."""
+        if self.dense is not None:
+            found = self.dense.get(field, self.reader.schema[field].to_bytes(text))
+            if found is not None:
+                return found
         key = (self.key, field, text)
         found = self.cache.get(key)
         if found is None:
@@ -277,6 +286,19 @@ def _prefix64(key, start=0):
     """8 bytes of a sort key (the first, or from ``start``) as a number: comparing
     numbers is fast, and only keys that share these bytes need comparing in full."""
     return int.from_bytes(key.encode("utf-8")[start:start + 8].ljust(8, b"\0"), "big")
+
+
+def write_dense_postings(storage, schema, segment):
+    """Write the dense file (dense.py) of ``segment``, just written in ``storage``, before
+    it joins the index; nothing for a segment too small to hold a long list (a save)."""
+    folder = getattr(storage, "folder", None)
+    if folder is None or segment.doc_count_all() < dense.MIN_POSTINGS:
+        return None
+    reader = SegmentReader(storage, schema, segment)
+    try:
+        return dense.write_for(reader, folder, read_term_postings)
+    finally:
+        reader.close()
 
 
 def read_postings(reader, field, text):
@@ -437,6 +459,10 @@ class Segments:
             else:
                 # Same segment, new searcher: read further postings through the open reader.
                 data.reader = reader
+                if data.dense is None:
+                    # Written since (IndexStore.write_missing_dense_postings): one failed
+                    # open a refresh while there is none.
+                    data.dense = dense.open_for(reader)
             live = np.ones(data.size, dtype=bool)
             deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else ()
             if deleted:

@@ -42,7 +42,7 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 from whoosh.writing import NO_MERGE, SegmentWriter
 
-from . import builder, engine
+from . import builder, dense, engine
 from .schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,8 @@ def _live(segments):
 
 def _merge_child(store):
     store.merge_due()
+    # An index written before dense files existed gets them here, off the request path.
+    store.write_missing_dense_postings()
 
 
 class _Snapshot:
@@ -537,6 +539,7 @@ class IndexStore:
                 if reader is not None:
                     reader.close()
         writer._finish()
+        engine.write_dense_postings(folder, self.schema, merged)
         return (merged, folder.folder), docmaps
 
     def _swap_merged(self, ix, small, written, docmaps):
@@ -623,6 +626,24 @@ class IndexStore:
         """Merge every segment into one (at a quiet time: it takes a while)."""
         writer = self._writer()
         _commit(writer, optimize=True)
+        self.write_missing_dense_postings()  # Whoosh's writer wrote the merged segment
+
+    def write_missing_dense_postings(self):
+        """Write the dense file (engine.write_dense_postings) of every segment of the
+        index that lacks one: segments written by Whoosh's own writer (an optimisation)
+        or before dense files existed. The files only add a way to read what the
+        segments hold, so no lock is taken; a searcher picks a new one up with its next
+        refresh. Returns how many were written."""
+        ix = self._open()
+        written = 0
+        for segment in ix._read_toc().segments:
+            if dense.path_for(ix.storage.folder, segment).exists():
+                continue
+            try:
+                written += engine.write_dense_postings(ix.storage, self.schema, segment) is not None
+            except FileNotFoundError:
+                continue  # merged away meanwhile: its files are gone
+        return written
 
     # Below this many documents a second build process costs more than it saves.
     PARALLEL_BUILD_MIN = 5000
