@@ -6,6 +6,7 @@ from conftest import context_of, module_snapshot
 from expertnet import search
 from expertnet.accounts import data_rights
 from expertnet.cli import load_demo
+from expertnet.search import engine
 
 # The engine against Whoosh: the database only holds the profiles (tests/conftest.py).
 pytestmark = pytest.mark.engine_only
@@ -175,6 +176,21 @@ def test_facet_counts_and_the_top_over_segments_equal_whooshs(several_segments):
             for page in (1, 3):
                 compare(several_segments, text=text, sort=sort, page=page, per_page=20,
                         visibility=("public", "officials", "curators"))
+
+
+def test_facets_counted_by_the_complement_equal_whooshs(several_segments, monkeypatch):
+    # The three ways of counting (through the few matches' values, over every document,
+    # and every live document's counts less those of the few that do not match), each
+    # forced on the same searches by moving the threshold between them.
+    for share in (1 / 16, 1 / 2, 1 / 1000, 0.999):
+        monkeypatch.setattr(engine, "FEW_MATCHES", share)
+        for text in ["", "logistics", "nguyen", "a"]:
+            for visibility in (("public",), ("public", "officials", "curators")):
+                for filters in ({}, {"languages": ("ko", "en")}):
+                    request = search.SearchRequest(text=text, filters=filters, visibility=visibility)
+                    found = search.search(several_segments, request)
+                    assert found.facets == whoosh_facets(several_segments, request), \
+                        (share, text, visibility, filters)
 
 
 def test_segments_of_deleted_documents_only_leave_the_index(demo_to_edit, add):

@@ -597,6 +597,15 @@ class Segments:
             self._facets[name] = found
         return found
 
+    def facet_totals(self, name):
+        """How many live documents hold each value of the facet ``name`` (per searcher,
+        counted when a query first needs it)."""
+        key = f"totals:{name}"
+        found = self._facets.get(key)
+        if found is None:
+            found = self._facets[key] = _tally(self.facet(name), None, self.live)
+        return found
+
     def idf(self, field, text):
         key = (field, text)
         if key not in self._idf:
@@ -809,29 +818,43 @@ FEW_MATCHES = 1 / 16
 
 def count_facets(evaluation):
     """Counts of every facet value over all the matches: one tally per facet over the
-    whole index (:meth:`Segments.facet`), turned into a dict once."""
+    whole index (:meth:`Segments.facet`), turned into a dict once. When nearly every
+    live document matches (a search by filters only), the few that do not are counted
+    and taken from the counts over every live document (:meth:`Segments.facet_totals`)."""
     segments = evaluation.segments
     mask = evaluation.mask
     matches = np.flatnonzero(mask)
     few = len(matches) < segments.size * FEW_MATCHES
+    missing = None
+    if not few and len(matches) > segments.size * (1 - FEW_MATCHES):
+        missing = np.flatnonzero(segments.live & ~mask)
     counts = {}
     for name in FACET_FIELDS:
         facet = segments.facet(name)
         if not facet.values or not len(matches):
             counts[name] = {}
             continue
-        if facet.starts is not None:
-            if few:
-                codes = facet.codes[_ranges(facet.starts[matches], facet.starts[matches + 1])]
-            else:
-                codes = facet.codes[mask[facet.documents]]
+        if missing is not None:
+            tally = segments.facet_totals(name) - _tally(facet, missing, None)
         else:
-            codes = facet.codes[matches] if few else facet.codes[mask]
-            codes = codes[codes >= 0]
-        tally = np.bincount(codes, minlength=len(facet.values))
+            tally = _tally(facet, matches if few else None, mask)
         found = {facet.values[code]: int(tally[code]) for code in np.flatnonzero(tally)}
         counts[name] = dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
     return counts
+
+
+def _tally(facet, documents, mask):
+    """How many of the documents hold each value of ``facet``: those of ``documents``
+    (a few, by number), else those of ``mask``."""
+    if facet.starts is not None:
+        if documents is not None:
+            codes = facet.codes[_ranges(facet.starts[documents], facet.starts[documents + 1])]
+        else:
+            codes = facet.codes[mask[facet.documents]]
+    else:
+        codes = facet.codes[documents] if documents is not None else facet.codes[mask]
+        codes = codes[codes >= 0]
+    return np.bincount(codes, minlength=len(facet.values))
 
 
 def _ranges(starts, ends):
