@@ -133,6 +133,24 @@ def peak_rss_mb():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def resident_mb():
+    """This process's resident memory now, split as Linux counts it: ``anon`` (its own
+    heap: arrays, caches, Python objects) and ``file`` (pages of mapped files: the
+    dense postings and the libraries, shared with other processes and given back by
+    the kernel under pressure). None where /proc does not tell."""
+    try:
+        status = Path("/proc/self/status").read_text().splitlines()
+    except OSError:
+        return None
+    names = {"VmRSS": "rss", "RssAnon": "anon", "RssFile": "file"}
+    found = {}
+    for line in status:
+        name, _colon, value = line.partition(":")
+        if name in names:
+            found[names[name]] = round(int(value.split()[0]) / 1024, 1)  # kB
+    return found or None
+
+
 def machine():
     model = "unknown CPU"
     try:
@@ -609,6 +627,7 @@ def measure(folder, args, work):
                 engines["tantivy"] = server
             measured = time_interleaved(engines, queries, args.rounds)
             memory["after_queries"] = peak_rss_mb()
+            memory["resident_after_queries"] = resident_mb()
             if server is not None:
                 tantivy["peak_rss_mb"] = server.close()
                 server = None
@@ -632,6 +651,7 @@ def measure(folder, args, work):
         log("edits")
         edits = time_edits(store, args.profiles, args.seed, restore=bool(args.keep))
         memory["after_edits"] = peak_rss_mb()
+        memory["resident_after_edits"] = resident_mb()
         store.close()
     slowest = sorted(range(len(queries)), key=lambda i: -statistics.median(whoosh_timings[i]))
     report.update(

@@ -10,8 +10,9 @@ file (``<segment id>.dense``) with every list of at least ``MIN_POSTINGS`` posti
 two plain arrays — document numbers as gaps (one byte each when every gap is below
 256, as in the lists of common words; else two or four) and term frequencies (one
 byte, else two) — and the engine reads them through a memory map: a list costs one
-``cumsum``, its pages stay in the operating system's cache (shared by every worker of
-a server, not copied into each one) and the posting cache is left to the short lists.
+``cumsum``, and its pages stay in the operating system's cache (shared by every worker
+of a server). The posting cache keeps the lists used most, as before: what changes is
+the price of a miss, which no longer grows with the length of the list.
 
 The file is derived from the segment (Whoosh's files stay the index and the only
 format written for it): it is written when the segment is (:func:`write_for`, under a

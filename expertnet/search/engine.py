@@ -251,18 +251,17 @@ class SegmentData:
 
     def postings(self, field, text):
         """(document numbers, term frequencies) of a term in this segment, deleted
-        documents included (the live mask removes them): a long list from the dense
-        file (not cached: mapping it costs one ``cumsum``), a short one decoded from
-        Whoosh's blocks once and kept in the posting cache."""
-        if self.dense is not None:
-            found = self.dense.get(field, self.reader.schema[field].to_bytes(text))
-            if found is not None:
-                return found
+        documents included (the live mask removes them), kept in the posting cache: on
+        a miss, a long list is read from the dense file (one ``cumsum``), a short one
+        decoded from Whoosh's blocks."""
         key = (self.key, field, text)
         found = self.cache.get(key)
         if found is None:
-            with self._read_lock:  # one file position per reader
-                found = read_postings(self.reader, field, text)
+            if self.dense is not None:
+                found = self.dense.get(field, self.reader.schema[field].to_bytes(text))
+            if found is None:
+                with self._read_lock:  # one file position per reader
+                    found = read_postings(self.reader, field, text)
             self.cache.put(key, found)
         return found
 
