@@ -9,10 +9,10 @@ same common syllables again. Beside each segment of the index this module writes
 file (``<segment id>.dense``) with every list of at least ``MIN_POSTINGS`` postings as
 two plain arrays — document numbers as gaps (one byte each when every gap is below
 256, as in the lists of common words; else two or four) and term frequencies (one
-byte, else two) — and the engine reads them through a memory map: a list costs one
-``cumsum``, and its pages stay in the operating system's cache (shared by every worker
-of a server). The posting cache keeps the lists used most, as before: what changes is
-the price of a miss, which no longer grows with the length of the list.
+byte, else two) — and the engine reads such a list with one ``pread`` and one
+``cumsum`` (its pages stay in the operating system's cache, shared by every worker of
+a server). The posting cache keeps the lists used most, as before: what changes is
+the price of a miss, which no longer grows with the number of Whoosh blocks.
 
 The file is derived from the segment (Whoosh's files stay the index and the only
 format written for it): it is written when the segment is (:func:`write_for`, under a
@@ -21,9 +21,9 @@ segment's name, so that Whoosh deletes it with the segment, and a segment withou
 is read as before. Lists whose weights are not whole numbers (none in this schema)
 are left out.
 """
-import mmap
 import os
 import pickle
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -100,18 +100,27 @@ def write_for(reader, folder, read_postings):
 
 
 class DensePostings:
-    """The dense file of one segment, mapped: :meth:`get` gives a long list's
-    (document numbers, weights) or None for a list it does not hold."""
+    """The dense file of one segment, open: :meth:`get` gives a long list's (document
+    numbers, weights) or None for a list it does not hold. Each list is one ``pread``
+    (its two arrays are side by side) and one ``cumsum``: no memory map, so that the
+    process holds only what the posting cache keeps, as when Whoosh's blocks are read."""
 
     def __init__(self, path):
-        with open(path, "rb") as handle:
-            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        end = len(self._map)
-        if end < _FOOTER or self._map[end - 8:] != _MAGIC:
-            raise ValueError(f"{path} is not a dense postings file")
-        start = int.from_bytes(self._map[end - _FOOTER:end - 8], "little")
-        # Written by write_for beside the segment, in the index folder this process writes.
-        self.table = pickle.loads(self._map[start:end - _FOOTER])  # nosec B301 - the app's own index files
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            end = os.fstat(descriptor).st_size
+            footer = os.pread(descriptor, _FOOTER, max(0, end - _FOOTER))
+            if end < _FOOTER or footer[8:] != _MAGIC:
+                raise ValueError(f"{path} is not a dense postings file")
+            start = int.from_bytes(footer[:8], "little")
+            # Written by write_for beside the segment, in the index folder this process writes.
+            self.table = pickle.loads(  # nosec B301 - the app's own index files
+                os.pread(descriptor, end - _FOOTER - start, start))
+        except BaseException:
+            os.close(descriptor)
+            raise
+        self._descriptor = descriptor
+        weakref.finalize(self, os.close, descriptor)
 
     def __len__(self):
         return len(self.table)
@@ -121,10 +130,12 @@ class DensePostings:
         if entry is None:
             return None
         position, count, gap_code, weight_code = entry
-        gaps = np.frombuffer(self._map, dtype=_GAPS[gap_code], count=count, offset=position)
-        after = position + count * gaps.itemsize
-        after += -after % 8
-        weights = np.frombuffer(self._map, dtype=_WEIGHTS[weight_code], count=count, offset=after)
+        gap_bytes = count * np.dtype(_GAPS[gap_code]).itemsize
+        weights_at = gap_bytes + (-gap_bytes % 8)
+        raw = os.pread(self._descriptor, weights_at + count * np.dtype(_WEIGHTS[weight_code]).itemsize,
+                       position)
+        gaps = np.frombuffer(raw, dtype=_GAPS[gap_code], count=count)
+        weights = np.frombuffer(raw, dtype=_WEIGHTS[weight_code], count=count, offset=weights_at)
         return np.cumsum(gaps, dtype=np.int32), weights
 
 
