@@ -129,6 +129,26 @@ def test_the_cache_keeps_to_its_size_and_keeps_the_lists_used_again():
     assert cache.size == 0 and len(cache) == 0
 
 
+def test_long_lists_coming_in_leave_the_short_ones_and_the_empty_ones(monkeypatch):
+    cache = engine.PostingCache(2_400_000)
+    empty = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16))
+    for number in range(200):  # a word looked up in segments that mostly lack it
+        cache.put(("absent", number), empty)
+        cache.put(("short", number), (np.arange(100, dtype=np.int32), np.ones(100, dtype=np.uint16)))
+    for number in range(500):  # long lists, 6,000 bytes each: the long part holds 350
+        cache.put(("long", number), (np.arange(1000, dtype=np.int32), np.ones(1000, dtype=np.uint16)))
+        assert cache.size <= 2_400_000
+    assert all(cache.get(("absent", number)) is not None for number in range(200))
+    assert all(cache.get(("short", number)) is not None for number in range(200))
+    assert cache.get(("long", 0)) is None and cache.get(("long", 499)) is not None
+    # The short part keeps to its own share, counting each entry's objects.
+    for number in range(2000):
+        cache.put(("more", number), empty)
+    assert cache._short_bytes <= 2_400_000 * engine.PostingCache.SHORT_SHARE
+    assert cache.get(("absent", 0)) is None and cache.get(("more", 1999)) is not None
+    assert cache.size <= 2_400_000
+
+
 def test_a_small_cache_answers_the_same_within_its_size(app, add):
     load_demo(count=60)
     store = search.get_store()
