@@ -182,15 +182,16 @@ def test_facets_counted_by_the_complement_equal_whooshs(several_segments, monkey
     # The three ways of counting (through the few matches' values, over every document,
     # and every live document's counts less those of the few that do not match), each
     # forced on the same searches by moving the threshold between them.
-    for share in (1 / 16, 1 / 2, 1 / 1000, 0.999):
-        monkeypatch.setattr(engine, "FEW_MATCHES", share)
+    for few, nearly_all in ((1 / 16, 15 / 16), (1 / 2, 1 / 2), (1 / 1000, 1 / 1000), (0.999, 0.999)):
+        monkeypatch.setattr(engine, "FEW_MATCHES", few)
+        monkeypatch.setattr(engine, "NEARLY_ALL", nearly_all)
         for text in ["", "logistics", "nguyen", "a"]:
             for visibility in (("public",), ("public", "officials", "curators")):
                 for filters in ({}, {"languages": ("ko", "en")}):
                     request = search.SearchRequest(text=text, filters=filters, visibility=visibility)
                     found = search.search(several_segments, request)
                     assert found.facets == whoosh_facets(several_segments, request), \
-                        (share, text, visibility, filters)
+                        (few, nearly_all, text, visibility, filters)
 
 
 def test_segments_of_deleted_documents_only_leave_the_index(demo_to_edit, add):
