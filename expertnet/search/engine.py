@@ -2,16 +2,17 @@
 
 Whoosh walks postings one document at a time in Python; on common Vietnamese
 syllables that means tens of thousands of Python steps per query. This engine reads
-each posting list whole, in one read, and decodes its blocks with C code and numpy
-(:func:`read_postings`), into one cache for the whole index sized in megabytes
-(:class:`PostingCache`: segments never change once written, so a decoded list stays
-valid while its segment lives). The rest is array operations over the document
-numbers of the whole searcher, every segment at once: BM25 scores per term (the
-field statistics are the index's, so one pass over a term's postings in every
-segment scores them all), AND/OR of words as boolean masks, filters and visibility
-as masks, facet counts as one tally per facet (``bincount`` over each segment's
-(document, value) pairs when many documents match, through each matching document's
-values when few do), and an exact top N with ``argpartition``.
+each posting list whole, in one read: a long one from the segment's dense file
+(:mod:`.dense`, one ``pread`` and one ``cumsum``), a short one by decoding its Whoosh
+block with C code and numpy (:func:`read_postings`), into one cache for the whole index
+sized in megabytes (:class:`PostingCache`: segments never change once written, so a
+decoded list stays valid while its segment lives). The rest is array operations over
+the document numbers of the whole searcher, every segment at once: BM25 scores per term
+(the field statistics are the index's, so one pass over a term's postings in every
+segment scores them all), AND/OR of words as boolean masks, filters and visibility as
+masks, facet counts per facet (through each matching document's values when few match;
+by per-value bitmaps against the matches' when many do; by the complement when nearly
+all do), and an exact top N with ``argpartition``.
 
 The scoring is Whoosh's BM25F (same idf, same average field lengths, same quantised
 document lengths), so the ranking is the one Whoosh would give for the same query:
@@ -201,7 +202,7 @@ class SegmentData:
         self._read_lock = threading.Lock()
         self._lengths = {}
         self._term_lists = {}
-        # The segment's long lists, mapped from its dense file (dense.py), when it has one.
+        # The segment's long lists, read from its dense file (dense.py), when it has one.
         self.dense = dense.open_for(reader)
         self.ids = np.array(list(reader.column_reader("id_num")), dtype=np.int64)
         self.updated = np.array(list(reader.column_reader("updated")), dtype=np.uint64)
