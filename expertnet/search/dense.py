@@ -1,5 +1,5 @@
-"""Dense postings: a derived copy of a segment's long posting lists that numpy maps
-from the file without decoding.
+"""Dense postings: a derived copy of a segment's long posting lists that numpy reads
+without decoding.
 
 Whoosh stores a posting list as blocks of 128 postings, each a zlib-compressed pickle:
 reading one costs a zlib and a pickle call per block (about 40 µs), whatever is done
@@ -135,7 +135,9 @@ class DensePostings:
         raw = os.pread(self._descriptor, weights_at + count * np.dtype(_WEIGHTS[weight_code]).itemsize,
                        position)
         gaps = np.frombuffer(raw, dtype=_GAPS[gap_code], count=count)
-        weights = np.frombuffer(raw, dtype=_WEIGHTS[weight_code], count=count, offset=weights_at)
+        # A copy: a view would keep the whole read (the gaps too) alive in the cache,
+        # which counts only the arrays it holds.
+        weights = np.frombuffer(raw, dtype=_WEIGHTS[weight_code], count=count, offset=weights_at).copy()
         return np.cumsum(gaps, dtype=np.int32), weights
 
 
