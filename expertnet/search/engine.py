@@ -587,18 +587,6 @@ class Segments:
 
         return self.kept.array(name, self._regions(), self.size, write, dtype)
 
-    def postings(self, field, text):
-        """(document numbers of the searcher, weights) of a term over the segments."""
-        found = [(data.postings(field, text), offset) for data, offset, _live in self.searched]
-        found = [(postings, offset) for postings, offset in found if len(postings[0])]
-        if not found:
-            return _EMPTY_IDS, _EMPTY_WEIGHTS
-        if len(found) == 1:
-            (ids, weights), offset = found[0]
-            return (ids + offset if offset else ids), weights
-        return (np.concatenate([ids + offset for (ids, _w), offset in found]),
-                np.concatenate([weights for (_ids, weights), _offset in found]))
-
     def facet(self, name):
         """A :class:`Facet` of the whole index, built once per searcher: document numbers
         of the searcher, codes in the values of every searched segment together. Counted
@@ -796,28 +784,41 @@ def _score_alternatives(segments, items, scores, matched, strong=None):
     """Add the BM25 scores of ``items``; mark the documents they match in ``matched``,
     and in ``strong`` those matched by an alternative that is not weak. The field
     statistics (idf, average length) are the whole index's, so one pass over the
-    postings of every segment scores them all."""
+    postings of every segment scores them all: segment by segment, through views of the
+    whole-index arrays (no list joined across segments), and with the same operations
+    in the same order as Whoosh's BM25, done in place, so the scores are the same bits."""
     for item in items:
-        if item.field in SCORED_FIELDS:
-            lengths = segments.array(f"length_bytes:{item.field}")
+        scored = item.field in SCORED_FIELDS and not item.constant
+        if scored:
             normalised = segments.length_norms(item.field)
         for term in item.terms:
-            ids, weights = segments.postings(item.field, term)
-            if not len(ids):
-                continue
-            if matched is not None:
-                matched[ids] = True
-            if strong is not None and not item.weak:
-                strong[ids] = True
-            if item.constant:
-                scores[ids] += item.constant
-            elif item.field in SCORED_FIELDS:
-                idf = segments.idf(item.field, term)
-                bm25 = idf * ((weights * (K1 + 1)) / (weights + normalised[lengths[ids]]))
-                scores[ids] += item.boost * bm25
-            else:
-                # float(): an integer boost would keep 16-bit weights 16-bit.
-                scores[ids] += float(item.boost) * weights
+            idf = None  # asked of Whoosh only for a term some segment holds
+            for data, offset, _live in segments.searched:
+                ids, weights = data.postings(item.field, term)
+                if not len(ids):
+                    continue
+                end = offset + data.size
+                if matched is not None:
+                    matched[offset:end][ids] = True
+                if strong is not None and not item.weak:
+                    strong[offset:end][ids] = True
+                own = scores[offset:end]
+                if item.constant:
+                    own[ids] += item.constant
+                elif scored:
+                    # idf * ((w * (K1 + 1)) / (w + norm[length])) * boost, as Whoosh computes it.
+                    if idf is None:
+                        idf = segments.idf(item.field, term)
+                    bm25 = weights * (K1 + 1)
+                    below = normalised[data.length_bytes(item.field)[ids]]
+                    np.add(weights, below, out=below)
+                    np.divide(bm25, below, out=bm25)
+                    np.multiply(idf, bm25, out=bm25)
+                    np.multiply(item.boost, bm25, out=bm25)
+                    own[ids] += bm25
+                else:
+                    # float(): an integer boost would keep 16-bit weights 16-bit.
+                    own[ids] += float(item.boost) * weights
 
 
 class Evaluation:
