@@ -178,6 +178,16 @@ def test_facet_counts_and_the_top_over_segments_equal_whooshs(several_segments):
                         visibility=("public", "officials", "curators"))
 
 
+@pytest.mark.parametrize("by_segment", [1, 10**9], ids=["segment-by-segment", "joined"])
+def test_terms_scored_segment_by_segment_or_joined_rank_as_whoosh(several_segments, monkeypatch, by_segment):
+    # Long lists are scored through each segment's views, short ones joined first: both
+    # ways, on every term, give Whoosh's ranking over several segments.
+    monkeypatch.setattr(engine, "BY_SEGMENT", by_segment)
+    for text in [*QUERIES, "segment", "logistics cang"]:
+        for visibility in VISIBILITY:
+            compare(several_segments, text=text, visibility=visibility, per_page=20)
+
+
 def test_facets_counted_by_the_complement_equal_whooshs(several_segments, monkeypatch):
     # The three ways of counting (through the few matches' values, over every document,
     # and every live document's counts less those of the few that do not match), each

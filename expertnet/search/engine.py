@@ -587,6 +587,10 @@ class Segments:
 
         return self.kept.array(name, self._regions(), self.size, write, dtype)
 
+    def length_bytes(self, field):
+        """Whoosh's quantised length of ``field`` per document of the whole index (kept)."""
+        return self.array(f"length_bytes:{field}")
+
     def facet(self, name):
         """A :class:`Facet` of the whole index, built once per searcher: document numbers
         of the searcher, codes in the values of every searched segment together. Counted
@@ -780,45 +784,78 @@ class Lexicon:
         return self._near[key]
 
 
+# A term with at least this many postings over the segments is scored segment by segment
+# through views of the whole-index arrays (no list joined across segments); a shorter one
+# is joined first: per segment, the Python steps would cost more than the copies saved
+# (at 1,000,000 profiles, scoring every term segment by segment made p95 7 % faster and
+# p50 8 % slower).
+BY_SEGMENT = 65_536
+
+
 def _score_alternatives(segments, items, scores, matched, strong=None):
     """Add the BM25 scores of ``items``; mark the documents they match in ``matched``,
     and in ``strong`` those matched by an alternative that is not weak. The field
     statistics (idf, average length) are the whole index's, so one pass over the
-    postings of every segment scores them all: segment by segment, through views of the
-    whole-index arrays (no list joined across segments), and with the same operations
-    in the same order as Whoosh's BM25, done in place, so the scores are the same bits."""
+    postings of every segment scores them all."""
     for item in items:
         scored = item.field in SCORED_FIELDS and not item.constant
-        if scored:
-            normalised = segments.length_norms(item.field)
         for term in item.terms:
-            idf = None  # asked of Whoosh only for a term some segment holds
-            for data, offset, _live in segments.searched:
-                ids, weights = data.postings(item.field, term)
-                if not len(ids):
-                    continue
-                end = offset + data.size
-                if matched is not None:
-                    matched[offset:end][ids] = True
-                if strong is not None and not item.weak:
-                    strong[offset:end][ids] = True
-                own = scores[offset:end]
-                if item.constant:
-                    own[ids] += item.constant
-                elif scored:
-                    # idf * ((w * (K1 + 1)) / (w + norm[length])) * boost, as Whoosh computes it.
-                    if idf is None:
-                        idf = segments.idf(item.field, term)
-                    bm25 = weights * (K1 + 1)
-                    below = normalised[data.length_bytes(item.field)[ids]]
-                    np.add(weights, below, out=below)
-                    np.divide(bm25, below, out=bm25)
-                    np.multiply(idf, bm25, out=bm25)
-                    np.multiply(item.boost, bm25, out=bm25)
-                    own[ids] += bm25
-                else:
-                    # float(): an integer boost would keep 16-bit weights 16-bit.
-                    own[ids] += float(item.boost) * weights
+            found = [(data, offset, postings) for data, offset, _live in segments.searched
+                     for postings in (data.postings(item.field, term),) if len(postings[0])]
+            if not found:
+                continue
+            weigh = _bm25(segments, item, term) if scored else None
+            if sum(len(postings[0]) for _data, _offset, postings in found) >= BY_SEGMENT:
+                for data, offset, (ids, weights) in found:
+                    end = offset + data.size
+                    _add(item, ids, weights, weigh, data.length_bytes, scores[offset:end],
+                         None if matched is None else matched[offset:end],
+                         None if strong is None else strong[offset:end])
+                continue
+            if len(found) == 1:
+                data, offset, (ids, weights) = found[0]
+                ids = ids + offset if offset else ids
+            else:
+                ids = np.concatenate([ids + offset for _data, offset, (ids, _w) in found])
+                weights = np.concatenate([weights for _data, _offset, (_ids, weights) in found])
+            _add(item, ids, weights, weigh, segments.length_bytes, scores, matched, strong)
+
+
+def _bm25(segments, item, term):
+    """BM25 of ``term`` in ``item.field`` times the item's boost, for postings (ids,
+    weights) given ``length_bytes(field)`` (the index's or a segment's): Whoosh's
+    operations in Whoosh's order, done in place, so the scores are the same bits."""
+    idf = segments.idf(item.field, term)
+    normalised = segments.length_norms(item.field)
+
+    def weigh(ids, weights, length_bytes):
+        # idf * ((w * (K1 + 1)) / (w + norm[length])), then * boost.
+        bm25 = weights * (K1 + 1)
+        below = normalised[length_bytes(item.field)[ids]]
+        np.add(weights, below, out=below)
+        np.divide(bm25, below, out=bm25)
+        np.multiply(idf, bm25, out=bm25)
+        np.multiply(item.boost, bm25, out=bm25)
+        return bm25
+
+    return weigh
+
+
+def _add(item, ids, weights, weigh, length_bytes, scores, matched, strong):
+    """Mark and score postings (ids, weights) in ``scores``/``matched``/``strong``
+    (whole-index arrays or one segment's views, ``length_bytes`` the same's); ``weigh``
+    (:func:`_bm25`) gives their BM25 scores, None for a field that is not scored."""
+    if matched is not None:
+        matched[ids] = True
+    if strong is not None and not item.weak:
+        strong[ids] = True
+    if item.constant:
+        scores[ids] += item.constant
+    elif weigh is not None:
+        scores[ids] += weigh(ids, weights, length_bytes)
+    else:
+        # float(): an integer boost would keep 16-bit weights 16-bit.
+        scores[ids] += float(item.boost) * weights
 
 
 class Evaluation:
