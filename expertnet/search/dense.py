@@ -61,7 +61,9 @@ def folder_of(reader):
 def write_for(reader, folder, read_postings):
     """Write the dense file of ``reader``'s segment into ``folder`` (where its files
     are); ``read_postings(reader, field, term bytes)`` reads a list as the engine does.
-    Nothing is written when no list is long enough. Returns the path or None."""
+    A segment with no list long enough gets a file with an empty table, so that nothing
+    derives it again (:meth:`IndexStore.write_missing_dense_postings` looks for the file).
+    Returns the path."""
     path = path_for(folder, reader.segment())
     scratch = path.with_name(path.name + ".writing")
     table = {}
@@ -86,7 +88,7 @@ def write_for(reader, folder, read_postings):
                 out.write(raw + b"\0" * padding)
                 position += len(raw) + padding
         if out is None:
-            return None
+            out = open(scratch, "wb")  # noqa: SIM115 - closed below, renamed when whole
         out.write(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
         out.write(position.to_bytes(8, "little") + _MAGIC)
         out.close()
