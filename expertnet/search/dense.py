@@ -145,9 +145,10 @@ class DensePostings:
 
 def open_for(reader):
     """The :class:`DensePostings` of ``reader``'s segment, or None when it has none
-    (a segment written before them, or one with no long list)."""
+    (a segment written before them, or one too small to hold a long list: a save's,
+    looked for again by every new searcher)."""
     folder = folder_of(reader)
-    if folder is None:
+    if folder is None or reader.doc_count_all() < MIN_POSTINGS:
         return None
     path = path_for(folder, reader.segment())
     try:

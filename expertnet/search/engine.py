@@ -78,8 +78,8 @@ class PostingCache:
 
     PROTECTED_SHARE = 0.8
     SHORT_SHARE = 1 / 8
-    # Postings of a short list: one Whoosh block at most (dense.MIN_POSTINGS - 1).
-    SHORT = 128
+    # Postings of a short list: one Whoosh block at most, never in a dense file.
+    SHORT = dense.MIN_POSTINGS - 1
     # What an entry costs beyond its arrays' bytes: the key, the tuple, two array headers.
     ENTRY_BYTES = 320
 
@@ -536,7 +536,8 @@ class Segments:
         self._avg = {}
         self._arrays = {}
         self._facets = {}
-        self._global_codes = {}
+        self._codes = {}
+        self._facet_totals = {}
         self._norms = {}
         self._filter_masks = {}
         self.lexicon = Lexicon(self.parts)
@@ -598,14 +599,9 @@ class Segments:
         found = self._facets.get(name)
         if found is None:
             searched = self._by_key
-            recoded = {}
 
             def common(key):
-                """The segment's codes in the kept list of values (-1, last, stays -1)."""
-                if key not in recoded:
-                    codes, _values = self.kept.codes(name, searched[key].facets[name].values)
-                    recoded[key] = np.array([*codes, -1], dtype=FACET_CODES)
-                return recoded[key]
+                return self._recoded(name, searched[key])
 
             for key in searched:  # every value known before the counts read the list
                 common(key)
@@ -646,6 +642,15 @@ class Segments:
             self._facets[name] = found
         return found
 
+    def _recoded(self, name, data):
+        """The codes of segment ``data``'s values of the facet ``name`` in the kept list of
+        values, then -1 (so that a segment's -1, "no value", stays -1); per searcher."""
+        found = self._codes.get((data.key, name))
+        if found is None:
+            codes, _values = self.kept.codes(name, data.facets[name].values)
+            found = self._codes[(data.key, name)] = np.array([*codes, -1], dtype=FACET_CODES)
+        return found
+
     def facet_by_values(self, name, packed):
         """How many documents hold each value of the facet ``name`` (several values a
         document) among those set in ``packed`` (:meth:`packed_mask`): per segment, the
@@ -658,12 +663,9 @@ class Segments:
             value_bits = data.value_bits(name)
             if not len(value_bits):
                 continue
-            codes = self._global_codes.get((data.key, name))
-            if codes is None:
-                codes = self._global_codes[(data.key, name)] = np.array(
-                    self.kept.codes(name, data.facets[name].values)[0], dtype=np.int64)
             # Each value once in a segment: no two counts go to one code.
-            total[codes] += np.bitwise_count(value_bits & bits).sum(axis=1, dtype=np.int64)
+            total[self._recoded(name, data)[:-1]] += np.bitwise_count(value_bits & bits).sum(
+                axis=1, dtype=np.int64)
         return total
 
     def packed_mask(self, mask):
@@ -678,10 +680,9 @@ class Segments:
     def facet_totals(self, name):
         """How many live documents hold each value of the facet ``name`` (per searcher,
         counted when a query first needs it)."""
-        key = f"totals:{name}"
-        found = self._facets.get(key)
+        found = self._facet_totals.get(name)
         if found is None:
-            found = self._facets[key] = _tally(self.facet(name), None, self.live)
+            found = self._facet_totals[name] = _tally(self.facet(name), None, self.live)
         return found
 
     def idf(self, field, text):
